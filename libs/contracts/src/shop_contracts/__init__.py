@@ -1,1 +1,36 @@
-"""shop-contracts."""
+"""The shop's message contracts: one envelope, versioned events and commands, routing names.
+
+Pydantic only; imports nothing else of ours, so every service can depend on it.
+"""
+
+from shop_contracts.commands import ForceDelivery, MarkOrderPaid
+from shop_contracts.envelope import Envelope, MessageBody, UnknownMessageError
+from shop_contracts.events import (
+    DeliveryCompleted,
+    DeliveryFailed,
+    EmailSent,
+    OrderCancelled,
+    OrderPlaced,
+    OrderValidated,
+    PaymentConfirmed,
+    PaymentFailed,
+)
+from shop_contracts.registry import MESSAGE_TYPES, parse_payload
+
+__all__ = [
+    "MESSAGE_TYPES",
+    "DeliveryCompleted",
+    "DeliveryFailed",
+    "EmailSent",
+    "Envelope",
+    "ForceDelivery",
+    "MarkOrderPaid",
+    "MessageBody",
+    "OrderCancelled",
+    "OrderPlaced",
+    "OrderValidated",
+    "PaymentConfirmed",
+    "PaymentFailed",
+    "UnknownMessageError",
+    "parse_payload",
+]

@@ -1,1 +1,1 @@
-"""shop-messaging."""
+"""Messaging every service shares: broker, topology, outbox + relay, inbox, consumer runtime."""

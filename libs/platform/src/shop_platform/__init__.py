@@ -1,1 +1,1 @@
-"""shop-platform."""
+"""Infrastructure every service shares: settings, database, security, HTTP errors, logging."""

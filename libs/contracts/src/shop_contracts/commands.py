@@ -1,0 +1,32 @@
+"""Commands: imperative, one handler each. Routing key = TYPE, on the commands exchange."""
+
+from __future__ import annotations
+
+import uuid
+
+from pydantic import Field
+
+from shop_contracts.common import CurrencyField, MinorUnits
+from shop_contracts.envelope import MessageBody
+
+
+class MarkOrderPaid(MessageBody):
+    """The photographer received an off-line payment: payments records it and confirms."""
+
+    TYPE = "payment.mark_paid"
+    KIND = "command"
+
+    order_id: uuid.UUID
+    amount: MinorUnits = Field(ge=0)
+    currency: str = CurrencyField
+    requested_by: str = "admin"
+
+
+class ForceDelivery(MessageBody):
+    """Deliver the order's files now, paid or not."""
+
+    TYPE = "delivery.force"
+    KIND = "command"
+
+    order_id: uuid.UUID
+    requested_by: str = "admin"

@@ -1,0 +1,67 @@
+"""Exchange, routing-key and queue names: defined here once, used by every service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shop_contracts.commands import ForceDelivery, MarkOrderPaid
+from shop_contracts.envelope import MessageBody
+from shop_contracts.events import (
+    DeliveryCompleted,
+    DeliveryFailed,
+    EmailSent,
+    OrderCancelled,
+    OrderPlaced,
+    OrderValidated,
+    PaymentConfirmed,
+    PaymentFailed,
+)
+
+EVENTS_EXCHANGE = "shop.events"
+COMMANDS_EXCHANGE = "shop.commands"
+DEAD_LETTER_EXCHANGE = "shop.dlx"
+DELIVERY_LIMIT = 5  # redeliveries before a message is dead-lettered as poison
+
+
+def exchange_for(message: type[MessageBody]) -> str:
+    return COMMANDS_EXCHANGE if message.KIND == "command" else EVENTS_EXCHANGE
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """One service's queue and the messages bound to it."""
+
+    service: str
+    messages: tuple[type[MessageBody], ...]
+
+    @property
+    def queue(self) -> str:
+        return f"shop.{self.service}"
+
+    @property
+    def dead_letter_queue(self) -> str:
+        return f"{self.queue}.dlq"
+
+
+SUBSCRIPTIONS: dict[str, Subscription] = {
+    s.service: s
+    for s in (
+        Subscription(
+            "orders",
+            (PaymentConfirmed, PaymentFailed, DeliveryCompleted, DeliveryFailed, EmailSent),
+        ),
+        Subscription("payments", (OrderPlaced, OrderValidated, OrderCancelled, MarkOrderPaid)),
+        Subscription("delivery", (OrderPlaced, OrderCancelled, PaymentConfirmed, ForceDelivery)),
+        Subscription(
+            "notifications",
+            (OrderPlaced, OrderValidated, OrderCancelled, PaymentConfirmed, DeliveryCompleted),
+        ),
+    )
+}
+
+PUBLISHERS: dict[str, tuple[type[MessageBody], ...]] = {
+    "orders": (OrderPlaced, OrderValidated, OrderCancelled, MarkOrderPaid, ForceDelivery),
+    "payments": (PaymentConfirmed, PaymentFailed),
+    "delivery": (DeliveryCompleted, DeliveryFailed),
+    "notifications": (EmailSent,),
+}

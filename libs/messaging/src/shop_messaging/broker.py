@@ -1,0 +1,56 @@
+"""The RabbitMQ broker, configured so that no message vanishes silently.
+
+FastStream's defaults are unsafe for us (see ARCHITECTURE.md, known traps): publishes are
+transient, have no timeout, and a returned (unroutable) message does not raise.
+"""
+
+from __future__ import annotations
+
+import orjson
+from faststream.rabbit import Channel, ExchangeType, RabbitBroker, RabbitExchange
+
+from shop_contracts.envelope import Envelope
+from shop_contracts.routing import COMMANDS_EXCHANGE, DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE
+
+PUBLISH_TIMEOUT_S = 10.0
+
+
+def make_broker(amqp_url: str, *, prefetch: int = 32) -> RabbitBroker:
+    return RabbitBroker(
+        amqp_url,
+        default_channel=Channel(
+            prefetch_count=prefetch, publisher_confirms=True, on_return_raises=True
+        ),
+        graceful_timeout=15.0,
+        reconnect_interval=2.0,
+        logger=None,
+    )
+
+
+def exchange(name: str) -> RabbitExchange:
+    """Our exchanges are all durable topics (the DLX too: routing key = source queue)."""
+    return RabbitExchange(name, type=ExchangeType.TOPIC, durable=True)
+
+
+EXCHANGES = {
+    name: exchange(name) for name in (EVENTS_EXCHANGE, COMMANDS_EXCHANGE, DEAD_LETTER_EXCHANGE)
+}
+
+
+async def publish_envelope(
+    broker: RabbitBroker, envelope: Envelope, *, exchange_name: str, routing_key: str
+) -> None:
+    """Persistent, mandatory, confirmed, bounded in time. Raises if the broker refuses it."""
+    await broker.publish(
+        orjson.dumps(envelope.model_dump(mode="json")),
+        exchange=EXCHANGES[exchange_name],
+        routing_key=routing_key,
+        persist=True,
+        mandatory=True,
+        timeout=PUBLISH_TIMEOUT_S,
+        message_id=str(envelope.event_id),
+        correlation_id=str(envelope.correlation_id),
+        message_type=envelope.type,
+        content_type="application/json",
+        timestamp=envelope.occurred_at,
+    )

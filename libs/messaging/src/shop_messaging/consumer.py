@@ -1,0 +1,127 @@
+"""Turning a delivered message into one transaction: inbox row + the handler's effects.
+
+The message is acknowledged only after that transaction commits (FastStream acks when the
+handler returns). A duplicate finds its inbox row and does nothing. A message that cannot
+be understood is rejected straight to the dead-letter queue; any other failure is retried
+(the database being down is waited out here; other errors go back to the queue, whose
+delivery limit sends a message that keeps failing to the dead-letter queue).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import structlog
+from faststream.exceptions import RejectMessage
+from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shop_contracts.envelope import Envelope, MessageBody, UnknownMessageError
+from shop_contracts.registry import message_class
+from shop_messaging.inbox import claim_message
+
+log = structlog.get_logger()
+
+M = TypeVar("M", bound=MessageBody)
+Handler = Callable[[AsyncSession, Any, Envelope], Awaitable[None]]
+
+_DB_UNAVAILABLE = (OperationalError, InterfaceError, ConnectionError, OSError)
+DB_RETRY_DELAYS_S = (0.2, 0.5, 1, 2, 3, 5, 5, 5, 10, 10)  # ~40 s: a database restart
+
+
+class PoisonMessageError(Exception):
+    """The message can never be handled: dead-letter it now, with this reason."""
+
+
+def _db_unavailable(exc: BaseException) -> bool:
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, _DB_UNAVAILABLE)
+
+
+class MessageRouter:
+    """Dispatches envelopes to one handler per message type, inside the inbox transaction."""
+
+    def __init__(self, consumer: str, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.consumer = consumer
+        self._sessions = sessions
+        self._handlers: dict[str, tuple[type[MessageBody], Handler]] = {}
+
+    def on(
+        self, message: type[M]
+    ) -> Callable[[Callable[[AsyncSession, M, Envelope], Awaitable[None]]], Handler]:
+        def register(handler: Callable[[AsyncSession, M, Envelope], Awaitable[None]]) -> Handler:
+            self._handlers[message.TYPE] = (message, handler)
+            return handler
+
+        return register
+
+    @property
+    def message_types(self) -> list[str]:
+        return sorted(self._handlers)
+
+    async def handle_raw(self, body: Any) -> None:
+        """Entry point for the broker subscriber."""
+        try:
+            envelope = Envelope.model_validate(body)
+            cls = message_class(envelope.type, envelope.version)
+            payload = cls.model_validate(envelope.payload)
+        except (ValidationError, UnknownMessageError, TypeError) as exc:
+            log.error("message.rejected", consumer=self.consumer, reason=str(exc)[:500])
+            raise RejectMessage() from exc
+        await self.handle(envelope, payload)
+
+    async def handle(self, envelope: Envelope, payload: MessageBody) -> bool:
+        """Apply the message once. Returns False when it was a duplicate (or not ours)."""
+        entry = self._handlers.get(envelope.type)
+        if entry is None:
+            log.warning("message.unhandled", consumer=self.consumer, type=envelope.type)
+            return False
+        _, handler = entry
+        for attempt, delay in enumerate((*DB_RETRY_DELAYS_S, None)):
+            try:
+                return await self._apply(handler, envelope, payload)
+            except PoisonMessageError as exc:
+                log.error(
+                    "message.poison",
+                    consumer=self.consumer,
+                    type=envelope.type,
+                    event_id=str(envelope.event_id),
+                    reason=str(exc),
+                )
+                raise RejectMessage() from exc
+            except Exception as exc:
+                if delay is None or not _db_unavailable(exc):
+                    log.error(
+                        "message.failed",
+                        consumer=self.consumer,
+                        type=envelope.type,
+                        event_id=str(envelope.event_id),
+                        error=repr(exc)[:500],
+                    )
+                    raise
+                log.warning("message.db_unavailable", consumer=self.consumer, attempt=attempt)
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+    async def _apply(self, handler: Handler, envelope: Envelope, payload: MessageBody) -> bool:
+        async with self._sessions.begin() as session:
+            if not await claim_message(session, envelope.event_id, self.consumer, envelope.type):
+                log.info(
+                    "message.duplicate",
+                    consumer=self.consumer,
+                    type=envelope.type,
+                    event_id=str(envelope.event_id),
+                )
+                return False
+            await handler(session, payload, envelope)
+        log.info(
+            "message.handled",
+            consumer=self.consumer,
+            type=envelope.type,
+            order_id=str(envelope.correlation_id),
+        )
+        return True

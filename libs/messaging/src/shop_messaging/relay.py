@@ -1,0 +1,243 @@
+"""The outbox relay: publishes committed outbox rows, then removes them.
+
+Claims rows with FOR UPDATE SKIP LOCKED and a lease (so replicas share the work and a crashed
+relay's rows come back), wakes on LISTEN/NOTIFY, backs off while the broker is down, and parks
+a row that the broker keeps refusing where an operator can see and replay it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aio_pika.exceptions
+import asyncpg
+import structlog
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shop_contracts.envelope import Envelope
+from shop_messaging.tables import OUTBOX_CHANNEL
+
+log = structlog.get_logger()
+
+PublishFn = Callable[[Envelope, str, str], Awaitable[None]]  # (envelope, exchange, key)
+
+_CLAIM = text(
+    """
+    UPDATE outbox SET claimed_until = now() + make_interval(secs => :lease)
+    WHERE id IN (
+        SELECT id FROM outbox
+        WHERE parked_at IS NULL AND available_at <= now()
+          AND (claimed_until IS NULL OR claimed_until < now())
+        ORDER BY id LIMIT :batch
+        FOR UPDATE SKIP LOCKED)
+    RETURNING id, exchange, routing_key, envelope, attempts
+    """
+)
+_DELETE = text("DELETE FROM outbox WHERE id = ANY(:ids)")
+_RELEASE = text("UPDATE outbox SET claimed_until = NULL WHERE id = ANY(:ids)")
+_FAILED = text(
+    """
+    UPDATE outbox SET attempts = attempts + 1, last_error = :error, claimed_until = NULL,
+        available_at = now() + make_interval(secs => :delay),
+        parked_at = CASE WHEN attempts + 1 >= :max_attempts THEN now() END
+    WHERE id = :id
+    """
+)
+
+# The broker is unreachable: not the message's fault, so it does not count as an attempt.
+_BROKER_DOWN = (
+    aio_pika.exceptions.AMQPConnectionError,
+    aio_pika.exceptions.ChannelInvalidStateError,
+    ConnectionError,
+    OSError,
+    TimeoutError,
+    RuntimeError,  # FastStream: "connection is not established" while reconnecting
+)
+
+
+@dataclass
+class RelayStats:
+    published: int = 0
+    failed: int = 0
+    parked: int = 0
+    broker_down_since: float | None = None
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        publish: PublishFn,
+        *,
+        batch_size: int = 100,
+        lease_s: float = 30.0,
+        poll_interval_s: float = 1.0,
+        max_attempts: int = 10,
+        concurrency: int = 32,
+    ) -> None:
+        self._engine = engine
+        self._publish = publish
+        self._batch_size = batch_size
+        self._lease_s = lease_s
+        self._poll_interval_s = poll_interval_s
+        self._max_attempts = max_attempts
+        self._semaphore = asyncio.Semaphore(concurrency)
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._listener_task: asyncio.Task[None] | None = None
+        self.stats = RelayStats()
+
+    # lifecycle -------------------------------------------------------------------------
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+        self._listener_task = asyncio.create_task(self._listen(), name="outbox-listener")
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+        for task in (self._task, self._listener_task):
+            if task:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    # work ------------------------------------------------------------------------------
+    async def _run(self) -> None:
+        backoff = 0.5
+        while not self._stopping.is_set():
+            try:
+                claimed = await self.publish_batch()
+                backoff = 0.5
+                self.stats.broker_down_since = None
+                if claimed >= self._batch_size:
+                    continue  # more waiting: don't sleep
+                await self._sleep(self._poll_interval_s)
+            except _BrokerDownError as exc:
+                if self.stats.broker_down_since is None:
+                    self.stats.broker_down_since = asyncio.get_running_loop().time()
+                    log.warning("outbox.broker_down", error=str(exc))
+                await self._sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+            except Exception as exc:  # database down or a bug: keep going, loudly
+                log.error("outbox.relay_error", error=repr(exc))
+                await self._sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+
+    async def _sleep(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+        self._wake.clear()
+
+    async def publish_batch(self) -> int:
+        """Claim up to one batch, publish it, settle each row. Returns how many were claimed."""
+        async with self._engine.begin() as conn:
+            rows = (
+                await conn.execute(_CLAIM, {"lease": self._lease_s, "batch": self._batch_size})
+            ).all()
+        if not rows:
+            return 0
+        results = await asyncio.gather(*(self._publish_row(r) for r in rows))
+        done = [r.id for r, err in zip(rows, results, strict=True) if err is None]
+        broker_down = [
+            r.id for r, err in zip(rows, results, strict=True) if isinstance(err, _BrokerDownError)
+        ]
+        failed = [
+            (r, err)
+            for r, err in zip(rows, results, strict=True)
+            if err is not None and not isinstance(err, _BrokerDownError)
+        ]
+        async with self._engine.begin() as conn:
+            if done:
+                await conn.execute(_DELETE, {"ids": done})
+            if broker_down:
+                await conn.execute(_RELEASE, {"ids": broker_down})
+            for row, err in failed:
+                await conn.execute(
+                    _FAILED,
+                    {
+                        "id": row.id,
+                        "error": str(err)[:2000],
+                        "delay": min(2**row.attempts, 300),
+                        "max_attempts": self._max_attempts,
+                    },
+                )
+                if row.attempts + 1 >= self._max_attempts:
+                    self.stats.parked += 1
+                    log.error("outbox.parked", outbox_id=row.id, error=str(err))
+        self.stats.published += len(done)
+        self.stats.failed += len(failed)
+        if broker_down and not done:
+            raise broker_down_error(results)
+        return len(rows)
+
+    async def _publish_row(self, row: Any) -> Exception | None:
+        envelope = Envelope.model_validate(row.envelope)
+        async with self._semaphore:
+            try:
+                await self._publish(envelope, row.exchange, row.routing_key)
+            except _BROKER_DOWN as exc:
+                return _BrokerDownError(repr(exc))
+            except Exception as exc:  # returned, nacked: the message's own problem
+                log.warning(
+                    "outbox.publish_failed", event_id=str(envelope.event_id), error=repr(exc)
+                )
+                return exc
+        return None
+
+    # wake-ups --------------------------------------------------------------------------
+    async def _listen(self) -> None:
+        """LISTEN for new rows; reconnect when the database goes away (polling covers gaps)."""
+        dsn = make_url(self._engine.url).set(drivername="postgresql")
+        while not self._stopping.is_set():
+            try:
+                conn = await asyncpg.connect(dsn.render_as_string(hide_password=False))
+                try:
+                    lost = asyncio.Event()
+                    conn.add_termination_listener(lambda *_, ev=lost: ev.set())
+                    await conn.add_listener(OUTBOX_CHANNEL, lambda *_: self._wake.set())
+                    self._wake.set()  # rows may have arrived while we were not listening
+                    await lost.wait()
+                finally:
+                    with contextlib.suppress(Exception):
+                        await conn.close()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                await asyncio.sleep(2.0)
+
+
+class _BrokerDownError(Exception):
+    pass
+
+
+def broker_down_error(results: list[Exception | None]) -> _BrokerDownError:
+    for err in results:
+        if isinstance(err, _BrokerDownError):
+            return err
+    return _BrokerDownError("broker unavailable")
+
+
+async def replay_parked(engine: AsyncEngine) -> int:
+    """Give parked rows a fresh start (operator action). Returns how many."""
+    async with engine.begin() as conn:
+        result = await conn.execute(
+            text(
+                "UPDATE outbox SET parked_at = NULL, attempts = 0, available_at = now(), "
+                "claimed_until = NULL WHERE parked_at IS NOT NULL"
+            )
+        )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,121 @@
+"""One service process: its HTTP app, its consumer and its outbox relay, started together.
+
+The HTTP app and the consumer are built by separate factories over the service's composition
+root (FastStream's FastAPI plugin is deprecated); this module only runs them side by side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+import uvicorn
+from faststream.middlewares import AckPolicy
+from faststream.rabbit import RabbitBroker
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shop_contracts.envelope import Envelope
+from shop_contracts.routing import SUBSCRIPTIONS
+from shop_messaging.broker import make_broker, publish_envelope
+from shop_messaging.consumer import MessageRouter
+from shop_messaging.relay import OutboxRelay
+from shop_messaging.topology import declare_topology, service_queue
+
+log = structlog.get_logger()
+
+
+@dataclass
+class MessagingRuntime:
+    """Broker connection, the service's subscriber and its relay."""
+
+    service: str
+    amqp_url: str
+    engine: AsyncEngine
+    router: MessageRouter | None = None
+    prefetch: int = 32
+    broker: RabbitBroker = field(init=False)
+    relay: OutboxRelay = field(init=False)
+    started: bool = field(default=False, init=False)
+
+    def __post_init__(self) -> None:
+        self.broker = make_broker(self.amqp_url, prefetch=self.prefetch)
+        self.relay = OutboxRelay(self.engine, self._publish)
+        if self.router is not None:
+            router = self.router
+            queue = service_queue(SUBSCRIPTIONS[self.service])
+
+            @self.broker.subscriber(queue, ack_policy=AckPolicy.NACK_ON_ERROR)
+            async def on_message(body: Any) -> None:
+                await router.handle_raw(body)
+
+    async def _publish(self, envelope: Envelope, exchange: str, routing_key: str) -> None:
+        await publish_envelope(
+            self.broker, envelope, exchange_name=exchange, routing_key=routing_key
+        )
+
+    async def start(self) -> None:
+        await self.broker.connect()
+        await declare_topology(self.broker, self.service)
+        await self.broker.start()
+        self.relay.start()
+        self.started = True
+        log.info("service.messaging_started", service=self.service)
+
+    async def stop(self) -> None:
+        await self.relay.stop()
+        await self.broker.stop()  # waits for in-flight handlers (graceful_timeout)
+        self.started = False
+
+    async def health(self) -> dict[str, bool]:
+        checks = {"database": False, "broker": False, "relay": self.relay.running}
+        with contextlib.suppress(Exception):
+            async with self.engine.connect() as conn:
+                await asyncio.wait_for(conn.execute(text("SELECT 1")), timeout=2)
+            checks["database"] = True
+        with contextlib.suppress(Exception):
+            checks["broker"] = self.started and await self.broker.ping(timeout=2)
+        return checks
+
+
+async def serve(
+    http_app: Any, port: int, runtime: MessagingRuntime, host: str = "127.0.0.1"
+) -> None:
+    """Run the HTTP server and the messaging runtime until SIGTERM/SIGINT."""
+    config = uvicorn.Config(
+        http_app,
+        host=host,
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        timeout_graceful_shutdown=10,
+    )
+    server = uvicorn.Server(config)
+    starter = asyncio.create_task(_start_with_retry(runtime))
+    try:
+        await server.serve()  # returns on SIGTERM/SIGINT
+    finally:
+        starter.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await starter
+        await runtime.stop()
+
+
+async def _start_with_retry(runtime: MessagingRuntime) -> None:
+    """The broker may come up after us: keep trying; /health answers 503 meanwhile."""
+    delay = 0.5
+    while True:
+        try:
+            await runtime.start()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("service.broker_unavailable", error=repr(exc)[:300])
+            with contextlib.suppress(Exception):
+                await runtime.broker.stop()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)

@@ -1,0 +1,25 @@
+"""Throwaway databases: one per test run (or per test), dropped afterwards."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.engine import make_url
+
+from shop_platform.db import drop_database, ensure_database
+from shop_testkit.servers import postgres_server_url
+
+
+def unique_name(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:10]}"
+
+
+async def create_database(prefix: str) -> str:
+    url = make_url(postgres_server_url()).set(database=unique_name(prefix))
+    rendered = url.render_as_string(hide_password=False)
+    await ensure_database(rendered)
+    return rendered
+
+
+async def remove_database(url: str) -> None:
+    await drop_database(url)
