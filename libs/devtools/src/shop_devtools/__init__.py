@@ -1,0 +1,1 @@
+"""Running the whole shop: databases, migrations, seed, the four service processes."""
