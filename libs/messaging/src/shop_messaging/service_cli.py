@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from shop_platform.db import prepare_database
 
-Command = Callable[[], Awaitable[None]]
+Command = Callable[[], Coroutine[Any, Any, None]]
 
 
 @dataclass
