@@ -37,29 +37,61 @@ class ClientContact(Frozen):
     email: EmailStr
 
 
-class DeliverySpec(Frozen):
-    """How a license delivers its file (shop_media renders it)."""
+DeliveryMode = Literal["original", "long_edge", "fit", "fill", "megabytes"]
+DeliveryFormat = Literal["same", "jpeg", "tiff", "png", "webp"]
 
-    mode: Literal["original", "long_edge", "fit", "fill", "megabytes"] = "original"
-    long_edge: int | None = Field(default=None, gt=0)
-    width: int | None = Field(default=None, gt=0)
-    height: int | None = Field(default=None, gt=0)
-    megabytes: float | None = Field(default=None, gt=0)
-    format: Literal["same", "jpeg", "tiff", "png", "webp"] = "same"
+# The fields each mode needs; `original` needs none.
+_NEEDED: dict[str, tuple[str, ...]] = {
+    "long_edge": ("long_edge",),
+    "fit": ("width", "height"),
+    "fill": ("width", "height"),
+    "megabytes": ("megabytes",),
+}
+
+
+class DeliverySpec(BaseModel):
+    """A delivery format: `original`, or a resize mode plus output format and JPEG quality.
+
+    - `long_edge`: the longer side becomes `long_edge` pixels.
+    - `fit`: fits within `width` x `height` (100x100 on 3:2 gives 100x67).
+    - `fill`: just covers `width` x `height`, no crop (100x100 on 3:2 gives 150x100).
+    - `megabytes`: `width * height * 3` bytes equals `megabytes` MB (1 Mpixel = 3 MB).
+
+    Renditions never upscale: a smaller original is delivered at its own size.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    mode: DeliveryMode = "original"
+    long_edge: int | None = Field(default=None, gt=0, description="pixels")
+    width: int | None = Field(default=None, gt=0, description="pixels")
+    height: int | None = Field(default=None, gt=0, description="pixels")
+    megabytes: float | None = Field(default=None, gt=0, description="uncompressed 8-bit RGB MB")
+    format: DeliveryFormat = "same"
     quality: int = Field(default=90, ge=1, le=100)
 
     @model_validator(mode="after")
     def _fields_for_mode(self) -> DeliverySpec:
-        needed = {
-            "long_edge": ("long_edge",),
-            "fit": ("width", "height"),
-            "fill": ("width", "height"),
-            "megabytes": ("megabytes",),
-        }.get(self.mode, ())
-        missing = [name for name in needed if getattr(self, name) is None]
+        missing = [name for name in _NEEDED.get(self.mode, ()) if getattr(self, name) is None]
         if missing:
             raise ValueError(f"delivery mode {self.mode!r} needs {', '.join(missing)}")
         return self
+
+    def key(self) -> str:
+        """A short stable string naming the rendition, used as its cache key.
+
+        Only the fields that change the output are included, so equal renditions share
+        one cache entry (e.g. `long_edge-1024-same-q90`, `fit-100x100-jpeg-q80`).
+        """
+        if self.mode == "original":
+            return "original"
+        if self.mode == "long_edge":
+            size = f"{self.long_edge}"
+        elif self.mode == "megabytes":
+            size = f"{self.megabytes:g}"
+        else:
+            size = f"{self.width}x{self.height}"
+        return f"{self.mode}-{size}-{self.format}-q{self.quality}"
 
 
 class OrderLine(Frozen):

@@ -1,0 +1,54 @@
+"""Tokens open one order only; signed values refuse tampering; settings refuse dev secrets."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from pydantic import ValidationError
+
+from shop_platform.security import (
+    check_order_access_token,
+    hash_token,
+    order_access_token,
+    random_token,
+    sign_value,
+    unsign_value,
+)
+from shop_platform.settings import SharedSettings
+
+
+def test_an_order_token_opens_its_order_only() -> None:
+    a, b = uuid.uuid4(), uuid.uuid4()
+    token = order_access_token("s3cret", a)
+    assert len(token) >= 40
+    assert check_order_access_token("s3cret", a, token)
+    assert not check_order_access_token("s3cret", b, token)
+    assert not check_order_access_token("other-secret", a, token)
+    assert not check_order_access_token("s3cret", a, None)
+    assert not check_order_access_token("s3cret", a, "")
+
+
+def test_signed_values_refuse_tampering_and_other_purposes() -> None:
+    signed = sign_value("k", "download", "link-1")
+    assert unsign_value("k", "download", signed) == "link-1"
+    assert unsign_value("k", "download", signed.replace("link-1", "link-2")) is None
+    assert unsign_value("k", "admin-session", signed) is None
+    assert unsign_value("k", "download", "no-signature") is None
+
+
+def test_random_tokens_are_unguessable_and_stored_hashed() -> None:
+    tokens = {random_token() for _ in range(100)}
+    assert len(tokens) == 100
+    token = tokens.pop()
+    assert hash_token(token) != token
+    assert len(hash_token(token)) == 64
+
+
+def test_production_refuses_development_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    with pytest.raises(ValidationError, match="SECRET_KEY must be set"):
+        SharedSettings()
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret")
+    monkeypatch.setenv("ADMIN_TOKEN", "a-real-token")
+    assert SharedSettings().environment == "production"
