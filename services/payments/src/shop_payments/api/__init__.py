@@ -1,0 +1,1 @@
+"""HTTP: the app factory, pages, webhooks and the admin API."""

@@ -1,0 +1,1 @@
+"""Tables and repositories: the only package that imports SQLAlchemy."""

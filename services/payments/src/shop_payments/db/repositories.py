@@ -1,0 +1,230 @@
+"""All the payments service's queries: the ports of `service.ports` over SQLAlchemy."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop_contracts.envelope import Envelope
+from shop_messaging.outbox import add_to_outbox
+from shop_payments.db.tables import (
+    payment_requests,
+    payment_settings,
+    payments,
+    pending_messages,
+    processor_events,
+)
+from shop_payments.domain.model import (
+    Payment,
+    PaymentDisposition,
+    PaymentMethod,
+    PaymentRequest,
+    RequestStatus,
+)
+from shop_payments.domain.settings import PaymentSettings
+from shop_payments.service.ports import Repositories
+
+_REQUEST_FIELDS = (
+    "order_id",
+    "number",
+    "amount",
+    "currency",
+    "client_name",
+    "client_email",
+    "status",
+    "processor",
+    "checkout_session_id",
+    "checkout_attempts",
+    "created_at",
+    "updated_at",
+    "paid_at",
+    "cancelled_at",
+)
+
+
+def _request_row(request: PaymentRequest) -> dict[str, Any]:
+    row = {name: getattr(request, name) for name in _REQUEST_FIELDS}
+    row["status"] = request.status.value
+    return row
+
+
+def _request(row: Any) -> PaymentRequest:
+    values = {name: getattr(row, name) for name in _REQUEST_FIELDS}
+    values["status"] = RequestStatus(row.status)
+    return PaymentRequest(**values)
+
+
+def _payment(row: Any) -> Payment:
+    return Payment(
+        id=row.id,
+        order_id=row.order_id,
+        method=PaymentMethod(row.method),
+        processor=row.processor,
+        processor_reference=row.processor_reference,
+        amount=row.amount,
+        currency=row.currency,
+        paid_at=row.paid_at,
+        disposition=PaymentDisposition(row.disposition),
+    )
+
+
+class SqlPaymentRequests:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def lock_order(self, order_id: uuid.UUID) -> None:
+        await self._session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+            {"key": f"payments:{order_id}"},
+        )
+
+    async def get(self, order_id: uuid.UUID, *, for_update: bool = False) -> PaymentRequest | None:
+        query = select(payment_requests).where(payment_requests.c.order_id == order_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self._session.execute(query)).first()
+        return _request(row) if row else None
+
+    async def add(self, request: PaymentRequest) -> bool:
+        result = await self._session.execute(
+            pg_insert(payment_requests)
+            .values(_request_row(request))
+            .on_conflict_do_nothing()
+            .returning(payment_requests.c.order_id)
+        )
+        return result.first() is not None
+
+    async def save(self, request: PaymentRequest) -> None:
+        values = _request_row(request)
+        del values["order_id"]
+        await self._session.execute(
+            update(payment_requests)
+            .where(payment_requests.c.order_id == request.order_id)
+            .values(values)
+        )
+
+
+class SqlPayments:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, payment: Payment) -> None:
+        await self._session.execute(
+            insert(payments).values(
+                id=payment.id,
+                order_id=payment.order_id,
+                method=payment.method.value,
+                processor=payment.processor,
+                processor_reference=payment.processor_reference,
+                amount=payment.amount,
+                currency=payment.currency,
+                paid_at=payment.paid_at,
+                disposition=payment.disposition.value,
+            )
+        )
+
+    async def list(self, order_id: uuid.UUID | None = None, limit: int = 100) -> list[Payment]:
+        query = select(payments).order_by(payments.c.recorded_at.desc()).limit(limit)
+        if order_id is not None:
+            query = query.where(payments.c.order_id == order_id)
+        return [_payment(row) for row in await self._session.execute(query)]
+
+
+class SqlProcessorEvents:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def claim(self, event_id: str, processor: str, event_type: str) -> bool:
+        result = await self._session.execute(
+            pg_insert(processor_events)
+            .values(event_id=event_id, processor=processor, type=event_type, outcome="received")
+            .on_conflict_do_nothing()
+            .returning(processor_events.c.event_id)
+        )
+        return result.first() is not None
+
+    async def set_outcome(self, event_id: str, order_id: uuid.UUID | None, outcome: str) -> None:
+        await self._session.execute(
+            update(processor_events)
+            .where(processor_events.c.event_id == event_id)
+            .values(order_id=order_id, outcome=outcome)
+        )
+
+    async def count(self) -> int:
+        return int(
+            await self._session.scalar(select(func.count()).select_from(processor_events)) or 0
+        )
+
+
+class SqlPendingMessages:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def keep(self, order_id: uuid.UUID, envelope: Envelope) -> None:
+        await self._session.execute(
+            pg_insert(pending_messages)
+            .values(
+                event_id=envelope.event_id,
+                order_id=order_id,
+                message_type=envelope.type,
+                envelope=envelope.model_dump(mode="json"),
+            )
+            .on_conflict_do_nothing()
+        )
+
+    async def take(self, order_id: uuid.UUID) -> list[Envelope]:
+        rows = await self._session.execute(
+            delete(pending_messages)
+            .where(pending_messages.c.order_id == order_id)
+            .returning(pending_messages.c.envelope, pending_messages.c.received_at)
+        )
+        ordered = sorted(rows, key=lambda row: row.received_at)
+        return [Envelope.model_validate(row.envelope) for row in ordered]
+
+
+class SqlSettingsStore:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self) -> PaymentSettings | None:
+        row = (
+            await self._session.execute(select(payment_settings).where(payment_settings.c.id == 1))
+        ).first()
+        if row is None:
+            return None
+        return PaymentSettings(row.card_processor, row.payment_instructions)
+
+    async def put(self, settings: PaymentSettings) -> None:
+        values = {
+            "card_processor": settings.card_processor,
+            "payment_instructions": settings.payment_instructions,
+            "updated_at": func.now(),
+        }
+        await self._session.execute(
+            pg_insert(payment_settings)
+            .values(id=1, **values)
+            .on_conflict_do_update(index_elements=[payment_settings.c.id], set_=values)
+        )
+
+
+class SqlOutbox:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, *envelopes: Envelope) -> None:
+        await add_to_outbox(self._session, *envelopes)
+
+
+def sql_repositories(session: AsyncSession) -> Repositories:
+    return Repositories(
+        requests=SqlPaymentRequests(session),
+        payments=SqlPayments(session),
+        events=SqlProcessorEvents(session),
+        pending=SqlPendingMessages(session),
+        settings=SqlSettingsStore(session),
+        outbox=SqlOutbox(session),
+    )

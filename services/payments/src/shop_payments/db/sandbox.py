@@ -1,0 +1,57 @@
+"""The sandbox processor's sessions, each call in its own transaction (a remote API's)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shop_payments.db.tables import sandbox_sessions
+from shop_payments.processors.sandbox import SandboxSession
+
+_COLUMNS = ("id", "order_id", "number", "amount", "currency", "status", "success_url", "cancel_url")
+
+
+def _session(row: Any) -> SandboxSession:
+    return SandboxSession(**{name: getattr(row, name) for name in _COLUMNS})
+
+
+class SqlSandboxStore:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def create(self, session: SandboxSession, idempotency_key: str) -> SandboxSession:
+        values = {name: getattr(session, name) for name in _COLUMNS}
+        async with self._sessions.begin() as db:
+            await db.execute(
+                pg_insert(sandbox_sessions)
+                .values(idempotency_key=idempotency_key, **values)
+                .on_conflict_do_nothing(index_elements=[sandbox_sessions.c.idempotency_key])
+            )
+            row = (
+                await db.execute(
+                    select(sandbox_sessions).where(
+                        sandbox_sessions.c.idempotency_key == idempotency_key
+                    )
+                )
+            ).one()
+        return _session(row)
+
+    async def get(self, session_id: str) -> SandboxSession | None:
+        async with self._sessions() as db:
+            row = (
+                await db.execute(
+                    select(sandbox_sessions).where(sandbox_sessions.c.id == session_id)
+                )
+            ).first()
+        return _session(row) if row else None
+
+    async def complete(self, session_id: str) -> None:
+        async with self._sessions.begin() as db:
+            await db.execute(
+                update(sandbox_sessions)
+                .where(sandbox_sessions.c.id == session_id)
+                .values(status="complete")
+            )

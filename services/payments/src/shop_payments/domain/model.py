@@ -1,0 +1,216 @@
+"""Payment requests and payments: pure Python, no I/O.
+
+A payment request is created when an order is placed and follows
+awaiting_validation -> open -> paid, or ends cancelled. Every transition is guarded.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from shop_payments.domain.errors import AmountMismatchError, IllegalTransitionError
+
+
+class RequestStatus(StrEnum):
+    AWAITING_VALIDATION = "awaiting_validation"
+    OPEN = "open"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+
+
+class PaymentMethod(StrEnum):
+    CARD = "card"
+    OFFLINE = "offline"
+
+
+class PaymentDisposition(StrEnum):
+    CONFIRMED = "confirmed"  # the order's one confirmed payment
+    REFUND_DUE = "refund_due"  # money received that the order does not need
+
+
+class SettlementOutcome(StrEnum):
+    CONFIRMED = "confirmed"
+    AFTER_CANCELLATION = "received_after_cancellation"
+    ALREADY_PAID = "already_paid"
+
+
+_PAYABLE = (RequestStatus.AWAITING_VALIDATION, RequestStatus.OPEN)
+
+
+@dataclass(frozen=True)
+class ReceivedPayment:
+    """Money a processor (or the photographer, off-line) says was received."""
+
+    method: PaymentMethod
+    processor: str | None
+    processor_reference: str | None
+    amount: int
+    currency: str
+    paid_at: datetime
+
+
+@dataclass(frozen=True)
+class Payment:
+    id: uuid.UUID
+    order_id: uuid.UUID
+    method: PaymentMethod
+    processor: str | None
+    processor_reference: str | None
+    amount: int
+    currency: str
+    paid_at: datetime
+    disposition: PaymentDisposition
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """What receiving a payment did: the outcome, and the payment to record (if any)."""
+
+    outcome: SettlementOutcome
+    payment: Payment | None
+
+
+@dataclass
+class PaymentRequest:
+    order_id: uuid.UUID
+    number: str
+    amount: int
+    currency: str
+    client_name: str
+    client_email: str
+    status: RequestStatus
+    created_at: datetime
+    updated_at: datetime
+    processor: str | None = None
+    checkout_session_id: str | None = None
+    checkout_attempts: int = 0
+    paid_at: datetime | None = None
+    cancelled_at: datetime | None = None
+
+    @classmethod
+    def place(
+        cls,
+        *,
+        order_id: uuid.UUID,
+        number: str,
+        amount: int,
+        currency: str,
+        client_name: str,
+        client_email: str,
+        manual_validation: bool,
+        now: datetime,
+    ) -> PaymentRequest:
+        status = RequestStatus.AWAITING_VALIDATION if manual_validation else RequestStatus.OPEN
+        return cls(
+            order_id=order_id,
+            number=number,
+            amount=amount,
+            currency=currency.upper(),
+            client_name=client_name,
+            client_email=client_email,
+            status=status,
+            created_at=now,
+            updated_at=now,
+        )
+
+    def validate(self, now: datetime) -> None:
+        if self.status is not RequestStatus.AWAITING_VALIDATION:
+            raise IllegalTransitionError(
+                f"order {self.number} cannot be validated: payment is {self.status.value}"
+            )
+        self.status = RequestStatus.OPEN
+        self.updated_at = now
+
+    def cancel(self, now: datetime) -> None:
+        if self.status not in _PAYABLE:
+            raise IllegalTransitionError(
+                f"order {self.number} cannot be cancelled for payment: it is {self.status.value}"
+            )
+        self.status = RequestStatus.CANCELLED
+        self.cancelled_at = now
+        self.updated_at = now
+
+    def checkout_refusal(self) -> str | None:
+        """Why a card checkout cannot start now, or None when it can."""
+        reasons = {
+            RequestStatus.PAID: f"order {self.number} is already paid",
+            RequestStatus.CANCELLED: f"order {self.number} is cancelled",
+            RequestStatus.AWAITING_VALIDATION: (
+                f"order {self.number} awaits the photographer's validation"
+            ),
+        }
+        return reasons.get(self.status)
+
+    def start_checkout(self, processor: str, now: datetime) -> str:
+        """Count a checkout attempt; returns its idempotency key (order + attempt)."""
+        refusal = self.checkout_refusal()
+        if refusal:
+            raise IllegalTransitionError(refusal)
+        self.checkout_attempts += 1
+        self.processor = processor
+        self.updated_at = now
+        return self.checkout_key
+
+    @property
+    def checkout_key(self) -> str:
+        """The idempotency key of the current checkout attempt (order + attempt)."""
+        return f"checkout-{self.order_id}-{self.checkout_attempts}"
+
+    def checkout_started(self, session_id: str) -> None:
+        self.checkout_session_id = session_id
+
+    def check_amount(self, amount: int, currency: str) -> None:
+        if currency.upper() != self.currency:
+            raise AmountMismatchError(
+                f"currency mismatch: received {currency.upper()}, order {self.number} "
+                f"is in {self.currency}"
+            )
+        if amount != self.amount:
+            raise AmountMismatchError(
+                f"amount mismatch: received {amount}, order {self.number} costs {self.amount} "
+                f"(minor units of {self.currency})"
+            )
+
+    def receive(self, received: ReceivedPayment, payment_id: uuid.UUID) -> Settlement:
+        """Apply a received payment. Exactly one payment is ever confirmed per request.
+
+        A card payment that arrives too late is still recorded (refund due); a second
+        off-line "mark paid" changes nothing.
+        """
+        if self.status in _PAYABLE:
+            self.status = RequestStatus.PAID
+            self.paid_at = received.paid_at
+            self.updated_at = received.paid_at
+            payment = _payment(self.order_id, received, payment_id, PaymentDisposition.CONFIRMED)
+            return Settlement(SettlementOutcome.CONFIRMED, payment)
+        outcome = (
+            SettlementOutcome.ALREADY_PAID
+            if self.status is RequestStatus.PAID
+            else SettlementOutcome.AFTER_CANCELLATION
+        )
+        if received.method is PaymentMethod.OFFLINE:
+            return Settlement(outcome, None)
+        payment = _payment(self.order_id, received, payment_id, PaymentDisposition.REFUND_DUE)
+        return Settlement(outcome, payment)
+
+
+def _payment(
+    order_id: uuid.UUID,
+    received: ReceivedPayment,
+    payment_id: uuid.UUID,
+    disposition: PaymentDisposition,
+) -> Payment:
+    return Payment(
+        id=payment_id,
+        order_id=order_id,
+        method=received.method,
+        processor=received.processor,
+        processor_reference=received.processor_reference,
+        amount=received.amount,
+        currency=received.currency.upper(),
+        paid_at=received.paid_at,
+        disposition=disposition,
+    )

@@ -1,0 +1,1 @@
+"""Card processors: Stripe (official SDK) and the built-in sandbox."""

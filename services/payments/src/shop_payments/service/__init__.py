@@ -1,0 +1,1 @@
+"""Use cases. They never commit: the request or the consumed message owns the transaction."""

@@ -1,0 +1,64 @@
+"""A verified processor event: processed once; a paid checkout confirms the payment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import structlog
+
+from shop_contracts import PaymentFailed
+from shop_payments.domain.errors import AmountMismatchError
+from shop_payments.domain.model import PaymentMethod, ReceivedPayment
+from shop_payments.service.errors import UnknownOrderError
+from shop_payments.service.ports import Repositories
+from shop_payments.service.settle import settle
+from shop_payments.webhooks.events import ProcessorEvent
+
+log = structlog.get_logger()
+
+DUPLICATE = "duplicate"
+
+
+async def handle_processor_event(repos: Repositories, event: ProcessorEvent, now: datetime) -> str:
+    """The outcome recorded for the event, or "duplicate" when it was seen before.
+
+    Raises UnknownOrderError / AmountMismatchError before anything stays written (the
+    caller's transaction rolls back, and the processor retries later).
+    """
+    if not await repos.events.claim(event.event_id, event.processor, event.type):
+        log.info("processor_event.duplicate", event_id=event.event_id)
+        return DUPLICATE
+    if event.confirms_payment:
+        outcome = await _paid_checkout(repos, event, now)
+    elif event.reports_failure and event.order_id is not None:
+        failed = PaymentFailed(order_id=event.order_id, reason="the card payment failed")
+        await repos.outbox.add(failed.envelope(correlation_id=event.order_id))
+        outcome = "failed"
+    else:
+        outcome = "ignored"
+    await repos.events.set_outcome(event.event_id, event.order_id, outcome)
+    log.info("processor_event.processed", event_id=event.event_id, type=event.type, outcome=outcome)
+    return outcome
+
+
+async def _paid_checkout(repos: Repositories, event: ProcessorEvent, now: datetime) -> str:
+    if event.order_id is None:
+        raise UnknownOrderError(
+            f"unknown order: client_reference_id {event.client_reference_id!r} is not an order id"
+        )
+    request = await repos.requests.get(event.order_id, for_update=True)
+    if request is None:
+        raise UnknownOrderError(f"unknown order: {event.order_id}")
+    if event.amount is None or event.currency is None:
+        raise AmountMismatchError("amount_total and currency are required in the checkout session")
+    request.check_amount(event.amount, event.currency)
+    received = ReceivedPayment(
+        method=PaymentMethod.CARD,
+        processor=event.processor,
+        processor_reference=event.reference,
+        amount=event.amount,
+        currency=event.currency,
+        paid_at=now,
+    )
+    settlement = await settle(repos, request, received)
+    return settlement.outcome.value

@@ -1,0 +1,40 @@
+"""Reading and changing the payment settings (a singleton; a default until first saved)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import structlog
+
+from shop_payments.domain.settings import PaymentSettings, check_settings, initial_settings
+from shop_payments.service.ports import Repositories
+
+log = structlog.get_logger()
+
+
+@dataclass(frozen=True)
+class SettingsPolicy:
+    """What the environment allows: Stripe needs its key; the sandbox, development."""
+
+    stripe_configured: bool
+    development: bool
+
+
+async def current_settings(repos: Repositories, policy: SettingsPolicy) -> PaymentSettings:
+    stored = await repos.settings.get()
+    if stored is not None:
+        return stored
+    return initial_settings(
+        stripe_configured=policy.stripe_configured, development=policy.development
+    )
+
+
+async def update_settings(
+    repos: Repositories, wanted: PaymentSettings, policy: SettingsPolicy
+) -> PaymentSettings:
+    checked = check_settings(
+        wanted, stripe_configured=policy.stripe_configured, development=policy.development
+    )
+    await repos.settings.put(checked)
+    log.info("payment_settings.updated", card_processor=checked.card_processor)
+    return checked

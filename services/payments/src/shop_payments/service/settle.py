@@ -1,0 +1,70 @@
+"""Receiving money for a request: the one place a payment is confirmed."""
+
+from __future__ import annotations
+
+import uuid
+
+import structlog
+
+from shop_contracts import PaymentConfirmed
+from shop_contracts.envelope import Envelope
+from shop_payments.domain.model import (
+    PaymentMethod,
+    PaymentRequest,
+    ReceivedPayment,
+    Settlement,
+    SettlementOutcome,
+)
+from shop_payments.service.ports import Repositories
+
+log = structlog.get_logger()
+
+
+async def settle(
+    repos: Repositories,
+    request: PaymentRequest,
+    received: ReceivedPayment,
+    *,
+    causation_id: uuid.UUID | None = None,
+) -> Settlement:
+    """Apply `received` to a request locked FOR UPDATE; outbox PaymentConfirmed once.
+
+    The partial unique index on confirmed payments backs the row lock: a second
+    confirmation for the same order fails the transaction instead of being published.
+    """
+    settlement = request.receive(received, uuid.uuid4())
+    if settlement.payment is not None:
+        await repos.payments.add(settlement.payment)
+    if settlement.outcome is SettlementOutcome.CONFIRMED:
+        assert settlement.payment is not None
+        await repos.requests.save(request)
+        await repos.outbox.add(_confirmed(settlement, causation_id))
+        log.info(
+            "payment.confirmed",
+            order_id=str(request.order_id),
+            method=received.method.value,
+            processor=received.processor,
+        )
+    else:
+        log.warning(
+            "payment.not_confirmed",
+            order_id=str(request.order_id),
+            outcome=settlement.outcome.value,
+            method=received.method.value,
+            refund_due=settlement.payment is not None,
+        )
+    return settlement
+
+
+def _confirmed(settlement: Settlement, causation_id: uuid.UUID | None) -> Envelope:
+    payment = settlement.payment
+    assert payment is not None
+    return PaymentConfirmed(
+        order_id=payment.order_id,
+        payment_id=payment.id,
+        method="card" if payment.method is PaymentMethod.CARD else "offline",
+        processor=payment.processor,
+        amount=payment.amount,
+        currency=payment.currency,
+        paid_at=payment.paid_at,
+    ).envelope(correlation_id=payment.order_id, causation_id=causation_id)

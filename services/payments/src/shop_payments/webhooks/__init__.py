@@ -1,0 +1,1 @@
+"""Processor webhooks: signature verification, event parsing, the sandbox's poster."""

@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from shop_contracts import MarkOrderPaid, OrderCancelled, OrderPlaced
+from shop_contracts.common import ClientContact
+from shop_contracts.envelope import Envelope, MessageBody
+from shop_messaging.consumer import MessageRouter
+from shop_messaging.tables import outbox
+from shop_payments.bootstrap import Container, bootstrap
+from shop_payments.config import PaymentsSettings
+from shop_payments.db.tables import payments, processor_events
+from shop_payments.domain.settings import PaymentSettings
+from shop_payments.webhooks.poster import HttpxWebhookPoster
+from shop_platform.db import migrate
+from shop_platform.security import order_access_token
+from shop_testkit.databases import create_database, remove_database
+
+ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+SECRET = "test-secret-key"
+ADMIN = "test-admin-token"
+PUBLIC = "http://payments.test"
+ORDERS_PUBLIC = "http://orders.test"
+
+
+@pytest.fixture(scope="session")
+async def database_url() -> AsyncIterator[str]:
+    url = await create_database("shop_payments_test")
+    await asyncio.to_thread(migrate, ALEMBIC_INI, url)
+    yield url
+    await remove_database(url)
+
+
+def make_settings(database_url: str, **overrides: object) -> PaymentsSettings:
+    values: dict[str, object] = {
+        "payments_database_url": database_url,
+        "secret_key": SECRET,
+        "admin_token": ADMIN,
+        "payments_public_url": PUBLIC,
+        "orders_public_url": ORDERS_PUBLIC,
+        "stripe_secret_key": None,
+        "stripe_webhook_secret": None,
+        "environment": "development",
+        **overrides,
+    }
+    return PaymentsSettings(_env_file=None, **values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+async def container(database_url: str) -> AsyncIterator[Container]:
+    container = bootstrap(make_settings(database_url))
+    app = container.http_app()
+    # the sandbox's self-POST reaches the app in-process
+    container.sandbox.poster = HttpxWebhookPoster(transport=httpx.ASGITransport(app=app))
+    container.app = app  # type: ignore[attr-defined]
+    yield container
+    await container.close()
+
+
+@pytest.fixture(scope="session")
+async def client(container: Container) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=container.app)  # type: ignore[attr-defined]
+    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def router(container: Container) -> MessageRouter:
+    return container.router()
+
+
+async def use_settings(
+    container: Container, processor: str | None, instructions: str | None = None
+) -> None:
+    async with container.transaction() as repos:
+        await repos.settings.put(PaymentSettings(processor, instructions))  # type: ignore[arg-type]
+
+
+def token(order_id: uuid.UUID) -> str:
+    return order_access_token(SECRET, order_id)
+
+
+def envelope_of(message: MessageBody, order_id: uuid.UUID) -> Envelope:
+    return message.envelope(correlation_id=order_id)
+
+
+def order_placed(
+    order_id: uuid.UUID | None = None,
+    *,
+    manual_validation: bool = False,
+    total: int = 4500,
+    currency: str = "EUR",
+) -> OrderPlaced:
+    order_id = order_id or uuid.uuid4()
+    line = {
+        "line_id": uuid.uuid4(),
+        "media_id": uuid.uuid4(),
+        "media_title": "Sunrise",
+        "media_kind": "image",
+        "media_key": "sunrise.jpg",
+        "license_id": uuid.uuid4(),
+        "license_name": "Web",
+        "price": total,
+        "delivery": {"mode": "original"},
+    }
+    return OrderPlaced.model_validate(
+        {
+            "order_id": order_id,
+            "number": f"N-{str(order_id)[:6]}",
+            "placed_at": datetime.now(UTC),
+            "client": {
+                "name": "Ada Client",
+                "email": "ada@example.com",
+                "address": {
+                    "line1": "1 Rue X",
+                    "city": "Paris",
+                    "postal_code": "75001",
+                    "country": "FR",
+                },
+            },
+            "lines": [line],
+            "total": total,
+            "currency": currency,
+            "manual_validation": manual_validation,
+            "seller_email": "seller@example.com",
+            "payment_url": f"{PUBLIC}/pay/{order_id}?token={token(order_id)}",
+            "order_url": f"{ORDERS_PUBLIC}/orders/{order_id}?token={token(order_id)}",
+        }
+    )
+
+
+async def place(router: MessageRouter, **kwargs: object) -> OrderPlaced:
+    placed = order_placed(**kwargs)  # type: ignore[arg-type]
+    assert await router.handle(envelope_of(placed, placed.order_id), placed)
+    return placed
+
+
+async def send(router: MessageRouter, message: MessageBody, order_id: uuid.UUID) -> bool:
+    return await router.handle(envelope_of(message, order_id), message)
+
+
+async def confirmations(container: Container, order_id: uuid.UUID) -> list[dict[str, object]]:
+    async with container.sessions() as session:
+        rows = await session.execute(
+            select(outbox.c.envelope).where(
+                outbox.c.correlation_id == order_id,
+                outbox.c.message_type == "payment.confirmed",
+            )
+        )
+        return [row.envelope["payload"] for row in rows]
+
+
+async def payment_rows(container: Container, order_id: uuid.UUID) -> list[dict[str, object]]:
+    async with container.sessions() as session:
+        rows = await session.execute(select(payments).where(payments.c.order_id == order_id))
+        return [dict(row._mapping) for row in rows]
+
+
+async def event_rows(container: Container, event_id: str) -> list[dict[str, object]]:
+    async with container.sessions() as session:
+        rows = await session.execute(
+            select(processor_events).where(processor_events.c.event_id == event_id)
+        )
+        return [dict(row._mapping) for row in rows]
+
+
+async def request_status(container: Container, order_id: uuid.UUID) -> str | None:
+    async with container.transaction() as repos:
+        request = await repos.requests.get(order_id)
+    return request.status.value if request else None
+
+
+async def mark_paid(router: MessageRouter, order_id: uuid.UUID, amount: int = 4500) -> bool:
+    command = MarkOrderPaid(order_id=order_id, amount=amount, currency="EUR")
+    return await send(router, command, order_id)
+
+
+async def cancel(router: MessageRouter, order_id: uuid.UUID) -> bool:
+    client = ClientContact(name="Ada", email="ada@example.com")
+    return await send(
+        router, OrderCancelled(order_id=order_id, number="N", client=client), order_id
+    )

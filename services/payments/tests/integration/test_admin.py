@@ -1,0 +1,111 @@
+"""Payment settings: admin API and admin page."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from shop_payments.bootstrap import bootstrap
+from shop_platform.auth import ADMIN_COOKIE, admin_session_cookie
+
+from .conftest import (
+    ADMIN,
+    ORDERS_PUBLIC,
+    PUBLIC,
+    SECRET,
+    make_settings,
+    place,
+    token,
+    use_settings,
+)
+
+BEARER = {"Authorization": f"Bearer {ADMIN}"}
+
+
+async def test_settings_need_the_admin_token(client) -> None:
+    assert (await client.get("/api/admin/settings")).status_code == 401
+    wrong = {"Authorization": "Bearer nope"}
+    assert (await client.put("/api/admin/settings", json={}, headers=wrong)).status_code == 401
+    assert (await client.get("/api/admin/payments")).status_code == 401
+
+
+async def test_stripe_without_its_key_is_422(client) -> None:
+    response = await client.put(
+        "/api/admin/settings", json={"card_processor": "stripe"}, headers=BEARER
+    )
+    assert response.status_code == 422
+    assert "STRIPE_SECRET_KEY" in response.json()["detail"]
+
+
+async def test_unknown_processor_is_422(client) -> None:
+    response = await client.put(
+        "/api/admin/settings", json={"card_processor": "paypal"}, headers=BEARER
+    )
+    assert response.status_code == 422
+    assert "card_processor" in response.json()["detail"]
+
+
+async def test_put_and_get_settings(client) -> None:
+    body = {"card_processor": None, "payment_instructions": "  Pay by bank transfer.\n  "}
+    response = await client.put("/api/admin/settings", json=body, headers=BEARER)
+    assert response.status_code == 200
+    assert response.json() == {
+        "card_processor": None,
+        "payment_instructions": "Pay by bank transfer.",
+    }
+    partial = await client.put(
+        "/api/admin/settings", json={"card_processor": "sandbox"}, headers=BEARER
+    )
+    assert partial.json() == {
+        "card_processor": "sandbox",
+        "payment_instructions": "Pay by bank transfer.",
+    }
+    assert (await client.get("/api/admin/settings", headers=BEARER)).json() == partial.json()
+    assert (await client.get("/api/admin/payments", headers=BEARER)).status_code == 200
+
+
+async def test_settings_page_redirects_to_login_without_auth(client) -> None:
+    response = await client.get("/admin/settings")
+    assert response.status_code == 303
+    assert response.headers["location"].startswith(f"{ORDERS_PUBLIC}/admin/login")
+
+
+async def test_settings_page_form_with_the_admin_cookie(container, client) -> None:
+    cookies = {ADMIN_COOKIE: admin_session_cookie(SECRET)}
+    transport = httpx.ASGITransport(app=container.app)
+    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC, cookies=cookies) as admin:
+        page = await admin.get("/admin/settings")
+        assert page.status_code == 200
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        assert csrf
+        form = {"csrf": csrf.group(1), "card_processor": "", "payment_instructions": "Call us"}
+        forged = await admin.post("/admin/settings", data={**form, "csrf": "x"})
+        assert forged.status_code == 401
+        saved = await admin.post("/admin/settings", data=form)
+        assert saved.status_code == 303
+        refused = await admin.post("/admin/settings", data={**form, "card_processor": "stripe"})
+        assert refused.status_code == 422
+        assert "STRIPE_SECRET_KEY" in refused.text
+    current = (await client.get("/api/admin/settings", headers=BEARER)).json()
+    assert current == {"card_processor": None, "payment_instructions": "Call us"}
+
+
+async def test_sandbox_is_off_in_production(database_url, container, router) -> None:
+    await use_settings(container, "sandbox")  # e.g. left over from a development run
+    production = bootstrap(make_settings(database_url, environment="production"))
+    transport = httpx.ASGITransport(app=production.http_app())
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url=PUBLIC) as prod:
+            refused = await prod.put(
+                "/api/admin/settings", json={"card_processor": "sandbox"}, headers=BEARER
+            )
+            assert refused.status_code == 422
+            assert "development" in refused.json()["detail"]
+            placed = await place(router)
+            page = await prod.get(f"/pay/{placed.order_id}?token={token(placed.order_id)}")
+            assert "Secure payment" not in page.text
+            assert "Please contact us" in page.text
+            assert (await prod.get("/sandbox/checkout/cs_sandbox_x")).status_code == 404
+    finally:
+        await production.close()
