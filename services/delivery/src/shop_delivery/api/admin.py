@@ -1,0 +1,37 @@
+"""GET, PUT /api/admin/settings (bearer token): link expiry and downloads per link."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from shop_delivery.api.schemas import DeliverySettingsRead, DeliverySettingsUpdate
+from shop_delivery.bootstrap import Container
+from shop_delivery.service.settings import get_settings, update_settings
+from shop_platform.auth import require_admin
+from shop_platform.errors import error_responses
+
+
+def admin_router(container: Container) -> APIRouter:
+    settings = container.settings
+    router = APIRouter(
+        prefix="/api/admin",
+        tags=["admin"],
+        dependencies=[Depends(require_admin(settings.admin_token, settings.secret_key))],
+        responses=error_responses(401),
+    )
+
+    @router.get("/settings", summary="Delivery settings")
+    async def read_settings() -> DeliverySettingsRead:
+        async with container.sessions.begin() as session:
+            return DeliverySettingsRead.of(await get_settings(session))
+
+    @router.put(
+        "/settings",
+        summary="Replace the delivery settings (new links use them)",
+        responses=error_responses(422),
+    )
+    async def put_settings(body: DeliverySettingsUpdate) -> DeliverySettingsRead:
+        async with container.sessions.begin() as session:
+            return DeliverySettingsRead.of(await update_settings(session, body.policy()))
+
+    return router

@@ -1,0 +1,1 @@
+"""Tables and repositories: the only place that imports SQLAlchemy."""

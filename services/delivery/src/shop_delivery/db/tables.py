@@ -1,0 +1,135 @@
+"""The delivery database's tables (outbox and inbox come from shop_messaging)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+metadata = MetaData()
+
+
+def _now() -> Column[object]:
+    return Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("order_id", UUID(as_uuid=True), primary_key=True),
+    Column("number", String(50), nullable=False),
+    Column("client_name", String(200), nullable=False),
+    Column("client_email", String(320), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("trigger", String(10), nullable=True),
+    Column("forced", Boolean, nullable=False, server_default=text("false")),
+    Column("triggered_at", DateTime(timezone=True), nullable=True),
+    Column("delivered_at", DateTime(timezone=True), nullable=True),
+    Column("cancelled_at", DateTime(timezone=True), nullable=True),
+    Column("failure_reason", Text, nullable=True),
+    _now(),
+    CheckConstraint(
+        "status IN ('awaiting_trigger', 'delivered', 'cancelled')", name="ck_deliveries_status"
+    ),
+    CheckConstraint("trigger IN ('payment', 'force')", name="ck_deliveries_trigger"),
+)
+
+delivery_items = Table(
+    "delivery_items",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column(
+        "order_id",
+        UUID(as_uuid=True),
+        ForeignKey("deliveries.order_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("position", Integer, nullable=False),
+    Column("line_id", UUID(as_uuid=True), nullable=False),
+    Column("media_id", UUID(as_uuid=True), nullable=False),
+    Column("media_key", String(500), nullable=False),
+    Column("media_kind", String(10), nullable=False),
+    Column("license_name", String(200), nullable=False),
+    Column("spec", JSONB, nullable=False),
+    Column("file_name", String(255), nullable=True),
+    Column("file_source", String(10), nullable=True),
+    Column("file_key", String(600), nullable=True),
+    Column("size_bytes", BigInteger, nullable=True),
+    Column("mime_type", String(100), nullable=True),
+    UniqueConstraint("order_id", "line_id", name="uq_delivery_items_line"),
+    UniqueConstraint("order_id", "file_name", name="uq_delivery_items_file_name"),
+)
+
+download_links = Table(
+    "download_links",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column(
+        "item_id",
+        UUID(as_uuid=True),
+        ForeignKey("delivery_items.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("order_id", UUID(as_uuid=True), nullable=False, index=True),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("max_downloads", Integer, nullable=False),
+    Column("download_count", Integer, nullable=False, server_default=text("0")),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    _now(),
+    CheckConstraint("download_count >= 0", name="ck_download_links_count"),
+)
+
+renditions = Table(
+    "renditions",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("media_key", String(500), nullable=False),
+    Column("spec_key", String(100), nullable=False),
+    Column("path", String(700), nullable=False),  # relative to DELIVERY_RENDITION_ROOT
+    Column("width", Integer, nullable=True),
+    Column("height", Integer, nullable=True),
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("mime_type", String(100), nullable=False),
+    _now(),
+    UniqueConstraint("media_key", "spec_key", name="uq_renditions_media_spec"),
+)
+
+pending_triggers = Table(
+    "pending_triggers",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("order_id", UUID(as_uuid=True), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("message_id", UUID(as_uuid=True), nullable=False, unique=True),
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("applied_at", DateTime(timezone=True), nullable=True),
+    CheckConstraint("kind IN ('payment', 'force', 'cancel')", name="ck_pending_triggers_kind"),
+    Index("ix_pending_triggers_open", "order_id", postgresql_where=text("applied_at IS NULL")),
+)
+
+delivery_settings = Table(
+    "delivery_settings",
+    metadata,
+    Column("id", SmallInteger, primary_key=True),
+    Column("link_expiry_days", Integer, nullable=False),
+    Column("max_downloads", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("id = 1", name="ck_delivery_settings_singleton"),
+)

@@ -1,0 +1,98 @@
+"""A delivery: awaiting_trigger -> delivered, or cancelled. Guarded transitions.
+
+A delivery is created when the order is placed. A trigger (payment or forced delivery)
+starts it; rendering may fail, and then it stays `awaiting_trigger` with the failure
+recorded, so a later trigger can try again. Once delivered it is never delivered again;
+once cancelled it is never delivered.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from shop_delivery.domain.errors import (
+    AlreadyDeliveredError,
+    DeliveryCancelledError,
+    IllegalTransitionError,
+)
+
+
+class DeliveryStatus(StrEnum):
+    AWAITING_TRIGGER = "awaiting_trigger"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+
+
+class Trigger(StrEnum):
+    PAYMENT = "payment"
+    FORCE = "force"
+
+
+class PendingKind(StrEnum):
+    """What can arrive before `order.placed` and must be kept until it does."""
+
+    PAYMENT = "payment"
+    FORCE = "force"
+    CANCEL = "cancel"
+
+
+@dataclass
+class Delivery:
+    order_id: uuid.UUID
+    number: str
+    client_name: str
+    client_email: str
+    status: DeliveryStatus = DeliveryStatus.AWAITING_TRIGGER
+    trigger: Trigger | None = None
+    forced: bool = False
+    triggered_at: datetime | None = None
+    delivered_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    failure_reason: str | None = None
+
+    def start(self, trigger: Trigger, at: datetime) -> None:
+        """Accept a trigger: raises with the reason when this delivery must not happen."""
+        self._refuse_unless_awaiting("deliver")
+        self.trigger = trigger
+        self.forced = trigger is Trigger.FORCE
+        self.triggered_at = at
+
+    def mark_delivered(self, at: datetime) -> None:
+        self._refuse_unless_awaiting("deliver")
+        if self.trigger is None:
+            raise IllegalTransitionError(f"order {self.number} has no payment or forced delivery")
+        self.status = DeliveryStatus.DELIVERED
+        self.delivered_at = at
+        self.failure_reason = None
+
+    def mark_failed(self, reason: str) -> None:
+        """Rendering failed: stay undelivered, remember why (a later trigger may retry)."""
+        self._refuse_unless_awaiting("fail")
+        self.failure_reason = reason
+
+    def cancel(self, at: datetime) -> None:
+        self._refuse_unless_awaiting("cancel")
+        self.status = DeliveryStatus.CANCELLED
+        self.cancelled_at = at
+
+    def _refuse_unless_awaiting(self, action: str) -> None:
+        if self.status is DeliveryStatus.DELIVERED:
+            raise AlreadyDeliveredError(
+                f"cannot {action} order {self.number}: it was already delivered"
+            )
+        if self.status is DeliveryStatus.CANCELLED:
+            raise DeliveryCancelledError(f"cannot {action} order {self.number}: it was cancelled")
+
+
+def first_trigger(kinds: list[PendingKind]) -> Trigger | PendingKind | None:
+    """What pending messages (oldest first) mean once the order is known.
+
+    A cancellation wins over everything: a cancelled order is never delivered. Otherwise
+    the oldest payment or forced delivery triggers the delivery.
+    """
+    if PendingKind.CANCEL in kinds:
+        return PendingKind.CANCEL
+    return Trigger(kinds[0].value) if kinds else None

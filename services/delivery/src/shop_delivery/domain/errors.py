@@ -1,0 +1,27 @@
+"""Domain errors: each carries the reason a transition or a download was refused."""
+
+from __future__ import annotations
+
+
+class DeliveryDomainError(Exception):
+    """Base of the delivery domain's refusals."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class IllegalTransitionError(DeliveryDomainError):
+    """The delivery is not in a state that allows this transition."""
+
+
+class AlreadyDeliveredError(IllegalTransitionError):
+    """A delivered order is never delivered (or cancelled) a second time."""
+
+
+class DeliveryCancelledError(IllegalTransitionError):
+    """A cancelled order is never delivered."""
+
+
+class InvalidPolicyError(DeliveryDomainError):
+    """Delivery settings out of their allowed range."""

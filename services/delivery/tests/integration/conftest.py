@@ -1,0 +1,225 @@
+"""One real PostgreSQL database per test session, migrated; real media files; the app.
+
+Tests isolate themselves by using fresh order ids (and fresh media keys when they count
+renders), so they share the database and the rendition cache.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select, text
+
+from shop_contracts.commands import ForceDelivery
+from shop_contracts.common import Address, Client, DeliverySpec, OrderLine
+from shop_contracts.envelope import Envelope, MessageBody
+from shop_contracts.events import OrderCancelled, OrderPlaced, PaymentConfirmed
+from shop_delivery.api.app import create_app
+from shop_delivery.bootstrap import ALEMBIC_INI, Container, bootstrap
+from shop_delivery.config import DeliverySettings
+from shop_media import DeliverySpec as MediaSpec
+from shop_media import make_demo_jpeg, make_demo_video, render_in_pool
+from shop_messaging.tables import outbox
+from shop_platform.db import migrate
+from shop_platform.security import order_access_token
+from shop_testkit.databases import create_database, remove_database
+
+SECRET = "test-secret-key"
+ADMIN = "test-admin-token"
+BIG = "demo/alpine-lake.jpg"  # 4000 x 2667
+SMALL = "demo/small-harbour.jpg"  # 800 x 600
+CLIP = "demo/ridge-drift.mp4"
+WEB = DeliverySpec(mode="long_edge", long_edge=1024, format="jpeg")
+ORIGINAL = DeliverySpec(mode="original")
+
+
+@dataclass
+class RenderSpy:
+    """Counts renders per (media file name, spec key), then renders for real."""
+
+    calls: list[tuple[str, str]] = field(default_factory=list)
+
+    async def __call__(self, executor: Any, src: Path, dest: Path, spec: MediaSpec) -> Any:
+        self.calls.append((src.name, spec.key()))
+        return await render_in_pool(executor, src, dest, spec)
+
+
+@pytest.fixture(scope="session")
+async def database_url() -> AsyncIterator[str]:
+    url = await create_database("shop_delivery_test")
+    await asyncio.to_thread(migrate, ALEMBIC_INI, url)
+    yield url
+    await remove_database(url)
+
+
+@pytest.fixture(scope="session")
+def media_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("media")
+    (root / "demo").mkdir()
+    make_demo_jpeg(
+        root / BIG, width=4000, height=2667, title="Alpine Lake", credit="Ana Berg", seed=1
+    )
+    make_demo_jpeg(root / SMALL, width=800, height=600, title="Harbour", credit="Leo Marin", seed=2)
+    make_demo_video(root / CLIP, seconds=1.0)
+    return root
+
+
+@pytest.fixture(scope="session")
+def render_spy() -> RenderSpy:
+    return RenderSpy()
+
+
+@pytest.fixture(scope="session")
+async def container(
+    database_url: str,
+    media_root: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    render_spy: RenderSpy,
+) -> AsyncIterator[Container]:
+    settings = DeliverySettings(
+        DELIVERY_DATABASE_URL=database_url,
+        DELIVERY_RENDITION_ROOT=str(tmp_path_factory.mktemp("renditions")),
+        media_root=str(media_root),
+        secret_key=SECRET,
+        admin_token=ADMIN,
+        delivery_public_url="https://delivery.example",
+        amqp_url="amqp://guest:guest@127.0.0.1:1/",
+    )
+    container = bootstrap(settings, render=render_spy)
+    yield container
+    await container.close()
+
+
+@pytest.fixture(scope="session")
+async def client(container: Container) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=create_app(container))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+
+
+@dataclass
+class Shop:
+    """Sends messages to the delivery consumer and reads what it left in the database."""
+
+    container: Container
+    media_root: Path
+
+    BIG = BIG
+    SMALL = SMALL
+    CLIP = CLIP
+    WEB = WEB
+    ORIGINAL = ORIGINAL
+    WEB_KEY = MediaSpec.model_validate(WEB.model_dump()).key()
+
+    @staticmethod
+    def line(
+        media_key: str, license_name: str, spec: DeliverySpec, kind: str = "image"
+    ) -> OrderLine:
+        return OrderLine(
+            line_id=uuid.uuid4(),
+            media_id=uuid.uuid4(),
+            media_title=media_key,
+            media_kind=kind,  # type: ignore[arg-type]
+            media_key=media_key,
+            license_id=uuid.uuid4(),
+            license_name=license_name,
+            price=1500,
+            delivery=spec,
+        )
+
+    def copy_media(self, source_key: str) -> str:
+        """A fresh media key with the same file: a rendition nobody has cached yet."""
+        key = f"copies/{uuid.uuid4().hex[:8]}-{Path(source_key).name}"
+        (self.media_root / key).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.media_root / source_key, self.media_root / key)
+        return key
+
+    def token(self, order_id: uuid.UUID) -> str:
+        return order_access_token(SECRET, order_id)
+
+    async def send(self, message: MessageBody, envelope: Envelope | None = None) -> bool:
+        order_id: uuid.UUID = message.order_id  # type: ignore[attr-defined]
+        envelope = envelope or message.envelope(correlation_id=order_id)
+        return await self.container.router.handle(envelope, message)
+
+    def placed(self, order_id: uuid.UUID, *lines: OrderLine) -> OrderPlaced:
+        return OrderPlaced(
+            order_id=order_id,
+            number=f"2026-{str(order_id)[:6]}",
+            placed_at=datetime.now(UTC),
+            client=Client(
+                name="Ada Client",
+                email="ada@example.com",
+                address=Address(line1="1 Rue X", city="Paris", postal_code="75001", country="FR"),
+            ),
+            lines=list(lines) or [self.line(BIG, "Web", WEB)],
+            total=1500,
+            currency="EUR",
+            manual_validation=False,
+            seller_email="seller@example.com",
+            payment_url="https://pay.example/pay",
+            order_url="https://orders.example/order",
+        )
+
+    @staticmethod
+    def paid(order_id: uuid.UUID) -> PaymentConfirmed:
+        return PaymentConfirmed(
+            order_id=order_id,
+            payment_id=uuid.uuid4(),
+            method="offline",
+            amount=1500,
+            currency="EUR",
+            paid_at=datetime.now(UTC),
+        )
+
+    @staticmethod
+    def forced(order_id: uuid.UUID) -> ForceDelivery:
+        return ForceDelivery(order_id=order_id)
+
+    @staticmethod
+    def cancelled(order_id: uuid.UUID) -> OrderCancelled:
+        return OrderCancelled(
+            order_id=order_id,
+            number="n",
+            client={"name": "Ada Client", "email": "ada@example.com"},  # type: ignore[arg-type]
+        )
+
+    async def outbox(self, order_id: uuid.UUID, message_type: str) -> list[dict[str, Any]]:
+        query = (
+            select(outbox.c.envelope)
+            .where(outbox.c.correlation_id == order_id, outbox.c.message_type == message_type)
+            .order_by(outbox.c.id)
+        )
+        async with self.container.sessions() as session:
+            return [row[0] for row in await session.execute(query)]
+
+    async def sql(self, statement: str, **params: Any) -> list[Any]:
+        async with self.container.sessions.begin() as session:
+            result = await session.execute(text(statement), params)
+            return list(result.all()) if result.returns_rows else []
+
+    async def status(self, order_id: uuid.UUID) -> str | None:
+        rows = await self.sql("SELECT status FROM deliveries WHERE order_id = :id", id=order_id)
+        return rows[0][0] if rows else None
+
+    async def delivered_order(self, *lines: OrderLine) -> tuple[uuid.UUID, dict[str, Any]]:
+        """Placed then paid: the order id and its delivery.completed payload."""
+        order_id = uuid.uuid4()
+        await self.send(self.placed(order_id, *lines))
+        await self.send(self.paid(order_id))
+        [completed] = await self.outbox(order_id, "delivery.completed")
+        return order_id, completed["payload"]
+
+
+@pytest.fixture
+def shop(container: Container, media_root: Path) -> Shop:
+    return Shop(container, media_root)
