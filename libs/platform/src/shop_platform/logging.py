@@ -24,5 +24,5 @@ def configure_logging(service: str, level: str = "INFO", json: bool = False) -> 
         cache_logger_on_first_use=True,
     )
     structlog.contextvars.bind_contextvars(service=service)
-    for noisy in ("aiormq", "aio_pika", "faststream", "uvicorn.access"):
+    for noisy in ("aiormq", "aio_pika", "faststream", "uvicorn.access", "pyvips"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
