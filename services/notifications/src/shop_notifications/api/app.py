@@ -1,0 +1,33 @@
+"""The HTTP app factory (the consumer is built separately, in `consumers/`)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from shop_messaging.health import health_router
+from shop_notifications.api.emails import emails_api
+from shop_notifications.api.pages import emails_pages
+from shop_notifications.bootstrap import Notifications
+from shop_platform.errors import install_error_handlers
+
+
+def create_app(app: Notifications) -> FastAPI:
+    settings = app.settings
+    http = FastAPI(
+        title="Photo license shop: notifications",
+        version="1.0.0",
+        description="The email log: what was sent to whom, for which message.",
+    )
+    install_error_handlers(http)
+    http.include_router(health_router(app.runtime))
+    auth = {"admin_token": settings.admin_token, "secret": settings.secret_key}
+    http.include_router(emails_api(app.sessions, **auth))
+    http.include_router(
+        emails_pages(
+            app.sessions,
+            **auth,
+            login_url=f"{settings.orders_public_url.rstrip('/')}/admin/login",
+            shop_name=settings.shop_name,
+        )
+    )
+    return http

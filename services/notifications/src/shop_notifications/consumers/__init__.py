@@ -1,0 +1,1 @@
+"""The consumer: each subscriber turns a message into a use-case call."""

@@ -1,0 +1,1 @@
+"""SQLAlchemy tables and repositories: the only modules that speak SQL."""

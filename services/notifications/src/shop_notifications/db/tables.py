@@ -1,0 +1,55 @@
+"""The email log. One row per email; (message, template, recipient) is its idempotency key."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import UUID
+
+metadata = MetaData()
+
+EMAILS_CHANNEL = "shop_notifications_emails"  # LISTEN/NOTIFY channel that wakes the sender
+
+emails = Table(
+    "emails",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("order_id", UUID(as_uuid=True), nullable=False),
+    Column("message_id", UUID(as_uuid=True), nullable=False),  # the causing message's event_id
+    Column("message_type", String(100), nullable=False),
+    Column("template", String(100), nullable=False),
+    Column("recipient", String(320), nullable=False),
+    Column("subject", String(998), nullable=False),
+    Column("text_body", Text, nullable=False),
+    Column("html_body", Text, nullable=False),
+    Column("status", String(20), nullable=False, server_default=text("'pending'")),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("last_error", Text, nullable=True),
+    Column(
+        "created_at",
+        DateTime(timezone=True),
+        nullable=False,
+        server_default=text("clock_timestamp()"),
+    ),
+    # When the sender may try it next (backoff after a failure).
+    Column("available_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
+    # A sender's lease: other senders leave the row alone until it expires.
+    Column("claimed_until", DateTime(timezone=True), nullable=True),
+    Column("sent_at", DateTime(timezone=True), nullable=True),
+    UniqueConstraint("message_id", "template", "recipient", name="uq_emails_idempotency"),
+    CheckConstraint("status IN ('pending', 'sent', 'logged', 'failed')", name="ck_emails_status"),
+    Index("ix_emails_order_id", "order_id"),
+    Index("ix_emails_created_at", "created_at"),
+    Index("ix_emails_pending", "available_at", postgresql_where=text("status = 'pending'")),
+)

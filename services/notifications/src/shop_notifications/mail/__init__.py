@@ -1,0 +1,1 @@
+"""Rendering emails (Jinja2), sending them (aiosmtplib) and the sender loop."""

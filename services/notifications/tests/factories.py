@@ -1,0 +1,125 @@
+"""Contract messages as the other services publish them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from shop_contracts.common import Address, Client, ClientContact, DeliverySpec, OrderLine
+from shop_contracts.envelope import Envelope, MessageBody
+from shop_contracts.events import (
+    DeliveredFile,
+    DeliveryCompleted,
+    OrderCancelled,
+    OrderPlaced,
+    OrderValidated,
+    PaymentConfirmed,
+)
+
+SELLER = "seller@example.com"
+CLIENT = "ada@example.com"
+
+
+def wrap(payload: MessageBody, order_id: uuid.UUID) -> tuple[Envelope, MessageBody]:
+    return payload.envelope(correlation_id=order_id), payload
+
+
+def order_placed(
+    *,
+    order_id: uuid.UUID | None = None,
+    manual: bool = False,
+    client_name: str = "Ada Client",
+    note: str | None = "Please credit me",
+    number: str = "2026-0042",
+) -> OrderPlaced:
+    order_id = order_id or uuid.uuid4()
+    return OrderPlaced(
+        order_id=order_id,
+        number=number,
+        placed_at=datetime(2026, 11, 27, 10, 30, tzinfo=UTC),
+        client=Client(
+            name=client_name,
+            email=CLIENT,
+            address=Address(line1="1 Rue X", city="Paris", postal_code="75001", country="FR"),
+        ),
+        lines=[
+            OrderLine(
+                line_id=uuid.uuid4(),
+                media_id=uuid.uuid4(),
+                media_title="Sunset over Lisbon",
+                media_kind="image",
+                media_key="lisbon.jpg",
+                license_id=uuid.uuid4(),
+                license_name="Web",
+                price=2500,
+                delivery=DeliverySpec(mode="long_edge", long_edge=2048),
+            ),
+            OrderLine(
+                line_id=uuid.uuid4(),
+                media_id=uuid.uuid4(),
+                media_title="Waves",
+                media_kind="video",
+                media_key="waves.mp4",
+                license_id=uuid.uuid4(),
+                license_name="Editorial",
+                price=2000,
+                delivery=DeliverySpec(),
+            ),
+        ],
+        total=4500,
+        currency="EUR",
+        note=note,
+        manual_validation=manual,
+        seller_email=SELLER,
+        payment_url=f"http://pay.test/pay/{order_id}?token=tok",
+        order_url=f"http://orders.test/orders/{order_id}?token=tok",
+    )
+
+
+def order_validated(order_id: uuid.UUID | None = None) -> OrderValidated:
+    order_id = order_id or uuid.uuid4()
+    return OrderValidated(
+        order_id=order_id,
+        number="2026-0042",
+        client=ClientContact(name="Ada Client", email=CLIENT),
+        total=4500,
+        currency="EUR",
+        payment_url=f"http://pay.test/pay/{order_id}?token=tok&x=1",
+    )
+
+
+def order_cancelled(order_id: uuid.UUID | None = None) -> OrderCancelled:
+    return OrderCancelled(
+        order_id=order_id or uuid.uuid4(),
+        number="2026-0042",
+        client=ClientContact(name="Ada Client", email=CLIENT),
+        reason="out of stock <really>",
+    )
+
+
+def delivery_completed(order_id: uuid.UUID | None = None) -> DeliveryCompleted:
+    order_id = order_id or uuid.uuid4()
+    return DeliveryCompleted(
+        order_id=order_id,
+        number="2026-0042",
+        client=ClientContact(name="Ada Client", email=CLIENT),
+        downloads_url=f"http://delivery.test/orders/{order_id}/downloads?token=tok",
+        files=[
+            DeliveredFile(line_id=uuid.uuid4(), file_name="lisbon_web.jpg", size_bytes=1_234_567),
+            DeliveredFile(line_id=uuid.uuid4(), file_name="waves.mp4", size_bytes=45_000_000),
+        ],
+        forced=False,
+        delivered_at=datetime(2026, 11, 27, 11, 0, tzinfo=UTC),
+        expires_at=datetime(2026, 11, 27, 11, 0, tzinfo=UTC) + timedelta(days=30),
+    )
+
+
+def payment_confirmed(order_id: uuid.UUID | None = None) -> PaymentConfirmed:
+    return PaymentConfirmed(
+        order_id=order_id or uuid.uuid4(),
+        payment_id=uuid.uuid4(),
+        method="offline",
+        amount=4500,
+        currency="EUR",
+        paid_at=datetime.now(UTC),
+    )

@@ -1,0 +1,92 @@
+"""One real PostgreSQL database per test session (migrated once), emptied between tests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from shop_notifications.bootstrap import Notifications, bootstrap
+from shop_notifications.config import NotificationsSettings
+from shop_notifications.mail.sender import SenderPolicy
+from shop_platform.db import make_engine, migrate
+from shop_platform.settings import DEV_ADMIN_TOKEN, DEV_SECRET_KEY
+from shop_testkit.databases import create_database, remove_database
+from shop_testkit.smtp import SmtpServer
+
+ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+
+MakeService = Callable[..., Notifications]
+
+
+@pytest.fixture(scope="session")
+async def database_url() -> AsyncIterator[str]:
+    url = await create_database("shop_notifications_test")
+    try:
+        await asyncio.to_thread(migrate, ALEMBIC_INI, url)
+        yield url
+    finally:
+        await remove_database(url)
+
+
+@pytest.fixture(autouse=True)
+async def _empty_tables(database_url: str) -> AsyncIterator[None]:
+    yield
+    engine = make_engine(database_url, pool_size=1)
+    async with engine.begin() as conn:
+        await conn.execute(text("TRUNCATE emails, outbox, inbox"))
+    await engine.dispose()
+
+
+@pytest.fixture
+async def make_service(database_url: str) -> AsyncIterator[MakeService]:
+    """`make_service(smtp_url=..., max_attempts=...)`: the composition root on the test DB."""
+    built: list[Notifications] = []
+
+    def make(
+        smtp_url: str | None = None, *, amqp_url: str | None = None, **policy: Any
+    ) -> Notifications:
+        values: dict[str, Any] = {
+            "database_url": database_url,
+            "smtp_url": smtp_url,
+            "mail_from": "shop@photos.example",
+            "orders_public_url": "http://orders.test",
+            "smtp_timeout_s": 5,
+            "admin_token": DEV_ADMIN_TOKEN,
+            "secret_key": DEV_SECRET_KEY,
+        }
+        if amqp_url:
+            values["amqp_url"] = amqp_url
+        settings = NotificationsSettings(_env_file=None, **values)
+        service = bootstrap(settings, sender_policy=SenderPolicy(**{"retry_base_s": 0, **policy}))
+        built.append(service)
+        return service
+
+    yield make
+    for service in built:
+        await service.aclose()
+
+
+Query = Callable[[str], Awaitable[list[dict[str, object]]]]
+
+
+@pytest.fixture
+async def query(database_url: str) -> AsyncIterator[Query]:
+    engine = make_engine(database_url, pool_size=1)
+
+    async def run(sql: str) -> list[dict[str, object]]:
+        async with engine.begin() as conn:
+            return [dict(r) for r in (await conn.execute(text(sql))).mappings().all()]
+
+    yield run
+    await engine.dispose()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    with SmtpServer() as server:
+        yield server

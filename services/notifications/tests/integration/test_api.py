@@ -1,0 +1,127 @@
+"""The email log API and pages, and /health."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from shop_notifications.api.app import create_app
+from shop_notifications.bootstrap import Notifications
+from shop_platform.auth import ADMIN_COOKIE, admin_session_cookie
+from shop_platform.settings import DEV_ADMIN_TOKEN, DEV_SECRET_KEY
+
+from ..factories import order_placed, order_validated, wrap
+from .conftest import MakeService
+
+ADMIN = {"Authorization": f"Bearer {DEV_ADMIN_TOKEN}"}
+
+
+@pytest.fixture
+async def service(make_service: MakeService) -> Notifications:
+    service = make_service(None)
+    placed = order_placed(manual=True, client_name="<b>x</b>")
+    await service.router.handle(*wrap(placed, placed.order_id))
+    validated = order_validated()
+    await service.router.handle(*wrap(validated, validated.order_id))
+    await service.sender.run_once()
+    return service
+
+
+@pytest.fixture
+async def client(service: Notifications) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=create_app(service))
+    async with httpx.AsyncClient(transport=transport, base_url="http://notifications") as c:
+        yield c
+
+
+async def test_the_api_needs_the_admin_token(client: httpx.AsyncClient) -> None:
+    for headers in ({}, {"Authorization": "Bearer wrong"}):
+        response = await client.get("/api/admin/emails", headers=headers)
+        assert response.status_code == 401
+        assert response.json()["error"] == "unauthorized"
+    assert (await client.get(f"/api/admin/emails/{uuid.uuid4()}")).status_code == 401
+
+
+async def test_the_log_newest_first_without_bodies(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/admin/emails", headers=ADMIN)
+    assert response.status_code == 200
+    emails = response.json()["emails"]
+    assert [e["template"] for e in emails] == [
+        "order_validated",
+        "order_awaiting_validation",
+        "order_placed_seller",
+    ]
+    assert {e["status"] for e in emails} == {"logged"}
+    assert "text" not in emails[0]
+    assert "html" not in emails[0]
+    seller = emails[2]
+    assert seller["to"] == "seller@example.com"
+    assert seller["sent_at"]
+    assert seller["message_type"] == "order.placed"
+
+    only = await client.get(
+        "/api/admin/emails", params={"order_id": seller["order_id"], "limit": 1}, headers=ADMIN
+    )
+    assert [e["id"] for e in only.json()["emails"]] == [emails[1]["id"]]
+    bad = await client.get("/api/admin/emails", params={"limit": 0}, headers=ADMIN)
+    assert bad.status_code == 422
+    assert "limit" in bad.json()["detail"]
+
+
+async def test_one_email_with_its_bodies(client: httpx.AsyncClient) -> None:
+    listing = (await client.get("/api/admin/emails", headers=ADMIN)).json()["emails"]
+    email = (await client.get(f"/api/admin/emails/{listing[0]['id']}", headers=ADMIN)).json()
+    assert email["subject"] == listing[0]["subject"]
+    assert "http://pay.test/pay/" in email["text"]
+    assert "<!DOCTYPE html>" in email["html"]
+    missing = await client.get(f"/api/admin/emails/{uuid.uuid4()}", headers=ADMIN)
+    assert missing.status_code == 404
+    assert missing.json()["error"] == "not_found"
+    assert (await client.get("/api/admin/emails/nope", headers=ADMIN)).status_code == 422
+
+
+async def test_the_pages_redirect_strangers_to_the_login_page(client: httpx.AsyncClient) -> None:
+    for path in ("/admin/emails", f"/admin/emails/{uuid.uuid4()}"):
+        response = await client.get(path)
+        assert response.status_code == 303
+        assert response.headers["location"] == "http://orders.test/admin/login"
+
+
+async def test_the_pages_show_the_log_to_the_photographer(client: httpx.AsyncClient) -> None:
+    client.cookies.set(ADMIN_COOKIE, admin_session_cookie(DEV_SECRET_KEY))
+    page = await client.get("/admin/emails")
+    assert page.status_code == 200
+    assert "New order 2026-0042" in page.text
+    assert "logged" in page.text
+    listing = (await client.get("/api/admin/emails", headers=ADMIN)).json()["emails"]
+    detail = await client.get(f"/admin/emails/{listing[2]['id']}")
+    assert detail.status_code == 200
+    assert "&lt;b&gt;x&lt;/b&gt;" in detail.text
+    assert "<b>x</b>" not in detail.text
+    assert 'sandbox=""' in detail.text
+    client.cookies.clear()
+    assert (await client.get("/admin/emails")).status_code == 303
+    bearer = await client.get("/admin/emails", headers=ADMIN)
+    assert bearer.status_code == 200
+
+
+async def test_health_covers_the_sender(service: Notifications, client: httpx.AsyncClient) -> None:
+    response = await client.get("/health")
+    assert response.status_code == 503  # the broker is not connected in this test
+    assert response.json()["checks"]["database"] is True
+    assert response.json()["checks"]["sender"] is False
+    service.sender.start()
+    try:
+        assert (await client.get("/health")).json()["checks"]["sender"] is True
+    finally:
+        await service.sender.stop()
+
+
+async def test_the_openapi_document_declares_the_errors(client: httpx.AsyncClient) -> None:
+    paths = (await client.get("/openapi.json")).json()["paths"]
+    assert {"401", "422"} <= set(paths["/api/admin/emails"]["get"]["responses"])
+    assert {"401", "404"} <= set(paths["/api/admin/emails/{email_id}"]["get"]["responses"])
+    assert "303" in paths["/admin/emails"]["get"]["responses"]
