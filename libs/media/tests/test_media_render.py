@@ -201,7 +201,7 @@ def test_a_crash_while_saving_leaves_nothing_behind(
         path.write_bytes(b"half a jpeg")
         raise OSError("disk full")
 
-    monkeypatch.setattr(render, "_save", crash)
+    monkeypatch.setattr(render, "save_image", crash)
     with pytest.raises(OSError, match="disk full"):
         render_image(landscape_jpeg, tmp_path / "web.jpg", WEB)
     assert list(tmp_path.iterdir()) == []
