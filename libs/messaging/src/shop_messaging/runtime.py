@@ -59,7 +59,9 @@ class MessagingRuntime:
 
     async def start(self) -> None:
         await self.broker.connect()
-        await declare_topology(self.broker, self.service)
+        # The whole topology, not only our queue: a publish must find every route even when
+        # the consuming service has not started yet (else NO_ROUTE, backoff, parking).
+        await declare_topology(self.broker)
         await self.broker.start()
         self.relay.start()
         self.started = True

@@ -1,0 +1,101 @@
+"""The admin API (bearer ADMIN_TOKEN): orders, their commands, the shop settings."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter, Depends, status
+from fastapi.security import HTTPBearer
+
+from shop_orders.api.context import Ctx, WebContext, require_admin_token
+from shop_orders.api.schemas import AdminOrderRead, SettingsRead, SettingsUpdate
+from shop_orders.domain.order import AdminAction, Order, OrderStatus
+from shop_orders.service import commands, queries
+from shop_orders.service.ports import Repositories
+from shop_orders.service.settings import update_settings
+from shop_platform.errors import error_responses
+
+Command = Callable[[Repositories, uuid.UUID, WebContext], Awaitable[Order]]
+
+# The four buttons, shared by the admin API and the admin pages.
+ADMIN_COMMANDS: dict[AdminAction, Command] = {
+    AdminAction.VALIDATE: lambda r, i, ctx: commands.validate_order(r, i, links=ctx.links),
+    AdminAction.MARK_PAID: lambda r, i, ctx: commands.request_mark_paid(r, i),
+    AdminAction.FORCE_DELIVERY: lambda r, i, ctx: commands.request_force_delivery(r, i),
+    AdminAction.CANCEL: lambda r, i, ctx: commands.cancel_order(r, i),
+}
+
+
+async def run_admin_command(
+    ctx: WebContext, action: AdminAction, order_id: uuid.UUID
+) -> AdminOrderRead:
+    async with ctx.transaction() as repos:
+        await ADMIN_COMMANDS[action](repos, order_id, ctx)
+        order, history = await queries.get_order_with_history(repos, order_id)
+    return AdminOrderRead.of_admin(order, ctx.links, history)
+
+
+router = APIRouter(
+    prefix="/api/admin",
+    tags=["admin"],
+    # HTTPBearer only documents the scheme in OpenAPI; require_admin_token decides.
+    dependencies=[Depends(HTTPBearer(auto_error=False)), Depends(require_admin_token)],
+    responses=error_responses(401),
+)
+
+
+@router.get("/orders")
+async def list_orders(ctx: Ctx, status: OrderStatus | None = None) -> list[AdminOrderRead]:
+    """Orders, newest first, optionally only those with one status."""
+    async with ctx.transaction() as repos:
+        found = await queries.list_orders(repos, status)
+    return [AdminOrderRead.of_admin(order, ctx.links) for order in found]
+
+
+@router.get("/orders/{order_id}", responses=error_responses(404))
+async def get_order(ctx: Ctx, order_id: uuid.UUID) -> AdminOrderRead:
+    """The order with its history."""
+    async with ctx.transaction() as repos:
+        order, history = await queries.get_order_with_history(repos, order_id)
+    return AdminOrderRead.of_admin(order, ctx.links, history)
+
+
+ACCEPTED = status.HTTP_202_ACCEPTED
+COMMAND_ERRORS = error_responses(404, 409)
+
+
+@router.post("/orders/{order_id}/validate", status_code=ACCEPTED, responses=COMMAND_ERRORS)
+async def validate(ctx: Ctx, order_id: uuid.UUID) -> AdminOrderRead:
+    """Manual validation done: the client gets the payment page link."""
+    return await run_admin_command(ctx, AdminAction.VALIDATE, order_id)
+
+
+@router.post("/orders/{order_id}/mark-paid", status_code=ACCEPTED, responses=COMMAND_ERRORS)
+async def mark_paid(ctx: Ctx, order_id: uuid.UUID) -> AdminOrderRead:
+    """Off-line payment received: payments confirms it, then delivery follows."""
+    return await run_admin_command(ctx, AdminAction.MARK_PAID, order_id)
+
+
+@router.post("/orders/{order_id}/force-delivery", status_code=ACCEPTED, responses=COMMAND_ERRORS)
+async def force_delivery(ctx: Ctx, order_id: uuid.UUID) -> AdminOrderRead:
+    """Deliver now, paid or not."""
+    return await run_admin_command(ctx, AdminAction.FORCE_DELIVERY, order_id)
+
+
+@router.post("/orders/{order_id}/cancel", status_code=ACCEPTED, responses=COMMAND_ERRORS)
+async def cancel(ctx: Ctx, order_id: uuid.UUID) -> AdminOrderRead:
+    """Cancel an order that is neither paid nor delivered."""
+    return await run_admin_command(ctx, AdminAction.CANCEL, order_id)
+
+
+@router.get("/settings")
+async def get_settings(ctx: Ctx) -> SettingsRead:
+    async with ctx.transaction() as repos:
+        return SettingsRead.of(await queries.get_settings(repos))
+
+
+@router.put("/settings", responses=error_responses(422))
+async def put_settings(ctx: Ctx, body: SettingsUpdate) -> SettingsRead:
+    async with ctx.transaction() as repos:
+        return SettingsRead.of(await update_settings(repos, body.settings()))

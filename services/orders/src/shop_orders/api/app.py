@@ -1,0 +1,36 @@
+"""The HTTP app factory: routes, pages, templates, error handlers, /health."""
+
+from __future__ import annotations
+
+import jinja2
+from fastapi import FastAPI
+from fastapi.templating import Jinja2Templates
+
+from shop_messaging.health import health_router
+from shop_orders.api import admin_api, admin_pages, preview, shop_pages, storefront
+from shop_orders.api.context import WebContext
+from shop_orders.api.errors import install_order_error_handlers
+from shop_orders.domain.money import format_price
+
+
+def make_templates() -> Jinja2Templates:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("shop_orders", "templates"),
+        autoescape=True,
+    )
+    env.filters["price"] = format_price
+    return Jinja2Templates(env=env)
+
+
+def create_app(ctx: WebContext) -> FastAPI:
+    app = FastAPI(
+        title="Photo license shop: orders",
+        version="1.0.0",
+        description="Storefront API, checkout pages, admin API and admin pages.",
+    )
+    app.state.ctx = ctx  # read by the routes through `context.web_context`
+    install_order_error_handlers(app)
+    app.include_router(health_router(ctx.runtime))
+    for module in (storefront, admin_api, preview, shop_pages, admin_pages):
+        app.include_router(module.router)
+    return app

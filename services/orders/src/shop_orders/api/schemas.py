@@ -1,0 +1,245 @@
+"""HTTP request and response bodies (CONTRACT.md shapes), and their mapping from the domain."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from shop_contracts.common import Address, Client
+from shop_orders.domain.catalog import Media, ShopSettings
+from shop_orders.domain.countries import is_country_code
+from shop_orders.domain.order import HistoryEntry, Order, OrderStatus
+from shop_orders.service.links import Links
+from shop_orders.service.messages import client_of
+from shop_orders.service.placing import ItemChoice, PlaceOrder
+
+# -- storefront --------------------------------------------------------------------------
+
+
+class LicenseRead(BaseModel):
+    id: uuid.UUID
+    name: str
+    price: int = Field(description="minor units of the catalog's currency")
+    delivery: dict[str, Any]
+
+
+class MediaRead(BaseModel):
+    id: uuid.UUID
+    title: str
+    kind: Literal["image", "video"]
+    width: int
+    height: int
+    credit: str | None = None
+    licenses: list[LicenseRead]
+
+
+class CatalogRead(BaseModel):
+    currency: str
+    media: list[MediaRead]
+
+    @classmethod
+    def of(cls, media: list[Media], currency: str) -> CatalogRead:
+        return cls(
+            currency=currency,
+            media=[
+                MediaRead(
+                    id=m.id,
+                    title=m.title,
+                    kind=m.kind,
+                    width=m.width,
+                    height=m.height,
+                    credit=m.credit,
+                    licenses=[
+                        LicenseRead(id=o.id, name=o.name, price=o.price, delivery=o.delivery)
+                        for o in m.licenses
+                    ],
+                )
+                for m in media
+            ],
+        )
+
+
+class AddressIn(Address):
+    @field_validator("country")
+    @classmethod
+    def _iso_country(cls, value: str) -> str:
+        if not is_country_code(value):
+            raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
+        return value
+
+
+class ClientIn(Client):
+    address: AddressIn
+
+
+class ItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    media_id: uuid.UUID
+    license_id: uuid.UUID
+
+
+class OrderCreate(BaseModel):
+    """Prices are not accepted from the client: they always come from the catalog."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    client: ClientIn
+    items: list[ItemIn] = Field(min_length=1, max_length=100)
+    note: str | None = Field(default=None, max_length=2000)
+
+    def command(self, idempotency_key: str | None) -> PlaceOrder:
+        return PlaceOrder(
+            client=self.client,
+            items=[ItemChoice(item.media_id, item.license_id) for item in self.items],
+            note=self.note,
+            idempotency_key=idempotency_key or None,
+        )
+
+
+class NextStep(BaseModel):
+    action: Literal["pay", "wait_for_seller", "wait_for_delivery", "download", "none"]
+    url: str | None
+
+
+def next_step(order: Order, links: Links) -> NextStep:
+    if order.status is OrderStatus.AWAITING_PAYMENT:
+        return NextStep(action="pay", url=links.payment_url(order.id))
+    if order.status is OrderStatus.AWAITING_VALIDATION:
+        return NextStep(action="wait_for_seller", url=None)
+    if order.downloads_url and order.status is OrderStatus.DELIVERED:
+        return NextStep(action="download", url=order.downloads_url)
+    if order.status is OrderStatus.PAID:
+        return NextStep(action="wait_for_delivery", url=None)
+    return NextStep(action="none", url=None)
+
+
+class OrderPlacedRead(BaseModel):
+    """The answer to `POST /api/orders`."""
+
+    id: uuid.UUID
+    number: str
+    status: OrderStatus
+    payment_status: str
+    delivery_status: str
+    total: int
+    currency: str
+    access_token: str
+    next: NextStep
+
+    @classmethod
+    def of(cls, order: Order, links: Links) -> OrderPlacedRead:
+        return cls(
+            id=order.id,
+            number=order.number,
+            status=order.status,
+            payment_status=order.payment_status.value,
+            delivery_status=order.delivery_status.value,
+            total=order.total,
+            currency=order.currency,
+            access_token=links.access_token(order.id),
+            next=next_step(order, links),
+        )
+
+
+class OrderItemRead(BaseModel):
+    id: uuid.UUID
+    media_id: uuid.UUID
+    media_title: str
+    media_kind: str
+    license_id: uuid.UUID
+    license_name: str
+    price: int
+
+
+class OrderRead(OrderPlacedRead):
+    """The client's view of the order (`GET /api/orders/{id}`)."""
+
+    items: list[OrderItemRead]
+    downloads_url: str | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, order: Order, links: Links) -> OrderRead:
+        base = OrderPlacedRead.of(order, links).model_dump()
+        return cls(
+            **base,
+            items=[
+                OrderItemRead(
+                    id=line.id,
+                    media_id=line.media_id,
+                    media_title=line.media_title,
+                    media_kind=line.media_kind,
+                    license_id=line.license_id,
+                    license_name=line.license_name,
+                    price=line.price,
+                )
+                for line in order.lines
+            ],
+            downloads_url=order.downloads_url,
+            created_at=order.created_at,
+        )
+
+
+# -- admin ----------------------------------------------------------------------------------
+
+
+class HistoryRead(BaseModel):
+    at: datetime
+    kind: str
+    detail: str
+    actor: str
+
+
+class AdminOrderRead(OrderRead):
+    client: Client
+    note: str | None
+    manual_validation: bool
+    updated_at: datetime
+    allowed_actions: list[str]
+    history: list[HistoryRead] | None = None
+
+    @classmethod
+    def of_admin(
+        cls, order: Order, links: Links, history: list[HistoryEntry] | None = None
+    ) -> AdminOrderRead:
+        return cls(
+            **OrderRead.of(order, links).model_dump(),
+            client=client_of(order),
+            note=order.note,
+            manual_validation=order.manual_validation,
+            updated_at=order.updated_at,
+            allowed_actions=[a.value for a in order.allowed_actions()],
+            history=[
+                HistoryRead(at=h.at, kind=h.kind, detail=h.detail, actor=h.actor) for h in history
+            ]
+            if history is not None
+            else None,
+        )
+
+
+class SettingsRead(BaseModel):
+    manual_validation: bool
+    seller_email: str
+
+    @classmethod
+    def of(cls, settings: ShopSettings) -> SettingsRead:
+        return cls(manual_validation=settings.manual_validation, seller_email=settings.seller_email)
+
+
+class SettingsUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    manual_validation: bool
+    # Permissive on purpose: the development default is `seller@localhost`.
+    seller_email: str = Field(
+        min_length=3, max_length=320, pattern=r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+$"
+    )
+
+    def settings(self) -> ShopSettings:
+        return ShopSettings(
+            manual_validation=self.manual_validation, seller_email=self.seller_email
+        )

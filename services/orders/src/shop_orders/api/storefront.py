@@ -1,0 +1,50 @@
+"""The storefront API: the catalog, placing an order, the client's view of it."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response, status
+
+from shop_orders.api.context import Ctx
+from shop_orders.api.schemas import CatalogRead, OrderCreate, OrderPlacedRead, OrderRead
+from shop_orders.service import queries
+from shop_orders.service.placing import place_order
+from shop_platform.errors import error_responses
+
+router = APIRouter(prefix="/api", tags=["storefront"])
+
+
+@router.get("/catalog")
+async def get_catalog(ctx: Ctx) -> CatalogRead:
+    async with ctx.transaction() as repos:
+        media = await queries.list_catalog(repos)
+    return CatalogRead.of(media, ctx.settings.currency)
+
+
+@router.post("/orders", status_code=status.HTTP_201_CREATED, responses=error_responses(422))
+async def create_order(
+    ctx: Ctx,
+    body: OrderCreate,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> OrderPlacedRead:
+    """Place an order. The same `Idempotency-Key` returns the same order, never a second."""
+    async with ctx.transaction() as repos:
+        placed = await place_order(
+            repos, body.command(idempotency_key), links=ctx.links, currency=ctx.settings.currency
+        )
+    if not placed.created:
+        response.headers["Idempotent-Replayed"] = "true"
+    return OrderPlacedRead.of(placed.order, ctx.links)
+
+
+@router.get("/orders/{order_id}", responses=error_responses(404))
+async def get_order(
+    ctx: Ctx, order_id: uuid.UUID, x_order_token: Annotated[str | None, Header()] = None
+) -> OrderRead:
+    """The client's view of the order; a wrong or missing `X-Order-Token` answers 404."""
+    async with ctx.transaction() as repos:
+        order = await queries.get_client_order(repos, order_id, x_order_token, ctx.links)
+    return OrderRead.of(order, ctx.links)

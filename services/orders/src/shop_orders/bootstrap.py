@@ -1,0 +1,75 @@
+"""The composition root: settings -> engine, sessions, repositories, router, runtime, app.
+
+Tests build the same object graph with their own settings (a throwaway database).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from shop_media.store import LocalMediaStore, MediaStore
+from shop_messaging.consumer import MessageRouter
+from shop_messaging.runtime import MessagingRuntime
+from shop_orders.api.app import create_app, make_templates
+from shop_orders.api.context import WebContext
+from shop_orders.config import OrdersSettings
+from shop_orders.consumers.handlers import build_router
+from shop_orders.db.unit_of_work import SqlTransaction
+from shop_orders.service.links import Links
+from shop_platform.db import make_engine, make_session_factory
+
+SERVICE = "orders"
+ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+
+
+@dataclass
+class OrdersService:
+    settings: OrdersSettings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    transaction: SqlTransaction
+    links: Links
+    router: MessageRouter
+    runtime: MessagingRuntime
+    media_store: MediaStore
+
+    def http_app(self) -> FastAPI:
+        return create_app(
+            WebContext(
+                settings=self.settings,
+                transaction=self.transaction,
+                links=self.links,
+                runtime=self.runtime,
+                media_store=self.media_store,
+                preview_dir=Path(self.settings.preview_cache_dir),
+                templates=make_templates(),
+            )
+        )
+
+    async def aclose(self) -> None:
+        await self.engine.dispose()
+
+
+def bootstrap(settings: OrdersSettings | None = None) -> OrdersService:
+    settings = settings or OrdersSettings()
+    engine = make_engine(settings.database_url)
+    sessions = make_session_factory(engine)
+    router = build_router(sessions, default_seller_email=settings.seller_email)
+    return OrdersService(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        transaction=SqlTransaction(sessions, default_seller_email=settings.seller_email),
+        links=Links(
+            secret_key=settings.secret_key,
+            orders_public_url=settings.orders_public_url,
+            payments_public_url=settings.payments_public_url,
+        ),
+        router=router,
+        runtime=MessagingRuntime(SERVICE, settings.amqp_url, engine, router=router),
+        media_store=LocalMediaStore(Path(settings.media_root)),
+    )

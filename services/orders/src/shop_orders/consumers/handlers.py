@@ -1,0 +1,54 @@
+"""Payment, delivery and email outcomes, consumed as `orders` (one inbox per message).
+
+The router opens the transaction and writes the inbox row; a handler only calls its use
+case. A message about an order orders never placed is poison: dead-lettered with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shop_contracts.envelope import Envelope, MessageBody
+from shop_contracts.events import (
+    DeliveryCompleted,
+    DeliveryFailed,
+    EmailSent,
+    PaymentConfirmed,
+    PaymentFailed,
+)
+from shop_messaging.consumer import MessageRouter, PoisonMessageError
+from shop_orders.db.unit_of_work import repositories
+from shop_orders.service import outcomes
+from shop_orders.service.ports import Repositories
+
+CONSUMER = "orders"
+
+M = TypeVar("M", bound=MessageBody)
+UseCase = Callable[[Repositories, M], Awaitable[object]]
+
+
+def build_router(
+    sessions: async_sessionmaker[AsyncSession], *, default_seller_email: str
+) -> MessageRouter:
+    router = MessageRouter(CONSUMER, sessions)
+
+    def register(message: type[M], use_case: UseCase[M]) -> None:
+        async def handler(session: AsyncSession, payload: M, envelope: Envelope) -> None:
+            repos = repositories(session, default_seller_email=default_seller_email)
+            try:
+                await use_case(repos, payload)
+            except outcomes.UnknownOrderError as exc:
+                raise PoisonMessageError(exc.reason) from exc
+
+        handler.__name__ = f"on_{message.TYPE.replace('.', '_')}"
+        router.on(message)(handler)
+
+    register(PaymentConfirmed, outcomes.apply_payment_confirmed)
+    register(PaymentFailed, outcomes.apply_payment_failed)
+    register(DeliveryCompleted, outcomes.apply_delivery_completed)
+    register(DeliveryFailed, outcomes.apply_delivery_failed)
+    register(EmailSent, outcomes.record_email_sent)
+    return router

@@ -1,0 +1,1 @@
+"""PostgreSQL storage: tables and repositories (the only SQLAlchemy importer besides migrations)."""

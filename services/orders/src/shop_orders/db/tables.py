@@ -1,0 +1,134 @@
+"""The orders service's tables (the outbox and inbox come from shop_messaging)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Sequence,
+    String,
+    Table,
+    Text,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+metadata = MetaData()
+
+order_number_seq = Sequence("order_number_seq", metadata=metadata, start=1)
+
+media = Table(
+    "media",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("media_key", String(500), nullable=False, unique=True),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("credit", String(200), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("kind IN ('image', 'video')", name="ck_media_kind"),
+)
+
+license_options = Table(
+    "license_options",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column(
+        "media_id", UUID(as_uuid=True), ForeignKey("media.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("name", String(100), nullable=False),
+    Column("price", BigInteger, nullable=False),
+    Column("delivery", JSONB, nullable=False),
+    Column("position", Integer, nullable=False, server_default="0"),
+    CheckConstraint("price >= 0", name="ck_license_options_price"),
+    Index("ix_license_options_media_id", "media_id", "position"),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("number", String(30), nullable=False, unique=True),
+    Column("status", String(30), nullable=False),
+    Column("payment_status", String(20), nullable=False),
+    Column("delivery_status", String(20), nullable=False),
+    Column("client_name", String(200), nullable=False),
+    Column("client_email", String(320), nullable=False),
+    Column("address_line1", String(200), nullable=False),
+    Column("address_line2", String(200), nullable=True),
+    Column("address_city", String(100), nullable=False),
+    Column("address_postal_code", String(20), nullable=False),
+    Column("address_country", String(2), nullable=False),
+    Column("note", Text, nullable=True),
+    Column("total", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("manual_validation", Boolean, nullable=False),
+    Column("downloads_url", Text, nullable=True),
+    Column("idempotency_key", String(200), nullable=True, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint(
+        "status IN ('awaiting_validation', 'awaiting_payment', 'paid', 'delivered', 'cancelled')",
+        name="ck_orders_status",
+    ),
+    CheckConstraint("payment_status IN ('unpaid', 'paid')", name="ck_orders_payment_status"),
+    CheckConstraint(
+        "delivery_status IN ('pending', 'delivered')", name="ck_orders_delivery_status"
+    ),
+    CheckConstraint("total >= 0", name="ck_orders_total"),
+    Index("ix_orders_created_at", "created_at"),
+    Index("ix_orders_status_created_at", "status", "created_at"),
+)
+
+order_lines = Table(
+    "order_lines",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column(
+        "order_id", UUID(as_uuid=True), ForeignKey("orders.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("position", Integer, nullable=False),
+    # A snapshot: the catalog may change or lose the media later; the order keeps what was sold.
+    Column("media_id", UUID(as_uuid=True), nullable=False),
+    Column("media_title", String(200), nullable=False),
+    Column("media_kind", String(10), nullable=False),
+    Column("media_key", String(500), nullable=False),
+    Column("license_id", UUID(as_uuid=True), nullable=False),
+    Column("license_name", String(100), nullable=False),
+    Column("price", BigInteger, nullable=False),
+    Column("delivery", JSONB, nullable=False),
+    Index("ix_order_lines_order_id", "order_id", "position"),
+)
+
+order_history = Table(
+    "order_history",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column(
+        "order_id", UUID(as_uuid=True), ForeignKey("orders.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("kind", String(50), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("actor", String(50), nullable=False),
+    Index("ix_order_history_order_id", "order_id", "id"),
+)
+
+shop_settings = Table(
+    "shop_settings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("manual_validation", Boolean, nullable=False, server_default="false"),
+    Column("seller_email", String(320), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("id = 1", name="ck_shop_settings_singleton"),
+)

@@ -1,0 +1,28 @@
+"""Domain errors: the API maps them to HTTP statuses in one place (`api/errors.py`)."""
+
+from __future__ import annotations
+
+
+class OrderDomainError(Exception):
+    """Base of the errors the order domain and its use cases raise."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class IllegalTransitionError(OrderDomainError):
+    """The order's current state forbids the requested change (HTTP 409)."""
+
+
+class OrderNotFoundError(OrderDomainError):
+    """No such order, or the caller may not see it (HTTP 404)."""
+
+
+class InvalidOrderError(OrderDomainError):
+    """The client's order names something the catalog refuses (HTTP 422, naming the field)."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.message = reason

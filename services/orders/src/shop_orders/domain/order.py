@@ -1,0 +1,248 @@
+"""The Order entity and its guarded status state machine.
+
+Three statuses travel together (CONTRACT.md): `status` is the shop's view, `payment_status`
+and `delivery_status` record the two facts that arrive from payments and delivery. Every
+change appends an entry to the order's append-only history; an illegal change raises
+`IllegalTransitionError` with the reason, and an already-applied fact is a no-op.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from shop_orders.domain.errors import IllegalTransitionError
+
+MediaKind = Literal["image", "video"]
+
+
+class OrderStatus(StrEnum):
+    AWAITING_VALIDATION = "awaiting_validation"
+    AWAITING_PAYMENT = "awaiting_payment"
+    PAID = "paid"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+
+
+class PaymentStatus(StrEnum):
+    UNPAID = "unpaid"
+    PAID = "paid"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+
+
+class AdminAction(StrEnum):
+    """The photographer's commands on an order (the admin page's buttons)."""
+
+    VALIDATE = "validate"
+    MARK_PAID = "mark-paid"
+    FORCE_DELIVERY = "force-delivery"
+    CANCEL = "cancel"
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    line1: str
+    city: str
+    postal_code: str
+    country: str
+    line2: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    name: str
+    email: str
+    address: Address
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    """A snapshot of what was bought, taken from the catalog when the order was placed."""
+
+    id: uuid.UUID
+    media_id: uuid.UUID
+    media_title: str
+    media_kind: MediaKind
+    media_key: str
+    license_id: uuid.UUID
+    license_name: str
+    price: int
+    delivery: dict[str, Any]  # a shop_contracts DeliverySpec, as JSON
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    at: datetime
+    kind: str
+    detail: str
+    actor: str
+
+
+@dataclass(eq=False)
+class Order:
+    id: uuid.UUID
+    number: str
+    customer: Customer
+    lines: list[OrderLine]
+    currency: str
+    manual_validation: bool
+    created_at: datetime
+    updated_at: datetime
+    note: str | None = None
+    status: OrderStatus = OrderStatus.AWAITING_PAYMENT
+    payment_status: PaymentStatus = PaymentStatus.UNPAID
+    delivery_status: DeliveryStatus = DeliveryStatus.PENDING
+    downloads_url: str | None = None
+    idempotency_key: str | None = None
+    new_history: list[HistoryEntry] = field(default_factory=list)
+
+    @classmethod
+    def place(
+        cls,
+        *,
+        id: uuid.UUID,
+        number: str,
+        customer: Customer,
+        lines: list[OrderLine],
+        currency: str,
+        manual_validation: bool,
+        now: datetime,
+        note: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Order:
+        if not lines:
+            raise ValueError("an order has at least one line")
+        status = (
+            OrderStatus.AWAITING_VALIDATION if manual_validation else OrderStatus.AWAITING_PAYMENT
+        )
+        order = cls(
+            id=id,
+            number=number,
+            customer=customer,
+            lines=list(lines),
+            currency=currency,
+            manual_validation=manual_validation,
+            created_at=now,
+            updated_at=now,
+            note=note,
+            status=status,
+            idempotency_key=idempotency_key,
+        )
+        detail = "placed, held for manual validation" if manual_validation else "placed"
+        order._record(now, "placed", detail, "client")
+        return order
+
+    @property
+    def total(self) -> int:
+        return sum(line.price for line in self.lines)
+
+    @property
+    def is_paid(self) -> bool:
+        return self.payment_status is PaymentStatus.PAID
+
+    @property
+    def is_delivered(self) -> bool:
+        return self.delivery_status is DeliveryStatus.DELIVERED
+
+    # -- the photographer's commands -------------------------------------------------------
+
+    def refusal(self, action: AdminAction) -> str | None:
+        """Why `action` is illegal now, or None when it is allowed."""
+        cancelled = self.status is OrderStatus.CANCELLED
+        if action is AdminAction.VALIDATE:
+            if self.status is not OrderStatus.AWAITING_VALIDATION:
+                return f"only an order awaiting validation can be validated (it is {self.status})"
+        elif action is AdminAction.MARK_PAID:
+            if cancelled:
+                return "cannot mark a cancelled order as paid"
+            if self.is_paid:
+                return "the order is already paid"
+        elif action is AdminAction.FORCE_DELIVERY:
+            if cancelled:
+                return "cannot deliver a cancelled order"
+            if self.is_delivered:
+                return "the order is already delivered"
+        elif action is AdminAction.CANCEL:
+            if self.is_delivered:
+                return "cannot cancel a delivered order"
+            if self.is_paid:
+                return "cannot cancel a paid order"
+            if cancelled:
+                return "the order is already cancelled"
+        return None
+
+    def allowed_actions(self) -> list[AdminAction]:
+        return [action for action in AdminAction if self.refusal(action) is None]
+
+    def _guard(self, action: AdminAction) -> None:
+        reason = self.refusal(action)
+        if reason is not None:
+            raise IllegalTransitionError(reason)
+
+    def validate(self, now: datetime, actor: str = "admin") -> None:
+        self._guard(AdminAction.VALIDATE)
+        self.status = OrderStatus.AWAITING_PAYMENT
+        self._record(now, "validated", "validated: payment link sent to the client", actor)
+
+    def request_mark_paid(self, now: datetime, actor: str = "admin") -> None:
+        """Only a request: the order becomes paid when payments confirms it."""
+        self._guard(AdminAction.MARK_PAID)
+        self._record(now, "mark_paid_requested", "mark paid requested", actor)
+
+    def request_force_delivery(self, now: datetime, actor: str = "admin") -> None:
+        self._guard(AdminAction.FORCE_DELIVERY)
+        self._record(now, "delivery_forced", "delivery forced", actor)
+
+    def cancel(self, now: datetime, actor: str = "admin", reason: str | None = None) -> None:
+        self._guard(AdminAction.CANCEL)
+        self.status = OrderStatus.CANCELLED
+        self._record(now, "cancelled", f"cancelled: {reason}" if reason else "cancelled", actor)
+
+    # -- facts from the other services -----------------------------------------------------
+
+    def apply_payment(self, now: datetime, method: str) -> bool:
+        """Record a confirmed payment. False when it was already paid (a no-op)."""
+        if self.is_paid:
+            return False
+        self.payment_status = PaymentStatus.PAID
+        if self.status is OrderStatus.CANCELLED:
+            self._record(now, "paid", f"paid ({method}) after cancellation", "payments")
+        else:
+            if self.status is not OrderStatus.DELIVERED:
+                self.status = OrderStatus.PAID
+            self._record(now, "paid", f"paid ({method})", "payments")
+        return True
+
+    def apply_delivery(self, now: datetime, downloads_url: str, *, forced: bool) -> bool:
+        """Record the delivered files. False when already delivered (a no-op)."""
+        if self.is_delivered:
+            return False
+        self.delivery_status = DeliveryStatus.DELIVERED
+        self.downloads_url = downloads_url
+        detail = "delivered (forced)" if forced else "delivered"
+        if self.status is OrderStatus.CANCELLED:
+            detail += " after cancellation"
+        else:
+            self.status = OrderStatus.DELIVERED
+        self._record(now, "delivered", detail, "delivery")
+        return True
+
+    def note_payment_failed(self, now: datetime, reason: str) -> None:
+        self._record(now, "payment_failed", f"payment failed: {reason}", "payments")
+
+    def note_delivery_failed(self, now: datetime, reason: str) -> None:
+        self._record(now, "delivery_failed", f"delivery failed: {reason}", "delivery")
+
+    def note_email_sent(self, now: datetime, subject: str, to: str) -> None:
+        self._record(now, "email_sent", f"email sent: {subject} → {to}", "notifications")
+
+    def _record(self, now: datetime, kind: str, detail: str, actor: str) -> None:
+        self.updated_at = now
+        self.new_history.append(HistoryEntry(at=now, kind=kind, detail=detail, actor=actor))

@@ -1,0 +1,1 @@
+"""Use cases. Each takes the repositories of one transaction and never commits."""

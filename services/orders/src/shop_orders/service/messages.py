@@ -1,0 +1,86 @@
+"""Contract messages built from the domain order: what orders puts in its outbox."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from shop_contracts.commands import ForceDelivery, MarkOrderPaid
+from shop_contracts.common import Address, Client, ClientContact, DeliverySpec, OrderLine
+from shop_contracts.envelope import Envelope
+from shop_contracts.events import OrderCancelled, OrderPlaced, OrderValidated
+from shop_orders.domain.catalog import ShopSettings
+from shop_orders.domain.order import Order
+from shop_orders.service.links import Links
+
+
+def client_of(order: Order) -> Client:
+    c = order.customer
+    a = c.address
+    address = Address(
+        line1=a.line1, line2=a.line2, city=a.city, postal_code=a.postal_code, country=a.country
+    )
+    return Client(name=c.name, email=c.email, address=address)
+
+
+def contact_of(order: Order) -> ClientContact:
+    return ClientContact(name=order.customer.name, email=order.customer.email)
+
+
+def order_placed(order: Order, settings: ShopSettings, links: Links) -> Envelope:
+    lines = [
+        OrderLine(
+            line_id=line.id,
+            media_id=line.media_id,
+            media_title=line.media_title,
+            media_kind=line.media_kind,
+            media_key=line.media_key,
+            license_id=line.license_id,
+            license_name=line.license_name,
+            price=line.price,
+            delivery=DeliverySpec.model_validate(line.delivery),
+        )
+        for line in order.lines
+    ]
+    return OrderPlaced(
+        order_id=order.id,
+        number=order.number,
+        placed_at=order.created_at.astimezone(UTC),
+        client=client_of(order),
+        lines=lines,
+        total=order.total,
+        currency=order.currency,
+        note=order.note,
+        manual_validation=order.manual_validation,
+        seller_email=settings.seller_email,
+        payment_url=links.payment_url(order.id),
+        order_url=links.order_url(order.id),
+    ).envelope(correlation_id=order.id, occurred_at=order.created_at)
+
+
+def order_validated(order: Order, links: Links, now: datetime) -> Envelope:
+    return OrderValidated(
+        order_id=order.id,
+        number=order.number,
+        client=contact_of(order),
+        total=order.total,
+        currency=order.currency,
+        payment_url=links.payment_url(order.id),
+    ).envelope(correlation_id=order.id, occurred_at=now)
+
+
+def order_cancelled(order: Order, now: datetime, reason: str | None = None) -> Envelope:
+    return OrderCancelled(
+        order_id=order.id, number=order.number, client=contact_of(order), reason=reason
+    ).envelope(correlation_id=order.id, occurred_at=now)
+
+
+def mark_order_paid(order: Order, now: datetime, actor: str) -> Envelope:
+    return MarkOrderPaid(
+        order_id=order.id, amount=order.total, currency=order.currency, requested_by=actor
+    ).envelope(correlation_id=order.id, occurred_at=now)
+
+
+def force_delivery(order: Order, now: datetime, actor: str) -> Envelope:
+    return ForceDelivery(order_id=order.id, requested_by=actor).envelope(
+        correlation_id=order.id, occurred_at=now
+    )

@@ -1,0 +1,46 @@
+"""Reading orders, the catalog and the settings (no changes)."""
+
+from __future__ import annotations
+
+import uuid
+
+from shop_orders.domain.catalog import Media, ShopSettings
+from shop_orders.domain.errors import OrderNotFoundError
+from shop_orders.domain.order import HistoryEntry, Order, OrderStatus
+from shop_orders.service.links import Links
+from shop_orders.service.ports import Repositories
+
+
+async def list_catalog(repos: Repositories) -> list[Media]:
+    return await repos.catalog.list_media()
+
+
+async def get_order(repos: Repositories, order_id: uuid.UUID) -> Order:
+    order = await repos.orders.get(order_id)
+    if order is None:
+        raise OrderNotFoundError(f"no order {order_id}")
+    return order
+
+
+async def get_client_order(
+    repos: Repositories, order_id: uuid.UUID, token: str | None, links: Links
+) -> Order:
+    """The client's view: a wrong or missing token looks exactly like an unknown order."""
+    if not links.token_opens(order_id, token):
+        raise OrderNotFoundError(f"no order {order_id}")
+    return await get_order(repos, order_id)
+
+
+async def get_order_with_history(
+    repos: Repositories, order_id: uuid.UUID
+) -> tuple[Order, list[HistoryEntry]]:
+    order = await get_order(repos, order_id)
+    return order, await repos.orders.history(order_id)
+
+
+async def list_orders(repos: Repositories, status: OrderStatus | None = None) -> list[Order]:
+    return await repos.orders.recent(status)
+
+
+async def get_settings(repos: Repositories) -> ShopSettings:
+    return await repos.settings.get()

@@ -1,0 +1,135 @@
+"""One throwaway database per test session (migrated once), emptied before each test.
+
+The HTTP app is the one the composition root builds; the broker is never started: the
+outbox rows are the observable output.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from shop_orders.bootstrap import ALEMBIC_INI, OrdersService, bootstrap
+from shop_orders.config import OrdersSettings
+from shop_orders.domain.catalog import LicenseOption, Media
+from shop_platform.db import migrate
+from shop_testkit.databases import create_database, remove_database
+
+ADMIN_TOKEN = "test-admin-token"
+SECRET_KEY = "test-secret-key"
+
+TABLES = (
+    "order_history",
+    "order_lines",
+    "orders",
+    "license_options",
+    "media",
+    "shop_settings",
+    "outbox",
+    "inbox",
+)
+
+
+@pytest.fixture(scope="session")
+async def database_url() -> AsyncIterator[str]:
+    url = await create_database("shop_orders_test")
+    try:
+        await asyncio.to_thread(migrate, ALEMBIC_INI, url)
+        yield url
+    finally:
+        await remove_database(url)
+
+
+@pytest.fixture(scope="session")
+def media_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Empty at first: the seed tests create the demo files (a few seconds, once)."""
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="session")
+async def service(
+    database_url: str, media_root: Path, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[OrdersService]:
+    settings = OrdersSettings(
+        database_url=database_url,
+        media_root=str(media_root),
+        preview_cache_dir=str(tmp_path_factory.mktemp("previews")),
+        admin_token=ADMIN_TOKEN,
+        secret_key=SECRET_KEY,
+        seller_email="seller@example.com",
+        orders_public_url="http://orders.test",
+        payments_public_url="http://payments.test",
+        notifications_public_url="http://notifications.test",
+    )
+    built = bootstrap(settings)
+    yield built
+    await built.aclose()
+
+
+@pytest.fixture(autouse=True)
+async def empty_database(service: OrdersService) -> None:
+    async with service.engine.begin() as conn:
+        for table in TABLES:  # DELETE is much faster than TRUNCATE on tiny tables
+            await conn.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture(scope="session")
+def app(service: OrdersService):  # type: ignore[no-untyped-def]
+    return service.http_app()
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://orders.test") as c:
+        yield c
+
+
+@pytest.fixture
+def admin_headers() -> dict[str, str]:
+    return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+@pytest.fixture
+async def catalog(service: OrdersService) -> list[Media]:
+    """Two media, each with its licenses (no files needed: orders never reads them)."""
+    photo, clip = uuid.uuid4(), uuid.uuid4()
+    media = [
+        Media(
+            id=photo,
+            title="Alpine Lake",
+            kind="image",
+            media_key="demo/alpine-lake.jpg",
+            width=4000,
+            height=2667,
+            credit="Ana Berg",
+            licenses=[
+                LicenseOption(
+                    uuid.uuid4(), photo, "Web", 2500, {"mode": "long_edge", "long_edge": 1024}, 0
+                ),
+                LicenseOption(
+                    uuid.uuid4(), photo, "Full resolution", 9000, {"mode": "original"}, 1
+                ),
+            ],
+        ),
+        Media(
+            id=clip,
+            title="Ridge Drift",
+            kind="video",
+            media_key="demo/ridge-drift.mp4",
+            width=640,
+            height=360,
+            credit="Leo Marin",
+            licenses=[LicenseOption(uuid.uuid4(), clip, "Full clip", 12000, {"mode": "original"})],
+        ),
+    ]
+    async with service.transaction() as repos:
+        for item in media:
+            await repos.catalog.add_media(item)
+    return media

@@ -1,0 +1,241 @@
+"""The HTML pages: checkout, the client's order page, admin login, orders, order, settings."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import httpx
+
+from shop_orders.bootstrap import OrdersService
+from shop_orders.domain.catalog import Media
+from shop_platform.security import order_access_token
+
+from .conftest import ADMIN_TOKEN, SECRET_KEY
+from .helpers import counts, deliver, history_details, order_body
+
+BUTTONS = ("Validate", "Mark as paid", "Force delivery", "Cancel")
+
+
+def checkout_form(catalog: list[Media], **overrides: str) -> dict[str, object]:
+    photo, clip = catalog
+    form: dict[str, object] = {
+        "items": [f"{photo.id}:{photo.licenses[1].id}", f"{clip.id}:{clip.licenses[0].id}"],
+        "name": "Ada Client",
+        "email": "ada@example.com",
+        "line1": "1 Rue X",
+        "line2": "",
+        "city": "Paris",
+        "postal_code": "75001",
+        "country": "fr",
+        "note": "",
+        "idempotency_key": str(uuid.uuid4()),
+    }
+    form.update(overrides)
+    return form
+
+
+async def login(client: httpx.AsyncClient) -> None:
+    response = await client.post("/admin/login", data={"token": ADMIN_TOKEN})
+    assert response.status_code == 303
+
+
+async def test_the_checkout_page_shows_the_catalog(
+    client: httpx.AsyncClient, catalog: list[Media]
+) -> None:
+    for path in ("/", "/shop"):
+        page = await client.get(path)
+        assert page.status_code == 200
+        assert "text/html" in page.headers["content-type"]
+        html = page.text
+        assert "Alpine Lake" in html
+        assert "Ridge Drift" in html
+        assert "25.00 EUR" in html
+        assert "90.00 EUR" in html
+        assert "120.00 EUR" in html
+        assert "4000 x 2667 px" in html
+        assert f'value="{catalog[0].id}:{catalog[0].licenses[0].id}"' in html
+        for field in ("name", "email", "line1", "city", "postal_code", "country", "note"):
+            assert f'name="{field}"' in html
+        assert 'action="/checkout"' in html
+
+
+async def test_checkout_goes_to_the_payment_page(
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService
+) -> None:
+    form = checkout_form(catalog)
+    response = await client.post("/checkout", data=form)
+    assert response.status_code == 303
+    location = response.headers["location"]
+    match = re.fullmatch(r"http://payments\.test/pay/([0-9a-f-]{36})\?token=(.+)", location)
+    assert match, location
+    order_id = uuid.UUID(match.group(1))
+    assert match.group(2) == order_access_token(SECRET_KEY, order_id)
+    again = await client.post("/checkout", data=form)  # a double submit: the same order
+    assert again.headers["location"] == location
+    assert (await counts(service))["orders"] == 1
+
+
+async def test_checkout_with_manual_validation_says_the_seller_will_get_back(
+    client: httpx.AsyncClient, catalog: list[Media], admin_headers: dict[str, str]
+) -> None:
+    await client.put(
+        "/api/admin/settings",
+        json={"manual_validation": True, "seller_email": "seller@example.com"},
+        headers=admin_headers,
+    )
+    response = await client.post("/checkout", data=checkout_form(catalog))
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("http://orders.test/orders/")
+    page = await client.get(response.headers["location"])
+    assert page.status_code == 200
+    assert "processed offline" in page.text
+    assert "the photographer will" in page.text
+    assert "Go to the payment page" not in page.text
+
+
+async def test_an_invalid_form_is_shown_again_naming_the_field(
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService
+) -> None:
+    cases = [
+        (checkout_form(catalog, email="nope"), "client.email"),
+        (checkout_form(catalog, country="ZZ"), "client.address.country"),
+        (checkout_form(catalog, city=""), "client.address.city"),
+        ({**checkout_form(catalog), "items": []}, "items"),
+        (
+            {**checkout_form(catalog), "items": [f"{uuid.uuid4()}:{uuid.uuid4()}"]},
+            "items.0.media_id",
+        ),
+    ]
+    for form, field in cases:
+        response = await client.post("/checkout", data=form)
+        assert response.status_code == 422, field
+        assert field in response.text, field
+        assert "Ada Client" in response.text, "what the client typed is kept"
+    assert (await counts(service))["orders"] == 0
+
+
+async def test_the_client_order_page(
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService
+) -> None:
+    placed = (await client.post("/api/orders", json=order_body(catalog))).json()
+    url = f"/orders/{placed['id']}?token={placed['access_token']}"
+    page = await client.get(url)
+    assert page.status_code == 200
+    assert placed["number"] in page.text
+    assert "145.00 EUR" in page.text
+    assert placed["next"]["url"] in page.text
+    assert (await client.get(f"/orders/{placed['id']}?token=wrong")).status_code == 404
+    assert (await client.get(f"/orders/{placed['id']}")).status_code == 404
+    await deliver(service, uuid.UUID(placed["id"]), forced=True)
+    delivered = await client.get(url)
+    assert "Download your files" in delivered.text
+    assert "http://delivery.test/orders/" in delivered.text
+
+
+async def test_admin_pages_need_a_login(client: httpx.AsyncClient) -> None:
+    for path in ("/admin", f"/admin/orders/{uuid.uuid4()}", "/admin/settings"):
+        response = await client.get(path)
+        assert response.status_code == 303
+        assert response.headers["location"] == "/admin/login"
+    post = await client.post(f"/admin/orders/{uuid.uuid4()}/cancel")
+    assert post.status_code == 303
+    assert post.headers["location"] == "/admin/login"
+    page = await client.get("/admin/login")
+    assert page.status_code == 200
+    assert 'name="token"' in page.text
+    wrong = await client.post("/admin/login", data={"token": "guess"})
+    assert wrong.status_code == 401
+    assert "Wrong admin token" in wrong.text
+    assert "shop_admin" not in client.cookies
+
+
+async def test_login_sets_a_safe_cookie_and_logout_clears_it(client: httpx.AsyncClient) -> None:
+    response = await client.post("/admin/login", data={"token": ADMIN_TOKEN})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/admin"
+    cookie = response.headers["set-cookie"].lower()
+    assert cookie.startswith("shop_admin=")
+    assert "httponly" in cookie
+    assert "samesite=lax" in cookie
+    assert (await client.get("/admin")).status_code == 200
+    assert (await client.get("/api/admin/settings")).status_code == 200, "the cookie opens the API"
+    await client.post("/admin/logout")
+    assert (await client.get("/admin")).status_code == 303
+
+
+async def test_admin_orders_list_and_order_page_with_its_four_buttons(
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService, admin_headers
+) -> None:
+    await client.put(
+        "/api/admin/settings",
+        json={"manual_validation": True, "seller_email": "seller@example.com"},
+        headers=admin_headers,
+    )
+    body = order_body(catalog)
+    body["client"]["name"] = "<script>alert(1)</script>"
+    placed = (await client.post("/api/orders", json=body)).json()
+    await login(client)
+    listing = await client.get("/admin")
+    assert placed["number"] in listing.text
+    assert "<script>alert(1)</script>" not in listing.text, "autoescaped"
+    assert "&lt;script&gt;" in listing.text
+    assert "http://payments.test/admin/settings" in listing.text
+    assert "http://notifications.test/admin/emails" in listing.text
+    filtered = await client.get("/admin?status=paid")
+    assert placed["number"] not in filtered.text
+
+    url = f"/admin/orders/{placed['id']}"
+    page = await client.get(url)
+    assert page.status_code == 200
+    for label in BUTTONS:
+        assert f">{label}</button>" in page.text, label
+    for action in ("validate", "mark-paid", "force-delivery", "cancel"):
+        assert f'action="{url}/{action}"' in page.text
+    assert "placed, held for manual validation" in page.text
+
+    done = await client.post(f"{url}/validate")
+    assert done.status_code == 303
+    assert done.headers["location"] == f"{url}?done=validate"
+    page = await client.get(done.headers["location"])
+    assert "Order validated" in page.text
+    assert ">Validate</button>" not in page.text
+    assert "validated: payment link sent to the client" in page.text
+
+
+async def test_an_illegal_button_press_shows_the_reason(
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService
+) -> None:
+    placed = (await client.post("/api/orders", json=order_body(catalog))).json()
+    order_id = uuid.UUID(placed["id"])
+    await deliver(service, order_id)
+    await login(client)
+    url = f"/admin/orders/{order_id}"
+    page = await client.get(url)
+    assert ">Cancel</button>" not in page.text
+    assert ">Mark as paid</button>" in page.text
+    refused = await client.post(f"{url}/cancel")
+    assert refused.status_code == 303
+    page = await client.get(refused.headers["location"])
+    assert "cannot cancel a delivered order" in page.text
+    assert (await history_details(service, order_id)) == ["placed", "delivered"]
+
+
+async def test_admin_settings_page(client: httpx.AsyncClient, admin_headers) -> None:
+    await login(client)
+    page = await client.get("/admin/settings")
+    assert page.status_code == 200
+    assert 'name="manual_validation"' in page.text
+    saved = await client.post(
+        "/admin/settings", data={"manual_validation": "on", "seller_email": "photo@example.com"}
+    )
+    assert saved.status_code == 303
+    current = (await client.get("/api/admin/settings", headers=admin_headers)).json()
+    assert current == {"manual_validation": True, "seller_email": "photo@example.com"}
+    bad = await client.post("/admin/settings", data={"seller_email": "not an email"})
+    assert bad.status_code == 422
+    assert "valid email" in bad.text
+    unchecked = await client.post("/admin/settings", data={"seller_email": "photo@example.com"})
+    assert unchecked.status_code == 303
+    current = (await client.get("/api/admin/settings", headers=admin_headers)).json()
+    assert current["manual_validation"] is False

@@ -1,0 +1,208 @@
+"""The order's guarded state machine: every legal and illegal transition."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from shop_orders.domain.errors import IllegalTransitionError
+from shop_orders.domain.money import format_price
+from shop_orders.domain.numbers import format_order_number, is_order_number
+from shop_orders.domain.order import (
+    Address,
+    AdminAction,
+    Customer,
+    DeliveryStatus,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PaymentStatus,
+)
+
+NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
+
+
+def make_order(manual_validation: bool = False) -> Order:
+    line = OrderLine(
+        id=uuid.uuid4(),
+        media_id=uuid.uuid4(),
+        media_title="Alpine Lake",
+        media_kind="image",
+        media_key="demo/alpine-lake.jpg",
+        license_id=uuid.uuid4(),
+        license_name="Web",
+        price=2500,
+        delivery={"mode": "long_edge", "long_edge": 1024},
+    )
+    return Order.place(
+        id=uuid.uuid4(),
+        number="PL-2026-000001",
+        customer=Customer("Ada", "ada@example.com", Address("1 Rue X", "Paris", "75001", "FR")),
+        lines=[line, line.__class__(**{**_fields(line), "id": uuid.uuid4(), "price": 9000})],
+        currency="EUR",
+        manual_validation=manual_validation,
+        now=NOW,
+    )
+
+
+def _fields(line: OrderLine) -> dict[str, object]:
+    return {name: getattr(line, name) for name in line.__slots__}
+
+
+def in_state(state: str) -> Order:
+    """An order brought to `state` through legal transitions only."""
+    order = make_order(manual_validation=state == "awaiting_validation")
+    if state == "paid":
+        order.apply_payment(NOW, "card")
+    elif state == "delivered":
+        order.apply_payment(NOW, "card")
+        order.apply_delivery(NOW, "https://dl/x", forced=False)
+    elif state == "forced":
+        order.apply_delivery(NOW, "https://dl/x", forced=True)
+    elif state == "cancelled":
+        order.cancel(NOW)
+    return order
+
+
+STATES = ["awaiting_validation", "awaiting_payment", "paid", "delivered", "forced", "cancelled"]
+
+# (state, action) -> allowed?
+LEGAL = {
+    ("awaiting_validation", AdminAction.VALIDATE),
+    ("awaiting_validation", AdminAction.MARK_PAID),
+    ("awaiting_validation", AdminAction.FORCE_DELIVERY),
+    ("awaiting_validation", AdminAction.CANCEL),
+    ("awaiting_payment", AdminAction.MARK_PAID),
+    ("awaiting_payment", AdminAction.FORCE_DELIVERY),
+    ("awaiting_payment", AdminAction.CANCEL),
+    ("paid", AdminAction.FORCE_DELIVERY),
+    ("forced", AdminAction.MARK_PAID),
+}
+
+
+def test_placing_sums_the_lines_and_records_history() -> None:
+    order = make_order()
+    assert order.total == 11500
+    assert order.status is OrderStatus.AWAITING_PAYMENT
+    assert (order.payment_status, order.delivery_status) == (
+        PaymentStatus.UNPAID,
+        DeliveryStatus.PENDING,
+    )
+    assert [h.kind for h in order.new_history] == ["placed"]
+    assert make_order(manual_validation=True).status is OrderStatus.AWAITING_VALIDATION
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("action", list(AdminAction))
+def test_every_admin_action_in_every_state(state: str, action: AdminAction) -> None:
+    order = in_state(state)
+    legal = (state, action) in LEGAL
+    assert (order.refusal(action) is None) is legal
+    assert (action in order.allowed_actions()) is legal
+    method = {
+        AdminAction.VALIDATE: order.validate,
+        AdminAction.MARK_PAID: order.request_mark_paid,
+        AdminAction.FORCE_DELIVERY: order.request_force_delivery,
+        AdminAction.CANCEL: order.cancel,
+    }[action]
+    before = (order.status, order.payment_status, order.delivery_status)
+    if legal:
+        method(NOW)
+    else:
+        with pytest.raises(IllegalTransitionError) as raised:
+            method(NOW)
+        assert raised.value.reason == order.refusal(action)
+        assert (order.status, order.payment_status, order.delivery_status) == before
+
+
+def test_the_reasons_are_clear() -> None:
+    assert in_state("delivered").refusal(AdminAction.CANCEL) == "cannot cancel a delivered order"
+    assert in_state("forced").refusal(AdminAction.CANCEL) == "cannot cancel a delivered order"
+    assert in_state("paid").refusal(AdminAction.CANCEL) == "cannot cancel a paid order"
+    assert in_state("cancelled").refusal(AdminAction.CANCEL) == "the order is already cancelled"
+    assert in_state("paid").refusal(AdminAction.MARK_PAID) == "the order is already paid"
+    assert in_state("cancelled").refusal(AdminAction.MARK_PAID) == (
+        "cannot mark a cancelled order as paid"
+    )
+    assert "awaiting validation" in (in_state("paid").refusal(AdminAction.VALIDATE) or "")
+
+
+def test_admin_transitions_change_status_only_where_they_should() -> None:
+    order = in_state("awaiting_validation")
+    order.validate(NOW)
+    assert order.status is OrderStatus.AWAITING_PAYMENT
+    order.request_mark_paid(NOW)
+    assert order.status is OrderStatus.AWAITING_PAYMENT, "paid only when payments confirms"
+    order.request_force_delivery(NOW)
+    assert order.delivery_status is DeliveryStatus.PENDING, "delivered only when delivery says so"
+    order.cancel(NOW)
+    assert order.status is OrderStatus.CANCELLED
+    assert [h.detail for h in order.new_history] == [
+        "placed, held for manual validation",
+        "validated: payment link sent to the client",
+        "mark paid requested",
+        "delivery forced",
+        "cancelled",
+    ]
+
+
+def test_payment_then_delivery() -> None:
+    order = make_order()
+    assert order.apply_payment(NOW, "offline")
+    assert (order.status, order.payment_status) == (OrderStatus.PAID, PaymentStatus.PAID)
+    assert not order.apply_payment(NOW, "offline"), "a second confirmation is a no-op"
+    assert order.apply_delivery(NOW, "https://dl/1", forced=False)
+    assert not order.apply_delivery(NOW, "https://dl/2", forced=False)
+    assert (order.status, order.delivery_status) == (
+        OrderStatus.DELIVERED,
+        DeliveryStatus.DELIVERED,
+    )
+    assert order.downloads_url == "https://dl/1"
+    details = [h.detail for h in order.new_history]
+    assert details == ["placed", "paid (offline)", "delivered"]
+
+
+def test_forced_delivery_before_payment_then_a_payment() -> None:
+    order = make_order()
+    order.apply_delivery(NOW, "https://dl/1", forced=True)
+    assert (order.status, order.payment_status, order.delivery_status) == (
+        OrderStatus.DELIVERED,
+        PaymentStatus.UNPAID,
+        DeliveryStatus.DELIVERED,
+    )
+    order.apply_payment(NOW, "card")
+    assert (order.status, order.payment_status) == (OrderStatus.DELIVERED, PaymentStatus.PAID)
+    assert [h.detail for h in order.new_history][1:] == ["delivered (forced)", "paid (card)"]
+
+
+def test_a_payment_after_cancellation_keeps_the_order_cancelled() -> None:
+    order = in_state("cancelled")
+    assert order.apply_payment(NOW, "card")
+    assert (order.status, order.payment_status) == (OrderStatus.CANCELLED, PaymentStatus.PAID)
+    assert order.new_history[-1].detail == "paid (card) after cancellation"
+
+
+def test_notes_append_history_without_changing_status() -> None:
+    order = make_order()
+    order.note_payment_failed(NOW, "card declined")
+    order.note_delivery_failed(NOW, "render failed")
+    order.note_email_sent(NOW, "Your order PL-1", "ada@example.com")
+    assert order.status is OrderStatus.AWAITING_PAYMENT
+    assert [h.detail for h in order.new_history][1:] == [
+        "payment failed: card declined",
+        "delivery failed: render failed",
+        "email sent: Your order PL-1 → ada@example.com",
+    ]
+
+
+def test_order_numbers_and_prices() -> None:
+    assert format_order_number(2026, 42) == "PL-2026-000042"
+    assert is_order_number("PL-2026-000042")
+    assert not is_order_number("PL-26-42")
+    with pytest.raises(ValueError, match="start at 1"):
+        format_order_number(2026, 0)
+    assert format_price(2500, "EUR") == "25.00 EUR"
+    assert format_price(9005, "USD") == "90.05 USD"
+    assert format_price(500, "JPY") == "500 JPY"
