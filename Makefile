@@ -1,0 +1,47 @@
+# Photo license shop: every target works from a fresh clone (it installs uv when missing).
+# `make help` lists them.
+
+PYTHON ?= python3
+UV ?= $(shell command -v uv >/dev/null 2>&1 && echo uv || echo "$(PYTHON) -m uv")
+PYTEST_ARGS ?=
+PACKAGES := shop_contracts shop_platform shop_messaging shop_media shop_testkit shop_devtools \
+	shop_orders shop_payments shop_delivery shop_notifications
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test test-e2e lint format asyncapi compose-up clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+install: ## Install uv if missing, then the locked dependencies (uv sync --frozen)
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen
+
+run: install ## Run the shop: PostgreSQL/RabbitMQ checks, migrations, demo catalog, 4 services
+	$(UV) run python -m shop_devtools run
+
+test: install ## Unit, integration and end-to-end tests (PostgreSQL and RabbitMQ on localhost)
+	$(UV) run pytest $(PYTEST_ARGS)
+
+test-e2e: install ## Only the end-to-end tests (the four services as processes)
+	$(UV) run pytest tests/integration $(PYTEST_ARGS)
+
+lint: install ## ruff check, ruff format --check, mypy on every package, import-linter
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy $(addprefix -p ,$(PACKAGES))
+	$(UV) run lint-imports
+
+format: install ## Fix what ruff can fix and format the code
+	$(UV) run ruff check --fix .
+	$(UV) run ruff format .
+
+asyncapi: install ## Write the AsyncAPI document of the messaging to docs/asyncapi.json
+	$(UV) run python -m shop_contracts.asyncapi docs/asyncapi.json
+
+compose-up: ## Run everything in containers (needs a Docker engine)
+	docker compose up --build
+
+clean: ## Remove logs, local media, renditions and tool caches (not .venv, not the databases)
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache
+	find . -name __pycache__ -type d -not -path './.venv/*' -prune -exec rm -rf {} +

@@ -1,0 +1,222 @@
+"""`ShopClient`: the shop's public HTTP API and pages as a client (or a test) uses them.
+
+Thin on purpose: each method is one call of CONTRACT.md, so a scenario reads like the contract.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from shop_devtools.config import SERVICES, ShopConfig
+from shop_devtools.pages import Form, Page, parse_page
+
+Json = dict[str, Any]
+
+
+def stripe_signature(payload: bytes, secret: str, timestamp: int | None = None) -> str:
+    """A `Stripe-Signature` header value: `t=<unix time>,v1=<HMAC-SHA256 of "t.payload">`."""
+    t = int(time.time()) if timestamp is None else timestamp
+    mac = hmac.new(secret.encode(), f"{t}.".encode() + payload, hashlib.sha256).hexdigest()
+    return f"t={t},v1={mac}"
+
+
+def checkout_completed_event(order_id: str) -> bytes:
+    """A Stripe `checkout.session.completed` event body for `order_id`."""
+    session_id = f"cs_test_{uuid.uuid4().hex}"
+    event = {
+        "id": f"evt_{uuid.uuid4().hex}",
+        "object": "event",
+        "type": "checkout.session.completed",
+        "created": int(time.time()),
+        "data": {
+            "object": {
+                "id": session_id,
+                "object": "checkout.session",
+                "client_reference_id": order_id,
+                "payment_status": "paid",
+                "status": "complete",
+                "metadata": {"order_id": order_id},
+            }
+        },
+    }
+    return json.dumps(event).encode()
+
+
+def default_client(email: str, name: str = "Ada Client") -> Json:
+    return {
+        "name": name,
+        "email": email,
+        "address": {
+            "line1": "1 Rue X",
+            "line2": None,
+            "city": "Paris",
+            "postal_code": "75001",
+            "country": "FR",
+        },
+    }
+
+
+def _items_of(data: Any) -> list[Json]:
+    if isinstance(data, list):
+        return data
+    for key in ("orders", "items", "results", "data"):
+        if isinstance(data, dict) and isinstance(data.get(key), list):
+            return list(data[key])
+    raise AssertionError(f"unexpected list shape: {str(data)[:300]}")
+
+
+class ShopClient:
+    def __init__(self, config: ShopConfig, http: httpx.AsyncClient | None = None) -> None:
+        self.config = config
+        self.http = http or httpx.AsyncClient(timeout=15.0)
+        self.admin = {"Authorization": f"Bearer {config.admin_token}"}
+
+    def url(self, service: str, path: str) -> str:
+        return self.config.url(service) + path
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    # --- storefront ----------------------------------------------------------------------
+
+    async def catalog(self) -> Json:
+        response = await self.http.get(self.url("orders", "/api/catalog"))
+        response.raise_for_status()
+        data: Json = response.json()
+        return data
+
+    async def post_order(self, body: Json, idempotency_key: str | None = None) -> httpx.Response:
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+        return await self.http.post(self.url("orders", "/api/orders"), json=body, headers=headers)
+
+    async def place_order(
+        self, items: list[Json], *, email: str, note: str | None = None, **extra: Any
+    ) -> Json:
+        body: Json = {"client": default_client(email), "items": items, **extra}
+        if note is not None:
+            body["note"] = note
+        response = await self.post_order(body)
+        assert response.status_code == 201, f"not placed: {response.status_code} {response.text}"
+        order: Json = response.json()
+        return order
+
+    async def get_order_response(self, order_id: str, token: str | None) -> httpx.Response:
+        headers = {"X-Order-Token": token} if token is not None else {}
+        return await self.http.get(self.url("orders", f"/api/orders/{order_id}"), headers=headers)
+
+    async def get_order(self, order: Json) -> Json:
+        response = await self.get_order_response(order["id"], order["access_token"])
+        assert response.status_code == 200, f"GET order: {response.status_code} {response.text}"
+        data: Json = response.json()
+        return data
+
+    async def wait_for_order(self, order: Json, timeout: float = 30.0, **expected: Any) -> Json:
+        """Poll the client's view of the order until every field equals `expected`."""
+        deadline = time.monotonic() + timeout
+        current: Json = {}
+        while time.monotonic() < deadline:
+            current = await self.get_order(order)
+            if all(current.get(k) == v for k, v in expected.items()):
+                return current
+            await asyncio.sleep(0.1)
+        seen = {k: current.get(k) for k in ("status", "payment_status", "delivery_status")}
+        raise AssertionError(f"order {order.get('number')} never reached {expected}; last {seen}")
+
+    # --- admin (orders) ------------------------------------------------------------------
+
+    async def admin_command(self, order_id: str, command: str) -> httpx.Response:
+        """validate | mark-paid | force-delivery | cancel."""
+        url = self.url("orders", f"/api/admin/orders/{order_id}/{command}")
+        return await self.http.post(url, headers=self.admin)
+
+    async def admin_orders(self, status: str | None = None) -> list[Json]:
+        params = {"status": status} if status else {}
+        url = self.url("orders", "/api/admin/orders")
+        response = await self.http.get(url, headers=self.admin, params=params)
+        assert response.status_code == 200, f"admin list: {response.status_code} {response.text}"
+        return _items_of(response.json())
+
+    async def admin_order(self, order_id: str) -> Json:
+        url = self.url("orders", f"/api/admin/orders/{order_id}")
+        response = await self.http.get(url, headers=self.admin)
+        assert response.status_code == 200, f"admin order: {response.status_code} {response.text}"
+        data: Json = response.json()
+        return data
+
+    async def settings(self, service: str, **changes: Any) -> Json:
+        """GET the service's admin settings; with `changes`, PUT them merged in first."""
+        url = self.url(service, "/api/admin/settings")
+        if changes:
+            current = await self.settings(service)
+            response = await self.http.put(url, headers=self.admin, json=current | changes)
+            assert response.status_code == 200, f"PUT {url}: {response.status_code} {response.text}"
+        response = await self.http.get(url, headers=self.admin)
+        assert response.status_code == 200, f"GET {url}: {response.status_code} {response.text}"
+        data: Json = response.json()
+        return data
+
+    # --- pages ---------------------------------------------------------------------------
+
+    async def page(self, url: str) -> Page:
+        response = await self.http.get(url, follow_redirects=True)
+        return parse_page(str(response.url), response.status_code, response.text)
+
+    async def wait_for_page(
+        self, url: str, until: Callable[[Page], bool] | None = None, timeout: float = 30.0
+    ) -> Page:
+        """GET `url` until it answers 200 (and `until(page)` holds): pages follow events."""
+        deadline = time.monotonic() + timeout
+        page = await self.page(url)
+        while time.monotonic() < deadline:
+            if page.status == 200 and (until is None or until(page)):
+                return page
+            await asyncio.sleep(0.1)
+            page = await self.page(url)
+        detail = f"{page.status} {page.text[:300]}"
+        raise AssertionError(f"{url} not as expected after {timeout}s: {detail}")
+
+    async def submit(self, form: Form, **fields: str) -> Page:
+        """Submit `form` like a browser would (following redirects)."""
+        data = form.fields | fields
+        if form.method == "GET":
+            response = await self.http.get(form.action, params=data, follow_redirects=True)
+        else:
+            response = await self.http.post(form.action, data=data, follow_redirects=True)
+        return parse_page(str(response.url), response.status_code, response.text)
+
+    def payment_page_url(self, order: Json) -> str:
+        base = self.config.url("payments")
+        return f"{base}/pay/{order['id']}?token={order['access_token']}"
+
+    async def payment_page(self, order: Json, until: Callable[[Page], bool] | None = None) -> Page:
+        return await self.wait_for_page(self.payment_page_url(order), until)
+
+    def download_page_url(self, order: Json, token: str | None = None) -> str:
+        base = self.config.url("delivery")
+        return f"{base}/orders/{order['id']}/downloads?token={token or order['access_token']}"
+
+    async def download_page(self, order: Json) -> Page:
+        return await self.wait_for_page(self.download_page_url(order))
+
+    # --- processor -----------------------------------------------------------------------
+
+    async def post_webhook(self, body: bytes, signature: str) -> httpx.Response:
+        return await self.http.post(
+            self.url("payments", "/webhooks/stripe"),
+            content=body,
+            headers={"Stripe-Signature": signature, "Content-Type": "application/json"},
+        )
+
+    # --- health --------------------------------------------------------------------------
+
+    async def health(self) -> dict[str, int]:
+        return {s: (await self.http.get(self.url(s, "/health"))).status_code for s in SERVICES}

@@ -1,0 +1,221 @@
+"""`ShopStack`: one running shop, its four services as separate OS processes.
+
+stack = ShopStack(ShopConfig(...), log_dir=Path("var/log"))
+await stack.prepare()   # databases, migrations, demo catalog
+await stack.start()     # the four `serve` processes, healthy
+...
+await stack.stop()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+import httpx
+
+from shop_devtools.config import SERVICES, ShopConfig, is_shop_variable
+from shop_devtools.processes import ServiceProcess, StackError, run_command
+from shop_platform.db import ensure_database
+
+__all__ = ["ShopStack", "StackError", "free_port"]
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+class ShopStack:
+    def __init__(
+        self,
+        config: ShopConfig,
+        *,
+        log_dir: Path,
+        cwd: Path | None = None,
+        python: str = sys.executable,
+        replicas: dict[str, int] | None = None,
+        inherit_shop_variables: bool = False,
+        start_timeout: float = 60.0,
+    ) -> None:
+        """`cwd`: where the services run (they read `.env` there; relative paths start there).
+
+        `inherit_shop_variables`: keep this process's shop variables (e.g. LOG_LEVEL) that the
+        config does not set; off by default so a developer's shell cannot leak into tests.
+        """
+        self.config = config
+        self.log_dir = log_dir
+        self.cwd = cwd or Path.cwd()
+        self.python = python
+        self.replicas = {s: 1 for s in SERVICES} | (replicas or {})
+        self.inherit_shop_variables = inherit_shop_variables
+        self.start_timeout = start_timeout
+        self.instances: dict[str, ServiceProcess] = {}
+
+    # --- environment -------------------------------------------------------------------
+
+    def environment(self, **overrides: str) -> dict[str, str]:
+        """The full process environment of a service process."""
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if self.inherit_shop_variables or not is_shop_variable(k)
+        }
+        env.update(self.config.environment())
+        env.setdefault("PYTHONUNBUFFERED", "1")
+        env.update(overrides)
+        return env
+
+    def _argv(self, service: str, command: str) -> list[str]:
+        return [self.python, "-m", f"shop_{service}", command]
+
+    # --- prepare -----------------------------------------------------------------------
+
+    async def prepare(self, *, seed: bool = True) -> None:
+        """Create the databases if missing, migrate the four services, seed the demo catalog."""
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.config.media_root.mkdir(parents=True, exist_ok=True)
+        self.config.rendition_root.mkdir(parents=True, exist_ok=True)
+        for service in SERVICES:  # one at a time: concurrent CREATE DATABASE can conflict
+            try:
+                await ensure_database(self.config.database_urls[service])
+            except Exception as exc:
+                raise StackError(f"cannot create the {service} database: {exc!r}") from exc
+        # Let every migration finish before reporting one that failed: one still running could
+        # otherwise re-create a database that the caller drops while cleaning up.
+        results = await asyncio.gather(
+            *(self.run(s, "migrate") for s in SERVICES), return_exceptions=True
+        )
+        failures = [r for r in results if isinstance(r, BaseException)]
+        if failures:
+            raise failures[0]
+        if seed:
+            await self.run("orders", "seed")
+
+    async def run(self, service: str, command: str) -> None:
+        """Run `python -m shop_<service> <command>` to completion (log: <service>-<command>)."""
+        await run_command(
+            self._argv(service, command),
+            env=self.environment(),
+            cwd=self.cwd,
+            log_file=self.log_dir / f"{service}-{command}.log",
+            what=f"{service} {command}",
+        )
+
+    # --- start / stop ------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start every replica of the four services; return once all answer /health 200."""
+        for service in SERVICES:
+            for index in range(1, self.replicas[service] + 1):
+                self._add_instance(service, index)
+        try:
+            await self._spawn_and_wait(list(self.instances.values()))
+        except BaseException:
+            await self.stop()
+            raise
+
+    def _add_instance(self, service: str, index: int) -> ServiceProcess:
+        name = service if index == 1 else f"{service}-{index}"
+        port = self.config.ports[service] if index == 1 else free_port(self.config.host)
+        instance = ServiceProcess(
+            name=name,
+            service=service,
+            argv=self._argv(service, "serve"),
+            env=self.environment(**{f"{service.upper()}_PORT": str(port)}),
+            cwd=self.cwd,
+            log_file=self.log_dir / f"{name}.log",
+        )
+        self.instances[name] = instance
+        return instance
+
+    async def add_replica(self, service: str) -> ServiceProcess:
+        """One more `serve` process of `service` on a free port (competing consumer)."""
+        index = sum(1 for i in self.instances.values() if i.service == service) + 1
+        instance = self._add_instance(service, index)
+        await self._spawn_and_wait([instance])
+        return instance
+
+    async def stop(self, timeout: float = 15.0) -> None:
+        """SIGTERM every process, wait up to `timeout`, SIGKILL what is left."""
+        await asyncio.gather(*(i.terminate(timeout) for i in self.instances.values()))
+
+    async def kill(self, service: str) -> None:
+        """SIGKILL `service` (every replica, or one instance by name like "orders-2")."""
+        await asyncio.gather(*(i.kill() for i in self._select(service)))
+
+    async def restart(self, service: str, *, hard: bool = False) -> None:
+        """Stop (SIGTERM, or SIGKILL when `hard`) and start again; return once healthy."""
+        selected = self._select(service)
+        await asyncio.gather(*((i.kill() if hard else i.terminate()) for i in selected))
+        await self._spawn_and_wait(selected)
+
+    async def resume(self, service: str) -> None:
+        """Start again what `kill` stopped; return once healthy."""
+        await self._spawn_and_wait([i for i in self._select(service) if not i.running])
+
+    def _select(self, service: str) -> list[ServiceProcess]:
+        if service in self.instances and service not in SERVICES:
+            return [self.instances[service]]
+        selected = [i for i in self.instances.values() if i.service == service]
+        if not selected:
+            raise KeyError(f"no such service in this stack: {service}")
+        return selected
+
+    # --- health ------------------------------------------------------------------------
+
+    def port_of(self, instance: ServiceProcess) -> int:
+        return int(instance.env[f"{instance.service.upper()}_PORT"])
+
+    async def _spawn_and_wait(self, instances: Iterable[ServiceProcess]) -> None:
+        instances = list(instances)
+        for instance in instances:
+            await instance.spawn()
+        await asyncio.gather(*(self._wait_healthy(i) for i in instances))
+
+    async def _wait_healthy(self, instance: ServiceProcess) -> None:
+        url = f"http://{self.config.host}:{self.port_of(instance)}/health"
+        deadline = time.monotonic() + self.start_timeout
+        last = "no answer"
+        async with httpx.AsyncClient(timeout=2.0) as client:
+            while time.monotonic() < deadline:
+                if not instance.running:
+                    code = instance.process.returncode if instance.process else None
+                    raise StackError(instance.describe_failure(f"exited (code {code})"))
+                with contextlib.suppress(httpx.HTTPError):
+                    response = await client.get(url)
+                    if response.status_code == 200:
+                        return
+                    last = f"{response.status_code} {response.text[:200]}"
+                await asyncio.sleep(0.2)
+        raise StackError(
+            instance.describe_failure(
+                f"not healthy after {self.start_timeout:.0f}s at {url} (last: {last})"
+            )
+        )
+
+    async def healthy(self) -> dict[str, bool]:
+        """Each instance's /health right now."""
+        result: dict[str, bool] = {}
+        async with httpx.AsyncClient(timeout=2.0) as client:
+            for name, instance in self.instances.items():
+                url = f"http://{self.config.host}:{self.port_of(instance)}/health"
+                try:
+                    result[name] = (await client.get(url)).status_code == 200
+                except httpx.HTTPError:
+                    result[name] = False
+        return result
+
+    async def __aenter__(self) -> ShopStack:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
