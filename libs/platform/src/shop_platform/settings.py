@@ -28,6 +28,7 @@ class SharedSettings(BaseSettings):
     delivery_public_url: str = "http://127.0.0.1:8003"
     notifications_public_url: str = "http://127.0.0.1:8004"
     media_root: str = "var/media"
+    bind_host: str = "127.0.0.1"  # 0.0.0.0 in containers
     log_level: str = "INFO"
     log_json: bool = False
 

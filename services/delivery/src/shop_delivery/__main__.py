@@ -26,7 +26,9 @@ async def serve() -> None:
         rendition_root=settings.rendition_root,
     )
     try:
-        await serve_app(create_app(container), settings.port, container.runtime)
+        await serve_app(
+            create_app(container), settings.port, container.runtime, host=settings.bind_host
+        )
     finally:
         await container.close()
 

@@ -20,7 +20,7 @@ async def serve() -> None:
     app = bootstrap(settings)
     app.sender.start()  # independent of the broker: EmailSent waits in the outbox
     try:
-        await serve_runtime(create_app(app), settings.port, app.runtime)
+        await serve_runtime(create_app(app), settings.port, app.runtime, host=settings.bind_host)
     finally:
         await app.aclose()
 

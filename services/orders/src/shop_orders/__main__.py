@@ -21,7 +21,12 @@ def _settings() -> OrdersSettings:
 async def run_serve() -> None:
     service = bootstrap(_settings())
     try:
-        await serve(service.http_app(), service.settings.port, service.runtime)
+        await serve(
+            service.http_app(),
+            service.settings.port,
+            service.runtime,
+            host=service.settings.bind_host,
+        )
     finally:
         await service.aclose()
 

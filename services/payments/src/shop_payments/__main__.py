@@ -19,7 +19,9 @@ async def serve() -> None:
     container = bootstrap(settings)
     runtime = container.runtime()
     try:
-        await serve_http_and_messaging(container.http_app(runtime), settings.port, runtime)
+        await serve_http_and_messaging(
+            container.http_app(runtime), settings.port, runtime, host=settings.bind_host
+        )
     finally:
         await container.close()
 
