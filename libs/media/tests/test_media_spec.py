@@ -66,3 +66,13 @@ def test_target_size_never_upscales(
     spec: DeliverySpec, size: tuple[int, int], expected: tuple[int, int]
 ) -> None:
     assert target_size(spec, *size) == expected
+
+
+def test_a_license_bigger_than_the_original_is_detected() -> None:
+    from shop_media.sizing import exceeds_original
+
+    assert exceeds_original(DeliverySpec(mode="long_edge", long_edge=5000), 4000, 2667)
+    assert not exceeds_original(DeliverySpec(mode="long_edge", long_edge=4000), 4000, 2667)
+    assert exceeds_original(DeliverySpec(mode="megabytes", megabytes=40), 4000, 2667)
+    assert not exceeds_original(DeliverySpec(mode="fit", width=1000, height=1000), 4000, 2667)
+    assert not exceeds_original(DeliverySpec(), 100, 100)

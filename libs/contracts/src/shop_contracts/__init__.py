@@ -3,12 +3,15 @@
 Pydantic only; imports nothing else of ours, so every service can depend on it.
 """
 
-from shop_contracts.commands import ForceDelivery, MarkOrderPaid
+from shop_contracts.commands import ForceDelivery, MarkOrderPaid, ReissueDownloadLinks
 from shop_contracts.envelope import Envelope, MessageBody, UnknownMessageError
 from shop_contracts.events import (
     DeliveryCompleted,
     DeliveryFailed,
+    DeliveryFilesReleased,
+    DownloadLinksReissued,
     EmailSent,
+    MediaFinalized,
     OrderCancelled,
     OrderPlaced,
     OrderValidated,
@@ -21,16 +24,20 @@ __all__ = [
     "MESSAGE_TYPES",
     "DeliveryCompleted",
     "DeliveryFailed",
+    "DeliveryFilesReleased",
+    "DownloadLinksReissued",
     "EmailSent",
     "Envelope",
     "ForceDelivery",
     "MarkOrderPaid",
+    "MediaFinalized",
     "MessageBody",
     "OrderCancelled",
     "OrderPlaced",
     "OrderValidated",
     "PaymentConfirmed",
     "PaymentFailed",
+    "ReissueDownloadLinks",
     "UnknownMessageError",
     "parse_payload",
 ]

@@ -30,3 +30,13 @@ class ForceDelivery(MessageBody):
 
     order_id: uuid.UUID
     requested_by: str = "admin"
+
+
+class ReissueDownloadLinks(MessageBody):
+    """Give the client fresh download links for a delivered order (and email them)."""
+
+    TYPE = "delivery.reissue_links"
+    KIND = "command"
+
+    order_id: uuid.UUID
+    requested_by: str = "admin"

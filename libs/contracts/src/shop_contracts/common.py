@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 Currency = str  # ISO 4217 code, upper case; see `CurrencyField`
 CurrencyField = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code")
@@ -69,6 +69,21 @@ class DeliverySpec(BaseModel):
     megabytes: float | None = Field(default=None, gt=0, description="uncompressed 8-bit RGB MB")
     format: DeliveryFormat = "same"
     quality: int = Field(default=90, ge=1, le=100)
+    # Video clips: re-encode to H.264 MP4 at most this many lines high (None: the original).
+    video_max_height: int | None = Field(default=None, ge=2)
+    video_crf: int = Field(default=23, ge=0, le=51)
+    # Not part of the rendition itself (not in `key()`): how the delivered copy is named,
+    # stamped and linked.
+    file_name_template: str = Field(default="{{basename}}_{{license}}", max_length=200)
+    stamp_license: bool = Field(
+        default=True, description="write the license into the file's XMP (not for originals)"
+    )
+    link_expiry_days: int | None = Field(
+        default=None, ge=1, le=3650, description="None: the delivery setting"
+    )
+    max_downloads: int | None = Field(
+        default=None, ge=1, le=1000, description="None: the delivery setting"
+    )
 
     @model_validator(mode="after")
     def _fields_for_mode(self) -> DeliverySpec:
@@ -83,6 +98,8 @@ class DeliverySpec(BaseModel):
         Only the fields that change the output are included, so equal renditions share
         one cache entry (e.g. `long_edge-1024-same-q90`, `fit-100x100-jpeg-q80`).
         """
+        if self.video_max_height is not None:
+            return f"video-{self.video_max_height}p-crf{self.video_crf}"
         if self.mode == "original":
             return "original"
         if self.mode == "long_edge":
@@ -106,3 +123,10 @@ class OrderLine(Frozen):
     license_name: str
     price: MinorUnits = Field(ge=0)
     delivery: DeliverySpec
+    media_status: Literal["proof", "final"] = "final"
+    media_created_at: AwareDatetime | None = Field(
+        default=None, description="upload date (file names fall back to it)"
+    )
+    media_updated_at: AwareDatetime | None = None
+    credit: str | None = Field(default=None, description="the photographer's credit line")
+    usage_terms: str | None = Field(default=None, description="what the license allows")

@@ -35,6 +35,9 @@ class OrderPlaced(MessageBody):
     seller_email: str
     payment_url: str = Field(description="the client's payment page, token included")
     order_url: str = Field(description="the client's view of the order, token included")
+    terms_text: str | None = Field(
+        default=None, description="the photographer's terms, delivered as a PDF with the files"
+    )
 
 
 class OrderValidated(MessageBody):
@@ -97,6 +100,9 @@ class DeliveryCompleted(MessageBody):
     forced: bool
     delivered_at: AwareDatetime
     expires_at: AwareDatetime | None = None
+    held_line_ids: list[uuid.UUID] = Field(
+        default_factory=list, description="Proof files held until they are marked Final"
+    )
 
 
 class DeliveryFailed(MessageBody):
@@ -117,3 +123,37 @@ class EmailSent(MessageBody):
     to: str
     subject: str
     sent_at: AwareDatetime
+
+
+class MediaFinalized(MessageBody):
+    """A Proof media file was marked Final: paid orders holding it can now receive it."""
+
+    TYPE = "media.finalized"
+
+    media_id: uuid.UUID
+    media_key: str
+
+
+class DownloadLinksReissued(MessageBody):
+    """Fresh download links replaced expired or used-up ones (the client is emailed again)."""
+
+    TYPE = "delivery.links_reissued"
+
+    order_id: uuid.UUID
+    number: str
+    client: ClientContact
+    downloads_url: str
+    files: list[DeliveredFile]
+    expires_at: AwareDatetime | None = None
+
+
+class DeliveryFilesReleased(MessageBody):
+    """Files held back as Proof in a delivered order were delivered once marked Final."""
+
+    TYPE = "delivery.files_released"
+
+    order_id: uuid.UUID
+    number: str
+    client: ClientContact
+    downloads_url: str
+    files: list[DeliveredFile]

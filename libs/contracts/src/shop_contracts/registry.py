@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from shop_contracts.commands import ForceDelivery, MarkOrderPaid
+from shop_contracts.commands import ForceDelivery, MarkOrderPaid, ReissueDownloadLinks
 from shop_contracts.envelope import Envelope, MessageBody, UnknownMessageError
 from shop_contracts.events import (
     DeliveryCompleted,
     DeliveryFailed,
+    DeliveryFilesReleased,
+    DownloadLinksReissued,
     EmailSent,
+    MediaFinalized,
     OrderCancelled,
     OrderPlaced,
     OrderValidated,
@@ -28,6 +31,10 @@ MESSAGE_TYPES: tuple[type[MessageBody], ...] = (
     EmailSent,
     MarkOrderPaid,
     ForceDelivery,
+    MediaFinalized,
+    DownloadLinksReissued,
+    DeliveryFilesReleased,
+    ReissueDownloadLinks,
 )
 
 _BY_KEY = {(m.TYPE, m.VERSION): m for m in MESSAGE_TYPES}

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shop_contracts.commands import ForceDelivery, MarkOrderPaid
+from shop_contracts.commands import ForceDelivery, MarkOrderPaid, ReissueDownloadLinks
 from shop_contracts.envelope import MessageBody
 from shop_contracts.events import (
     DeliveryCompleted,
     DeliveryFailed,
+    DeliveryFilesReleased,
+    DownloadLinksReissued,
     EmailSent,
+    MediaFinalized,
     OrderCancelled,
     OrderPlaced,
     OrderValidated,
@@ -48,20 +51,54 @@ SUBSCRIPTIONS: dict[str, Subscription] = {
     for s in (
         Subscription(
             "orders",
-            (PaymentConfirmed, PaymentFailed, DeliveryCompleted, DeliveryFailed, EmailSent),
+            (
+                PaymentConfirmed,
+                PaymentFailed,
+                DeliveryCompleted,
+                DeliveryFailed,
+                DeliveryFilesReleased,
+                DownloadLinksReissued,
+                EmailSent,
+            ),
         ),
         Subscription("payments", (OrderPlaced, OrderValidated, OrderCancelled, MarkOrderPaid)),
-        Subscription("delivery", (OrderPlaced, OrderCancelled, PaymentConfirmed, ForceDelivery)),
+        Subscription(
+            "delivery",
+            (
+                OrderPlaced,
+                OrderCancelled,
+                PaymentConfirmed,
+                ForceDelivery,
+                MediaFinalized,
+                ReissueDownloadLinks,
+            ),
+        ),
         Subscription(
             "notifications",
-            (OrderPlaced, OrderValidated, OrderCancelled, PaymentConfirmed, DeliveryCompleted),
+            (
+                OrderPlaced,
+                OrderValidated,
+                OrderCancelled,
+                PaymentConfirmed,
+                DeliveryCompleted,
+                DeliveryFilesReleased,
+                DownloadLinksReissued,
+            ),
         ),
     )
 }
 
 PUBLISHERS: dict[str, tuple[type[MessageBody], ...]] = {
-    "orders": (OrderPlaced, OrderValidated, OrderCancelled, MarkOrderPaid, ForceDelivery),
+    "orders": (
+        OrderPlaced,
+        OrderValidated,
+        OrderCancelled,
+        MarkOrderPaid,
+        ForceDelivery,
+        MediaFinalized,
+        ReissueDownloadLinks,
+    ),
     "payments": (PaymentConfirmed, PaymentFailed),
-    "delivery": (DeliveryCompleted, DeliveryFailed),
+    "delivery": (DeliveryCompleted, DeliveryFailed, DeliveryFilesReleased, DownloadLinksReissued),
     "notifications": (EmailSent,),
 }

@@ -10,8 +10,8 @@ BYTES_PER_PIXEL = 3  # 8-bit RGB: the trade's "1 Mpixel = 3 MB" convention
 MEGABYTE = 1_000_000
 
 
-def scale_for(spec: DeliverySpec, width: int, height: int) -> float:
-    """The factor to apply to a `width` x `height` image, at most 1."""
+def requested_scale(spec: DeliverySpec, width: int, height: int) -> float:
+    """The factor the spec asks for on a `width` x `height` image, before the no-upscale cap."""
     if spec.mode == "long_edge" and spec.long_edge is not None:
         scale = spec.long_edge / max(width, height)
     elif spec.mode in ("fit", "fill") and spec.width is not None and spec.height is not None:
@@ -23,7 +23,17 @@ def scale_for(spec: DeliverySpec, width: int, height: int) -> float:
         scale = math.sqrt(pixels / (width * height))
     else:
         scale = 1.0
-    return min(scale, 1.0)
+    return scale
+
+
+def scale_for(spec: DeliverySpec, width: int, height: int) -> float:
+    """The factor to apply to a `width` x `height` image, at most 1."""
+    return min(requested_scale(spec, width, height), 1.0)
+
+
+def exceeds_original(spec: DeliverySpec, width: int, height: int) -> bool:
+    """True when the license asks for more pixels than the original has: never offered."""
+    return requested_scale(spec, width, height) > 1.0 + 1e-9
 
 
 def target_size(spec: DeliverySpec, width: int, height: int) -> tuple[int, int]:
