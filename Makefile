@@ -8,7 +8,7 @@ PACKAGES := shop_contracts shop_platform shop_messaging shop_media shop_testkit 
 	shop_orders shop_payments shop_delivery shop_notifications
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-e2e lint format asyncapi compose-up clean
+.PHONY: help install run test test-e2e lint format asyncapi compose-up clean chaos dlq bench bench-render
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -38,6 +38,18 @@ format: install ## Fix what ruff can fix and format the code
 
 asyncapi: install ## Write the AsyncAPI document of the messaging to docs/asyncapi.json
 	$(UV) run python -m shop_contracts.asyncapi docs/asyncapi.json
+
+chaos: install ## Fault suite: broker/database/service faults while orders flow; prints lost/duplicated/unexpected (QUICK=1: short form)
+	$(UV) run python -m shop_devtools.chaos $(if $(QUICK),--quick,) $(CHAOS_ARGS)
+
+dlq: install ## Dead-letter queues and parked outbox rows: list them (ARGS="replay <queue|service>" to replay)
+	$(UV) run python -m shop_devtools.dlq $(or $(ARGS),list)
+
+bench: install ## Pipeline benchmark: orders/s and latencies at rising rates vs raw RabbitMQ/PostgreSQL (QUICK=1: under 90 s)
+	$(UV) run python benchmarks/bench_pipeline.py $(if $(QUICK),--quick,) $(BENCH_ARGS)
+
+bench-render: install ## Rendition benchmark: pyvips vs Pillow on 24 Mpixel JPEGs
+	$(UV) run python benchmarks/bench_render.py $(BENCH_ARGS)
 
 compose-up: ## Run everything in containers (needs a Docker engine)
 	docker compose up --build

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import aio_pika.exceptions
-import asyncpg
 import structlog
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shop_contracts.envelope import Envelope
+from shop_messaging.listen import listen_forever
 from shop_messaging.tables import OUTBOX_CHANNEL
 
 log = structlog.get_logger()
@@ -198,26 +197,8 @@ class OutboxRelay:
                 return exc
         return None
 
-    # wake-ups --------------------------------------------------------------------------
     async def _listen(self) -> None:
-        """LISTEN for new rows; reconnect when the database goes away (polling covers gaps)."""
-        dsn = make_url(self._engine.url).set(drivername="postgresql")
-        while not self._stopping.is_set():
-            try:
-                conn = await asyncpg.connect(dsn.render_as_string(hide_password=False))
-                try:
-                    lost = asyncio.Event()
-                    conn.add_termination_listener(lambda *_, ev=lost: ev.set())
-                    await conn.add_listener(OUTBOX_CHANNEL, lambda *_: self._wake.set())
-                    self._wake.set()  # rows may have arrived while we were not listening
-                    await lost.wait()
-                finally:
-                    with contextlib.suppress(Exception):
-                        await conn.close()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                await asyncio.sleep(2.0)
+        await listen_forever(self._engine.url, OUTBOX_CHANNEL, self._wake, self._stopping)
 
 
 class _BrokerDownError(Exception):
