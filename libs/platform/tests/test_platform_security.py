@@ -52,3 +52,21 @@ def test_production_refuses_development_secrets(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("SECRET_KEY", "a-real-secret")
     monkeypatch.setenv("ADMIN_TOKEN", "a-real-token")
     assert SharedSettings().environment == "production"
+
+
+def test_an_admin_form_token_belongs_to_one_admin_session() -> None:
+    from starlette.requests import Request
+
+    from shop_platform.auth import ADMIN_COOKIE, admin_csrf_token, check_admin_csrf
+    from shop_platform.errors import UnauthorizedError
+
+    def request_with(cookie: str) -> Request:
+        header = (b"cookie", f"{ADMIN_COOKIE}={cookie}".encode())
+        return Request({"type": "http", "headers": [header], "method": "POST", "path": "/"})
+
+    mine, other = request_with("session-a"), request_with("session-b")
+    token = admin_csrf_token(mine, "k")
+    check_admin_csrf(mine, "k", token)
+    for submitted, request in ((token, other), ("", mine), (None, mine), ("forged", mine)):
+        with pytest.raises(UnauthorizedError, match="did not come from this page"):
+            check_admin_csrf(request, "k", submitted)
