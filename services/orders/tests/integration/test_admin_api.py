@@ -180,12 +180,23 @@ async def test_settings_round_trip_and_validation(
     client: httpx.AsyncClient, admin_headers: dict[str, str]
 ) -> None:
     got = await client.get("/api/admin/settings", headers=admin_headers)
-    assert got.json() == {"manual_validation": False, "seller_email": "seller@example.com"}
-    new = {"manual_validation": True, "seller_email": "me@localhost"}
+    assert got.json() == {
+        "manual_validation": False,
+        "seller_email": "seller@example.com",
+        "terms_text": None,
+    }
+    new = {"manual_validation": True, "seller_email": "me@localhost", "terms_text": "Be nice."}
     put = await client.put("/api/admin/settings", json=new, headers=admin_headers)
     assert put.status_code == 200
     assert put.json() == new
     assert (await client.get("/api/admin/settings", headers=admin_headers)).json() == new
+    old_shape = {"manual_validation": False, "seller_email": "me@localhost"}
+    kept = await client.put("/api/admin/settings", json=old_shape, headers=admin_headers)
+    assert kept.status_code == 200
+    assert kept.json() == {**old_shape, "terms_text": "Be nice."}, "terms kept when left out"
+    cleared = {**old_shape, "terms_text": "  "}
+    put = await client.put("/api/admin/settings", json=cleared, headers=admin_headers)
+    assert put.json()["terms_text"] is None
     for bad in ({"manual_validation": True, "seller_email": "nope"}, {"manual_validation": True}):
         refused = await client.put("/api/admin/settings", json=bad, headers=admin_headers)
         assert refused.status_code == 422

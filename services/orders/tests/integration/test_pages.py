@@ -35,9 +35,17 @@ def checkout_form(catalog: list[Media], **overrides: str) -> dict[str, object]:
     return form
 
 
-async def login(client: httpx.AsyncClient) -> None:
+async def login(client: httpx.AsyncClient) -> str:
+    """Log in; returns the CSRF token the admin pages' forms carry."""
     response = await client.post("/admin/login", data={"token": ADMIN_TOKEN})
     assert response.status_code == 303
+    return csrf_of((await client.get("/admin")).text)
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert match, "the page's forms carry a CSRF token"
+    return match.group(1)
 
 
 async def test_the_checkout_page_shows_the_catalog(
@@ -160,7 +168,17 @@ async def test_login_sets_a_safe_cookie_and_logout_clears_it(client: httpx.Async
     assert "samesite=lax" in cookie
     assert (await client.get("/admin")).status_code == 200
     assert (await client.get("/api/admin/settings")).status_code == 200, "the cookie opens the API"
-    await client.post("/admin/logout")
+    assert "secure" not in cookie, "plain http in tests: Secure would lose the cookie"
+    forged = await client.post("/admin/logout", data={"csrf": "forged"})
+    assert forged.status_code == 401
+    assert (await client.get("/admin")).status_code == 200
+    token = csrf_of((await client.get("/admin")).text)
+    out = await client.post("/admin/logout", data={"csrf": token})
+    assert out.status_code == 303
+    cleared = out.headers["set-cookie"].lower()
+    assert cleared.startswith('shop_admin=""') or "max-age=0" in cleared
+    assert "httponly" in cleared
+    assert "samesite=lax" in cleared
     assert (await client.get("/admin")).status_code == 303
 
 
@@ -175,7 +193,7 @@ async def test_admin_orders_list_and_order_page_with_its_four_buttons(
     body = order_body(catalog)
     body["client"]["name"] = "<script>alert(1)</script>"
     placed = (await client.post("/api/orders", json=body)).json()
-    await login(client)
+    csrf = await login(client)
     listing = await client.get("/admin")
     assert placed["number"] in listing.text
     assert "<script>alert(1)</script>" not in listing.text, "autoescaped"
@@ -194,7 +212,7 @@ async def test_admin_orders_list_and_order_page_with_its_four_buttons(
         assert f'action="{url}/{action}"' in page.text
     assert "placed, held for manual validation" in page.text
 
-    done = await client.post(f"{url}/validate")
+    done = await client.post(f"{url}/validate", data={"csrf": csrf})
     assert done.status_code == 303
     assert done.headers["location"] == f"{url}?done=validate"
     page = await client.get(done.headers["location"])
@@ -209,12 +227,12 @@ async def test_an_illegal_button_press_shows_the_reason(
     placed = (await client.post("/api/orders", json=order_body(catalog))).json()
     order_id = uuid.UUID(placed["id"])
     await deliver(service, order_id)
-    await login(client)
+    csrf = await login(client)
     url = f"/admin/orders/{order_id}"
     page = await client.get(url)
     assert ">Cancel</button>" not in page.text
     assert ">Mark as paid</button>" in page.text
-    refused = await client.post(f"{url}/cancel")
+    refused = await client.post(f"{url}/cancel", data={"csrf": csrf})
     assert refused.status_code == 303
     page = await client.get(refused.headers["location"])
     assert "cannot cancel a delivered order" in page.text
@@ -222,20 +240,28 @@ async def test_an_illegal_button_press_shows_the_reason(
 
 
 async def test_admin_settings_page(client: httpx.AsyncClient, admin_headers) -> None:
-    await login(client)
+    csrf = await login(client)
     page = await client.get("/admin/settings")
     assert page.status_code == 200
     assert 'name="manual_validation"' in page.text
-    saved = await client.post(
-        "/admin/settings", data={"manual_validation": "on", "seller_email": "photo@example.com"}
-    )
+    assert 'name="terms_text"' in page.text
+    form = {"manual_validation": "on", "seller_email": "photo@example.com", "csrf": csrf}
+    saved = await client.post("/admin/settings", data={**form, "terms_text": "No resale.\r\n"})
     assert saved.status_code == 303
     current = (await client.get("/api/admin/settings", headers=admin_headers)).json()
-    assert current == {"manual_validation": True, "seller_email": "photo@example.com"}
-    bad = await client.post("/admin/settings", data={"seller_email": "not an email"})
+    assert current == {
+        "manual_validation": True,
+        "seller_email": "photo@example.com",
+        "terms_text": "No resale.",
+    }
+    assert "No resale." in (await client.get("/admin/settings")).text
+    bad = await client.post("/admin/settings", data={**form, "seller_email": "not an email"})
     assert bad.status_code == 422
     assert "valid email" in bad.text
-    unchecked = await client.post("/admin/settings", data={"seller_email": "photo@example.com"})
+    unchecked = await client.post(
+        "/admin/settings", data={"seller_email": "photo@example.com", "csrf": csrf}
+    )
     assert unchecked.status_code == 303
     current = (await client.get("/api/admin/settings", headers=admin_headers)).json()
     assert current["manual_validation"] is False
+    assert current["terms_text"] is None, "an emptied textarea removes the terms"

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from shop_orders.api.app import make_templates
 from shop_orders.domain.errors import IllegalTransitionError
-from shop_orders.domain.money import format_price
 from shop_orders.domain.numbers import format_order_number, is_order_number
 from shop_orders.domain.order import (
     Address,
@@ -79,6 +79,8 @@ LEGAL = {
     ("awaiting_payment", AdminAction.CANCEL),
     ("paid", AdminAction.FORCE_DELIVERY),
     ("forced", AdminAction.MARK_PAID),
+    ("delivered", AdminAction.REISSUE_LINKS),
+    ("forced", AdminAction.REISSUE_LINKS),
 }
 
 
@@ -106,6 +108,7 @@ def test_every_admin_action_in_every_state(state: str, action: AdminAction) -> N
         AdminAction.MARK_PAID: order.request_mark_paid,
         AdminAction.FORCE_DELIVERY: order.request_force_delivery,
         AdminAction.CANCEL: order.cancel,
+        AdminAction.REISSUE_LINKS: order.request_links_reissue,
     }[action]
     before = (order.status, order.payment_status, order.delivery_status)
     if legal:
@@ -203,6 +206,27 @@ def test_order_numbers_and_prices() -> None:
     assert not is_order_number("PL-26-42")
     with pytest.raises(ValueError, match="start at 1"):
         format_order_number(2026, 0)
-    assert format_price(2500, "EUR") == "25.00 EUR"
-    assert format_price(9005, "USD") == "90.05 USD"
-    assert format_price(500, "JPY") == "500 JPY"
+    price = make_templates().env.filters["price"]  # the repo's one money formatter
+    assert price(2500, "EUR") == "25.00 EUR"
+    assert price(9005, "USD") == "90.05 USD"
+    assert price(500, "JPY") == "500 JPY"
+    assert price(123456789, "EUR") == "1,234,567.89 EUR"
+
+
+def test_held_proof_files_reissued_links_and_released_files_are_in_the_history() -> None:
+    order = in_state("paid")
+    order.new_history.clear()
+    assert order.apply_delivery(NOW, "https://dl/x", forced=False, held=2)
+    order.request_links_reissue(NOW)
+    order.note_links_reissued(NOW, "https://dl/y", files=3)
+    order.note_files_released(NOW, "https://dl/y", files=1)
+    assert [h.detail for h in order.new_history] == [
+        "delivered",
+        "2 proof files held until Final",
+        "download links re-issue requested",
+        "download links re-issued (3 files)",
+        "1 file released once marked Final",
+    ]
+    assert order.downloads_url == "https://dl/y"
+    reason = in_state("paid").refusal(AdminAction.REISSUE_LINKS)
+    assert reason == "only a delivered order's links can be re-issued (it is paid)"

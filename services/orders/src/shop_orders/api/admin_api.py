@@ -18,12 +18,13 @@ from shop_platform.errors import error_responses
 
 Command = Callable[[Repositories, uuid.UUID, WebContext], Awaitable[Order]]
 
-# The four buttons, shared by the admin API and the admin pages.
+# The buttons, shared by the admin API and the admin pages.
 ADMIN_COMMANDS: dict[AdminAction, Command] = {
     AdminAction.VALIDATE: lambda r, i, ctx: commands.validate_order(r, i, links=ctx.links),
     AdminAction.MARK_PAID: lambda r, i, ctx: commands.request_mark_paid(r, i),
     AdminAction.FORCE_DELIVERY: lambda r, i, ctx: commands.request_force_delivery(r, i),
     AdminAction.CANCEL: lambda r, i, ctx: commands.cancel_order(r, i),
+    AdminAction.REISSUE_LINKS: lambda r, i, ctx: commands.request_links_reissue(r, i),
 }
 
 
@@ -89,6 +90,12 @@ async def cancel(ctx: Ctx, order_id: uuid.UUID) -> AdminOrderRead:
     return await run_admin_command(ctx, AdminAction.CANCEL, order_id)
 
 
+@router.post("/orders/{order_id}/reissue-links", status_code=ACCEPTED, responses=COMMAND_ERRORS)
+async def reissue_links(ctx: Ctx, order_id: uuid.UUID) -> AdminOrderRead:
+    """Fresh download links for a delivered order; delivery emails them to the client."""
+    return await run_admin_command(ctx, AdminAction.REISSUE_LINKS, order_id)
+
+
 @router.get("/settings")
 async def get_settings(ctx: Ctx) -> SettingsRead:
     async with ctx.transaction() as repos:
@@ -97,5 +104,7 @@ async def get_settings(ctx: Ctx) -> SettingsRead:
 
 @router.put("/settings", responses=error_responses(422))
 async def put_settings(ctx: Ctx, body: SettingsUpdate) -> SettingsRead:
+    """Without `terms_text` the current terms are kept."""
     async with ctx.transaction() as repos:
-        return SettingsRead.of(await update_settings(repos, body.settings()))
+        current = await repos.settings.get(for_update=True)
+        return SettingsRead.of(await update_settings(repos, body.settings(current)))

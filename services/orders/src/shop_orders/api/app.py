@@ -1,4 +1,4 @@
-"""The HTTP app factory: routes, pages, templates, error handlers, /health."""
+"""The HTTP app factory: routes, pages, templates, error handlers, body limit, /health."""
 
 from __future__ import annotations
 
@@ -6,11 +6,22 @@ import jinja2
 from fastapi import FastAPI
 from fastapi.templating import Jinja2Templates
 
+from shop_contracts.money import format_money
 from shop_messaging.health import health_router
-from shop_orders.api import admin_api, admin_pages, preview, shop_pages, storefront
+from shop_orders.api import (
+    admin_api,
+    admin_catalog_api,
+    admin_catalog_pages,
+    admin_pages,
+    preview,
+    shop_pages,
+    storefront,
+)
 from shop_orders.api.context import WebContext
 from shop_orders.api.errors import install_order_error_handlers
-from shop_orders.domain.money import format_price
+from shop_orders.api.http_errors import install_http_error_handler
+from shop_orders.api.openapi import install_openapi
+from shop_platform.body_limit import BodySizeLimitMiddleware
 
 
 def make_templates() -> Jinja2Templates:
@@ -18,7 +29,7 @@ def make_templates() -> Jinja2Templates:
         loader=jinja2.PackageLoader("shop_orders", "templates"),
         autoescape=True,
     )
-    env.filters["price"] = format_price
+    env.filters["price"] = format_money
     return Jinja2Templates(env=env)
 
 
@@ -29,8 +40,20 @@ def create_app(ctx: WebContext) -> FastAPI:
         description="Storefront API, checkout pages, admin API and admin pages.",
     )
     app.state.ctx = ctx  # read by the routes through `context.web_context`
+    app.add_middleware(BodySizeLimitMiddleware)  # 413 before anything reads the body
     install_order_error_handlers(app)
+    install_http_error_handler(app)
+    install_openapi(app)
     app.include_router(health_router(ctx.runtime))
-    for module in (storefront, admin_api, preview, shop_pages, admin_pages):
+    modules = (
+        storefront,
+        admin_api,
+        admin_catalog_api,
+        preview,
+        shop_pages,
+        admin_pages,
+        admin_catalog_pages,
+    )
+    for module in modules:
         app.include_router(module.router)
     return app

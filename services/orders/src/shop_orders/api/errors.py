@@ -5,8 +5,22 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from shop_orders.domain.errors import IllegalTransitionError, InvalidOrderError, OrderNotFoundError
+from shop_orders.domain.errors import (
+    CatalogItemNotFoundError,
+    FieldError,
+    IllegalTransitionError,
+    OrderDomainError,
+    OrderNotFoundError,
+)
 from shop_platform.errors import install_error_handlers
+
+
+def field_error_body(exc: FieldError) -> dict[str, object]:
+    return {
+        "error": "invalid_input",
+        "detail": f"invalid field(s): {exc.field}: {exc.message}",
+        "fields": [{"field": exc.field, "message": exc.message}],
+    }
 
 
 def install_order_error_handlers(app: FastAPI) -> None:
@@ -17,16 +31,10 @@ def install_order_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"error": "conflict", "detail": exc.reason}, status_code=409)
 
     @app.exception_handler(OrderNotFoundError)
-    async def _not_found(_: Request, exc: OrderNotFoundError) -> JSONResponse:
+    @app.exception_handler(CatalogItemNotFoundError)
+    async def _not_found(_: Request, exc: OrderDomainError) -> JSONResponse:
         return JSONResponse({"error": "not_found", "detail": exc.reason}, status_code=404)
 
-    @app.exception_handler(InvalidOrderError)
-    async def _invalid(_: Request, exc: InvalidOrderError) -> JSONResponse:
-        return JSONResponse(
-            {
-                "error": "invalid_input",
-                "detail": f"invalid field(s): {exc.field}: {exc.message}",
-                "fields": [{"field": exc.field, "message": exc.message}],
-            },
-            status_code=422,
-        )
+    @app.exception_handler(FieldError)
+    async def _invalid(_: Request, exc: FieldError) -> JSONResponse:
+        return JSONResponse(field_error_body(exc), status_code=422)

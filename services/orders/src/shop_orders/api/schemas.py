@@ -6,12 +6,13 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from shop_contracts.common import Address, Client
 from shop_orders.domain.catalog import Media, ShopSettings
 from shop_orders.domain.countries import is_country_code
 from shop_orders.domain.order import HistoryEntry, Order, OrderStatus
+from shop_orders.domain.text import check_multiline, check_single_line
 from shop_orders.service.links import Links
 from shop_orders.service.messages import client_of
 from shop_orders.service.placing import ItemChoice, PlaceOrder
@@ -63,6 +64,11 @@ class CatalogRead(BaseModel):
 
 
 class AddressIn(Address):
+    @field_validator("line1", "line2", "city", "postal_code", "country", mode="before")
+    @classmethod
+    def _one_line(cls, value: object) -> object:
+        return check_single_line(value)
+
     @field_validator("country")
     @classmethod
     def _iso_country(cls, value: str) -> str:
@@ -73,6 +79,11 @@ class AddressIn(Address):
 
 class ClientIn(Client):
     address: AddressIn
+
+    @field_validator("name", "email", mode="before")
+    @classmethod
+    def _one_line(cls, value: object) -> object:
+        return check_single_line(value)
 
 
 class ItemIn(BaseModel):
@@ -90,6 +101,11 @@ class OrderCreate(BaseModel):
     client: ClientIn
     items: list[ItemIn] = Field(min_length=1, max_length=100)
     note: str | None = Field(default=None, max_length=2000)
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _free_text(cls, value: object) -> object:
+        return check_multiline(value)
 
     def command(self, idempotency_key: str | None) -> PlaceOrder:
         return PlaceOrder(
@@ -153,6 +169,7 @@ class OrderItemRead(BaseModel):
     license_id: uuid.UUID
     license_name: str
     price: int
+    media_status: Literal["proof", "final"] = "final"
 
 
 class OrderRead(OrderPlacedRead):
@@ -176,6 +193,7 @@ class OrderRead(OrderPlacedRead):
                     license_id=line.license_id,
                     license_name=line.license_name,
                     price=line.price,
+                    media_status=line.media_status,
                 )
                 for line in order.lines
             ],
@@ -224,22 +242,46 @@ class AdminOrderRead(OrderRead):
 class SettingsRead(BaseModel):
     manual_validation: bool
     seller_email: str
+    terms_text: str | None = Field(
+        default=None, description="terms and conditions, delivered as a PDF with the files"
+    )
 
     @classmethod
     def of(cls, settings: ShopSettings) -> SettingsRead:
-        return cls(manual_validation=settings.manual_validation, seller_email=settings.seller_email)
+        return cls(
+            manual_validation=settings.manual_validation,
+            seller_email=settings.seller_email,
+            terms_text=settings.terms_text,
+        )
 
 
 class SettingsUpdate(BaseModel):
+    """`terms_text` left out keeps the current terms (the original body shape still works);
+    `null` or blank removes them."""
+
     model_config = ConfigDict(extra="forbid")
 
-    manual_validation: bool
+    manual_validation: StrictBool
     # Permissive on purpose: the development default is `seller@localhost`.
     seller_email: str = Field(
         min_length=3, max_length=320, pattern=r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+$"
     )
+    terms_text: str | None = Field(default=None, max_length=20_000)
 
-    def settings(self) -> ShopSettings:
+    @field_validator("seller_email", mode="before")
+    @classmethod
+    def _one_line(cls, value: object) -> object:
+        return check_single_line(value)
+
+    @field_validator("terms_text", mode="before")
+    @classmethod
+    def _free_text(cls, value: object) -> object:
+        return check_multiline(value)
+
+    def settings(self, current: ShopSettings) -> ShopSettings:
+        terms = self.terms_text if "terms_text" in self.model_fields_set else current.terms_text
         return ShopSettings(
-            manual_validation=self.manual_validation, seller_email=self.seller_email
+            manual_validation=self.manual_validation,
+            seller_email=self.seller_email,
+            terms_text=(terms or "").strip() or None,
         )

@@ -1,5 +1,7 @@
 """Payment, delivery and email outcomes, consumed as `orders` (one inbox per message).
 
+Delivery's facts: delivered (with Proof files held), failed, links re-issued, files released.
+
 The router opens the transaction and writes the inbox row; a handler only calls its use
 case. A message about an order orders never placed is poison: dead-lettered with the reason.
 """
@@ -15,6 +17,8 @@ from shop_contracts.envelope import Envelope, MessageBody
 from shop_contracts.events import (
     DeliveryCompleted,
     DeliveryFailed,
+    DeliveryFilesReleased,
+    DownloadLinksReissued,
     EmailSent,
     PaymentConfirmed,
     PaymentFailed,
@@ -51,4 +55,6 @@ def build_router(
     register(DeliveryCompleted, outcomes.apply_delivery_completed)
     register(DeliveryFailed, outcomes.apply_delivery_failed)
     register(EmailSent, outcomes.record_email_sent)
+    register(DownloadLinksReissued, outcomes.record_links_reissued)
+    register(DeliveryFilesReleased, outcomes.record_files_released)
     return router

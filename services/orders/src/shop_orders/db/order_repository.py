@@ -64,6 +64,11 @@ def _line_values(order_id: uuid.UUID, position: int, line: OrderLine) -> dict[st
         "license_name": line.license_name,
         "price": line.price,
         "delivery": line.delivery,
+        "media_status": line.media_status,
+        "media_created_at": line.media_created_at,
+        "media_updated_at": line.media_updated_at,
+        "credit": line.credit,
+        "usage_terms": line.usage_terms,
     }
 
 
@@ -78,6 +83,11 @@ def _line(m: Mapping[Any, Any]) -> OrderLine:
         license_name=m["license_name"],
         price=m["price"],
         delivery=dict(m["delivery"]),
+        media_status=m["media_status"],
+        media_created_at=m["media_created_at"],
+        media_updated_at=m["media_updated_at"],
+        credit=m["credit"],
+        usage_terms=m["usage_terms"],
     )
 
 

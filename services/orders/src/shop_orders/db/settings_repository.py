@@ -33,7 +33,9 @@ class SqlSettingsRepository:
             row = (await self._session.execute(query)).one()
         m = row._mapping
         return ShopSettings(
-            manual_validation=m["manual_validation"], seller_email=m["seller_email"]
+            manual_validation=m["manual_validation"],
+            seller_email=m["seller_email"],
+            terms_text=m["terms_text"],
         )
 
     async def save(self, settings: ShopSettings, now: datetime) -> None:
@@ -43,6 +45,7 @@ class SqlSettingsRepository:
             .values(
                 manual_validation=settings.manual_validation,
                 seller_email=settings.seller_email,
+                terms_text=settings.terms_text,
                 updated_at=now,
             )
         )

@@ -34,8 +34,11 @@ media = Table(
     Column("width", Integer, nullable=False),
     Column("height", Integer, nullable=False),
     Column("credit", String(200), nullable=True),
+    Column("status", String(10), nullable=False, server_default="final"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     CheckConstraint("kind IN ('image', 'video')", name="ck_media_kind"),
+    CheckConstraint("status IN ('proof', 'final')", name="ck_media_status"),
 )
 
 license_options = Table(
@@ -49,6 +52,7 @@ license_options = Table(
     Column("price", BigInteger, nullable=False),
     Column("delivery", JSONB, nullable=False),
     Column("position", Integer, nullable=False, server_default="0"),
+    Column("usage_terms", Text, nullable=True),
     CheckConstraint("price >= 0", name="ck_license_options_price"),
     Index("ix_license_options_media_id", "media_id", "position"),
 )
@@ -106,6 +110,11 @@ order_lines = Table(
     Column("license_name", String(100), nullable=False),
     Column("price", BigInteger, nullable=False),
     Column("delivery", JSONB, nullable=False),
+    Column("media_status", String(10), nullable=False, server_default="final"),
+    Column("media_created_at", DateTime(timezone=True), nullable=True),
+    Column("media_updated_at", DateTime(timezone=True), nullable=True),
+    Column("credit", String(200), nullable=True),
+    Column("usage_terms", Text, nullable=True),
     Index("ix_order_lines_order_id", "order_id", "position"),
 )
 
@@ -129,6 +138,7 @@ shop_settings = Table(
     Column("id", Integer, primary_key=True),
     Column("manual_validation", Boolean, nullable=False, server_default="false"),
     Column("seller_email", String(320), nullable=False),
+    Column("terms_text", Text, nullable=True),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     CheckConstraint("id = 1", name="ck_shop_settings_singleton"),
 )

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
+from shop_orders.domain.errors import IllegalTransitionError
 from shop_orders.domain.order import MediaKind
+
+MediaStatus = Literal["proof", "final"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,8 +19,11 @@ class LicenseOption:
     media_id: uuid.UUID
     name: str
     price: int  # minor units of the shop's currency
-    delivery: dict[str, Any]  # a shop_contracts DeliverySpec, as JSON
+    # A shop_contracts DeliverySpec as JSON: the format, and the file-name template,
+    # link expiry and download count of the delivered copy.
+    delivery: dict[str, Any]
     position: int = 0
+    usage_terms: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +36,22 @@ class Media:
     height: int
     credit: str | None = None
     licenses: list[LicenseOption] = field(default_factory=list)
+    status: MediaStatus = "final"
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
 
     @property
     def size_label(self) -> str:
         return f"{self.width} x {self.height} px"
+
+    @property
+    def is_proof(self) -> bool:
+        return self.status == "proof"
+
+    def check_finalize(self) -> None:
+        """Marking Final is for a Proof only: a second press is refused (409), not repeated."""
+        if not self.is_proof:
+            raise IllegalTransitionError(f"media {self.id} is already final")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,3 +60,4 @@ class ShopSettings:
 
     manual_validation: bool
     seller_email: str
+    terms_text: str | None = None  # terms and conditions, delivered as a PDF with the files

@@ -12,17 +12,29 @@ class OrderDomainError(Exception):
 
 
 class IllegalTransitionError(OrderDomainError):
-    """The order's current state forbids the requested change (HTTP 409)."""
+    """The order's (or the media's) current state forbids the requested change (HTTP 409)."""
 
 
 class OrderNotFoundError(OrderDomainError):
     """No such order, or the caller may not see it (HTTP 404)."""
 
 
-class InvalidOrderError(OrderDomainError):
-    """The client's order names something the catalog refuses (HTTP 422, naming the field)."""
+class CatalogItemNotFoundError(OrderDomainError):
+    """No such media or license option (HTTP 404)."""
+
+
+class FieldError(OrderDomainError):
+    """Input that names something the shop refuses (HTTP 422, naming the field)."""
 
     def __init__(self, field: str, reason: str) -> None:
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.message = reason
+
+
+class InvalidOrderError(FieldError):
+    """The client's order names something the catalog refuses."""
+
+
+class InvalidLicenseError(FieldError):
+    """A license option the photographer saves cannot be offered as it is."""

@@ -44,6 +44,7 @@ class AdminAction(StrEnum):
     MARK_PAID = "mark-paid"
     FORCE_DELIVERY = "force-delivery"
     CANCEL = "cancel"
+    REISSUE_LINKS = "reissue-links"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,11 @@ class OrderLine:
     license_name: str
     price: int
     delivery: dict[str, Any]  # a shop_contracts DeliverySpec, as JSON
+    media_status: Literal["proof", "final"] = "final"
+    media_created_at: datetime | None = None
+    media_updated_at: datetime | None = None
+    credit: str | None = None
+    usage_terms: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +182,8 @@ class Order:
                 return "cannot cancel a paid order"
             if cancelled:
                 return "the order is already cancelled"
+        elif action is AdminAction.REISSUE_LINKS and (not self.is_delivered or cancelled):
+            return f"only a delivered order's links can be re-issued (it is {self.status})"
         return None
 
     def allowed_actions(self) -> list[AdminAction]:
@@ -200,6 +208,10 @@ class Order:
         self._guard(AdminAction.FORCE_DELIVERY)
         self._record(now, "delivery_forced", "delivery forced", actor)
 
+    def request_links_reissue(self, now: datetime, actor: str = "admin") -> None:
+        self._guard(AdminAction.REISSUE_LINKS)
+        self._record(now, "links_reissue_requested", "download links re-issue requested", actor)
+
     def cancel(self, now: datetime, actor: str = "admin", reason: str | None = None) -> None:
         self._guard(AdminAction.CANCEL)
         self.status = OrderStatus.CANCELLED
@@ -220,8 +232,11 @@ class Order:
             self._record(now, "paid", f"paid ({method})", "payments")
         return True
 
-    def apply_delivery(self, now: datetime, downloads_url: str, *, forced: bool) -> bool:
-        """Record the delivered files. False when already delivered (a no-op)."""
+    def apply_delivery(
+        self, now: datetime, downloads_url: str, *, forced: bool, held: int = 0
+    ) -> bool:
+        """Record the delivered files (`held`: Proof files kept back until Final).
+        False when already delivered (a no-op)."""
         if self.is_delivered:
             return False
         self.delivery_status = DeliveryStatus.DELIVERED
@@ -232,7 +247,21 @@ class Order:
         else:
             self.status = OrderStatus.DELIVERED
         self._record(now, "delivered", detail, "delivery")
+        if held:
+            files = "proof file" if held == 1 else "proof files"
+            self._record(now, "files_held", f"{held} {files} held until Final", "delivery")
         return True
+
+    def note_links_reissued(self, now: datetime, downloads_url: str, files: int) -> None:
+        if self.is_delivered:
+            self.downloads_url = downloads_url
+        self._record(now, "links_reissued", f"download links re-issued ({files} files)", "delivery")
+
+    def note_files_released(self, now: datetime, downloads_url: str, files: int) -> None:
+        if self.is_delivered:
+            self.downloads_url = downloads_url
+        what = "1 file" if files == 1 else f"{files} files"
+        self._record(now, "files_released", f"{what} released once marked Final", "delivery")
 
     def note_payment_failed(self, now: datetime, reason: str) -> None:
         self._record(now, "payment_failed", f"payment failed: {reason}", "payments")

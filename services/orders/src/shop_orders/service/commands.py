@@ -1,4 +1,5 @@
-"""The photographer's commands on an order: validate, mark paid, force delivery, cancel.
+"""The photographer's commands on an order: validate, mark paid, force delivery, cancel,
+re-issue download links.
 
 Each loads the order locked, lets the domain guard the transition (an illegal one raises
 `IllegalTransitionError`, answered 409), saves it and writes its message to the outbox.
@@ -73,4 +74,17 @@ async def cancel_order(
     await repos.orders.save(order)
     await repos.outbox.add(messages.order_cancelled(order, now, reason))
     log.info("order.cancelled", order_id=str(order.id))
+    return order
+
+
+async def request_links_reissue(
+    repos: Repositories, order_id: uuid.UUID, *, actor: str = "admin"
+) -> Order:
+    """Ask delivery for fresh download links (it emails the client); delivered orders only."""
+    order = await _locked(repos, order_id)
+    now = datetime.now(UTC)
+    order.request_links_reissue(now, actor)
+    await repos.orders.save(order)
+    await repos.outbox.add(messages.reissue_links(order, now, actor))
+    log.info("order.links_reissue_requested", order_id=str(order.id))
     return order

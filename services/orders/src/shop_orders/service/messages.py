@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from shop_contracts.commands import ForceDelivery, MarkOrderPaid
+from shop_contracts.commands import ForceDelivery, MarkOrderPaid, ReissueDownloadLinks
 from shop_contracts.common import Address, Client, ClientContact, DeliverySpec, OrderLine
 from shop_contracts.envelope import Envelope
 from shop_contracts.events import OrderCancelled, OrderPlaced, OrderValidated
@@ -38,6 +38,11 @@ def order_placed(order: Order, settings: ShopSettings, links: Links) -> Envelope
             license_name=line.license_name,
             price=line.price,
             delivery=DeliverySpec.model_validate(line.delivery),
+            media_status=line.media_status,
+            media_created_at=line.media_created_at,
+            media_updated_at=line.media_updated_at,
+            credit=line.credit,
+            usage_terms=line.usage_terms,
         )
         for line in order.lines
     ]
@@ -54,6 +59,7 @@ def order_placed(order: Order, settings: ShopSettings, links: Links) -> Envelope
         seller_email=settings.seller_email,
         payment_url=links.payment_url(order.id),
         order_url=links.order_url(order.id),
+        terms_text=settings.terms_text,
     ).envelope(correlation_id=order.id, occurred_at=order.created_at)
 
 
@@ -82,5 +88,11 @@ def mark_order_paid(order: Order, now: datetime, actor: str) -> Envelope:
 
 def force_delivery(order: Order, now: datetime, actor: str) -> Envelope:
     return ForceDelivery(order_id=order.id, requested_by=actor).envelope(
+        correlation_id=order.id, occurred_at=now
+    )
+
+
+def reissue_links(order: Order, now: datetime, actor: str) -> Envelope:
+    return ReissueDownloadLinks(order_id=order.id, requested_by=actor).envelope(
         correlation_id=order.id, occurred_at=now
     )

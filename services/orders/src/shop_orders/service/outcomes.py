@@ -14,6 +14,8 @@ import structlog
 from shop_contracts.events import (
     DeliveryCompleted,
     DeliveryFailed,
+    DeliveryFilesReleased,
+    DownloadLinksReissued,
     EmailSent,
     PaymentConfirmed,
     PaymentFailed,
@@ -54,11 +56,13 @@ async def apply_payment_failed(repos: Repositories, event: PaymentFailed) -> Non
 
 async def apply_delivery_completed(repos: Repositories, event: DeliveryCompleted) -> bool:
     order = await _locked(repos, event.order_id, "delivery.completed")
-    if not order.apply_delivery(datetime.now(UTC), event.downloads_url, forced=event.forced):
+    held = len(event.held_line_ids)
+    now = datetime.now(UTC)
+    if not order.apply_delivery(now, event.downloads_url, forced=event.forced, held=held):
         log.info("order.already_delivered", order_id=str(order.id))
         return False
     await repos.orders.save(order)
-    log.info("order.delivered", order_id=str(order.id), forced=event.forced)
+    log.info("order.delivered", order_id=str(order.id), forced=event.forced, held=held)
     return True
 
 
@@ -71,4 +75,16 @@ async def apply_delivery_failed(repos: Repositories, event: DeliveryFailed) -> N
 async def record_email_sent(repos: Repositories, event: EmailSent) -> None:
     order = await _locked(repos, event.order_id, "email.sent")
     order.note_email_sent(datetime.now(UTC), event.subject, event.to)
+    await repos.orders.save(order)
+
+
+async def record_links_reissued(repos: Repositories, event: DownloadLinksReissued) -> None:
+    order = await _locked(repos, event.order_id, "delivery.links_reissued")
+    order.note_links_reissued(datetime.now(UTC), event.downloads_url, len(event.files))
+    await repos.orders.save(order)
+
+
+async def record_files_released(repos: Repositories, event: DeliveryFilesReleased) -> None:
+    order = await _locked(repos, event.order_id, "delivery.files_released")
+    order.note_files_released(datetime.now(UTC), event.downloads_url, len(event.files))
     await repos.orders.save(order)

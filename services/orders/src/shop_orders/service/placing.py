@@ -14,6 +14,7 @@ from shop_orders.domain.errors import InvalidOrderError
 from shop_orders.domain.order import Address, Customer, Order, OrderLine
 from shop_orders.service import messages
 from shop_orders.service.links import Links
+from shop_orders.service.offers import is_offered
 from shop_orders.service.ports import Repositories
 
 log = structlog.get_logger()
@@ -115,6 +116,12 @@ def _line(
             f"items.{index}.license_id",
             f"license {item.license_id} is not offered for media {item.media_id}",
         )
+    if not is_offered(media, license_):
+        raise InvalidOrderError(
+            f"items.{index}.license_id",
+            f"license {item.license_id} ({license_.name}) is bigger than the original of "
+            f"media {item.media_id}: not offered",
+        )
     return OrderLine(
         id=uuid.uuid4(),
         media_id=media.id,
@@ -125,4 +132,9 @@ def _line(
         license_name=license_.name,
         price=license_.price,
         delivery=license_.delivery,
+        media_status=media.status,
+        media_created_at=media.created_at,
+        media_updated_at=media.updated_at,
+        credit=media.credit,
+        usage_terms=license_.usage_terms,
     )

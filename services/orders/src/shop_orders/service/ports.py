@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Protocol
 
 from shop_contracts.envelope import Envelope
-from shop_orders.domain.catalog import LicenseOption, Media, ShopSettings
+from shop_orders.domain.catalog import LicenseOption, Media, MediaStatus, ShopSettings
 from shop_orders.domain.order import HistoryEntry, Order, OrderStatus
 
 
@@ -25,6 +25,22 @@ class CatalogRepository(Protocol):
     async def count_media(self) -> int: ...
 
     async def add_media(self, media: Media) -> None: ...
+
+    async def get_one(self, media_id: uuid.UUID, *, for_update: bool = False) -> Media | None:
+        """The media with all its license options (locked with `for_update`)."""
+        ...
+
+    async def set_media_status(
+        self, media_id: uuid.UUID, status: MediaStatus, now: datetime
+    ) -> None: ...
+
+    async def next_license_position(self, media_id: uuid.UUID) -> int: ...
+
+    async def add_license(self, option: LicenseOption) -> None: ...
+
+    async def save_license(self, option: LicenseOption) -> None: ...
+
+    async def delete_license(self, license_id: uuid.UUID) -> None: ...
 
     async def lock_for_seeding(self) -> None: ...
 

@@ -8,10 +8,17 @@ from shop_orders.domain.catalog import Media, ShopSettings
 from shop_orders.domain.errors import OrderNotFoundError
 from shop_orders.domain.order import HistoryEntry, Order, OrderStatus
 from shop_orders.service.links import Links
+from shop_orders.service.offers import offered
 from shop_orders.service.ports import Repositories
 
 
 async def list_catalog(repos: Repositories) -> list[Media]:
+    """The storefront's catalog: options bigger than the original are never offered."""
+    return [offered(media) for media in await repos.catalog.list_media()]
+
+
+async def list_all_media(repos: Repositories) -> list[Media]:
+    """The admin's catalog: every option, offered or not."""
     return await repos.catalog.list_media()
 
 

@@ -15,5 +15,9 @@ log = structlog.get_logger()
 async def update_settings(repos: Repositories, settings: ShopSettings) -> ShopSettings:
     await repos.settings.get(for_update=True)
     await repos.settings.save(settings, datetime.now(UTC))
-    log.info("settings.updated", manual_validation=settings.manual_validation)
+    log.info(
+        "settings.updated",
+        manual_validation=settings.manual_validation,
+        terms=settings.terms_text is not None,
+    )
     return settings

@@ -1,0 +1,66 @@
+"""What every admin page shares: rendering with the CSRF token, the login check, forms.
+
+Logged in = the signed `shop_admin` cookie (HttpOnly, SameSite=Lax, Secure behind https).
+Every form but the login carries a `csrf` field bound to that session
+(`shop_platform.auth.admin_csrf_token`); a POST without it answers 401 and changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request, status
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from shop_orders.api.context import WebContext, is_admin
+from shop_platform.auth import ADMIN_COOKIE, admin_csrf_token, check_admin_csrf
+
+LOGIN = "/admin/login"
+CSRF_FIELD = "csrf"
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=status.HTTP_303_SEE_OTHER)
+
+
+def page(
+    request: Request, ctx: WebContext, name: str, context: dict[str, Any], code: int = 200
+) -> Response:
+    shared = {
+        "payments_url": ctx.settings.payments_public_url.rstrip("/"),
+        "notifications_url": ctx.settings.notifications_public_url.rstrip("/"),
+        "csrf": admin_csrf_token(request, ctx.settings.secret_key),
+    }
+    return ctx.templates.TemplateResponse(request, name, {**shared, **context}, status_code=code)
+
+
+def not_found(request: Request, ctx: WebContext, message: str) -> Response:
+    return page(request, ctx, "not_found.html", {"message": message}, 404)
+
+
+def login_redirect(request: Request, ctx: WebContext) -> Response | None:
+    """A redirect to the login form, or None when the request is the admin's."""
+    return None if is_admin(request, ctx) else redirect(LOGIN)
+
+
+async def checked_form(request: Request, ctx: WebContext) -> FormData:
+    """The posted form, once its CSRF token proved it came from our own page (else 401)."""
+    form = await request.form()
+    submitted = form.get(CSRF_FIELD)
+    check_admin_csrf(
+        request, ctx.settings.secret_key, submitted if isinstance(submitted, str) else None
+    )
+    return form
+
+
+def cookie_is_secure(request: Request, ctx: WebContext) -> bool:
+    return ctx.settings.orders_public_url.startswith("https://") or request.url.scheme == "https"
+
+
+def set_admin_cookie(response: Response, value: str, *, secure: bool) -> None:
+    response.set_cookie(ADMIN_COOKIE, value, httponly=True, samesite="lax", secure=secure, path="/")
+
+
+def clear_admin_cookie(response: Response, *, secure: bool) -> None:
+    response.delete_cookie(ADMIN_COOKIE, path="/", httponly=True, samesite="lax", secure=secure)
