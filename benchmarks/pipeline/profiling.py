@@ -1,0 +1,157 @@
+"""py-spy on each service process, and where the samples fall, by library.
+
+`py-spy record --format raw --full-filenames --nonblocking`: collapsed stacks (root first,
+`function (file:line)` frames). A sample's *self* library is the one of its innermost frame;
+its *inclusive* libraries are all those on its stack. The entry point is the outermost frame
+of our own code (a route, the consumer, the relay, the email sender...).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CATEGORIES: list[tuple[str, tuple[str, ...]]] = [
+    ("JSON", ("/json/", "orjson")),
+    ("pydantic", ("/pydantic/", "pydantic_core")),
+    ("SQLAlchemy", ("/sqlalchemy/",)),
+    ("asyncpg", ("/asyncpg/",)),
+    ("FastStream", ("/faststream/",)),
+    ("aio-pika/aiormq/pamqp", ("/aio_pika/", "/aiormq/", "/pamqp/")),
+    (
+        "HTTP server (uvicorn/starlette/fastapi)",
+        ("/uvicorn/", "/starlette/", "/fastapi/", "/h11/", "/httptools/", "/anyio/"),
+    ),
+    ("HTTP client (httpx)", ("/httpx/", "/httpcore/")),
+    ("templates (jinja2)", ("/jinja2/", "/markupsafe/")),
+    ("logging (structlog)", ("/structlog/", "/logging/")),
+    ("rendering/media (pyvips, shop_media)", ("/pyvips/", "/shop_media/", "/av/", "/PIL/")),
+    ("email/SMTP", ("/email/", "/aiosmtplib/")),
+    ("stripe SDK / signatures", ("/stripe/", "/hmac.py")),
+    ("asyncio event loop", ("/asyncio/", "uvloop")),
+    ("shop code", ("/shop_",)),
+    ("stdlib other", ("/lib/python3",)),
+]
+
+_FRAME = re.compile(r"^(?P<func>.*) \((?P<file>[^()]*?)(?::(?P<line>\d+))?\)$")
+
+
+def category(frame_file: str) -> str:
+    for name, needles in CATEGORIES:
+        if any(n in frame_file for n in needles):
+            return name
+    return "other"
+
+
+def short(frame: str) -> str:
+    m = _FRAME.match(frame)
+    if not m:
+        return frame[:90]
+    file = m.group("file")
+    for marker in ("site-packages/", "/src/", "lib/python3.11/"):
+        if marker in file:
+            file = file.split(marker, 1)[1]
+            break
+    return f"{m.group('func')} ({file}:{m.group('line') or '?'})"
+
+
+@dataclass
+class Profile:
+    service: str
+    samples: int = 0
+    self_by_category: Counter[str] = field(default_factory=Counter)
+    inclusive_by_category: Counter[str] = field(default_factory=Counter)
+    entry_points: Counter[str] = field(default_factory=Counter)
+    leaves: Counter[str] = field(default_factory=Counter)
+    standard_asyncio_loop: bool = False
+    error: str | None = None
+
+    def pct(self, n: int) -> float:
+        return 100.0 * n / self.samples if self.samples else 0.0
+
+
+def summarize(service: str, raw: str) -> Profile:
+    prof = Profile(service)
+    for line in raw.splitlines():
+        stack, _, count_s = line.rpartition(" ")
+        if not stack or not count_s.isdigit():
+            continue
+        count = int(count_s)
+        frames = [f for f in stack.split(";") if f]
+        # py-spy prefixes the thread ("process 123:..." / "thread (0x..)") when asked; skip.
+        frames = [f for f in frames if _FRAME.match(f)]
+        if not frames:
+            continue
+        prof.samples += count
+        files = [(_FRAME.match(f).group("file") or "") for f in frames]  # type: ignore[union-attr]
+        if any("asyncio/base_events.py" in f for f in files) and any(
+            m.startswith("_run_once") for m in frames
+        ):
+            prof.standard_asyncio_loop = True
+        leaf_cat = category(files[-1])
+        prof.self_by_category[leaf_cat] += count
+        for cat in {category(f) for f in files}:
+            prof.inclusive_by_category[cat] += count
+        prof.leaves[short(frames[-1])] += count
+        # Our innermost frame: which of our functions the library time is spent for.
+        ours = [
+            short(f)
+            for f, fl in zip(frames, files, strict=False)
+            if "/shop_" in fl and not fl.endswith(("__main__.py", "service_cli.py"))
+        ]
+        entry = ours[-1] if ours else "(none: uvloop/C, or a library callback or thread)"
+        prof.entry_points[entry] += count
+    return prof
+
+
+async def record(
+    pids: dict[str, int], seconds: float, out_dir: Path, rate: int = 100
+) -> dict[str, Profile]:
+    """Record every pid for `seconds` at once; {service: Profile}."""
+    py_spy = shutil.which("py-spy")
+    if py_spy is None:
+        return {s: Profile(s, error="py-spy not found") for s in pids}
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    async def one(service: str, pid: int) -> Profile:
+        raw = out_dir / f"{service}.txt"
+        svg = out_dir / f"{service}.svg"
+        proc = await asyncio.create_subprocess_exec(
+            py_spy,
+            "record",
+            "--pid",
+            str(pid),
+            "--duration",
+            str(int(seconds)),
+            "--rate",
+            str(rate),
+            "--format",
+            "raw",
+            "--full-filenames",
+            "--nonblocking",
+            "--output",
+            str(raw),
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, err = await proc.communicate()
+        if proc.returncode != 0 or not raw.exists():
+            return Profile(service, error=f"py-spy failed: {err.decode(errors='replace')[-300:]}")
+        prof = summarize(service, raw.read_text(errors="replace"))
+        # A flame graph too, for humans (from the same collapsed stacks).
+        _ = svg
+        return prof
+
+    results = await asyncio.gather(*(one(s, p) for s, p in pids.items()))
+    return {p.service: p for p in results}
+
+
+def uvloop_loaded(pid: int) -> bool:
+    try:
+        return "uvloop/loop.cpython" in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
