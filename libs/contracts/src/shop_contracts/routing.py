@@ -79,7 +79,6 @@ SUBSCRIPTIONS: dict[str, Subscription] = {
                 OrderPlaced,
                 OrderValidated,
                 OrderCancelled,
-                PaymentConfirmed,
                 DeliveryCompleted,
                 DeliveryFilesReleased,
                 DownloadLinksReissued,
