@@ -16,12 +16,15 @@ from shop_delivery.config import SERVICE, DeliverySettings
 from shop_delivery.consumers import build_router
 from shop_delivery.service.context import DeliveryContext
 from shop_delivery.service.renditions import Renderer, RenderFn
-from shop_media import LocalMediaStore, render_in_pool
+from shop_media import LocalMediaStore
+from shop_media.rendition import render_rendition_in_pool
 from shop_messaging.consumer import MessageRouter
 from shop_messaging.runtime import MessagingRuntime
 from shop_platform.db import make_engine, make_session_factory
 
-RENDER_WORKERS = 2  # libvips releases the GIL; more would only compete for the same cores
+# The bounded render pool: libvips and FFmpeg release the GIL; more workers would only
+# compete for the same cores. Stamped copies and terms PDFs run here too.
+RENDER_WORKERS = 2
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
@@ -42,7 +45,7 @@ class Container:
 
 
 def bootstrap(
-    settings: DeliverySettings | None = None, *, render: RenderFn = render_in_pool
+    settings: DeliverySettings | None = None, *, render: RenderFn = render_rendition_in_pool
 ) -> Container:
     settings = settings or DeliverySettings()
     engine = make_engine(settings.database_url)
@@ -52,6 +55,7 @@ def bootstrap(
         media=LocalMediaStore(settings.media_path),
         root=settings.rendition_path.resolve(),
         executor=executor,
+        sessions=sessions,
         render=render,
     )
     ctx = DeliveryContext(

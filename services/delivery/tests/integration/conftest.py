@@ -7,9 +7,11 @@ renders), so they share the database and the rendition cache.
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +29,9 @@ from shop_delivery.api.app import create_app
 from shop_delivery.bootstrap import ALEMBIC_INI, Container, bootstrap
 from shop_delivery.config import DeliverySettings
 from shop_media import DeliverySpec as MediaSpec
-from shop_media import make_demo_jpeg, make_demo_video, render_in_pool
+from shop_media import make_demo_jpeg, make_demo_video
+from shop_media.render import render_image
+from shop_media.rendition import render_rendition_in_pool
 from shop_messaging.tables import outbox
 from shop_platform.db import migrate
 from shop_platform.security import order_access_token
@@ -37,7 +41,8 @@ SECRET = "test-secret-key"
 ADMIN = "test-admin-token"
 BIG = "demo/alpine-lake.jpg"  # 4000 x 2667
 SMALL = "demo/small-harbour.jpg"  # 800 x 600
-CLIP = "demo/ridge-drift.mp4"
+CLIP = "demo/ridge-drift.mp4"  # 640 x 360, H.264
+TIFF = "demo/glacier.tif"  # 1500 x 1000, with EXIF, IPTC, XMP and ICC
 WEB = DeliverySpec(mode="long_edge", long_edge=1024, format="jpeg")
 ORIGINAL = DeliverySpec(mode="original")
 
@@ -50,7 +55,7 @@ class RenderSpy:
 
     async def __call__(self, executor: Any, src: Path, dest: Path, spec: MediaSpec) -> Any:
         self.calls.append((src.name, spec.key()))
-        return await render_in_pool(executor, src, dest, spec)
+        return await render_rendition_in_pool(executor, src, dest, spec)
 
 
 @pytest.fixture(scope="session")
@@ -70,6 +75,9 @@ def media_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     make_demo_jpeg(root / SMALL, width=800, height=600, title="Harbour", credit="Leo Marin", seed=2)
     make_demo_video(root / CLIP, seconds=1.0)
+    render_image(
+        root / BIG, root / TIFF, MediaSpec(mode="long_edge", long_edge=1500, format="tiff")
+    )
     return root
 
 
@@ -116,25 +124,33 @@ class Shop:
     BIG = BIG
     SMALL = SMALL
     CLIP = CLIP
+    TIFF = TIFF
     WEB = WEB
     ORIGINAL = ORIGINAL
     WEB_KEY = MediaSpec.model_validate(WEB.model_dump()).key()
 
     @staticmethod
     def line(
-        media_key: str, license_name: str, spec: DeliverySpec, kind: str = "image"
+        media_key: str,
+        license_name: str,
+        spec: DeliverySpec,
+        kind: str = "image",
+        **extra: Any,
     ) -> OrderLine:
-        return OrderLine(
-            line_id=uuid.uuid4(),
-            media_id=uuid.uuid4(),
-            media_title=media_key,
-            media_kind=kind,  # type: ignore[arg-type]
-            media_key=media_key,
-            license_id=uuid.uuid4(),
-            license_name=license_name,
-            price=1500,
-            delivery=spec,
-        )
+        values: dict[str, Any] = {
+            "line_id": uuid.uuid4(),
+            "media_id": uuid.uuid4(),
+            "media_title": media_key,
+            "media_kind": kind,
+            "media_key": media_key,
+            "license_id": uuid.uuid4(),
+            "license_name": license_name,
+            "price": 1500,
+            "delivery": spec,
+            "credit": "Ana Berg",
+            "usage_terms": "Web use on one site for one year.",
+        }
+        return OrderLine(**{**values, **extra})
 
     def copy_media(self, source_key: str) -> str:
         """A fresh media key with the same file: a rendition nobody has cached yet."""
@@ -147,12 +163,15 @@ class Shop:
         return order_access_token(SECRET, order_id)
 
     async def send(self, message: MessageBody, envelope: Envelope | None = None) -> bool:
-        order_id: uuid.UUID = message.order_id  # type: ignore[attr-defined]
+        order_id = getattr(message, "order_id", None) or uuid.uuid4()
         envelope = envelope or message.envelope(correlation_id=order_id)
         return await self.container.router.handle(envelope, message)
 
-    def placed(self, order_id: uuid.UUID, *lines: OrderLine) -> OrderPlaced:
+    def placed(
+        self, order_id: uuid.UUID, *lines: OrderLine, terms_text: str | None = None
+    ) -> OrderPlaced:
         return OrderPlaced(
+            terms_text=terms_text,
             order_id=order_id,
             number=f"2026-{str(order_id)[:6]}",
             placed_at=datetime.now(UTC),
@@ -211,13 +230,50 @@ class Shop:
         rows = await self.sql("SELECT status FROM deliveries WHERE order_id = :id", id=order_id)
         return rows[0][0] if rows else None
 
-    async def delivered_order(self, *lines: OrderLine) -> tuple[uuid.UUID, dict[str, Any]]:
+    async def delivered_order(
+        self, *lines: OrderLine, terms_text: str | None = None
+    ) -> tuple[uuid.UUID, dict[str, Any]]:
         """Placed then paid: the order id and its delivery.completed payload."""
         order_id = uuid.uuid4()
-        await self.send(self.placed(order_id, *lines))
+        await self.send(self.placed(order_id, *lines, terms_text=terms_text))
         await self.send(self.paid(order_id))
         [completed] = await self.outbox(order_id, "delivery.completed")
         return order_id, completed["payload"]
+
+    @asynccontextmanager
+    async def settings(self, **values: Any) -> AsyncIterator[None]:
+        """Delivery settings changed for the block, then put back."""
+        columns = ", ".join(f"{name} = :{name}" for name in values)
+        saved = await self.sql(f"SELECT {', '.join(values)} FROM delivery_settings")
+        await self.sql(f"UPDATE delivery_settings SET {columns}", **values)
+        try:
+            yield
+        finally:
+            restore = dict(zip(values, saved[0], strict=True))
+            await self.sql(f"UPDATE delivery_settings SET {columns}", **restore)
+
+    async def page(self, client: httpx.AsyncClient, order_id: uuid.UUID) -> str:
+        response = await client.get(
+            f"/orders/{order_id}/downloads", params={"token": self.token(order_id)}
+        )
+        assert response.status_code == 200
+        return response.text
+
+    async def links(self, client: httpx.AsyncClient, order_id: uuid.UUID) -> dict[str, str]:
+        """File name -> download URL, read from the download page."""
+        pairs = re.findall(
+            r'href="(/downloads/[^"]+)" download="([^"]+)"', await self.page(client, order_id)
+        )
+        return {name: url for url, name in pairs}
+
+    async def link_rows(self, order_id: uuid.UUID) -> list[Any]:
+        return await self.sql(
+            "SELECT i.file_name, l.download_count, l.max_downloads, l.revoked_at,"
+            " l.expires_at - l.created_at FROM download_links l"
+            " JOIN delivery_items i ON i.id = l.item_id WHERE l.order_id = :id"
+            " ORDER BY i.position, l.created_at",
+            id=order_id,
+        )
 
 
 @pytest.fixture

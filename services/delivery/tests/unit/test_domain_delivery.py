@@ -79,3 +79,21 @@ def test_a_failure_keeps_it_undelivered_and_a_later_trigger_retries() -> None:
 )
 def test_pending_messages_once_the_order_is_known(kinds, expected) -> None:
     assert first_trigger(kinds) == expected
+
+
+def test_cancelled_after_delivery_is_withdrawn_and_refuses_reissue() -> None:
+    delivery = Delivery(uuid.uuid4(), "N-1", "Ada", "ada@example.com")
+    with pytest.raises(IllegalTransitionError, match="not delivered yet"):
+        delivery.require_live("re-issue download links")
+    with pytest.raises(IllegalTransitionError):
+        delivery.withdraw(NOW)
+    delivery.start(Trigger.PAYMENT, NOW)
+    delivery.mark_delivered(NOW)
+    assert delivery.is_live
+    delivery.require_live("re-issue download links")
+    delivery.withdraw(NOW)
+    assert not delivery.is_live
+    with pytest.raises(DeliveryCancelledError, match="cancelled"):
+        delivery.require_live("release held files")
+    with pytest.raises(AlreadyDeliveredError):
+        delivery.cancel(NOW)

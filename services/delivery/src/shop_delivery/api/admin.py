@@ -1,4 +1,4 @@
-"""GET, PUT /api/admin/settings (bearer token): link expiry and downloads per link."""
+"""GET, PUT /api/admin/settings (bearer token): link defaults, ZIP size cap, proof holding."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ def admin_router(container: Container) -> APIRouter:
     )
     async def put_settings(body: DeliverySettingsUpdate) -> DeliverySettingsRead:
         async with container.sessions.begin() as session:
-            return DeliverySettingsRead.of(await update_settings(session, body.policy()))
+            policy = body.policy(await get_settings(session))
+            return DeliverySettingsRead.of(await update_settings(session, policy))
 
     return router

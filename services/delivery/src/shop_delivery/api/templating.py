@@ -8,16 +8,9 @@ from pathlib import Path
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from shop_platform.formatting import format_size
+
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-
-
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")
 
 
 def human_date(at: datetime) -> str:
@@ -29,7 +22,7 @@ def make_templates() -> Jinja2Templates:
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(default=True, default_for_string=True),
     )
-    env.filters["human_size"] = human_size
+    env.filters["human_size"] = format_size  # the same text as in the emails
     env.filters["human_date"] = human_date
     return Jinja2Templates(env=env)
 

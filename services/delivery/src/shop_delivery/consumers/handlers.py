@@ -1,21 +1,47 @@
-"""Subscribers of the `delivery` queue. The router owns the transaction and the inbox row."""
+"""Subscribers of the `delivery` queue. The router owns the transaction and the inbox row.
+
+`DeliveryRouter` first renders what a message will deliver (`service.prepare`), outside
+any transaction, then hands the message to the usual inbox transaction.
+"""
 
 from __future__ import annotations
 
+import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shop_contracts.commands import ForceDelivery
-from shop_contracts.envelope import Envelope
-from shop_contracts.events import OrderCancelled, OrderPlaced, PaymentConfirmed
+from shop_contracts.commands import ForceDelivery, ReissueDownloadLinks
+from shop_contracts.envelope import Envelope, MessageBody
+from shop_contracts.events import MediaFinalized, OrderCancelled, OrderPlaced, PaymentConfirmed
 from shop_delivery.config import SERVICE
 from shop_delivery.domain import Trigger
 from shop_delivery.service.context import DeliveryContext
 from shop_delivery.service.intake import cancel_delivery, record_order, trigger_delivery
+from shop_delivery.service.prepare import prerender
+from shop_delivery.service.reissue import reissue_links
+from shop_delivery.service.release import release_media
 from shop_messaging.consumer import MessageRouter
+
+log = structlog.get_logger()
+
+
+class DeliveryRouter(MessageRouter):
+    """A `MessageRouter` that renders before it opens the message's transaction."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], ctx: DeliveryContext) -> None:
+        super().__init__(consumer=SERVICE, sessions=sessions)
+        self._prepare_sessions = sessions
+        self._ctx = ctx
+
+    async def handle(self, envelope: Envelope, payload: MessageBody) -> bool:
+        try:
+            await prerender(self._prepare_sessions, self._ctx, payload)
+        except Exception as exc:  # a warm-up only: the handler does (and reports) the work
+            log.warning("rendition.prerender_error", type=envelope.type, error=repr(exc)[:300])
+        return await super().handle(envelope, payload)
 
 
 def build_router(sessions: async_sessionmaker[AsyncSession], ctx: DeliveryContext) -> MessageRouter:
-    router = MessageRouter(consumer=SERVICE, sessions=sessions)
+    router = DeliveryRouter(sessions, ctx)
 
     @router.on(OrderPlaced)
     async def on_order_placed(
@@ -40,5 +66,17 @@ def build_router(sessions: async_sessionmaker[AsyncSession], ctx: DeliveryContex
         session: AsyncSession, payload: OrderCancelled, envelope: Envelope
     ) -> None:
         await cancel_delivery(session, ctx, payload.order_id, envelope.event_id)
+
+    @router.on(MediaFinalized)
+    async def on_media_finalized(
+        session: AsyncSession, payload: MediaFinalized, envelope: Envelope
+    ) -> None:
+        await release_media(session, ctx, payload, envelope.event_id)
+
+    @router.on(ReissueDownloadLinks)
+    async def on_reissue_links(
+        session: AsyncSession, payload: ReissueDownloadLinks, envelope: Envelope
+    ) -> None:
+        await reissue_links(session, ctx, payload.order_id, envelope.event_id)
 
     return router

@@ -12,9 +12,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_delivery.db.locks import ORDER_LOCK, advisory_xact_lock
-from shop_delivery.db.tables import deliveries, delivery_items, pending_triggers
+from shop_delivery.db.tables import (
+    deliveries,
+    delivery_items,
+    finalized_media,
+    pending_triggers,
+)
 from shop_delivery.domain import Delivery, DeliveryStatus, PendingKind, Trigger
-from shop_delivery.domain.items import DeliveryItem, FileSource, StoredFile
+from shop_delivery.domain.items import DeliveryItem, FileSource, ItemKind, StoredFile
 
 _DELIVERY_FIELDS = (
     "status",
@@ -24,6 +29,17 @@ _DELIVERY_FIELDS = (
     "delivered_at",
     "cancelled_at",
     "failure_reason",
+    "terms_text",
+    "withdrawn_at",
+)
+_ITEM_FIELDS = (
+    "media_status",
+    "media_created_at",
+    "media_updated_at",
+    "credit",
+    "usage_terms",
+    "held",
+    "released_at",
 )
 
 
@@ -40,6 +56,8 @@ def _delivery(row: RowMapping) -> Delivery:
         delivered_at=row["delivered_at"],
         cancelled_at=row["cancelled_at"],
         failure_reason=row["failure_reason"],
+        terms_text=row["terms_text"],
+        withdrawn_at=row["withdrawn_at"],
     )
 
 
@@ -64,6 +82,9 @@ def _item(row: RowMapping) -> DeliveryItem:
         spec=dict(row["spec"]),
         file_name=row["file_name"],
         file=stored,
+        position=row["position"],
+        kind=ItemKind(row["kind"]),
+        **{name: row[name] for name in _ITEM_FIELDS},
     )
 
 
@@ -97,21 +118,27 @@ class DeliveryRepository:
                 **_delivery_values(delivery),
             )
         )
+        await self.add_items(items)
+
+    async def add_items(self, items: list[DeliveryItem]) -> None:
         rows = [
             {
                 "id": item.id,
                 "order_id": item.order_id,
-                "position": position,
+                "position": item.position,
                 "line_id": item.line_id,
                 "media_id": item.media_id,
                 "media_key": item.media_key,
                 "media_kind": item.media_kind,
                 "license_name": item.license_name,
                 "spec": item.spec,
+                "kind": item.kind.value,
+                **{name: getattr(item, name) for name in _ITEM_FIELDS},
             }
-            for position, item in enumerate(items)
+            for item in items
         ]
-        await self.session.execute(insert(delivery_items), rows)
+        if rows:
+            await self.session.execute(insert(delivery_items), rows)
 
     async def save(self, delivery: Delivery) -> None:
         await self.session.execute(
@@ -140,8 +167,63 @@ class DeliveryRepository:
                 file_key=item.file.key,
                 size_bytes=item.file.size_bytes,
                 mime_type=item.file.mime_type,
+                held=item.held,
+                released_at=item.released_at,
             )
         )
+
+    async def hold_items(self, items: list[DeliveryItem]) -> None:
+        ids = [item.id for item in items]
+        if ids:
+            await self.session.execute(
+                update(delivery_items).where(delivery_items.c.id.in_(ids)).values(held=True)
+            )
+
+    async def drop_holds(self, order_id: uuid.UUID) -> int:
+        """A withdrawn delivery never releases its held files."""
+        result = await self.session.execute(
+            update(delivery_items)
+            .where(delivery_items.c.order_id == order_id, delivery_items.c.held)
+            .values(held=False)
+            .returning(delivery_items.c.id)
+        )
+        return len(result.all())
+
+    async def held_items(self, media_id: uuid.UUID) -> list[DeliveryItem]:
+        query = select(delivery_items).where(
+            delivery_items.c.media_id == media_id, delivery_items.c.held
+        )
+        return [_item(row) for row in (await self.session.execute(query)).mappings()]
+
+    async def orders_holding(self, media_id: uuid.UUID) -> list[uuid.UUID]:
+        """Orders with a file of this media held as Proof (in a stable order: lock order)."""
+        query = (
+            select(delivery_items.c.order_id)
+            .where(delivery_items.c.media_id == media_id, delivery_items.c.held)
+            .distinct()
+            .order_by(delivery_items.c.order_id)
+        )
+        return [row[0] for row in await self.session.execute(query)]
+
+    async def mark_finalized(self, media_id: uuid.UUID, media_key: str) -> None:
+        await self.session.execute(
+            pg_insert(finalized_media)
+            .values(media_id=media_id, media_key=media_key)
+            .on_conflict_do_nothing(index_elements=["media_id"])
+        )
+
+    async def finalized(self, media_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of these media were marked Final after their orders were placed."""
+        if not media_ids:
+            return set()
+        query = select(finalized_media.c.media_id).where(finalized_media.c.media_id.in_(media_ids))
+        return {row[0] for row in await self.session.execute(query)}
+
+    async def has_pending(self, order_id: uuid.UUID) -> bool:
+        query = select(pending_triggers.c.id).where(
+            pending_triggers.c.order_id == order_id, pending_triggers.c.applied_at.is_(None)
+        )
+        return (await self.session.execute(query.limit(1))).first() is not None
 
     async def keep_pending(
         self, order_id: uuid.UUID, kind: PendingKind, message_id: uuid.UUID

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, Select, func, insert, select, update
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_delivery.db.tables import delivery_items, download_links
 from shop_delivery.domain import DownloadLink
-from shop_delivery.domain.items import FileSource, StoredFile
+from shop_delivery.domain.items import FileSource, ItemKind, StoredFile
 
 _LINK_COLUMNS = (
     download_links.c.id,
@@ -30,16 +32,28 @@ _FILE_COLUMNS = (
     delivery_items.c.file_key,
     delivery_items.c.size_bytes,
     delivery_items.c.mime_type,
+    delivery_items.c.position,
+    delivery_items.c.kind,
+    delivery_items.c.line_id,
+    delivery_items.c.license_name,
+    delivery_items.c.usage_terms,
+    delivery_items.c.credit,
 )
 
 
 @dataclass(frozen=True)
 class LinkedFile:
-    """A download link with the file it gives."""
+    """A download link with the file it gives and that file's license."""
 
     link: DownloadLink
     file_name: str
     file: StoredFile
+    position: int
+    kind: ItemKind
+    line_id: uuid.UUID
+    license_name: str
+    usage_terms: str | None
+    credit: str | None
 
 
 def _linked(row: Row[tuple[object, ...]]) -> LinkedFile:
@@ -53,7 +67,17 @@ def _linked(row: Row[tuple[object, ...]]) -> LinkedFile:
         mime_type=m["mime_type"],
         extension="." + file_name.rpartition(".")[2],
     )
-    return LinkedFile(link=link, file_name=file_name, file=stored)
+    return LinkedFile(
+        link=link,
+        file_name=file_name,
+        file=stored,
+        position=m["position"],
+        kind=ItemKind(m["kind"]),
+        line_id=m["line_id"],
+        license_name=m["license_name"],
+        usage_terms=m["usage_terms"],
+        credit=m["credit"],
+    )
 
 
 class LinkRepository:
@@ -72,12 +96,19 @@ class LinkRepository:
         )
 
     async def for_order(self, order_id: uuid.UUID) -> list[LinkedFile]:
+        """Each delivered file's current link (the live one, else its latest), in order."""
         query = (
             self._joined()
             .where(download_links.c.order_id == order_id)
-            .order_by(delivery_items.c.position)
+            .ext(distinct_on(download_links.c.item_id))
+            .order_by(
+                download_links.c.item_id,
+                download_links.c.revoked_at.is_(None).desc(),
+                download_links.c.created_at.desc(),
+            )
         )
-        return [_linked(row) for row in await self.session.execute(query)]
+        linked = [_linked(row) for row in await self.session.execute(query)]
+        return sorted(linked, key=lambda f: f.position)
 
     async def get(self, link_id: uuid.UUID) -> LinkedFile | None:
         row = (
@@ -86,15 +117,21 @@ class LinkRepository:
         return _linked(row) if row else None
 
     async def count_download(self, link_id: uuid.UUID) -> bool:
-        """Count one download if the link still allows it: one atomic statement.
+        """Count one download if the link still allows it: one atomic statement."""
+        return link_id in await self.count_downloads([link_id])
 
-        Concurrent requests serialize on the row; each re-checks the condition on the
-        updated row, so the count never passes `max_downloads`.
+    async def count_downloads(self, link_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        """Count one download on each link that still allows it; returns those counted.
+
+        One statement: concurrent requests serialize on the rows and each re-checks the
+        condition on the updated row, so a count never passes `max_downloads`.
         """
+        if not link_ids:
+            return set()
         result = await self.session.execute(
             update(download_links)
             .where(
-                download_links.c.id == link_id,
+                download_links.c.id.in_(link_ids),
                 download_links.c.download_count < download_links.c.max_downloads,
                 download_links.c.expires_at > func.now(),
                 download_links.c.revoked_at.is_(None),
@@ -102,7 +139,7 @@ class LinkRepository:
             .values(download_count=download_links.c.download_count + 1)
             .returning(download_links.c.id)
         )
-        return result.first() is not None
+        return {row[0] for row in result.all()}
 
     async def revoke_for_order(self, order_id: uuid.UUID, at: datetime) -> int:
         result = await self.session.execute(

@@ -1,12 +1,11 @@
-"""Transaction-scoped advisory locks: serialize work on one order or one rendition."""
+"""Transaction-scoped advisory locks: serialize the work on one order."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-ORDER_LOCK = 4_301  # namespaces of the two-key advisory locks
-RENDITION_LOCK = 4_302
+ORDER_LOCK = 4_301  # namespace of the two-key advisory locks (4_302: formerly renditions)
 
 
 async def advisory_xact_lock(session: AsyncSession, namespace: int, key: str) -> None:

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop_delivery.db.locks import RENDITION_LOCK, advisory_xact_lock
 from shop_delivery.db.tables import renditions
 
 
@@ -26,10 +25,6 @@ class CachedRendition:
 class RenditionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-
-    async def lock(self, media_key: str, spec_key: str) -> None:
-        """One renderer per rendition: a concurrent order waits, then finds it cached."""
-        await advisory_xact_lock(self.session, RENDITION_LOCK, f"{spec_key}|{media_key}")
 
     async def find(self, media_key: str, spec_key: str) -> CachedRendition | None:
         query = select(renditions).where(

@@ -10,6 +10,7 @@ from shop_delivery.db.tables import delivery_settings
 from shop_delivery.domain import DeliveryPolicy
 
 SETTINGS_ID = 1
+_FIELDS = ("link_expiry_days", "max_downloads", "zip_max_bytes", "deliver_only_final")
 
 
 class SettingsRepository:
@@ -17,20 +18,16 @@ class SettingsRepository:
         self.session = session
 
     async def get(self) -> DeliveryPolicy:
-        query = select(delivery_settings.c.link_expiry_days, delivery_settings.c.max_downloads)
-        row = (await self.session.execute(query)).first()
+        query = select(*(delivery_settings.c[name] for name in _FIELDS))
+        row = (await self.session.execute(query)).mappings().first()
         if row is None:
             return DeliveryPolicy()
-        return DeliveryPolicy(link_expiry_days=row[0], max_downloads=row[1])
+        return DeliveryPolicy(**{name: row[name] for name in _FIELDS})
 
     async def put(self, policy: DeliveryPolicy) -> None:
-        values = {
-            "link_expiry_days": policy.link_expiry_days,
-            "max_downloads": policy.max_downloads,
-            "updated_at": func.now(),
-        }
+        values = {name: getattr(policy, name) for name in _FIELDS}
         await self.session.execute(
             insert(delivery_settings)
-            .values(id=SETTINGS_ID, **values)
-            .on_conflict_do_update(index_elements=["id"], set_=values)
+            .values(id=SETTINGS_ID, **values, updated_at=func.now())
+            .on_conflict_do_update(index_elements=["id"], set_={**values, "updated_at": func.now()})
         )

@@ -43,6 +43,8 @@ deliveries = Table(
     Column("delivered_at", DateTime(timezone=True), nullable=True),
     Column("cancelled_at", DateTime(timezone=True), nullable=True),
     Column("failure_reason", Text, nullable=True),
+    Column("terms_text", Text, nullable=True),
+    Column("withdrawn_at", DateTime(timezone=True), nullable=True),  # cancelled once delivered
     _now(),
     CheckConstraint(
         "status IN ('awaiting_trigger', 'delivered', 'cancelled')", name="ck_deliveries_status"
@@ -72,8 +74,18 @@ delivery_items = Table(
     Column("file_key", String(600), nullable=True),
     Column("size_bytes", BigInteger, nullable=True),
     Column("mime_type", String(100), nullable=True),
+    Column("kind", String(10), nullable=False, server_default="media"),  # media | terms
+    Column("media_status", String(10), nullable=False, server_default="final"),
+    Column("media_created_at", DateTime(timezone=True), nullable=True),
+    Column("media_updated_at", DateTime(timezone=True), nullable=True),
+    Column("credit", String(300), nullable=True),
+    Column("usage_terms", Text, nullable=True),
+    Column("held", Boolean, nullable=False, server_default=text("false")),  # proof, not yet final
+    Column("released_at", DateTime(timezone=True), nullable=True),
     UniqueConstraint("order_id", "line_id", name="uq_delivery_items_line"),
     UniqueConstraint("order_id", "file_name", name="uq_delivery_items_file_name"),
+    CheckConstraint("kind IN ('media', 'terms')", name="ck_delivery_items_kind"),
+    Index("ix_delivery_items_held", "media_id", postgresql_where=text("held")),
 )
 
 download_links = Table(
@@ -85,7 +97,7 @@ download_links = Table(
         UUID(as_uuid=True),
         ForeignKey("delivery_items.id", ondelete="CASCADE"),
         nullable=False,
-        unique=True,
+        index=True,
     ),
     Column("order_id", UUID(as_uuid=True), nullable=False, index=True),
     Column("expires_at", DateTime(timezone=True), nullable=False),
@@ -94,6 +106,13 @@ download_links = Table(
     Column("revoked_at", DateTime(timezone=True), nullable=True),
     _now(),
     CheckConstraint("download_count >= 0", name="ck_download_links_count"),
+    # Re-issued links: the old ones stay, revoked; one live link per item.
+    Index(
+        "uq_download_links_live_item",
+        "item_id",
+        unique=True,
+        postgresql_where=text("revoked_at IS NULL"),
+    ),
 )
 
 renditions = Table(
@@ -130,6 +149,16 @@ delivery_settings = Table(
     Column("id", SmallInteger, primary_key=True),
     Column("link_expiry_days", Integer, nullable=False),
     Column("max_downloads", Integer, nullable=False),
+    Column("zip_max_bytes", BigInteger, nullable=False),
+    Column("deliver_only_final", Boolean, nullable=False, server_default=text("false")),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     CheckConstraint("id = 1", name="ck_delivery_settings_singleton"),
+)
+
+finalized_media = Table(
+    "finalized_media",
+    metadata,
+    Column("media_id", UUID(as_uuid=True), primary_key=True),
+    Column("media_key", String(500), nullable=False),
+    Column("finalized_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

@@ -52,6 +52,31 @@ class Delivery:
     delivered_at: datetime | None = None
     cancelled_at: datetime | None = None
     failure_reason: str | None = None
+    terms_text: str | None = None  # the photographer's terms: delivered as a PDF
+    withdrawn_at: datetime | None = None  # cancelled after delivery: links revoked for good
+
+    @property
+    def is_live(self) -> bool:
+        """Delivered and not withdrawn: its links may be re-issued, held files released."""
+        return self.status is DeliveryStatus.DELIVERED and self.withdrawn_at is None
+
+    def withdraw(self, at: datetime) -> None:
+        """The order was cancelled after delivery: it stays delivered, its links are dead."""
+        if self.status is not DeliveryStatus.DELIVERED:
+            raise IllegalTransitionError(f"order {self.number} was not delivered")
+        if self.withdrawn_at is None:
+            self.withdrawn_at = at
+
+    def require_live(self, action: str) -> None:
+        """Refuse `action` (re-issue links, release files) unless the delivery is live."""
+        if self.status is DeliveryStatus.CANCELLED or self.withdrawn_at is not None:
+            raise DeliveryCancelledError(
+                f"cannot {action} for order {self.number}: it was cancelled"
+            )
+        if self.status is not DeliveryStatus.DELIVERED:
+            raise IllegalTransitionError(
+                f"cannot {action} for order {self.number}: it was not delivered yet"
+            )
 
     def start(self, trigger: Trigger, at: datetime) -> None:
         """Accept a trigger: raises with the reason when this delivery must not happen."""

@@ -1,4 +1,4 @@
-"""Delivery settings: how long links live and how many downloads each allows."""
+"""Delivery settings: link lifetime and downloads, the ZIP size cap, proof holding."""
 
 from __future__ import annotations
 
@@ -8,15 +8,28 @@ from shop_delivery.domain.errors import InvalidPolicyError
 
 MAX_EXPIRY_DAYS = 3650
 MAX_DOWNLOADS = 1000
+DEFAULT_ZIP_MAX_BYTES = 4_000_000_000  # 4 GB, decimal as sizes are shown
+MIN_ZIP_MAX_BYTES = 1_000_000
+MAX_ZIP_MAX_BYTES = 1_000_000_000_000
 
 
 @dataclass(frozen=True)
 class DeliveryPolicy:
-    link_expiry_days: int = 30
-    max_downloads: int = 10
+    link_expiry_days: int = 30  # default of a license that sets none
+    max_downloads: int = 10  # default of a license that sets none
+    zip_max_bytes: int = DEFAULT_ZIP_MAX_BYTES  # an order over it is split into archives
+    deliver_only_final: bool = False  # hold Proof files until they are marked Final
 
     def __post_init__(self) -> None:
         if not 1 <= self.link_expiry_days <= MAX_EXPIRY_DAYS:
             raise InvalidPolicyError(f"link_expiry_days must be between 1 and {MAX_EXPIRY_DAYS}")
         if not 1 <= self.max_downloads <= MAX_DOWNLOADS:
             raise InvalidPolicyError(f"max_downloads must be between 1 and {MAX_DOWNLOADS}")
+        if not MIN_ZIP_MAX_BYTES <= self.zip_max_bytes <= MAX_ZIP_MAX_BYTES:
+            raise InvalidPolicyError(
+                f"zip_max_bytes must be between {MIN_ZIP_MAX_BYTES} and {MAX_ZIP_MAX_BYTES}"
+            )
+
+    def link_limits(self, expiry_days: int | None, max_downloads: int | None) -> tuple[int, int]:
+        """A license's own link limits, or these defaults where it sets none."""
+        return (expiry_days or self.link_expiry_days, max_downloads or self.max_downloads)

@@ -1,4 +1,11 @@
-"""The client's download page and the file downloads behind its links."""
+"""The client's download page, and the file downloads behind its links.
+
+Counting: a GET of the whole file, or of a range starting at byte 0, counts one download
+(atomically, before the first byte leaves). A range starting later is a resume: it counts
+nothing, and is allowed while the link is neither revoked nor expired and has been used at
+least once (even when that use was its last). HEAD and unsatisfiable or malformed ranges
+count nothing.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +19,13 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_delivery.db.deliveries import DeliveryRepository
-from shop_delivery.db.links import LinkRepository
+from shop_delivery.db.links import LinkedFile, LinkRepository
+from shop_delivery.db.settings import SettingsRepository
 from shop_delivery.domain import DeliveryStatus, LinkState
+from shop_delivery.domain.ranges import RangeKind, classify_range
+from shop_delivery.service.archives import ArchiveSummary, archive_summaries
 from shop_delivery.service.context import DOWNLOAD_PURPOSE, DeliveryContext
-from shop_platform.errors import GoneError, NotFoundError
+from shop_platform.errors import ConflictError, GoneError, NotFoundError
 from shop_platform.security import check_order_access_token, unsign_value
 
 log = structlog.get_logger()
@@ -35,6 +45,8 @@ class PageFile:
     state: LinkState
     expires_at: datetime
     remaining: int
+    license_name: str
+    is_terms: bool
 
 
 @dataclass(frozen=True)
@@ -43,11 +55,8 @@ class DownloadPage:
     number: str | None
     status: PageStatus
     files: list[PageFile]
-
-
-class DownloadMode(StrEnum):
-    COUNT = "count"  # a GET: counts one download
-    CHECK = "check"  # a HEAD: the same answer, counts nothing
+    archives: list[ArchiveSummary]
+    held: int = 0  # Proof files that follow once marked Final
 
 
 @dataclass(frozen=True)
@@ -58,50 +67,78 @@ class Download:
     size_bytes: int
 
 
+def check_order_token(ctx: DeliveryContext, order_id: uuid.UUID, token: str | None) -> None:
+    if not check_order_access_token(ctx.secret_key, order_id, token):
+        raise NotFoundError("no such order")
+
+
 async def download_page(
     session: AsyncSession, ctx: DeliveryContext, order_id: uuid.UUID, token: str | None
 ) -> DownloadPage:
-    if not check_order_access_token(ctx.secret_key, order_id, token):
-        raise NotFoundError("no such order")
+    check_order_token(ctx, order_id, token)
     delivery = await DeliveryRepository(session).get(order_id)
     if delivery is None or delivery.status is DeliveryStatus.AWAITING_TRIGGER:
         number = delivery.number if delivery else None
-        return DownloadPage(order_id, number, PageStatus.PREPARING, [])
+        return DownloadPage(order_id, number, PageStatus.PREPARING, [], [])
     if delivery.status is DeliveryStatus.CANCELLED:
-        return DownloadPage(order_id, delivery.number, PageStatus.CANCELLED, [])
+        return DownloadPage(order_id, delivery.number, PageStatus.CANCELLED, [], [])
     now = ctx.now()
-    files = [
-        PageFile(
-            name=linked.file_name,
-            size_bytes=linked.file.size_bytes,
-            url=f"/downloads/{ctx.link_token(linked.link.id)}",
-            state=linked.link.state(now),
-            expires_at=linked.link.expires_at,
-            remaining=linked.link.remaining,
-        )
-        for linked in await LinkRepository(session).for_order(order_id)
-    ]
-    return DownloadPage(order_id, delivery.number, PageStatus.DELIVERED, files)
+    linked = await LinkRepository(session).for_order(order_id)
+    files = [_page_file(ctx, f, now) for f in linked]
+    policy = await SettingsRepository(session).get()
+    archives = archive_summaries(ctx, order_id, linked, policy.zip_max_bytes, now)
+    held = sum(1 for item in await DeliveryRepository(session).items(order_id) if item.held)
+    return DownloadPage(order_id, delivery.number, PageStatus.DELIVERED, files, archives, held)
 
 
-async def open_download(
-    session: AsyncSession, ctx: DeliveryContext, link_token: str, mode: DownloadMode
-) -> Download:
-    """Check the link (and count the download in COUNT mode); 404 or 410 with the reason."""
+def _page_file(ctx: DeliveryContext, linked: LinkedFile, now: datetime) -> PageFile:
+    return PageFile(
+        name=linked.file_name,
+        size_bytes=linked.file.size_bytes,
+        url=f"/downloads/{ctx.link_token(linked.link.id)}",
+        state=linked.link.state(now),
+        expires_at=linked.link.expires_at,
+        remaining=linked.link.remaining,
+        license_name=linked.license_name,
+        is_terms=linked.kind.value == "terms",
+    )
+
+
+async def find_download(session: AsyncSession, ctx: DeliveryContext, link_token: str) -> LinkedFile:
+    """The link and its file, nothing counted yet; 404 when unknown or the file is gone."""
     link_id = _link_id(ctx, link_token)
-    links = LinkRepository(session)
-    counted = mode is DownloadMode.COUNT and await links.count_download(link_id)
-    linked = await links.get(link_id)
+    linked = await LinkRepository(session).get(link_id)
     if linked is None:
         raise NotFoundError("unknown download link")
-    if not counted:
-        _refuse_unless_allowed(linked.link.state(ctx.now()), mode)
-    path = ctx.renderer.path_of(linked.file)
-    if not path.is_file():  # the transaction rolls back: the download is not counted
+    if not ctx.renderer.path_of(linked.file).is_file():
         log.error("download.file_missing", link_id=str(link_id), key=linked.file.key)
         raise NotFoundError("this file is no longer available")
-    if counted:
-        log.info("download.counted", link_id=str(link_id), order_id=str(linked.link.order_id))
+    return linked
+
+
+async def use_download(
+    session: AsyncSession,
+    ctx: DeliveryContext,
+    linked: LinkedFile,
+    *,
+    head: bool,
+    range_header: str | None,
+) -> Download:
+    """Count the download (or check the link) as the request asks; 404/409/410 with why."""
+    kind = classify_range(range_header, linked.file.size_bytes)
+    state = linked.link.state(ctx.now())
+    if head or kind in (RangeKind.UNSATISFIABLE, RangeKind.MALFORMED):
+        _refuse_unless_available(state)
+    elif kind is RangeKind.RESUME:
+        _refuse_unless_resumable(state, linked.link.download_count)
+    elif await LinkRepository(session).count_download(linked.link.id):
+        log.info(
+            "download.counted", link_id=str(linked.link.id), order_id=str(linked.link.order_id)
+        )
+    else:
+        _refuse_unless_available(state)
+        raise GoneError("this download link is no longer available")  # lost a race
+    path = ctx.renderer.path_of(linked.file)
     return Download(path, linked.file_name, linked.file.mime_type, linked.file.size_bytes)
 
 
@@ -113,12 +150,20 @@ def _link_id(ctx: DeliveryContext, link_token: str) -> uuid.UUID:
         raise NotFoundError("unknown download link") from None
 
 
-def _refuse_unless_allowed(state: LinkState, mode: DownloadMode) -> None:
+def _refuse_if_dead(state: LinkState) -> None:
     if state is LinkState.REVOKED:
         raise NotFoundError("this download link was revoked")
     if state is LinkState.EXPIRED:
         raise GoneError("this download link has expired")
+
+
+def _refuse_unless_available(state: LinkState) -> None:
+    _refuse_if_dead(state)
     if state is LinkState.USED_UP:
         raise GoneError("this download link has been used the maximum number of times")
-    if mode is DownloadMode.COUNT:  # the atomic count refused while the row looked fine
-        raise GoneError("this download link is no longer available")
+
+
+def _refuse_unless_resumable(state: LinkState, download_count: int) -> None:
+    _refuse_if_dead(state)
+    if download_count == 0:
+        raise ConflictError("this download was never started: download the whole file first")

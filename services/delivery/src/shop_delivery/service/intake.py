@@ -17,12 +17,13 @@ from shop_delivery.db.deliveries import DeliveryRepository
 from shop_delivery.db.links import LinkRepository
 from shop_delivery.domain import (
     Delivery,
+    DeliveryStatus,
     IllegalTransitionError,
     PendingKind,
     Trigger,
     first_trigger,
 )
-from shop_delivery.domain.items import DeliveryItem
+from shop_delivery.domain.items import DeliveryItem, ItemKind, terms_line_id
 from shop_delivery.service.context import DeliveryContext
 from shop_delivery.service.delivering import deliver
 
@@ -43,8 +44,9 @@ async def record_order(
         number=placed.number,
         client_name=placed.client.name,
         client_email=str(placed.client.email),
+        terms_text=placed.terms_text or None,
     )
-    await repo.add(delivery, [_item(placed.order_id, line) for line in placed.lines])
+    await repo.add(delivery, _items(placed))
     log.info("delivery.recorded", order_id=str(placed.order_id), items=len(placed.lines))
     pending = await repo.take_pending(placed.order_id, ctx.now())
     action = first_trigger(pending)
@@ -56,7 +58,29 @@ async def record_order(
         await deliver(session, ctx, delivery, action, message_id)
 
 
-def _item(order_id: uuid.UUID, line: OrderLine) -> DeliveryItem:
+def _items(placed: OrderPlaced) -> list[DeliveryItem]:
+    """One item per line, plus the terms PDF when the photographer has set terms."""
+    items = [_item(placed.order_id, position, line) for position, line in enumerate(placed.lines)]
+    if placed.terms_text and placed.terms_text.strip():
+        terms_id = terms_line_id(placed.order_id)
+        items.append(
+            DeliveryItem(
+                id=uuid.uuid4(),
+                order_id=placed.order_id,
+                line_id=terms_id,
+                media_id=terms_id,
+                media_key="terms",
+                media_kind="document",
+                license_name="Terms and conditions",
+                spec={},
+                position=len(placed.lines),
+                kind=ItemKind.TERMS,
+            )
+        )
+    return items
+
+
+def _item(order_id: uuid.UUID, position: int, line: OrderLine) -> DeliveryItem:
     return DeliveryItem(
         id=uuid.uuid4(),
         order_id=order_id,
@@ -66,6 +90,12 @@ def _item(order_id: uuid.UUID, line: OrderLine) -> DeliveryItem:
         media_kind=line.media_kind,
         license_name=line.license_name,
         spec=line.delivery.model_dump(mode="json"),
+        position=position,
+        media_status=line.media_status,
+        media_created_at=line.media_created_at,
+        media_updated_at=line.media_updated_at,
+        credit=line.credit,
+        usage_terms=line.usage_terms,
     )
 
 
@@ -98,7 +128,11 @@ async def trigger_delivery(
 async def cancel_delivery(
     session: AsyncSession, ctx: DeliveryContext, order_id: uuid.UUID, message_id: uuid.UUID
 ) -> None:
-    """The order was cancelled: never deliver it; any open download links are revoked."""
+    """The order was cancelled: never deliver it; any open download links are revoked.
+
+    Cancelled after delivery, it stays delivered but is withdrawn: its links stay revoked
+    (no re-issue) and its held Proof files are never released.
+    """
     repo = DeliveryRepository(session)
     await repo.lock_order(order_id)
     delivery = await repo.get(order_id, for_update=True)
@@ -107,6 +141,12 @@ async def cancel_delivery(
         log.info("delivery.cancel_kept", order_id=str(order_id))
         return
     revoked = await LinkRepository(session).revoke_for_order(order_id, ctx.now())
+    if delivery.status is DeliveryStatus.DELIVERED:
+        delivery.withdraw(ctx.now())
+        dropped = await repo.drop_holds(order_id)
+        await repo.save(delivery)
+        log.info("delivery.withdrawn", order_id=str(order_id), revoked=revoked, held=dropped)
+        return
     try:
         delivery.cancel(ctx.now())
     except IllegalTransitionError as exc:

@@ -1,14 +1,18 @@
 """The file each item delivers: the original itself, or a cached rendition of it.
 
-A rendition is rendered once per (media key, spec key), off the event loop, and kept under
-the rendition root; its row in `renditions` lets every later order reuse it. An advisory
-lock per rendition makes a concurrent order wait for the first render instead of repeating it.
+A rendition (image or video) is rendered once per (media key, rendition key), in the bounded
+render pool, and kept under the rendition root; its row in `renditions` lets every later
+order reuse it. No database connection is held while rendering: the cache is read and
+written in short transactions of their own. Within a process, concurrent requests for the
+same rendition wait for the first render (single flight); two replicas racing on a brand
+new rendition may both render it, each atomically to the same path, and record one row.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import weakref
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -17,12 +21,13 @@ from typing import Any
 
 import structlog
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shop_delivery.db.renditions import CachedRendition, RenditionRepository
 from shop_delivery.domain.items import FileSource, StoredFile
 from shop_media import DeliverySpec as MediaSpec
-from shop_media import MediaError, MediaStore, RenditionInfo, probe, render_in_pool
+from shop_media import MediaError, MediaStore, RenditionInfo, probe
+from shop_media.rendition import is_video, render_rendition_in_pool, rendition_key
 from shop_media.store import validate_key
 
 log = structlog.get_logger()
@@ -38,21 +43,50 @@ class RenditionFailedError(Exception):
         self.reason = reason
 
 
+def parse_spec(media_key: str, spec: dict[str, Any]) -> MediaSpec:
+    try:
+        return MediaSpec.model_validate(spec)
+    except ValidationError as exc:
+        raise RenditionFailedError(f"invalid delivery format for {media_key}: {exc}") from exc
+
+
 @dataclass
 class Renderer:
     media: MediaStore
     root: Path
     executor: Executor
-    render: RenderFn = field(default=render_in_pool)
+    sessions: async_sessionmaker[AsyncSession]
+    render: RenderFn = field(default=render_rendition_in_pool)
+    _flights: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = field(
+        default_factory=weakref.WeakValueDictionary, init=False, repr=False
+    )
 
-    async def file_for(
-        self, session: AsyncSession, media_key: str, spec: dict[str, Any]
-    ) -> StoredFile:
-        media_spec = self._spec(media_key, spec)
-        src = self._original(media_key)
-        if media_spec.mode == "original":
+    async def file_for(self, media_key: str, spec: dict[str, Any]) -> StoredFile:
+        """The original, or the cached rendition (rendered now if it is not cached yet)."""
+        media_spec = parse_spec(media_key, spec)
+        src = self.original_path(media_key)
+        key = rendition_key(media_spec, video=is_video(src))
+        if key == "original":
             return await self._original_file(media_key, src)
-        return await self._rendition(session, media_key, src, media_spec)
+        lock = self._flights.setdefault((media_key, key), asyncio.Lock())
+        async with lock:
+            cached = await self._cached(media_key, key)
+            if cached is not None:
+                log.info("rendition.reused", media_key=media_key, spec=key)
+                return _stored(cached)
+            relative, info = await self._render(media_key, src, media_spec, key)
+            cached = CachedRendition(
+                media_key=media_key,
+                spec_key=key,
+                path=relative,
+                width=info.width,
+                height=info.height,
+                size_bytes=info.size_bytes,
+                mime_type=info.mime_type,
+            )
+            async with self.sessions.begin() as session:
+                await RenditionRepository(session).put(cached)
+            return _stored(cached)
 
     def path_of(self, stored: StoredFile) -> Path:
         """Where a delivered file is on disk (keys were validated when stored)."""
@@ -60,14 +94,7 @@ class Renderer:
             return self.media.path_for(stored.key)
         return self.root / validate_key(stored.key)
 
-    @staticmethod
-    def _spec(media_key: str, spec: dict[str, Any]) -> MediaSpec:
-        try:
-            return MediaSpec.model_validate(spec)
-        except ValidationError as exc:
-            raise RenditionFailedError(f"invalid delivery format for {media_key}: {exc}") from exc
-
-    def _original(self, media_key: str) -> Path:
+    def original_path(self, media_key: str) -> Path:
         try:
             src = self.media.path_for(media_key)
         except MediaError as exc:
@@ -76,56 +103,56 @@ class Renderer:
             raise RenditionFailedError(f"the original of {media_key!r} is missing")
         return src
 
-    async def _original_file(self, media_key: str, src: Path) -> StoredFile:
-        loop = asyncio.get_running_loop()
-        info = await loop.run_in_executor(self.executor, probe, src)
-        extension = src.suffix.lower()
-        return StoredFile(FileSource.MEDIA, media_key, info.size_bytes, info.mime_type, extension)
+    async def in_pool(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run blocking file work (probe, stamp, PDF) in the render pool."""
+        return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
 
-    async def _rendition(
-        self, session: AsyncSession, media_key: str, src: Path, spec: MediaSpec
-    ) -> StoredFile:
-        repo = RenditionRepository(session)
-        spec_key = spec.key()
-        await repo.lock(media_key, spec_key)
-        cached = await repo.find(media_key, spec_key)
+    async def _cached(self, media_key: str, key: str) -> CachedRendition | None:
+        async with self.sessions.begin() as session:
+            cached = await RenditionRepository(session).find(media_key, key)
         if cached is not None and (self.root / cached.path).is_file():
-            log.info("rendition.reused", media_key=media_key, spec=spec_key)
-            return _stored(cached)
-        relative, info = await self._render(media_key, src, spec)
-        cached = CachedRendition(
-            media_key=media_key,
-            spec_key=spec_key,
-            path=relative,
-            width=info.width,
-            height=info.height,
-            size_bytes=info.size_bytes,
-            mime_type=info.mime_type,
+            return cached
+        return None
+
+    async def _original_file(self, media_key: str, src: Path) -> StoredFile:
+        info = await self.in_pool(probe, src)
+        return StoredFile(
+            FileSource.MEDIA,
+            media_key,
+            info.size_bytes,
+            info.mime_type,
+            src.suffix.lower(),
+            info.width,
+            info.height,
         )
-        await repo.put(cached)
-        return _stored(cached)
 
     async def _render(
-        self, media_key: str, src: Path, spec: MediaSpec
+        self, media_key: str, src: Path, spec: MediaSpec, key: str
     ) -> tuple[str, RenditionInfo]:
-        """Render to `<root>/<spec key>/<media key>[<extension>]`; returns the relative path."""
-        relative = f"{spec.key()}/{media_key}"
+        """Render to `<root>/<rendition key>/<media key>[<extension>]`; the relative path."""
+        relative = f"{key}/{media_key}"
         dest = self.root / validate_key(relative)
         try:
             info = await self.render(self.executor, src, dest, spec)
-        except Exception as exc:  # libvips errors, unsupported input: never transient here
-            log.warning("rendition.failed", media_key=media_key, spec=spec.key(), error=repr(exc))
-            raise RenditionFailedError(f"cannot render {media_key} ({spec.key()}): {exc}") from exc
+        except Exception as exc:  # libvips/FFmpeg errors, unsupported input: never transient
+            log.warning("rendition.failed", media_key=media_key, spec=key, error=repr(exc))
+            raise RenditionFailedError(f"cannot render {media_key} ({key}): {exc}") from exc
         if dest.suffix.lower() != info.extension:
             # Appended, not substituted: `a.jpeg` and `a.png` must not share `a.jpg`.
             os.replace(dest, dest.with_name(dest.name + info.extension))
             relative += info.extension
-        log.info("rendition.rendered", media_key=media_key, spec=spec.key(), size=info.size_bytes)
+        log.info("rendition.rendered", media_key=media_key, spec=key, size=info.size_bytes)
         return relative, info
 
 
 def _stored(cached: CachedRendition) -> StoredFile:
     extension = Path(cached.path).suffix.lower()
     return StoredFile(
-        FileSource.RENDITION, cached.path, cached.size_bytes, cached.mime_type, extension
+        FileSource.RENDITION,
+        cached.path,
+        cached.size_bytes,
+        cached.mime_type,
+        extension,
+        cached.width,
+        cached.height,
     )

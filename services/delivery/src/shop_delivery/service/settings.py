@@ -22,5 +22,7 @@ async def update_settings(session: AsyncSession, policy: DeliveryPolicy) -> Deli
         "delivery.settings_updated",
         link_expiry_days=policy.link_expiry_days,
         max_downloads=policy.max_downloads,
+        zip_max_bytes=policy.zip_max_bytes,
+        deliver_only_final=policy.deliver_only_final,
     )
     return policy

@@ -1,0 +1,158 @@
+"""Download all: the order's files as ZIP archive(s), planned under the size cap.
+
+Rules (docs/delivery.md): an archive needs the order's access token; it includes those of
+its files whose links still allow a download, counting one download on each of them (a
+file whose link expired or was used up is left out and named in LICENSE.txt); it is
+refused (410) when none is left, and once the order was cancelled (404). Every archive also
+carries LICENSE.txt and, when the photographer set terms, the terms PDF (not counted).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop_delivery.db.deliveries import DeliveryRepository
+from shop_delivery.db.links import LinkedFile, LinkRepository
+from shop_delivery.db.settings import SettingsRepository
+from shop_delivery.domain import LinkState
+from shop_delivery.domain.archives import ArchiveFile, LicenseText, license_text, plan_archives
+from shop_delivery.domain.files import slug
+from shop_delivery.domain.items import ItemKind
+from shop_delivery.service.context import DeliveryContext
+from shop_platform.errors import GoneError, NotFoundError
+from shop_platform.security import check_order_access_token, order_access_token
+
+log = structlog.get_logger()
+
+LICENSE_NAME = "LICENSE.txt"
+
+
+@dataclass(frozen=True)
+class ArchiveSummary:
+    """One "Download all" button of the page."""
+
+    part: int
+    parts: int
+    url: str
+    size_bytes: int  # the files' sizes (the archive adds a few KB)
+    files: int
+    available: bool  # at least one of its links still allows a download
+
+
+@dataclass(frozen=True)
+class Archive:
+    file_name: str
+    entries: list[tuple[Path, str]]  # (file on disk, name in the archive)
+    license_text: str
+
+
+def _archive_file(linked: LinkedFile) -> ArchiveFile:
+    return ArchiveFile(
+        item_id=linked.link.item_id,
+        name=linked.file_name,
+        size_bytes=linked.file.size_bytes,
+        license_name=linked.license_name,
+        usage_terms=linked.usage_terms,
+        credit=linked.credit,
+    )
+
+
+def _plan(linked: Sequence[LinkedFile], zip_max_bytes: int) -> list[list[ArchiveFile]]:
+    media = [_archive_file(f) for f in linked if f.kind is ItemKind.MEDIA]
+    return plan_archives(media, zip_max_bytes)
+
+
+def archive_url(ctx: DeliveryContext, order_id: uuid.UUID, part: int) -> str:
+    token = order_access_token(ctx.secret_key, order_id)
+    return f"/orders/{order_id}/archive/{part}?token={token}"
+
+
+def archive_summaries(
+    ctx: DeliveryContext,
+    order_id: uuid.UUID,
+    linked: Sequence[LinkedFile],
+    zip_max_bytes: int,
+    now: datetime,
+) -> list[ArchiveSummary]:
+    states = {f.link.item_id: f.link.state(now) for f in linked}
+    plan = _plan(linked, zip_max_bytes)
+    return [
+        ArchiveSummary(
+            part=n,
+            parts=len(plan),
+            url=archive_url(ctx, order_id, n),
+            size_bytes=sum(f.size_bytes for f in files),
+            files=len(files),
+            available=any(states[f.item_id] is LinkState.AVAILABLE for f in files),
+        )
+        for n, files in enumerate(plan, start=1)
+    ]
+
+
+async def open_archive(
+    session: AsyncSession,
+    ctx: DeliveryContext,
+    order_id: uuid.UUID,
+    token: str | None,
+    part: int,
+    *,
+    head: bool,
+) -> Archive:
+    """What archive `part` holds now; in a GET, one download counted on each included file."""
+    if not check_order_access_token(ctx.secret_key, order_id, token):
+        raise NotFoundError("no such order")
+    delivery = await DeliveryRepository(session).get(order_id)
+    if delivery is None or delivery.delivered_at is None:
+        raise NotFoundError("this order has no files to download yet")
+    if delivery.withdrawn_at is not None:
+        raise NotFoundError("this order was cancelled: its downloads were revoked")
+    links = LinkRepository(session)
+    linked = await links.for_order(order_id)
+    plan = _plan(linked, (await SettingsRepository(session).get()).zip_max_bytes)
+    if not 1 <= part <= len(plan):
+        raise NotFoundError(f"no archive {part}: this order has {len(plan)}")
+    by_item = {f.link.item_id: f for f in linked}
+    now = ctx.now()
+    files = [by_item[f.item_id] for f in plan[part - 1]]
+    candidates = [f for f in files if f.link.state(now) is LinkState.AVAILABLE]
+    if not head:
+        counted = await links.count_downloads([f.link.id for f in candidates])
+        candidates = [f for f in candidates if f.link.id in counted]
+    if not candidates:
+        raise GoneError("every download link in this archive has expired or been used up")
+    included_ids = {f.link.id for f in candidates}
+    terms = next((f for f in linked if f.kind is ItemKind.TERMS), None)
+    entries = [(ctx.renderer.path_of(f.file), f.file_name) for f in candidates]
+    if terms is not None:
+        entries.append((ctx.renderer.path_of(terms.file), terms.file_name))
+    missing = [name for path, name in entries if not path.is_file()]
+    if missing:  # the transaction rolls back: nothing counted
+        log.error("archive.file_missing", order_id=str(order_id), files=missing)
+        raise NotFoundError(f"{missing[0]} is no longer available")
+    text = license_text(
+        LicenseText(
+            number=delivery.number,
+            licensee=delivery.client_name,
+            part=part,
+            parts=len(plan),
+            delivered_at=delivery.delivered_at,
+            included=[_archive_file(f) for f in candidates],
+            left_out=[_archive_file(f) for f in files if f.link.id not in included_ids],
+            terms_name=terms.file_name if terms else None,
+        )
+    )
+    if not head:
+        log.info("archive.counted", order_id=str(order_id), part=part, files=len(candidates))
+    return Archive(_archive_name(delivery.number, part, len(plan)), entries, text)
+
+
+def _archive_name(number: str, part: int, parts: int) -> str:
+    stem = f"order-{slug(number) or 'files'}"
+    return f"{stem}.zip" if parts == 1 else f"{stem}-part-{part}-of-{parts}.zip"

@@ -1,0 +1,77 @@
+"""Render before the transaction: what a message is about to deliver, rendered in advance.
+
+The message's transaction (opened by the router, with the order's locks) then finds the
+renditions cached, so no database connection is held while large files are rendered. This
+is only a warm-up: it changes no state, a failure is ignored (the delivery itself reports
+it), and a duplicate message merely finds everything cached.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shop_contracts.commands import ForceDelivery
+from shop_contracts.envelope import MessageBody
+from shop_contracts.events import MediaFinalized, OrderPlaced, PaymentConfirmed
+from shop_delivery.db.deliveries import DeliveryRepository
+from shop_delivery.db.settings import SettingsRepository
+from shop_delivery.domain import DeliveryStatus
+from shop_delivery.domain.items import ItemKind
+from shop_delivery.service.context import DeliveryContext
+from shop_delivery.service.delivering import held_back
+from shop_delivery.service.naming import DEFAULT_TEMPLATE
+from shop_delivery.service.renditions import RenditionFailedError
+from shop_media.naming import NamingTemplateError, validate_template
+
+log = structlog.get_logger()
+
+Target = tuple[str, dict[str, Any]]
+
+
+async def prerender(
+    sessions: async_sessionmaker[AsyncSession], ctx: DeliveryContext, payload: MessageBody
+) -> int:
+    """Render the files `payload` will deliver; returns how many were looked at."""
+    async with sessions() as session:  # a short read, closed before rendering
+        targets = await _targets(DeliveryRepository(session), payload)
+    unique = {
+        (key, json.dumps(spec, sort_keys=True)): (key, spec)
+        for key, spec in targets
+        if _nameable(spec)  # the delivery will fail on its template: nothing to render
+    }
+    for media_key, spec in (unique[k] for k in sorted(unique)):
+        try:
+            await ctx.renderer.file_for(media_key, spec)
+        except RenditionFailedError as exc:
+            log.info("rendition.prerender_failed", media_key=media_key, reason=exc.reason)
+    return len(unique)
+
+
+def _nameable(spec: dict[str, Any]) -> bool:
+    try:
+        validate_template(spec.get("file_name_template") or DEFAULT_TEMPLATE)
+    except NamingTemplateError:
+        return False
+    return True
+
+
+async def _targets(repo: DeliveryRepository, payload: MessageBody) -> list[Target]:
+    if isinstance(payload, PaymentConfirmed | ForceDelivery):
+        delivery = await repo.get(payload.order_id)
+        if delivery is None or delivery.status is not DeliveryStatus.AWAITING_TRIGGER:
+            return []
+        media = [i for i in await repo.items(payload.order_id) if i.kind is ItemKind.MEDIA]
+        policy = await SettingsRepository(repo.session).get()
+        held = {item.id for item in await held_back(repo, policy, media)}
+        return [(i.media_key, i.spec) for i in media if i.id not in held]
+    if isinstance(payload, OrderPlaced):
+        if not await repo.has_pending(payload.order_id):
+            return []
+        return [(line.media_key, line.delivery.model_dump(mode="json")) for line in payload.lines]
+    if isinstance(payload, MediaFinalized):
+        return [(i.media_key, i.spec) for i in await repo.held_items(payload.media_id)]
+    return []

@@ -1,0 +1,91 @@
+"""RELEASE: a Proof media file was marked Final: deliver it in every order holding it.
+
+Each order is handled under its lock, with its delivery row locked, re-reading which items
+are still held: a line is released once, even when `media.finalized` is redelivered or two
+replicas handle two such messages. The media is remembered as Final, so an order paid
+later is delivered with it at once.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop_contracts.common import ClientContact
+from shop_contracts.events import DeliveryFilesReleased, MediaFinalized
+from shop_delivery.db.deliveries import DeliveryRepository
+from shop_delivery.db.settings import SettingsRepository
+from shop_delivery.domain import IllegalTransitionError
+from shop_delivery.domain.items import ItemKind
+from shop_delivery.service.context import DeliveryContext
+from shop_delivery.service.delivering import announce_failure
+from shop_delivery.service.links import delivered_files, open_links
+from shop_delivery.service.producing import produce_files
+from shop_delivery.service.renditions import RenditionFailedError
+from shop_messaging.outbox import add_to_outbox
+
+log = structlog.get_logger()
+
+
+async def release_media(
+    session: AsyncSession, ctx: DeliveryContext, event: MediaFinalized, message_id: uuid.UUID
+) -> int:
+    """Release the media in every order holding it; returns how many orders got files."""
+    repo = DeliveryRepository(session)
+    await repo.mark_finalized(event.media_id, event.media_key)
+    released = 0
+    for order_id in await repo.orders_holding(event.media_id):
+        released += await release_order(session, ctx, order_id, event.media_id, message_id)
+    log.info("media.finalized", media_id=str(event.media_id), orders=released)
+    return released
+
+
+async def release_order(
+    session: AsyncSession,
+    ctx: DeliveryContext,
+    order_id: uuid.UUID,
+    media_id: uuid.UUID,
+    causation_id: uuid.UUID,
+) -> int:
+    repo = DeliveryRepository(session)
+    await repo.lock_order(order_id)
+    delivery = await repo.get(order_id, for_update=True)
+    if delivery is None:
+        return 0
+    try:
+        delivery.require_live("release held files")
+    except IllegalTransitionError as exc:
+        log.info("delivery.release_refused", order_id=str(order_id), reason=exc.reason)
+        return 0
+    items = await repo.items(order_id)
+    held = [item for item in items if item.held and item.media_id == media_id]
+    if not held:
+        return 0
+    media_count = sum(1 for item in items if item.kind is ItemKind.MEDIA)
+    taken = [item.file_name for item in items if item.file_name]
+    try:
+        await produce_files(ctx, delivery, held, media_count=media_count, taken_names=taken)
+    except RenditionFailedError as exc:
+        # Stays held: the reason is announced; the photographer can mark it Final again.
+        await announce_failure(session, delivery, exc.reason, causation_id)
+        return 0
+    at = ctx.now()
+    for item in held:
+        item.held, item.released_at = False, at
+        await repo.save_item_file(item)
+    policy = await SettingsRepository(session).get()
+    await open_links(session, order_id, held, policy, at)
+    released = DeliveryFilesReleased(
+        order_id=order_id,
+        number=delivery.number,
+        client=ClientContact(name=delivery.client_name, email=delivery.client_email),
+        downloads_url=ctx.downloads_url(order_id),
+        files=delivered_files(held),
+    )
+    await add_to_outbox(
+        session, released.envelope(correlation_id=order_id, causation_id=causation_id)
+    )
+    log.info("delivery.files_released", order_id=str(order_id), files=len(held))
+    return 1

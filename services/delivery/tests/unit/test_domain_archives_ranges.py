@@ -1,0 +1,91 @@
+"""Archive planning, LICENSE.txt, and how a Range header counts."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from shop_delivery.domain.archives import (
+    ARCHIVE_RESERVE,
+    ArchiveFile,
+    LicenseText,
+    entry_cost,
+    license_text,
+    plan_archives,
+)
+from shop_delivery.domain.ranges import RangeKind, classify_range
+
+MB = 1_000_000
+
+
+def file(name: str, size: int, credit: str | None = "Ana Berg") -> ArchiveFile:
+    return ArchiveFile(uuid.uuid4(), name, size, "Web", "Web use only", credit)
+
+
+def test_archives_keep_order_and_stay_under_the_cap() -> None:
+    files = [file(f"f{n}.jpg", 3 * MB) for n in range(5)]
+    cap = 10 * MB
+    plan = plan_archives(files, cap)
+    assert [[f.name for f in part] for part in plan] == [
+        ["f0.jpg", "f1.jpg", "f2.jpg"],
+        ["f3.jpg", "f4.jpg"],
+    ]
+    for part in plan:
+        assert sum(entry_cost(f.name, f.size_bytes) for f in part) + ARCHIVE_RESERVE <= cap
+
+
+def test_a_file_over_the_cap_gets_an_archive_of_its_own() -> None:
+    plan = plan_archives([file("a", MB), file("huge", 50 * MB), file("b", MB)], 5 * MB)
+    assert [[f.name for f in part] for part in plan] == [["a"], ["huge"], ["b"]]
+    assert plan_archives([], 5 * MB) == []
+
+
+def test_license_text_names_each_file_license_terms_and_credit() -> None:
+    text = license_text(
+        LicenseText(
+            number="2026-0042",
+            licensee="Ada Client",
+            part=1,
+            parts=2,
+            delivered_at=datetime(2026, 3, 4, tzinfo=UTC),
+            included=[file("a.jpg", 1), file("b.jpg", 1, credit=None)],
+            left_out=[file("c.jpg", 1)],
+            terms_name="terms-and-conditions.pdf",
+        )
+    )
+    assert text.startswith("License for order 2026-0042\r\n")
+    for expected in (
+        "Licensee: Ada Client",
+        "Photographer: Ana Berg",
+        "Delivered: 2026-03-04",
+        "Archive 1 of 2",
+        "a.jpg\r\n  License: Web\r\n  Usage terms: Web use only\r\n  Credit: Ana Berg",
+        "b.jpg\r\n  License: Web\r\n  Usage terms: Web use only\r\n\r\n",
+        "Not included (the download link has expired or was used up):\r\n  c.jpg",
+        "terms and conditions: terms-and-conditions.pdf",
+    ):
+        assert expected in text
+
+
+@pytest.mark.parametrize(
+    ("header", "kind"),
+    [
+        (None, RangeKind.NONE),
+        ("bytes=0-99", RangeKind.FROM_START),
+        ("bytes=0-", RangeKind.FROM_START),
+        ("bytes=-1000", RangeKind.FROM_START),  # the whole 1000-byte file
+        ("bytes=100-", RangeKind.RESUME),
+        ("bytes=-10", RangeKind.RESUME),
+        ("bytes=500-600, 0-10", RangeKind.FROM_START),
+        ("bytes=1000-", RangeKind.UNSATISFIABLE),
+        ("bytes=-0", RangeKind.UNSATISFIABLE),
+        ("bytes=9-3", RangeKind.MALFORMED),
+        ("items=0-1", RangeKind.MALFORMED),
+        ("bytes=x-y", RangeKind.MALFORMED),
+        ("nonsense", RangeKind.MALFORMED),
+    ],
+)
+def test_range_kinds(header: str | None, kind: RangeKind) -> None:
+    assert classify_range(header, 1000) is kind
