@@ -10,6 +10,8 @@ from shop_contracts.envelope import Envelope, MessageBody
 from shop_contracts.events import (
     DeliveredFile,
     DeliveryCompleted,
+    DeliveryFilesReleased,
+    DownloadLinksReissued,
     OrderCancelled,
     OrderPlaced,
     OrderValidated,
@@ -97,12 +99,17 @@ def order_cancelled(order_id: uuid.UUID | None = None) -> OrderCancelled:
     )
 
 
-def delivery_completed(order_id: uuid.UUID | None = None) -> DeliveryCompleted:
+def delivery_completed(
+    order_id: uuid.UUID | None = None,
+    *,
+    held_line_ids: list[uuid.UUID] | None = None,
+    client_name: str = "Ada Client",
+) -> DeliveryCompleted:
     order_id = order_id or uuid.uuid4()
     return DeliveryCompleted(
         order_id=order_id,
         number="2026-0042",
-        client=ClientContact(name="Ada Client", email=CLIENT),
+        client=ClientContact(name=client_name, email=CLIENT),
         downloads_url=f"http://delivery.test/orders/{order_id}/downloads?token=tok",
         files=[
             DeliveredFile(line_id=uuid.uuid4(), file_name="lisbon_web.jpg", size_bytes=1_234_567),
@@ -111,6 +118,36 @@ def delivery_completed(order_id: uuid.UUID | None = None) -> DeliveryCompleted:
         forced=False,
         delivered_at=datetime(2026, 11, 27, 11, 0, tzinfo=UTC),
         expires_at=datetime(2026, 11, 27, 11, 0, tzinfo=UTC) + timedelta(days=30),
+        held_line_ids=held_line_ids or [],
+    )
+
+
+def links_reissued(order_id: uuid.UUID | None = None) -> DownloadLinksReissued:
+    order_id = order_id or uuid.uuid4()
+    return DownloadLinksReissued(
+        order_id=order_id,
+        number="2026-0042",
+        client=ClientContact(name="Ada Client", email=CLIENT),
+        downloads_url=f"http://delivery.test/orders/{order_id}/downloads?token=tok2",
+        files=[
+            DeliveredFile(line_id=uuid.uuid4(), file_name="lisbon_web.jpg", size_bytes=1_234_567)
+        ],
+        expires_at=datetime(2027, 1, 26, 9, 0, tzinfo=UTC),
+    )
+
+
+def files_released(order_id: uuid.UUID | None = None) -> DeliveryFilesReleased:
+    order_id = order_id or uuid.uuid4()
+    return DeliveryFilesReleased(
+        order_id=order_id,
+        number="2026-0042",
+        client=ClientContact(name="Ada Client", email=CLIENT),
+        downloads_url=f"http://delivery.test/orders/{order_id}/downloads?token=tok",
+        files=[
+            DeliveredFile(
+                line_id=uuid.uuid4(), file_name="harbour_final.tif", size_bytes=98_765_432
+            )
+        ],
     )
 
 

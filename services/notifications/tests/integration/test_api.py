@@ -125,3 +125,17 @@ async def test_the_openapi_document_declares_the_errors(client: httpx.AsyncClien
     assert {"401", "422"} <= set(paths["/api/admin/emails"]["get"]["responses"])
     assert {"401", "404"} <= set(paths["/api/admin/emails/{email_id}"]["get"]["responses"])
     assert "303" in paths["/admin/emails"]["get"]["responses"]
+
+
+async def test_oversized_requests_are_413(client: httpx.AsyncClient) -> None:
+    response = await client.post("/api/admin/emails", content=b"x" * 1_100_000, headers=ADMIN)
+    assert response.status_code == 413
+    assert response.json()["error"] == "payload_too_large"
+
+
+async def test_framework_errors_have_the_shop_error_shape(client: httpx.AsyncClient) -> None:
+    wrong_method = await client.delete("/api/admin/emails", headers=ADMIN)
+    assert wrong_method.status_code == 405
+    assert wrong_method.json() == {"error": "method_not_allowed", "detail": "Method Not Allowed"}
+    missing = await client.get("/nowhere")
+    assert missing.json() == {"error": "not_found", "detail": "Not Found"}

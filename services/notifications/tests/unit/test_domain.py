@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-import pytest
+import uuid
 
 from shop_notifications.domain.emails import (
     delivery_completed_emails,
+    files_released_emails,
+    links_reissued_emails,
     order_cancelled_emails,
     order_placed_emails,
     order_validated_emails,
 )
-from shop_notifications.domain.formatting import format_datetime, format_money, format_size
+from shop_notifications.domain.formatting import one_line
 from shop_notifications.domain.model import Template
 from shop_notifications.domain.retry import after_failure
 
@@ -20,6 +20,8 @@ from ..factories import (
     CLIENT,
     SELLER,
     delivery_completed,
+    files_released,
+    links_reissued,
     order_cancelled,
     order_placed,
     order_validated,
@@ -64,26 +66,36 @@ def test_subjects_hold_no_line_breaks() -> None:
     assert "\r" not in email.subject
 
 
-@pytest.mark.parametrize(
-    ("minor", "currency", "text"),
-    [
-        (4500, "EUR", "45.00 EUR"),
-        (1234567, "USD", "12,345.67 USD"),
-        (5, "EUR", "0.05 EUR"),
-        (1500, "JPY", "1,500 JPY"),
-        (1500, "KWD", "1.500 KWD"),
-        (0, "EUR", "0.00 EUR"),
-    ],
-)
-def test_money(minor: int, currency: str, text: str) -> None:
-    assert format_money(minor, currency) == text
+def test_money_in_the_emails_follows_the_currency_exponent() -> None:
+    placed = order_placed().model_copy(update={"currency": "JPY", "total": 1500})
+    (email,) = order_placed_emails(placed, admin_order_url="u")
+    assert email.context["total"] == "1,500 JPY"
 
 
-def test_sizes_and_dates() -> None:
-    assert format_size(999) == "999 B"
-    assert format_size(1500) == "1.5 KB"
-    assert format_size(3_000_000_000) == "3.0 GB"
-    assert format_datetime(datetime(2026, 1, 2, 3, 4, tzinfo=UTC)) == "2026-01-02 03:04 UTC"
+def test_the_delivery_email_counts_the_files_held_until_final() -> None:
+    (plain,) = delivery_completed_emails(delivery_completed())
+    assert plain.context["held_count"] == 0
+    held = delivery_completed(held_line_ids=[uuid.uuid4(), uuid.uuid4()])
+    (email,) = delivery_completed_emails(held)
+    assert email.context["held_count"] == 2
+
+
+def test_reissued_links_and_released_files_go_to_the_client() -> None:
+    (reissued,) = links_reissued_emails(links_reissued())
+    assert reissued.template == Template.LINKS_REISSUED
+    assert reissued.to == CLIENT
+    assert reissued.subject == "New download links for order 2026-0042"
+    assert reissued.context["expires_at"] == "2027-01-26 09:00 UTC"
+    assert reissued.context["files"] == [{"name": "lisbon_web.jpg", "size": "1.2 MB"}]
+    (released,) = files_released_emails(files_released())
+    assert released.template == Template.FILES_RELEASED
+    assert released.to == CLIENT
+    assert released.subject == "More files ready for order 2026-0042"
+    assert released.context["files"] == [{"name": "harbour_final.tif", "size": "98.8 MB"}]
+
+
+def test_one_line_removes_every_kind_of_line_break() -> None:
+    assert one_line(" a\r\nBcc: x@y\u2028c\x0bd\x85e  ") == "a Bcc: x@y c d e"
 
 
 def test_retry_backs_off_then_gives_up() -> None:

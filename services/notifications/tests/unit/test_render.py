@@ -3,18 +3,35 @@
 from __future__ import annotations
 
 import html
+import uuid
+from collections.abc import Mapping, Sequence
 
 from shop_notifications.domain.emails import (
     delivery_completed_emails,
+    files_released_emails,
+    links_reissued_emails,
     order_cancelled_emails,
     order_placed_emails,
     order_validated_emails,
 )
+from shop_notifications.domain.model import EmailIntent
 from shop_notifications.mail.render import EmailRenderer
 
-from ..factories import delivery_completed, order_cancelled, order_placed, order_validated
+from ..factories import (
+    delivery_completed,
+    files_released,
+    links_reissued,
+    order_cancelled,
+    order_placed,
+    order_validated,
+)
 
 renderer = EmailRenderer(shop_name="Photo license shop")
+
+
+def _first(intents: Sequence[EmailIntent]) -> tuple[str, Mapping[str, object]]:
+    (intent,) = intents
+    return intent.template, intent.context
 
 
 def test_the_seller_email_lists_client_lines_total_and_note() -> None:
@@ -97,3 +114,50 @@ def test_the_delivery_email_carries_the_download_link_files_and_expiry() -> None
         assert "2026-12-27 11:00 UTC" in body
     assert event.downloads_url in out.text
     assert f'href="{event.downloads_url}"' in out.html
+
+
+def test_the_delivery_email_says_how_many_proof_files_will_follow() -> None:
+    plain = renderer.render(*_first(delivery_completed_emails(delivery_completed())))
+    assert "will follow" not in plain.text
+    assert "will follow" not in plain.html
+    event = delivery_completed(held_line_ids=[uuid.uuid4(), uuid.uuid4(), uuid.uuid4()])
+    out = renderer.render(*_first(delivery_completed_emails(event)))
+    for body in (out.text, out.html):
+        assert "3 files will follow once final" in body
+    one = renderer.render(
+        *_first(delivery_completed_emails(delivery_completed(held_line_ids=[uuid.uuid4()])))
+    )
+    assert "1 file will follow once final" in one.text
+
+
+def test_the_reissued_links_email_carries_the_page_files_and_new_expiry() -> None:
+    event = links_reissued()
+    out = renderer.render(*_first(links_reissued_emails(event)))
+    for body in (out.text, out.html):
+        assert "new download links" in body
+        assert "2026-0042" in body
+        assert "lisbon_web.jpg" in body
+        assert "1.2 MB" in body
+        assert "2027-01-26 09:00 UTC" in body
+    assert event.downloads_url in out.text
+    assert f'href="{event.downloads_url}"' in out.html
+
+
+def test_the_files_released_email_lists_the_new_files() -> None:
+    event = files_released()
+    out = renderer.render(*_first(files_released_emails(event)))
+    for body in (out.text, out.html):
+        assert "2026-0042" in body
+        assert "harbour_final.tif" in body
+        assert "98.8 MB" in body
+        assert "expire" not in body
+    assert event.downloads_url in out.text
+    assert f'href="{event.downloads_url}"' in out.html
+
+
+def test_client_names_with_html_and_line_breaks_are_escaped_in_every_email() -> None:
+    name = '<img src=x onerror="alert(1)">\r\nBcc: evil@example.com'
+    for email in delivery_completed_emails(delivery_completed(client_name=name)):
+        out = renderer.render(email.template, email.context)
+        assert "<img" not in out.html
+        assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in out.html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
 import pytest
@@ -87,3 +88,26 @@ def test_only_a_5xx_refusal_is_permanent() -> None:
     assert not _is_permanent(SMTPRecipientsRefused([SMTPRecipientRefused(450, "busy", "a@b")]))
     assert not _is_permanent(SMTPConnectError("refused"))
     assert not _is_permanent(SMTPAuthenticationError(535, "bad credentials"))
+
+
+def test_headers_take_one_line_and_one_address_only() -> None:
+    email = OutgoingEmail(
+        id=uuid.UUID(int=8),
+        order_id=uuid.uuid4(),
+        message_id=uuid.uuid4(),
+        template="t",
+        to="ada@example.com",
+        subject="Order 1\r\nBcc: evil@example.com",
+        text="hello",
+        html="<p>hello</p>",
+        attempts=0,
+    )
+    message = build_message(email, mail_from="shop@x.example", shop_name="Shop\r\nX-A: 1")
+    assert message["Subject"] == "Order 1 Bcc: evil@example.com"
+    assert message["From"] == '"Shop X-A: 1" <shop@x.example>'
+    assert "Bcc" not in message
+    for bad in ("a@b.c\r\nBcc: e@f.g", "Ada <a@b.c>", "a@b.c, e@f.g", "nobody"):
+        with pytest.raises(ValueError, match="not a single email address"):
+            build_message(
+                dataclasses.replace(email, to=bad), mail_from="shop@x.example", shop_name="S"
+            )

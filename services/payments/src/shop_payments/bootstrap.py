@@ -28,6 +28,7 @@ from shop_payments.service.ports import Repositories
 from shop_payments.service.settings import SettingsPolicy
 from shop_payments.webhooks.poster import HttpxWebhookPoster, WebhookPoster
 from shop_platform.db import make_engine, make_session_factory
+from shop_platform.security import order_access_token
 
 SERVICE = "payments"
 
@@ -82,6 +83,7 @@ def bootstrap(
         webhook_poster or HttpxWebhookPoster(),
         public_url=settings.payments_public_url,
         webhook_secret=settings.webhook_secret,
+        access_token=lambda order_id: order_access_token(settings.secret_key, order_id),
     )
     development = settings.environment == "development"
     if stripe_processor is None and settings.stripe_secret_key:

@@ -109,3 +109,19 @@ async def test_sandbox_is_off_in_production(database_url, container, router) -> 
             assert (await prod.get("/sandbox/checkout/cs_sandbox_x")).status_code == 404
     finally:
         await production.close()
+
+
+async def test_framework_errors_have_the_shop_error_shape(client) -> None:
+    unparsable = await client.put(
+        "/api/admin/settings",
+        content=b"\xff{not json",
+        headers={**BEARER, "Content-Type": "application/json"},
+    )
+    assert unparsable.status_code in (400, 422)
+    assert set(unparsable.json()) >= {"error", "detail"}
+    wrong_method = await client.delete("/api/admin/settings", headers=BEARER)
+    assert wrong_method.status_code == 405
+    assert wrong_method.headers["allow"] == "GET, PUT"
+    assert wrong_method.json()["error"] == "method_not_allowed"
+    too_big = await client.put("/api/admin/settings", content=b"x" * 1_100_000, headers=BEARER)
+    assert too_big.status_code == 413

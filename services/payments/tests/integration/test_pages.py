@@ -12,6 +12,7 @@ from .conftest import (
     confirmations,
     mark_paid,
     place,
+    request_status,
     token,
     use_settings,
 )
@@ -103,6 +104,11 @@ async def test_checkout_409_as_json_for_api_clients(container, client, router) -
     assert "validation" in response.json()["detail"]
 
 
+def form_action(html: str) -> str:
+    (action,) = re.findall(r'<form method="post" action="([^"]+)"', html)
+    return action.replace("&amp;", "&")
+
+
 async def test_sandbox_checkout_pay_confirms_once(container, client, router) -> None:
     await use_settings(container, "sandbox")
     placed = await place(router, total=1999, currency="USD")
@@ -111,6 +117,7 @@ async def test_sandbox_checkout_pay_confirms_once(container, client, router) -> 
     assert checkout.status_code == 303
     location = checkout.headers["location"]
     assert location.startswith(f"{PUBLIC}/sandbox/checkout/cs_sandbox_")
+    assert location.endswith(f"?token={token(order_id)}")
 
     page = await client.get(location)
     assert page.status_code == 200
@@ -118,8 +125,8 @@ async def test_sandbox_checkout_pay_confirms_once(container, client, router) -> 
     assert page.text.count("<form") == 1
     assert buttons(page.text) == ["Pay"]
 
-    session_id = location.rsplit("/", 1)[1]
-    paid = await client.post(f"/sandbox/checkout/{session_id}/pay")
+    pay_action = form_action(page.text)
+    paid = await client.post(pay_action)
     assert paid.status_code == 303
     assert paid.headers["location"] == f"{PUBLIC}/pay/{order_id}/done?token={token(order_id)}"
     done = await client.get(paid.headers["location"])
@@ -127,7 +134,7 @@ async def test_sandbox_checkout_pay_confirms_once(container, client, router) -> 
     assert "on their way" in done.text
     assert f'href="{ORDERS_PUBLIC}/orders/{order_id}?token={token(order_id)}"' in done.text
 
-    again = await client.post(f"/sandbox/checkout/{session_id}/pay")  # a double click
+    again = await client.post(pay_action)  # a double click
     assert again.status_code == 303
     found = await confirmations(container, order_id)
     assert len(found) == 1
@@ -139,8 +146,46 @@ async def test_sandbox_checkout_pay_confirms_once(container, client, router) -> 
 
 
 async def test_unknown_sandbox_session_is_404(client) -> None:
-    assert (await client.get("/sandbox/checkout/cs_sandbox_nope")).status_code == 404
-    assert (await client.post("/sandbox/checkout/cs_sandbox_nope/pay")).status_code == 404
+    any_token = token(uuid.uuid4())
+    for path in ("/sandbox/checkout/cs_sandbox_nope", "/sandbox/checkout/cs_sandbox_nope/pay"):
+        method = client.get if not path.endswith("/pay") else client.post
+        assert (await method(f"{path}?token={any_token}")).status_code == 404
+
+
+async def test_a_sandbox_session_needs_its_own_orders_token(container, client, router) -> None:
+    """The session id alone, or with another order's token, neither shows nor pays."""
+    await use_settings(container, "sandbox")
+    victim = await place(router)
+    mine = await place(router)
+    checkout = await client.post(f"/pay/{victim.order_id}/checkout?token={token(victim.order_id)}")
+    session_path = checkout.headers["location"].removeprefix(PUBLIC).split("?")[0]
+    for query in ("", "?token=", f"?token={token(mine.order_id)}", "?token=garbage"):
+        page = await client.get(f"{session_path}{query}")
+        assert page.status_code == 404, query
+        assert page.json() == {"error": "not_found", "detail": "unknown sandbox checkout session"}
+        paid = await client.post(f"{session_path}/pay{query}")
+        assert paid.status_code == 404, query
+    assert await confirmations(container, victim.order_id) == []
+    assert await request_status(container, victim.order_id) == "open"
+
+
+async def test_checkout_routes_need_the_orders_token(container, client, router) -> None:
+    await use_settings(container, "sandbox")
+    victim = await place(router)
+    mine = token((await place(router)).order_id)
+    for path in (f"/pay/{victim.order_id}", f"/pay/{victim.order_id}/done"):
+        for query in ("", f"?token={mine}", "?token=%0d%0aSet-Cookie:%20x=1"):
+            response = await client.get(f"{path}{query}")
+            assert response.status_code == 404
+            assert "set-cookie" not in response.headers
+    for query in ("", f"?token={mine}"):
+        checkout = await client.post(f"/pay/{victim.order_id}/checkout{query}")
+        assert checkout.status_code == 404
+    assert await request_status(container, victim.order_id) == "open"
+    async with container.transaction() as repos:
+        request = await repos.requests.get(victim.order_id)
+    assert request is not None
+    assert request.checkout_attempts == 0
 
 
 async def test_openapi_declares_errors(client) -> None:

@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 import stripe
+import structlog
 
 from shop_payments.domain.model import PaymentRequest
 from shop_payments.processors.sandbox import SandboxSession, completed_event
-from shop_payments.processors.stripe_processor import StripeProcessor
+from shop_payments.processors.stripe_processor import StripeProcessor, redact_keys
 from shop_payments.service.errors import ProcessorUnavailableError
 from shop_payments.webhooks.events import parse_event
 from shop_payments.webhooks.signature import SignatureError, sign_payload, verify_event
@@ -78,6 +79,16 @@ async def test_stripe_error_becomes_processor_unavailable() -> None:
     sessions = FakeSessions(error=stripe.APIConnectionError("network down"))
     with pytest.raises(ProcessorUnavailableError):
         await StripeProcessor(fake_client(sessions)).create_checkout(open_request(), "a", "b")
+
+
+async def test_a_stripe_error_is_logged_without_the_key() -> None:
+    error = stripe.AuthenticationError("Invalid API Key provided: sk_live_****************WxYz")
+    sessions = FakeSessions(error=error)
+    with structlog.testing.capture_logs() as logs, pytest.raises(ProcessorUnavailableError):
+        await StripeProcessor(fake_client(sessions)).create_checkout(open_request(), "a", "b")
+    (entry,) = logs
+    assert entry["error"] == "Invalid API Key provided: sk_[redacted]"
+    assert redact_keys("whsec_abc and rk_test_x") == "whsec_[redacted] and rk_[redacted]"
 
 
 def test_our_signature_is_what_the_stripe_sdk_verifies() -> None:

@@ -6,9 +6,10 @@ from fastapi import FastAPI
 
 from shop_messaging.health import health_router
 from shop_notifications.api.emails import emails_api
+from shop_notifications.api.errors import install_notifications_error_handlers
 from shop_notifications.api.pages import emails_pages
 from shop_notifications.bootstrap import Notifications
-from shop_platform.errors import install_error_handlers
+from shop_platform.body_limit import BodySizeLimitMiddleware
 
 
 def create_app(app: Notifications) -> FastAPI:
@@ -18,7 +19,8 @@ def create_app(app: Notifications) -> FastAPI:
         version="1.0.0",
         description="The email log: what was sent to whom, for which message.",
     )
-    install_error_handlers(http)
+    install_notifications_error_handlers(http)
+    http.add_middleware(BodySizeLimitMiddleware)
     http.include_router(health_router(app.runtime))
     auth = {"admin_token": settings.admin_token, "secret": settings.secret_key}
     http.include_router(emails_api(app.sessions, **auth))

@@ -7,26 +7,43 @@ loop sends them after the commit. A redelivered message is skipped by the inbox,
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shop_contracts.envelope import Envelope
+from shop_contracts.envelope import Envelope, MessageBody
 from shop_contracts.events import (
     DeliveryCompleted,
+    DeliveryFilesReleased,
+    DownloadLinksReissued,
     OrderCancelled,
     OrderPlaced,
     OrderValidated,
     PaymentConfirmed,
 )
-from shop_messaging.consumer import MessageRouter
+from shop_messaging.consumer import Handler, MessageRouter
 from shop_notifications.db.repository import EmailRepository
 from shop_notifications.domain import emails
+from shop_notifications.domain.model import EmailIntent
 from shop_notifications.service.ports import Renderer
 from shop_notifications.service.record import record_emails
 
 log = structlog.get_logger()
 
 CONSUMER = "notifications"
+
+IntentsOf = Callable[[Any], list[EmailIntent]]
+
+# The messages whose emails need nothing but the message itself.
+SIMPLE_EMAILS: Mapping[type[MessageBody], IntentsOf] = {
+    OrderValidated: emails.order_validated_emails,
+    OrderCancelled: emails.order_cancelled_emails,
+    DeliveryCompleted: emails.delivery_completed_emails,
+    DownloadLinksReissued: emails.links_reissued_emails,
+    DeliveryFilesReleased: emails.files_released_emails,
+}
 
 
 def build_router(
@@ -35,35 +52,24 @@ def build_router(
     router = MessageRouter(CONSUMER, sessions)
     admin_orders = f"{orders_public_url.rstrip('/')}/admin/orders"
 
-    @router.on(OrderPlaced)
-    async def on_order_placed(session: AsyncSession, msg: OrderPlaced, env: Envelope) -> None:
-        intents = emails.order_placed_emails(msg, admin_order_url=f"{admin_orders}/{msg.order_id}")
-        await record_emails(
-            EmailRepository(session), renderer, intents, cause=env, order_id=msg.order_id
-        )
+    def recording(intents_of: IntentsOf) -> Handler:
+        async def handler(session: AsyncSession, msg: Any, env: Envelope) -> None:
+            await record_emails(
+                EmailRepository(session),
+                renderer,
+                intents_of(msg),
+                cause=env,
+                order_id=msg.order_id,
+            )
 
-    @router.on(OrderValidated)
-    async def on_order_validated(session: AsyncSession, msg: OrderValidated, env: Envelope) -> None:
-        intents = emails.order_validated_emails(msg)
-        await record_emails(
-            EmailRepository(session), renderer, intents, cause=env, order_id=msg.order_id
-        )
+        return handler
 
-    @router.on(OrderCancelled)
-    async def on_order_cancelled(session: AsyncSession, msg: OrderCancelled, env: Envelope) -> None:
-        intents = emails.order_cancelled_emails(msg)
-        await record_emails(
-            EmailRepository(session), renderer, intents, cause=env, order_id=msg.order_id
-        )
+    def order_placed(msg: OrderPlaced) -> list[EmailIntent]:
+        return emails.order_placed_emails(msg, admin_order_url=f"{admin_orders}/{msg.order_id}")
 
-    @router.on(DeliveryCompleted)
-    async def on_delivery_completed(
-        session: AsyncSession, msg: DeliveryCompleted, env: Envelope
-    ) -> None:
-        intents = emails.delivery_completed_emails(msg)
-        await record_emails(
-            EmailRepository(session), renderer, intents, cause=env, order_id=msg.order_id
-        )
+    router.on(OrderPlaced)(recording(order_placed))
+    for message, intents_of in SIMPLE_EMAILS.items():
+        router.on(message)(recording(intents_of))
 
     @router.on(PaymentConfirmed)
     async def on_payment_confirmed(

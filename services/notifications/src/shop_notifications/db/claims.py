@@ -3,6 +3,9 @@ crashed sender's emails come back once its lease expires."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
+
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -40,3 +43,22 @@ async def claim_pending(engine: AsyncEngine, *, lease_s: float, batch: int) -> l
         )
         for r in rows
     ]
+
+
+_RELEASE = text(
+    """
+    UPDATE emails SET claimed_until = NULL
+    WHERE id = ANY(:ids) AND status = 'pending' AND claimed_until IS NOT NULL
+    """
+)
+
+
+async def release_claims(engine: AsyncEngine, ids: Iterable[uuid.UUID]) -> int:
+    """Give claimed, unsent emails back at once (a stopping sender): another sender, or this
+    one after a restart, takes them without waiting for the lease to expire."""
+    wanted = list(ids)
+    if not wanted:
+        return 0
+    async with engine.begin() as conn:
+        result = await conn.execute(_RELEASE, {"ids": wanted})
+    return int(result.rowcount or 0)

@@ -5,20 +5,22 @@ Contract payloads are plain data (pydantic, no I/O); the domain reads them direc
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from shop_contracts.events import (
+    DeliveredFile,
     DeliveryCompleted,
+    DeliveryFilesReleased,
+    DownloadLinksReissued,
     OrderCancelled,
     OrderPlaced,
     OrderValidated,
 )
-from shop_notifications.domain.formatting import (
-    address_lines,
-    format_datetime,
-    format_money,
-    format_size,
-    one_line,
-)
+from shop_contracts.money import format_money
+from shop_notifications.domain.formatting import address_lines, one_line
 from shop_notifications.domain.model import EmailIntent, Template
+from shop_platform.formatting import format_datetime, format_size
 
 
 def _intent(template: Template, to: str, subject: str, **context: object) -> EmailIntent:
@@ -100,8 +102,16 @@ def order_cancelled_emails(event: OrderCancelled) -> list[EmailIntent]:
     ]
 
 
+def _files(files: Iterable[DeliveredFile]) -> list[dict[str, str]]:
+    return [{"name": f.file_name, "size": format_size(f.size_bytes)} for f in files]
+
+
+def _expiry(expires_at: datetime | None) -> str | None:
+    return format_datetime(expires_at) if expires_at else None
+
+
 def delivery_completed_emails(event: DeliveryCompleted) -> list[EmailIntent]:
-    files = [{"name": f.file_name, "size": format_size(f.size_bytes)} for f in event.files]
+    """The download page link; Proof files held until Final are announced as following."""
     return [
         _intent(
             Template.DELIVERY_COMPLETED,
@@ -110,7 +120,39 @@ def delivery_completed_emails(event: DeliveryCompleted) -> list[EmailIntent]:
             number=event.number,
             client_name=event.client.name,
             downloads_url=event.downloads_url,
-            files=files,
-            expires_at=format_datetime(event.expires_at) if event.expires_at else None,
+            files=_files(event.files),
+            expires_at=_expiry(event.expires_at),
+            held_count=len(event.held_line_ids),
+        )
+    ]
+
+
+def links_reissued_emails(event: DownloadLinksReissued) -> list[EmailIntent]:
+    """The photographer re-issued expired or used-up links: the client gets them again."""
+    return [
+        _intent(
+            Template.LINKS_REISSUED,
+            str(event.client.email),
+            f"New download links for order {event.number}",
+            number=event.number,
+            client_name=event.client.name,
+            downloads_url=event.downloads_url,
+            files=_files(event.files),
+            expires_at=_expiry(event.expires_at),
+        )
+    ]
+
+
+def files_released_emails(event: DeliveryFilesReleased) -> list[EmailIntent]:
+    """Proof files held back were marked Final and delivered."""
+    return [
+        _intent(
+            Template.FILES_RELEASED,
+            str(event.client.email),
+            f"More files ready for order {event.number}",
+            number=event.number,
+            client_name=event.client.name,
+            downloads_url=event.downloads_url,
+            files=_files(event.files),
         )
     ]

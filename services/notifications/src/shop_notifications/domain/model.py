@@ -23,6 +23,8 @@ class Template(StrEnum):
     ORDER_VALIDATED = "order_validated"
     ORDER_CANCELLED = "order_cancelled"
     DELIVERY_COMPLETED = "delivery_completed"
+    LINKS_REISSUED = "links_reissued"
+    FILES_RELEASED = "files_released"
 
 
 @dataclass(frozen=True)

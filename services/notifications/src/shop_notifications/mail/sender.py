@@ -5,28 +5,34 @@ FOR UPDATE SKIP LOCKED and a lease (replicas share the work; a crashed sender's 
 back when the lease expires), wakes on LISTEN/NOTIFY or polls, and after each send marks the
 row sent and writes `EmailSent` to the outbox together. A crash between the SMTP send and
 that commit sends the email again, with the same Message-ID: at least once, recognizably.
+
+Stopping (SIGTERM) is graceful: nothing more is claimed, the sends in flight finish within
+the grace period and are settled, and claimed emails not sent are given back at once. An
+interrupted send leaves its email pending; an unsent email is never marked sent.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import asyncpg
 import structlog
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from shop_notifications.db.claims import claim_pending
+from shop_messaging.listen import listen_forever
+from shop_notifications.db.claims import claim_pending, release_claims
 from shop_notifications.db.repository import EmailRepository
 from shop_notifications.db.tables import EMAILS_CHANNEL
-from shop_notifications.domain.model import OutgoingEmail
+from shop_notifications.domain.model import EmailStatus, OutgoingEmail
 from shop_notifications.mail.smtp import PermanentSendError, Transport
 from shop_notifications.service.settle import record_delivered, record_failed_attempt
 
 log = structlog.get_logger()
+
+SETTLE_TIMEOUT_S = 10.0  # a settle already under way when the grace period ends
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,7 @@ class SenderPolicy:
     max_attempts: int = 8
     retry_base_s: float = 5.0
     concurrency: int = 4
+    shutdown_grace_s: float = 20.0  # how long stop() lets the sends in flight finish
 
 
 @dataclass
@@ -61,25 +68,38 @@ class EmailSender:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._held: set[uuid.UUID] = set()  # claimed by this sender, not settled yet
+        self._settling: set[asyncio.Task[None]] = set()
         self.stats = SenderStats()
 
     # lifecycle -------------------------------------------------------------------------
     def start(self) -> None:
         self._stopping.clear()
+        listener = listen_forever(self._engine.url, EMAILS_CHANNEL, self._wake, self._stopping)
         self._tasks = [
             asyncio.create_task(self._run(), name="email-sender"),
-            asyncio.create_task(self._listen(), name="email-sender-listener"),
+            asyncio.create_task(listener, name="email-sender-listener"),
         ]
         log.info("email_sender.started", transport=type(self.transport).__name__)
 
-    async def stop(self) -> None:
+    async def stop(self, grace_s: float | None = None) -> None:
+        """Claim nothing more; let the sends in flight finish (up to `grace_s`, default the
+        policy's), settle them, and give back the emails claimed but not sent."""
         self._stopping.set()
         self._wake.set()
-        for task in self._tasks:
+        grace = self.policy.shutdown_grace_s if grace_s is None else grace_s
+        tasks, self._tasks = self._tasks, []
+        if tasks:
+            await asyncio.wait(tasks[:1], timeout=grace)  # the loop ends after its batch
+        for task in tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        self._tasks = []
+        if self._settling:  # sends the server accepted: record them before leaving
+            await asyncio.wait(self._settling, timeout=SETTLE_TIMEOUT_S)
+        released = await self._give_back()
+        if tasks:
+            log.info("email_sender.stopped", released=released)
 
     @property
     def running(self) -> bool:
@@ -91,22 +111,35 @@ class EmailSender:
     # work ------------------------------------------------------------------------------
     async def run_once(self) -> int:
         """Claim one batch, send each, settle each. Returns how many were claimed."""
+        if self._stopping.is_set():
+            return 0
         claimed = await claim_pending(
             self._engine, lease_s=self.policy.lease_s, batch=self.policy.batch_size
         )
+        self._held.update(email.id for email in claimed)
         if claimed:
             await asyncio.gather(*(self._send_and_settle(email) for email in claimed))
         return len(claimed)
 
     async def _send_and_settle(self, email: OutgoingEmail) -> None:
         async with self._semaphore:
+            if self._stopping.is_set():
+                return  # not started: stop() gives it back
             try:
                 status = await self.transport.deliver(email)
             except Exception as exc:
                 await self._settle_failure(email, exc)
                 return
+        # The server has it: record that even if the loop is being cancelled meanwhile.
+        settling = asyncio.create_task(self._settle_delivered(email, status))
+        self._settling.add(settling)
+        settling.add_done_callback(self._settling.discard)
+        await asyncio.shield(settling)
+
+    async def _settle_delivered(self, email: OutgoingEmail, status: EmailStatus) -> None:
         async with self._sessions.begin() as session:
             await record_delivered(EmailRepository(session), email, status, datetime.now(UTC))
+        self._held.discard(email.id)
         self.stats.delivered += 1
 
     async def _settle_failure(self, email: OutgoingEmail, exc: Exception) -> None:
@@ -120,6 +153,15 @@ class EmailSender:
                 max_attempts=self.policy.max_attempts,
                 base_delay_s=self.policy.retry_base_s,
             )
+        self._held.discard(email.id)
+
+    async def _give_back(self) -> int:
+        held, self._held = self._held, set()
+        try:
+            return await release_claims(self._engine, held)
+        except Exception as exc:  # the database is away: the leases expire on their own
+            log.warning("email_sender.release_failed", emails=len(held), error=repr(exc)[:300])
+            return 0
 
     async def _run(self) -> None:
         backoff = 0.5
@@ -139,24 +181,3 @@ class EmailSender:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
         self._wake.clear()
-
-    # wake-ups --------------------------------------------------------------------------
-    async def _listen(self) -> None:
-        """LISTEN for new emails; reconnect when the database goes away (polling covers gaps)."""
-        dsn = make_url(self._engine.url).set(drivername="postgresql")
-        while not self._stopping.is_set():
-            try:
-                conn = await asyncpg.connect(dsn.render_as_string(hide_password=False))
-                try:
-                    lost = asyncio.Event()
-                    conn.add_termination_listener(lambda *_, ev=lost: ev.set())
-                    await conn.add_listener(EMAILS_CHANNEL, lambda *_: self._wake.set())
-                    self._wake.set()  # emails may have arrived while we were not listening
-                    await lost.wait()
-                finally:
-                    with contextlib.suppress(Exception):
-                        await conn.close()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                await asyncio.sleep(2.0)

@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 
+from shop_notifications.domain.formatting import one_line
 from shop_notifications.domain.model import EmailStatus, OutgoingEmail
 
 
@@ -55,13 +56,23 @@ def message_id_for(email: OutgoingEmail, mail_from: str) -> str:
     return f"<{email.id}@{domain}>"
 
 
+def single_address(value: str) -> str:
+    """`value` when it is one bare address (no display name, no line break), else ValueError:
+    nothing a client typed can add a recipient or a header."""
+    if parseaddr(value)[1] != value or "@" not in value or any(c.isspace() for c in value):
+        raise ValueError(f"not a single email address: {value!r}")
+    return value
+
+
 def build_message(
     email: OutgoingEmail, *, mail_from: str, shop_name: str, now: datetime | None = None
 ) -> EmailMessage:
+    """The MIME message. Headers are built from header-safe values only: subjects and names
+    on one line, addresses checked; the email policy refuses any CR/LF left over."""
     message = EmailMessage()
-    message["From"] = formataddr((shop_name, mail_from))
-    message["To"] = email.to
-    message["Subject"] = email.subject
+    message["From"] = formataddr((one_line(shop_name), mail_from))
+    message["To"] = single_address(email.to)
+    message["Subject"] = one_line(email.subject)
     message["Date"] = format_datetime(now or datetime.now(UTC))
     message["Message-ID"] = message_id_for(email, mail_from)
     message["X-Shop-Order-Id"] = str(email.order_id)

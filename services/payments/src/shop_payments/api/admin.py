@@ -9,14 +9,18 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from shop_payments.api.rendering import Pages
+from shop_payments.api.rendering import Pages, page_errors, redirect
 from shop_payments.api.schemas import PaymentRead, PaymentSettingsRead, PaymentSettingsUpdate
 from shop_payments.domain.errors import InvalidSettingsError
 from shop_payments.domain.settings import CARD_PROCESSORS, CardProcessorName, PaymentSettings
 from shop_payments.service.settings import current_settings, update_settings
-from shop_platform.auth import ADMIN_COOKIE, is_admin_request, require_admin
-from shop_platform.errors import UnauthorizedError, error_responses
-from shop_platform.security import constant_time_equals, hash_token, sign_value
+from shop_platform.auth import (
+    admin_csrf_token,
+    check_admin_csrf,
+    is_admin_request,
+    require_admin,
+)
+from shop_platform.errors import error_responses
 
 if TYPE_CHECKING:
     from shop_payments.bootstrap import Container
@@ -32,7 +36,7 @@ def admin_api_router(container: Container) -> APIRouter:
         async with container.transaction() as repos:
             return PaymentSettingsRead.of(await current_settings(repos, container.policy))
 
-    @router.put("/settings", responses=error_responses(401, 422))
+    @router.put("/settings", responses=error_responses(400, 401, 413, 422))
     async def put_settings(body: PaymentSettingsUpdate) -> PaymentSettingsRead:
         async with container.transaction() as repos:
             current = await current_settings(repos, container.policy)
@@ -61,10 +65,6 @@ def admin_page_router(container: Container, pages: Pages) -> APIRouter:
             request, admin_token=settings.admin_token, secret=settings.secret_key
         )
 
-    def csrf_token(request: Request) -> str:
-        session = request.cookies.get(ADMIN_COOKIE) or "bearer"
-        return sign_value(settings.secret_key, "payments-admin-csrf", hash_token(session))
-
     def login_redirect() -> RedirectResponse:
         return RedirectResponse(f"{login_url}?next={quote(own_url)}", status_code=303)
 
@@ -76,11 +76,15 @@ def admin_page_router(container: Container, pages: Pages) -> APIRouter:
             settings=current,
             processors=CARD_PROCESSORS,
             stripe_configured=container.policy.stripe_configured,
-            csrf=csrf_token(request),
+            csrf=admin_csrf_token(request, settings.secret_key),
             **extra,
         )
 
-    @router.get("/admin/settings", response_class=HTMLResponse)
+    @router.get(
+        "/admin/settings",
+        response_class=HTMLResponse,
+        responses={**redirect("not logged in: to the admin login page"), **error_responses(422)},
+    )
     async def settings_page(request: Request, saved: bool = False) -> Response:
         if not is_admin(request):
             return login_redirect()
@@ -88,7 +92,15 @@ def admin_page_router(container: Container, pages: Pages) -> APIRouter:
             current = await current_settings(repos, container.policy)
         return render(request, current, saved=saved)
 
-    @router.post("/admin/settings", response_class=HTMLResponse, responses=error_responses(401))
+    @router.post(
+        "/admin/settings",
+        response_class=HTMLResponse,
+        responses={
+            **redirect("saved (or not logged in: to the login page)"),
+            **error_responses(400, 401, 413),
+            **page_errors(422),
+        },
+    )
     async def save_settings(
         request: Request,
         csrf: Annotated[str, Form()] = "",
@@ -97,8 +109,7 @@ def admin_page_router(container: Container, pages: Pages) -> APIRouter:
     ) -> Response:
         if not is_admin(request):
             return login_redirect()
-        if not constant_time_equals(csrf, csrf_token(request)):
-            raise UnauthorizedError("the form expired or did not come from this page; reload it")
+        check_admin_csrf(request, settings.secret_key, csrf)
         processor: CardProcessorName | None = None
         if card_processor in CARD_PROCESSORS:
             processor = card_processor  # type: ignore[assignment]

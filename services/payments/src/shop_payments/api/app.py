@@ -14,6 +14,7 @@ from shop_payments.api.pages import pay_router
 from shop_payments.api.rendering import Pages
 from shop_payments.api.sandbox import sandbox_router
 from shop_payments.api.webhooks import webhook_router
+from shop_platform.body_limit import BodySizeLimitMiddleware
 
 if TYPE_CHECKING:
     from shop_payments.bootstrap import Container
@@ -27,6 +28,7 @@ def create_app(container: Container, runtime: MessagingRuntime | None = None) ->
         "sandbox), processor webhooks and payment settings.",
     )
     install_payments_error_handlers(app)
+    app.add_middleware(BodySizeLimitMiddleware)  # Stripe events are well under 1 MB
     pages = Pages()
     app.include_router(pay_router(container, pages))
     app.include_router(sandbox_router(container, pages))

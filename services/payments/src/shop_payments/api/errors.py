@@ -1,9 +1,17 @@
-"""Domain and use-case errors rendered like every other error: `{"error", "detail"}`."""
+"""Domain and use-case errors rendered like every other error: `{"error", "detail"}`.
+
+A refused webhook says which check failed in `error` (`invalid_signature`,
+`invalid_payload`, `unknown_order`, `amount_mismatch`) and why in `detail`.
+"""
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from shop_payments.domain.errors import (
     AmountMismatchError,
@@ -12,6 +20,7 @@ from shop_payments.domain.errors import (
     PaymentsDomainError,
 )
 from shop_payments.service.errors import ProcessorUnavailableError, UnknownOrderError
+from shop_payments.webhooks.events import InvalidEventError
 from shop_payments.webhooks.signature import SignatureError
 from shop_platform.errors import (
     ConflictError,
@@ -27,16 +36,38 @@ class BadGatewayError(ShopError):
     error = "processor_unavailable"
 
 
+class InvalidSignatureError(ShopError):
+    error = "invalid_signature"
+
+
+class InvalidPayloadError(ShopError):
+    error = "invalid_payload"
+
+
+class UnknownOrderPaidError(ShopError):
+    """A processor event about an order payments does not know (400: the processor retries,
+    in case order.placed is late)."""
+
+    error = "unknown_order"
+
+
+class AmountMismatchPaidError(ShopError):
+    error = "amount_mismatch"
+
+
+_MAPPING: list[tuple[type[PaymentsDomainError], type[ShopError]]] = [
+    (IllegalTransitionError, ConflictError),
+    (InvalidSettingsError, InvalidInputError),
+    (UnknownOrderError, NotFoundError),
+    (ProcessorUnavailableError, BadGatewayError),
+    (AmountMismatchError, AmountMismatchPaidError),
+    (SignatureError, InvalidSignatureError),
+    (InvalidEventError, InvalidPayloadError),
+]
+
+
 def to_shop_error(exc: PaymentsDomainError) -> ShopError:
-    mapping: list[tuple[type[PaymentsDomainError], type[ShopError]]] = [
-        (IllegalTransitionError, ConflictError),
-        (InvalidSettingsError, InvalidInputError),
-        (UnknownOrderError, NotFoundError),
-        (ProcessorUnavailableError, BadGatewayError),
-        (AmountMismatchError, ShopError),
-        (SignatureError, ShopError),
-    ]
-    for domain_error, shop_error in mapping:
+    for domain_error, shop_error in _MAPPING:
         if isinstance(exc, domain_error):
             return shop_error(exc.reason)
     return ShopError(exc.reason)
@@ -51,3 +82,30 @@ def install_payments_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             {"error": error.error, "detail": error.detail}, status_code=error.status
         )
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        """The framework's own errors (unparsable body, unknown path, wrong method) in the
+        same `{"error", "detail"}` shape as ours."""
+        slug = HTTPStatus(exc.status_code).phrase.lower().replace(" ", "_")
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed_methods(request))
+        return JSONResponse(
+            {"error": slug, "detail": exc.detail}, status_code=exc.status_code, headers=headers
+        )
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """The methods some route on this path takes (Starlette names only the first route's)."""
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.routes
+        )
+    ]

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from shop_payments.api.rendering import Pages
+from shop_payments.api.rendering import Pages, page_errors
 from shop_payments.domain.errors import IllegalTransitionError
 from shop_payments.service.checkout import CheckoutUrls, payment_page, start_checkout
 from shop_platform.errors import NotFoundError, error_responses
@@ -34,7 +34,7 @@ def pay_router(container: Container, pages: Pages) -> APIRouter:
     def page_url(order_id: uuid.UUID, token: str, suffix: str = "") -> str:
         return f"{public_url}/pay/{order_id}{suffix}?token={quote(token)}"
 
-    @router.get("/pay/{order_id}", response_class=HTMLResponse, responses=error_responses(404))
+    @router.get("/pay/{order_id}", response_class=HTMLResponse, responses=error_responses(404, 422))
     async def pay_page(order_id: uuid.UUID, token: Token = None) -> HTMLResponse:
         checked = check_token(order_id, token)
         async with container.transaction() as repos:
@@ -52,7 +52,8 @@ def pay_router(container: Container, pages: Pages) -> APIRouter:
         response_class=RedirectResponse,
         responses={
             303: {"description": "to the hosted checkout"},
-            **error_responses(404, 409, 502),
+            **error_responses(404, 422),
+            **page_errors(409, 502),
         },
     )
     async def checkout(request: Request, order_id: uuid.UUID, token: Token = None) -> Response:
@@ -78,7 +79,9 @@ def pay_router(container: Container, pages: Pages) -> APIRouter:
             )
         return RedirectResponse(url, status_code=303)
 
-    @router.get("/pay/{order_id}/done", response_class=HTMLResponse, responses=error_responses(404))
+    @router.get(
+        "/pay/{order_id}/done", response_class=HTMLResponse, responses=error_responses(404, 422)
+    )
     async def done_page(order_id: uuid.UUID, token: Token = None) -> HTMLResponse:
         checked = check_token(order_id, token)
         async with container.transaction() as repos:

@@ -7,12 +7,24 @@ from typing import Any
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from shop_contracts.money import format_money
+from shop_platform.errors import ERROR_SCHEMA
 
-def _money(amount: int, currency: str) -> str:
-    zero_decimal = {"JPY", "KRW", "VND", "CLP", "ISK", "XOF", "XAF", "UGX", "PYG", "RWF"}
-    if currency.upper() in zero_decimal:
-        return f"{amount:,} {currency.upper()}"
-    return f"{amount / 100:,.2f} {currency.upper()}"
+
+def page_errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for errors a page answers as HTML to browsers and as JSON otherwise."""
+    content = {
+        "application/json": {"schema": ERROR_SCHEMA},
+        "text/html": {"schema": {"type": "string"}},
+    }
+    return {
+        s: {"description": "error (an HTML page for browsers)", "content": content}
+        for s in statuses
+    }
+
+
+def redirect(description: str) -> dict[int | str, dict[str, Any]]:
+    return {303: {"description": description}}
 
 
 class Pages:
@@ -23,7 +35,7 @@ class Pages:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self._env.filters["money"] = _money
+        self._env.filters["money"] = format_money
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         html = self._env.get_template(template).render(**context)

@@ -1,5 +1,8 @@
 """The built-in sandbox processor: a hosted checkout page that sends Stripe-shaped events.
 
+Its pages need the order's access token, like the payment page: a session id alone (say,
+from a shared screen or a log) cannot be used to pay, or look at, someone else's order.
+
 It behaves like an external processor: its sessions are its own (idempotent per key), and
 a payment reaches the service only as a signed `checkout.session.completed` event POSTed
 to the same `/webhooks/stripe` path that Stripe uses.
@@ -10,9 +13,11 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
+from urllib.parse import quote
 
 import structlog
 
@@ -90,11 +95,13 @@ class SandboxProcessor:
         *,
         public_url: str,
         webhook_secret: str,
+        access_token: Callable[[uuid.UUID], str],
     ) -> None:
         self.store = store
         self.poster = poster
-        self._public_url = public_url.rstrip("/")
+        self.public_url = public_url.rstrip("/")
         self._secret = webhook_secret
+        self._access_token = access_token
 
     async def create_checkout(
         self, request: PaymentRequest, success_url: str, cancel_url: str
@@ -110,7 +117,12 @@ class SandboxProcessor:
             cancel_url=cancel_url,
         )
         session = await self.store.create(candidate, request.checkout_key)
-        return CheckoutRedirect(session.id, f"{self._public_url}/sandbox/checkout/{session.id}")
+        return CheckoutRedirect(session.id, self.page_url(session))
+
+    def page_url(self, session: SandboxSession, suffix: str = "") -> str:
+        """The hosted page, opened (like the payment page) only with the order's token."""
+        token = quote(self._access_token(session.order_id))
+        return f"{self.public_url}/sandbox/checkout/{session.id}{suffix}?token={token}"
 
     async def pay(self, session: SandboxSession, now: datetime) -> None:
         """Send the signed completed event to the webhook; raise if it was refused."""
@@ -121,7 +133,7 @@ class SandboxProcessor:
             "Content-Type": "application/json",
             "Stripe-Signature": sign_payload(body, self._secret, int(now.timestamp())),
         }
-        url = f"{self._public_url}/webhooks/stripe"
+        url = f"{self.public_url}/webhooks/stripe"
         reply = await self.poster(url, body.encode(), headers)
         if reply.status >= 300:
             log.error("payments.sandbox_webhook_refused", status=reply.status, body=reply.body)

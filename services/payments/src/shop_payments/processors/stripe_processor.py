@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, cast
 
 import stripe
@@ -12,6 +13,13 @@ from shop_payments.processors.base import CheckoutRedirect
 from shop_payments.service.errors import ProcessorUnavailableError
 
 log = structlog.get_logger()
+
+_KEYS = re.compile(r"\b(sk|rk|pk|whsec)_[A-Za-z0-9_*]+")
+
+
+def redact_keys(text: str) -> str:
+    """Stripe error messages may quote (a masked form of) the key: never log even that."""
+    return _KEYS.sub(r"\1_[redacted]", text)
 
 
 def checkout_session_params(
@@ -61,7 +69,9 @@ class StripeProcessor:
             )
         except stripe.StripeError as exc:
             log.error(
-                "payments.stripe_checkout_failed", order_id=str(request.order_id), error=str(exc)
+                "payments.stripe_checkout_failed",
+                order_id=str(request.order_id),
+                error=redact_keys(str(exc))[:300],
             )
             raise ProcessorUnavailableError(
                 "the card processor could not start the checkout; please try again later"
