@@ -49,3 +49,34 @@ def test_sizes_and_money_read_the_same_everywhere() -> None:
     assert format_money(4500, "EUR") == "45.00 EUR"
     assert format_money(1234567, "EUR") == "12,345.67 EUR"
     assert format_money(500, "JPY") == "500 JPY"
+
+
+async def test_framework_errors_have_the_shop_shape_and_405_names_every_method() -> None:
+    from shop_platform.errors import install_error_handlers
+
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.get("/thing")
+    async def get_thing() -> dict[str, str]:
+        return {}
+
+    @app.put("/thing")
+    async def put_thing(body: dict[str, int]) -> dict[str, str]:
+        return {}
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        missing = await client.get("/nothing")
+        wrong_method = await client.delete("/thing")
+        broken = await client.put(
+            "/thing", content=b"{not json", headers={"content-type": "application/json"}
+        )
+        schema = (await client.get("/openapi.json")).json()
+    assert missing.status_code == 404
+    assert missing.json()["error"] == "not_found"
+    assert wrong_method.status_code == 405
+    assert wrong_method.headers["allow"] == "GET, PUT"
+    assert broken.status_code == 422
+    assert broken.json()["error"] == "invalid_input"
+    assert "fields" in schema["components"]["schemas"]["HTTPValidationError"]["properties"]

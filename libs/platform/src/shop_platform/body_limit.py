@@ -8,12 +8,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 DEFAULT_MAX_BODY_BYTES = 1_000_000  # orders and forms are a few KB; webhooks under 100 KB
 
 
-class BodyTooLargeError(Exception):
-    pass
-
-
 class BodySizeLimitMiddleware:
-    """Checks Content-Length up front and counts streamed chunks for chunked bodies."""
+    """Checks Content-Length up front; for a chunked body, counts the chunks and, past the
+    limit, tells the app the client went away (so no handler runs on a truncated body) and
+    answers 413 itself (frameworks turn an exception raised while reading into a 400/422)."""
 
     def __init__(self, app: ASGIApp, max_bytes: int = DEFAULT_MAX_BODY_BYTES) -> None:
         self.app = app
@@ -28,27 +26,36 @@ class BodySizeLimitMiddleware:
             await self._refuse(send)
             return
         received = 0
-        started = False
+        overflow = False
+        refused = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, overflow
+            if overflow:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise BodyTooLargeError
+                    overflow = True
+                    return {"type": "http.disconnect"}
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
+        async def guarded_send(message: Message) -> None:
+            nonlocal refused
+            if not overflow:
+                await send(message)
+            elif not refused:  # the app's answer to a "disconnected" client: ours instead
+                refused = True
+                await self._refuse(send)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLargeError:
-            if not started:
-                await self._refuse(send)
+            await self.app(scope, limited_receive, guarded_send)
+        except Exception:
+            if not overflow:
+                raise
+        if overflow and not refused:
+            await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
         body = orjson.dumps(

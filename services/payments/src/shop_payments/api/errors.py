@@ -6,12 +6,8 @@ A refused webhook says which check failed in `error` (`invalid_signature`,
 
 from __future__ import annotations
 
-from http import HTTPStatus
-
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException
-from starlette.routing import Match
 
 from shop_payments.domain.errors import (
     AmountMismatchError,
@@ -82,30 +78,3 @@ def install_payments_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             {"error": error.error, "detail": error.detail}, status_code=error.status
         )
-
-    @app.exception_handler(HTTPException)
-    async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
-        """The framework's own errors (unparsable body, unknown path, wrong method) in the
-        same `{"error", "detail"}` shape as ours."""
-        slug = HTTPStatus(exc.status_code).phrase.lower().replace(" ", "_")
-        headers = dict(exc.headers or {})
-        if exc.status_code == 405:
-            headers["Allow"] = ", ".join(_allowed_methods(request))
-        return JSONResponse(
-            {"error": slug, "detail": exc.detail}, status_code=exc.status_code, headers=headers
-        )
-
-
-_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
-
-
-def _allowed_methods(request: Request) -> list[str]:
-    """The methods some route on this path takes (Starlette names only the first route's)."""
-    return [
-        method
-        for method in _METHODS
-        if any(
-            route.matches({**request.scope, "method": method})[0] is Match.FULL
-            for route in request.app.routes
-        )
-    ]
