@@ -70,3 +70,24 @@ def test_an_admin_form_token_belongs_to_one_admin_session() -> None:
     for submitted, request in ((token, other), ("", mine), (None, mine), ("forged", mine)):
         with pytest.raises(UnauthorizedError, match="did not come from this page"):
             check_admin_csrf(request, "k", submitted)
+
+
+def test_admin_sessions_are_unique_signed_and_expire() -> None:
+    from starlette.requests import Request
+
+    from shop_platform.auth import ADMIN_COOKIE, admin_session_cookie, is_admin_request
+
+    def request_with(cookie: str) -> Request:
+        header = (b"cookie", f"{ADMIN_COOKIE}={cookie}".encode())
+        return Request({"type": "http", "headers": [header], "method": "GET", "path": "/"})
+
+    def admin(cookie: str) -> bool:
+        return is_admin_request(request_with(cookie), admin_token="t", secret="k")
+
+    first, second = admin_session_cookie("k"), admin_session_cookie("k")
+    assert first != second
+    assert admin(first)
+    assert admin(second)
+    assert not admin(admin_session_cookie("other-key"))
+    assert not admin(admin_session_cookie("k", ttl_s=-1))
+    assert not admin(sign_value("k", "admin-session", "admin"))  # the old, eternal form

@@ -2,19 +2,44 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from fastapi import Request
 
 from shop_platform.errors import UnauthorizedError
-from shop_platform.security import constant_time_equals, hash_token, sign_value, unsign_value
+from shop_platform.security import (
+    constant_time_equals,
+    hash_token,
+    random_token,
+    sign_value,
+    unsign_value,
+)
 
 ADMIN_COOKIE = "shop_admin"
 
 
-def admin_session_cookie(secret: str) -> str:
-    """The signed value stored in the admin pages' session cookie after login."""
-    return sign_value(secret, "admin-session", "admin")
+ADMIN_SESSION_TTL_S = 12 * 3600  # a working day: log in again after that
+
+
+def admin_session_cookie(
+    secret: str, *, now: float | None = None, ttl_s: int = ADMIN_SESSION_TTL_S
+) -> str:
+    """The signed value of the admin pages' session cookie: one random id per login (so
+    each session has its own CSRF token) and an expiry (a stolen cookie does not last)."""
+    expires = int((time.time() if now is None else now) + ttl_s)
+    return sign_value(secret, "admin-session", f"admin.{random_token(16)}.{expires}")
+
+
+def _valid_session(secret: str, cookie: str, now: float | None = None) -> bool:
+    value = unsign_value(secret, "admin-session", cookie)
+    if value is None:
+        return False
+    role, _, rest = value.partition(".")
+    _, _, expires = rest.rpartition(".")
+    if role != "admin" or not expires.isdigit():
+        return False
+    return int(expires) > (time.time() if now is None else now)
 
 
 def is_admin_request(request: Request, *, admin_token: str, secret: str) -> bool:
@@ -23,7 +48,7 @@ def is_admin_request(request: Request, *, admin_token: str, secret: str) -> bool
     if scheme.lower() == "bearer" and token and constant_time_equals(token, admin_token):
         return True
     cookie = request.cookies.get(ADMIN_COOKIE)
-    return bool(cookie) and unsign_value(secret, "admin-session", cookie or "") == "admin"
+    return bool(cookie) and _valid_session(secret, cookie or "")
 
 
 def require_admin(admin_token: str, secret: str) -> Callable[[Request], None]:
