@@ -15,7 +15,6 @@ from shop_contracts.events import (
     OrderCancelled,
     OrderPlaced,
     OrderValidated,
-    PaymentConfirmed,
 )
 
 SELLER = "seller@example.com"
@@ -148,15 +147,4 @@ def files_released(order_id: uuid.UUID | None = None) -> DeliveryFilesReleased:
                 line_id=uuid.uuid4(), file_name="harbour_final.tif", size_bytes=98_765_432
             )
         ],
-    )
-
-
-def payment_confirmed(order_id: uuid.UUID | None = None) -> PaymentConfirmed:
-    return PaymentConfirmed(
-        order_id=order_id or uuid.uuid4(),
-        payment_id=uuid.uuid4(),
-        method="offline",
-        amount=4500,
-        currency="EUR",
-        paid_at=datetime.now(UTC),
     )

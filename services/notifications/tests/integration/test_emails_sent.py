@@ -13,7 +13,6 @@ from ..factories import (
     order_cancelled,
     order_placed,
     order_validated,
-    payment_confirmed,
     wrap,
 )
 from .conftest import MakeService, Query
@@ -110,17 +109,6 @@ async def test_cancellation_tells_the_client(make_service: MakeService, smtp: Sm
     (mail,) = smtp.sink.to(CLIENT)
     assert "cancelled" in mail.subject
     assert "cancelled" in mail.text()
-
-
-async def test_a_payment_sends_no_email(
-    make_service: MakeService, smtp: SmtpServer, query: Query
-) -> None:
-    service = make_service(smtp.url)
-    event = payment_confirmed()
-    assert await service.router.handle(*wrap(event, event.order_id))
-    assert await service.sender.run_once() == 0
-    assert smtp.sink.received == []
-    assert await query("SELECT * FROM emails") == []
 
 
 async def test_the_running_sender_wakes_on_a_new_email(

@@ -64,7 +64,7 @@ async def until(predicate: Any, timeout: float = 15.0) -> None:
 async def test_stop_finishes_the_send_in_flight_and_gives_back_the_rest(
     make_service: MakeService, slow_smtp: SlowSmtp, query: Query
 ) -> None:
-    service = make_service(slow_smtp.url, concurrency=1)
+    service = make_service(slow_smtp.url)
     event = order_placed(manual=True)  # two emails, sent one at a time
     await service.router.handle(*wrap(event, event.order_id))
     service.sender.start()
@@ -106,6 +106,23 @@ async def test_a_send_cut_by_the_grace_period_stays_pending_and_is_sent_later(
     assert await restarted.sender.run_once() == 1, "no lease to wait for"
     (row,) = await query("SELECT status FROM emails")
     assert row["status"] == "sent"
+    assert len(await email_sent_events(query)) == 1
+
+
+async def test_sends_stop_at_half_the_lease_and_the_rest_is_given_back(
+    make_service: MakeService, slow_smtp: SlowSmtp, query: Query
+) -> None:
+    slow_smtp.sink.delay_s = 0.5
+    service = make_service(slow_smtp.url, lease_s=0.4)  # sends may start for 0.2 s
+    event = order_placed(manual=True)  # two emails
+    await service.router.handle(*wrap(event, event.order_id))
+    assert await service.sender.run_once() == 2
+    assert len(slow_smtp.sink.received) == 1
+    rows = await query("SELECT status, attempts, claimed_until FROM emails ORDER BY status")
+    assert [(r["status"], r["attempts"], r["claimed_until"]) for r in rows] == [
+        ("pending", 0, None),  # given back at once, not left to its lease
+        ("sent", 1, None),
+    ]
     assert len(await email_sent_events(query)) == 1
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shop_contracts.envelope import Envelope, MessageBody
@@ -21,7 +20,6 @@ from shop_contracts.events import (
     OrderCancelled,
     OrderPlaced,
     OrderValidated,
-    PaymentConfirmed,
 )
 from shop_messaging.consumer import Handler, MessageRouter
 from shop_notifications.db.repository import EmailRepository
@@ -29,8 +27,6 @@ from shop_notifications.domain import emails
 from shop_notifications.domain.model import EmailIntent
 from shop_notifications.service.ports import Renderer
 from shop_notifications.service.record import record_emails
-
-log = structlog.get_logger()
 
 CONSUMER = "notifications"
 
@@ -70,12 +66,5 @@ def build_router(
     router.on(OrderPlaced)(recording(order_placed))
     for message, intents_of in SIMPLE_EMAILS.items():
         router.on(message)(recording(intents_of))
-
-    @router.on(PaymentConfirmed)
-    async def on_payment_confirmed(
-        session: AsyncSession, msg: PaymentConfirmed, env: Envelope
-    ) -> None:
-        # No email: the delivery email follows. Acknowledged (and recorded in the inbox).
-        log.info("payment.confirmed.no_email", order_id=str(msg.order_id))
 
     return router

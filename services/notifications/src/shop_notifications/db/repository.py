@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select, text, update
@@ -14,9 +15,22 @@ from shop_contracts.envelope import Envelope
 from shop_messaging.outbox import add_to_outbox
 from shop_notifications.db.tables import EMAILS_CHANNEL, emails
 from shop_notifications.domain.model import EmailStatus
-from shop_notifications.service.ports import NewEmail
+from shop_notifications.service.ports import Delivered, NewEmail
 
 _SUMMARY_COLUMNS = [c for c in emails.c if c.name not in ("text_body", "html_body")]
+
+# One row per email of the batch, each with its own status and time; only pending rows move.
+_MARK_DELIVERED = text(
+    """
+    UPDATE emails
+    SET status = d.status, sent_at = d.sent_at, attempts = emails.attempts + 1,
+        claimed_until = NULL, last_error = NULL
+    FROM unnest(CAST(:ids AS uuid[]), CAST(:statuses AS text[]), CAST(:sent_ats AS timestamptz[]))
+         AS d(id, status, sent_at)
+    WHERE emails.id = d.id AND emails.status = 'pending'
+    RETURNING emails.id
+    """
+)
 
 
 class EmailRepository:
@@ -47,23 +61,20 @@ class EmailRepository:
         """Transactional NOTIFY: the sender wakes once the new rows are visible."""
         await self._session.execute(text(f"NOTIFY {EMAILS_CHANNEL}"))
 
-    async def mark_delivered(
-        self, email_id: uuid.UUID, status: EmailStatus, sent_at: datetime
-    ) -> bool:
-        """pending -> sent/logged. False when another sender settled it first."""
+    async def mark_delivered(self, delivered: Sequence[Delivered]) -> set[uuid.UUID]:
+        """pending -> sent/logged, all in one statement. Returns the ids it changed: one
+        missing was settled by another sender first."""
+        if not delivered:
+            return set()
         result = await self._session.execute(
-            update(emails)
-            .where(emails.c.id == email_id, emails.c.status == EmailStatus.PENDING)
-            .values(
-                status=status,
-                sent_at=sent_at,
-                attempts=emails.c.attempts + 1,
-                claimed_until=None,
-                last_error=None,
-            )
-            .returning(emails.c.id)
+            _MARK_DELIVERED,
+            {
+                "ids": [d.email.id for d in delivered],
+                "statuses": [str(d.status) for d in delivered],
+                "sent_ats": [d.sent_at for d in delivered],
+            },
         )
-        return result.first() is not None
+        return {row.id for row in result}
 
     async def mark_attempt_failed(
         self, email_id: uuid.UUID, *, attempts: int, error: str, give_up: bool, delay_s: float
@@ -80,8 +91,8 @@ class EmailRepository:
             )
         )
 
-    async def add_event(self, envelope: Envelope) -> None:
-        await add_to_outbox(self._session, envelope)
+    async def add_events(self, envelopes: Sequence[Envelope]) -> None:
+        await add_to_outbox(self._session, *envelopes)
 
     async def list(self, *, order_id: uuid.UUID | None, limit: int) -> list[dict[str, Any]]:
         """The log, newest first, without the bodies."""

@@ -1,20 +1,25 @@
-"""The sender loop: sends recorded emails, then settles each in one transaction.
+"""The sender loop: sends a claimed batch of emails, then settles the sent ones together.
 
 The same claim / lease / settle pattern as the outbox relay: claims pending rows with
 FOR UPDATE SKIP LOCKED and a lease (replicas share the work; a crashed sender's emails come
-back when the lease expires), wakes on LISTEN/NOTIFY or polls, and after each send marks the
-row sent and writes `EmailSent` to the outbox together. A crash between the SMTP send and
-that commit sends the email again, with the same Message-ID: at least once, recognizably.
+back when the lease expires), wakes on LISTEN/NOTIFY or polls. The batch is sent one email
+at a time over the transport's one SMTP connection; then one transaction marks every sent
+email sent and writes their `EmailSent` events to the outbox (a failed attempt is recorded
+at once, in its own transaction). A crash between an SMTP send and that commit sends the
+email again, with the same Message-ID: at least once, recognizably. Sends stop at half the
+lease; the rest of the batch is given back at once.
 
-Stopping (SIGTERM) is graceful: nothing more is claimed, the sends in flight finish within
-the grace period and are settled, and claimed emails not sent are given back at once. An
-interrupted send leaves its email pending; an unsent email is never marked sent.
+Stopping (SIGTERM) is graceful: nothing more is claimed or started, the send in flight
+finishes within the grace period, what was sent is settled, the emails claimed but not sent
+are given back at once and the SMTP connection is closed. An interrupted send leaves its
+email pending; an unsent email is never marked sent.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,8 +31,9 @@ from shop_messaging.listen import listen_forever
 from shop_notifications.db.claims import claim_pending, release_claims
 from shop_notifications.db.repository import EmailRepository
 from shop_notifications.db.tables import EMAILS_CHANNEL
-from shop_notifications.domain.model import EmailStatus, OutgoingEmail
+from shop_notifications.domain.model import OutgoingEmail
 from shop_notifications.mail.smtp import PermanentSendError, Transport
+from shop_notifications.service.ports import Delivered
 from shop_notifications.service.settle import record_delivered, record_failed_attempt
 
 log = structlog.get_logger()
@@ -38,11 +44,10 @@ SETTLE_TIMEOUT_S = 10.0  # a settle already under way when the grace period ends
 @dataclass(frozen=True)
 class SenderPolicy:
     batch_size: int = 20
-    lease_s: float = 120.0  # longer than one SMTP exchange can take (timeout 30 s)
+    lease_s: float = 120.0  # sends start within its first half; one takes ≤ 30 s (timeout)
     poll_interval_s: float = 0.5
     max_attempts: int = 8
     retry_base_s: float = 5.0
-    concurrency: int = 4
     shutdown_grace_s: float = 20.0  # how long stop() lets the sends in flight finish
 
 
@@ -64,7 +69,6 @@ class EmailSender:
         self._sessions = sessions
         self.transport = transport
         self.policy = policy or SenderPolicy()
-        self._semaphore = asyncio.Semaphore(self.policy.concurrency)
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
@@ -97,7 +101,9 @@ class EmailSender:
                 await task
         if self._settling:  # sends the server accepted: record them before leaving
             await asyncio.wait(self._settling, timeout=SETTLE_TIMEOUT_S)
-        released = await self._give_back()
+        held, self._held = self._held, set()
+        released = await self._give_back(held)
+        await self.transport.aclose()
         if tasks:
             log.info("email_sender.stopped", released=released)
 
@@ -110,37 +116,50 @@ class EmailSender:
 
     # work ------------------------------------------------------------------------------
     async def run_once(self) -> int:
-        """Claim one batch, send each, settle each. Returns how many were claimed."""
+        """Claim one batch, send each, settle the sent ones. Returns how many were claimed."""
         if self._stopping.is_set():
             return 0
         claimed = await claim_pending(
             self._engine, lease_s=self.policy.lease_s, batch=self.policy.batch_size
         )
         self._held.update(email.id for email in claimed)
-        if claimed:
-            await asyncio.gather(*(self._send_and_settle(email) for email in claimed))
+        send_until = time.monotonic() + self.policy.lease_s / 2
+        delivered: list[Delivered] = []
+        try:
+            for index, email in enumerate(claimed):
+                if self._stopping.is_set():
+                    break  # not started: stop() gives them back
+                if time.monotonic() > send_until:  # the lease would run out: let others try
+                    late = {e.id for e in claimed[index:]}
+                    self._held -= late
+                    await self._give_back(late)
+                    break
+                await self._send(email, delivered)
+        finally:  # even when cancelled: what the server accepted is recorded
+            if delivered:
+                await self._settle(delivered)
         return len(claimed)
 
-    async def _send_and_settle(self, email: OutgoingEmail) -> None:
-        async with self._semaphore:
-            if self._stopping.is_set():
-                return  # not started: stop() gives it back
-            try:
-                status = await self.transport.deliver(email)
-            except Exception as exc:
-                await self._settle_failure(email, exc)
-                return
-        # The server has it: record that even if the loop is being cancelled meanwhile.
-        settling = asyncio.create_task(self._settle_delivered(email, status))
+    async def _send(self, email: OutgoingEmail, delivered: list[Delivered]) -> None:
+        try:
+            status = await self.transport.deliver(email)
+        except Exception as exc:
+            await self._settle_failure(email, exc)
+            return
+        delivered.append(Delivered(email, status, datetime.now(UTC)))
+
+    async def _settle(self, delivered: list[Delivered]) -> None:
+        """Shielded: a stop() cancelling the loop meanwhile waits for it (`_settling`)."""
+        settling = asyncio.create_task(self._settle_delivered(delivered))
         self._settling.add(settling)
         settling.add_done_callback(self._settling.discard)
         await asyncio.shield(settling)
 
-    async def _settle_delivered(self, email: OutgoingEmail, status: EmailStatus) -> None:
+    async def _settle_delivered(self, delivered: list[Delivered]) -> None:
         async with self._sessions.begin() as session:
-            await record_delivered(EmailRepository(session), email, status, datetime.now(UTC))
-        self._held.discard(email.id)
-        self.stats.delivered += 1
+            await record_delivered(EmailRepository(session), delivered)
+        self._held.difference_update(d.email.id for d in delivered)
+        self.stats.delivered += len(delivered)
 
     async def _settle_failure(self, email: OutgoingEmail, exc: Exception) -> None:
         self.stats.failed_attempts += 1
@@ -155,12 +174,11 @@ class EmailSender:
             )
         self._held.discard(email.id)
 
-    async def _give_back(self) -> int:
-        held, self._held = self._held, set()
+    async def _give_back(self, ids: set[uuid.UUID]) -> int:
         try:
-            return await release_claims(self._engine, held)
+            return await release_claims(self._engine, ids)
         except Exception as exc:  # the database is away: the leases expire on their own
-            log.warning("email_sender.release_failed", emails=len(held), error=repr(exc)[:300])
+            log.warning("email_sender.release_failed", emails=len(ids), error=repr(exc)[:300])
             return 0
 
     async def _run(self) -> None:

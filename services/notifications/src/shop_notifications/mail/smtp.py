@@ -1,7 +1,9 @@
-"""Sending one email: over SMTP with aiosmtplib, or nowhere (log only, no SMTP_URL)."""
+"""Sending emails: over one persistent SMTP connection (aiosmtplib), or nowhere (log only,
+no SMTP_URL)."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -10,9 +12,12 @@ from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
+import structlog
 
 from shop_notifications.domain.formatting import one_line
 from shop_notifications.domain.model import EmailStatus, OutgoingEmail
+
+log = structlog.get_logger()
 
 
 class SmtpUrlError(ValueError):
@@ -86,6 +91,10 @@ class Transport(Protocol):
 
     async def deliver(self, email: OutgoingEmail) -> EmailStatus: ...
 
+    async def aclose(self) -> None:
+        """Release what the transport holds (the SMTP connection); it may be used again."""
+        ...
+
 
 class LogOnlyTransport:
     """No SMTP_URL: the email stays in the log (status "logged")."""
@@ -93,8 +102,20 @@ class LogOnlyTransport:
     async def deliver(self, email: OutgoingEmail) -> EmailStatus:
         return EmailStatus.LOGGED
 
+    async def aclose(self) -> None:
+        return None
+
 
 class SmtpTransport:
+    """One persistent SMTP connection, opened with the first email and reused for the next.
+
+    Sends go one at a time over it (SMTP has one transaction at a time per connection). A
+    reused connection the server has dropped meanwhile (disconnected, or 421 "closing") is
+    replaced once, at once, and the email sent again on the new one: only a failure on a
+    fresh connection counts as a failed attempt. After a timeout or an interrupted send the
+    connection's state is unknown: it is dropped, the next email opens a new one.
+    """
+
     def __init__(
         self, target: SmtpTarget, *, mail_from: str, shop_name: str, timeout_s: float = 30.0
     ) -> None:
@@ -102,6 +123,8 @@ class SmtpTransport:
         self._mail_from = mail_from
         self._shop_name = shop_name
         self._timeout_s = timeout_s
+        self._client: aiosmtplib.SMTP | None = None
+        self._lock = asyncio.Lock()
 
     async def deliver(self, email: OutgoingEmail) -> EmailStatus:
         try:
@@ -109,20 +132,82 @@ class SmtpTransport:
         except ValueError as exc:  # e.g. an address no header can hold
             raise PermanentSendError(f"cannot build the message: {exc}") from exc
         try:
-            await aiosmtplib.send(
-                message,
-                hostname=self.target.hostname,
-                port=self.target.port,
-                username=self.target.username,
-                password=self.target.password,
-                use_tls=self.target.use_tls,
-                timeout=self._timeout_s,
-            )
+            async with self._lock:
+                await self._send(message)
         except aiosmtplib.SMTPException as exc:
             if _is_permanent(exc):
                 raise PermanentSendError(f"{type(exc).__name__}: {exc}") from exc
             raise
         return EmailStatus.SENT
+
+    async def aclose(self) -> None:
+        """QUIT and close the connection (a stopping sender). Never raises."""
+        client, self._client = self._client, None
+        if client is None:
+            return
+        try:
+            if client.is_connected and not self._lock.locked():
+                await client.quit(timeout=min(self._timeout_s, 5.0))
+        except (aiosmtplib.SMTPException, OSError):
+            pass  # closing anyway
+        finally:
+            client.close()
+
+    async def _send(self, message: EmailMessage) -> None:
+        while True:
+            client = self._client
+            reused = client is not None and client.is_connected
+            if client is None or not reused:
+                if client is not None:
+                    self._drop(client)  # the server closed it while it sat idle
+                client = await self._connect()
+            try:
+                await client.send_message(message)
+                return
+            except BaseException as exc:  # incl. cancellation: the exchange may be half done
+                if not (_connection_survives(exc) and client.is_connected):
+                    self._drop(client)
+                if not (reused and _is_connection_lost(exc)):
+                    raise
+                log.info("smtp.reconnecting", error=f"{type(exc).__name__}: {exc}"[:300])
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        client = aiosmtplib.SMTP(
+            hostname=self.target.hostname,
+            port=self.target.port,
+            username=self.target.username,
+            password=self.target.password,
+            use_tls=self.target.use_tls,
+            timeout=self._timeout_s,
+        )
+        await client.connect()  # EHLO, STARTTLS when offered (smtp://), login when credentials
+        self._client = client
+        return client
+
+    def _drop(self, client: aiosmtplib.SMTP) -> None:
+        client.close()
+        if self._client is client:
+            self._client = None
+
+
+def _connection_survives(exc: BaseException) -> bool:
+    """The server answered (and aiosmtplib reset the envelope): the connection is still good,
+    unless the answer was 421, after which the server closes it."""
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+        return True
+    return isinstance(exc, aiosmtplib.SMTPResponseException) and exc.code != _SERVICE_CLOSING
+
+
+def _is_connection_lost(exc: BaseException) -> bool:
+    """What a connection the server closed while it sat idle looks like on the next send."""
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        return exc.code == _SERVICE_CLOSING
+    return isinstance(exc, aiosmtplib.SMTPServerDisconnected | ConnectionError) and not isinstance(
+        exc, TimeoutError
+    )
+
+
+_SERVICE_CLOSING = 421
 
 
 def _is_permanent(exc: aiosmtplib.SMTPException) -> bool:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from shop_contracts.envelope import Envelope
-from shop_notifications.domain.model import EmailStatus
+from shop_notifications.domain.model import EmailStatus, OutgoingEmail
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,15 @@ class NewEmail:
     html: str
 
 
+@dataclass(frozen=True)
+class Delivered:
+    """An email the server accepted (or the log kept), not recorded yet."""
+
+    email: OutgoingEmail
+    status: EmailStatus
+    sent_at: datetime
+
+
 class Renderer(Protocol):
     def render(self, template: str, context: Mapping[str, object]) -> RenderedEmail: ...
 
@@ -40,12 +49,10 @@ class EmailStore(Protocol):
 
     async def wake_sender(self) -> None: ...
 
-    async def mark_delivered(
-        self, email_id: uuid.UUID, status: EmailStatus, sent_at: datetime
-    ) -> bool: ...
+    async def mark_delivered(self, delivered: Sequence[Delivered]) -> set[uuid.UUID]: ...
 
     async def mark_attempt_failed(
         self, email_id: uuid.UUID, *, attempts: int, error: str, give_up: bool, delay_s: float
     ) -> None: ...
 
-    async def add_event(self, envelope: Envelope) -> None: ...
+    async def add_events(self, envelopes: Sequence[Envelope]) -> None: ...

@@ -1,44 +1,48 @@
-"""After a send attempt: record the outcome (and the EmailSent event) in one transaction."""
+"""After send attempts: record the outcomes (and the EmailSent events) in the caller's
+transaction."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
 
 import structlog
 
 from shop_contracts.events import EmailSent
 from shop_notifications.domain.model import EmailStatus, OutgoingEmail
 from shop_notifications.domain.retry import after_failure
-from shop_notifications.service.ports import EmailStore
+from shop_notifications.service.ports import Delivered, EmailStore
 
 log = structlog.get_logger()
 
 
-async def record_delivered(
-    store: EmailStore, email: OutgoingEmail, status: EmailStatus, sent_at: datetime
-) -> bool:
-    """Mark it sent (or logged) and write `EmailSent` to the outbox. False if already done."""
-    if not await store.mark_delivered(email.id, status, sent_at):
-        log.warning("email.already_settled", email_id=str(email.id))
-        return False
-    event = EmailSent(
-        order_id=email.order_id,
-        email_id=email.id,
-        template=email.template,
-        to=email.to,
-        subject=email.subject,
-        sent_at=sent_at,
-    )
-    await store.add_event(
-        event.envelope(correlation_id=email.order_id, causation_id=email.message_id)
-    )
-    log.info(
-        f"email.{status}",
-        email_id=str(email.id),
-        template=email.template,
-        order_id=str(email.order_id),
-    )
-    return True
+async def record_delivered(store: EmailStore, delivered: Sequence[Delivered]) -> int:
+    """Mark a batch of sent (or logged) emails and write their `EmailSent` events to the
+    outbox: one update and one outbox insert, in the caller's transaction. Returns how many
+    were recorded; an email another sender settled first is left alone (and reported)."""
+    changed = await store.mark_delivered(delivered)
+    events = []
+    for d in delivered:
+        email = d.email
+        if email.id not in changed:
+            log.warning("email.already_settled", email_id=str(email.id))
+            continue
+        event = EmailSent(
+            order_id=email.order_id,
+            email_id=email.id,
+            template=email.template,
+            to=email.to,
+            subject=email.subject,
+            sent_at=d.sent_at,
+        )
+        events.append(event.envelope(correlation_id=email.order_id, causation_id=email.message_id))
+        log.info(
+            f"email.{d.status}",
+            email_id=str(email.id),
+            template=email.template,
+            order_id=str(email.order_id),
+        )
+    await store.add_events(events)
+    return len(events)
 
 
 async def record_failed_attempt(
