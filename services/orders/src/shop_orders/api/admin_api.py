@@ -32,8 +32,8 @@ async def run_admin_command(
     ctx: WebContext, action: AdminAction, order_id: uuid.UUID
 ) -> AdminOrderRead:
     async with ctx.transaction() as repos:
-        await ADMIN_COMMANDS[action](repos, order_id, ctx)
-        order, history = await queries.get_order_with_history(repos, order_id)
+        order = await ADMIN_COMMANDS[action](repos, order_id, ctx)  # as saved: no reload
+        history = await repos.orders.history(order_id)
     return AdminOrderRead.of_admin(order, ctx.links, history)
 
 

@@ -23,6 +23,17 @@ from shop_orders.api.http_errors import install_http_error_handler
 from shop_orders.api.openapi import install_openapi
 from shop_platform.body_limit import BodySizeLimitMiddleware
 
+# The routers of the app, in the order they are matched.
+ROUTER_MODULES = (
+    storefront,
+    admin_api,
+    admin_catalog_api,
+    preview,
+    shop_pages,
+    admin_pages,
+    admin_catalog_pages,
+)
+
 
 def make_templates() -> Jinja2Templates:
     env = jinja2.Environment(
@@ -45,15 +56,6 @@ def create_app(ctx: WebContext) -> FastAPI:
     install_http_error_handler(app)
     install_openapi(app)
     app.include_router(health_router(ctx.runtime))
-    modules = (
-        storefront,
-        admin_api,
-        admin_catalog_api,
-        preview,
-        shop_pages,
-        admin_pages,
-        admin_catalog_pages,
-    )
-    for module in modules:
+    for module in ROUTER_MODULES:
         app.include_router(module.router)
     return app

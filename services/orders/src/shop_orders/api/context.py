@@ -28,7 +28,11 @@ class WebContext:
     templates: Jinja2Templates
 
 
-def web_context(request: Request) -> WebContext:
+# Dependencies are `async def`: FastAPI runs a plain `def` one in its thread pool, a hand-off
+# per request that cost orders 6-13 % of its CPU (docs/performance.md).
+
+
+async def web_context(request: Request) -> WebContext:
     """The context `create_app` stored on the app (a FastAPI dependency)."""
     ctx = request.app.state.ctx
     assert isinstance(ctx, WebContext)
@@ -38,7 +42,7 @@ def web_context(request: Request) -> WebContext:
 Ctx = Annotated[WebContext, Depends(web_context)]
 
 
-def require_admin_token(request: Request, ctx: Ctx) -> None:
+async def require_admin_token(request: Request, ctx: Ctx) -> None:
     """401 unless the request carries the admin bearer token (or the admin cookie)."""
     require_admin(ctx.settings.admin_token, ctx.settings.secret_key)(request)
 

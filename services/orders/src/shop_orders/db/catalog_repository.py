@@ -8,17 +8,22 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, func, insert, select, text, update
+from sqlalchemy import Row, bindparam, column, delete, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_orders.db.tables import license_options, media
 from shop_orders.domain.catalog import LicenseOption, Media, MediaStatus
+from shop_orders.service.ports import CatalogChoice
 
 _SEED_LOCK = 7_310_001  # pg advisory lock key: one seed at a time
 
 
 def _license(row: Row[tuple[object, ...]]) -> LicenseOption:
-    m = row._mapping
+    return _license_of(row._mapping)
+
+
+def _license_of(m: Mapping[Any, Any]) -> LicenseOption:
     return LicenseOption(
         id=m["id"],
         media_id=m["media_id"],
@@ -58,6 +63,41 @@ def _media(m: Mapping[Any, Any], licenses: list[LicenseOption]) -> Media:
     )
 
 
+def _choices_query() -> Any:
+    """Each (media id, license id) pair with the media and the license option it names,
+    NULLs where an id is unknown, in the pairs' order: one query for a whole checkout."""
+    uuids = ARRAY(UUID(as_uuid=True))
+    items = (
+        func.unnest(bindparam("media_ids", type_=uuids), bindparam("license_ids", type_=uuids))
+        .table_valued(
+            column("media_id", UUID(as_uuid=True)),
+            column("license_id", UUID(as_uuid=True)),
+            with_ordinality="position",
+            name="item",
+        )
+        .render_derived()
+    )
+    joined = items.outerjoin(media, media.c.id == items.c.media_id).outerjoin(
+        license_options, license_options.c.id == items.c.license_id
+    )
+    return (
+        select(
+            *[c.label(f"m_{c.name}") for c in media.c],
+            *[c.label(f"l_{c.name}") for c in license_options.c],
+        )
+        .select_from(joined)
+        .order_by(items.c.position)
+    )
+
+
+_CHOICES = _choices_query()
+
+
+def _prefixed(m: Mapping[Any, Any], prefix: str) -> dict[str, Any] | None:
+    found = {k.removeprefix(prefix): v for k, v in m.items() if k.startswith(prefix)}
+    return None if found["id"] is None else found
+
+
 class SqlCatalogRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -90,6 +130,26 @@ class SqlCatalogRepository:
     async def get_one(self, media_id: uuid.UUID, *, for_update: bool = False) -> Media | None:
         found = await self._media([media_id], lock=for_update)
         return found[0] if found else None
+
+    async def get_choices(
+        self, items: Sequence[tuple[uuid.UUID, uuid.UUID]]
+    ) -> list[CatalogChoice]:
+        if not items:
+            return []
+        params = {
+            "media_ids": [media_id for media_id, _ in items],
+            "license_ids": [license_id for _, license_id in items],
+        }
+        choices = []
+        for row in (await self._session.execute(_CHOICES, params)).mappings():
+            found_media, found_license = _prefixed(row, "m_"), _prefixed(row, "l_")
+            choices.append(
+                CatalogChoice(
+                    media=None if found_media is None else _media(found_media, []),
+                    license=None if found_license is None else _license_of(found_license),
+                )
+            )
+        return choices
 
     async def get_licenses(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, LicenseOption]:
         if not ids:

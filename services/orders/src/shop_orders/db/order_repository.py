@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop_orders.db.tables import order_history, order_lines, order_number_seq, orders
-from shop_orders.domain.numbers import format_order_number
+from shop_orders.db.fact_statements import APPLY_FACT, append_note, apply_fact_params
+from shop_orders.db.order_insert import insert_order
+from shop_orders.db.tables import order_history, order_lines, orders
+from shop_orders.domain.facts import Fact, Note
 from shop_orders.domain.order import (
     Address,
     Customer,
@@ -23,56 +24,14 @@ from shop_orders.domain.order import (
     OrderStatus,
     PaymentStatus,
 )
+from shop_orders.service.ports import AppliedFact
+
+_LINE = "line_"  # the prefix of the order_lines columns in a joined row
+_LINE_COLUMNS = [c.label(f"{_LINE}{c.name}") for c in order_lines.c]
 
 
-def _order_values(order: Order) -> dict[str, Any]:
-    a = order.customer.address
-    return {
-        "id": order.id,
-        "number": order.number,
-        "status": order.status.value,
-        "payment_status": order.payment_status.value,
-        "delivery_status": order.delivery_status.value,
-        "client_name": order.customer.name,
-        "client_email": order.customer.email,
-        "address_line1": a.line1,
-        "address_line2": a.line2,
-        "address_city": a.city,
-        "address_postal_code": a.postal_code,
-        "address_country": a.country,
-        "note": order.note,
-        "total": order.total,
-        "currency": order.currency,
-        "manual_validation": order.manual_validation,
-        "downloads_url": order.downloads_url,
-        "idempotency_key": order.idempotency_key,
-        "created_at": order.created_at,
-        "updated_at": order.updated_at,
-    }
-
-
-def _line_values(order_id: uuid.UUID, position: int, line: OrderLine) -> dict[str, Any]:
-    return {
-        "id": line.id,
-        "order_id": order_id,
-        "position": position,
-        "media_id": line.media_id,
-        "media_title": line.media_title,
-        "media_kind": line.media_kind,
-        "media_key": line.media_key,
-        "license_id": line.license_id,
-        "license_name": line.license_name,
-        "price": line.price,
-        "delivery": line.delivery,
-        "media_status": line.media_status,
-        "media_created_at": line.media_created_at,
-        "media_updated_at": line.media_updated_at,
-        "credit": line.credit,
-        "usage_terms": line.usage_terms,
-    }
-
-
-def _line(m: Mapping[Any, Any]) -> OrderLine:
+def _line(row: Mapping[Any, Any], prefix: str = "") -> OrderLine:
+    m = {c.name: row[f"{prefix}{c.name}"] for c in order_lines.c}
     return OrderLine(
         id=m["id"],
         media_id=m["media_id"],
@@ -117,54 +76,53 @@ def _order(m: Mapping[Any, Any], lines: list[OrderLine]) -> Order:
     )
 
 
+def _with_lines(picked: Select[Any], *, newest_first: bool = False) -> Select[Any]:
+    """The orders `picked` selects, each joined with its lines: one query, a row per line."""
+    o = picked.subquery("o")
+    order_by = (o.c.created_at.desc(), o.c.number.desc()) if newest_first else (o.c.id,)
+    return (
+        select(o, *_LINE_COLUMNS)
+        .select_from(o.outerjoin(order_lines, order_lines.c.order_id == o.c.id))
+        .order_by(*order_by, order_lines.c.position)
+    )
+
+
+_BY_ID = _with_lines(select(orders).where(orders.c.id == bindparam("order_id")))
+_BY_ID_LOCKED = _with_lines(
+    select(orders).where(orders.c.id == bindparam("order_id")).with_for_update()
+)
+_BY_KEY = _with_lines(select(orders).where(orders.c.idempotency_key == bindparam("key")))
+
+
 class SqlOrderRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def next_number(self, year: int) -> str:
-        value = await self._session.scalar(select(order_number_seq.next_value()))
-        return format_order_number(year, int(value or 0))
-
     async def add(self, order: Order) -> bool:
-        inserted = await self._session.scalar(
-            pg_insert(orders)
-            .values(**_order_values(order))
-            .on_conflict_do_nothing(index_elements=[orders.c.idempotency_key])
-            .returning(orders.c.id)
-        )
-        if inserted is None:
+        """One statement: the order `ON CONFLICT (idempotency_key) DO NOTHING`, then its lines
+        and history only if it was inserted."""
+        statement, params = insert_order(order)
+        row = (await self._session.execute(statement, params)).first()
+        if row is None:
             return False
-        await self._session.execute(
-            insert(order_lines),
-            [_line_values(order.id, i, line) for i, line in enumerate(order.lines)],
-        )
-        await self._append_history(order)
+        order.new_history.clear()
         return True
 
-    async def _load(self, query: Select[Any]) -> list[Order]:
-        rows = [row._mapping for row in await self._session.execute(query)]
-        if not rows:
-            return []
-        ids = [m["id"] for m in rows]
-        lines: dict[uuid.UUID, list[OrderLine]] = defaultdict(list)
-        line_rows = await self._session.execute(
-            select(order_lines)
-            .where(order_lines.c.order_id.in_(ids))
-            .order_by(order_lines.c.order_id, order_lines.c.position)
-        )
-        for row in line_rows:
-            lines[row._mapping["order_id"]].append(_line(row._mapping))
-        return [_order(m, lines[m["id"]]) for m in rows]
+    async def _load(self, query: Select[Any], params: dict[str, Any] | None = None) -> list[Order]:
+        found: dict[uuid.UUID, tuple[Mapping[Any, Any], list[OrderLine]]] = {}
+        for m in (await self._session.execute(query, params)).mappings():
+            _, lines = found.setdefault(m["id"], (m, []))
+            if m[f"{_LINE}id"] is not None:
+                lines.append(_line(m, _LINE))
+        return [_order(m, lines) for m, lines in found.values()]
 
     async def get(self, order_id: uuid.UUID, *, for_update: bool = False) -> Order | None:
-        query = select(orders).where(orders.c.id == order_id)
-        if for_update:
-            query = query.with_for_update()
-        found = await self._load(query)
+        query = _BY_ID_LOCKED if for_update else _BY_ID
+        found = await self._load(query, {"order_id": order_id})
         return found[0] if found else None
 
     async def get_by_idempotency_key(self, key: str) -> Order | None:
-        found = await self._load(select(orders).where(orders.c.idempotency_key == key))
+        found = await self._load(_BY_KEY, {"key": key})
         return found[0] if found else None
 
     async def save(self, order: Order) -> None:
@@ -180,6 +138,15 @@ class SqlOrderRepository:
             )
         )
         await self._append_history(order)
+
+    async def apply(self, order_id: uuid.UUID, fact: Fact, now: datetime) -> AppliedFact:
+        params = apply_fact_params(order_id, fact, now)
+        row = (await self._session.execute(APPLY_FACT, params)).one()
+        effect = None if row.rule is None else fact.effects[row.rule]
+        return AppliedFact(found=bool(row.found), effect=effect)
+
+    async def append_note(self, order_id: uuid.UUID, note: Note, now: datetime) -> bool:
+        return await self._session.scalar(append_note(order_id, note, now)) is not None
 
     async def _append_history(self, order: Order) -> None:
         if order.new_history:
@@ -199,10 +166,10 @@ class SqlOrderRepository:
             order.new_history.clear()
 
     async def recent(self, status: OrderStatus | None = None, limit: int = 200) -> list[Order]:
-        query = select(orders).order_by(orders.c.created_at.desc(), orders.c.number.desc())
+        picked = select(orders).order_by(orders.c.created_at.desc(), orders.c.number.desc())
         if status is not None:
-            query = query.where(orders.c.status == status.value)
-        return await self._load(query.limit(limit))
+            picked = picked.where(orders.c.status == status.value)
+        return await self._load(_with_lines(picked.limit(limit), newest_first=True))
 
     async def history(self, order_id: uuid.UUID) -> list[HistoryEntry]:
         rows = await self._session.execute(

@@ -3,15 +3,38 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop_orders.db.tables import shop_settings
+from shop_orders.db.tables import order_number_seq, shop_settings
 from shop_orders.domain.catalog import ShopSettings
+from shop_orders.domain.numbers import format_order_number
 
 _ROW = 1
+
+
+def _with_number_query() -> Any:
+    one = select(literal(_ROW).label("id")).subquery("one")
+    return select(
+        order_number_seq.next_value().label("sequence"),
+        shop_settings.c.manual_validation,
+        shop_settings.c.seller_email,
+        shop_settings.c.terms_text,
+    ).select_from(one.outerjoin(shop_settings, shop_settings.c.id == one.c.id))
+
+
+_WITH_NUMBER = _with_number_query()
+
+
+def _settings(m: Any) -> ShopSettings:
+    return ShopSettings(
+        manual_validation=m["manual_validation"],
+        seller_email=m["seller_email"],
+        terms_text=m["terms_text"],
+    )
 
 
 class SqlSettingsRepository:
@@ -31,12 +54,14 @@ class SqlSettingsRepository:
                 .on_conflict_do_nothing()
             )
             row = (await self._session.execute(query)).one()
-        m = row._mapping
-        return ShopSettings(
-            manual_validation=m["manual_validation"],
-            seller_email=m["seller_email"],
-            terms_text=m["terms_text"],
-        )
+        return _settings(row._mapping)
+
+    async def get_with_order_number(self, year: int) -> tuple[ShopSettings, str]:
+        m = (await self._session.execute(_WITH_NUMBER)).mappings().one()
+        number = format_order_number(year, int(m["sequence"]))
+        if m["seller_email"] is None:  # no settings row yet: create it with the defaults
+            return await self.get(), number
+        return _settings(m), number
 
     async def save(self, settings: ShopSettings, now: datetime) -> None:
         await self._session.execute(

@@ -2,8 +2,9 @@
 
 Three statuses travel together (CONTRACT.md): `status` is the shop's view, `payment_status`
 and `delivery_status` record the two facts that arrive from payments and delivery. Every
-change appends an entry to the order's append-only history; an illegal change raises
-`IllegalTransitionError` with the reason, and an already-applied fact is a no-op.
+change appends an entry to the order's append-only history; an illegal command raises
+`IllegalTransitionError` with the reason. Facts from the other services are ruled in
+`facts` (an already-applied fact is a no-op); `Order.apply` follows those rules in memory.
 """
 
 from __future__ import annotations
@@ -14,27 +15,26 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
+from shop_orders.domain import facts
 from shop_orders.domain.errors import IllegalTransitionError
+from shop_orders.domain.facts import Fact, Note
+from shop_orders.domain.status import DeliveryStatus, OrderState, OrderStatus, PaymentStatus
+
+__all__ = [
+    "Address",
+    "AdminAction",
+    "Customer",
+    "DeliveryStatus",
+    "HistoryEntry",
+    "MediaKind",
+    "Order",
+    "OrderLine",
+    "OrderState",
+    "OrderStatus",
+    "PaymentStatus",
+]
 
 MediaKind = Literal["image", "video"]
-
-
-class OrderStatus(StrEnum):
-    AWAITING_VALIDATION = "awaiting_validation"
-    AWAITING_PAYMENT = "awaiting_payment"
-    PAID = "paid"
-    DELIVERED = "delivered"
-    CANCELLED = "cancelled"
-
-
-class PaymentStatus(StrEnum):
-    UNPAID = "unpaid"
-    PAID = "paid"
-
-
-class DeliveryStatus(StrEnum):
-    PENDING = "pending"
-    DELIVERED = "delivered"
 
 
 class AdminAction(StrEnum):
@@ -89,6 +89,10 @@ class HistoryEntry:
     kind: str
     detail: str
     actor: str
+
+    @classmethod
+    def of(cls, note: Note, at: datetime) -> HistoryEntry:
+        return cls(at=at, kind=note.kind, detail=note.detail, actor=note.actor)
 
 
 @dataclass(eq=False)
@@ -148,6 +152,10 @@ class Order:
     @property
     def total(self) -> int:
         return sum(line.price for line in self.lines)
+
+    @property
+    def state(self) -> OrderState:
+        return OrderState(self.status, self.payment_status, self.delivery_status)
 
     @property
     def is_paid(self) -> bool:
@@ -217,60 +225,48 @@ class Order:
         self.status = OrderStatus.CANCELLED
         self._record(now, "cancelled", f"cancelled: {reason}" if reason else "cancelled", actor)
 
-    # -- facts from the other services -----------------------------------------------------
+    # -- facts from the other services (ruled in `facts`) ----------------------------------
+
+    def apply(self, fact: Fact, now: datetime) -> bool:
+        """Apply `fact` as its table rules for the current state. False: already applied."""
+        effect = fact.effect_on(self.state)
+        if effect is None:
+            return False
+        after = effect.after
+        self.status, self.payment_status = after.status, after.payment_status
+        self.delivery_status = after.delivery_status
+        if effect.downloads_url is not None:
+            self.downloads_url = effect.downloads_url
+        for note in effect.notes:
+            self._record(now, note.kind, note.detail, note.actor)
+        return True
 
     def apply_payment(self, now: datetime, method: str) -> bool:
         """Record a confirmed payment. False when it was already paid (a no-op)."""
-        if self.is_paid:
-            return False
-        self.payment_status = PaymentStatus.PAID
-        if self.status is OrderStatus.CANCELLED:
-            self._record(now, "paid", f"paid ({method}) after cancellation", "payments")
-        else:
-            if self.status is not OrderStatus.DELIVERED:
-                self.status = OrderStatus.PAID
-            self._record(now, "paid", f"paid ({method})", "payments")
-        return True
+        return self.apply(facts.payment_confirmed(method), now)
 
     def apply_delivery(
         self, now: datetime, downloads_url: str, *, forced: bool, held: int = 0
     ) -> bool:
         """Record the delivered files (`held`: Proof files kept back until Final).
         False when already delivered (a no-op)."""
-        if self.is_delivered:
-            return False
-        self.delivery_status = DeliveryStatus.DELIVERED
-        self.downloads_url = downloads_url
-        detail = "delivered (forced)" if forced else "delivered"
-        if self.status is OrderStatus.CANCELLED:
-            detail += " after cancellation"
-        else:
-            self.status = OrderStatus.DELIVERED
-        self._record(now, "delivered", detail, "delivery")
-        if held:
-            files = "proof file" if held == 1 else "proof files"
-            self._record(now, "files_held", f"{held} {files} held until Final", "delivery")
-        return True
+        return self.apply(facts.delivery_completed(downloads_url, forced=forced, held=held), now)
 
     def note_links_reissued(self, now: datetime, downloads_url: str, files: int) -> None:
-        if self.is_delivered:
-            self.downloads_url = downloads_url
-        self._record(now, "links_reissued", f"download links re-issued ({files} files)", "delivery")
+        self.apply(facts.links_reissued(downloads_url, files), now)
 
     def note_files_released(self, now: datetime, downloads_url: str, files: int) -> None:
-        if self.is_delivered:
-            self.downloads_url = downloads_url
-        what = "1 file" if files == 1 else f"{files} files"
-        self._record(now, "files_released", f"{what} released once marked Final", "delivery")
+        self.apply(facts.files_released(downloads_url, files), now)
 
     def note_payment_failed(self, now: datetime, reason: str) -> None:
-        self._record(now, "payment_failed", f"payment failed: {reason}", "payments")
+        self.apply(facts.payment_failed(reason), now)
 
     def note_delivery_failed(self, now: datetime, reason: str) -> None:
-        self._record(now, "delivery_failed", f"delivery failed: {reason}", "delivery")
+        self.apply(facts.delivery_failed(reason), now)
 
     def note_email_sent(self, now: datetime, subject: str, to: str) -> None:
-        self._record(now, "email_sent", f"email sent: {subject} → {to}", "notifications")
+        """History only: the order itself (and its `updated_at`) is left as it is."""
+        self.new_history.append(HistoryEntry.of(facts.email_sent(subject, to), now))
 
     def _record(self, now: datetime, kind: str, detail: str, actor: str) -> None:
         self.updated_at = now

@@ -1,7 +1,8 @@
 """Facts from payments, delivery and notifications applied to the order.
 
-An order id orders never placed can only come from corruption: `UnknownOrderError` (the
-consumer dead-letters it). An already-applied fact is a logged no-op.
+Each is one statement (`OrderRepository.apply`): no order load, the guard and the effects
+come from `domain.facts`. An order id orders never placed can only come from corruption:
+`UnknownOrderError` (the consumer dead-letters it). An already-applied fact is a logged no-op.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from shop_contracts.events import (
     PaymentConfirmed,
     PaymentFailed,
 )
+from shop_orders.domain import facts
 from shop_orders.domain.errors import OrderNotFoundError
-from shop_orders.domain.order import Order
+from shop_orders.domain.facts import Effect, Fact
 from shop_orders.service.ports import Repositories
 
 log = structlog.get_logger()
@@ -31,60 +33,57 @@ class UnknownOrderError(OrderNotFoundError):
     """A message about an order this service never placed."""
 
 
-async def _locked(repos: Repositories, order_id: uuid.UUID, what: str) -> Order:
-    order = await repos.orders.get(order_id, for_update=True)
-    if order is None:
-        raise UnknownOrderError(f"{what} for order {order_id}, which orders never placed")
-    return order
+def _unknown(what: str, order_id: uuid.UUID) -> UnknownOrderError:
+    return UnknownOrderError(f"{what} for order {order_id}, which orders never placed")
+
+
+async def _apply(repos: Repositories, order_id: uuid.UUID, fact: Fact) -> Effect | None:
+    applied = await repos.orders.apply(order_id, fact, datetime.now(UTC))
+    if not applied.found:
+        raise _unknown(fact.type, order_id)
+    return applied.effect
 
 
 async def apply_payment_confirmed(repos: Repositories, event: PaymentConfirmed) -> bool:
-    order = await _locked(repos, event.order_id, "payment.confirmed")
-    if not order.apply_payment(datetime.now(UTC), event.method):
-        log.info("order.already_paid", order_id=str(order.id))
+    effect = await _apply(repos, event.order_id, facts.payment_confirmed(event.method))
+    if effect is None:
+        log.info("order.already_paid", order_id=str(event.order_id))
         return False
-    await repos.orders.save(order)
-    log.info("order.paid", order_id=str(order.id), method=event.method, status=order.status)
+    status = effect.after.status
+    log.info("order.paid", order_id=str(event.order_id), method=event.method, status=status)
     return True
 
 
 async def apply_payment_failed(repos: Repositories, event: PaymentFailed) -> None:
-    order = await _locked(repos, event.order_id, "payment.failed")
-    order.note_payment_failed(datetime.now(UTC), event.reason)
-    await repos.orders.save(order)
+    await _apply(repos, event.order_id, facts.payment_failed(event.reason))
 
 
 async def apply_delivery_completed(repos: Repositories, event: DeliveryCompleted) -> bool:
-    order = await _locked(repos, event.order_id, "delivery.completed")
     held = len(event.held_line_ids)
-    now = datetime.now(UTC)
-    if not order.apply_delivery(now, event.downloads_url, forced=event.forced, held=held):
-        log.info("order.already_delivered", order_id=str(order.id))
+    fact = facts.delivery_completed(event.downloads_url, forced=event.forced, held=held)
+    if await _apply(repos, event.order_id, fact) is None:
+        log.info("order.already_delivered", order_id=str(event.order_id))
         return False
-    await repos.orders.save(order)
-    log.info("order.delivered", order_id=str(order.id), forced=event.forced, held=held)
+    log.info("order.delivered", order_id=str(event.order_id), forced=event.forced, held=held)
     return True
 
 
 async def apply_delivery_failed(repos: Repositories, event: DeliveryFailed) -> None:
-    order = await _locked(repos, event.order_id, "delivery.failed")
-    order.note_delivery_failed(datetime.now(UTC), event.reason)
-    await repos.orders.save(order)
+    await _apply(repos, event.order_id, facts.delivery_failed(event.reason))
 
 
 async def record_email_sent(repos: Repositories, event: EmailSent) -> None:
-    order = await _locked(repos, event.order_id, "email.sent")
-    order.note_email_sent(datetime.now(UTC), event.subject, event.to)
-    await repos.orders.save(order)
+    """History only: one INSERT, the order itself is neither loaded nor updated."""
+    note = facts.email_sent(event.subject, event.to)
+    if not await repos.orders.append_note(event.order_id, note, datetime.now(UTC)):
+        raise _unknown("email.sent", event.order_id)
 
 
 async def record_links_reissued(repos: Repositories, event: DownloadLinksReissued) -> None:
-    order = await _locked(repos, event.order_id, "delivery.links_reissued")
-    order.note_links_reissued(datetime.now(UTC), event.downloads_url, len(event.files))
-    await repos.orders.save(order)
+    fact = facts.links_reissued(event.downloads_url, len(event.files))
+    await _apply(repos, event.order_id, fact)
 
 
 async def record_files_released(repos: Repositories, event: DeliveryFilesReleased) -> None:
-    order = await _locked(repos, event.order_id, "delivery.files_released")
-    order.note_files_released(datetime.now(UTC), event.downloads_url, len(event.files))
-    await repos.orders.save(order)
+    fact = facts.files_released(event.downloads_url, len(event.files))
+    await _apply(repos, event.order_id, fact)

@@ -59,17 +59,24 @@ async def place_order(
     now: datetime | None = None,
 ) -> PlacedOrder:
     """Record the order, its lines, its history and `order.placed`, or raise
-    `InvalidOrderError` naming the field (the caller's transaction then writes nothing)."""
-    if command.idempotency_key:
-        existing = await repos.orders.get_by_idempotency_key(command.idempotency_key)
-        if existing is not None:
-            return PlacedOrder(existing, created=False)
-    lines = await _lines_from_catalog(repos, command.items)
-    settings = await repos.settings.get()
+    `InvalidOrderError` naming the field (the caller's transaction then writes nothing).
+
+    Round trips: the catalog (one query for all items), the settings with a fresh order
+    number, the order with its lines and history (one INSERT), the outbox. An idempotency
+    key is checked by that INSERT (`ON CONFLICT DO NOTHING`), not by a query beforehand.
+    """
+    try:
+        lines = await _lines_from_catalog(repos, command.items)
+    except InvalidOrderError:
+        replayed = await _replayed(repos, command.idempotency_key)
+        if replayed is None:
+            raise
+        return replayed  # the order that key placed, even if the catalog changed since
     now = now or datetime.now(UTC)
+    settings, number = await repos.settings.get_with_order_number(now.year)
     order = Order.place(
         id=uuid.uuid4(),
-        number=await repos.orders.next_number(now.year),
+        number=number,
         customer=customer_from(command.client),
         lines=lines,
         currency=currency,
@@ -78,14 +85,20 @@ async def place_order(
         note=(command.note or "").strip() or None,
         idempotency_key=command.idempotency_key,
     )
-    if not await repos.orders.add(order):  # a concurrent request with the same key won
-        assert command.idempotency_key is not None
-        winner = await repos.orders.get_by_idempotency_key(command.idempotency_key)
-        assert winner is not None, "the conflicting order is committed before we see it"
-        return PlacedOrder(winner, created=False)
+    if not await repos.orders.add(order):  # the key placed an order before (or concurrently)
+        replayed = await _replayed(repos, command.idempotency_key)
+        assert replayed is not None, "the conflicting order is committed before we see it"
+        return replayed
     await repos.outbox.add(messages.order_placed(order, settings, links))
     log.info("order.placed", order_id=str(order.id), number=order.number, total=order.total)
     return PlacedOrder(order, created=True)
+
+
+async def _replayed(repos: Repositories, idempotency_key: str | None) -> PlacedOrder | None:
+    if not idempotency_key:
+        return None
+    existing = await repos.orders.get_by_idempotency_key(idempotency_key)
+    return None if existing is None else PlacedOrder(existing, created=False)
 
 
 async def _lines_from_catalog(repos: Repositories, items: list[ItemChoice]) -> list[OrderLine]:
@@ -96,11 +109,10 @@ async def _lines_from_catalog(repos: Repositories, items: list[ItemChoice]) -> l
         if (item.media_id, item.license_id) in seen:
             raise InvalidOrderError(f"items.{index}", "duplicate item")
         seen.add((item.media_id, item.license_id))
-    media = await repos.catalog.get_media([item.media_id for item in items])
-    licenses = await repos.catalog.get_licenses([item.license_id for item in items])
+    choices = await repos.catalog.get_choices([(i.media_id, i.license_id) for i in items])
     return [
-        _line(index, item, media.get(item.media_id), licenses.get(item.license_id))
-        for index, item in enumerate(items)
+        _line(index, item, choice.media, choice.license)
+        for index, (item, choice) in enumerate(zip(items, choices, strict=True))
     ]
 
 

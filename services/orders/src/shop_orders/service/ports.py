@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,7 +11,16 @@ from typing import Protocol
 
 from shop_contracts.envelope import Envelope
 from shop_orders.domain.catalog import LicenseOption, Media, MediaStatus, ShopSettings
+from shop_orders.domain.facts import Effect, Fact, Note
 from shop_orders.domain.order import HistoryEntry, Order, OrderStatus
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogChoice:
+    """One checkout item as the catalog knows it; None where its id is unknown."""
+
+    media: Media | None  # without its license options
+    license: LicenseOption | None
 
 
 class CatalogRepository(Protocol):
@@ -18,6 +28,12 @@ class CatalogRepository(Protocol):
 
     async def get_media(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, Media]:
         """The media with these ids that exist, each with its license options."""
+        ...
+
+    async def get_choices(
+        self, items: Sequence[tuple[uuid.UUID, uuid.UUID]]
+    ) -> list[CatalogChoice]:
+        """For each (media id, license id), in order, what the catalog has: one round trip."""
         ...
 
     async def get_licenses(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, LicenseOption]: ...
@@ -45,12 +61,16 @@ class CatalogRepository(Protocol):
     async def lock_for_seeding(self) -> None: ...
 
 
-class OrderRepository(Protocol):
-    async def next_number(self, year: int) -> str: ...
+@dataclass(frozen=True, slots=True)
+class AppliedFact:
+    found: bool  # False: no such order, nothing was written
+    effect: Effect | None  # what changed; None when the fact was already applied (a no-op)
 
+
+class OrderRepository(Protocol):
     async def add(self, order: Order) -> bool:
-        """Insert the order, its lines and its new history; False when its idempotency key
-        already belongs to another order (nothing is written then)."""
+        """Insert the order, its lines and its new history (one statement); False when its
+        idempotency key already belongs to another order (nothing is written then)."""
         ...
 
     async def get(self, order_id: uuid.UUID, *, for_update: bool = False) -> Order | None: ...
@@ -61,6 +81,16 @@ class OrderRepository(Protocol):
         """Store the order's statuses and append its new history entries."""
         ...
 
+    async def apply(self, order_id: uuid.UUID, fact: Fact, now: datetime) -> AppliedFact:
+        """Apply `fact` as its table rules for the order's current state, with no order load:
+        the statuses, downloads url and history change together, under the row lock."""
+        ...
+
+    async def append_note(self, order_id: uuid.UUID, note: Note, now: datetime) -> bool:
+        """Append a history entry without touching the order; False when there is no such
+        order (nothing is written then)."""
+        ...
+
     async def recent(self, status: OrderStatus | None = None, limit: int = 200) -> list[Order]: ...
 
     async def history(self, order_id: uuid.UUID) -> list[HistoryEntry]: ...
@@ -68,6 +98,11 @@ class OrderRepository(Protocol):
 
 class SettingsRepository(Protocol):
     async def get(self, *, for_update: bool = False) -> ShopSettings: ...
+
+    async def get_with_order_number(self, year: int) -> tuple[ShopSettings, str]:
+        """The settings a new order is placed under and its number, in one round trip (the
+        number is drawn from a sequence: one the order does not keep is skipped)."""
+        ...
 
     async def save(self, settings: ShopSettings, now: datetime) -> None: ...
 

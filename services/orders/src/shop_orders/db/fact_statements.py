@@ -1,0 +1,96 @@
+"""Facts from the other services applied in one statement each (no order load, no save).
+
+`apply_fact`: the order row is locked (a concurrent change is waited for, then seen), joined
+with the fact's table of effects (`domain.facts`): that join is the guard, so an order in a
+state the fact has no effect for is left alone. The same statement updates the order and
+appends the history notes of the effect that applied, and says whether the order exists.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+
+from sqlalchemy import DateTime, Executable, bindparam, insert, literal, select, text
+from sqlalchemy.dialects.postgresql import UUID
+
+from shop_orders.db.tables import order_history, orders
+from shop_orders.domain.facts import Fact, Note
+
+APPLY_FACT = text(
+    """
+WITH rules AS (
+    SELECT * FROM jsonb_to_recordset(CAST(:rules AS jsonb)) AS r(
+        rule int, status text, payment_status text, delivery_status text,
+        new_status text, new_payment_status text, new_delivery_status text,
+        downloads_url text, notes jsonb)
+),
+locked AS (
+    SELECT id, status, payment_status, delivery_status FROM orders
+    WHERE id = :order_id
+    FOR UPDATE
+),
+changed AS (
+    UPDATE orders SET
+        status = rules.new_status,
+        payment_status = rules.new_payment_status,
+        delivery_status = rules.new_delivery_status,
+        downloads_url = coalesce(rules.downloads_url, orders.downloads_url),
+        updated_at = :now
+    FROM locked JOIN rules USING (status, payment_status, delivery_status)
+    WHERE orders.id = locked.id
+    RETURNING rules.rule, rules.notes
+),
+noted AS (
+    INSERT INTO order_history (order_id, at, kind, detail, actor)
+    SELECT :order_id, :now, note.value ->> 'kind', note.value ->> 'detail', note.value ->> 'actor'
+    FROM changed, jsonb_array_elements(changed.notes) WITH ORDINALITY AS note(value, position)
+    ORDER BY note.position
+)
+SELECT EXISTS (SELECT 1 FROM locked) AS found, (SELECT rule FROM changed) AS rule
+"""
+).bindparams(
+    bindparam("order_id", type_=UUID(as_uuid=True)),
+    bindparam("now", type_=DateTime(timezone=True)),
+)
+
+
+def rules_json(fact: Fact) -> str:
+    """The fact's table of effects, one JSON record per state it applies to."""
+    return json.dumps(
+        [
+            {
+                "rule": index,
+                "status": e.before.status.value,
+                "payment_status": e.before.payment_status.value,
+                "delivery_status": e.before.delivery_status.value,
+                "new_status": e.after.status.value,
+                "new_payment_status": e.after.payment_status.value,
+                "new_delivery_status": e.after.delivery_status.value,
+                "downloads_url": e.downloads_url,
+                "notes": [{"kind": n.kind, "detail": n.detail, "actor": n.actor} for n in e.notes],
+            }
+            for index, e in enumerate(fact.effects)
+        ],
+        ensure_ascii=False,
+    )
+
+
+def apply_fact_params(order_id: uuid.UUID, fact: Fact, now: datetime) -> dict[str, object]:
+    """`APPLY_FACT`'s parameters. Its one row: `found` (the order exists) and `rule` (the
+    index in `fact.effects` of the effect applied; NULL when the fact was already applied)."""
+    return {"order_id": order_id, "now": now, "rules": rules_json(fact)}
+
+
+def append_note(order_id: uuid.UUID, note: Note, now: datetime) -> Executable:
+    """Insert the history note when the order exists; returns a row only then."""
+    row = select(
+        orders.c.id,
+        literal(now, DateTime(timezone=True)),
+        literal(note.kind),
+        literal(note.detail),
+        literal(note.actor),
+    ).where(orders.c.id == order_id)
+    columns = ["order_id", "at", "kind", "detail", "actor"]
+    return insert(order_history).from_select(columns, row).returning(order_history.c.id)

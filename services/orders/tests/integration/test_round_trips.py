@@ -1,0 +1,115 @@
+"""How many statements the hot paths send (docs/performance.md), and that no request hops to
+FastAPI's thread pool (a plain `def` dependency or route would)."""
+
+from __future__ import annotations
+
+import inspect
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from sqlalchemy import event
+
+from shop_contracts.events import EmailSent, PaymentFailed
+from shop_orders.api.app import ROUTER_MODULES
+from shop_orders.bootstrap import OrdersService
+from shop_orders.domain.catalog import Media
+
+from .helpers import deliver, handle, order_body, pay
+
+
+@pytest.fixture
+def statements(service: OrdersService) -> Iterator[list[str]]:
+    """The SQL the service sends, minus the messaging library's inbox, outbox and NOTIFY."""
+    seen: list[str] = []
+
+    def record(_c: Any, _cur: Any, statement: str, *_: Any) -> None:
+        if not any(word in statement for word in ("inbox", "outbox", "NOTIFY")):
+            seen.append(statement)
+
+    engine = service.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(engine, "before_cursor_execute", record)
+
+
+async def test_placing_an_order_is_three_statements(
+    client: httpx.AsyncClient, catalog: list[Media], statements: list[str]
+) -> None:
+    await client.post("/api/orders", json=order_body(catalog))  # the settings row exists
+    statements.clear()
+    response = await client.post(
+        "/api/orders", json=order_body(catalog), headers={"Idempotency-Key": "k1"}
+    )
+    assert response.status_code == 201
+    # the catalog for all items; the settings with a number; the order, lines and history
+    assert len(statements) == 3, statements
+    statements.clear()
+    placed = response.json()
+    order = await client.get(
+        f"/api/orders/{placed['id']}", headers={"X-Order-Token": placed["access_token"]}
+    )
+    assert order.status_code == 200
+    assert len(statements) == 1, statements  # the order joined with its lines
+
+
+async def test_every_outcome_is_one_statement(
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService, statements: list[str]
+) -> None:
+    placed = await client.post("/api/orders", json=order_body(catalog))
+    order_id = uuid.UUID(placed.json()["id"])
+    now = datetime.now(UTC)
+    email = EmailSent(
+        order_id=order_id, email_id=uuid.uuid4(), template="t", to="a@b.c", subject="s", sent_at=now
+    )
+    failed = PaymentFailed(order_id=order_id, reason="declined")
+    steps: list[Callable[[], Any]] = [
+        lambda: pay(service, order_id),
+        lambda: pay(service, order_id, "offline"),  # already paid: a no-op, still one
+        lambda: deliver(service, order_id),
+        lambda: handle(service, failed.envelope(correlation_id=order_id)),
+        lambda: handle(service, email.envelope(correlation_id=order_id)),
+    ]
+    for step in steps:
+        statements.clear()
+        await step()
+        assert len(statements) == 1, statements
+
+
+async def test_an_admin_command_loads_the_order_once(
+    client: httpx.AsyncClient,
+    catalog: list[Media],
+    admin_headers: dict[str, str],
+    statements: list[str],
+) -> None:
+    order_id = (await client.post("/api/orders", json=order_body(catalog))).json()["id"]
+    statements.clear()
+    response = await client.post(f"/api/admin/orders/{order_id}/mark-paid", headers=admin_headers)
+    assert response.status_code == 202
+    # the order locked with its lines, its update, its history entry, the history to answer
+    assert len(statements) == 4, statements
+
+
+def _sync_calls(dependant: Dependant) -> Iterator[str]:
+    for sub in dependant.dependencies:
+        yield from _sync_calls(sub)
+    call = dependant.call
+    if call is None or inspect.iscoroutinefunction(call):
+        return
+    if not inspect.isfunction(call) and inspect.iscoroutinefunction(type(call).__call__):
+        return  # an instance with an `async def __call__`, such as HTTPBearer
+    yield getattr(call, "__qualname__", repr(call))
+
+
+def test_no_route_or_dependency_runs_in_the_thread_pool() -> None:
+    routes = [r for m in ROUTER_MODULES for r in m.router.routes if isinstance(r, APIRoute)]
+    assert {"/api/orders", "/api/orders/{order_id}", "/api/admin/orders/{order_id}/mark-paid"} <= {
+        r.path for r in routes
+    }
+    sync = {f"{r.path}: {name}" for r in routes for name in _sync_calls(r.dependant)}
+    assert not sync
