@@ -233,6 +233,22 @@ async def test_mark_as_final_once(
     assert len(await outbox_rows(service, proof.id)) == 1
 
 
+async def test_a_final_media_can_become_a_proof_once_and_final_again(
+    client: httpx.AsyncClient, admin_headers: dict[str, str], service: OrdersService
+) -> None:
+    final = await add_proof(service)
+    base = f"/api/admin/media/{final.id}"
+    assert (await client.post(f"{base}/finalize", headers=admin_headers)).status_code == 200
+    proof = await client.post(f"{base}/proof", headers=admin_headers)
+    assert proof.status_code == 200, proof.text
+    assert proof.json()["status"] == "proof"
+    again = await client.post(f"{base}/proof", headers=admin_headers)
+    assert again.status_code == 409
+    assert "already a proof" in again.json()["detail"]
+    assert (await client.post(f"{base}/finalize", headers=admin_headers)).status_code == 200
+    assert len(await outbox_rows(service, final.id)) == 2  # two media.finalized, no other
+
+
 async def test_seeded_style_media_default_to_final(service: OrdersService) -> None:
     media = Media(uuid.uuid4(), "Plain", "image", "x/plain.jpg", 100, 100)
     async with service.transaction() as repos:

@@ -72,6 +72,13 @@ async def delete_license(ctx: Ctx, license_id: uuid.UUID) -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
+@router.post("/media/{media_id}/proof", responses=error_responses(404, 409))
+async def mark_media_proof(ctx: Ctx, media_id: uuid.UUID) -> MediaAdminRead:
+    """Final -> Proof (a retouched final is coming). 409 when already a Proof."""
+    async with ctx.transaction() as repos:
+        return MediaAdminRead.of(await catalog_admin.mark_media_proof(repos, media_id))
+
+
 @router.post("/media/{media_id}/finalize", responses=error_responses(404, 409))
 async def finalize_media(ctx: Ctx, media_id: uuid.UUID) -> MediaAdminRead:
     """Proof -> Final: paid orders holding it get the file. 409 when already Final."""

@@ -19,7 +19,6 @@ from shop_orders.api import (
 )
 from shop_orders.api.context import WebContext
 from shop_orders.api.errors import install_order_error_handlers
-from shop_orders.api.http_errors import install_http_error_handler
 from shop_orders.api.openapi import install_openapi
 from shop_platform.body_limit import BodySizeLimitMiddleware
 
@@ -53,7 +52,6 @@ def create_app(ctx: WebContext) -> FastAPI:
     app.state.ctx = ctx  # read by the routes through `context.web_context`
     app.add_middleware(BodySizeLimitMiddleware)  # 413 before anything reads the body
     install_order_error_handlers(app)
-    install_http_error_handler(app)
     install_openapi(app)
     app.include_router(health_router(ctx.runtime))
     for module in ROUTER_MODULES:

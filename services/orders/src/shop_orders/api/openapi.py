@@ -17,6 +17,7 @@ from fastapi.openapi.utils import get_openapi
 
 from shop_media.naming import PLACEHOLDERS
 from shop_orders.domain.countries import ISO_COUNTRY_CODES
+from shop_platform.errors import VALIDATION_ERROR_SCHEMA
 
 SINGLE_LINE = r"^[^\u0000-\u001f\u007f-\u009f]*$"
 MULTILINE = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
@@ -25,23 +26,7 @@ EMAIL = f"^{_EMAIL_PART}@{_EMAIL_PART}$"
 _KNOWN = "|".join(re.escape(name) for name in sorted(PLACEHOLDERS))
 TEMPLATE = r"^(?:[^{\u0000-\u001f\u007f-\u009f]|\{(?!\{)|\{\{(?:" + _KNOWN + r")\}\})*$"
 
-VALIDATION_ERROR: dict[str, Any] = {
-    "title": "ValidationError",
-    "type": "object",
-    "properties": {
-        "error": {"type": "string"},
-        "detail": {"type": "string"},
-        "fields": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
-                "required": ["field", "message"],
-            },
-        },
-    },
-    "required": ["error", "detail"],
-}
+VALIDATION_ERROR = VALIDATION_ERROR_SCHEMA
 MODE_NEEDS = {"long_edge": ["long_edge"], "fit": ["width", "height"], "fill": ["width", "height"]}
 TEXT_PATTERNS: dict[str, dict[str, str]] = {
     "ClientIn": {"name": SINGLE_LINE},

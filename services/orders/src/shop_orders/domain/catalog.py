@@ -53,6 +53,11 @@ class Media:
         if not self.is_proof:
             raise IllegalTransitionError(f"media {self.id} is already final")
 
+    def check_mark_proof(self) -> None:
+        """A Final file becomes a Proof again (e.g. a retouch is coming); not twice."""
+        if self.is_proof:
+            raise IllegalTransitionError(f"media {self.id} is already a proof")
+
 
 @dataclass(frozen=True, slots=True)
 class ShopSettings:

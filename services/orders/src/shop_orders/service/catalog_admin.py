@@ -105,6 +105,16 @@ async def delete_license(repos: Repositories, license_id: uuid.UUID) -> uuid.UUI
     return option.media_id
 
 
+async def mark_media_proof(repos: Repositories, media_id: uuid.UUID) -> Media:
+    """Final -> Proof: new orders hold it (with delivery's `deliver_only_final` setting)
+    until it is marked Final again. Orders already delivered keep their files."""
+    media = await get_media(repos, media_id, for_update=True)
+    media.check_mark_proof()
+    await repos.catalog.set_media_status(media_id, "proof", datetime.now(UTC))
+    log.info("catalog.media_marked_proof", media_id=str(media_id))
+    return await get_media(repos, media_id)
+
+
 async def finalize_media(repos: Repositories, media_id: uuid.UUID) -> Media:
     """Proof -> Final, once (a second time is `IllegalTransitionError`, answered 409)."""
     media = await get_media(repos, media_id, for_update=True)
