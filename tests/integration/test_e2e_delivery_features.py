@@ -1,0 +1,77 @@
+"""Issue 4's flows across the real processes: re-issued links, Proof files held until Final."""
+
+from __future__ import annotations
+
+import asyncio
+
+
+async def delivered_order(shop, item, email):
+    order = await shop.client.place_order([item], email=email)
+    response = await shop.client.admin_command(order["id"], "mark-paid")
+    assert response.status_code == 202, response.text
+    await shop.client.wait_for_order(order, status="delivered")
+    return order
+
+
+async def file_links(shop, order):
+    page = await shop.client.download_page(order)
+    return page.links_containing("/downloads/")
+
+
+async def test_reissued_links_replace_the_old_ones_and_are_emailed(shop, web_item):
+    client = shop.new_email("reissue")
+    order = await delivered_order(shop, web_item, client)
+    await shop.email_to(client, containing=f"/orders/{order['id']}/downloads")
+    [old_link] = await file_links(shop, order)
+    assert (await shop.client.http.get(old_link)).status_code == 200
+
+    url = shop.client.url("orders", f"/api/admin/orders/{order['id']}/reissue-links")
+    response = await shop.client.http.post(url, headers=shop.client.admin)
+    assert response.status_code == 202, response.text
+
+    await shop.email_to(client, containing="New download links")
+    for _ in range(100):  # the page shows the new link once delivery has re-issued them
+        links = await file_links(shop, order)
+        if links and links != [old_link]:
+            break
+        await asyncio.sleep(0.2)
+    [new_link] = links
+    assert new_link != old_link
+    assert (await shop.client.http.get(old_link)).status_code == 404  # revoked
+    assert (await shop.client.http.get(new_link)).status_code == 200
+    history = (await shop.client.admin_order(order["id"]))["history"]
+    assert any("re-issue" in (h.get("detail") or "").lower() for h in history), history
+
+    undelivered = await shop.client.place_order([web_item], email=shop.new_email("unpaid"))
+    path = f"/api/admin/orders/{undelivered['id']}/reissue-links"
+    refused = await shop.client.http.post(
+        shop.client.url("orders", path), headers=shop.client.admin
+    )
+    assert refused.status_code == 409
+
+
+async def test_a_proof_is_held_until_marked_final_then_delivered(shop, catalog):
+    media = catalog["media"][1]
+    web = next(lic for lic in media["licenses"] if lic["name"] == "Web")
+    item = {"media_id": media["id"], "license_id": web["id"]}
+    admin_media = shop.client.url("orders", f"/api/admin/media/{media['id']}")
+    proof = await shop.client.http.post(f"{admin_media}/proof", headers=shop.client.admin)
+    assert proof.status_code == 200, proof.text
+    await shop.client.settings("delivery", deliver_only_final=True)
+    try:
+        client = shop.new_email("proof")
+        order = await delivered_order(shop, item, client)
+        held = await shop.email_to(client, containing="once final")
+        assert "/downloads" in shop.link_in(held, "/downloads")
+        assert await file_links(shop, order) == []  # nothing to download yet
+
+        final = await shop.client.http.post(f"{admin_media}/finalize", headers=shop.client.admin)
+        assert final.status_code == 200, final.text
+        await shop.email_to(client, containing="More files ready")
+        [link] = await file_links(shop, order)
+        download = await shop.client.http.get(link)
+        assert download.status_code == 200
+        assert download.headers["content-type"] == "image/jpeg"
+    finally:
+        await shop.client.settings("delivery", deliver_only_final=False)
+        await shop.client.http.post(f"{admin_media}/finalize", headers=shop.client.admin)
