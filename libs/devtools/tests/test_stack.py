@@ -102,6 +102,10 @@ async def test_replicas(make_stack):
         await stack.kill("delivery-2")
         assert stack.instances["delivery"].running
         assert not stack.instances["delivery-2"].running
+        third = stack.instances["delivery-3"]
+        await stack.remove_replicas("delivery")
+        assert not third.running
+        assert set(stack.instances) == set(SERVICES), "only the first of each is left"
 
 
 async def test_a_service_that_dies_is_reported_with_its_log(make_stack):

@@ -143,6 +143,17 @@ class ShopStack:
         await self._spawn_and_wait([instance])
         return instance
 
+    async def remove_replicas(self, service: str | None = None, timeout: float = 15.0) -> None:
+        """SIGTERM and forget every extra replica (`orders-2`...) of `service` (or of all)."""
+        extra = [
+            i
+            for name, i in self.instances.items()
+            if name != i.service and (service is None or i.service == service)
+        ]
+        await asyncio.gather(*(i.terminate(timeout) for i in extra))
+        for instance in extra:
+            del self.instances[instance.name]
+
     async def stop(self, timeout: float = 15.0) -> None:
         """SIGTERM every process, wait up to `timeout`, SIGKILL what is left."""
         await asyncio.gather(*(i.terminate(timeout) for i in self.instances.values()))

@@ -36,10 +36,40 @@ class PoisonMessageError(Exception):
     """The message can never be handled: dead-letter it now, with this reason."""
 
 
+# SQLSTATEs meaning "the server is not there right now", not "this message is bad":
+# class 08 (connection exception), 57P01-57P03 (admin/crash shutdown, cannot connect now:
+# "the database system is shutting down / starting up"), 53300 (too many connections).
+_UNAVAILABLE_SQLSTATES = ("57P01", "57P02", "57P03", "53300")
+
+
 def _db_unavailable(exc: BaseException) -> bool:
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True
-    return isinstance(exc, _DB_UNAVAILABLE)
+    """True when `exc` (or what it wraps) says the database is unreachable or restarting.
+
+    asyncpg reports a server that is shutting down or starting up as a plain DBAPIError
+    (CannotConnectNowError, AdminShutdownError): without looking at the SQLSTATE such a message
+    would be nacked at once and burn its delivery limit during a database restart.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        if isinstance(current, _DB_UNAVAILABLE):
+            return True
+        sqlstate = getattr(current, "sqlstate", None) or getattr(current, "pgcode", None)
+        if isinstance(sqlstate, str) and (
+            sqlstate.startswith("08") or sqlstate in _UNAVAILABLE_SQLSTATES
+        ):
+            return True
+        if type(current).__module__.startswith("asyncpg") and type(current).__name__ in (
+            "ConnectionDoesNotExistError",
+            "ConnectionFailureError",
+            "InterfaceError",
+        ):
+            return True
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+    return False
 
 
 class MessageRouter:

@@ -98,9 +98,15 @@ class OutboxRelay:
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
         self._listener_task = asyncio.create_task(self._listen(), name="outbox-listener")
 
-    async def stop(self) -> None:
+    async def stop(self, timeout: float = 15.0) -> None:
+        """Stop after the current batch (its rows published and settled), at most `timeout`;
+        a batch cut short leaves its rows claimed until the lease ends, then they are
+        published again (consumers' inboxes drop the duplicates)."""
         self._stopping.set()
         self._wake.set()
+        if self._task is not None and not self._task.done():
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError, Exception):
+                await asyncio.wait_for(asyncio.shield(self._task), timeout)
         for task in (self._task, self._listener_task):
             if task:
                 task.cancel()

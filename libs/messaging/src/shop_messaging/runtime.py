@@ -40,6 +40,7 @@ class MessagingRuntime:
     broker: RabbitBroker = field(init=False)
     relay: OutboxRelay = field(init=False)
     started: bool = field(default=False, init=False)
+    subscriber: Any = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.broker = make_broker(self.amqp_url, prefetch=self.prefetch)
@@ -48,9 +49,13 @@ class MessagingRuntime:
             router = self.router
             queue = service_queue(SUBSCRIPTIONS[self.service])
 
-            @self.broker.subscriber(queue, ack_policy=AckPolicy.NACK_ON_ERROR)
+            subscriber = self.broker.subscriber(queue, ack_policy=AckPolicy.NACK_ON_ERROR)
+
+            @subscriber
             async def on_message(body: Any) -> None:
                 await router.handle_raw(body)
+
+            self.subscriber = subscriber
 
     async def _publish(self, envelope: Envelope, exchange: str, routing_key: str) -> None:
         await publish_envelope(
@@ -68,6 +73,9 @@ class MessagingRuntime:
         log.info("service.messaging_started", service=self.service)
 
     async def stop(self) -> None:
+        """Graceful: the relay finishes its current batch; the consumer stops taking messages,
+        lets the handlers in flight finish (graceful_timeout) and closes its channel, which
+        returns the messages it had prefetched but not started to the queue."""
         await self.relay.stop()
         await self.broker.stop()  # waits for in-flight handlers (graceful_timeout)
         self.started = False
@@ -80,7 +88,44 @@ class MessagingRuntime:
             checks["database"] = True
         with contextlib.suppress(Exception):
             checks["broker"] = self.started and await self.broker.ping(timeout=2)
+        if self.router is not None:
+            checks["consumer"] = checks["broker"] and await self.consumer_ok()
         return checks
+
+    async def consumer_ok(self, timeout: float = 2.0) -> bool:
+        """This process consumes its queue right now.
+
+        aio-pika restores consumers after a reconnection, but not always (aio-pika #231,
+        FastStream #2758): check that our consumer tag is registered on the subscriber's open
+        channel (the tag is only added there once the broker answered ConsumeOk, and removed
+        when the broker cancels it), and that the broker counts at least one consumer on the
+        queue (asked on a separate channel: a failed passive declare closes its channel).
+        """
+        try:
+            return await asyncio.wait_for(self._consumer_ok(), timeout)
+        except Exception:
+            return False
+
+    async def _consumer_ok(self) -> bool:
+        sub = self.subscriber
+        queue = getattr(sub, "_queue_obj", None)
+        tag = getattr(sub, "_consumer_tag", None)
+        if sub is None or not getattr(sub, "running", False) or queue is None or tag is None:
+            return False
+        channel = queue.channel
+        if channel.is_closed:
+            return False
+        underlay = await channel.get_underlay_channel()
+        if underlay.is_closed or tag not in underlay.consumers:
+            return False
+        connection = underlay.connection
+        probe = await connection.channel()
+        try:
+            declared = await probe.queue_declare(queue.name, passive=True)
+        finally:
+            with contextlib.suppress(Exception):
+                await probe.close()
+        return int(declared.consumer_count or 0) >= 1
 
 
 async def serve(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import re
 import shutil
 import signal
 import socket
@@ -121,6 +122,67 @@ class PrivateRabbitMQ:
     def close(self) -> None:
         self.kill()
         shutil.rmtree(self.base, ignore_errors=True)
+
+    # --- operator commands (rabbitmqctl against this node only) ----------------------------
+
+    CTL = "/usr/lib/rabbitmq/bin/rabbitmqctl"
+
+    def ctl(self, *args: str, timeout: float = 60.0) -> str:
+        """`rabbitmqctl -n <this node> ...` with this node's HOME (its Erlang cookie)."""
+        done = subprocess.run(
+            [self.CTL, "-n", self.node, *args],
+            env=self._env(),
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(
+                f"rabbitmqctl {' '.join(args)}: {done.stderr.decode(errors='replace')[:500]}"
+            )
+        return done.stdout.decode(errors="replace")
+
+    def leaderless_quorum_queues(self) -> list[str]:
+        """Quorum queues whose Raft leader is not known (rabbitmq-server #10070 after kill -9).
+
+        Asked of the node's own queue processes: a queue that answers with a leader is fine.
+        """
+        out = self.ctl(
+            "eval",
+            "[binary_to_list(element(4, amqqueue:get_name(Q))) "
+            "|| Q <- rabbit_amqqueue:list(), amqqueue:get_type(Q) == rabbit_quorum_queue, "
+            "ra_leaderboard:lookup_leader(element(1, amqqueue:get_pid(Q))) == undefined].",
+        )
+        return re.findall(r'"([^"]+)"', out)
+
+    def trigger_elections(self) -> str:
+        """The operator's workaround for leaderless quorum queues: trigger a Raft election."""
+        return self.ctl(
+            "eval",
+            "[ra:trigger_election(amqqueue:get_pid(Q)) || Q <- rabbit_amqqueue:list(), "
+            "amqqueue:get_type(Q) == rabbit_quorum_queue].",
+        )
+
+    def recover_quorum_queues(self, timeout: float = 60.0) -> list[str]:
+        """Wait for every quorum queue to have a leader, triggering elections as an operator
+        would. Returns the queues that needed it (empty when the node recovered alone)."""
+        deadline = time.monotonic() + timeout
+        needed: list[str] = []
+        waited_alone = time.monotonic() + 5.0  # give Raft a moment to elect by itself
+        while True:
+            try:
+                leaderless = self.leaderless_quorum_queues()
+            except (RuntimeError, subprocess.TimeoutExpired):
+                leaderless = ["?"]
+            if not leaderless:
+                return needed
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"quorum queues still leaderless: {leaderless}")
+            if time.monotonic() > waited_alone and leaderless != ["?"]:
+                needed = sorted(set(needed) | set(leaderless))
+                with contextlib.suppress(RuntimeError, subprocess.TimeoutExpired):
+                    self.trigger_elections()
+            time.sleep(1.0)
 
 
 def _pg_bin(name: str) -> str:

@@ -1,0 +1,361 @@
+"""The faults, one per scenario, injected while the workload runs."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import aio_pika
+import orjson
+
+from shop_contracts.routing import DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE
+from shop_devtools.chaos.env import ChaosEnv, log
+from shop_devtools.chaos.workload import (
+    CANCEL,
+    CARD_PAGE,
+    CARD_WEBHOOK,
+    DEFAULT_MIX,
+    FORCE,
+    FORCE_VS_PAY,
+    MARK_PAID,
+    WEBHOOK_TWICE_LATE,
+    WEBHOOK_VS_MARK_PAID,
+    Workload,
+)
+from shop_devtools.config import SERVICES
+
+
+@dataclass
+class Context:
+    """What a fault leaves for the judge."""
+
+    injected_paid: set[str] = field(default_factory=set)
+    planted: dict[str, str] = field(default_factory=dict)  # event_id -> expected reason
+    extra_settle_s: float = 0.0
+
+
+Fault = Callable[[ChaosEnv, Workload, Context], Awaitable[None]]
+
+
+@dataclass
+class Scenario:
+    name: str
+    what: str
+    fault: Fault | None = None
+    mix: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_MIX))
+    replicas: bool = False
+
+
+# --- broker -------------------------------------------------------------------------------
+
+
+async def _health_during_outage(env: ChaosEnv) -> None:
+    """While the broker is down every instance must say so (/health 503)."""
+    await asyncio.sleep(3)
+    health = await env.stack.healthy()
+    if any(health.values()):
+        env.note(f"/health stayed 200 with the broker down: {health}")
+
+
+async def _consumers_back(env: ChaosEnv, since: float) -> None:
+    """/health is 200 again only once each instance consumes its queue again."""
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if all((await env.stack.healthy()).values()):
+            env.note(
+                f"consumers restored, every /health 200 {time.monotonic() - since:.0f}s "
+                "after the broker came back"
+            )
+            return
+        await asyncio.sleep(0.5)
+    env.note("some consumers were not restored within 90 s")
+
+
+async def rabbitmq_stop_15s(env: ChaosEnv, wl: Workload, ctx: Context) -> None:
+    log("  fault: RabbitMQ clean stop for 15 s")
+    t = time.monotonic()
+    await env.rabbit_stop()
+    await _health_during_outage(env)
+    await asyncio.sleep(max(0.0, 15 - (time.monotonic() - t)))
+    await env.rabbit_start()
+    log("  fault: RabbitMQ back")
+    await _consumers_back(env, time.monotonic())
+
+
+async def rabbitmq_kill(env: ChaosEnv, wl: Workload, ctx: Context) -> None:
+    log("  fault: RabbitMQ kill -9")
+    await env.rabbit_kill()
+    await asyncio.sleep(2)
+    await env.rabbit_start()
+    log("  fault: RabbitMQ back")
+    await _consumers_back(env, time.monotonic())
+
+
+async def rabbitmq_kill_backlog(env: ChaosEnv, wl: Workload, ctx: Context) -> None:
+    """kill -9 while messages wait in queues: delivery and notifications are down (SIGKILL)
+    for a few seconds first, so their queues hold a backlog when the broker dies."""
+    log("  fault: SIGKILL delivery and notifications; backlog builds up")
+    await env.stack.kill("delivery")
+    await env.stack.kill("notifications")
+    await asyncio.sleep(6)
+    counts = await env.queue_counts()
+    log(
+        f"  fault: RabbitMQ kill -9 with {counts['shop.delivery'][0]} + "
+        f"{counts['shop.notifications'][0]} messages waiting"
+    )
+    await env.rabbit_kill()
+    await asyncio.sleep(2)
+    await env.rabbit_start()
+    counts = await env.queue_counts()
+    log(
+        f"  fault: RabbitMQ back with {counts['shop.delivery'][0]} + "
+        f"{counts['shop.notifications'][0]} messages; delivery and notifications restart"
+    )
+    await asyncio.gather(env.stack.resume("delivery"), env.stack.resume("notifications"))
+    await _consumers_back(env, time.monotonic())
+
+
+# --- database -----------------------------------------------------------------------------
+
+
+def _postgres_restart(mode: str) -> Fault:
+    async def fault(env: ChaosEnv, wl: Workload, ctx: Context) -> None:
+        log(f"  fault: PostgreSQL stop -m {mode}, 3 s down, start")
+        await asyncio.to_thread(env.pg.stop, mode)
+        await asyncio.sleep(3)
+        await asyncio.to_thread(env.pg.start)
+        log("  fault: PostgreSQL back")
+
+    return fault
+
+
+# --- services -----------------------------------------------------------------------------
+
+
+async def service_kill(env: ChaosEnv, wl: Workload, ctx: Context) -> None:
+    """SIGKILL each service in turn in the middle of its work, then start it again (the next
+    one is killed while the previous one is still starting).
+
+    "In the middle": just after an order was placed (its messages are being handled across
+    the four services), or as soon as the service's queue has messages waiting."""
+    restarts = []
+    for service in SERVICES:
+        queue = f"shop.{service}"
+        before = len(wl.placed)
+        ready = 0
+        for _ in range(30):  # ≤3 s
+            ready = (await env.queue_counts())[queue][0]
+            if ready > 0 or len(wl.placed) > before:
+                break
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(wl.random.uniform(0.02, 0.3))
+        log(f"  fault: SIGKILL {service} ({ready} messages waiting in {queue})")
+        await env.stack.kill(service)
+        await asyncio.sleep(1.0)
+        restarts.append(asyncio.create_task(env.stack.resume(service)))
+        await asyncio.sleep(2.0)
+    await asyncio.gather(*restarts)
+    log("  fault: all services back")
+
+
+# --- network ------------------------------------------------------------------------------
+
+
+async def network(env: ChaosEnv, wl: Workload, ctx: Context) -> None:
+    amqp, pg = env.amqp_proxy, env.pg_proxy
+    log("  fault: broker link +50 ms latency (5 s)")
+    amqp.latency_s = 0.05
+    await asyncio.sleep(5)
+    amqp.latency_s = 0.0
+    log("  fault: broker connections cut")
+    await amqp.cut()
+    await asyncio.sleep(4)
+    log("  fault: broker link stalled 8 s")
+    amqp.stall()
+    await asyncio.sleep(8)
+    amqp.unstall()
+    await asyncio.sleep(3)
+    log("  fault: database link +30 ms latency (5 s)")
+    pg.latency_s = 0.03
+    await asyncio.sleep(5)
+    pg.latency_s = 0.0
+    log("  fault: database connections cut")
+    await pg.cut()
+    await asyncio.sleep(4)
+    log("  fault: database link stalled 5 s")
+    pg.stall()
+    await asyncio.sleep(5)
+    pg.unstall()
+    log("  fault: broker and database links cut together")
+    await asyncio.gather(amqp.cut(), pg.cut())
+
+
+# --- messages -----------------------------------------------------------------------------
+
+HOLD_QUEUE = "chaos.hold.order-placed"
+TAP_QUEUE = "chaos.tap.payment-confirmed"
+
+
+def _copy(message: aio_pika.abc.AbstractIncomingMessage) -> aio_pika.Message:
+    """The same message (same message_id, so inboxes recognise it), persistent."""
+    return aio_pika.Message(
+        message.body,
+        headers=dict(message.headers or {}),
+        content_type=message.content_type,
+        message_id=message.message_id,
+        correlation_id=message.correlation_id,
+        type=message.type,
+        timestamp=message.timestamp,
+        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+    )
+
+
+async def duplicates_and_reorder(env: ChaosEnv, wl: Workload, ctx: Context) -> None:
+    """For ~12 s, order.placed for delivery is held back in a side queue while payments flow:
+    delivery sees payment.confirmed (and force) before order.placed. Then every held
+    order.placed is handed to delivery twice and published again to all its subscribers, and
+    every payment.confirmed seen meanwhile is published a second time. Two poison messages are
+    planted: they must end in the DLQs with their reason."""
+    connection = await aio_pika.connect(env.rabbit.url, timeout=10)
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True)
+        events = await channel.get_exchange(EVENTS_EXCHANGE)
+        delivery = await channel.declare_queue("shop.delivery", passive=True)
+        hold = await channel.declare_queue(HOLD_QUEUE, durable=True)
+        tap = await channel.declare_queue(TAP_QUEUE, durable=True)
+        await hold.bind(events, "order.placed")
+        await tap.bind(events, "payment.confirmed")
+        await delivery.unbind(events, "order.placed")
+        log("  fault: order.placed held back from delivery for 12 s")
+        await asyncio.sleep(12)
+        await delivery.bind(events, "order.placed")
+        await hold.unbind(events, "order.placed")
+        await tap.unbind(events, "payment.confirmed")
+        held = 0
+        while (m := await hold.get(fail=False, timeout=5)) is not None:
+            await channel.default_exchange.publish(_copy(m), routing_key="shop.delivery")
+            await channel.default_exchange.publish(_copy(m), routing_key="shop.delivery")
+            await events.publish(_copy(m), routing_key="order.placed")
+            await m.ack()
+            held += 1
+        tapped = 0
+        while (m := await tap.get(fail=False, timeout=5)) is not None:
+            await events.publish(_copy(m), routing_key="payment.confirmed")
+            await m.ack()
+            tapped += 1
+        await hold.delete(if_unused=False, if_empty=False)
+        await tap.delete(if_unused=False, if_empty=False)
+        log(f"  fault: {held} order.placed released late (x3), {tapped} payment.confirmed again")
+        env.note(f"duplicates-and-reorder: {held} order.placed held, {tapped} payments re-sent")
+        # Poison, planted on purpose.
+        not_json = f"poison-{uuid.uuid4()}"
+        await events.publish(
+            aio_pika.Message(
+                b"\x00not json{",
+                content_type="application/octet-stream",
+                message_id=not_json,
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            ),
+            routing_key="order.cancelled",
+        )
+        unknown = uuid.uuid4()
+        body = {
+            "event_id": str(unknown),
+            "type": "order.exploded",
+            "version": 1,
+            "occurred_at": datetime.now(UTC).isoformat(),
+            "correlation_id": str(uuid.uuid4()),
+            "causation_id": None,
+            "payload": {},
+        }
+        await events.publish(
+            aio_pika.Message(
+                orjson.dumps(body),
+                content_type="application/json",
+                message_id=str(unknown),
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            ),
+            routing_key="order.cancelled",
+        )
+        ctx.planted[not_json] = "rejected"
+        ctx.planted[str(unknown)] = "rejected"
+        _ = DEAD_LETTER_EXCHANGE
+
+
+async def plant_poison(env: ChaosEnv, ctx: Context) -> None:
+    """Every scenario starts with one message no service can understand (an unknown type on
+    a routing key three services consume): it must reach their DLQs, rejected, and stay
+    there through the fault."""
+    event_id = uuid.uuid4()
+    body = {
+        "event_id": str(event_id),
+        "type": "order.teleported",
+        "version": 1,
+        "occurred_at": datetime.now(UTC).isoformat(),
+        "correlation_id": str(uuid.uuid4()),
+        "causation_id": None,
+        "payload": {},
+    }
+    connection = await aio_pika.connect(env.rabbit.url, timeout=10)
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True)
+        events = await channel.get_exchange(EVENTS_EXCHANGE)
+        await events.publish(
+            aio_pika.Message(
+                orjson.dumps(body),
+                content_type="application/json",
+                message_id=str(event_id),
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            ),
+            routing_key="order.cancelled",
+            mandatory=True,
+        )
+    ctx.planted[str(event_id)] = "rejected"
+
+
+SCENARIOS: dict[str, Scenario] = {
+    s.name: s
+    for s in (
+        Scenario("rabbitmq-stop-15s", "RabbitMQ stopped cleanly for 15 s", rabbitmq_stop_15s),
+        Scenario("rabbitmq-kill", "RabbitMQ kill -9, restarted", rabbitmq_kill),
+        Scenario(
+            "rabbitmq-kill-backlog",
+            "RabbitMQ kill -9 while two queues hold a backlog",
+            rabbitmq_kill_backlog,
+        ),
+        Scenario("postgres-restart-fast", "PostgreSQL fast shutdown", _postgres_restart("fast")),
+        Scenario(
+            "postgres-restart-immediate",
+            "PostgreSQL immediate shutdown (crash)",
+            _postgres_restart("immediate"),
+        ),
+        Scenario("service-kill", "each service SIGKILLed while busy", service_kill),
+        Scenario("network", "latency, cuts and stalls to the broker and DB", network),
+        Scenario(
+            "duplicates-and-reorder",
+            "messages twice; payment before order.placed at delivery; poison",
+            duplicates_and_reorder,
+        ),
+        Scenario(
+            "webhook-twice-and-late",
+            "the same card webhook twice at once and again 10-20 s later",
+            mix={WEBHOOK_TWICE_LATE: 60, MARK_PAID: 15, FORCE: 10, CANCEL: 15},
+        ),
+        Scenario(
+            "webhook-vs-mark-paid",
+            "card webhook and Mark as paid at the same instant",
+            mix={WEBHOOK_VS_MARK_PAID: 70, CARD_PAGE: 10, CANCEL: 20},
+        ),
+        Scenario(
+            "force-vs-payment",
+            "Force delivery and a payment at the same instant",
+            mix={FORCE_VS_PAY: 70, CARD_WEBHOOK: 10, CANCEL: 20},
+        ),
+        Scenario("replicas", "two processes of every service", replicas=True),
+    )
+}
+QUICK = ("rabbitmq-stop-15s", "service-kill", "duplicates-and-reorder")
