@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -141,6 +142,11 @@ async def serve(
         timeout_graceful_shutdown=10,
     )
     server = uvicorn.Server(config)
+    # uvicorn handles SIGTERM/SIGINT itself, then re-raises the signal under the handler it
+    # found once HTTP is down: with the default one the process dies before the consumer and
+    # the relay stop. A no-op Python handler makes that second signal harmless.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: None)
     starter = asyncio.create_task(_start_with_retry(runtime))
     try:
         await server.serve()  # returns on SIGTERM/SIGINT

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 from pathlib import Path
 
 from shop_messaging.runtime import serve as serve_http_and_messaging
@@ -14,19 +13,11 @@ from shop_platform.logging import configure_logging
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
 
-def keep_running_after_sigterm() -> None:
-    """uvicorn handles SIGTERM itself, then raises it again once the HTTP server is down;
-    with the default handler that kills the process before the consumer and the relay are
-    stopped. A Python handler makes that second SIGTERM harmless, so shutdown completes."""
-    signal.signal(signal.SIGTERM, lambda *_: None)
-
-
 async def serve() -> None:
     settings = PaymentsSettings()
     configure_logging("payments", settings.log_level, settings.log_json)
     container = bootstrap(settings)
     runtime = container.runtime()
-    keep_running_after_sigterm()
     try:
         await serve_http_and_messaging(
             container.http_app(runtime), settings.port, runtime, host=settings.bind_host
