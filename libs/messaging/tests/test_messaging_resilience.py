@@ -16,11 +16,12 @@ from shop_contracts import PaymentFailed
 from shop_contracts.envelope import Envelope
 from shop_contracts.routing import EVENTS_EXCHANGE
 from shop_messaging.broker import publish_envelope
-from shop_messaging.consumer import MessageRouter, _db_unavailable
+from shop_messaging.consumer import MessageRouter
 from shop_messaging.outbox import add_to_outbox
 from shop_messaging.relay import OutboxRelay
 from shop_messaging.runtime import MessagingRuntime
 from shop_messaging.tables import outbox
+from shop_platform.db import database_unavailable
 from shop_testkit.private_servers import PrivateRabbitMQ
 from shop_testkit.waiting import eventually
 
@@ -41,10 +42,10 @@ def test_a_database_restarting_is_unavailable_not_a_bad_message() -> None:
         ConnectionResetError(),
     ):
         wrapped = DBAPIError("SELECT 1", None, cause)  # type: ignore[arg-type]
-        assert _db_unavailable(wrapped), cause
-    assert not _db_unavailable(ValueError("bad payload"))
+        assert database_unavailable(wrapped), cause
+    assert not database_unavailable(ValueError("bad payload"))
     unique = asyncpg.exceptions.UniqueViolationError("duplicate key")
-    assert not _db_unavailable(DBAPIError("INSERT", None, unique))  # type: ignore[arg-type]
+    assert not database_unavailable(DBAPIError("INSERT", None, unique))  # type: ignore[arg-type]
 
 
 async def test_sigterm_lets_the_message_in_flight_finish(engine, sessions, amqp_url) -> None:  # type: ignore[no-untyped-def]

@@ -16,60 +16,23 @@ from typing import Any, TypeVar
 import structlog
 from faststream.exceptions import RejectMessage
 from pydantic import ValidationError
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shop_contracts.envelope import Envelope, MessageBody, UnknownMessageError
 from shop_contracts.registry import message_class
 from shop_messaging.inbox import claim_message
+from shop_platform.db import database_unavailable
 
 log = structlog.get_logger()
 
 M = TypeVar("M", bound=MessageBody)
 Handler = Callable[[AsyncSession, Any, Envelope], Awaitable[None]]
 
-_DB_UNAVAILABLE = (OperationalError, InterfaceError, ConnectionError, OSError)
 DB_RETRY_DELAYS_S = (0.2, 0.5, 1, 2, 3, 5, 5, 5, 10, 10)  # ~40 s: a database restart
 
 
 class PoisonMessageError(Exception):
     """The message can never be handled: dead-letter it now, with this reason."""
-
-
-# SQLSTATEs meaning "the server is not there right now", not "this message is bad":
-# class 08 (connection exception), 57P01-57P03 (admin/crash shutdown, cannot connect now:
-# "the database system is shutting down / starting up"), 53300 (too many connections).
-_UNAVAILABLE_SQLSTATES = ("57P01", "57P02", "57P03", "53300")
-
-
-def _db_unavailable(exc: BaseException) -> bool:
-    """True when `exc` (or what it wraps) says the database is unreachable or restarting.
-
-    asyncpg reports a server that is shutting down or starting up as a plain DBAPIError
-    (CannotConnectNowError, AdminShutdownError): without looking at the SQLSTATE such a message
-    would be nacked at once and burn its delivery limit during a database restart.
-    """
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, DBAPIError) and current.connection_invalidated:
-            return True
-        if isinstance(current, _DB_UNAVAILABLE):
-            return True
-        sqlstate = getattr(current, "sqlstate", None) or getattr(current, "pgcode", None)
-        if isinstance(sqlstate, str) and (
-            sqlstate.startswith("08") or sqlstate in _UNAVAILABLE_SQLSTATES
-        ):
-            return True
-        if type(current).__module__.startswith("asyncpg") and type(current).__name__ in (
-            "ConnectionDoesNotExistError",
-            "ConnectionFailureError",
-            "InterfaceError",
-        ):
-            return True
-        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
-    return False
 
 
 class MessageRouter:
@@ -124,7 +87,7 @@ class MessageRouter:
                 )
                 raise RejectMessage() from exc
             except Exception as exc:
-                if delay is None or not _db_unavailable(exc):
+                if delay is None or not database_unavailable(exc):
                     log.error(
                         "message.failed",
                         consumer=self.consumer,

@@ -9,6 +9,7 @@ import asyncpg
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -74,3 +75,41 @@ async def prepare_database(alembic_ini: Path, url: str) -> None:
     """Create the database if needed, then migrate it: what `make run` does per service."""
     await ensure_database(url)
     await asyncio.to_thread(migrate, alembic_ini, url)
+
+
+_UNAVAILABLE_TYPES = (OperationalError, InterfaceError, ConnectionError, OSError)
+
+# SQLSTATEs meaning "the server is not there right now", not "this message is bad":
+# class 08 (connection exception), 57P01-57P03 (admin/crash shutdown, cannot connect now:
+# "the database system is shutting down / starting up"), 53300 (too many connections).
+_UNAVAILABLE_SQLSTATES = ("57P01", "57P02", "57P03", "53300")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True when `exc` (or what it wraps) says the database is unreachable or restarting.
+
+    asyncpg reports a server that is shutting down or starting up as a plain DBAPIError
+    (CannotConnectNowError, AdminShutdownError): without looking at the SQLSTATE such a message
+    would be nacked at once and burn its delivery limit during a database restart.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        if isinstance(current, _UNAVAILABLE_TYPES):
+            return True
+        sqlstate = getattr(current, "sqlstate", None) or getattr(current, "pgcode", None)
+        if isinstance(sqlstate, str) and (
+            sqlstate.startswith("08") or sqlstate in _UNAVAILABLE_SQLSTATES
+        ):
+            return True
+        if type(current).__module__.startswith("asyncpg") and type(current).__name__ in (
+            "ConnectionDoesNotExistError",
+            "ConnectionFailureError",
+            "InterfaceError",
+        ):
+            return True
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+    return False

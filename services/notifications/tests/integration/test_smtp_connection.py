@@ -255,3 +255,33 @@ def test_the_router_consumes_what_routing_subscribes_notifications_to(
     subscribed = sorted(m.TYPE for m in SUBSCRIPTIONS[CONSUMER].messages)
     assert service.router.message_types == subscribed
     assert "payment.confirmed" not in service.router.message_types
+
+
+async def test_a_sent_email_is_recorded_once_the_database_is_back_not_sent_again(
+    make_service: MakeService, server: Server, query: Query, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    import shop_notifications.mail.sender as sender_module
+
+    service = make_service(server.url)
+    await record_validated(service, 1)
+    real_record = sender_module.record_delivered
+    outages = 2
+
+    async def database_restarting(*args: Any) -> None:
+        nonlocal outages
+        if outages:
+            outages -= 1
+            raise OperationalError("UPDATE emails", None, ConnectionError("restarting"))
+        await real_record(*args)
+
+    monkeypatch.setattr(sender_module, "record_delivered", database_restarting)
+    monkeypatch.setattr(sender_module, "SETTLE_RETRY_DELAYS_S", (0.01, 0.01, 0.01))
+    assert await service.sender.run_once() == 1
+    assert outages == 0
+    assert len(server.sink.received) == 1
+    rows = await query("SELECT status FROM emails")
+    assert [r["status"] for r in rows] == ["sent"]
+    assert await service.sender.run_once() == 0  # nothing left to send a second time
+    assert len(server.sink.received) == 1

@@ -35,9 +35,12 @@ from shop_notifications.domain.model import OutgoingEmail
 from shop_notifications.mail.smtp import PermanentSendError, Transport
 from shop_notifications.service.ports import Delivered
 from shop_notifications.service.settle import record_delivered, record_failed_attempt
+from shop_platform.db import database_unavailable
 
 log = structlog.get_logger()
 
+# Waiting out a database restart before settling sent emails: ~60 s, well inside the lease.
+SETTLE_RETRY_DELAYS_S = (0.2, 0.5, 1, 2, 3, 5, 5, 5, 10, 10, 10, 10)
 SETTLE_TIMEOUT_S = 10.0  # a settle already under way when the grace period ends
 
 
@@ -156,8 +159,18 @@ class EmailSender:
         await asyncio.shield(settling)
 
     async def _settle_delivered(self, delivered: list[Delivered]) -> None:
-        async with self._sessions.begin() as session:
-            await record_delivered(EmailRepository(session), delivered)
+        """Record what the SMTP server accepted. While the database is away, keep it in memory
+        and retry: giving up would let the lease expire and the email be sent a second time."""
+        for delay in (*SETTLE_RETRY_DELAYS_S, None):
+            try:
+                async with self._sessions.begin() as session:
+                    await record_delivered(EmailRepository(session), delivered)
+                break
+            except Exception as exc:
+                if delay is None or not database_unavailable(exc):
+                    raise
+                log.warning("email_sender.settle_retry", emails=len(delivered), delay_s=delay)
+                await asyncio.sleep(delay)
         self._held.difference_update(d.email.id for d in delivered)
         self.stats.delivered += len(delivered)
 
