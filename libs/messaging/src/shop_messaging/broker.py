@@ -15,7 +15,13 @@ from shop_contracts.routing import COMMANDS_EXCHANGE, DEAD_LETTER_EXCHANGE, EVEN
 PUBLISH_TIMEOUT_S = 10.0
 
 
-def make_broker(amqp_url: str, *, prefetch: int = 32) -> RabbitBroker:
+# Each delivered message runs its handler at once (aiormq starts a task per delivery), and each
+# handler holds a database connection: keep this below the engine's pool (5 + 10 overflow),
+# or a backlog after a restart starves the pool and every handler times out.
+DEFAULT_PREFETCH = 8
+
+
+def make_broker(amqp_url: str, *, prefetch: int = DEFAULT_PREFETCH) -> RabbitBroker:
     return RabbitBroker(
         amqp_url,
         default_channel=Channel(

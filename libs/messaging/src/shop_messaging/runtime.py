@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shop_contracts.envelope import Envelope
 from shop_contracts.routing import SUBSCRIPTIONS
-from shop_messaging.broker import make_broker, publish_envelope
+from shop_messaging.broker import DEFAULT_PREFETCH, make_broker, publish_envelope
 from shop_messaging.consumer import MessageRouter
 from shop_messaging.relay import OutboxRelay
 from shop_messaging.topology import declare_topology, service_queue
@@ -37,7 +37,7 @@ class MessagingRuntime:
     amqp_url: str
     engine: AsyncEngine
     router: MessageRouter | None = None
-    prefetch: int = 32
+    prefetch: int = DEFAULT_PREFETCH
     broker: RabbitBroker = field(init=False)
     relay: OutboxRelay = field(init=False)
     started: bool = field(default=False, init=False)

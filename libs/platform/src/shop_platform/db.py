@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 
-def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5) -> AsyncEngine:
+def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10) -> AsyncEngine:
     """Small pools: four services (and their replicas) share one server's max_connections.
 
     No pre-ping: it doubled the transactions per checkout (docs/performance.md). After a
