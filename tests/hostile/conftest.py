@@ -11,7 +11,6 @@ Fixtures: `shop`, `web_item`, and three session orders: `placed_order` (awaiting
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -23,12 +22,11 @@ import httpx
 import pytest
 
 from shop_devtools.client import ShopClient
-from shop_devtools.config import SERVICES, ShopConfig
+from shop_devtools.config import ShopConfig
 from shop_devtools.pages import Page
-from shop_devtools.stack import ShopStack, free_port
-from shop_testkit.databases import create_database, remove_database
-from shop_testkit.smtp import ReceivedEmail, SmtpServer, SmtpSink
-from shop_testkit.vhosts import create_vhost, delete_vhost
+from shop_devtools.stack import ShopStack
+from shop_devtools.testing import private_shop
+from shop_testkit.smtp import ReceivedEmail, SmtpSink
 
 Json = dict[str, Any]
 SELLER = "seller@hostile.example.com"
@@ -137,45 +135,12 @@ def page_of(response: httpx.Response) -> Page:
 @pytest.fixture(scope="package")
 async def shop(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Shop]:
     root: Path = tmp_path_factory.mktemp("hostile")
-    databases: dict[str, str] = {}
-    vhost: str | None = None
-    with SmtpServer() as smtp:
-        try:
-            for service in SERVICES:
-                databases[service] = await create_database(f"hostile_{service}")
-            vhost, amqp_url = await create_vhost("hostile")
-            config = ShopConfig(
-                database_urls=databases,
-                ports={s: free_port() for s in SERVICES},
-                amqp_url=amqp_url,
-                smtp_url=smtp.url,
-                seller_email=SELLER,
-                admin_token=f"hostile-admin-{uuid.uuid4().hex}",
-                secret_key=f"hostile-secret-{uuid.uuid4().hex}",
-                media_root=root / "media",
-                rendition_root=root / "renditions",
-                stripe_webhook_secret=f"whsec_hostile{uuid.uuid4().hex}",
-            )
-            stack = ShopStack(config, log_dir=root / "logs", cwd=root)
-            await stack.prepare()
-            await stack.start()
-            client = ShopClient(config)
-            try:
-                shop = Shop(stack, client, smtp.sink, config.stripe_webhook_secret or "")
-                await client.settings("orders", manual_validation=False)
-                await client.settings("payments", card_processor="sandbox")
-                yield shop
-            finally:
-                await client.aclose()
-                await stack.stop()
-                print(f"\nhostile service logs: {root / 'logs'}")
-        finally:
-            for url in databases.values():
-                with contextlib.suppress(Exception):
-                    await remove_database(url)
-            if vhost:
-                with contextlib.suppress(Exception):
-                    await delete_vhost(vhost)
+    async with private_shop(root, "hostile", SELLER) as private:
+        secret = private.config.stripe_webhook_secret or ""
+        shop = Shop(private.stack, private.client, private.mail, secret)
+        await private.client.settings("orders", manual_validation=False)
+        await private.client.settings("payments", card_processor="sandbox")
+        yield shop
 
 
 SETTINGS_SERVICES = ("orders", "payments", "delivery")

@@ -6,7 +6,6 @@ tests talk to them over HTTP only and read the emails the SMTP server received.
 
 from __future__ import annotations
 
-import contextlib
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -17,11 +16,10 @@ from typing import Any
 import pytest
 
 from shop_devtools.client import ShopClient
-from shop_devtools.config import SERVICES, ShopConfig
-from shop_devtools.stack import ShopStack, free_port
-from shop_testkit.databases import create_database, remove_database
-from shop_testkit.smtp import ReceivedEmail, SmtpServer, SmtpSink
-from shop_testkit.vhosts import create_vhost, delete_vhost
+from shop_devtools.config import ShopConfig
+from shop_devtools.stack import ShopStack
+from shop_devtools.testing import private_shop
+from shop_testkit.smtp import ReceivedEmail, SmtpSink
 
 SELLER = "seller@e2e.example.com"
 _URL = re.compile(r"https?://[^\s<>\"')]+")
@@ -71,42 +69,9 @@ def link_in(message: ReceivedEmail, fragment: str) -> str:
 @pytest.fixture(scope="session")
 async def shop(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Shop]:
     root: Path = tmp_path_factory.mktemp("shop")
-    databases: dict[str, str] = {}
-    vhost: str | None = None
-    with SmtpServer() as smtp:
-        try:
-            for service in SERVICES:
-                databases[service] = await create_database(f"e2e_{service}")
-            vhost, amqp_url = await create_vhost("e2e")
-            config = ShopConfig(
-                database_urls=databases,
-                ports={s: free_port() for s in SERVICES},
-                amqp_url=amqp_url,
-                smtp_url=smtp.url,
-                seller_email=SELLER,
-                admin_token=f"e2e-admin-{uuid.uuid4().hex}",
-                secret_key=f"e2e-secret-{uuid.uuid4().hex}",
-                media_root=root / "media",
-                rendition_root=root / "renditions",
-                stripe_webhook_secret=f"whsec_e2e{uuid.uuid4().hex}",
-            )
-            stack = ShopStack(config, log_dir=root / "logs", cwd=root)
-            await stack.prepare()
-            await stack.start()
-            client = ShopClient(config)
-            try:
-                yield Shop(stack, client, smtp.sink, config.stripe_webhook_secret or "")
-            finally:
-                await client.aclose()
-                await stack.stop()
-                print(f"\ne2e service logs: {root / 'logs'}")
-        finally:
-            for url in databases.values():
-                with contextlib.suppress(Exception):
-                    await remove_database(url)
-            if vhost:
-                with contextlib.suppress(Exception):
-                    await delete_vhost(vhost)
+    async with private_shop(root, "e2e", SELLER) as private:
+        secret = private.config.stripe_webhook_secret or ""
+        yield Shop(private.stack, private.client, private.mail, secret)
 
 
 @pytest.fixture(scope="session")

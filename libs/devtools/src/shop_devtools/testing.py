@@ -1,0 +1,69 @@
+"""A private shop for test suites: its own databases, vhost, SMTP server, secrets and ports,
+the four services started as processes like `make run`; everything removed afterwards."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from shop_devtools.client import ShopClient
+from shop_devtools.config import SERVICES, ShopConfig
+from shop_devtools.stack import ShopStack, free_port
+from shop_testkit.databases import create_database, remove_database
+from shop_testkit.smtp import SmtpServer, SmtpSink
+from shop_testkit.vhosts import create_vhost, delete_vhost
+
+
+@dataclass
+class PrivateShop:
+    stack: ShopStack
+    client: ShopClient
+    mail: SmtpSink
+
+    @property
+    def config(self) -> ShopConfig:
+        return self.stack.config
+
+
+@contextlib.asynccontextmanager
+async def private_shop(root: Path, prefix: str, seller: str) -> AsyncIterator[PrivateShop]:
+    """`prefix` names the databases, the vhost and the secrets (e.g. "e2e", "hostile")."""
+    databases: dict[str, str] = {}
+    vhost: str | None = None
+    with SmtpServer() as smtp:
+        try:
+            for service in SERVICES:
+                databases[service] = await create_database(f"{prefix}_{service}")
+            vhost, amqp_url = await create_vhost(prefix)
+            config = ShopConfig(
+                database_urls=databases,
+                ports={s: free_port() for s in SERVICES},
+                amqp_url=amqp_url,
+                smtp_url=smtp.url,
+                seller_email=seller,
+                admin_token=f"{prefix}-admin-{uuid.uuid4().hex}",
+                secret_key=f"{prefix}-secret-{uuid.uuid4().hex}",
+                media_root=root / "media",
+                rendition_root=root / "renditions",
+                stripe_webhook_secret=f"whsec_{prefix}{uuid.uuid4().hex}",
+            )
+            stack = ShopStack(config, log_dir=root / "logs", cwd=root)
+            await stack.prepare()
+            await stack.start()
+            client = ShopClient(config)
+            try:
+                yield PrivateShop(stack, client, smtp.sink)
+            finally:
+                await client.aclose()
+                await stack.stop()
+                print(f"\n{prefix} service logs: {root / 'logs'}")
+        finally:
+            for url in databases.values():
+                with contextlib.suppress(Exception):
+                    await remove_database(url)
+            if vhost:
+                with contextlib.suppress(Exception):
+                    await delete_vhost(vhost)
