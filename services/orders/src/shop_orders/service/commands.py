@@ -8,10 +8,12 @@ Each loads the order locked, lets the domain guard the transition (an illegal on
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import structlog
 
+from shop_contracts.envelope import Envelope
 from shop_orders.domain.errors import OrderNotFoundError
 from shop_orders.domain.order import Order
 from shop_orders.service import messages
@@ -21,70 +23,72 @@ from shop_orders.service.ports import Repositories
 log = structlog.get_logger()
 
 
-async def _locked(repos: Repositories, order_id: uuid.UUID) -> Order:
+# A command's domain transition; it returns the message to publish (same `now` for both).
+Step = Callable[[Order, datetime], Envelope]
+
+
+async def _run(repos: Repositories, order_id: uuid.UUID, event: str, step: Step) -> Order:
+    """Lock the order, apply the guarded transition, save it, write its message."""
     order = await repos.orders.get(order_id, for_update=True)
     if order is None:
         raise OrderNotFoundError(f"no order {order_id}")
+    now = datetime.now(UTC)
+    message = step(order, now)
+    await repos.orders.save(order)
+    await repos.outbox.add(message)
+    log.info(event, order_id=str(order.id))
     return order
 
 
 async def validate_order(
     repos: Repositories, order_id: uuid.UUID, *, links: Links, actor: str = "admin"
 ) -> Order:
-    order = await _locked(repos, order_id)
-    now = datetime.now(UTC)
-    order.validate(now, actor)
-    await repos.orders.save(order)
-    await repos.outbox.add(messages.order_validated(order, links, now))
-    log.info("order.validated", order_id=str(order.id))
-    return order
+    def step(order: Order, now: datetime) -> Envelope:
+        order.validate(now, actor)
+        return messages.order_validated(order, links, now)
+
+    return await _run(repos, order_id, "order.validated", step)
 
 
 async def request_mark_paid(
     repos: Repositories, order_id: uuid.UUID, *, actor: str = "admin"
 ) -> Order:
     """Ask payments to record an off-line payment; the order turns paid on payment.confirmed."""
-    order = await _locked(repos, order_id)
-    now = datetime.now(UTC)
-    order.request_mark_paid(now, actor)
-    await repos.orders.save(order)
-    await repos.outbox.add(messages.mark_order_paid(order, now, actor))
-    log.info("order.mark_paid_requested", order_id=str(order.id))
-    return order
+
+    def step(order: Order, now: datetime) -> Envelope:
+        order.request_mark_paid(now, actor)
+        return messages.mark_order_paid(order, now, actor)
+
+    return await _run(repos, order_id, "order.mark_paid_requested", step)
 
 
 async def request_force_delivery(
     repos: Repositories, order_id: uuid.UUID, *, actor: str = "admin"
 ) -> Order:
-    order = await _locked(repos, order_id)
-    now = datetime.now(UTC)
-    order.request_force_delivery(now, actor)
-    await repos.orders.save(order)
-    await repos.outbox.add(messages.force_delivery(order, now, actor))
-    log.info("order.delivery_forced", order_id=str(order.id))
-    return order
+    def step(order: Order, now: datetime) -> Envelope:
+        order.request_force_delivery(now, actor)
+        return messages.force_delivery(order, now, actor)
+
+    return await _run(repos, order_id, "order.delivery_forced", step)
 
 
 async def cancel_order(
     repos: Repositories, order_id: uuid.UUID, *, actor: str = "admin", reason: str | None = None
 ) -> Order:
-    order = await _locked(repos, order_id)
-    now = datetime.now(UTC)
-    order.cancel(now, actor, reason)
-    await repos.orders.save(order)
-    await repos.outbox.add(messages.order_cancelled(order, now, reason))
-    log.info("order.cancelled", order_id=str(order.id))
-    return order
+    def step(order: Order, now: datetime) -> Envelope:
+        order.cancel(now, actor, reason)
+        return messages.order_cancelled(order, now, reason)
+
+    return await _run(repos, order_id, "order.cancelled", step)
 
 
 async def request_links_reissue(
     repos: Repositories, order_id: uuid.UUID, *, actor: str = "admin"
 ) -> Order:
     """Ask delivery for fresh download links (it emails the client); delivered orders only."""
-    order = await _locked(repos, order_id)
-    now = datetime.now(UTC)
-    order.request_links_reissue(now, actor)
-    await repos.orders.save(order)
-    await repos.outbox.add(messages.reissue_links(order, now, actor))
-    log.info("order.links_reissue_requested", order_id=str(order.id))
-    return order
+
+    def step(order: Order, now: datetime) -> Envelope:
+        order.request_links_reissue(now, actor)
+        return messages.reissue_links(order, now, actor)
+
+    return await _run(repos, order_id, "order.links_reissue_requested", step)
