@@ -110,49 +110,50 @@ def _expiry(expires_at: datetime | None) -> str | None:
     return format_datetime(expires_at) if expires_at else None
 
 
-def delivery_completed_emails(event: DeliveryCompleted) -> list[EmailIntent]:
-    """The download page link; Proof files held until Final are announced as following."""
+def _downloads_email(
+    template: Template,
+    event: DeliveryCompleted | DownloadLinksReissued | DeliveryFilesReleased,
+    subject: str,
+    **extra: object,
+) -> list[EmailIntent]:
+    """Every email that sends the client to the download page says the same core things."""
     return [
         _intent(
-            Template.DELIVERY_COMPLETED,
+            template,
             str(event.client.email),
-            f"Your files for order {event.number} are ready",
+            subject,
             number=event.number,
             client_name=event.client.name,
             downloads_url=event.downloads_url,
             files=_files(event.files),
-            expires_at=_expiry(event.expires_at),
-            held_count=len(event.held_line_ids),
+            **extra,
         )
     ]
+
+
+def delivery_completed_emails(event: DeliveryCompleted) -> list[EmailIntent]:
+    """The download page link; Proof files held until Final are announced as following."""
+    return _downloads_email(
+        Template.DELIVERY_COMPLETED,
+        event,
+        f"Your files for order {event.number} are ready",
+        expires_at=_expiry(event.expires_at),
+        held_count=len(event.held_line_ids),
+    )
 
 
 def links_reissued_emails(event: DownloadLinksReissued) -> list[EmailIntent]:
     """The photographer re-issued expired or used-up links: the client gets them again."""
-    return [
-        _intent(
-            Template.LINKS_REISSUED,
-            str(event.client.email),
-            f"New download links for order {event.number}",
-            number=event.number,
-            client_name=event.client.name,
-            downloads_url=event.downloads_url,
-            files=_files(event.files),
-            expires_at=_expiry(event.expires_at),
-        )
-    ]
+    return _downloads_email(
+        Template.LINKS_REISSUED,
+        event,
+        f"New download links for order {event.number}",
+        expires_at=_expiry(event.expires_at),
+    )
 
 
 def files_released_emails(event: DeliveryFilesReleased) -> list[EmailIntent]:
     """Proof files held back were marked Final and delivered."""
-    return [
-        _intent(
-            Template.FILES_RELEASED,
-            str(event.client.email),
-            f"More files ready for order {event.number}",
-            number=event.number,
-            client_name=event.client.name,
-            downloads_url=event.downloads_url,
-            files=_files(event.files),
-        )
-    ]
+    return _downloads_email(
+        Template.FILES_RELEASED, event, f"More files ready for order {event.number}"
+    )
