@@ -24,8 +24,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import av
-
 from shop_media.errors import MediaError
 from shop_media.metadata import read_metadata
 from shop_media.probe import guess_mime
@@ -205,6 +203,8 @@ def shooting_date(path: Path, fallback: datetime) -> datetime:
 
 
 def _video_creation_time(path: Path) -> datetime | None:
+    import av  # here: PyAV costs ~30 MB of memory, and only videos need it
+
     try:
         with av.open(str(path)) as container:
             text = container.metadata.get("creation_time")

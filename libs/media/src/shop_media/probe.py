@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import av
 import pyvips
 
 MediaKind = Literal["image", "video", "other"]
@@ -70,6 +69,8 @@ def probe(path: Path) -> MediaInfo:
 
 
 def _probe_video(path: Path, mime: str, size: int) -> MediaInfo:
+    import av  # here: PyAV costs ~30 MB of memory, and only videos need it
+
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:

@@ -16,7 +16,6 @@ from pathlib import Path
 from shop_media.probe import guess_mime
 from shop_media.render import RenditionInfo, render_image
 from shop_media.spec import DeliverySpec
-from shop_media.video import transcode_video
 
 
 def is_video(path: Path) -> bool:
@@ -46,6 +45,8 @@ def render_rendition(src: Path, dest: Path, spec: DeliverySpec) -> RenditionInfo
     if is_video(src):
         if spec.video_max_height is None:
             return render_image(src, dest, DeliverySpec(mode="original"))  # a plain copy
+        from shop_media.video import transcode_video  # PyAV: loaded for videos only
+
         return transcode_video(src, dest, max_height=spec.video_max_height, crf=spec.video_crf)
     return render_image(src, dest, spec)
 

@@ -9,6 +9,7 @@ import structlog
 from shop_delivery.api.app import create_app
 from shop_delivery.bootstrap import ALEMBIC_INI, bootstrap
 from shop_delivery.config import SERVICE, DeliverySettings
+from shop_media.memory import bound_render_memory
 from shop_messaging.runtime import serve as serve_app
 from shop_messaging.service_cli import ServiceCli
 from shop_platform.logging import configure_logging
@@ -18,6 +19,7 @@ async def serve() -> None:
     settings = DeliverySettings()
     configure_logging(SERVICE, settings.log_level, settings.log_json)
     logging.getLogger("pyvips").setLevel(logging.WARNING)  # libvips' per-render INFO chatter
+    bound_render_memory()  # before the render threads start
     container = bootstrap(settings)
     structlog.get_logger().info(
         "service.starting",

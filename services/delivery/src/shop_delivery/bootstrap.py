@@ -16,8 +16,8 @@ from shop_delivery.config import SERVICE, DeliverySettings
 from shop_delivery.consumers import build_router
 from shop_delivery.service.context import DeliveryContext
 from shop_delivery.service.renditions import Renderer, RenderFn
-from shop_media import LocalMediaStore
 from shop_media.rendition import render_rendition_in_pool
+from shop_media.store import LocalMediaStore
 from shop_messaging.consumer import MessageRouter
 from shop_messaging.runtime import MessagingRuntime
 from shop_platform.db import make_engine, make_session_factory

@@ -28,10 +28,10 @@ from shop_contracts.events import OrderCancelled, OrderPlaced, PaymentConfirmed
 from shop_delivery.api.app import create_app
 from shop_delivery.bootstrap import ALEMBIC_INI, Container, bootstrap
 from shop_delivery.config import DeliverySettings
-from shop_media import DeliverySpec as MediaSpec
-from shop_media import make_demo_jpeg, make_demo_video
+from shop_media.demo import make_demo_jpeg, make_demo_video
 from shop_media.render import render_image
 from shop_media.rendition import render_rendition_in_pool
+from shop_media.spec import DeliverySpec as MediaSpec
 from shop_messaging.tables import outbox
 from shop_platform.db import migrate
 from shop_platform.security import order_access_token

@@ -8,7 +8,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import quote
 
-from shop_media import read_metadata
+from shop_media.metadata import read_metadata
 
 
 async def links_of(client, shop, order_id: uuid.UUID) -> dict[str, str]:

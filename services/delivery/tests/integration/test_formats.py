@@ -8,7 +8,7 @@ from pathlib import Path
 import av
 
 from shop_contracts.common import DeliverySpec
-from shop_media import read_metadata
+from shop_media.metadata import read_metadata
 
 NOTICE = "Copyright Ana Berg. All rights reserved."
 

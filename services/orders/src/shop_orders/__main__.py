@@ -8,7 +8,6 @@ from shop_messaging.runtime import serve
 from shop_messaging.service_cli import ServiceCli
 from shop_orders.bootstrap import ALEMBIC_INI, SERVICE, bootstrap
 from shop_orders.config import OrdersSettings
-from shop_orders.service.seeding import seed_catalog
 from shop_platform.logging import configure_logging
 
 
@@ -32,6 +31,9 @@ async def run_serve() -> None:
 
 
 async def run_seed() -> None:
+    # Here, not at the top: the demo generator loads PyAV (~30 MB), which `serve` never needs.
+    from shop_orders.service.seeding import seed_catalog
+
     service = bootstrap(_settings())
     try:
         count = await seed_catalog(service.transaction, service.media_store)

@@ -29,7 +29,6 @@ from shop_media.license_xmp import LicenseInfo, LicenseStampError, write_license
 from shop_media.naming import unique_names
 from shop_media.rendition import is_video, rendition_key
 from shop_media.store import validate_key
-from shop_media.terms_pdf import TermsDocument, write_terms_pdf
 
 log = structlog.get_logger()
 
@@ -126,6 +125,9 @@ async def _stamped(
 async def _terms_pdf(
     ctx: DeliveryContext, delivery: Delivery, media: Sequence[DeliveryItem], at: datetime
 ) -> StoredFile:
+    # fpdf2 (with fontTools) costs ~45 MB: loaded only once a shop delivers terms.
+    from shop_media.terms_pdf import TermsDocument, write_terms_pdf
+
     credit = next((item.credit for item in media if item.credit), None)
     document = TermsDocument(
         text=delivery.terms_text or "",

@@ -10,7 +10,6 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 from shop_media.errors import MediaError
-from shop_media.render import render_image
 from shop_media.spec import DeliverySpec
 from shop_orders.api.context import Ctx
 from shop_platform.errors import NotFoundError, error_responses
@@ -44,5 +43,7 @@ async def preview(ctx: Ctx, media_id: uuid.UUID) -> FileResponse:
 
 
 def _render(src: Path, dest: Path) -> None:
+    from shop_media.render import render_image  # libvips: loaded once a preview is asked for
+
     dest.parent.mkdir(parents=True, exist_ok=True)
     render_image(src, dest, PREVIEW)
