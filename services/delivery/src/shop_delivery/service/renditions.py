@@ -25,10 +25,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shop_delivery.db.renditions import CachedRendition, RenditionRepository
 from shop_delivery.domain.items import FileSource, StoredFile
-from shop_media import DeliverySpec as MediaSpec
-from shop_media import MediaError, MediaStore, RenditionInfo, probe
+from shop_media.errors import MediaError
+from shop_media.memory import release_freed_memory
+from shop_media.probe import probe
+from shop_media.render import RenditionInfo
 from shop_media.rendition import is_video, render_rendition_in_pool, rendition_key
-from shop_media.store import validate_key
+from shop_media.spec import DeliverySpec as MediaSpec
+from shop_media.store import MediaStore, validate_key
 
 log = structlog.get_logger()
 
@@ -60,6 +63,12 @@ class Renderer:
     _flights: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = field(
         default_factory=weakref.WeakValueDictionary, init=False, repr=False
     )
+    # Renditions this process has found or made: a cache hit costs a stat(), not a
+    # transaction (three per order otherwise). Rows are never deleted, and one whose file
+    # has changed or gone is looked up again.
+    _known: dict[tuple[str, str], CachedRendition] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     async def file_for(self, media_key: str, spec: dict[str, Any]) -> StoredFile:
         """The original, or the cached rendition (rendered now if it is not cached yet)."""
@@ -86,6 +95,7 @@ class Renderer:
             )
             async with self.sessions.begin() as session:
                 await RenditionRepository(session).put(cached)
+            self._known[(media_key, key)] = cached
             return _stored(cached)
 
     def path_of(self, stored: StoredFile) -> Path:
@@ -108,11 +118,21 @@ class Renderer:
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
 
     async def _cached(self, media_key: str, key: str) -> CachedRendition | None:
+        known = self._known.get((media_key, key))
+        if known is not None and self._unchanged(known):
+            return known
         async with self.sessions.begin() as session:
             cached = await RenditionRepository(session).find(media_key, key)
         if cached is not None and (self.root / cached.path).is_file():
+            self._known[(media_key, key)] = cached
             return cached
         return None
+
+    def _unchanged(self, cached: CachedRendition) -> bool:
+        try:
+            return (self.root / cached.path).stat().st_size == cached.size_bytes
+        except OSError:
+            return False
 
     async def _original_file(self, media_key: str, src: Path) -> StoredFile:
         info = await self.in_pool(probe, src)
@@ -142,6 +162,7 @@ class Renderer:
             os.replace(dest, dest.with_name(dest.name + info.extension))
             relative += info.extension
         log.info("rendition.rendered", media_key=media_key, spec=key, size=info.size_bytes)
+        await self.in_pool(release_freed_memory)
         return relative, info
 
 
