@@ -74,7 +74,7 @@ if ARGS.snapshot:
     reexec_with_snapshot(HERE.parent, ARGS.snapshot)
 
 import orjson  # noqa: E402
-from pipeline import census, machine, profiling, raw  # noqa: E402
+from pipeline import census, floor, machine, profiling, raw  # noqa: E402
 from pipeline.driver import Driver  # noqa: E402
 from pipeline.http import HttpPool  # noqa: E402
 from pipeline.report import (  # noqa: E402
@@ -240,6 +240,11 @@ async def main() -> int:
         unit = "msgs/s" if r.what == "rabbitmq" else "tx/s"
         print(f"  raw {r.what:10} concurrency {r.concurrency:3d}: {r.rate:8.0f} {unit}")
 
+    say("floor: CPU per message, transaction, statement and request of the stack alone ...")
+    floors = await floor.measure(200 if quick else 2000)
+    for f in floors:
+        print(f"  floor {f.what:45} {f.cpu_us_per_op:6.0f} us CPU")
+
     root = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
     shop = BenchShop(root)
     steps: list[StepResult] = []
@@ -396,6 +401,15 @@ async def main() -> int:
             f"| {s.rate:g} | {s.accepted_per_s:.1f} | {b:.0f} | {100 * b / broker_best:.1f}% | {d:.0f} | {100 * d / pg_best:.1f}% |"
         )
 
+    inbox_floor = next(f for f in floors if f.what.startswith("FastStream + inbox"))
+    cpu_per_order = [s.cpu_ms_per_order for s in steps if s.cpu_ms_per_order]
+    print(
+        f"floor of the messages alone: {deliveries:.1f} consumed x {inbox_floor.cpu_us_per_op:.0f} us"
+        f" (FastStream + inbox transaction, empty handler) = "
+        f"{deliveries * inbox_floor.cpu_us_per_op / 1000:.0f} CPU ms per order"
+        + (f", of {min(cpu_per_order):.0f} measured" if cpu_per_order else "")
+    )
+
     if census_result is not None and census_orders:
         print()
         print(f"statement census ({census_orders} orders at 20/s; PostgreSQL statement log):")
@@ -456,6 +470,7 @@ async def main() -> int:
                 {
                     "machine": info,
                     "raw": [asdict(r) for r in rabbit + postgres],
+                    "floor": [asdict(f) for f in floors],
                     "steps": [
                         {
                             "rate": s.rate,

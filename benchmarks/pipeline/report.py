@@ -57,6 +57,14 @@ class StepResult:
         return q + sum(self.outbox_at_end.values())
 
     @property
+    def cpu_ms_per_order(self) -> float | None:
+        """CPU of every process measured (services, their backends, sink, driver, broker)."""
+        if not self.accepted:
+            return None
+        cpu_s: float = sum(p.cpu_s for p in self.procs.values())
+        return 1000 * cpu_s / self.accepted
+
+    @property
     def error_count(self) -> int:
         return sum(self.errors.values())
 
@@ -153,8 +161,7 @@ def resource_table(steps: list[StepResult]) -> str:
     )
     rows = []
     for s in steps:
-        total = sum(p.cpu_s for n, p in s.procs.items() if n != "rabbitmq (shared)")
-        total += s.procs["rabbitmq (shared)"].cpu_s if "rabbitmq (shared)" in s.procs else 0.0
+        per_order = s.cpu_ms_per_order
         rows.append(
             [f"{s.rate:g}", f"{s.wall_s:.1f}"]
             + [f"{s.procs[n].cpu_s:.1f}" if n in s.procs else "-" for n in ordered]
@@ -163,6 +170,6 @@ def resource_table(steps: list[StepResult]) -> str:
                 for n in SERVICE_ORDER
                 if n in names
             ]
-            + [f"{1000 * total / s.accepted:.1f}" if s.accepted else "-"]
+            + [f"{per_order:.1f}" if per_order is not None else "-"]
         )
     return _table(header, rows)

@@ -16,7 +16,7 @@ PUBLISH_TIMEOUT_S = 10.0
 
 
 # Each delivered message runs its handler at once (aiormq starts a task per delivery), and each
-# handler holds a database connection: keep this below the engine's pool (5 + 10 overflow),
+# handler holds a database connection: keep this below the engine's pool (10 + 5 overflow),
 # or a backlog after a restart starves the pool and every handler times out.
 DEFAULT_PREFETCH = 8
 
