@@ -1,0 +1,45 @@
+"""The rendition cache: one render per (media, format), and a vanished file rendered again.
+
+Delivery remembers the renditions it has found (a `stat()` instead of a transaction per
+lookup): a file deleted or replaced behind its back must not be served from that memory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def _renditions(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file() and p.relative_to(root).parts[0] != "orders"]
+
+
+async def test_a_deleted_rendition_is_rendered_again(client, shop, container) -> None:
+    renders: list[str] = []
+    saved = container.ctx.renderer.render
+
+    async def counting(executor: Any, src: Path, dest: Path, spec: Any) -> Any:
+        renders.append(src.name)
+        return await saved(executor, src, dest, spec)
+
+    key = shop.copy_media(shop.BIG)
+    container.ctx.renderer.render = counting
+    try:
+        first, _ = await shop.delivered_order(shop.line(key, "Web", shop.WEB))
+        second, _ = await shop.delivered_order(shop.line(key, "Web", shop.WEB))
+        assert len(renders) == 1  # the second order reused the first one's rendition
+
+        [cached] = [p for p in _renditions(container.ctx.renderer.root) if key in str(p)]
+        cached.unlink()
+        third, _ = await shop.delivered_order(shop.line(key, "Web", shop.WEB))
+    finally:
+        container.ctx.renderer.render = saved
+
+    assert len(renders) == 2
+    assert cached.is_file()
+    for order_id in (first, second, third):
+        assert await shop.status(order_id) == "delivered"
+    [url] = (await shop.links(client, third)).values()
+    download = await client.get(url)
+    assert download.status_code == 200
+    assert download.content[:2] == b"\xff\xd8"  # a JPEG
