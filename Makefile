@@ -13,9 +13,12 @@ PACKAGES := shop_contracts shop_platform shop_messaging shop_media shop_testkit 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-install: ## Install uv if missing, then the locked dependencies (uv sync --frozen)
+install: ## Install uv if missing, then the locked dependencies (uv sync --frozen), compiled
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
+	@# Our own packages too: where PYTHONDONTWRITEBYTECODE is set (as on CI), every process
+	@# would otherwise compile ~1,000 modules at start (orders: 6 s -> 2 s to import).
+	@$(UV) run --frozen python -m compileall -q -j 0 libs services >/dev/null
 
 run: install ## Run the shop: PostgreSQL/RabbitMQ checks, migrations, demo catalog, 4 services
 	$(UV) run python -m shop_devtools run
