@@ -40,6 +40,9 @@ sys.path.insert(0, str(HERE))
 
 from pipeline.snapshot import reexec_with_snapshot  # noqa: E402
 
+FULL_RATES = "5,10,15,20,25,50,100,200,300"
+QUICK_RATES = "10,20,40"
+
 
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(
@@ -51,7 +54,8 @@ def parse_args() -> argparse.Namespace:
         help="short run (< 90 s): 3 short steps, no census, no profile",
     )
     p.add_argument(
-        "--rates", help="comma-separated orders/s (default 5,10,25,50,100,200,300; quick 10,20,40)"
+        "--rates",
+        help="comma-separated orders/s (default 5,10,15,20,25,50,100,200,300; quick 10,20,40)",
     )
     p.add_argument("--step-seconds", type=float, help="seconds per step (default 20; quick 4)")
     p.add_argument("--no-profile", action="store_true")
@@ -212,10 +216,7 @@ def per_order(
 async def main() -> int:
     args = ARGS
     quick = args.quick
-    rates = [
-        float(r)
-        for r in (args.rates or ("10,20,40" if quick else "5,10,25,50,100,200,300")).split(",")
-    ]
+    rates = [float(r) for r in (args.rates or (QUICK_RATES if quick else FULL_RATES)).split(",")]
     step_s = args.step_seconds or (4.0 if quick else 20.0)
     drain_timeout = 10.0 if quick else 60.0
     do_census = not quick and not args.no_census
