@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, insert, select, update
+from sqlalchemy import RowMapping, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -93,6 +93,16 @@ def _delivery_values(delivery: Delivery) -> dict[str, Any]:
     return {name: values[name] for name in _DELIVERY_FIELDS}
 
 
+# Built once: the message path runs these for every order (see libs/messaging/inbox.py).
+_DELIVERY = select(deliveries).where(deliveries.c.order_id == bindparam("order_id"))
+_DELIVERY_LOCKED = _DELIVERY.with_for_update()
+_ITEMS = (
+    select(delivery_items)
+    .where(delivery_items.c.order_id == bindparam("order_id"))
+    .order_by(delivery_items.c.position)
+)
+
+
 class DeliveryRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -102,10 +112,8 @@ class DeliveryRepository:
         await advisory_xact_lock(self.session, ORDER_LOCK, str(order_id))
 
     async def get(self, order_id: uuid.UUID, *, for_update: bool = False) -> Delivery | None:
-        query = select(deliveries).where(deliveries.c.order_id == order_id)
-        if for_update:
-            query = query.with_for_update()
-        row = (await self.session.execute(query)).mappings().first()
+        query = _DELIVERY_LOCKED if for_update else _DELIVERY
+        row = (await self.session.execute(query, {"order_id": order_id})).mappings().first()
         return _delivery(row) if row else None
 
     async def add(self, delivery: Delivery, items: list[DeliveryItem]) -> None:
@@ -148,12 +156,8 @@ class DeliveryRepository:
         )
 
     async def items(self, order_id: uuid.UUID) -> list[DeliveryItem]:
-        query = (
-            select(delivery_items)
-            .where(delivery_items.c.order_id == order_id)
-            .order_by(delivery_items.c.position)
-        )
-        return [_item(row) for row in (await self.session.execute(query)).mappings()]
+        rows = (await self.session.execute(_ITEMS, {"order_id": order_id})).mappings()
+        return [_item(row) for row in rows]
 
     async def save_item_file(self, item: DeliveryItem) -> None:
         assert item.file is not None

@@ -11,6 +11,7 @@ from shop_delivery.domain import DeliveryPolicy
 
 SETTINGS_ID = 1
 _FIELDS = ("link_expiry_days", "max_downloads", "zip_max_bytes", "deliver_only_final")
+_GET = select(*(delivery_settings.c[name] for name in _FIELDS))  # built once: read per order
 
 
 class SettingsRepository:
@@ -18,8 +19,7 @@ class SettingsRepository:
         self.session = session
 
     async def get(self) -> DeliveryPolicy:
-        query = select(*(delivery_settings.c[name] for name in _FIELDS))
-        row = (await self.session.execute(query)).mappings().first()
+        row = (await self.session.execute(_GET)).mappings().first()
         if row is None:
             return DeliveryPolicy()
         return DeliveryPolicy(**{name: row[name] for name in _FIELDS})

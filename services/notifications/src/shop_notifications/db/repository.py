@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,33 +33,50 @@ _MARK_DELIVERED = text(
 )
 
 
+_NEW_EMAIL_COLUMNS = (
+    "id",
+    "order_id",
+    "message_id",
+    "message_type",
+    "template",
+    "recipient",
+    "subject",
+    "text_body",
+    "html_body",
+)
+# Built once (two emails per order): executed with the email's values.
+_ADD = (
+    insert(emails)
+    .values({name: bindparam(name) for name in _NEW_EMAIL_COLUMNS})
+    .on_conflict_do_nothing(constraint="uq_emails_idempotency")
+    .returning(emails.c.id)
+)
+_WAKE_SENDER = text(f"NOTIFY {EMAILS_CHANNEL}")
+
+
 class EmailRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def add(self, email: NewEmail) -> bool:
         """Record a pending email; False when its idempotency key is already there."""
-        result = await self._session.execute(
-            insert(emails)
-            .values(
-                id=email.id,
-                order_id=email.order_id,
-                message_id=email.message_id,
-                message_type=email.message_type,
-                template=email.template,
-                recipient=email.to,
-                subject=email.subject,
-                text_body=email.text,
-                html_body=email.html,
-            )
-            .on_conflict_do_nothing(constraint="uq_emails_idempotency")
-            .returning(emails.c.id)
-        )
+        values = {
+            "id": email.id,
+            "order_id": email.order_id,
+            "message_id": email.message_id,
+            "message_type": email.message_type,
+            "template": email.template,
+            "recipient": email.to,
+            "subject": email.subject,
+            "text_body": email.text,
+            "html_body": email.html,
+        }
+        result = await self._session.execute(_ADD, values)
         return result.first() is not None
 
     async def wake_sender(self) -> None:
         """Transactional NOTIFY: the sender wakes once the new rows are visible."""
-        await self._session.execute(text(f"NOTIFY {EMAILS_CHANNEL}"))
+        await self._session.execute(_WAKE_SENDER)
 
     async def mark_delivered(self, delivered: Sequence[Delivered]) -> set[uuid.UUID]:
         """pending -> sent/logged, all in one statement. Returns the ids it changed: one

@@ -12,7 +12,7 @@ import json
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, Executable, bindparam, insert, literal, select, text
+from sqlalchemy import DateTime, String, bindparam, insert, select, text
 from sqlalchemy.dialects.postgresql import UUID
 
 from shop_orders.db.tables import order_history, orders
@@ -83,14 +83,29 @@ def apply_fact_params(order_id: uuid.UUID, fact: Fact, now: datetime) -> dict[st
     return {"order_id": order_id, "now": now, "rules": rules_json(fact)}
 
 
-def append_note(order_id: uuid.UUID, note: Note, now: datetime) -> Executable:
-    """Insert the history note when the order exists; returns a row only then."""
-    row = select(
-        orders.c.id,
-        literal(now, DateTime(timezone=True)),
-        literal(note.kind),
-        literal(note.detail),
-        literal(note.actor),
-    ).where(orders.c.id == order_id)
-    columns = ["order_id", "at", "kind", "detail", "actor"]
-    return insert(order_history).from_select(columns, row).returning(order_history.c.id)
+# Insert the history note when the order exists; returns a row only then. Built once (two
+# emails per order end here): executed with `append_note_params`.
+APPEND_NOTE = (
+    insert(order_history)
+    .from_select(
+        ["order_id", "at", "kind", "detail", "actor"],
+        select(
+            orders.c.id,
+            bindparam("at", type_=DateTime(timezone=True)),
+            bindparam("kind", type_=String),
+            bindparam("detail", type_=String),
+            bindparam("actor", type_=String),
+        ).where(orders.c.id == bindparam("order_id", type_=UUID(as_uuid=True))),
+    )
+    .returning(order_history.c.id)
+)
+
+
+def append_note_params(order_id: uuid.UUID, note: Note, now: datetime) -> dict[str, object]:
+    return {
+        "order_id": order_id,
+        "at": now,
+        "kind": note.kind,
+        "detail": note.detail,
+        "actor": note.actor,
+    }

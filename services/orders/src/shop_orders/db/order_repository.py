@@ -10,7 +10,12 @@ from typing import Any
 from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop_orders.db.fact_statements import APPLY_FACT, append_note, apply_fact_params
+from shop_orders.db.fact_statements import (
+    APPEND_NOTE,
+    APPLY_FACT,
+    append_note_params,
+    apply_fact_params,
+)
 from shop_orders.db.order_insert import insert_order
 from shop_orders.db.tables import order_history, order_lines, orders
 from shop_orders.domain.facts import Fact, Note
@@ -146,7 +151,8 @@ class SqlOrderRepository:
         return AppliedFact(found=bool(row.found), effect=effect)
 
     async def append_note(self, order_id: uuid.UUID, note: Note, now: datetime) -> bool:
-        return await self._session.scalar(append_note(order_id, note, now)) is not None
+        params = append_note_params(order_id, note, now)
+        return await self._session.scalar(APPEND_NOTE, params) is not None
 
     async def _append_history(self, order: Order) -> None:
         if order.new_history:

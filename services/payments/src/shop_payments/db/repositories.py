@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -72,21 +72,22 @@ def _payment(row: Any) -> Payment:
     )
 
 
+# Built once: the message path runs these for every order (see libs/messaging/inbox.py).
+_LOCK_ORDER = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+_REQUEST = select(payment_requests).where(payment_requests.c.order_id == bindparam("order_id"))
+_REQUEST_LOCKED = _REQUEST.with_for_update()
+
+
 class SqlPaymentRequests:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def lock_order(self, order_id: uuid.UUID) -> None:
-        await self._session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-            {"key": f"payments:{order_id}"},
-        )
+        await self._session.execute(_LOCK_ORDER, {"key": f"payments:{order_id}"})
 
     async def get(self, order_id: uuid.UUID, *, for_update: bool = False) -> PaymentRequest | None:
-        query = select(payment_requests).where(payment_requests.c.order_id == order_id)
-        if for_update:
-            query = query.with_for_update()
-        row = (await self._session.execute(query)).first()
+        query = _REQUEST_LOCKED if for_update else _REQUEST
+        row = (await self._session.execute(query, {"order_id": order_id})).first()
         return _request(row) if row else None
 
     async def add(self, request: PaymentRequest) -> bool:
