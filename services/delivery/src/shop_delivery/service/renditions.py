@@ -69,6 +69,13 @@ class Renderer:
     _known: dict[tuple[str, str], CachedRendition] = field(
         default_factory=dict, init=False, repr=False
     )
+    # One image render at a time: each decodes its original (~25 MB for 10 Mpixel), and two
+    # at once took the service past 150 MB. Renders are cached, so this only slows a shop's
+    # very first orders of new media; videos keep the pool's other worker, and stamps and
+    # PDFs are not held up.
+    _image_slot: asyncio.Semaphore = field(
+        default_factory=lambda: asyncio.Semaphore(1), init=False, repr=False
+    )
 
     async def file_for(self, media_key: str, spec: dict[str, Any]) -> StoredFile:
         """The original, or the cached rendition (rendered now if it is not cached yet)."""
@@ -153,7 +160,11 @@ class Renderer:
         relative = f"{key}/{media_key}"
         dest = self.root / validate_key(relative)
         try:
-            info = await self.render(self.executor, src, dest, spec)
+            if is_video(src):
+                info = await self.render(self.executor, src, dest, spec)
+            else:
+                async with self._image_slot:
+                    info = await self.render(self.executor, src, dest, spec)
         except Exception as exc:  # libvips/FFmpeg errors, unsupported input: never transient
             log.warning("rendition.failed", media_key=media_key, spec=key, error=repr(exc))
             raise RenditionFailedError(f"cannot render {media_key} ({key}): {exc}") from exc
