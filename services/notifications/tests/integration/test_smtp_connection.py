@@ -1,5 +1,5 @@
 """One persistent SMTP connection: opened lazily, reused, replaced once when the server
-dropped it, logged in once, closed on shutdown; and a batch settled in one transaction."""
+dropped it, logged in once, closed on shutdown; and each email recorded as soon as it is sent."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
-from sqlalchemy import event
 
 from shop_contracts.routing import SUBSCRIPTIONS
 from shop_notifications.consumers.router import CONSUMER
@@ -197,29 +196,31 @@ async def test_a_permanent_refusal_keeps_the_connection_for_the_next_email(
     assert server.connections == 1
 
 
-async def test_a_batch_is_settled_in_one_transaction(
+async def test_each_email_is_recorded_as_sent_before_the_next_goes_out(
     make_service: MakeService, server: Server, query: Query
 ) -> None:
+    """A crash can then send again at most the one email the server was accepting."""
     service = make_service(server.url, batch_size=20)
     await record_validated(service, 5)
-    commits = 0
+    transport = service.sender.transport
+    deliver = transport.deliver
+    sent_before: list[int] = []
 
-    def count(*_: Any) -> None:
-        nonlocal commits
-        commits += 1
+    async def recording(email: Any) -> Any:
+        rows = await query("SELECT count(*) AS n FROM emails WHERE status = 'sent'")
+        sent_before.append(rows[0]["n"])
+        return await deliver(email)
 
-    event.listen(service.engine.sync_engine, "commit", count)
-    try:
-        assert await service.sender.run_once() == 5
-    finally:
-        event.remove(service.engine.sync_engine, "commit", count)
-    assert commits == 2  # the claim, then the settle
+    transport.deliver = recording  # type: ignore[method-assign]
+    assert await service.sender.run_once() == 5
+    assert sent_before == [0, 1, 2, 3, 4]
     rows = await query("SELECT status, attempts, sent_at FROM emails ORDER BY sent_at")
     assert [(r["status"], r["attempts"]) for r in rows] == [("sent", 1)] * 5
     assert len({r["sent_at"] for r in rows}) == 5, "each email keeps its own send time"
     events = await email_sent_events(query)
     assert len(events) == 5
     assert len({e["payload"]["email_id"] for e in events}) == 5  # type: ignore[index]
+    assert server.connections == 1  # still one SMTP connection for the batch
 
 
 async def test_an_email_settled_by_another_sender_is_not_reported_twice(
