@@ -12,45 +12,26 @@ from __future__ import annotations
 
 import asyncio
 import re
-import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from shop_devtools.client import ShopClient
-from shop_devtools.config import ShopConfig
 from shop_devtools.pages import Page
-from shop_devtools.stack import ShopStack
-from shop_devtools.testing import private_shop
-from shop_testkit.smtp import ReceivedEmail, SmtpSink
+from shop_devtools.testing import PrivateShop, private_shop
+from shop_testkit.smtp import ReceivedEmail
 
 Json = dict[str, Any]
 SELLER = "seller@hostile.example.com"
 _LEFT = re.compile(r"(\d+) downloads? left")
 
 
-@dataclass
-class Shop:
-    stack: ShopStack
-    client: ShopClient
-    mail: SmtpSink
-    webhook_secret: str
-
-    @property
-    def config(self) -> ShopConfig:
-        return self.stack.config
-
+class Shop(PrivateShop):
     @property
     def http(self) -> httpx.AsyncClient:
         return self.client.http
-
-    @staticmethod
-    def new_email(tag: str) -> str:
-        return f"{tag}-{uuid.uuid4().hex[:8]}@client.example.com"
 
     def url(self, service: str, path: str) -> str:
         return self.client.url(service, path)
@@ -136,8 +117,7 @@ def page_of(response: httpx.Response) -> Page:
 async def shop(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Shop]:
     root: Path = tmp_path_factory.mktemp("hostile")
     async with private_shop(root, "hostile", SELLER) as private:
-        secret = private.config.stripe_webhook_secret or ""
-        shop = Shop(private.stack, private.client, private.mail, secret)
+        shop = Shop(private.stack, private.client, private.mail)
         await private.client.settings("orders", manual_validation=False)
         await private.client.settings("payments", card_processor="sandbox")
         yield shop

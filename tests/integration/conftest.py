@@ -7,39 +7,20 @@ tests talk to them over HTTP only and read the emails the SMTP server received.
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from shop_devtools.client import ShopClient
-from shop_devtools.config import ShopConfig
-from shop_devtools.stack import ShopStack
-from shop_devtools.testing import private_shop
-from shop_testkit.smtp import ReceivedEmail, SmtpSink
+from shop_devtools.testing import PrivateShop, private_shop
+from shop_testkit.smtp import ReceivedEmail
 
 SELLER = "seller@e2e.example.com"
 _URL = re.compile(r"https?://[^\s<>\"')]+")
 
 
-@dataclass
-class Shop:
-    stack: ShopStack
-    client: ShopClient
-    mail: SmtpSink
-    webhook_secret: str
-
-    @property
-    def config(self) -> ShopConfig:
-        return self.stack.config
-
-    @staticmethod
-    def new_email(tag: str) -> str:
-        return f"{tag}-{uuid.uuid4().hex[:8]}@client.example.com"
-
+class Shop(PrivateShop):
     async def email_to(self, address: str, containing: str = "", timeout: float = 30.0):
         """The first email to `address` whose subject or body contains `containing`."""
         return await self.mail.wait_for(
@@ -70,8 +51,7 @@ def link_in(message: ReceivedEmail, fragment: str) -> str:
 async def shop(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Shop]:
     root: Path = tmp_path_factory.mktemp("shop")
     async with private_shop(root, "e2e", SELLER) as private:
-        secret = private.config.stripe_webhook_secret or ""
-        yield Shop(private.stack, private.client, private.mail, secret)
+        yield Shop(private.stack, private.client, private.mail)
 
 
 @pytest.fixture(scope="session")

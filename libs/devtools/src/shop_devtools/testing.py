@@ -19,6 +19,8 @@ from shop_testkit.vhosts import create_vhost, delete_vhost
 
 @dataclass
 class PrivateShop:
+    """What a suite's `shop` fixture holds; suites subclass it with their own helpers."""
+
     stack: ShopStack
     client: ShopClient
     mail: SmtpSink
@@ -26,6 +28,15 @@ class PrivateShop:
     @property
     def config(self) -> ShopConfig:
         return self.stack.config
+
+    @property
+    def webhook_secret(self) -> str:
+        return self.config.stripe_webhook_secret or ""
+
+    @staticmethod
+    def new_email(tag: str) -> str:
+        """A client address no other test uses."""
+        return f"{tag}-{uuid.uuid4().hex[:8]}@client.example.com"
 
 
 @contextlib.asynccontextmanager
