@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,23 +33,9 @@ _MARK_DELIVERED = text(
 )
 
 
-_NEW_EMAIL_COLUMNS = (
-    "id",
-    "order_id",
-    "message_id",
-    "message_type",
-    "template",
-    "recipient",
-    "subject",
-    "text_body",
-    "html_body",
-)
-# Built once (two emails per order): executed with the email's values.
+# Built once (two emails per order). `_ADD` inserts the columns of the parameters it gets.
 _ADD = (
-    insert(emails)
-    .values({name: bindparam(name) for name in _NEW_EMAIL_COLUMNS})
-    .on_conflict_do_nothing(constraint="uq_emails_idempotency")
-    .returning(emails.c.id)
+    insert(emails).on_conflict_do_nothing(constraint="uq_emails_idempotency").returning(emails.c.id)
 )
 _WAKE_SENDER = text(f"NOTIFY {EMAILS_CHANNEL}")
 
