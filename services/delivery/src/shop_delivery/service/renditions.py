@@ -15,6 +15,7 @@ import os
 import weakref
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -160,11 +161,11 @@ class Renderer:
         relative = f"{key}/{media_key}"
         dest = self.root / validate_key(relative)
         try:
-            if is_video(src):
+            slot: AbstractAsyncContextManager[Any] = (
+                nullcontext() if is_video(src) else self._image_slot
+            )
+            async with slot:
                 info = await self.render(self.executor, src, dest, spec)
-            else:
-                async with self._image_slot:
-                    info = await self.render(self.executor, src, dest, spec)
         except Exception as exc:  # libvips/FFmpeg errors, unsupported input: never transient
             log.warning("rendition.failed", media_key=media_key, spec=key, error=repr(exc))
             raise RenditionFailedError(f"cannot render {media_key} ({key}): {exc}") from exc
