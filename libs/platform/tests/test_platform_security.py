@@ -6,7 +6,10 @@ import uuid
 
 import pytest
 from pydantic import ValidationError
+from starlette.requests import Request
 
+from shop_platform.auth import ADMIN_COOKIE, AdminAuth, new_admin_session
+from shop_platform.errors import ForbiddenError, UnauthorizedError
 from shop_platform.security import (
     check_order_access_token,
     hash_token,
@@ -45,49 +48,113 @@ def test_random_tokens_are_unguessable_and_stored_hashed() -> None:
     assert len(hash_token(token)) == 64
 
 
-def test_production_refuses_development_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+STRONG = "Zq8v1mQe7tKc2LrW9xHs4NpB6yJd3FgU0aCi"  # 36 random characters
+
+
+@pytest.mark.parametrize(
+    ("secret_key", "admin_token", "problem"),
+    [
+        (None, STRONG, "SECRET_KEY is a development default"),
+        (STRONG, None, "ADMIN_TOKEN is a development default"),
+        ("b", STRONG, "SECRET_KEY is shorter than 32 characters"),
+        (STRONG, "a", "ADMIN_TOKEN is shorter than 32 characters"),
+        ("ab" * 20, STRONG, "SECRET_KEY does not look random"),
+        ("my-secret-key-change-me-please-0123456789", STRONG, "is a development default"),
+    ],
+)
+def test_production_refuses_weak_secrets(
+    monkeypatch: pytest.MonkeyPatch, secret_key: str | None, admin_token: str | None, problem: str
+) -> None:
     monkeypatch.setenv("ENVIRONMENT", "production")
-    with pytest.raises(ValidationError, match="SECRET_KEY must be set"):
-        SharedSettings()
-    monkeypatch.setenv("SECRET_KEY", "a-real-secret")
-    monkeypatch.setenv("ADMIN_TOKEN", "a-real-token")
-    assert SharedSettings().environment == "production"
+    for name, value in (("SECRET_KEY", secret_key), ("ADMIN_TOKEN", admin_token)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError, match=problem):
+        SharedSettings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_production_accepts_long_random_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("SECRET_KEY", random_token(32))
+    monkeypatch.setenv("ADMIN_TOKEN", STRONG)
+    assert SharedSettings(_env_file=None).environment == "production"  # type: ignore[call-arg]
+
+
+def _request(method: str = "GET", cookie: str | None = None, **headers: str) -> Request:
+    raw = [(k.replace("_", "-").lower().encode(), v.encode()) for k, v in headers.items()]
+    if cookie is not None:
+        raw.append((b"cookie", f"{ADMIN_COOKIE}={cookie}".encode()))
+    raw.append((b"host", b"127.0.0.1:8002"))
+    scope = {"type": "http", "headers": raw, "method": method, "path": "/", "scheme": "http"}
+    return Request(scope)
+
+
+class _Sessions:
+    def __init__(self) -> None:
+        self.live: set[str] = set()
+
+    async def is_live(self, session_id: str) -> bool:
+        return session_id in self.live
+
+
+def _auth(sessions: _Sessions) -> AdminAuth:
+    settings = SharedSettings(_env_file=None, secret_key="k", admin_token="t")  # type: ignore[call-arg]
+    return AdminAuth(settings, sessions)
 
 
 def test_an_admin_form_token_belongs_to_one_admin_session() -> None:
-    from starlette.requests import Request
-
-    from shop_platform.auth import ADMIN_COOKIE, admin_csrf_token, check_admin_csrf
-    from shop_platform.errors import UnauthorizedError
-
-    def request_with(cookie: str) -> Request:
-        header = (b"cookie", f"{ADMIN_COOKIE}={cookie}".encode())
-        return Request({"type": "http", "headers": [header], "method": "POST", "path": "/"})
-
-    mine, other = request_with("session-a"), request_with("session-b")
-    token = admin_csrf_token(mine, "k")
-    check_admin_csrf(mine, "k", token)
+    auth = _auth(_Sessions())
+    mine, other = _request(cookie="session-a"), _request(cookie="session-b")
+    token = auth.csrf_token(mine)
+    auth.check_csrf(mine, token)
     for submitted, request in ((token, other), ("", mine), (None, mine), ("forged", mine)):
         with pytest.raises(UnauthorizedError, match="did not come from this page"):
-            check_admin_csrf(request, "k", submitted)
+            auth.check_csrf(request, submitted)
 
 
-def test_admin_sessions_are_unique_signed_and_expire() -> None:
-    from starlette.requests import Request
-
-    from shop_platform.auth import ADMIN_COOKIE, admin_session_cookie, is_admin_request
-
-    def request_with(cookie: str) -> Request:
-        header = (b"cookie", f"{ADMIN_COOKIE}={cookie}".encode())
-        return Request({"type": "http", "headers": [header], "method": "GET", "path": "/"})
-
-    def admin(cookie: str) -> bool:
-        return is_admin_request(request_with(cookie), admin_token="t", secret="k")
-
-    first, second = admin_session_cookie("k"), admin_session_cookie("k")
+async def test_a_session_cookie_opens_the_pages_only_while_its_session_is_live() -> None:
+    sessions = _Sessions()
+    auth = _auth(sessions)
+    first_id, first, _ = new_admin_session("k")
+    second_id, second, _ = new_admin_session("k")
     assert first != second
-    assert admin(first)
-    assert admin(second)
-    assert not admin(admin_session_cookie("other-key"))
-    assert not admin(admin_session_cookie("k", ttl_s=-1))
-    assert not admin(sign_value("k", "admin-session", "admin"))  # the old, eternal form
+    sessions.live |= {first_id, second_id}
+    assert await auth.is_admin(_request(cookie=first))
+    sessions.live.discard(first_id)  # logged out: at once, though the cookie is still signed
+    assert not await auth.is_admin(_request(cookie=first))
+    assert await auth.is_admin(_request(cookie=second))
+    other_key_id, other_key, _ = new_admin_session("other-key")
+    expired_id, expired, _ = new_admin_session("k", ttl_s=-1)
+    sessions.live |= {other_key_id, expired_id}
+    assert not await auth.is_admin(_request(cookie=other_key))
+    assert not await auth.is_admin(_request(cookie=expired))
+    assert not await auth.is_admin(_request(cookie=sign_value("k", "admin-session", "admin")))
+
+
+async def test_a_change_by_cookie_must_come_from_the_shops_own_origin() -> None:
+    sessions = _Sessions()
+    auth = _auth(sessions)
+    session_id, cookie, _ = new_admin_session("k")
+    sessions.live.add(session_id)
+    allowed = [
+        {"origin": "http://127.0.0.1:8001"},  # orders' page posting to payments
+        {"origin": "http://127.0.0.1:8002"},  # its own
+        {"sec_fetch_site": "same-origin"},
+    ]
+    for headers in allowed:
+        assert await auth.is_admin(_request("POST", cookie, **headers)), headers
+    refused = [
+        {"origin": "http://127.0.0.1:9999"},  # another port of the same host: same site
+        {"origin": "http://evil.example"},
+        {"origin": "null"},
+        {"sec_fetch_site": "same-site"},
+        {},
+    ]
+    for headers in refused:
+        with pytest.raises(ForbiddenError):
+            await auth.is_admin(_request("POST", cookie, **headers))
+    assert await auth.is_admin(_request("GET", cookie))  # reading needs no Origin
+    bearer = _request("POST", None, authorization="Bearer t", origin="http://evil.example")
+    assert await auth.is_admin(bearer)  # a script: no browser sends a bearer token by itself

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 Currency = str  # ISO 4217 code, upper case; see `CurrencyField`
 CurrencyField = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code")
@@ -84,6 +93,14 @@ class DeliverySpec(BaseModel):
     max_downloads: int | None = Field(
         default=None, ge=1, le=1000, description="None: the delivery setting"
     )
+
+    @field_validator("file_name_template", mode="before")
+    @classmethod
+    def _no_format_characters(cls, value: object) -> object:
+        """Invisible format characters (U+202E...) would disguise the delivered file's name."""
+        if isinstance(value, str):
+            return "".join(c for c in value if unicodedata.category(c) != "Cf")
+        return value
 
     @model_validator(mode="after")
     def _fields_for_mode(self) -> DeliverySpec:

@@ -24,6 +24,11 @@ class ShopError(Exception):
         super().__init__(detail)
         self.detail = detail
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """Headers the answer carries (e.g. `Retry-After` on a 429)."""
+        return {}
+
 
 class NotFoundError(ShopError):
     status = 404
@@ -40,6 +45,11 @@ class ConflictError(ShopError):
 class UnauthorizedError(ShopError):
     status = 401
     error = "unauthorized"
+
+
+class ForbiddenError(ShopError):
+    status = 403
+    error = "forbidden"
 
 
 class InvalidInputError(ShopError):
@@ -153,7 +163,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ShopError)
     async def _shop_error(_: Request, exc: ShopError) -> JSONResponse:
-        return JSONResponse({"error": exc.error, "detail": exc.detail}, status_code=exc.status)
+        return JSONResponse(
+            {"error": exc.error, "detail": exc.detail}, status_code=exc.status, headers=exc.headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -10,13 +10,15 @@ import pytest
 
 from shop_notifications.api.app import create_app
 from shop_notifications.bootstrap import Notifications
-from shop_platform.auth import ADMIN_COOKIE, admin_session_cookie
+from shop_platform.auth import ADMIN_COOKIE
 from shop_platform.settings import DEV_ADMIN_TOKEN, DEV_SECRET_KEY
+from shop_testkit.admin_sessions import KnownAdminSessions
 
 from ..factories import order_placed, order_validated, wrap
 from .conftest import MakeService
 
 ADMIN = {"Authorization": f"Bearer {DEV_ADMIN_TOKEN}"}
+ADMIN_SESSIONS = KnownAdminSessions()  # orders keeps them in production; not running here
 
 
 @pytest.fixture
@@ -32,7 +34,7 @@ async def service(make_service: MakeService) -> Notifications:
 
 @pytest.fixture
 async def client(service: Notifications) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=create_app(service))
+    transport = httpx.ASGITransport(app=create_app(service, admin_sessions=ADMIN_SESSIONS))
     async with httpx.AsyncClient(transport=transport, base_url="http://notifications") as c:
         yield c
 
@@ -91,7 +93,7 @@ async def test_the_pages_redirect_strangers_to_the_login_page(client: httpx.Asyn
 
 
 async def test_the_pages_show_the_log_to_the_photographer(client: httpx.AsyncClient) -> None:
-    client.cookies.set(ADMIN_COOKIE, admin_session_cookie(DEV_SECRET_KEY))
+    client.cookies.set(ADMIN_COOKIE, ADMIN_SESSIONS.login(DEV_SECRET_KEY))
     page = await client.get("/admin/emails")
     assert page.status_code == 200
     assert "New order 2026-0042" in page.text

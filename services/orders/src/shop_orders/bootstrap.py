@@ -19,8 +19,12 @@ from shop_orders.api.context import WebContext
 from shop_orders.config import OrdersSettings
 from shop_orders.consumers.handlers import build_router
 from shop_orders.db.unit_of_work import SqlTransaction
+from shop_orders.service.admin_sessions import StoredAdminSessions
 from shop_orders.service.links import Links
+from shop_platform.auth import AdminAuth
+from shop_platform.client_address import parse_networks
 from shop_platform.db import make_engine, make_session_factory
+from shop_platform.ratelimit import LOGIN_LOCKOUT_S, RateLimiter
 
 SERVICE = "orders"
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
@@ -38,6 +42,7 @@ class OrdersService:
     media_store: MediaStore
 
     def http_app(self) -> FastAPI:
+        settings = self.settings
         return create_app(
             WebContext(
                 settings=self.settings,
@@ -47,6 +52,14 @@ class OrdersService:
                 media_store=self.media_store,
                 preview_dir=Path(self.settings.preview_cache_dir),
                 templates=make_templates(),
+                auth=AdminAuth(settings, StoredAdminSessions(self.transaction)),
+                order_limit=RateLimiter(settings.rate_limit_per_minute, what="orders"),
+                login_limit=RateLimiter(
+                    settings.login_rate_limit_per_minute,
+                    what="failed logins",
+                    lockout_s=LOGIN_LOCKOUT_S,
+                ),
+                trusted_proxies=parse_networks(settings.trusted_proxies),
             )
         )
 

@@ -18,6 +18,12 @@ class OrdersSettings(SharedSettings):
         pattern=r"^[A-Z]{3}$",
         validation_alias=AliasChoices("ORDERS_CURRENCY", "currency"),
     )
+    # Orders placed per client address per minute (429 beyond); 0 turns it off (benchmarks).
+    rate_limit_per_minute: int = Field(
+        default=30,
+        ge=0,
+        validation_alias=AliasChoices("ORDERS_RATE_LIMIT_PER_MINUTE", "rate_limit_per_minute"),
+    )
     preview_cache_dir: str = Field(
         default="var/cache/orders-previews",
         validation_alias=AliasChoices("ORDERS_PREVIEW_CACHE_DIR", "preview_cache_dir"),

@@ -66,6 +66,7 @@ async def service(
         orders_public_url="http://orders.test",
         payments_public_url="http://payments.test",
         notifications_public_url="http://notifications.test",
+        rate_limit_per_minute=0,  # every test's client is one address; test_rate_limits.py has its own
     )
     built = bootstrap(settings)
     yield built
@@ -87,7 +88,12 @@ def app(service: OrdersService):  # type: ignore[no-untyped-def]
 @pytest.fixture
 async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://orders.test") as c:
+    # A browser sends Origin with every POST; the admin pages refuse a cookie-authenticated
+    # change without one from the shop's own origins.
+    origin = {"Origin": "http://orders.test"}
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://orders.test", headers=origin
+    ) as c:
         yield c
 
 

@@ -167,7 +167,8 @@ async def test_login_sets_a_safe_cookie_and_logout_clears_it(client: httpx.Async
     assert "httponly" in cookie
     assert "samesite=lax" in cookie
     assert (await client.get("/admin")).status_code == 200
-    assert (await client.get("/api/admin/settings")).status_code == 200, "the cookie opens the API"
+    # The admin API takes the bearer token only: a cookie would let another site drive it.
+    assert (await client.get("/api/admin/settings")).status_code == 401, "the cookie opens the API"
     assert "secure" not in cookie, "plain http in tests: Secure would lose the cookie"
     forged = await client.post("/admin/logout", data={"csrf": "forged"})
     assert forged.status_code == 401
@@ -180,6 +181,9 @@ async def test_login_sets_a_safe_cookie_and_logout_clears_it(client: httpx.Async
     assert "httponly" in cleared
     assert "samesite=lax" in cleared
     assert (await client.get("/admin")).status_code == 303
+    stolen = response.cookies["shop_admin"]  # the cookie as it was: its session has ended
+    client.cookies.set("shop_admin", stolen)
+    assert (await client.get("/admin")).status_code == 303, "logout did not end the session"
 
 
 async def test_admin_orders_list_and_order_page_with_its_four_buttons(

@@ -27,6 +27,7 @@ from shop_payments.processors.stripe_processor import StripeProcessor
 from shop_payments.service.ports import Repositories
 from shop_payments.service.settings import SettingsPolicy
 from shop_payments.webhooks.poster import HttpxWebhookPoster, WebhookPoster
+from shop_platform.auth import AdminSessions
 from shop_platform.db import make_engine, make_session_factory
 from shop_platform.security import order_access_token
 
@@ -59,10 +60,12 @@ class Container:
     def runtime(self) -> MessagingRuntime:
         return MessagingRuntime(SERVICE, self.settings.amqp_url, self.engine, router=self.router())
 
-    def http_app(self, runtime: MessagingRuntime | None = None) -> FastAPI:
+    def http_app(
+        self, runtime: MessagingRuntime | None = None, admin_sessions: AdminSessions | None = None
+    ) -> FastAPI:
         from shop_payments.api.app import create_app
 
-        return create_app(self, runtime)
+        return create_app(self, runtime, admin_sessions)
 
     async def close(self) -> None:
         await self.engine.dispose()

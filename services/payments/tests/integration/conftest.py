@@ -22,13 +22,15 @@ from shop_payments.domain.settings import PaymentSettings
 from shop_payments.webhooks.poster import HttpxWebhookPoster
 from shop_platform.db import migrate
 from shop_platform.security import order_access_token
+from shop_testkit.admin_sessions import KnownAdminSessions
 from shop_testkit.databases import create_database, remove_database
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
-SECRET = "test-secret-key"
-ADMIN = "test-admin-token"
+SECRET = "payments-tests-Qm3v8KzR1xT7wLp4NdYh"  # strong: one test runs as production
+ADMIN = "payments-admin-Hs9cJ2eVq6TfZb0WrK5u"
 PUBLIC = "http://payments.test"
 ORDERS_PUBLIC = "http://orders.test"
+ADMIN_SESSIONS = KnownAdminSessions()  # orders keeps them in production; not running here
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +59,7 @@ def make_settings(database_url: str, **overrides: object) -> PaymentsSettings:
 @pytest.fixture(scope="session")
 async def container(database_url: str) -> AsyncIterator[Container]:
     container = bootstrap(make_settings(database_url))
-    app = container.http_app()
+    app = container.http_app(admin_sessions=ADMIN_SESSIONS)
     # the sandbox's self-POST reaches the app in-process
     container.sandbox.poster = HttpxWebhookPoster(transport=httpx.ASGITransport(app=app))
     container.app = app  # type: ignore[attr-defined]

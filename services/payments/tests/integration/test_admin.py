@@ -7,10 +7,11 @@ import re
 import httpx
 
 from shop_payments.bootstrap import bootstrap
-from shop_platform.auth import ADMIN_COOKIE, admin_session_cookie
+from shop_platform.auth import ADMIN_COOKIE
 
 from .conftest import (
     ADMIN,
+    ADMIN_SESSIONS,
     ORDERS_PUBLIC,
     PUBLIC,
     SECRET,
@@ -72,9 +73,11 @@ async def test_settings_page_redirects_to_login_without_auth(client) -> None:
 
 
 async def test_settings_page_form_with_the_admin_cookie(container, client) -> None:
-    cookies = {ADMIN_COOKIE: admin_session_cookie(SECRET)}
+    cookies = {ADMIN_COOKIE: ADMIN_SESSIONS.login(SECRET)}
     transport = httpx.ASGITransport(app=container.app)
-    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC, cookies=cookies) as admin:
+    async with httpx.AsyncClient(
+        transport=transport, base_url=PUBLIC, cookies=cookies, headers={"Origin": PUBLIC}
+    ) as admin:
         page = await admin.get("/admin/settings")
         assert page.status_code == 200
         csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)

@@ -17,10 +17,10 @@ import structlog
 from shop_payments.bootstrap import bootstrap
 from shop_payments.webhooks.poster import HttpxWebhookPoster
 from shop_payments.webhooks.signature import sign_payload
-from shop_platform.auth import ADMIN_COOKIE, admin_session_cookie
+from shop_platform.auth import ADMIN_COOKIE
 from shop_platform.security import order_access_token
 
-from .conftest import PUBLIC, envelope_of, make_settings, mark_paid, order_placed
+from .conftest import ADMIN_SESSIONS, PUBLIC, envelope_of, make_settings, mark_paid, order_placed
 from .test_webhooks import checkout_completed
 
 SECRETS = {
@@ -42,10 +42,10 @@ async def test_a_paid_order_and_its_refusals_log_no_secret(
     database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     container = bootstrap(make_settings(database_url, **SECRETS), stripe_processor=NoStripe())
-    app = container.http_app()
+    app = container.http_app(admin_sessions=ADMIN_SESSIONS)
     container.sandbox.poster = HttpxWebhookPoster(transport=httpx.ASGITransport(app=app))
     router = container.router()
-    cookie = admin_session_cookie(SECRETS["secret_key"])
+    cookie = ADMIN_SESSIONS.login(SECRETS["secret_key"])
     headers: list[str] = []
     tokens: list[str] = []
     with caplog.at_level(logging.DEBUG), structlog.testing.capture_logs() as logs:
@@ -97,6 +97,7 @@ async def test_a_paid_order_and_its_refusals_log_no_secret(
             saved = await client.post(
                 "/admin/settings",
                 data={"csrf": csrf.group(1), "card_processor": "", "payment_instructions": "x"},
+                headers={"Origin": PUBLIC},
             )
             assert saved.status_code == 303
     await container.close()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 
-from shop_platform.auth import ADMIN_COOKIE, admin_session_cookie
+from shop_platform.auth import ADMIN_COOKIE
 
-from .conftest import PUBLIC, SECRET, envelope_of, order_placed, token, use_settings
+from .conftest import ADMIN_SESSIONS, PUBLIC, SECRET, envelope_of, order_placed, token, use_settings
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -52,9 +52,11 @@ async def test_the_sandbox_page_escapes_the_order_number(container, client, rout
 
 async def test_the_settings_page_escapes_the_instructions(container) -> None:
     await use_settings(container, None, f"</textarea>{SCRIPT}")
-    cookies = {ADMIN_COOKIE: admin_session_cookie(SECRET)}
+    cookies = {ADMIN_COOKIE: ADMIN_SESSIONS.login(SECRET)}
     transport = httpx.ASGITransport(app=container.app)
-    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC, cookies=cookies) as admin:
+    async with httpx.AsyncClient(
+        transport=transport, base_url=PUBLIC, cookies=cookies, headers={"Origin": PUBLIC}
+    ) as admin:
         page = await admin.get("/admin/settings")
     assert page.status_code == 200
     assert "&lt;/textarea&gt;" in page.text

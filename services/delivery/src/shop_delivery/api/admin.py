@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends
 from shop_delivery.api.schemas import DeliverySettingsRead, DeliverySettingsUpdate
 from shop_delivery.bootstrap import Container
 from shop_delivery.service.settings import get_settings, update_settings
-from shop_platform.auth import require_admin
+from shop_platform.auth import require_admin_token
 from shop_platform.errors import error_responses
 
 
@@ -16,7 +16,7 @@ def admin_router(container: Container) -> APIRouter:
     router = APIRouter(
         prefix="/api/admin",
         tags=["admin"],
-        dependencies=[Depends(require_admin(settings.admin_token, settings.secret_key))],
+        dependencies=[Depends(require_admin_token(settings.admin_token))],
         responses=error_responses(401),
     )
 

@@ -11,19 +11,17 @@ from shop_notifications.api.deps import email_log_dependency
 from shop_notifications.api.schemas import EmailList, EmailRead, EmailSummary
 from shop_notifications.db.repository import EmailRepository
 from shop_notifications.service.email_log import get_email, list_emails
-from shop_platform.auth import require_admin
+from shop_platform.auth import require_admin_token
 from shop_platform.errors import error_responses
 
 MAX_LIMIT = 500
 
 
-def emails_api(
-    sessions: async_sessionmaker[AsyncSession], *, admin_token: str, secret: str
-) -> APIRouter:
+def emails_api(sessions: async_sessionmaker[AsyncSession], *, admin_token: str) -> APIRouter:
     router = APIRouter(
         prefix="/api/admin/emails",
         tags=["emails"],
-        dependencies=[Depends(require_admin(admin_token, secret))],
+        dependencies=[Depends(require_admin_token(admin_token))],
     )
     Log = Annotated[EmailRepository, Depends(email_log_dependency(sessions))]
 

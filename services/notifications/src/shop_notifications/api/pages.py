@@ -12,7 +12,7 @@ from shop_notifications.api.deps import email_log_dependency
 from shop_notifications.db.repository import EmailRepository
 from shop_notifications.mail.render import make_environment
 from shop_notifications.service.email_log import get_email, list_emails
-from shop_platform.auth import is_admin_request
+from shop_platform.auth import AdminAuth
 from shop_platform.errors import error_responses
 
 _LOGIN_REDIRECT: dict[int | str, dict[str, Any]] = {
@@ -23,8 +23,7 @@ _LOGIN_REDIRECT: dict[int | str, dict[str, Any]] = {
 def emails_pages(
     sessions: async_sessionmaker[AsyncSession],
     *,
-    admin_token: str,
-    secret: str,
+    auth: AdminAuth,
     login_url: str,
     shop_name: str,
 ) -> APIRouter:
@@ -36,8 +35,8 @@ def emails_pages(
     def page(name: str, **context: Any) -> HTMLResponse:
         return HTMLResponse(env.get_template(f"pages/{name}.html").render(context))
 
-    def logged_in(request: Request) -> bool:
-        return is_admin_request(request, admin_token=admin_token, secret=secret)
+    async def logged_in(request: Request) -> bool:
+        return await auth.is_admin(request)
 
     @router.get(
         "", response_class=HTMLResponse, responses={**_LOGIN_REDIRECT, **error_responses(422)}
@@ -48,7 +47,7 @@ def emails_pages(
         order_id: Annotated[uuid.UUID | None, Query()] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> Response:
-        if not logged_in(request):
+        if not await logged_in(request):
             return RedirectResponse(login_url, status_code=303)
         rows = await list_emails(log, order_id=order_id, limit=limit)
         return page("emails", emails=rows, order_id=order_id)
@@ -59,7 +58,7 @@ def emails_pages(
         responses={**_LOGIN_REDIRECT, **error_responses(404, 422)},
     )
     async def email_page(request: Request, log: Log, email_id: uuid.UUID) -> Response:
-        if not logged_in(request):
+        if not await logged_in(request):
             return RedirectResponse(login_url, status_code=303)
         return page("email", email=await get_email(log, email_id))
 

@@ -139,7 +139,7 @@ async def render_media(
 
 @router.get("/media")
 async def media_list_page(request: Request, ctx: Ctx) -> Response:
-    if (to_login := login_redirect(request, ctx)) is not None:
+    if (to_login := await login_redirect(request, ctx)) is not None:
         return to_login
     async with ctx.transaction() as repos:
         found = await queries.list_all_media(repos)
@@ -149,7 +149,7 @@ async def media_list_page(request: Request, ctx: Ctx) -> Response:
 
 @router.get("/media/{media_id}")
 async def media_page(request: Request, ctx: Ctx, media_id: uuid.UUID, done: str = "") -> Response:
-    if (to_login := login_redirect(request, ctx)) is not None:
+    if (to_login := await login_redirect(request, ctx)) is not None:
         return to_login
     return await render_media(request, ctx, media_id, done=done)
 
@@ -188,7 +188,7 @@ async def _save_license(
 
 @router.post("/media/{media_id}/licenses")
 async def create_license(request: Request, ctx: Ctx, media_id: uuid.UUID) -> Response:
-    if (to_login := login_redirect(request, ctx)) is not None:
+    if (to_login := await login_redirect(request, ctx)) is not None:
         return to_login
     return await _save_license(request, ctx, media_id, None)
 
@@ -201,7 +201,7 @@ async def _media_of_license(ctx: WebContext, license_id: uuid.UUID) -> uuid.UUID
 
 @router.post("/licenses/{license_id}")
 async def update_license(request: Request, ctx: Ctx, license_id: uuid.UUID) -> Response:
-    if (to_login := login_redirect(request, ctx)) is not None:
+    if (to_login := await login_redirect(request, ctx)) is not None:
         return to_login
     media_id = await _media_of_license(ctx, license_id)
     if media_id is None:
@@ -211,7 +211,7 @@ async def update_license(request: Request, ctx: Ctx, license_id: uuid.UUID) -> R
 
 @router.post("/licenses/{license_id}/delete")
 async def delete_license(request: Request, ctx: Ctx, license_id: uuid.UUID) -> Response:
-    if (to_login := login_redirect(request, ctx)) is not None:
+    if (to_login := await login_redirect(request, ctx)) is not None:
         return to_login
     await checked_form(request, ctx)
     try:
@@ -224,7 +224,7 @@ async def delete_license(request: Request, ctx: Ctx, license_id: uuid.UUID) -> R
 
 @router.post("/media/{media_id}/finalize")
 async def finalize(request: Request, ctx: Ctx, media_id: uuid.UUID) -> Response:
-    if (to_login := login_redirect(request, ctx)) is not None:
+    if (to_login := await login_redirect(request, ctx)) is not None:
         return to_login
     await checked_form(request, ctx)
     try:

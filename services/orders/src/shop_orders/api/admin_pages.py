@@ -7,6 +7,7 @@ travel as `?done=<action>` / `?refused=<action>`: never free text in URLs.
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -24,13 +25,14 @@ from shop_orders.api.admin_web import (
     redirect,
     set_admin_cookie,
 )
-from shop_orders.api.context import Ctx, is_admin
+from shop_orders.api.context import Ctx
 from shop_orders.api.schemas import SettingsUpdate
 from shop_orders.domain.errors import IllegalTransitionError, OrderNotFoundError
 from shop_orders.domain.order import AdminAction, Order, OrderStatus
 from shop_orders.service import queries
+from shop_orders.service.admin_sessions import end_all_sessions, end_session, start_session
 from shop_orders.service.settings import update_settings
-from shop_platform.auth import admin_session_cookie
+from shop_platform.ratelimit import RateLimitedError
 from shop_platform.security import constant_time_equals
 
 # action: (button label, css class, message once done)
@@ -60,21 +62,49 @@ async def login_page(request: Request, ctx: Ctx) -> Response:
 
 @router.post("/login")
 async def login(request: Request, ctx: Ctx) -> Response:
+    """Failed logins are counted per client address: past the limit, that address is locked
+    out for a while (429 with Retry-After), right token or not."""
+    address = ctx.client_address(request)
+    try:
+        ctx.login_limit.check(address)
+    except RateLimitedError as exc:
+        locked = page(request, ctx, "admin_login.html", {"error": exc.detail}, 429)
+        locked.headers.update(exc.headers)
+        return locked
     given = (await request.form()).get("token")
     if not isinstance(given, str) or not given:
         given = ""
     if not given or not constant_time_equals(given, ctx.settings.admin_token):
+        ctx.login_limit.hit(address)
         return page(request, ctx, "admin_login.html", {"error": "Wrong admin token."}, 401)
+    async with ctx.transaction() as repos:
+        cookie = await start_session(repos, ctx.settings.secret_key, datetime.now(UTC))
     response = redirect("/admin")
-    secure = cookie_is_secure(request, ctx)
-    set_admin_cookie(response, admin_session_cookie(ctx.settings.secret_key), secure=secure)
+    set_admin_cookie(response, cookie, secure=cookie_is_secure(request, ctx))
     return response
 
 
 @router.post("/logout")
 async def logout(request: Request, ctx: Ctx) -> Response:
-    if is_admin(request, ctx):
+    """Ends this session on every service at once (the cookie alone no longer opens them)."""
+    session_id = await ctx.auth.session_id(request)
+    if session_id is not None:
         await checked_form(request, ctx)  # another site cannot log the admin out either
+        async with ctx.transaction() as repos:
+            await end_session(repos, session_id, datetime.now(UTC))
+    response = redirect(LOGIN)
+    clear_admin_cookie(response, secure=cookie_is_secure(request, ctx))
+    return response
+
+
+@router.post("/logout-everywhere")
+async def logout_everywhere(request: Request, ctx: Ctx) -> Response:
+    """Ends every admin session, on every device (a lost laptop, a shared computer)."""
+    if (to_login := await login_redirect(request, ctx)) is not None:
+        return to_login
+    await checked_form(request, ctx)
+    async with ctx.transaction() as repos:
+        await end_all_sessions(repos, datetime.now(UTC))
     response = redirect(LOGIN)
     clear_admin_cookie(response, secure=cookie_is_secure(request, ctx))
     return response
@@ -82,7 +112,7 @@ async def logout(request: Request, ctx: Ctx) -> Response:
 
 @router.get("")
 async def orders_page(request: Request, ctx: Ctx, status: str = "") -> Response:
-    if (to_login := login_redirect(request, ctx)) is not None:
+    if (to_login := await login_redirect(request, ctx)) is not None:
         return to_login
     chosen = OrderStatus(status) if status in set(OrderStatus) else None
     async with ctx.transaction() as repos:
@@ -110,7 +140,7 @@ def _flash(order: Order, done: str, refused: str) -> tuple[str | None, str | Non
 async def order_page(
     request: Request, ctx: Ctx, order_id: uuid.UUID, done: str = "", refused: str = ""
 ) -> Response:
-    if (to_login := login_redirect(request, ctx)) is not None:
+    if (to_login := await login_redirect(request, ctx)) is not None:
         return to_login
     try:
         async with ctx.transaction() as repos:
@@ -132,7 +162,7 @@ async def order_page(
 async def order_action(
     request: Request, ctx: Ctx, order_id: uuid.UUID, action: AdminAction
 ) -> Response:
-    if (to_login := login_redirect(request, ctx)) is not None:
+    if (to_login := await login_redirect(request, ctx)) is not None:
         return to_login
     await checked_form(request, ctx)
     back = f"/admin/orders/{order_id}"
@@ -147,7 +177,7 @@ async def order_action(
 
 @router.get("/settings")
 async def settings_page(request: Request, ctx: Ctx, saved: str = "") -> Response:
-    if (to_login := login_redirect(request, ctx)) is not None:
+    if (to_login := await login_redirect(request, ctx)) is not None:
         return to_login
     async with ctx.transaction() as repos:
         settings = await queries.get_settings(repos)
@@ -157,7 +187,7 @@ async def settings_page(request: Request, ctx: Ctx, saved: str = "") -> Response
 
 @router.post("/settings")
 async def save_settings(request: Request, ctx: Ctx) -> Response:
-    if (to_login := login_redirect(request, ctx)) is not None:
+    if (to_login := await login_redirect(request, ctx)) is not None:
         return to_login
     form = await checked_form(request, ctx)
     values = {

@@ -1,8 +1,9 @@
 """What every admin page shares: rendering with the CSRF token, the login check, forms.
 
-Logged in = the signed `shop_admin` cookie (HttpOnly, SameSite=Lax, Secure behind https).
-Every form but the login carries a `csrf` field bound to that session
-(`shop_platform.auth.admin_csrf_token`); a POST without it answers 401 and changes nothing.
+Logged in = the signed `shop_admin` cookie (HttpOnly, SameSite=Lax, Secure behind https)
+naming a live server-side session (`service/admin_sessions.py`). Every form but the login
+carries a `csrf` field bound to that session (`AdminAuth.csrf_token`); a POST without it
+answers 401, one from another origin 403, and neither changes anything.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from shop_orders.api.context import WebContext, is_admin
-from shop_platform.auth import ADMIN_COOKIE, admin_csrf_token, check_admin_csrf
+from shop_platform.auth import ADMIN_COOKIE
 
 LOGIN = "/admin/login"
 CSRF_FIELD = "csrf"
@@ -30,7 +31,7 @@ def page(
     shared = {
         "payments_url": ctx.settings.payments_public_url.rstrip("/"),
         "notifications_url": ctx.settings.notifications_public_url.rstrip("/"),
-        "csrf": admin_csrf_token(request, ctx.settings.secret_key),
+        "csrf": ctx.auth.csrf_token(request),
     }
     return ctx.templates.TemplateResponse(request, name, {**shared, **context}, status_code=code)
 
@@ -39,18 +40,16 @@ def not_found(request: Request, ctx: WebContext, message: str) -> Response:
     return page(request, ctx, "not_found.html", {"message": message}, 404)
 
 
-def login_redirect(request: Request, ctx: WebContext) -> Response | None:
+async def login_redirect(request: Request, ctx: WebContext) -> Response | None:
     """A redirect to the login form, or None when the request is the admin's."""
-    return None if is_admin(request, ctx) else redirect(LOGIN)
+    return None if await is_admin(request, ctx) else redirect(LOGIN)
 
 
 async def checked_form(request: Request, ctx: WebContext) -> FormData:
     """The posted form, once its CSRF token proved it came from our own page (else 401)."""
     form = await request.form()
     submitted = form.get(CSRF_FIELD)
-    check_admin_csrf(
-        request, ctx.settings.secret_key, submitted if isinstance(submitted, str) else None
-    )
+    ctx.auth.check_csrf(request, submitted if isinstance(submitted, str) else None)
     return form
 
 

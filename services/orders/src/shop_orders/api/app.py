@@ -13,6 +13,7 @@ from shop_orders.api import (
     admin_catalog_api,
     admin_catalog_pages,
     admin_pages,
+    internal,
     preview,
     shop_pages,
     storefront,
@@ -31,6 +32,7 @@ ROUTER_MODULES = (
     shop_pages,
     admin_pages,
     admin_catalog_pages,
+    internal,
 )
 
 

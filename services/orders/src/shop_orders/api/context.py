@@ -14,7 +14,10 @@ from shop_messaging.runtime import MessagingRuntime
 from shop_orders.config import OrdersSettings
 from shop_orders.service.links import Links
 from shop_orders.service.ports import Transaction
-from shop_platform.auth import is_admin_request, require_admin
+from shop_platform.auth import AdminAuth, bearer_is_admin
+from shop_platform.client_address import Network, client_address
+from shop_platform.errors import UnauthorizedError
+from shop_platform.ratelimit import RateLimiter
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,13 @@ class WebContext:
     media_store: MediaStore
     preview_dir: Path
     templates: Jinja2Templates
+    auth: AdminAuth
+    order_limit: RateLimiter  # orders placed per client address
+    login_limit: RateLimiter  # failed admin logins per client address
+    trusted_proxies: tuple[Network, ...] = ()
+
+    def client_address(self, request: Request) -> str:
+        return client_address(request, self.trusted_proxies)
 
 
 # Dependencies are `async def`: FastAPI runs a plain `def` one in its thread pool, a hand-off
@@ -43,11 +53,13 @@ Ctx = Annotated[WebContext, Depends(web_context)]
 
 
 async def require_admin_token(request: Request, ctx: Ctx) -> None:
-    """401 unless the request carries the admin bearer token (or the admin cookie)."""
-    require_admin(ctx.settings.admin_token, ctx.settings.secret_key)(request)
+    """401 unless the request carries the admin bearer token (the admin API takes no cookie:
+    another site could make a browser send that)."""
+    if not bearer_is_admin(request, ctx.settings.admin_token):
+        raise UnauthorizedError("admin authentication required (Authorization: Bearer)")
 
 
-def is_admin(request: Request, ctx: WebContext) -> bool:
-    return is_admin_request(
-        request, admin_token=ctx.settings.admin_token, secret=ctx.settings.secret_key
-    )
+async def is_admin(request: Request, ctx: WebContext) -> bool:
+    """The admin pages' check: the bearer token or a live session cookie (a state change by
+    cookie must come from the shop's own pages: 403 otherwise)."""
+    return await ctx.auth.is_admin(request)

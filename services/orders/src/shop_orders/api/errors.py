@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from shop_orders.domain.errors import (
     CatalogItemNotFoundError,
     FieldError,
+    IdempotencyKeyConflictError,
     IllegalTransitionError,
     OrderDomainError,
     OrderNotFoundError,
@@ -27,7 +28,8 @@ def install_order_error_handlers(app: FastAPI) -> None:
     install_error_handlers(app)
 
     @app.exception_handler(IllegalTransitionError)
-    async def _conflict(_: Request, exc: IllegalTransitionError) -> JSONResponse:
+    @app.exception_handler(IdempotencyKeyConflictError)
+    async def _conflict(_: Request, exc: OrderDomainError) -> JSONResponse:
         return JSONResponse({"error": "conflict", "detail": exc.reason}, status_code=409)
 
     @app.exception_handler(OrderNotFoundError)

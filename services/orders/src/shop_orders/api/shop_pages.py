@@ -12,10 +12,15 @@ from starlette.datastructures import FormData
 
 from shop_orders.api.context import Ctx, WebContext
 from shop_orders.api.schemas import OrderCreate
-from shop_orders.domain.errors import InvalidOrderError, OrderNotFoundError
+from shop_orders.domain.errors import (
+    IdempotencyKeyConflictError,
+    InvalidOrderError,
+    OrderNotFoundError,
+)
 from shop_orders.domain.order import OrderStatus
 from shop_orders.service import queries
 from shop_orders.service.placing import place_order
+from shop_platform.ratelimit import RateLimitedError
 
 FORM_FIELDS = ("name", "email", "line1", "line2", "city", "postal_code", "country", "note")
 _ADDRESS_FIELDS = ("line1", "city", "postal_code", "country")
@@ -49,12 +54,14 @@ async def render_checkout(
     ctx: WebContext,
     form: FormData | None = None,
     errors: list[dict[str, str]] | None = None,
+    *,
+    keep_key: bool = True,
 ) -> HTMLResponse:
     """The checkout page; after a refused submit, with the errors and what was typed."""
     async with ctx.transaction() as repos:
         media = await queries.list_catalog(repos)
     values = {name: str(form.get(name) or "") if form else "" for name in FORM_FIELDS}
-    key = str(form.get("idempotency_key") or "") if form else ""
+    key = str(form.get("idempotency_key") or "") if form and keep_key else ""
     context = {
         "media": media,
         "currency": ctx.settings.currency,
@@ -86,6 +93,16 @@ async def checkout(request: Request, ctx: Ctx) -> Response:
         ]
         return await render_checkout(request, ctx, form, errors)
     key = str(form.get("idempotency_key") or "") or None
+    address = ctx.client_address(request)
+    try:
+        ctx.order_limit.check(address)
+    except RateLimitedError as exc:
+        refused = await render_checkout(
+            request, ctx, form, [{"field": "form", "message": exc.detail}]
+        )
+        refused.status_code = 429
+        refused.headers.update(exc.headers)
+        return refused
     try:
         async with ctx.transaction() as repos:
             placed = await place_order(
@@ -95,6 +112,13 @@ async def checkout(request: Request, ctx: Ctx) -> Response:
         return await render_checkout(
             request, ctx, form, [{"field": exc.field, "message": exc.message}]
         )
+    except IdempotencyKeyConflictError:  # the form was changed after a submit: a new order
+        error = "This checkout was already sent with other details; check them and send again."
+        return await render_checkout(
+            request, ctx, form, [{"field": "form", "message": error}], keep_key=False
+        )
+    if placed.created:
+        ctx.order_limit.hit(address)
     order = placed.order
     if order.status is OrderStatus.AWAITING_PAYMENT:
         target = ctx.links.payment_url(order.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import APIRouter, Header, Request, Response, status
 
 from shop_orders.api.context import Ctx
 from shop_orders.api.schemas import CatalogRead, OrderCreate, OrderPlacedRead, OrderRead
@@ -23,19 +23,28 @@ async def get_catalog(ctx: Ctx) -> CatalogRead:
     return CatalogRead.of(media, ctx.settings.currency)
 
 
-@router.post("/orders", status_code=status.HTTP_201_CREATED, responses=error_responses(422))
+@router.post(
+    "/orders", status_code=status.HTTP_201_CREATED, responses=error_responses(409, 422, 429)
+)
 async def create_order(
+    request: Request,
     ctx: Ctx,
     body: OrderCreate,
     response: Response,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> OrderPlacedRead:
-    """Place an order. The same `Idempotency-Key` returns the same order, never a second."""
+    """Place an order. The same `Idempotency-Key` from the same client with the same body
+    returns the same order, never a second; with another body it answers 409. Orders
+    placed per client address are limited (429 with Retry-After)."""
+    address = ctx.client_address(request)
+    ctx.order_limit.check(address)
     async with ctx.transaction() as repos:
         placed = await place_order(
             repos, body.command(idempotency_key), links=ctx.links, currency=ctx.settings.currency
         )
-    if not placed.created:
+    if placed.created:
+        ctx.order_limit.hit(address)
+    else:
         response.headers["Idempotent-Replayed"] = "true"
     return OrderPlacedRead.of(placed.order, ctx.links)
 

@@ -37,6 +37,7 @@ def _order_values(order: Order) -> dict[str, Any]:
         "manual_validation": order.manual_validation,
         "downloads_url": order.downloads_url,
         "idempotency_key": order.idempotency_key,
+        "request_hash": order.request_hash,
         "created_at": order.created_at,
         "updated_at": order.updated_at,
     }

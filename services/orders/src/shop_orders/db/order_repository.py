@@ -78,6 +78,7 @@ def _order(m: Mapping[Any, Any], lines: list[OrderLine]) -> Order:
         delivery_status=DeliveryStatus(m["delivery_status"]),
         downloads_url=m["downloads_url"],
         idempotency_key=m["idempotency_key"],
+        request_hash=m["request_hash"],
     )
 
 

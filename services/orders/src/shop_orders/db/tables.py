@@ -78,6 +78,7 @@ orders = Table(
     Column("manual_validation", Boolean, nullable=False),
     Column("downloads_url", Text, nullable=True),
     Column("idempotency_key", String(200), nullable=True, unique=True),
+    Column("request_hash", String(64), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     CheckConstraint(
@@ -141,4 +142,16 @@ shop_settings = Table(
     Column("terms_text", Text, nullable=True),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     CheckConstraint("id = 1", name="ck_shop_settings_singleton"),
+)
+
+# Admin sessions live here so a logout ends them at once on every service (the others ask
+# orders). The cookie's session id is stored hashed: a leaked table opens no session.
+admin_sessions = Table(
+    "admin_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True), nullable=True),
+    Index("ix_admin_sessions_expires_at", "expires_at"),
 )

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shop_contracts.envelope import Envelope
 from shop_messaging.outbox import add_to_outbox
+from shop_orders.db.admin_session_repository import SqlAdminSessionRepository
 from shop_orders.db.catalog_repository import SqlCatalogRepository
 from shop_orders.db.order_repository import SqlOrderRepository
 from shop_orders.db.settings_repository import SqlSettingsRepository
@@ -29,6 +30,7 @@ def repositories(session: AsyncSession, *, default_seller_email: str) -> Reposit
         orders=SqlOrderRepository(session),
         settings=SqlSettingsRepository(session, default_seller_email=default_seller_email),
         outbox=SessionOutbox(session),
+        admin_sessions=SqlAdminSessionRepository(session),
     )
 
 

@@ -19,6 +19,10 @@ class OrderNotFoundError(OrderDomainError):
     """No such order, or the caller may not see it (HTTP 404)."""
 
 
+class IdempotencyKeyConflictError(OrderDomainError):
+    """An `Idempotency-Key` the client already used for a different request (HTTP 409)."""
+
+
 class CatalogItemNotFoundError(OrderDomainError):
     """No such media or license option (HTTP 404)."""
 

@@ -110,7 +110,8 @@ class Order:
     payment_status: PaymentStatus = PaymentStatus.UNPAID
     delivery_status: DeliveryStatus = DeliveryStatus.PENDING
     downloads_url: str | None = None
-    idempotency_key: str | None = None
+    idempotency_key: str | None = None  # scoped to the client (service/idempotency.py)
+    request_hash: str | None = None  # what the key was first used for: another body is a 409
     new_history: list[HistoryEntry] = field(default_factory=list)
 
     @classmethod
@@ -126,6 +127,7 @@ class Order:
         now: datetime,
         note: str | None = None,
         idempotency_key: str | None = None,
+        request_hash: str | None = None,
     ) -> Order:
         if not lines:
             raise ValueError("an order has at least one line")
@@ -144,6 +146,7 @@ class Order:
             note=note,
             status=status,
             idempotency_key=idempotency_key,
+            request_hash=request_hash,
         )
         detail = "placed, held for manual validation" if manual_validation else "placed"
         order._record(now, "placed", detail, "client")

@@ -2,11 +2,14 @@
 
 Names, emails and address lines end up in email headers and pages: a CR/LF there is header
 injection, a NUL breaks PostgreSQL. HTML is accepted as typed and escaped when shown.
+Invisible format characters (bidi overrides, zero-width marks) are dropped, not refused.
 """
 
 from __future__ import annotations
 
 import unicodedata
+
+from shop_platform.text import strip_format_chars
 
 _MULTILINE_ALLOWED = frozenset("\n\r\t")  # a textarea sends CR LF line breaks
 
@@ -27,13 +30,17 @@ def text_problem(value: str, *, multiline: bool) -> str | None:
 
 def check_single_line(value: object) -> object:
     """A pydantic `before` validator: refuse control characters and line breaks."""
-    if isinstance(value, str) and (problem := text_problem(value, multiline=False)):
+    if not isinstance(value, str):
+        return value
+    if problem := text_problem(value, multiline=False):
         raise ValueError(problem)
-    return value
+    return strip_format_chars(value)
 
 
 def check_multiline(value: object) -> object:
     """A pydantic `before` validator: refuse control characters other than line breaks/tabs."""
-    if isinstance(value, str) and (problem := text_problem(value, multiline=True)):
+    if not isinstance(value, str):
+        return value
+    if problem := text_problem(value, multiline=True):
         raise ValueError(problem)
-    return value
+    return strip_format_chars(value)

@@ -10,9 +10,9 @@ import structlog
 
 from shop_contracts.common import Client
 from shop_orders.domain.catalog import LicenseOption, Media
-from shop_orders.domain.errors import InvalidOrderError
+from shop_orders.domain.errors import IdempotencyKeyConflictError, InvalidOrderError
 from shop_orders.domain.order import Address, Customer, Order, OrderLine
-from shop_orders.service import messages
+from shop_orders.service import idempotency, messages
 from shop_orders.service.links import Links
 from shop_orders.service.offers import is_offered
 from shop_orders.service.ports import Repositories
@@ -34,6 +34,16 @@ class PlaceOrder:
     items: list[ItemChoice]
     note: str | None = None
     idempotency_key: str | None = None
+
+    @property
+    def scoped_key(self) -> str | None:
+        if not self.idempotency_key:
+            return None
+        return idempotency.scoped_key(str(self.client.email), self.idempotency_key)
+
+    def request_hash(self) -> str:
+        items = [(str(i.media_id), str(i.license_id)) for i in self.items]
+        return idempotency.request_hash(self.client, items, self.note)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +74,13 @@ async def place_order(
     Round trips: the catalog (one query for all items), the settings with a fresh order
     number, the order with its lines and history (one INSERT), the outbox. An idempotency
     key is checked by that INSERT (`ON CONFLICT DO NOTHING`), not by a query beforehand.
+    A key is the client's own (scoped by their email) and bound to the body it was first
+    used with: the same key with another body raises `IdempotencyKeyConflictError`.
     """
     try:
         lines = await _lines_from_catalog(repos, command.items)
     except InvalidOrderError:
-        replayed = await _replayed(repos, command.idempotency_key)
+        replayed = await _replayed(repos, command)
         if replayed is None:
             raise
         return replayed  # the order that key placed, even if the catalog changed since
@@ -83,10 +95,11 @@ async def place_order(
         manual_validation=settings.manual_validation,
         now=now,
         note=(command.note or "").strip() or None,
-        idempotency_key=command.idempotency_key,
+        idempotency_key=command.scoped_key,
+        request_hash=command.request_hash(),
     )
     if not await repos.orders.add(order):  # the key placed an order before (or concurrently)
-        replayed = await _replayed(repos, command.idempotency_key)
+        replayed = await _replayed(repos, command)
         assert replayed is not None, "the conflicting order is committed before we see it"
         return replayed
     await repos.outbox.add(messages.order_placed(order, settings, links))
@@ -94,11 +107,19 @@ async def place_order(
     return PlacedOrder(order, created=True)
 
 
-async def _replayed(repos: Repositories, idempotency_key: str | None) -> PlacedOrder | None:
-    if not idempotency_key:
+async def _replayed(repos: Repositories, command: PlaceOrder) -> PlacedOrder | None:
+    key = command.scoped_key
+    if key is None:
         return None
-    existing = await repos.orders.get_by_idempotency_key(idempotency_key)
-    return None if existing is None else PlacedOrder(existing, created=False)
+    existing = await repos.orders.get_by_idempotency_key(key)
+    if existing is None:
+        return None
+    if existing.request_hash not in (None, command.request_hash()):  # None: before the hash
+        raise IdempotencyKeyConflictError(
+            "this Idempotency-Key was already used for a different order request; "
+            "use a new key for a new order"
+        )
+    return PlacedOrder(existing, created=False)
 
 
 async def _lines_from_catalog(repos: Repositories, items: list[ItemChoice]) -> list[OrderLine]:

@@ -111,6 +111,18 @@ class Outbox(Protocol):
     async def add(self, *envelopes: Envelope) -> None: ...
 
 
+class AdminSessionRepository(Protocol):
+    async def start(self, session_id: str, now: datetime, expires_at: datetime) -> None: ...
+
+    async def end(self, session_id: str, now: datetime) -> None: ...
+
+    async def end_all(self, now: datetime) -> int:
+        """End every live session; how many there were."""
+        ...
+
+    async def is_live(self, session_id: str, now: datetime) -> bool: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Repositories:
     """Everything one transaction touches."""
@@ -119,6 +131,7 @@ class Repositories:
     orders: OrderRepository
     settings: SettingsRepository
     outbox: Outbox
+    admin_sessions: AdminSessionRepository
 
 
 class Transaction(Protocol):

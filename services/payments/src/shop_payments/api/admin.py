@@ -14,12 +14,7 @@ from shop_payments.api.schemas import PaymentRead, PaymentSettingsRead, PaymentS
 from shop_payments.domain.errors import InvalidSettingsError
 from shop_payments.domain.settings import CARD_PROCESSORS, CardProcessorName, PaymentSettings
 from shop_payments.service.settings import current_settings, update_settings
-from shop_platform.auth import (
-    admin_csrf_token,
-    check_admin_csrf,
-    is_admin_request,
-    require_admin,
-)
+from shop_platform.auth import AdminAuth, require_admin_token
 from shop_platform.errors import error_responses
 
 if TYPE_CHECKING:
@@ -28,7 +23,7 @@ if TYPE_CHECKING:
 
 def admin_api_router(container: Container) -> APIRouter:
     settings = container.settings
-    admin = Depends(require_admin(settings.admin_token, settings.secret_key))
+    admin = Depends(require_admin_token(settings.admin_token))
     router = APIRouter(prefix="/api/admin", tags=["admin"], dependencies=[admin])
 
     @router.get("/settings", responses=error_responses(401))
@@ -54,16 +49,11 @@ def admin_api_router(container: Container) -> APIRouter:
     return router
 
 
-def admin_page_router(container: Container, pages: Pages) -> APIRouter:
+def admin_page_router(container: Container, pages: Pages, auth: AdminAuth) -> APIRouter:
     router = APIRouter(tags=["admin pages"])
     settings = container.settings
     login_url = f"{settings.orders_public_url.rstrip('/')}/admin/login"
     own_url = f"{settings.payments_public_url.rstrip('/')}/admin/settings"
-
-    def is_admin(request: Request) -> bool:
-        return is_admin_request(
-            request, admin_token=settings.admin_token, secret=settings.secret_key
-        )
 
     def login_redirect() -> RedirectResponse:
         return RedirectResponse(f"{login_url}?next={quote(own_url)}", status_code=303)
@@ -76,7 +66,7 @@ def admin_page_router(container: Container, pages: Pages) -> APIRouter:
             settings=current,
             processors=CARD_PROCESSORS,
             stripe_configured=container.policy.stripe_configured,
-            csrf=admin_csrf_token(request, settings.secret_key),
+            csrf=auth.csrf_token(request),
             **extra,
         )
 
@@ -86,7 +76,7 @@ def admin_page_router(container: Container, pages: Pages) -> APIRouter:
         responses={**redirect("not logged in: to the admin login page"), **error_responses(422)},
     )
     async def settings_page(request: Request, saved: bool = False) -> Response:
-        if not is_admin(request):
+        if not await auth.is_admin(request):
             return login_redirect()
         async with container.transaction() as repos:
             current = await current_settings(repos, container.policy)
@@ -107,9 +97,9 @@ def admin_page_router(container: Container, pages: Pages) -> APIRouter:
         card_processor: Annotated[str, Form()] = "",
         payment_instructions: Annotated[str, Form()] = "",
     ) -> Response:
-        if not is_admin(request):
+        if not await auth.is_admin(request):
             return login_redirect()
-        check_admin_csrf(request, settings.secret_key, csrf)
+        auth.check_csrf(request, csrf)
         processor: CardProcessorName | None = None
         if card_processor in CARD_PROCESSORS:
             processor = card_processor  # type: ignore[assignment]

@@ -14,13 +14,20 @@ from shop_payments.api.pages import pay_router
 from shop_payments.api.rendering import Pages
 from shop_payments.api.sandbox import sandbox_router
 from shop_payments.api.webhooks import webhook_router
+from shop_platform.auth import AdminAuth, AdminSessions, RemoteAdminSessions
 from shop_platform.body_limit import BodySizeLimitMiddleware
 
 if TYPE_CHECKING:
     from shop_payments.bootstrap import Container
 
 
-def create_app(container: Container, runtime: MessagingRuntime | None = None) -> FastAPI:
+def create_app(
+    container: Container,
+    runtime: MessagingRuntime | None = None,
+    admin_sessions: AdminSessions | None = None,
+) -> FastAPI:
+    """`admin_sessions`: where admin sessions are checked (default: ask orders, which owns
+    them); tests of this service alone hand in their own."""
     app = FastAPI(
         title="Payments",
         version="1.0.0",
@@ -34,7 +41,11 @@ def create_app(container: Container, runtime: MessagingRuntime | None = None) ->
     app.include_router(sandbox_router(container, pages))
     app.include_router(webhook_router(container))
     app.include_router(admin_api_router(container))
-    app.include_router(admin_page_router(container, pages))
+    settings = container.settings
+    sessions = admin_sessions or RemoteAdminSessions(
+        settings.orders_public_url, settings.secret_key
+    )
+    app.include_router(admin_page_router(container, pages, AdminAuth(settings, sessions)))
     if runtime is not None:
         app.include_router(health_router(runtime))
     return app
