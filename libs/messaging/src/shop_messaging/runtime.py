@@ -25,6 +25,7 @@ from shop_messaging.broker import DEFAULT_PREFETCH, make_broker, publish_envelop
 from shop_messaging.consumer import MessageRouter
 from shop_messaging.relay import OutboxRelay
 from shop_messaging.topology import declare_topology, service_queue
+from shop_platform.http_server import server_limits
 
 log = structlog.get_logger()
 
@@ -140,6 +141,7 @@ async def serve(
         log_level="warning",
         lifespan="on",
         timeout_graceful_shutdown=10,
+        **server_limits(),  # header size and count, read timeouts, connection cap
     )
     server = uvicorn.Server(config)
     # uvicorn handles SIGTERM/SIGINT itself, then re-raises the signal under the handler it

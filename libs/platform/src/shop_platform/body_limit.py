@@ -1,11 +1,15 @@
-"""Refuse oversized request bodies before anything reads them (413, nothing written)."""
+"""Refuse oversized request bodies before anything reads them (413, nothing written), and
+bodies that stall (408): a client trickling a byte a minute would hold a task forever."""
 
 from __future__ import annotations
+
+import asyncio
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 DEFAULT_MAX_BODY_BYTES = 1_000_000  # orders and forms are a few KB; webhooks under 100 KB
+BODY_IDLE_TIMEOUT_S = 30.0  # between two chunks of one request body
 
 
 class BodySizeLimitMiddleware:
@@ -13,9 +17,15 @@ class BodySizeLimitMiddleware:
     limit, tells the app the client went away (so no handler runs on a truncated body) and
     answers 413 itself (frameworks turn an exception raised while reading into a 400/422)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int = DEFAULT_MAX_BODY_BYTES) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        idle_timeout_s: float = BODY_IDLE_TIMEOUT_S,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.idle_timeout_s = idle_timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -28,13 +38,22 @@ class BodySizeLimitMiddleware:
         received = 0
         overflow = False
         refused = False
+        stalled = False
+        body_done = False
 
         async def limited_receive() -> Message:
-            nonlocal received, overflow
-            if overflow:
+            nonlocal received, overflow, stalled, body_done
+            if overflow or stalled:
                 return {"type": "http.disconnect"}
-            message = await receive()
+            if body_done:  # waiting for a disconnect while streaming: no time limit
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.idle_timeout_s)
+            except TimeoutError:
+                stalled = True
+                return {"type": "http.disconnect"}
             if message["type"] == "http.request":
+                body_done = not message.get("more_body", False)
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
                     overflow = True
@@ -43,31 +62,36 @@ class BodySizeLimitMiddleware:
 
         async def guarded_send(message: Message) -> None:
             nonlocal refused
-            if not overflow:
+            if not (overflow or stalled):
                 await send(message)
             elif not refused:  # the app's answer to a "disconnected" client: ours instead
                 refused = True
-                await self._refuse(send)
+                await self._refuse(send, stalled=stalled)
 
         try:
             await self.app(scope, limited_receive, guarded_send)
         except Exception:
-            if not overflow:
+            if not (overflow or stalled):
                 raise
-        if overflow and not refused:
-            await self._refuse(send)
+        if (overflow or stalled) and not refused:
+            await self._refuse(send, stalled=stalled)
 
-    async def _refuse(self, send: Send) -> None:
-        body = orjson.dumps(
-            {"error": "payload_too_large", "detail": f"request body over {self.max_bytes} bytes"}
-        )
+    async def _refuse(self, send: Send, *, stalled: bool = False) -> None:
+        if stalled:
+            status, error = 408, "request_timeout"
+            detail = f"the request body stalled for over {self.idle_timeout_s:g} s"
+        else:
+            status, error = 413, "payload_too_large"
+            detail = f"request body over {self.max_bytes} bytes"
+        body = orjson.dumps({"error": error, "detail": detail})
         await send(
             {
                 "type": "http.response.start",
-                "status": 413,
+                "status": status,
                 "headers": [
                     (b"content-type", b"application/json"),
                     (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),  # the rest of that body is not worth reading
                 ],
             }
         )

@@ -13,6 +13,7 @@ from shop_delivery.bootstrap import Container
 from shop_messaging.health import health_router
 from shop_platform.body_limit import BodySizeLimitMiddleware
 from shop_platform.errors import install_error_handlers
+from shop_platform.web_security import install_http_security
 
 
 def create_app(container: Container) -> FastAPI:
@@ -20,7 +21,10 @@ def create_app(container: Container) -> FastAPI:
         title="Delivery service",
         version="1.0.0",
         description="The client's download page, signed file downloads and delivery settings.",
+        docs_url=None,
+        redoc_url=None,
     )
+    install_http_security(app, public_url=container.settings.delivery_public_url)
     app.add_middleware(BodySizeLimitMiddleware)
     install_error_handlers(app)
     install_page_error_handler(app)

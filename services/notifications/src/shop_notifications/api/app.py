@@ -11,6 +11,7 @@ from shop_notifications.api.pages import emails_pages
 from shop_notifications.bootstrap import Notifications
 from shop_platform.auth import AdminAuth, AdminSessions, RemoteAdminSessions
 from shop_platform.body_limit import BodySizeLimitMiddleware
+from shop_platform.web_security import install_http_security
 
 
 def create_app(app: Notifications, admin_sessions: AdminSessions | None = None) -> FastAPI:
@@ -21,7 +22,10 @@ def create_app(app: Notifications, admin_sessions: AdminSessions | None = None) 
         title="Photo license shop: notifications",
         version="1.0.0",
         description="The email log: what was sent to whom, for which message.",
+        docs_url=None,
+        redoc_url=None,
     )
+    install_http_security(http, public_url=settings.notifications_public_url)
     install_notifications_error_handlers(http)
     http.add_middleware(BodySizeLimitMiddleware)
     http.include_router(health_router(app.runtime))

@@ -22,6 +22,7 @@ from shop_orders.api.context import WebContext
 from shop_orders.api.errors import install_order_error_handlers
 from shop_orders.api.openapi import install_openapi
 from shop_platform.body_limit import BodySizeLimitMiddleware
+from shop_platform.web_security import install_http_security
 
 # The routers of the app, in the order they are matched.
 ROUTER_MODULES = (
@@ -50,7 +51,10 @@ def create_app(ctx: WebContext) -> FastAPI:
         title="Photo license shop: orders",
         version="1.0.0",
         description="Storefront API, checkout pages, admin API and admin pages.",
+        docs_url=None,
+        redoc_url=None,
     )
+    install_http_security(app, public_url=ctx.settings.orders_public_url)
     app.state.ctx = ctx  # read by the routes through `context.web_context`
     app.add_middleware(BodySizeLimitMiddleware)  # 413 before anything reads the body
     install_order_error_handlers(app)

@@ -16,6 +16,7 @@ from shop_payments.api.sandbox import sandbox_router
 from shop_payments.api.webhooks import webhook_router
 from shop_platform.auth import AdminAuth, AdminSessions, RemoteAdminSessions
 from shop_platform.body_limit import BodySizeLimitMiddleware
+from shop_platform.web_security import install_http_security
 
 if TYPE_CHECKING:
     from shop_payments.bootstrap import Container
@@ -33,7 +34,10 @@ def create_app(
         version="1.0.0",
         description="The client's payment page, card checkout (Stripe or the built-in "
         "sandbox), processor webhooks and payment settings.",
+        docs_url=None,
+        redoc_url=None,
     )
+    install_http_security(app, public_url=container.settings.payments_public_url)
     install_payments_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware)  # Stripe events are well under 1 MB
     pages = Pages()
