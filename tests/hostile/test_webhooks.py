@@ -87,6 +87,12 @@ ATTACKS: dict[str, Attack] = {
     "replayed a day later": lambda shop, o: _signed(
         shop, _event(o), timestamp=int(time.time()) - 86_400
     ),
+    "signed an hour in the future": lambda shop, o: _signed(
+        shop, _event(o), timestamp=int(time.time()) + 3600
+    ),
+    "signed ten minutes in the future": lambda shop, o: _signed(
+        shop, _event(o), timestamp=int(time.time()) + 600
+    ),
     "unknown order": lambda shop, o: _signed(
         shop, paid_event(str(uuid.uuid4()), o["total"], o["currency"])
     ),
@@ -119,6 +125,60 @@ async def test_forged_or_mismatched_webhook_is_refused(shop, target, attack):
     assert await shop.payments_of(target["id"]) == [], f"{attack}: a payment was recorded"
     current = await shop.client.get_order(target)
     assert current["payment_status"] == "unpaid", f"{attack}: order is {current['payment_status']}"
+
+
+async def test_an_event_signed_in_the_future_is_refused_naming_its_timestamp(shop, target):
+    """Issue #17: an event signed an hour ahead was applied (the SDK checks only the past)."""
+    timestamp = int(time.time()) + 3600
+    body, signature = _signed(shop, _event(target), timestamp=timestamp)
+    response = await shop.client.post_webhook(body, signature)
+    assert response.status_code == 400, response.text
+    answer = response.json()
+    assert answer["error"] == "invalid_signature", answer
+    assert str(timestamp) in answer["detail"], answer
+    assert "future" in answer["detail"], answer
+    await settle(1.0)
+    assert await shop.payments_of(target["id"]) == []
+    assert (await shop.client.get_order(target))["payment_status"] == "unpaid"
+
+
+def _deep_event(order: Json, depth: int) -> bytes:
+    """A real paid event for the order whose session's metadata hides `depth` nested lists."""
+    marker = '"__deep__"'
+    text = json.dumps(_event(order, metadata={"order_id": order["id"], "x": "__deep__"}))
+    return text.replace(marker, "[" * depth + "]" * depth).encode()
+
+
+# name: (signed body, words the error's detail must hold)
+MALFORMED: dict[str, Callable[[Json], tuple[bytes, str]]] = {
+    "100,000 nested lists": lambda o: (b"[" * 100_000 + b"]" * 100_000, "nested"),
+    "100,000 nested objects": lambda o: (b'{"a":' * 100_000 + b"1" + b"}" * 100_000, "nested"),
+    "a paid event nesting 100,000 lists": lambda o: (_deep_event(o, 100_000), "nested"),
+    "a paid event nesting 900 lists": lambda o: (_deep_event(o, 900), "nested"),
+    "a list": lambda o: (b"[]", "JSON object"),
+    "a string": lambda o: (b'"checkout.session.completed"', "JSON object"),
+    "null": lambda o: (b"null", "JSON object"),
+    "an empty object": lambda o: (b"{}", "id must be"),
+    "no type": lambda o: (b'{"id": "evt_probe"}', "type must be"),
+    "an id that is a number": lambda o: (b'{"id": 7, "type": "x"}', "id must be"),
+    "not JSON": lambda o: (b"{not json", "not JSON"),
+    "not UTF-8": lambda o: (b"\xff\xfe{\x00}" + body_of(_event(o)), "not UTF-8"),
+}
+
+
+@pytest.mark.parametrize("probe", list(MALFORMED))
+async def test_a_signed_malformed_body_is_a_clear_4xx_never_500(shop, target, probe):
+    """Issue #17: a signed, deeply nested body answered 500 (RecursionError)."""
+    body, words = MALFORMED[probe](target)
+    signature = stripe_signature(body, shop.webhook_secret)
+    response = await shop.client.post_webhook(body, signature)
+
+    assert 400 <= response.status_code < 500, f"{probe}: {response.status_code} {response.text}"
+    answer = response.json()
+    assert answer["error"] == "invalid_payload", f"{probe}: {answer}"
+    assert words in answer["detail"], f"{probe}: {answer}"
+    assert await shop.payments_of(target["id"]) == [], f"{probe}: a payment was recorded"
+    assert (await shop.client.get_order(target))["payment_status"] == "unpaid", probe
 
 
 async def test_a_paid_event_for_a_cancelled_order_delivers_nothing(shop, cancelled_order):

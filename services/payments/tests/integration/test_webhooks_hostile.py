@@ -77,6 +77,10 @@ async def test_unsigned_wrongly_signed_and_stale_webhooks(container, client, rou
     for stale in (now - 301, now - 86_400):
         old = await post_event(container, client, event, timestamp=stale)
         refused(old, 400, "invalid_signature", "tolerance")
+    for ahead in (now + 301, now + 3600, now + 10**9):  # signed ahead, replayable until then
+        future = await post_event(container, client, event, timestamp=ahead)
+        refused(future, 400, "invalid_signature", f"tolerance zone ({ahead})")
+        assert "in the future" in future.json()["detail"]
     assert await counts(container) == before
     assert await request_status(container, placed.order_id) == "open"
 
@@ -140,6 +144,15 @@ async def test_a_replayed_event_inside_the_tolerance_is_a_duplicate(
         (json.dumps({"id": "e" * 256, "type": "x"}).encode(), "at most 255"),
         (json.dumps({"id": "evt_1", "type": "t" * 101}).encode(), "at most 100"),
         (b'{"id": "evt_\\u0000", "type": "x"}', "printable"),
+        pytest.param(b"[" * 100_000 + b"]" * 100_000, "nested more than", id="deep-lists"),
+        pytest.param(
+            b'{"a":' * 100_000 + b"1" + b"}" * 100_000, "nested more than", id="deep-objects"
+        ),
+        pytest.param(
+            b'{"id": "evt_1", "type": "x", "data": ' + b"[" * 500 + b"]" * 500 + b"}",
+            "nested more than",
+            id="deep-data",
+        ),
     ],
 )
 async def test_malformed_signed_bodies_are_400(container, client, body: bytes, words: str) -> None:

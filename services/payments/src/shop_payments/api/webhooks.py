@@ -64,9 +64,10 @@ def webhook_router(container: Container) -> APIRouter:
         openapi_extra={"requestBody": STRIPE_EVENT_BODY, "parameters": [SIGNATURE_HEADER]},
     )
     async def stripe_webhook(request: Request) -> WebhookAnswer:
-        """A Stripe event, `Stripe-Signature` verified over the raw body (5-minute tolerance).
-        400 with `error` = `invalid_signature`, `invalid_payload`, `unknown_order` or
-        `amount_mismatch`; 413 over 1 MB."""
+        """A Stripe event, `Stripe-Signature` verified over the raw body (its timestamp
+        within 5 minutes of now, past or future). 400 with `error` = `invalid_signature`,
+        `invalid_payload` (not UTF-8, not JSON, not an object, nested too deep, fields
+        missing or of the wrong kind), `unknown_order` or `amount_mismatch`; 413 over 1 MB."""
         payload = await request.body()  # the raw bytes: the signature covers them
         verified = verify_event(
             payload,
