@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -39,6 +39,18 @@ _ADD = (
 )
 _WAKE_SENDER = text(f"NOTIFY {EMAILS_CHANNEL}")
 
+RECIPIENT_LOCK = 5_101  # namespace of the two-key advisory locks on a recipient address
+# Two statements: a count in the lock's own statement would read a snapshot taken before
+# the wait, missing what the transaction that held the lock had just committed.
+_LOCK_RECIPIENT = text("SELECT pg_advisory_xact_lock(:namespace, hashtext(lower(:to)))")
+_COUNT_RECENT_TO = text(
+    """
+    SELECT count(*) FROM emails
+    WHERE lower(recipient) = lower(:to) AND template = ANY(:templates)
+      AND status <> 'suppressed' AND created_at > now() - make_interval(secs => :within)
+    """
+)
+
 
 class EmailRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -56,9 +68,23 @@ class EmailRepository:
             "subject": email.subject,
             "text_body": email.text,
             "html_body": email.html,
+            "status": str(email.status),
+            "last_error": email.reason,  # shown next to the status in the log
         }
         result = await self._session.execute(_ADD, values)
         return result.first() is not None
+
+    async def count_recent_to(
+        self, to: str, *, templates: Collection[str], within: timedelta
+    ) -> int:
+        """Emails of `templates` to `to` (any case) in the last `within`, not suppressed;
+        the address stays locked until the transaction ends."""
+        await self._session.execute(_LOCK_RECIPIENT, {"namespace": RECIPIENT_LOCK, "to": to})
+        count = await self._session.scalar(
+            _COUNT_RECENT_TO,
+            {"to": to, "templates": sorted(templates), "within": within.total_seconds()},
+        )
+        return int(count or 0)
 
     async def wake_sender(self) -> None:
         """Transactional NOTIFY: the sender wakes once the new rows are visible."""

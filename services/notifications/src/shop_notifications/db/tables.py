@@ -13,6 +13,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    column,
+    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import UUID
@@ -35,7 +37,7 @@ emails = Table(
     Column("html_body", Text, nullable=False),
     Column("status", String(20), nullable=False, server_default=text("'pending'")),
     Column("attempts", Integer, nullable=False, server_default=text("0")),
-    Column("last_error", Text, nullable=True),
+    Column("last_error", Text, nullable=True),  # the last send error, or why it was suppressed
     Column(
         "created_at",
         DateTime(timezone=True),
@@ -48,8 +50,12 @@ emails = Table(
     Column("claimed_until", DateTime(timezone=True), nullable=True),
     Column("sent_at", DateTime(timezone=True), nullable=True),
     UniqueConstraint("message_id", "template", "recipient", name="uq_emails_idempotency"),
-    CheckConstraint("status IN ('pending', 'sent', 'logged', 'failed')", name="ck_emails_status"),
+    CheckConstraint(
+        "status IN ('pending', 'sent', 'logged', 'failed', 'suppressed')", name="ck_emails_status"
+    ),
     Index("ix_emails_order_id", "order_id"),
     Index("ix_emails_created_at", "created_at"),
+    # The emails lately sent to one address (the unvouched emails' hourly limit).
+    Index("ix_emails_recipient_created_at", func.lower(column("recipient")), "created_at"),
     Index("ix_emails_pending", "available_at", postgresql_where=text("status = 'pending'")),
 )

@@ -20,10 +20,14 @@ from shop_contracts.events import (
 from shop_contracts.money import format_money
 from shop_notifications.domain.formatting import address_lines, one_line
 from shop_notifications.domain.model import EmailIntent, Template
+from shop_notifications.domain.unvouched import unvouched_context
 from shop_platform.formatting import format_datetime, format_size
 
 
 def _intent(template: Template, to: str, subject: str, **context: object) -> EmailIntent:
+    """An unvouched email (`domain.unvouched`) keeps only the fields it may show."""
+    if template.kind.unvouched:
+        context = unvouched_context(context)
     return EmailIntent(template=template, to=to, subject=one_line(subject), context=context)
 
 
@@ -40,13 +44,13 @@ def _lines(event: OrderPlaced) -> list[dict[str, str]]:
 
 
 def order_placed_emails(event: OrderPlaced, *, admin_order_url: str) -> list[EmailIntent]:
-    """The seller hears of every order; with manual validation, the client is told too."""
+    """The seller hears of every order; with manual validation, the client is told too
+    (an unvouched email: neither the note nor the address the client typed)."""
     common: dict[str, object] = {
         "number": event.number,
         "client_name": event.client.name,
         "lines": _lines(event),
         "total": format_money(event.total, event.currency),
-        "note": event.note,
         "manual_validation": event.manual_validation,
     }
     emails = [
@@ -56,6 +60,7 @@ def order_placed_emails(event: OrderPlaced, *, admin_order_url: str) -> list[Ema
             f"New order {event.number}"
             + (" (awaiting your validation)" if event.manual_validation else ""),
             **common,
+            note=event.note,
             client_email=str(event.client.email),
             address_lines=address_lines(event.client.address),
             placed_at=format_datetime(event.placed_at),

@@ -13,6 +13,7 @@ class EmailStatus(StrEnum):
     SENT = "sent"  # accepted by the SMTP server
     LOGGED = "logged"  # no SMTP server configured: kept in the log only
     FAILED = "failed"  # gave up after the last attempt (or a permanent refusal)
+    SUPPRESSED = "suppressed"  # never sent: over the per-address limit (the reason is kept)
 
 
 class Template(StrEnum):
@@ -25,6 +26,40 @@ class Template(StrEnum):
     DELIVERY_COMPLETED = "delivery_completed"
     LINKS_REISSUED = "links_reissued"
     FILES_RELEASED = "files_released"
+
+    @property
+    def kind(self) -> EmailKind:
+        return KINDS[self]
+
+
+@dataclass(frozen=True)
+class EmailKind:
+    """Who an email goes to, and whether anyone has vouched for the order by then."""
+
+    to_client: bool  # to the address typed at checkout (anyone can type anyone's)
+    before_payment: bool  # may go out while the order is neither paid nor validated
+
+    @property
+    def unvouched(self) -> bool:
+        """Anyone can make the shop send it to any address: it carries no text the client
+        typed but the name, and only a few go to one address an hour (`domain.unvouched`)."""
+        return self.to_client and self.before_payment
+
+
+# Every template says which kind it is: a new client email sent at checkout is unvouched.
+KINDS: Mapping[Template, EmailKind] = {
+    Template.ORDER_PLACED_SELLER: EmailKind(to_client=False, before_payment=True),
+    Template.ORDER_AWAITING_VALIDATION: EmailKind(to_client=True, before_payment=True),
+    Template.ORDER_VALIDATED: EmailKind(to_client=True, before_payment=False),
+    # Only an unpaid order is cancelled, maybe never validated.
+    Template.ORDER_CANCELLED: EmailKind(to_client=True, before_payment=True),
+    # Paid, or the photographer forced the delivery.
+    Template.DELIVERY_COMPLETED: EmailKind(to_client=True, before_payment=False),
+    Template.LINKS_REISSUED: EmailKind(to_client=True, before_payment=False),
+    Template.FILES_RELEASED: EmailKind(to_client=True, before_payment=False),
+}
+
+UNVOUCHED_TEMPLATES = frozenset(t for t, kind in KINDS.items() if kind.unvouched)
 
 
 @dataclass(frozen=True)

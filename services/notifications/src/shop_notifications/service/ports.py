@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from shop_contracts.envelope import Envelope
@@ -29,6 +29,8 @@ class NewEmail:
     subject: str
     text: str
     html: str
+    status: EmailStatus = EmailStatus.PENDING  # or SUPPRESSED: recorded, never sent
+    reason: str | None = None  # why it was suppressed
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,14 @@ class Renderer(Protocol):
 
 class EmailStore(Protocol):
     async def add(self, email: NewEmail) -> bool: ...
+
+    async def count_recent_to(
+        self, to: str, *, templates: Collection[str], within: timedelta
+    ) -> int:
+        """Emails of `templates` recorded to `to` (any case) within `within`, suppressed ones
+        aside. Locks the address until the transaction ends, so two transactions cannot
+        both count below a limit and both add."""
+        ...
 
     async def wake_sender(self) -> None: ...
 
