@@ -1,11 +1,9 @@
-"""Archive planning, LICENSE.txt, and how a Range header counts."""
+"""Archive planning and LICENSE.txt (Range headers: test_domain_ranges.py)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-
-import pytest
 
 from shop_delivery.domain.archives import (
     ARCHIVE_RESERVE,
@@ -15,7 +13,6 @@ from shop_delivery.domain.archives import (
     license_text,
     plan_archives,
 )
-from shop_delivery.domain.ranges import RangeKind, classify_range
 
 MB = 1_000_000
 
@@ -67,25 +64,3 @@ def test_license_text_names_each_file_license_terms_and_credit() -> None:
         "terms and conditions: terms-and-conditions.pdf",
     ):
         assert expected in text
-
-
-@pytest.mark.parametrize(
-    ("header", "kind"),
-    [
-        (None, RangeKind.NONE),
-        ("bytes=0-99", RangeKind.FROM_START),
-        ("bytes=0-", RangeKind.FROM_START),
-        ("bytes=-1000", RangeKind.FROM_START),  # the whole 1000-byte file
-        ("bytes=100-", RangeKind.RESUME),
-        ("bytes=-10", RangeKind.RESUME),
-        ("bytes=500-600, 0-10", RangeKind.FROM_START),
-        ("bytes=1000-", RangeKind.UNSATISFIABLE),
-        ("bytes=-0", RangeKind.UNSATISFIABLE),
-        ("bytes=9-3", RangeKind.MALFORMED),
-        ("items=0-1", RangeKind.MALFORMED),
-        ("bytes=x-y", RangeKind.MALFORMED),
-        ("nonsense", RangeKind.MALFORMED),
-    ],
-)
-def test_range_kinds(header: str | None, kind: RangeKind) -> None:
-    assert classify_range(header, 1000) is kind

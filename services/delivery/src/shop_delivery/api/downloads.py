@@ -1,20 +1,26 @@
 """GET /downloads/{link_token}: the file, counted atomically, with HTTP Range (resume).
 
-HEAD answers alike and counts nothing. Starlette's FileResponse serves the bytes: 200, 206
-with `Content-Range` for a range, 416 for an unsatisfiable one, `Accept-Ranges: bytes` and
-`Content-Length` always. Which requests count a download is decided in `service.downloads`.
+HEAD answers alike and counts nothing. What a request gets and costs is decided in
+`service.downloads` (`domain.ranges`, `domain.downloads`); Starlette's FileResponse then
+sends exactly that: it is handed the canonical `Range` header of the decided ranges, or none
+(200, the whole file), so it never serves a range that was not counted. A 206 carries
+`Content-Range` (a multipart body for several ranges); `Accept-Ranges: bytes` and
+`Content-Length` always.
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
+from starlette.types import Receive, Scope, Send
 
 from shop_delivery.bootstrap import Container
 from shop_delivery.domain.files import content_disposition
+from shop_delivery.domain.ranges import RangeKind
 from shop_delivery.service.downloads import Download, find_download, use_download
 from shop_platform.errors import error_responses
 
@@ -25,22 +31,43 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
         "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
     },
     206: {"description": "the requested range of the file (`Range: bytes=...`)"},
-    416: {"description": "the range starts past the end of the file"},
-    **error_responses(404, 409, 410),
+    416: {"description": "no range starts inside the file"},
+    **error_responses(404, 410),
 }
+_RANGE_HEADERS = (b"range", b"if-range")
 
 
-def _file_response(found: Download) -> FileResponse:
-    return FileResponse(
-        found.path,
-        media_type=found.mime_type,
-        stat_result=os.stat(found.path),
+class _DecidedFileResponse(FileResponse):
+    """A FileResponse that serves the decided `range` (None: the whole file), not the
+    request's own `Range` and `If-Range` (already taken into account by the decision)."""
+
+    decided_range: str | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = [(k, v) for k, v in scope["headers"] if k.lower() not in _RANGE_HEADERS]
+        if self.decided_range is not None:
+            headers.append((b"range", self.decided_range.encode("latin-1")))
+        await super().__call__({**scope, "headers": headers}, receive, send)
+
+
+def _file_response(path: Path, file_name: str, mime_type: str) -> _DecidedFileResponse:
+    return _DecidedFileResponse(
+        path,
+        media_type=mime_type,
+        stat_result=os.stat(path),
         headers={
-            "Content-Disposition": content_disposition(found.file_name),
+            "Content-Disposition": content_disposition(file_name),
             "Cache-Control": "private, no-store",
             "X-Content-Type-Options": "nosniff",
         },
     )
+
+
+def _decided(response: _DecidedFileResponse, found: Download) -> Response:
+    if found.send.kind is RangeKind.UNSATISFIABLE:
+        return Response(status_code=416, headers={"Content-Range": f"bytes */{found.size_bytes}"})
+    response.decided_range = found.send.header()
+    return response
 
 
 def _range_applies(request: Request, response: FileResponse) -> bool:
@@ -56,30 +83,31 @@ def _range_applies(request: Request, response: FileResponse) -> bool:
 def downloads_router(container: Container) -> APIRouter:
     router = APIRouter(tags=["downloads"])
 
-    async def serve_file(request: Request, link_token: str, *, head: bool) -> FileResponse:
+    async def serve_file(request: Request, link_token: str, *, head: bool) -> Response:
         async with container.sessions.begin() as session:
-            linked = await find_download(session, container.ctx, link_token)
+            linked = await find_download(session, container.ctx, link_token, for_update=not head)
             path = container.ctx.renderer.path_of(linked.file)
-            response = _file_response(
-                Download(path, linked.file_name, linked.file.mime_type, linked.file.size_bytes)
-            )
+            response = _file_response(path, linked.file_name, linked.file.mime_type)
             range_header = request.headers.get("range")
             if not _range_applies(request, response):
                 range_header = None
-            await use_download(session, container.ctx, linked, head=head, range_header=range_header)
+            found = await use_download(
+                session, container.ctx, linked, head=head, range_header=range_header
+            )
         # Sent after the commit: the count is durable before the first byte leaves.
-        return response
+        return _decided(response, found)
 
     @router.get(PATH, response_class=FileResponse, responses=RESPONSES, summary="Download a file")
-    async def download(request: Request, link_token: str) -> FileResponse:
-        """Counts one download when the whole file or a range from byte 0 is asked for; a
-        range starting later resumes a counted download (409 if none was started).
-        404 when the link is unknown, tampered with or revoked; 410 once it has expired or
-        (for a new download) has been used `max_downloads` times."""
+    async def download(request: Request, link_token: str) -> Response:
+        """Counts one download for the whole file, or for a range unless bytes already
+        counted and not yet sent cover it (the rest of a download fetched in pieces). More
+        than a few ranges, or a Range header not honoured, gets (and counts) the whole file.
+        404 when the link is unknown, tampered with or revoked; 410, for any request, once
+        it has expired or its `max_downloads` downloads are used up."""
         return await serve_file(request, link_token, head=False)
 
     @router.head(PATH, response_class=FileResponse, responses=RESPONSES, summary="Check a file")
-    async def check_download(request: Request, link_token: str) -> FileResponse:
+    async def check_download(request: Request, link_token: str) -> Response:
         """The same headers and statuses as GET, without counting a download."""
         return await serve_file(request, link_token, head=True)
 

@@ -25,6 +25,7 @@ _LINK_COLUMNS = (
     download_links.c.download_count,
     download_links.c.revoked_at,
     download_links.c.created_at,
+    download_links.c.bytes_credit,
 )
 _FILE_COLUMNS = (
     delivery_items.c.file_name,
@@ -110,15 +111,21 @@ class LinkRepository:
         linked = [_linked(row) for row in await self.session.execute(query)]
         return sorted(linked, key=lambda f: f.position)
 
-    async def get(self, link_id: uuid.UUID) -> LinkedFile | None:
-        row = (
-            await self.session.execute(self._joined().where(download_links.c.id == link_id))
-        ).first()
+    async def get(self, link_id: uuid.UUID, *, for_update: bool = False) -> LinkedFile | None:
+        """The link and its file; `for_update` locks the link's row until the commit."""
+        query = self._joined().where(download_links.c.id == link_id)
+        if for_update:
+            query = query.with_for_update(of=download_links)
+        row = (await self.session.execute(query)).first()
         return _linked(row) if row else None
 
-    async def count_download(self, link_id: uuid.UUID) -> bool:
-        """Count one download if the link still allows it: one atomic statement."""
-        return link_id in await self.count_downloads([link_id])
+    async def save_use(self, link: DownloadLink) -> None:
+        """Store what a download decided (its row locked by `get(..., for_update=True)`)."""
+        await self.session.execute(
+            update(download_links)
+            .where(download_links.c.id == link.id)
+            .values(download_count=link.download_count, bytes_credit=link.bytes_credit)
+        )
 
     async def count_downloads(self, link_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
         """Count one download on each link that still allows it; returns those counted.

@@ -105,7 +105,10 @@ download_links = Table(
     Column("download_count", Integer, nullable=False, server_default=text("0")),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
     _now(),
+    # Bytes that counted downloads paid for and that were not sent yet (domain.downloads).
+    Column("bytes_credit", BigInteger, nullable=False, server_default=text("0")),
     CheckConstraint("download_count >= 0", name="ck_download_links_count"),
+    CheckConstraint("bytes_credit >= 0", name="ck_download_links_credit"),
     # Re-issued links: the old ones stay, revoked; one live link per item.
     Index(
         "uq_download_links_live_item",

@@ -25,3 +25,15 @@ class DeliveryCancelledError(IllegalTransitionError):
 
 class InvalidPolicyError(DeliveryDomainError):
     """Delivery settings out of their allowed range."""
+
+
+class DownloadRefusedError(DeliveryDomainError):
+    """A download link that gives nothing more."""
+
+
+class LinkRevokedError(DownloadRefusedError):
+    """The link was revoked (the order was cancelled or its links re-issued)."""
+
+
+class LinkGoneError(DownloadRefusedError):
+    """The link has expired, or its downloads are used up."""

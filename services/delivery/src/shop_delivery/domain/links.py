@@ -1,4 +1,8 @@
-"""Download links: expire, count downloads, can be revoked."""
+"""Download links: expire, count downloads, can be revoked.
+
+`bytes_credit`: bytes of the file that counted downloads paid for (each is worth the whole
+file, even when it asked for a range) and that were not sent yet; see `domain.downloads`.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ class DownloadLink:
     download_count: int
     revoked_at: datetime | None
     created_at: datetime
+    bytes_credit: int = 0
 
     def state(self, now: datetime) -> LinkState:
         if self.revoked_at is not None:

@@ -1,10 +1,9 @@
 """The client's download page, and the file downloads behind its links.
 
-Counting: a GET of the whole file, or of a range starting at byte 0, counts one download
-(atomically, before the first byte leaves). A range starting later is a resume: it counts
-nothing, and is allowed while the link is neither revoked nor expired and has been used at
-least once (even when that use was its last). HEAD and unsatisfiable or malformed ranges
-count nothing.
+A download: load the link (its row locked), let `domain.downloads` decide what the request
+sends and costs (the whole file, or a range, counts one download unless bytes already paid
+for cover it; a used-up, expired or revoked link serves nothing), save it, commit; the bytes
+leave after the commit. HEAD answers alike and saves nothing.
 """
 
 from __future__ import annotations
@@ -22,10 +21,12 @@ from shop_delivery.db.deliveries import DeliveryRepository
 from shop_delivery.db.links import LinkedFile, LinkRepository
 from shop_delivery.db.settings import SettingsRepository
 from shop_delivery.domain import DeliveryStatus, LinkState
-from shop_delivery.domain.ranges import RangeKind, classify_range
+from shop_delivery.domain.downloads import use_link
+from shop_delivery.domain.errors import LinkGoneError, LinkRevokedError
+from shop_delivery.domain.ranges import RangeRequest, parse_range
 from shop_delivery.service.archives import ArchiveSummary, archive_summaries
 from shop_delivery.service.context import DOWNLOAD_PURPOSE, DeliveryContext
-from shop_platform.errors import ConflictError, GoneError, NotFoundError
+from shop_platform.errors import GoneError, NotFoundError
 from shop_platform.security import check_order_access_token, unsign_value
 
 log = structlog.get_logger()
@@ -65,6 +66,7 @@ class Download:
     file_name: str
     mime_type: str
     size_bytes: int
+    send: RangeRequest  # the whole file, these ranges, or nothing (416)
 
 
 def check_order_token(ctx: DeliveryContext, order_id: uuid.UUID, token: str | None) -> None:
@@ -104,10 +106,14 @@ def _page_file(ctx: DeliveryContext, linked: LinkedFile, now: datetime) -> PageF
     )
 
 
-async def find_download(session: AsyncSession, ctx: DeliveryContext, link_token: str) -> LinkedFile:
-    """The link and its file, nothing counted yet; 404 when unknown or the file is gone."""
+async def find_download(
+    session: AsyncSession, ctx: DeliveryContext, link_token: str, *, for_update: bool = False
+) -> LinkedFile:
+    """The link and its file, nothing counted yet; 404 when unknown or the file is gone.
+
+    `for_update` locks the link until the commit (a GET: its count is decided on it)."""
     link_id = _link_id(ctx, link_token)
-    linked = await LinkRepository(session).get(link_id)
+    linked = await LinkRepository(session).get(link_id, for_update=for_update)
     if linked is None:
         raise NotFoundError("unknown download link")
     if not ctx.renderer.path_of(linked.file).is_file():
@@ -124,22 +130,24 @@ async def use_download(
     head: bool,
     range_header: str | None,
 ) -> Download:
-    """Count the download (or check the link) as the request asks; 404/409/410 with why."""
-    kind = classify_range(range_header, linked.file.size_bytes)
-    state = linked.link.state(ctx.now())
-    if head or kind in (RangeKind.UNSATISFIABLE, RangeKind.MALFORMED):
-        _refuse_unless_available(state)
-    elif kind is RangeKind.RESUME:
-        _refuse_unless_resumable(state, linked.link.download_count)
-    elif await LinkRepository(session).count_download(linked.link.id):
-        log.info(
-            "download.counted", link_id=str(linked.link.id), order_id=str(linked.link.order_id)
-        )
-    else:
-        _refuse_unless_available(state)
-        raise GoneError("this download link is no longer available")  # lost a race
+    """Decide what the request gets and count it (a GET of a link found `for_update`)."""
+    size = linked.file.size_bytes
+    try:
+        use = use_link(linked.link, size, parse_range(range_header, size), ctx.now())
+    except LinkRevokedError as exc:
+        raise NotFoundError(exc.reason) from None
+    except LinkGoneError as exc:
+        raise GoneError(exc.reason) from None
+    if not head and use.link != linked.link:
+        await LinkRepository(session).save_use(use.link)
+        if use.counted:
+            log.info(
+                "download.counted",
+                link_id=str(linked.link.id),
+                order_id=str(linked.link.order_id),
+            )
     path = ctx.renderer.path_of(linked.file)
-    return Download(path, linked.file_name, linked.file.mime_type, linked.file.size_bytes)
+    return Download(path, linked.file_name, linked.file.mime_type, size, use.send)
 
 
 def _link_id(ctx: DeliveryContext, link_token: str) -> uuid.UUID:
@@ -148,22 +156,3 @@ def _link_id(ctx: DeliveryContext, link_token: str) -> uuid.UUID:
         return uuid.UUID(value or "")
     except ValueError:
         raise NotFoundError("unknown download link") from None
-
-
-def _refuse_if_dead(state: LinkState) -> None:
-    if state is LinkState.REVOKED:
-        raise NotFoundError("this download link was revoked")
-    if state is LinkState.EXPIRED:
-        raise GoneError("this download link has expired")
-
-
-def _refuse_unless_available(state: LinkState) -> None:
-    _refuse_if_dead(state)
-    if state is LinkState.USED_UP:
-        raise GoneError("this download link has been used the maximum number of times")
-
-
-def _refuse_unless_resumable(state: LinkState, download_count: int) -> None:
-    _refuse_if_dead(state)
-    if download_count == 0:
-        raise ConflictError("this download was never started: download the whole file first")

@@ -3,6 +3,7 @@
 `{{license}}` is the license's name made readable (`Full resolution` -> `full-resolution`);
 dates come from the shooting date, falling back to the media's upload date, then to the
 delivery date; `{{updated.*}}` from the media's last update (else its upload date).
+Templates and names drop Unicode format characters (`domain.files.clean_template`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from shop_delivery.domain.files import slug
+from shop_delivery.domain.files import clean_file_name, clean_template, slug
 from shop_delivery.domain.items import DeliveryItem, StoredFile
 from shop_delivery.service.renditions import Renderer, RenditionFailedError
 from shop_media.naming import (
@@ -31,7 +32,7 @@ TERMS_FILE_NAME = "terms-and-conditions.pdf"
 
 def template_of(item: DeliveryItem) -> str:
     template = item.spec.get("file_name_template")
-    return template if isinstance(template, str) else DEFAULT_TEMPLATE
+    return clean_template(template) if isinstance(template, str) else DEFAULT_TEMPLATE
 
 
 def check_templates(items: Sequence[DeliveryItem]) -> None:
@@ -84,6 +85,6 @@ async def _name(
         height=stored.height,
     )
     try:
-        return render_name(template_of(item), context, stored.extension)
+        return clean_file_name(render_name(template_of(item), context, stored.extension))
     except NamingTemplateError as exc:
         raise RenditionFailedError(f"license {item.license_name!r}: {exc}") from exc
