@@ -11,6 +11,7 @@ Fixtures: `shop`, `web_item`, and three session orders: `placed_order` (awaiting
 from __future__ import annotations
 
 import asyncio
+import random
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -93,7 +94,12 @@ class Shop(PrivateShop):
 
     async def admin_session(self) -> httpx.AsyncClient:
         """A separate HTTP client logged in to the admin pages (the signed `shop_admin` cookie)."""
-        http = httpx.AsyncClient(timeout=15.0)
+        # A browser: sends Origin with its POSTs (the admin pages refuse a change without it).
+        http = httpx.AsyncClient(
+            timeout=15.0,
+            headers={"Origin": self.config.public_url("orders")},
+            event_hooks={"request": [_as_a_new_client]},
+        )
         response = await http.post(
             self.url("orders", "/admin/login"), data={"token": self.config.admin_token}
         )
@@ -113,10 +119,25 @@ def page_of(response: httpx.Response) -> Page:
     return parse_page(str(response.url), response.status_code, response.text)
 
 
+def new_client_address() -> str:
+    """An address in the benchmarking range (198.18.0.0/15): one per simulated client."""
+    n = random.getrandbits(17)
+    return f"198.{18 + (n >> 16)}.{(n >> 8) & 0xFF}.{n & 0xFF}"
+
+
+async def _as_a_new_client(request: httpx.Request) -> None:
+    """The suite's requests come from many clients (through the trusted proxy), so the
+    per-address limits under test never trip on the other tests' orders and logins."""
+    request.headers.setdefault("X-Forwarded-For", new_client_address())
+
+
 @pytest.fixture(scope="package")
 async def shop(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Shop]:
     root: Path = tmp_path_factory.mktemp("hostile")
-    async with private_shop(root, "hostile", SELLER) as private:
+    # 127.0.0.1 plays the reverse proxy: X-Forwarded-For says which client is asking.
+    proxy = {"TRUSTED_PROXIES": "127.0.0.1"}
+    async with private_shop(root, "hostile", SELLER, proxy) as private:
+        private.client.http.event_hooks["request"].append(_as_a_new_client)
         shop = Shop(private.stack, private.client, private.mail)
         await private.client.settings("orders", manual_validation=False)
         await private.client.settings("payments", card_processor="sandbox")

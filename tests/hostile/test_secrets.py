@@ -43,3 +43,38 @@ async def test_no_secret_in_pages_emails_or_api_answers(shop, delivered_order):
         if value in text
     ]
     assert not leaks, leaks
+
+
+async def test_production_refuses_weak_secrets_and_names_them(shop, tmp_path):
+    """The probe: ADMIN_TOKEN=a, SECRET_KEY=b started a production shop."""
+    import asyncio
+    import sys
+
+    env = shop.stack.environment() | {"ENVIRONMENT": "production", "ADMIN_TOKEN": "a"}
+    for service, secret in (("orders", "b"), ("payments", "dev-secret-key-change-me-xxxxxxxxx")):
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            f"shop_{service}",
+            "serve",
+            env=env | {"SECRET_KEY": secret, f"{service.upper()}_PORT": "9"},
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        output, _ = await asyncio.wait_for(process.communicate(), 60)
+        text = output.decode(errors="replace")
+        assert process.returncode != 0, f"{service} started with weak secrets:\n{text[-500:]}"
+        assert "SECRET_KEY" in text or "ADMIN_TOKEN" in text, text[-800:]
+        assert "32" in text, text[-800:]
+
+
+async def test_client_text_loses_invisible_format_characters(shop, web_item):
+    """A name or note with U+202E would show reversed text in the seller's email and admin."""
+    order = await shop.client.place_order(
+        [web_item],
+        email=shop.new_email("bidi"),
+        note="invoice\u202egpj.exe",
+    )
+    seen = await shop.client.admin_order(order["id"])
+    assert seen["note"] == "invoicegpj.exe", seen["note"]

@@ -83,3 +83,13 @@ def test_format_characters_are_dropped_and_the_rest_kept() -> None:
     assert strip_format_chars("alpine-lake\u202egpj.exe") == "alpine-lakegpj.exe"
     assert strip_format_chars("\ufeffZo\u200be Ä") == "Zoe Ä"
     assert strip_format_chars("plain") == "plain"
+
+
+def test_take_counts_at_once_and_give_back_uncounts() -> None:
+    limiter = RateLimiter(2, what="orders", clock=Clock())
+    limiter.take("a")
+    limiter.take("a")
+    with pytest.raises(RateLimitedError):
+        limiter.take("a")
+    limiter.give_back("a")  # that order was not placed after all
+    limiter.take("a")

@@ -35,6 +35,8 @@ SHOP_VARIABLES: frozenset[str] = frozenset(
         "ENVIRONMENT",
         "LOG_LEVEL",
         "LOG_JSON",
+        "TRUSTED_PROXIES",
+        "LOGIN_RATE_LIMIT_PER_MINUTE",
     }
 )
 SERVICE_PREFIXES: tuple[str, ...] = tuple(f"{s.upper()}_" for s in SERVICES)

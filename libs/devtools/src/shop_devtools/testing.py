@@ -40,8 +40,11 @@ class PrivateShop:
 
 
 @contextlib.asynccontextmanager
-async def private_shop(root: Path, prefix: str, seller: str) -> AsyncIterator[PrivateShop]:
-    """`prefix` names the databases, the vhost and the secrets (e.g. "e2e", "hostile")."""
+async def private_shop(
+    root: Path, prefix: str, seller: str, extra: dict[str, str] | None = None
+) -> AsyncIterator[PrivateShop]:
+    """`prefix` names the databases, the vhost and the secrets (e.g. "e2e", "hostile");
+    `extra`: more environment variables for the services (limits, trusted proxies)."""
     databases: dict[str, str] = {}
     vhost: str | None = None
     with SmtpServer() as smtp:
@@ -60,6 +63,7 @@ async def private_shop(root: Path, prefix: str, seller: str) -> AsyncIterator[Pr
                 media_root=root / "media",
                 rendition_root=root / "renditions",
                 stripe_webhook_secret=f"whsec_{prefix}{uuid.uuid4().hex}",
+                extra=dict(extra or {}),
             )
             stack = ShopStack(config, log_dir=root / "logs", cwd=root)
             await stack.prepare()

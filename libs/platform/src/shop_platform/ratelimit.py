@@ -89,6 +89,18 @@ class RateLimiter:
             stale, _ = self._events.popitem(last=False)
             self._locked_until.pop(stale, None)
 
+    def take(self, key: str) -> None:
+        """Check and count in one step (nothing awaited in between): concurrent requests
+        from one address cannot all pass the check before any of them is counted."""
+        self.check(key)
+        self.hit(key)
+
+    def give_back(self, key: str) -> None:
+        """Uncount the latest event of `key` (what was taken did not happen after all)."""
+        events = self._events.get(key)
+        if events:
+            events.pop()
+
     def reset(self, key: str) -> None:
         self._events.pop(key, None)
         self._locked_until.pop(key, None)

@@ -66,7 +66,7 @@ async def service(
         orders_public_url="http://orders.test",
         payments_public_url="http://payments.test",
         notifications_public_url="http://notifications.test",
-        rate_limit_per_minute=0,  # every test's client is one address; test_rate_limits.py has its own
+        rate_limit_per_minute=0,  # one address for every test: tests/hostile tests the limit
     )
     built = bootstrap(settings)
     yield built

@@ -95,7 +95,7 @@ async def checkout(request: Request, ctx: Ctx) -> Response:
     key = str(form.get("idempotency_key") or "") or None
     address = ctx.client_address(request)
     try:
-        ctx.order_limit.check(address)
+        ctx.order_limit.take(address)  # a slot, given back unless an order is placed
     except RateLimitedError as exc:
         refused = await render_checkout(
             request, ctx, form, [{"field": "form", "message": exc.detail}]
@@ -109,16 +109,21 @@ async def checkout(request: Request, ctx: Ctx) -> Response:
                 repos, body.command(key), links=ctx.links, currency=ctx.settings.currency
             )
     except InvalidOrderError as exc:
+        ctx.order_limit.give_back(address)
         return await render_checkout(
             request, ctx, form, [{"field": exc.field, "message": exc.message}]
         )
     except IdempotencyKeyConflictError:  # the form was changed after a submit: a new order
+        ctx.order_limit.give_back(address)
         error = "This checkout was already sent with other details; check them and send again."
         return await render_checkout(
             request, ctx, form, [{"field": "form", "message": error}], keep_key=False
         )
-    if placed.created:
-        ctx.order_limit.hit(address)
+    except BaseException:
+        ctx.order_limit.give_back(address)
+        raise
+    if not placed.created:
+        ctx.order_limit.give_back(address)
     order = placed.order
     if order.status is OrderStatus.AWAITING_PAYMENT:
         target = ctx.links.payment_url(order.id)

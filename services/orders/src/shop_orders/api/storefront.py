@@ -37,14 +37,20 @@ async def create_order(
     returns the same order, never a second; with another body it answers 409. Orders
     placed per client address are limited (429 with Retry-After)."""
     address = ctx.client_address(request)
-    ctx.order_limit.check(address)
-    async with ctx.transaction() as repos:
-        placed = await place_order(
-            repos, body.command(idempotency_key), links=ctx.links, currency=ctx.settings.currency
-        )
-    if placed.created:
-        ctx.order_limit.hit(address)
-    else:
+    ctx.order_limit.take(address)  # a slot, given back unless an order is placed
+    try:
+        async with ctx.transaction() as repos:
+            placed = await place_order(
+                repos,
+                body.command(idempotency_key),
+                links=ctx.links,
+                currency=ctx.settings.currency,
+            )
+    except BaseException:
+        ctx.order_limit.give_back(address)
+        raise
+    if not placed.created:
+        ctx.order_limit.give_back(address)
         response.headers["Idempotent-Replayed"] = "true"
     return OrderPlacedRead.of(placed.order, ctx.links)
 

@@ -1,0 +1,79 @@
+"""Issue 17, item 6: throttling per client address.
+
+The probe: 300 orders in 3 s from one address were all accepted (300 seller emails), and 2,000
+wrong admin logins at 340/s met no slowdown. Now: at most ORDERS_RATE_LIMIT_PER_MINUTE (30)
+orders a minute per address, then `429` with `Retry-After`; failed logins past
+LOGIN_RATE_LIMIT_PER_MINUTE (10) lock that address out for a while, right token or not.
+The suite's shop trusts 127.0.0.1 as its proxy, so X-Forwarded-For names the client."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+
+from shop_devtools.client import default_client
+
+from .conftest import new_client_address
+
+
+def _as(address: str) -> httpx.AsyncClient:
+    return httpx.AsyncClient(timeout=15.0, headers={"X-Forwarded-For": address})
+
+
+async def test_orders_from_one_address_are_limited_to_30_a_minute(shop, web_item):
+    address = new_client_address()
+    url = shop.url("orders", "/api/orders")
+    async with _as(address) as client:
+
+        async def place(n: int) -> httpx.Response:
+            body = {"client": default_client(shop.new_email(f"flood{n}")), "items": [web_item]}
+            return await client.post(url, json=body)
+
+        answers = await asyncio.gather(*(place(n) for n in range(40)))
+    placed = [a for a in answers if a.status_code == 201]
+    refused = [a for a in answers if a.status_code == 429]
+    assert len(placed) == 30, [a.status_code for a in answers]
+    assert len(refused) == 10
+    for answer in refused:
+        assert 1 <= int(answer.headers["Retry-After"]) <= 60
+        assert answer.json()["error"] == "too_many_requests"
+    async with _as(new_client_address()) as other:  # another client is not affected
+        body = {"client": default_client(shop.new_email("other")), "items": [web_item]}
+        assert (await other.post(url, json=body)).status_code == 201
+
+
+async def test_the_checkout_form_is_limited_too(shop, web_item):
+    async with _as(new_client_address()) as client:
+        for n in range(31):
+            form = {
+                "name": "Ada",
+                "email": shop.new_email(f"form-flood{n}"),
+                "line1": "1 Rue X",
+                "city": "Paris",
+                "postal_code": "75001",
+                "country": "FR",
+                "items": f"{web_item['media_id']}:{web_item['license_id']}",
+            }
+            response = await client.post(shop.url("orders", "/checkout"), data=form)
+        assert response.status_code == 429
+        assert "too many orders" in response.text
+        assert response.headers["Retry-After"]
+
+
+async def test_failed_admin_logins_lock_the_address_out(shop):
+    login = shop.url("orders", "/admin/login")
+    async with _as(new_client_address()) as attacker:
+        codes = [
+            (await attacker.post(login, data={"token": f"guess-{n}"})).status_code
+            for n in range(12)
+        ]
+        assert codes[:10] == [401] * 10, codes
+        assert codes[10:] == [429, 429], codes
+        right = await attacker.post(login, data={"token": shop.config.admin_token})
+        assert right.status_code == 429, "the lockout let the right token through"
+        assert int(right.headers["Retry-After"]) > 60  # locked for a while, not a minute
+        assert "shop_admin" not in right.cookies
+    async with _as(new_client_address()) as photographer:  # elsewhere, logins still work
+        response = await photographer.post(login, data={"token": shop.config.admin_token})
+        assert response.status_code == 303
