@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-12-15 12:00:00
+Create Date: 2026-12-05 12:00:00
 """
 
 import sqlalchemy as sa
