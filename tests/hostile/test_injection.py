@@ -232,3 +232,14 @@ async def test_reflected_markup_is_escaped(shop, placed_order):
 
 def _is_html(response: httpx.Response) -> bool:
     return "html" in response.headers.get("content-type", "") or "<" in response.text[:50]
+
+
+async def test_client_text_loses_invisible_format_characters(shop, web_item):
+    """A name or note with U+202E would show reversed text in the seller's email and admin."""
+    order = await shop.client.place_order(
+        [web_item],
+        email=shop.new_email("bidi"),
+        note="invoice\u202egpj.exe",
+    )
+    seen = await shop.client.admin_order(order["id"])
+    assert seen["note"] == "invoicegpj.exe", seen["note"]

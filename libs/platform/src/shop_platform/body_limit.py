@@ -84,6 +84,9 @@ class BodySizeLimitMiddleware:
             status, error = 413, "payload_too_large"
             detail = f"request body over {self.max_bytes} bytes"
         body = orjson.dumps({"error": error, "detail": detail})
+        # A stalled client is not worth waiting for; an oversized body is read and dropped
+        # by the server (closing then would reset the connection before the client reads 413).
+        close = [(b"connection", b"close")] if stalled else []
         await send(
             {
                 "type": "http.response.start",
@@ -91,7 +94,7 @@ class BodySizeLimitMiddleware:
                 "headers": [
                     (b"content-type", b"application/json"),
                     (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),  # the rest of that body is not worth reading
+                    *close,
                 ],
             }
         )

@@ -60,14 +60,22 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        if self._reading_headers:
-            self._header_bytes += len(data)
-            if self._header_timer is None:  # the first byte of a request on a kept connection
-                self._arm_header_timer()
         super().data_received(data)
         # Headers still incomplete: every byte of this request so far is request line or header.
-        if self._reading_headers and self._header_bytes > MAX_HEADER_BYTES:
-            self._refuse(431, f"request headers over {MAX_HEADER_BYTES} bytes")
+        if self._reading_headers:
+            self._header_bytes += len(data)
+            if self._header_bytes > MAX_HEADER_BYTES:
+                self._refuse(431, f"request headers over {MAX_HEADER_BYTES} bytes")
+
+    def on_message_begin(self) -> None:
+        """A new request's first byte (the rest of the previous body is behind us)."""
+        self._reading_headers = True
+        self._header_bytes = 0
+        self._header_size = 0
+        self._header_count = 0
+        if self._header_timer is None:
+            self._arm_header_timer()
+        super().on_message_begin()
 
     def on_url(self, url: bytes) -> None:
         self._header_size += len(url)
@@ -93,13 +101,6 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._reading_headers = False
         self._disarm_header_timer()
         super().on_headers_complete()
-
-    def on_response_complete(self) -> None:
-        self._reading_headers = True
-        self._header_bytes = 0
-        self._header_size = 0
-        self._header_count = 0
-        super().on_response_complete()
 
     def send_400_response(self, msg: str) -> None:
         """uvicorn's answer to a parser error; ours when the error was our refusal."""
