@@ -4,7 +4,9 @@
 PYTHON ?= python3
 UV ?= $(shell command -v uv >/dev/null 2>&1 && echo uv || echo "$(PYTHON) -m uv")
 PYTEST_ARGS ?=
-PACKAGES := shop_contracts shop_platform shop_messaging shop_media shop_testkit shop_devtools \
+# Playwright drives Debian's Chromium: its own browser download is never attempted.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+PACKAGES := shop_contracts shop_platform shop_messaging shop_kernel shop_media shop_testkit shop_devtools \
 	shop_orders shop_payments shop_delivery shop_notifications
 
 .DEFAULT_GOAL := help
@@ -13,12 +15,14 @@ PACKAGES := shop_contracts shop_platform shop_messaging shop_media shop_testkit 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-install: ## Install uv if missing, then the locked dependencies (uv sync --frozen), compiled
+install: ## Install uv if missing, the locked dependencies (uv sync --frozen), Chromium and axe-core
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
 	$(UV) sync --frozen --compile-bytecode
 	@# Our own packages too: where PYTHONDONTWRITEBYTECODE is set (as on CI), every process
 	@# would otherwise compile ~1,000 modules at start (orders: 6 s -> 2 s to import).
 	@$(UV) run --frozen python -m compileall -q -j 0 libs services >/dev/null
+	@# The browser tests: Debian's Chromium (apt, only when missing) and axe-core (npm ci).
+	@bash scripts/install-browser-tools.sh
 
 run: install ## Run the shop: PostgreSQL/RabbitMQ checks, migrations, demo catalog, 4 services
 	$(UV) run python -m shop_devtools run

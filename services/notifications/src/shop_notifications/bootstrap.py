@@ -6,44 +6,42 @@ Tests call `bootstrap()` with their own settings and, when they want, their own 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from fastapi import FastAPI
 
+from shop_kernel.root import ServiceRoot
 from shop_messaging.consumer import MessageRouter
 from shop_messaging.runtime import MessagingRuntime
+from shop_notifications.api.app import create_app
 from shop_notifications.config import NotificationsSettings
-from shop_notifications.consumers.router import CONSUMER, build_router
+from shop_notifications.consumers.handlers import CONSUMER, build_router
 from shop_notifications.mail.render import EmailRenderer
 from shop_notifications.mail.sender import EmailSender, SenderPolicy
 from shop_notifications.mail.smtp import Transport, make_transport
+from shop_platform.auth import AdminSessions, RemoteAdminSessions
 from shop_platform.db import make_engine, make_session_factory
 
-
-@dataclass
-class NotificationsRuntime(MessagingRuntime):
-    """The shared runtime (consumer + outbox relay); its health also covers the sender."""
-
-    sender: EmailSender | None = None
-
-    async def health(self) -> dict[str, bool]:
-        checks = await super().health()
-        checks["sender"] = self.sender is not None and self.sender.running
-        return checks
+ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
 
-@dataclass
-class Notifications:
+@dataclass(kw_only=True)
+class NotificationsRoot(ServiceRoot):
+    name: ClassVar[str] = CONSUMER
     settings: NotificationsSettings
-    engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
     renderer: EmailRenderer
     sender: EmailSender
     router: MessageRouter
-    runtime: NotificationsRuntime
 
-    async def aclose(self) -> None:
-        await self.sender.stop()
-        await self.engine.dispose()
+    def http_app(self, admin_sessions: AdminSessions | None = None) -> FastAPI:
+        """`admin_sessions`: where admin sessions are checked (default: ask orders, which
+        owns them); tests of this service alone hand in their own."""
+        settings = self.settings
+        sessions = admin_sessions or RemoteAdminSessions(
+            settings.orders_public_url, settings.secret_key
+        )
+        return create_app(self, settings, sessions)
 
 
 def bootstrap(
@@ -51,7 +49,7 @@ def bootstrap(
     *,
     transport: Transport | None = None,
     sender_policy: SenderPolicy | None = None,
-) -> Notifications:
+) -> NotificationsRoot:
     settings = settings or NotificationsSettings()
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
@@ -67,7 +65,13 @@ def bootstrap(
     )
     sender = EmailSender(engine, sessions, transport, policy)
     router = build_router(sessions, renderer, orders_public_url=settings.orders_public_url)
-    runtime = NotificationsRuntime(
-        CONSUMER, settings.amqp_url, engine, router=router, sender=sender
+    return NotificationsRoot(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        runtime=MessagingRuntime(CONSUMER, settings.amqp_url, engine, router=router),
+        workers={"sender": sender},  # started with the service, independent of the broker
+        renderer=renderer,
+        sender=sender,
+        router=router,
     )
-    return Notifications(settings, engine, sessions, renderer, sender, router, runtime)

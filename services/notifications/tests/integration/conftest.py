@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from shop_notifications.bootstrap import Notifications, bootstrap
+from shop_notifications.bootstrap import NotificationsRoot, bootstrap
 from shop_notifications.config import NotificationsSettings
 from shop_notifications.mail.sender import SenderPolicy
 from shop_platform.db import make_engine, migrate
@@ -20,7 +20,7 @@ from shop_testkit.smtp import SmtpServer
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
-MakeService = Callable[..., Notifications]
+MakeService = Callable[..., NotificationsRoot]
 
 
 @pytest.fixture(scope="session")
@@ -45,11 +45,11 @@ async def _empty_tables(database_url: str) -> AsyncIterator[None]:
 @pytest.fixture
 async def make_service(database_url: str) -> AsyncIterator[MakeService]:
     """`make_service(smtp_url=..., max_attempts=...)`: the composition root on the test DB."""
-    built: list[Notifications] = []
+    built: list[NotificationsRoot] = []
 
     def make(
         smtp_url: str | None = None, *, amqp_url: str | None = None, **policy: Any
-    ) -> Notifications:
+    ) -> NotificationsRoot:
         values: dict[str, Any] = {
             "database_url": database_url,
             "smtp_url": smtp_url,

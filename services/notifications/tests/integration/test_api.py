@@ -8,8 +8,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from shop_notifications.api.app import create_app
-from shop_notifications.bootstrap import Notifications
+from shop_notifications.bootstrap import NotificationsRoot
 from shop_platform.auth import ADMIN_COOKIE
 from shop_platform.settings import DEV_ADMIN_TOKEN, DEV_SECRET_KEY
 from shop_testkit.admin_sessions import KnownAdminSessions
@@ -22,7 +21,7 @@ ADMIN_SESSIONS = KnownAdminSessions()  # orders keeps them in production; not ru
 
 
 @pytest.fixture
-async def service(make_service: MakeService) -> Notifications:
+async def service(make_service: MakeService) -> NotificationsRoot:
     service = make_service(None)
     placed = order_placed(manual=True, client_name="<b>x</b>")
     await service.router.handle(*wrap(placed, placed.order_id))
@@ -33,8 +32,8 @@ async def service(make_service: MakeService) -> Notifications:
 
 
 @pytest.fixture
-async def client(service: Notifications) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=create_app(service, admin_sessions=ADMIN_SESSIONS))
+async def client(service: NotificationsRoot) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=service.http_app(ADMIN_SESSIONS))
     async with httpx.AsyncClient(transport=transport, base_url="http://notifications") as c:
         yield c
 
@@ -110,7 +109,9 @@ async def test_the_pages_show_the_log_to_the_photographer(client: httpx.AsyncCli
     assert bearer.status_code == 200
 
 
-async def test_health_covers_the_sender(service: Notifications, client: httpx.AsyncClient) -> None:
+async def test_health_covers_the_sender(
+    service: NotificationsRoot, client: httpx.AsyncClient
+) -> None:
     response = await client.get("/health")
     assert response.status_code == 503  # the broker is not connected in this test
     assert response.json()["checks"]["database"] is True

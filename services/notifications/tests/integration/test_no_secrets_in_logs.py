@@ -9,7 +9,6 @@ import httpx
 import pytest
 import structlog
 
-from shop_notifications.api.app import create_app
 from shop_platform.settings import DEV_ADMIN_TOKEN
 from shop_testkit.smtp import SmtpServer
 
@@ -46,7 +45,7 @@ async def test_a_whole_order_logs_no_token_url_or_body(
         for event in events:
             await service.router.handle(*wrap(event, order_id))
         assert await service.sender.run_once() == 7
-        transport = httpx.ASGITransport(app=create_app(service))
+        transport = httpx.ASGITransport(app=service.http_app())
         async with httpx.AsyncClient(transport=transport, base_url="http://n") as client:
             listing = await client.get(
                 "/api/admin/emails", headers={"Authorization": f"Bearer {DEV_ADMIN_TOKEN}"}

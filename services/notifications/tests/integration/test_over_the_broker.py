@@ -43,7 +43,7 @@ async def test_an_order_placed_on_the_broker_emails_the_seller_and_reports_it(
         )
         mail = await smtp.sink.wait_for(lambda m: SELLER in m.recipients, timeout=15)
         assert "2026-0042" in mail.subject
-        assert (await service.runtime.health())["sender"] is True
+        assert (await service.health())["sender"] is True
 
         connection = await aio_pika.connect(amqp_url)
         async with connection:

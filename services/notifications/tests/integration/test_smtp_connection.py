@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 from shop_contracts.routing import SUBSCRIPTIONS
-from shop_notifications.consumers.router import CONSUMER
+from shop_notifications.consumers.handlers import CONSUMER
 from shop_testkit.smtp import SmtpSink, free_port
 
 from ..factories import CLIENT, SELLER, order_placed, order_validated, wrap

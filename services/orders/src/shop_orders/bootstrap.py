@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from shop_kernel.root import ServiceRoot
 from shop_media.store import LocalMediaStore, MediaStore
 from shop_messaging.consumer import MessageRouter
 from shop_messaging.runtime import MessagingRuntime
@@ -30,49 +31,42 @@ SERVICE = "orders"
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
 
-@dataclass
-class OrdersService:
+@dataclass(kw_only=True)
+class OrdersRoot(ServiceRoot):
+    name: ClassVar[str] = SERVICE
     settings: OrdersSettings
-    engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
     transaction: SqlTransaction
     links: Links
     router: MessageRouter
-    runtime: MessagingRuntime
     media_store: MediaStore
 
     def http_app(self) -> FastAPI:
         settings = self.settings
-        return create_app(
-            WebContext(
-                settings=self.settings,
-                transaction=self.transaction,
-                links=self.links,
-                runtime=self.runtime,
-                media_store=self.media_store,
-                preview_dir=Path(self.settings.preview_cache_dir),
-                templates=make_templates(),
-                auth=AdminAuth(settings, StoredAdminSessions(self.transaction)),
-                order_limit=RateLimiter(settings.rate_limit_per_minute, what="orders"),
-                login_limit=RateLimiter(
-                    settings.login_rate_limit_per_minute,
-                    what="failed logins",
-                    lockout_s=LOGIN_LOCKOUT_S,
-                ),
-                trusted_proxies=parse_networks(settings.trusted_proxies),
-            )
+        context = WebContext(
+            settings=settings,
+            transaction=self.transaction,
+            links=self.links,
+            media_store=self.media_store,
+            preview_dir=Path(settings.preview_cache_dir),
+            templates=make_templates(),
+            auth=AdminAuth(settings, StoredAdminSessions(self.transaction)),
+            order_limit=RateLimiter(settings.rate_limit_per_minute, what="orders"),
+            login_limit=RateLimiter(
+                settings.login_rate_limit_per_minute,
+                what="failed logins",
+                lockout_s=LOGIN_LOCKOUT_S,
+            ),
+            trusted_proxies=parse_networks(settings.trusted_proxies),
         )
-
-    async def aclose(self) -> None:
-        await self.engine.dispose()
+        return create_app(self, context)
 
 
-def bootstrap(settings: OrdersSettings | None = None) -> OrdersService:
+def bootstrap(settings: OrdersSettings | None = None) -> OrdersRoot:
     settings = settings or OrdersSettings()
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
     router = build_router(sessions, default_seller_email=settings.seller_email)
-    return OrdersService(
+    return OrdersRoot(
         settings=settings,
         engine=engine,
         sessions=sessions,

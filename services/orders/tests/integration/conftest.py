@@ -15,7 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from shop_orders.bootstrap import ALEMBIC_INI, OrdersService, bootstrap
+from shop_orders.bootstrap import ALEMBIC_INI, OrdersRoot, bootstrap
 from shop_orders.config import OrdersSettings
 from shop_orders.domain.catalog import LicenseOption, Media
 from shop_platform.db import migrate
@@ -55,7 +55,7 @@ def media_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 async def service(
     database_url: str, media_root: Path, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[OrdersService]:
+) -> AsyncIterator[OrdersRoot]:
     settings = OrdersSettings(
         database_url=database_url,
         media_root=str(media_root),
@@ -74,14 +74,14 @@ async def service(
 
 
 @pytest.fixture(autouse=True)
-async def empty_database(service: OrdersService) -> None:
+async def empty_database(service: OrdersRoot) -> None:
     async with service.engine.begin() as conn:
         for table in TABLES:  # DELETE is much faster than TRUNCATE on tiny tables
             await conn.execute(text(f"DELETE FROM {table}"))
 
 
 @pytest.fixture(scope="session")
-def app(service: OrdersService):  # type: ignore[no-untyped-def]
+def app(service: OrdersRoot):  # type: ignore[no-untyped-def]
     return service.http_app()
 
 
@@ -103,7 +103,7 @@ def admin_headers() -> dict[str, str]:
 
 
 @pytest.fixture
-async def catalog(service: OrdersService) -> list[Media]:
+async def catalog(service: OrdersRoot) -> list[Media]:
     """Two media, each with its licenses (no files needed: orders never reads them)."""
     photo, clip = uuid.uuid4(), uuid.uuid4()
     media = [

@@ -13,7 +13,7 @@ from shop_contracts.envelope import Envelope
 from shop_contracts.events import DeliveryCompleted, PaymentConfirmed
 from shop_contracts.registry import parse_payload
 from shop_messaging.tables import outbox
-from shop_orders.bootstrap import OrdersService
+from shop_orders.bootstrap import OrdersRoot
 from shop_orders.db.tables import order_history, order_lines, orders
 from shop_orders.domain.catalog import Media
 
@@ -42,7 +42,7 @@ def order_body(catalog: list[Media], **overrides: Any) -> dict[str, Any]:
     return body
 
 
-async def counts(service: OrdersService) -> dict[str, int]:
+async def counts(service: OrdersRoot) -> dict[str, int]:
     async with service.sessions() as s:
         return {
             t.name: int(await s.scalar(select(func.count()).select_from(t)) or 0)
@@ -50,7 +50,7 @@ async def counts(service: OrdersService) -> dict[str, int]:
         }
 
 
-async def outbox_rows(service: OrdersService, order_id: uuid.UUID | None = None) -> list[Any]:
+async def outbox_rows(service: OrdersRoot, order_id: uuid.UUID | None = None) -> list[Any]:
     query = select(outbox).order_by(outbox.c.id)
     if order_id is not None:
         query = query.where(outbox.c.correlation_id == order_id)
@@ -58,7 +58,7 @@ async def outbox_rows(service: OrdersService, order_id: uuid.UUID | None = None)
         return list((await s.execute(query)).mappings())
 
 
-async def history_details(service: OrdersService, order_id: uuid.UUID) -> list[str]:
+async def history_details(service: OrdersRoot, order_id: uuid.UUID) -> list[str]:
     async with service.sessions() as s:
         rows = await s.execute(
             select(order_history.c.detail)
@@ -92,15 +92,15 @@ def delivery_completed(order_id: uuid.UUID, *, forced: bool = False) -> Envelope
     ).envelope(correlation_id=order_id)
 
 
-async def handle(service: OrdersService, envelope: Envelope) -> bool:
+async def handle(service: OrdersRoot, envelope: Envelope) -> bool:
     """What the broker subscriber does with a message, minus the broker."""
     payload = parse_payload(envelope)
     return await service.router.handle(envelope, payload)
 
 
-async def pay(service: OrdersService, order_id: uuid.UUID, method: str = "card") -> bool:
+async def pay(service: OrdersRoot, order_id: uuid.UUID, method: str = "card") -> bool:
     return await handle(service, payment_confirmed(order_id, method))
 
 
-async def deliver(service: OrdersService, order_id: uuid.UUID, *, forced: bool = False) -> bool:
+async def deliver(service: OrdersRoot, order_id: uuid.UUID, *, forced: bool = False) -> bool:
     return await handle(service, delivery_completed(order_id, forced=forced))

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from shop_orders.bootstrap import OrdersService
+from shop_orders.bootstrap import OrdersRoot
 from shop_orders.domain.catalog import Media
 
 from .helpers import deliver, history_details, order_body, outbox_rows, pay
@@ -72,7 +72,7 @@ async def test_validate(
     client: httpx.AsyncClient,
     catalog: list[Media],
     admin_headers: dict[str, str],
-    service: OrdersService,
+    service: OrdersRoot,
 ) -> None:
     await client.put(
         "/api/admin/settings",
@@ -99,7 +99,7 @@ async def test_mark_paid_is_a_request_until_payments_confirms(
     client: httpx.AsyncClient,
     catalog: list[Media],
     admin_headers: dict[str, str],
-    service: OrdersService,
+    service: OrdersRoot,
 ) -> None:
     placed = await place(client, catalog)
     order_id = uuid.UUID(placed["id"])
@@ -123,7 +123,7 @@ async def test_force_delivery(
     client: httpx.AsyncClient,
     catalog: list[Media],
     admin_headers: dict[str, str],
-    service: OrdersService,
+    service: OrdersRoot,
 ) -> None:
     placed = await place(client, catalog)
     order_id = uuid.UUID(placed["id"])
@@ -143,7 +143,7 @@ async def test_cancel_and_its_refusals(
     client: httpx.AsyncClient,
     catalog: list[Media],
     admin_headers: dict[str, str],
-    service: OrdersService,
+    service: OrdersRoot,
 ) -> None:
     placed = await place(client, catalog)
     order_id = uuid.UUID(placed["id"])

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from shop_orders.bootstrap import OrdersService
+from shop_orders.bootstrap import OrdersRoot
 from shop_orders.domain.catalog import LicenseOption, Media
 
 from .helpers import counts, order_body, outbox_rows
@@ -98,7 +98,7 @@ async def test_a_license_that_cannot_be_offered_is_refused_on_save(
     client: httpx.AsyncClient,
     catalog: list[Media],
     admin_headers: dict[str, str],
-    service: OrdersService,
+    service: OrdersRoot,
     change: dict[str, Any],
     field: str,
     words: str,
@@ -128,7 +128,7 @@ async def test_a_video_license_taller_than_the_clip_is_refused(
     ).status_code == 201
 
 
-async def add_oversized(service: OrdersService, media: Media) -> LicenseOption:
+async def add_oversized(service: OrdersRoot, media: Media) -> LicenseOption:
     """A stored option bigger than the original (saved before the rule, or by hand)."""
     option = LicenseOption(
         uuid.uuid4(), media.id, "Poster", 30000, {"mode": "long_edge", "long_edge": 8000}, 5
@@ -142,7 +142,7 @@ async def test_an_option_bigger_than_the_original_is_never_offered(
     client: httpx.AsyncClient,
     catalog: list[Media],
     admin_headers: dict[str, str],
-    service: OrdersService,
+    service: OrdersRoot,
 ) -> None:
     photo = catalog[0]
     poster = await add_oversized(service, photo)
@@ -159,7 +159,7 @@ async def test_an_option_bigger_than_the_original_is_never_offered(
     assert (await counts(service))["orders"] == 0
 
 
-async def add_proof(service: OrdersService) -> Media:
+async def add_proof(service: OrdersRoot) -> Media:
     media_id = uuid.uuid4()
     proof = Media(
         id=media_id,
@@ -192,7 +192,7 @@ async def test_proof_media_and_terms_flow_into_the_order_and_order_placed(
     client: httpx.AsyncClient,
     catalog: list[Media],
     admin_headers: dict[str, str],
-    service: OrdersService,
+    service: OrdersRoot,
 ) -> None:
     proof = await add_proof(service)
     settings = {"manual_validation": False, "seller_email": "s@example.com", "terms_text": "T&C"}
@@ -216,7 +216,7 @@ async def test_proof_media_and_terms_flow_into_the_order_and_order_placed(
 
 
 async def test_mark_as_final_once(
-    client: httpx.AsyncClient, admin_headers: dict[str, str], service: OrdersService
+    client: httpx.AsyncClient, admin_headers: dict[str, str], service: OrdersRoot
 ) -> None:
     proof = await add_proof(service)
     url = f"/api/admin/media/{proof.id}/finalize"
@@ -234,7 +234,7 @@ async def test_mark_as_final_once(
 
 
 async def test_a_final_media_can_become_a_proof_once_and_final_again(
-    client: httpx.AsyncClient, admin_headers: dict[str, str], service: OrdersService
+    client: httpx.AsyncClient, admin_headers: dict[str, str], service: OrdersRoot
 ) -> None:
     final = await add_proof(service)
     base = f"/api/admin/media/{final.id}"
@@ -249,7 +249,7 @@ async def test_a_final_media_can_become_a_proof_once_and_final_again(
     assert len(await outbox_rows(service, final.id)) == 2  # two media.finalized, no other
 
 
-async def test_seeded_style_media_default_to_final(service: OrdersService) -> None:
+async def test_seeded_style_media_default_to_final(service: OrdersRoot) -> None:
     media = Media(uuid.uuid4(), "Plain", "image", "x/plain.jpg", 100, 100)
     async with service.transaction() as repos:
         await repos.catalog.add_media(dataclasses.replace(media))

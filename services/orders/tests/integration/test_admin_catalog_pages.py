@@ -7,7 +7,7 @@ import uuid
 
 import httpx
 
-from shop_orders.bootstrap import OrdersService
+from shop_orders.bootstrap import OrdersRoot
 from shop_orders.domain.catalog import Media
 
 from .helpers import deliver, history_details, order_body, outbox_rows
@@ -31,7 +31,7 @@ NEW_OPTION = {
 
 
 async def test_media_pages_list_and_show_the_options(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot
 ) -> None:
     await add_oversized(service, catalog[0])
     await login(client)
@@ -102,7 +102,7 @@ async def test_a_refused_option_shows_the_page_again_naming_the_problem(
     assert len(listed.json()) == 2
 
 
-async def test_mark_as_final_button(client: httpx.AsyncClient, service: OrdersService) -> None:
+async def test_mark_as_final_button(client: httpx.AsyncClient, service: OrdersRoot) -> None:
     proof = await add_proof(service)
     csrf = await login(client)
     url = f"/admin/media/{proof.id}"
@@ -120,7 +120,7 @@ async def test_mark_as_final_button(client: httpx.AsyncClient, service: OrdersSe
 
 
 async def test_reissue_links_button_on_a_delivered_order(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot
 ) -> None:
     placed = (await client.post("/api/orders", json=order_body(catalog))).json()
     order_id = uuid.UUID(placed["id"])
@@ -137,7 +137,7 @@ async def test_reissue_links_button_on_a_delivered_order(
 
 
 async def test_every_admin_form_carries_the_csrf_token_and_a_forged_post_changes_nothing(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot
 ) -> None:
     placed = (await client.post("/api/orders", json=order_body(catalog))).json()
     proof = await add_proof(service)

@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select, update
 
 from shop_contracts.events import EmailSent
 from shop_messaging.tables import inbox
-from shop_orders.bootstrap import OrdersService
+from shop_orders.bootstrap import OrdersRoot
 from shop_orders.db.tables import order_history, orders
 from shop_orders.domain import facts
 from shop_orders.domain.catalog import Media
@@ -41,7 +41,7 @@ async def place(client: httpx.AsyncClient, catalog: list[Media]) -> uuid.UUID:
     return uuid.UUID((await client.post("/api/orders", json=order_body(catalog))).json()["id"])
 
 
-async def put_in(service: OrdersService, order_id: uuid.UUID, state: OrderState) -> None:
+async def put_in(service: OrdersRoot, order_id: uuid.UUID, state: OrderState) -> None:
     async with service.sessions.begin() as s:
         await s.execute(delete(order_history).where(order_history.c.order_id == order_id))
         await s.execute(
@@ -56,7 +56,7 @@ async def put_in(service: OrdersService, order_id: uuid.UUID, state: OrderState)
         )
 
 
-async def row_of(service: OrdersService, order_id: uuid.UUID) -> tuple[object, ...]:
+async def row_of(service: OrdersRoot, order_id: uuid.UUID) -> tuple[object, ...]:
     async with service.sessions() as s:
         row = (
             await s.execute(
@@ -72,7 +72,7 @@ async def row_of(service: OrdersService, order_id: uuid.UUID) -> tuple[object, .
 
 
 async def test_every_fact_in_every_state_does_what_its_table_says(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot
 ) -> None:
     order_id = await place(client, catalog)
     for fact in FACTS:
@@ -91,7 +91,7 @@ async def test_every_fact_in_every_state_does_what_its_table_says(
 
 
 async def test_an_unknown_order_is_found_false_and_nothing_is_written(
-    service: OrdersService,
+    service: OrdersRoot,
 ) -> None:
     async with service.transaction() as repos:
         applied = await repos.orders.apply(uuid.uuid4(), facts.payment_failed("x"), NOW)
@@ -101,7 +101,7 @@ async def test_an_unknown_order_is_found_false_and_nothing_is_written(
         assert await s.scalar(select(func.count()).select_from(order_history)) == 0
 
 
-async def test_an_email_for_an_order_never_placed_is_poison(service: OrdersService) -> None:
+async def test_an_email_for_an_order_never_placed_is_poison(service: OrdersRoot) -> None:
     order_id = uuid.uuid4()
     email = EmailSent(
         order_id=order_id,
@@ -118,7 +118,7 @@ async def test_an_email_for_an_order_never_placed_is_poison(service: OrdersServi
 
 
 async def test_a_payment_waits_for_a_concurrent_cancellation_and_sees_it(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot
 ) -> None:
     order_id = await place(client, catalog)
     async with service.transaction() as repos:

@@ -14,7 +14,7 @@ from shop_contracts.routing import EVENTS_EXCHANGE
 from shop_messaging.broker import make_broker, publish_envelope
 from shop_messaging.runtime import MessagingRuntime
 from shop_messaging.topology import declare_topology
-from shop_orders.bootstrap import OrdersService
+from shop_orders.bootstrap import OrdersRoot
 from shop_orders.domain.catalog import Media
 from shop_testkit.vhosts import create_vhost, delete_vhost
 from shop_testkit.waiting import eventually
@@ -41,7 +41,7 @@ async def queue_message_ids(amqp_url: str, queue: str) -> list[str]:
 
 
 async def test_outbox_published_and_payment_consumed(
-    amqp_url: str, service: OrdersService, client: httpx.AsyncClient, catalog: list[Media]
+    amqp_url: str, service: OrdersRoot, client: httpx.AsyncClient, catalog: list[Media]
 ) -> None:
     setup = make_broker(amqp_url)
     await setup.connect()

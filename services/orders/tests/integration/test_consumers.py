@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from shop_contracts.events import DeliveryFailed, EmailSent, PaymentFailed
 from shop_messaging.tables import inbox
-from shop_orders.bootstrap import OrdersService
+from shop_orders.bootstrap import OrdersRoot
 from shop_orders.domain.catalog import Media
 
 from .helpers import (
@@ -42,11 +42,11 @@ async def statuses(client: httpx.AsyncClient, order_id: uuid.UUID) -> dict[str, 
     return {k: body[k] for k in ("status", "payment_status", "delivery_status", "downloads_url")}
 
 
-def consumer_names(service: OrdersService) -> list[str]:
+def consumer_names(service: OrdersRoot) -> list[str]:
     return service.router.message_types
 
 
-def test_the_router_consumes_what_routing_subscribes_orders_to(service: OrdersService) -> None:
+def test_the_router_consumes_what_routing_subscribes_orders_to(service: OrdersRoot) -> None:
     from shop_contracts.routing import SUBSCRIPTIONS
 
     assert service.router.consumer == "orders"
@@ -54,7 +54,7 @@ def test_the_router_consumes_what_routing_subscribes_orders_to(service: OrdersSe
 
 
 async def test_paid_then_delivered(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot
 ) -> None:
     order_id = await place(client, catalog)
     assert await pay(service, order_id, "card")
@@ -73,7 +73,7 @@ async def test_paid_then_delivered(
 
 
 async def test_forced_delivery_then_payment(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot
 ) -> None:
     order_id = await place(client, catalog)
     await deliver(service, order_id, forced=True)
@@ -94,7 +94,7 @@ async def test_forced_delivery_then_payment(
 
 
 async def test_the_same_message_twice_has_one_effect(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot
 ) -> None:
     order_id = await place(client, catalog)
     envelope = payment_confirmed(order_id)
@@ -109,7 +109,7 @@ async def test_the_same_message_twice_has_one_effect(
 
 
 async def test_a_second_confirmation_of_a_paid_order_is_a_no_op(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot
 ) -> None:
     order_id = await place(client, catalog)
     await pay(service, order_id, "card")
@@ -118,7 +118,7 @@ async def test_a_second_confirmation_of_a_paid_order_is_a_no_op(
 
 
 async def test_a_payment_after_cancellation(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService, admin_headers
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot, admin_headers
 ) -> None:
     order_id = await place(client, catalog)
     await client.post(f"/api/admin/orders/{order_id}/cancel", headers=admin_headers)
@@ -129,7 +129,7 @@ async def test_a_payment_after_cancellation(
 
 
 async def test_failures_and_emails_go_to_the_history(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot
 ) -> None:
     order_id = await place(client, catalog)
     now = datetime.now(UTC)
@@ -157,7 +157,7 @@ async def test_failures_and_emails_go_to_the_history(
 
 @pytest.mark.parametrize("make", [payment_confirmed, delivery_completed])
 async def test_a_message_for_an_order_never_placed_is_poison(
-    service: OrdersService, make: Any
+    service: OrdersRoot, make: Any
 ) -> None:
     order_id = uuid.uuid4()
     with pytest.raises(RejectMessage):  # the router dead-letters a PoisonMessageError at once

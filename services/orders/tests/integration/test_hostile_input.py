@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from shop_orders.bootstrap import OrdersService
+from shop_orders.bootstrap import OrdersRoot
 from shop_orders.domain.catalog import Media
 from shop_platform.security import order_access_token
 
@@ -29,7 +29,7 @@ def hostile_body(catalog: list[Media]) -> dict[str, Any]:
 
 
 async def test_html_is_stored_as_typed_and_escaped_on_every_page(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService, admin_headers
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot, admin_headers
 ) -> None:
     placed = await client.post("/api/orders", json=hostile_body(catalog))
     assert placed.status_code == 201, placed.text
@@ -82,7 +82,7 @@ async def test_a_refused_checkout_form_escapes_what_was_typed(
 async def test_control_characters_are_refused_naming_the_field(
     client: httpx.AsyncClient,
     catalog: list[Media],
-    service: OrdersService,
+    service: OrdersRoot,
     path: tuple[str, ...],
     value: str,
     field: str,
@@ -131,7 +131,7 @@ async def test_admin_text_fields_refuse_control_characters(
 
 
 async def test_oversized_and_malformed_bodies(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService, admin_headers
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot, admin_headers
 ) -> None:
     huge = order_body(catalog, note="x" * 2_000_000)
     too_big = await client.post("/api/orders", json=huge)

@@ -7,7 +7,7 @@ import uuid
 
 import httpx
 
-from shop_orders.bootstrap import OrdersService
+from shop_orders.bootstrap import OrdersRoot
 from shop_orders.domain.catalog import Media
 from shop_platform.security import order_access_token
 
@@ -69,7 +69,7 @@ async def test_the_checkout_page_shows_the_catalog(
 
 
 async def test_checkout_goes_to_the_payment_page(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot
 ) -> None:
     form = checkout_form(catalog)
     response = await client.post("/checkout", data=form)
@@ -103,7 +103,7 @@ async def test_checkout_with_manual_validation_says_the_seller_will_get_back(
 
 
 async def test_an_invalid_form_is_shown_again_naming_the_field(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot
 ) -> None:
     cases = [
         (checkout_form(catalog, email="nope"), "client.email"),
@@ -124,7 +124,7 @@ async def test_an_invalid_form_is_shown_again_naming_the_field(
 
 
 async def test_the_client_order_page(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot
 ) -> None:
     placed = (await client.post("/api/orders", json=order_body(catalog))).json()
     url = f"/orders/{placed['id']}?token={placed['access_token']}"
@@ -187,7 +187,7 @@ async def test_login_sets_a_safe_cookie_and_logout_clears_it(client: httpx.Async
 
 
 async def test_admin_orders_list_and_order_page_with_its_four_buttons(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService, admin_headers
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot, admin_headers
 ) -> None:
     await client.put(
         "/api/admin/settings",
@@ -226,7 +226,7 @@ async def test_admin_orders_list_and_order_page_with_its_four_buttons(
 
 
 async def test_an_illegal_button_press_shows_the_reason(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot
 ) -> None:
     placed = (await client.post("/api/orders", json=order_body(catalog))).json()
     order_id = uuid.UUID(placed["id"])

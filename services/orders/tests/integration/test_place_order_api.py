@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from shop_contracts.events import OrderPlaced
-from shop_orders.bootstrap import OrdersService
+from shop_orders.bootstrap import OrdersRoot
 from shop_orders.domain.catalog import Media
 from shop_platform.security import order_access_token
 
@@ -33,7 +33,7 @@ async def test_catalog_lists_media_with_prices(client: httpx.AsyncClient, catalo
 
 
 async def test_placing_an_order(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot
 ) -> None:
     response = await client.post("/api/orders", json=order_body(catalog))
     assert response.status_code == 201, response.text
@@ -92,7 +92,7 @@ async def test_prices_come_from_the_catalog_never_from_the_client(
 
 
 async def test_manual_validation_holds_the_order(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService, admin_headers
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot, admin_headers
 ) -> None:
     put = await client.put(
         "/api/admin/settings",
@@ -155,7 +155,7 @@ BAD_BODIES: list[tuple[str, Any, str]] = [
 async def test_invalid_orders_are_refused_naming_the_field_and_nothing_is_written(
     client: httpx.AsyncClient,
     catalog: list[Media],
-    service: OrdersService,
+    service: OrdersRoot,
     case: str,
     spoil: Any,
     field: str,
@@ -174,7 +174,7 @@ async def test_invalid_orders_are_refused_naming_the_field_and_nothing_is_writte
 
 
 async def test_the_same_idempotency_key_returns_the_same_order(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot
 ) -> None:
     headers = {"Idempotency-Key": "checkout-123"}
     first = await client.post("/api/orders", json=order_body(catalog), headers=headers)
@@ -191,7 +191,7 @@ async def test_the_same_idempotency_key_returns_the_same_order(
 
 
 async def test_concurrent_requests_with_one_key_make_one_order(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot
 ) -> None:
     import asyncio
 

@@ -14,7 +14,7 @@ from shop_contracts.events import (
     DeliveryFilesReleased,
     DownloadLinksReissued,
 )
-from shop_orders.bootstrap import OrdersService
+from shop_orders.bootstrap import OrdersRoot
 from shop_orders.domain.catalog import Media
 
 from .helpers import deliver, handle, history_details, order_body, outbox_rows, pay
@@ -36,7 +36,7 @@ async def test_reissue_links_only_for_a_delivered_order(
     client: httpx.AsyncClient,
     catalog: list[Media],
     admin_headers: dict[str, str],
-    service: OrdersService,
+    service: OrdersRoot,
 ) -> None:
     order_id = await place(client, catalog)
     url = f"/api/admin/orders/{order_id}/reissue-links"
@@ -61,7 +61,7 @@ async def test_reissue_links_only_for_a_delivered_order(
 
 
 async def test_delivery_facts_land_in_the_history(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot
 ) -> None:
     order_id = await place(client, catalog)
     await pay(service, order_id)

@@ -17,14 +17,14 @@ from sqlalchemy import event
 
 from shop_contracts.events import EmailSent, PaymentFailed
 from shop_orders.api.app import ROUTER_MODULES
-from shop_orders.bootstrap import OrdersService
+from shop_orders.bootstrap import OrdersRoot
 from shop_orders.domain.catalog import Media
 
 from .helpers import deliver, handle, order_body, pay
 
 
 @pytest.fixture
-def statements(service: OrdersService) -> Iterator[list[str]]:
+def statements(service: OrdersRoot) -> Iterator[list[str]]:
     """The SQL the service sends, minus the messaging library's inbox, outbox and NOTIFY."""
     seen: list[str] = []
 
@@ -59,7 +59,7 @@ async def test_placing_an_order_is_three_statements(
 
 
 async def test_every_outcome_is_one_statement(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService, statements: list[str]
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot, statements: list[str]
 ) -> None:
     placed = await client.post("/api/orders", json=order_body(catalog))
     order_id = uuid.UUID(placed.json()["id"])

@@ -10,7 +10,7 @@ import httpx
 import pytest
 import structlog
 
-from shop_orders.bootstrap import OrdersService
+from shop_orders.bootstrap import OrdersRoot
 from shop_orders.domain.catalog import Media
 from shop_platform.auth import ADMIN_COOKIE
 
@@ -20,7 +20,7 @@ from .test_pages import checkout_form, login
 
 
 async def walk_the_shop(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersService, admin: dict[str, str]
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot, admin: dict[str, str]
 ) -> tuple[dict[str, str], str]:
     placed = (await client.post("/api/orders", json=order_body(catalog))).json()
     await client.post("/checkout", data=checkout_form(catalog))
@@ -45,7 +45,7 @@ async def walk_the_shop(
 async def test_no_secret_in_the_logs_or_the_history(
     client: httpx.AsyncClient,
     catalog: list[Media],
-    service: OrdersService,
+    service: OrdersRoot,
     admin_headers: dict[str, str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:

@@ -8,12 +8,12 @@ from pathlib import Path
 import httpx
 
 from shop_media.store import LocalMediaStore
-from shop_orders.bootstrap import OrdersService
+from shop_orders.bootstrap import OrdersRoot
 from shop_orders.service.seeding import seed_catalog
 
 
 async def test_seed_inserts_the_demo_catalog_once(
-    service: OrdersService, media_root: Path, client: httpx.AsyncClient
+    service: OrdersRoot, media_root: Path, client: httpx.AsyncClient
 ) -> None:
     store = LocalMediaStore(media_root)
     assert await seed_catalog(service.transaction, store) == 4
@@ -33,16 +33,14 @@ async def test_seed_inserts_the_demo_catalog_once(
     assert [lic["name"] for lic in clip["licenses"]] == ["Full clip"]
 
 
-async def test_two_seeds_at_once_insert_one_catalog(
-    service: OrdersService, media_root: Path
-) -> None:
+async def test_two_seeds_at_once_insert_one_catalog(service: OrdersRoot, media_root: Path) -> None:
     store = LocalMediaStore(media_root)
     results = await asyncio.gather(*(seed_catalog(service.transaction, store) for _ in range(2)))
     assert sorted(results) == [0, 4]
 
 
 async def test_a_seeded_image_has_a_preview(
-    service: OrdersService, media_root: Path, client: httpx.AsyncClient
+    service: OrdersRoot, media_root: Path, client: httpx.AsyncClient
 ) -> None:
     await seed_catalog(service.transaction, LocalMediaStore(media_root))
     media = (await client.get("/api/catalog")).json()["media"]

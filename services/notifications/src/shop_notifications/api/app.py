@@ -1,44 +1,39 @@
-"""The HTTP app factory (the consumer is built separately, in `consumers/`)."""
+"""The HTTP app: the kernel's app with the email log's routers and error table."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
-from shop_messaging.health import health_router
-from shop_notifications.api.emails import emails_api
-from shop_notifications.api.errors import install_notifications_error_handlers
-from shop_notifications.api.pages import emails_pages
-from shop_notifications.bootstrap import Notifications
-from shop_platform.auth import AdminAuth, AdminSessions, RemoteAdminSessions
-from shop_platform.body_limit import BodySizeLimitMiddleware
-from shop_platform.web_security import install_http_security
+from shop_kernel.errors import ErrorAnswer, ErrorMap
+from shop_kernel.http import service_app
+from shop_kernel.root import ServiceRoot
+from shop_notifications.api import emails, pages
+from shop_notifications.api.context import NotificationsContext
+from shop_notifications.config import NotificationsSettings
+from shop_notifications.domain.model import EmailNotFoundError
+from shop_notifications.mail.render import make_environment
+from shop_platform.auth import AdminAuth, AdminSessions
+
+ERRORS: ErrorMap = {EmailNotFoundError: ErrorAnswer(404, "not_found")}
 
 
-def create_app(app: Notifications, admin_sessions: AdminSessions | None = None) -> FastAPI:
-    """`admin_sessions`: where admin sessions are checked (default: ask orders, which owns
-    them); tests of this service alone hand in their own."""
-    settings = app.settings
-    http = FastAPI(
+def create_app(
+    root: ServiceRoot, settings: NotificationsSettings, admin_sessions: AdminSessions
+) -> FastAPI:
+    page_templates = make_environment()
+    page_templates.globals["shop_name"] = settings.shop_name
+    context = NotificationsContext(
+        settings=settings,
+        sessions=root.sessions,
+        auth=AdminAuth(settings, admin_sessions),
+        pages=page_templates,
+    )
+    return service_app(
+        root,
         title="Photo license shop: notifications",
-        version="1.0.0",
         description="The email log: what was sent to whom, for which message.",
-        docs_url=None,
-        redoc_url=None,
+        public_url=settings.notifications_public_url,
+        context=context,
+        routers=[emails.router, pages.router],
+        errors=ERRORS,
     )
-    install_http_security(http, public_url=settings.notifications_public_url)
-    install_notifications_error_handlers(http)
-    http.add_middleware(BodySizeLimitMiddleware)
-    http.include_router(health_router(app.runtime))
-    http.include_router(emails_api(app.sessions, admin_token=settings.admin_token))
-    sessions = admin_sessions or RemoteAdminSessions(
-        settings.orders_public_url, settings.secret_key
-    )
-    http.include_router(
-        emails_pages(
-            app.sessions,
-            auth=AdminAuth(settings, sessions),
-            login_url=f"{settings.orders_public_url.rstrip('/')}/admin/login",
-            shop_name=settings.shop_name,
-        )
-    )
-    return http

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from shop_notifications.domain.model import EmailStatus
+from shop_notifications.domain.model import EmailStatus, LoggedEmail
 
 
 class EmailSummary(BaseModel):
@@ -27,8 +26,8 @@ class EmailSummary(BaseModel):
     message_type: str
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> EmailSummary:
-        return cls.model_validate({**row, "to": row["recipient"]})
+    def of(cls, email: LoggedEmail) -> EmailSummary:
+        return cls(**_summary(email))
 
 
 class EmailRead(EmailSummary):
@@ -36,10 +35,25 @@ class EmailRead(EmailSummary):
     html: str
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> EmailRead:
-        return cls.model_validate(
-            {**row, "to": row["recipient"], "text": row["text_body"], "html": row["html_body"]}
-        )
+    def of(cls, email: LoggedEmail) -> EmailRead:
+        return cls(**_summary(email), text=email.text_body or "", html=email.html_body or "")
+
+
+def _summary(email: LoggedEmail) -> dict[str, Any]:
+    return {
+        "id": email.id,
+        "order_id": email.order_id,
+        "template": email.template,
+        "to": email.recipient,
+        "subject": email.subject,
+        "status": email.status,
+        "attempts": email.attempts,
+        "last_error": email.last_error,
+        "created_at": email.created_at,
+        "sent_at": email.sent_at,
+        "message_id": email.message_id,
+        "message_type": email.message_type,
+    }
 
 
 class EmailList(BaseModel):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop_contracts.envelope import Envelope
 from shop_messaging.outbox import add_to_outbox
 from shop_notifications.db.tables import EMAILS_CHANNEL, emails
-from shop_notifications.domain.model import EmailStatus
+from shop_notifications.domain.model import EmailStatus, LoggedEmail
 from shop_notifications.service.ports import Delivered, NewEmail
 
 _SUMMARY_COLUMNS = [c for c in emails.c if c.name not in ("text_body", "html_body")]
@@ -123,15 +123,34 @@ class EmailRepository:
     async def add_events(self, envelopes: Sequence[Envelope]) -> None:
         await add_to_outbox(self._session, *envelopes)
 
-    async def list(self, *, order_id: uuid.UUID | None, limit: int) -> list[dict[str, Any]]:
+    async def list(self, *, order_id: uuid.UUID | None, limit: int) -> list[LoggedEmail]:
         """The log, newest first, without the bodies."""
         query = select(*_SUMMARY_COLUMNS).order_by(emails.c.created_at.desc(), emails.c.id)
         if order_id is not None:
             query = query.where(emails.c.order_id == order_id)
         rows = (await self._session.execute(query.limit(limit))).mappings().all()
-        return [dict(row) for row in rows]
+        return [_logged(row) for row in rows]
 
-    async def get(self, email_id: uuid.UUID) -> dict[str, Any] | None:
+    async def get(self, email_id: uuid.UUID) -> LoggedEmail | None:
         result = await self._session.execute(select(emails).where(emails.c.id == email_id))
         row = result.mappings().first()
-        return dict(row) if row is not None else None
+        return _logged(row) if row is not None else None
+
+
+def _logged(row: Mapping[Any, Any]) -> LoggedEmail:
+    return LoggedEmail(
+        id=row["id"],
+        order_id=row["order_id"],
+        message_id=row["message_id"],
+        message_type=row["message_type"],
+        template=row["template"],
+        recipient=row["recipient"],
+        subject=row["subject"],
+        status=EmailStatus(row["status"]),
+        attempts=row["attempts"],
+        last_error=row["last_error"],
+        created_at=row["created_at"],
+        sent_at=row["sent_at"],
+        text_body=row.get("text_body"),
+        html_body=row.get("html_body"),
+    )

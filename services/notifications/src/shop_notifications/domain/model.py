@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -85,3 +86,31 @@ class OutgoingEmail:
     text: str
     html: str
     attempts: int
+
+
+@dataclass(frozen=True)
+class LoggedEmail:
+    """One line of the email log as the photographer reads it (bodies only when asked)."""
+
+    id: uuid.UUID
+    order_id: uuid.UUID
+    message_id: uuid.UUID  # the message that caused it
+    message_type: str
+    template: str
+    recipient: str
+    subject: str
+    status: EmailStatus
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+    text_body: str | None = None
+    html_body: str | None = None
+
+
+class EmailNotFoundError(Exception):
+    """No such email in the log (HTTP 404)."""
+
+    def __init__(self, email_id: uuid.UUID) -> None:
+        super().__init__(f"no email {email_id}")
+        self.reason = f"no email {email_id}"

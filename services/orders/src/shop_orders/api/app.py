@@ -1,13 +1,15 @@
-"""The HTTP app factory: routes, pages, templates, error handlers, body limit, /health."""
+"""The HTTP app: the kernel's app with orders' routers, error table and OpenAPI patches."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import jinja2
 from fastapi import FastAPI
 from fastapi.templating import Jinja2Templates
 
 from shop_contracts.money import format_money
-from shop_messaging.health import health_router
+from shop_kernel.http import service_app
 from shop_orders.api import (
     admin_api,
     admin_catalog_api,
@@ -19,10 +21,11 @@ from shop_orders.api import (
     storefront,
 )
 from shop_orders.api.context import WebContext
-from shop_orders.api.errors import install_order_error_handlers
+from shop_orders.api.errors import ERRORS
 from shop_orders.api.openapi import install_openapi
-from shop_platform.body_limit import BodySizeLimitMiddleware
-from shop_platform.web_security import install_http_security
+
+if TYPE_CHECKING:
+    from shop_kernel.root import ServiceRoot
 
 # The routers of the app, in the order they are matched.
 ROUTER_MODULES = (
@@ -46,20 +49,15 @@ def make_templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
-def create_app(ctx: WebContext) -> FastAPI:
-    app = FastAPI(
+def create_app(root: ServiceRoot, ctx: WebContext) -> FastAPI:
+    app = service_app(
+        root,
         title="Photo license shop: orders",
-        version="1.0.0",
         description="Storefront API, checkout pages, admin API and admin pages.",
-        docs_url=None,
-        redoc_url=None,
+        public_url=ctx.settings.orders_public_url,
+        context=ctx,
+        routers=[module.router for module in ROUTER_MODULES],
+        errors=ERRORS,
     )
-    install_http_security(app, public_url=ctx.settings.orders_public_url)
-    app.state.ctx = ctx  # read by the routes through `context.web_context`
-    app.add_middleware(BodySizeLimitMiddleware)  # 413 before anything reads the body
-    install_order_error_handlers(app)
     install_openapi(app)
-    app.include_router(health_router(ctx.runtime))
-    for module in ROUTER_MODULES:
-        app.include_router(module.router)
     return app

@@ -9,8 +9,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 
+from shop_kernel.deps import context_dependency
 from shop_media.store import MediaStore
-from shop_messaging.runtime import MessagingRuntime
 from shop_orders.config import OrdersSettings
 from shop_orders.service.links import Links
 from shop_orders.service.ports import Transaction
@@ -25,7 +25,6 @@ class WebContext:
     settings: OrdersSettings
     transaction: Transaction
     links: Links
-    runtime: MessagingRuntime
     media_store: MediaStore
     preview_dir: Path
     templates: Jinja2Templates
@@ -38,18 +37,7 @@ class WebContext:
         return client_address(request, self.trusted_proxies)
 
 
-# Dependencies are `async def`: FastAPI runs a plain `def` one in its thread pool, a hand-off
-# per request that cost orders 6-13 % of its CPU (docs/performance.md).
-
-
-async def web_context(request: Request) -> WebContext:
-    """The context `create_app` stored on the app (a FastAPI dependency)."""
-    ctx = request.app.state.ctx
-    assert isinstance(ctx, WebContext)
-    return ctx
-
-
-Ctx = Annotated[WebContext, Depends(web_context)]
+Ctx = Annotated[WebContext, Depends(context_dependency(WebContext))]
 
 
 async def require_admin_token(request: Request, ctx: Ctx) -> None:

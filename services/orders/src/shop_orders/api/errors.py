@@ -1,42 +1,31 @@
-"""Domain errors rendered like every other error: `{"error", "detail"}` (422 adds `fields`)."""
+"""What the orders domain's errors mean over HTTP: one table (the kernel renders it)."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from typing import Any
 
+from shop_kernel.errors import ErrorAnswer, ErrorMap
 from shop_orders.domain.errors import (
     CatalogItemNotFoundError,
     FieldError,
     IdempotencyKeyConflictError,
     IllegalTransitionError,
-    OrderDomainError,
     OrderNotFoundError,
 )
-from shop_platform.errors import install_error_handlers
 
 
-def field_error_body(exc: FieldError) -> dict[str, object]:
+def _fields(exc: Exception) -> dict[str, Any]:
+    assert isinstance(exc, FieldError)
     return {
-        "error": "invalid_input",
         "detail": f"invalid field(s): {exc.field}: {exc.message}",
         "fields": [{"field": exc.field, "message": exc.message}],
     }
 
 
-def install_order_error_handlers(app: FastAPI) -> None:
-    install_error_handlers(app)
-
-    @app.exception_handler(IllegalTransitionError)
-    @app.exception_handler(IdempotencyKeyConflictError)
-    async def _conflict(_: Request, exc: OrderDomainError) -> JSONResponse:
-        return JSONResponse({"error": "conflict", "detail": exc.reason}, status_code=409)
-
-    @app.exception_handler(OrderNotFoundError)
-    @app.exception_handler(CatalogItemNotFoundError)
-    async def _not_found(_: Request, exc: OrderDomainError) -> JSONResponse:
-        return JSONResponse({"error": "not_found", "detail": exc.reason}, status_code=404)
-
-    @app.exception_handler(FieldError)
-    async def _invalid(_: Request, exc: FieldError) -> JSONResponse:
-        return JSONResponse(field_error_body(exc), status_code=422)
+ERRORS: ErrorMap = {
+    IllegalTransitionError: ErrorAnswer(409, "conflict"),
+    IdempotencyKeyConflictError: ErrorAnswer(409, "conflict"),
+    OrderNotFoundError: ErrorAnswer(404, "not_found"),
+    CatalogItemNotFoundError: ErrorAnswer(404, "not_found"),
+    FieldError: ErrorAnswer(422, "invalid_input", _fields),
+}
