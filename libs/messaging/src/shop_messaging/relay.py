@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import aio_pika.exceptions
+import aiormq.exceptions
 import structlog
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -25,6 +25,7 @@ from shop_messaging.tables import OUTBOX_CHANNEL
 log = structlog.get_logger()
 
 PublishFn = Callable[[Envelope, str, str], Awaitable[None]]  # (envelope, exchange, key)
+BrokerUpFn = Callable[[], Awaitable[bool]]  # is the broker connection open, right now?
 
 _CLAIM = text(
     """
@@ -49,15 +50,29 @@ _FAILED = text(
     """
 )
 
-# The broker is unreachable: not the message's fault, so it does not count as an attempt.
-_BROKER_DOWN = (
-    aio_pika.exceptions.AMQPConnectionError,
-    aio_pika.exceptions.ChannelInvalidStateError,
+# Errors that say the broker is unreachable whatever the message: the connection failed
+# (aiormq's AMQPConnectionError and ConnectionClosed; a socket's ConnectionError), the channel
+# is not open (being restored after a reconnection), or no confirm came in time (a partition,
+# a blocked connection, aio-pika #636). Anything else a publish raises is the row's own
+# failure, unless the broker's connection is found closed at that moment: FastStream and
+# aio-pika raise bare RuntimeErrors while reconnecting ("... closed", "Connection was not
+# opened"), but so does a bug, and a bug must count attempts and end parked, not back off
+# for ever. (No broad OSError either: a missing file is not an outage.)
+_OUTAGE_ERRORS = (
+    aiormq.exceptions.AMQPConnectionError,
+    aiormq.exceptions.ChannelInvalidStateError,
     ConnectionError,
-    OSError,
     TimeoutError,
-    RuntimeError,  # FastStream: "connection is not established" while reconnecting
 )
+
+
+def is_outage(error: BaseException, *, broker_up: bool) -> bool:
+    """Does this publish error mean "broker unavailable" (retry, no attempt counted)?"""
+    return not broker_up or isinstance(error, _OUTAGE_ERRORS)
+
+
+async def _always_up() -> bool:
+    return True
 
 
 @dataclass
@@ -79,9 +94,13 @@ class OutboxRelay:
         poll_interval_s: float = 1.0,
         max_attempts: int = 10,
         concurrency: int = 32,
+        broker_up: BrokerUpFn = _always_up,
     ) -> None:
+        """`broker_up` tells whether the broker's connection is open now (without waiting); it
+        is asked once a batch had failures, to tell an outage from rows that fail on their own."""
         self._engine = engine
         self._publish = publish
+        self._broker_up = broker_up
         self._batch_size = batch_size
         self._lease_s = lease_s
         self._poll_interval_s = poll_interval_s
@@ -156,6 +175,8 @@ class OutboxRelay:
         if not rows:
             return 0
         results = await asyncio.gather(*(self._publish_row(r) for r in rows))
+        if any(err is not None for err in results):
+            results = await self._classify(rows, results)
         done = [r.id for r, err in zip(rows, results, strict=True) if err is None]
         broker_down = [
             r.id for r, err in zip(rows, results, strict=True) if isinstance(err, _BrokerDownError)
@@ -190,18 +211,31 @@ class OutboxRelay:
         return len(rows)
 
     async def _publish_row(self, row: Any) -> Exception | None:
-        envelope = Envelope.model_validate(row.envelope)
         async with self._semaphore:
             try:
+                envelope = Envelope.model_validate(row.envelope)
                 await self._publish(envelope, row.exchange, row.routing_key)
-            except _BROKER_DOWN as exc:
-                return _BrokerDownError(repr(exc))
-            except Exception as exc:  # returned, nacked: the message's own problem
-                log.warning(
-                    "outbox.publish_failed", event_id=str(envelope.event_id), error=repr(exc)
-                )
+            except Exception as exc:
                 return exc
         return None
+
+    async def _classify(
+        self, rows: Sequence[Any], results: list[Exception | None]
+    ) -> list[Exception | None]:
+        """Outage errors become `_BrokerDownError` (released, no attempt counted); the rest
+        (returned, nacked, a bug) are the row's own failure and count an attempt."""
+        try:
+            broker_up = await self._broker_up()
+        except Exception:
+            broker_up = False
+        classified: list[Exception | None] = []
+        for row, err in zip(rows, results, strict=True):
+            if err is not None and is_outage(err, broker_up=broker_up):
+                err = _BrokerDownError(repr(err))
+            elif err is not None:
+                log.warning("outbox.publish_failed", outbox_id=row.id, error=repr(err)[:500])
+            classified.append(err)
+        return classified
 
     async def _listen(self) -> None:
         await listen_forever(self._engine.url, OUTBOX_CHANNEL, self._wake, self._stopping)

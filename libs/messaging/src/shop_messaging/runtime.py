@@ -46,7 +46,7 @@ class MessagingRuntime:
 
     def __post_init__(self) -> None:
         self.broker = make_broker(self.amqp_url, prefetch=self.prefetch)
-        self.relay = OutboxRelay(self.engine, self._publish)
+        self.relay = OutboxRelay(self.engine, self._publish, broker_up=self.broker_connected)
         if self.router is not None:
             router = self.router
             queue = service_queue(SUBSCRIPTIONS[self.service])
@@ -63,6 +63,11 @@ class MessagingRuntime:
         await publish_envelope(
             self.broker, envelope, exchange_name=exchange, routing_key=routing_key
         )
+
+    async def broker_connected(self) -> bool:
+        """The broker connection is open right now (FastStream's ping, without waiting for a
+        reconnection): the relay asks it to tell an outage from a message that fails."""
+        return await self.broker.ping(timeout=0.01)
 
     async def start(self) -> None:
         await self.broker.connect()
