@@ -5,6 +5,8 @@ Tests call `bootstrap()` with their own settings and, when they want, their own 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -17,9 +19,11 @@ from shop_messaging.runtime import MessagingRuntime
 from shop_notifications.api.app import create_app
 from shop_notifications.config import NotificationsSettings
 from shop_notifications.consumers.handlers import CONSUMER, build_router
-from shop_notifications.mail.render import EmailRenderer
+from shop_notifications.db.repository import EmailRepository
+from shop_notifications.mail.render import EmailRenderer, make_environment
 from shop_notifications.mail.sender import EmailSender, SenderPolicy
 from shop_notifications.mail.smtp import Transport, make_transport
+from shop_notifications.service.email_log import EmailLog
 from shop_platform.auth import AdminSessions, RemoteAdminSessions
 from shop_platform.db import make_engine, make_session_factory
 
@@ -41,7 +45,15 @@ class NotificationsRoot(ServiceRoot):
         sessions = admin_sessions or RemoteAdminSessions(
             settings.orders_public_url, settings.secret_key
         )
-        return create_app(self, settings, sessions)
+        pages = make_environment()
+        pages.globals["shop_name"] = settings.shop_name
+        return create_app(self, settings, sessions, email_log=self.email_log, page_templates=pages)
+
+    @asynccontextmanager
+    async def email_log(self) -> AsyncIterator[EmailLog]:
+        """The email log, read in one session (the admin's pages and API)."""
+        async with self.sessions() as session:
+            yield EmailRepository(session)
 
 
 def bootstrap(
@@ -64,7 +76,9 @@ def bootstrap(
         max_attempts=settings.email_max_attempts, retry_base_s=settings.email_retry_base_s
     )
     sender = EmailSender(engine, sessions, transport, policy)
-    router = build_router(sessions, renderer, orders_public_url=settings.orders_public_url)
+    router = build_router(
+        sessions, EmailRepository, renderer, orders_public_url=settings.orders_public_url
+    )
     return NotificationsRoot(
         settings=settings,
         engine=engine,

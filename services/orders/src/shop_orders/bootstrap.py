@@ -6,6 +6,7 @@ Tests build the same object graph with their own settings (a throwaway database)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -19,7 +20,7 @@ from shop_orders.api.app import create_app, make_templates
 from shop_orders.api.context import WebContext
 from shop_orders.config import OrdersSettings
 from shop_orders.consumers.handlers import build_router
-from shop_orders.db.unit_of_work import SqlTransaction
+from shop_orders.db.unit_of_work import SqlTransaction, repositories
 from shop_orders.service.admin_sessions import StoredAdminSessions
 from shop_orders.service.links import Links
 from shop_platform.auth import AdminAuth
@@ -65,7 +66,9 @@ def bootstrap(settings: OrdersSettings | None = None) -> OrdersRoot:
     settings = settings or OrdersSettings()
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
-    router = build_router(sessions, default_seller_email=settings.seller_email)
+    router = build_router(
+        sessions, partial(repositories, default_seller_email=settings.seller_email)
+    )
     return OrdersRoot(
         settings=settings,
         engine=engine,

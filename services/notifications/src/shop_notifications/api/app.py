@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+
+import jinja2
 from fastapi import FastAPI
 
 from shop_kernel.errors import ErrorAnswer, ErrorMap
@@ -11,20 +15,23 @@ from shop_notifications.api import emails, pages
 from shop_notifications.api.context import NotificationsContext
 from shop_notifications.config import NotificationsSettings
 from shop_notifications.domain.model import EmailNotFoundError
-from shop_notifications.mail.render import make_environment
+from shop_notifications.service.email_log import EmailLog
 from shop_platform.auth import AdminAuth, AdminSessions
 
 ERRORS: ErrorMap = {EmailNotFoundError: ErrorAnswer(404, "not_found")}
 
 
 def create_app(
-    root: ServiceRoot, settings: NotificationsSettings, admin_sessions: AdminSessions
+    root: ServiceRoot,
+    settings: NotificationsSettings,
+    admin_sessions: AdminSessions,
+    *,
+    email_log: Callable[[], AbstractAsyncContextManager[EmailLog]],
+    page_templates: jinja2.Environment,
 ) -> FastAPI:
-    page_templates = make_environment()
-    page_templates.globals["shop_name"] = settings.shop_name
     context = NotificationsContext(
         settings=settings,
-        sessions=root.sessions,
+        email_log=email_log,
         auth=AdminAuth(settings, admin_sessions),
         pages=page_templates,
     )

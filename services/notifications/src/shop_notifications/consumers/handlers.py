@@ -22,10 +22,9 @@ from shop_contracts.events import (
     OrderValidated,
 )
 from shop_messaging.consumer import Handler, MessageRouter
-from shop_notifications.db.repository import EmailRepository
 from shop_notifications.domain import emails
 from shop_notifications.domain.model import EmailIntent
-from shop_notifications.service.ports import Renderer
+from shop_notifications.service.ports import EmailStore, Renderer
 from shop_notifications.service.record import record_emails
 
 CONSUMER = "notifications"
@@ -42,8 +41,15 @@ SIMPLE_EMAILS: Mapping[type[MessageBody], IntentsOf] = {
 }
 
 
+StoreOn = Callable[[AsyncSession], EmailStore]  # db's, handed in by the root
+
+
 def build_router(
-    sessions: async_sessionmaker[AsyncSession], renderer: Renderer, *, orders_public_url: str
+    sessions: async_sessionmaker[AsyncSession],
+    store: StoreOn,
+    renderer: Renderer,
+    *,
+    orders_public_url: str,
 ) -> MessageRouter:
     router = MessageRouter(CONSUMER, sessions)
     admin_orders = f"{orders_public_url.rstrip('/')}/admin/orders"
@@ -51,7 +57,7 @@ def build_router(
     def recording(intents_of: IntentsOf) -> Handler:
         async def handler(session: AsyncSession, msg: Any, env: Envelope) -> None:
             await record_emails(
-                EmailRepository(session),
+                store(session),
                 renderer,
                 intents_of(msg),
                 cause=env,

@@ -17,11 +17,11 @@ from shop_contracts.events import (
     OrderPlaced,
     OrderValidated,
 )
+from shop_contracts.formatting import format_datetime, format_size
 from shop_contracts.money import format_money
 from shop_notifications.domain.formatting import address_lines, one_line
 from shop_notifications.domain.model import EmailIntent, Template
 from shop_notifications.domain.unvouched import unvouched_context
-from shop_platform.formatting import format_datetime, format_size
 
 
 def _intent(template: Template, to: str, subject: str, **context: object) -> EmailIntent:

@@ -1,7 +1,7 @@
 """Human formats for emails that only emails need: addresses, header-safe lines.
 
 Money, sizes and dates come from the shared `shop_contracts.money` and
-`shop_platform.formatting`, so a page and an email show them the same way.
+`shop_contracts.formatting`, so a page and an email show them the same way.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shop_media.spec import DeliverySpec
+from shop_orders.api.text_fields import check_multiline, check_single_line
 from shop_orders.domain.catalog import LicenseOption, Media
-from shop_orders.domain.text import check_multiline, check_single_line
 from shop_orders.service.catalog_admin import LicenseDraft
 from shop_orders.service.offers import spec_of, too_big
 

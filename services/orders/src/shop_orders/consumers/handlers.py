@@ -24,7 +24,6 @@ from shop_contracts.events import (
     PaymentFailed,
 )
 from shop_messaging.consumer import MessageRouter, PoisonMessageError
-from shop_orders.db.unit_of_work import repositories
 from shop_orders.service import outcomes
 from shop_orders.service.ports import Repositories
 
@@ -32,16 +31,17 @@ CONSUMER = "orders"
 
 M = TypeVar("M", bound=MessageBody)
 UseCase = Callable[[Repositories, M], Awaitable[object]]
+RepositoriesOn = Callable[[AsyncSession], Repositories]  # db's, handed in by the root
 
 
 def build_router(
-    sessions: async_sessionmaker[AsyncSession], *, default_seller_email: str
+    sessions: async_sessionmaker[AsyncSession], repositories: RepositoriesOn
 ) -> MessageRouter:
     router = MessageRouter(CONSUMER, sessions)
 
     def register(message: type[M], use_case: UseCase[M]) -> None:
         async def handler(session: AsyncSession, payload: M, envelope: Envelope) -> None:
-            repos = repositories(session, default_seller_email=default_seller_email)
+            repos = repositories(session)
             try:
                 await use_case(repos, payload)
             except outcomes.UnknownOrderError as exc:

@@ -2,14 +2,13 @@
 
 Names, emails and address lines end up in email headers and pages: a CR/LF there is header
 injection, a NUL breaks PostgreSQL. HTML is accepted as typed and escaped when shown.
-Invisible format characters (bidi overrides, zero-width marks) are dropped, not refused.
+Invisible format characters (bidi overrides, zero-width marks) are dropped, not refused
+(by the API's validators, `api/text_fields.py`).
 """
 
 from __future__ import annotations
 
 import unicodedata
-
-from shop_platform.text import strip_format_chars
 
 _MULTILINE_ALLOWED = frozenset("\n\r\t")  # a textarea sends CR LF line breaks
 
@@ -26,21 +25,3 @@ def text_problem(value: str, *, multiline: bool) -> str | None:
             return "must be a single line (no line breaks)"
         return f"contains a control character (U+{ord(char):04X})"
     return None
-
-
-def check_single_line(value: object) -> object:
-    """A pydantic `before` validator: refuse control characters and line breaks."""
-    if not isinstance(value, str):
-        return value
-    if problem := text_problem(value, multiline=False):
-        raise ValueError(problem)
-    return strip_format_chars(value)
-
-
-def check_multiline(value: object) -> object:
-    """A pydantic `before` validator: refuse control characters other than line breaks/tabs."""
-    if not isinstance(value, str):
-        return value
-    if problem := text_problem(value, multiline=True):
-        raise ValueError(problem)
-    return strip_format_chars(value)
