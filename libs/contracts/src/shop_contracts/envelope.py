@@ -52,9 +52,3 @@ class Envelope(BaseModel):
     correlation_id: uuid.UUID
     causation_id: uuid.UUID | None = None
     payload: dict[str, Any]
-
-    @property
-    def kind(self) -> Literal["event", "command"]:
-        from shop_contracts.registry import message_class
-
-        return message_class(self.type, self.version).KIND

@@ -33,7 +33,7 @@ async def run_admin_command(
 ) -> AdminOrderRead:
     async with ctx.transaction() as repos:
         order = await ADMIN_COMMANDS[action](repos, order_id, ctx)  # as saved: no reload
-        history = await repos.orders.history(order_id)
+        history = await queries.order_history(repos, order_id)
     return AdminOrderRead.of_admin(order, ctx.links, history)
 
 
@@ -106,5 +106,4 @@ async def get_settings(ctx: Ctx) -> SettingsRead:
 async def put_settings(ctx: Ctx, body: SettingsUpdate) -> SettingsRead:
     """Without `terms_text` the current terms are kept."""
     async with ctx.transaction() as repos:
-        current = await repos.settings.get(for_update=True)
-        return SettingsRead.of(await update_settings(repos, body.settings(current)))
+        return SettingsRead.of(await update_settings(repos, body.settings))

@@ -195,8 +195,7 @@ async def create_license(request: Request, ctx: Ctx, media_id: uuid.UUID) -> Res
 
 async def _media_of_license(ctx: WebContext, license_id: uuid.UUID) -> uuid.UUID | None:
     async with ctx.transaction() as repos:
-        option = (await repos.catalog.get_licenses([license_id])).get(license_id)
-    return option.media_id if option else None
+        return await queries.media_of_license(repos, license_id)
 
 
 @router.post("/licenses/{license_id}")

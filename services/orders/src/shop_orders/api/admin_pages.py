@@ -205,6 +205,5 @@ async def save_settings(request: Request, ctx: Ctx) -> Response:
         context = {"settings": values, "error": error}
         return page(request, ctx, "admin_settings.html", context, 422)
     async with ctx.transaction() as repos:
-        current = await repos.settings.get(for_update=True)
-        await update_settings(repos, update.settings(current))
+        await update_settings(repos, update.settings)
     return redirect("/admin/settings?saved=1")

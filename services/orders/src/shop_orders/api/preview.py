@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse
 from shop_media.errors import MediaError
 from shop_media.spec import DeliverySpec
 from shop_orders.api.context import Ctx
+from shop_orders.service import queries
 from shop_platform.errors import NotFoundError, error_responses
 
 PREVIEW = DeliverySpec(mode="long_edge", long_edge=400, format="jpeg", quality=80)
@@ -27,7 +28,7 @@ router = APIRouter(tags=["storefront"])
 async def preview(ctx: Ctx, media_id: uuid.UUID) -> FileResponse:
     """A small JPEG of an image of the catalog (videos have none)."""
     async with ctx.transaction() as repos:
-        found = (await repos.catalog.get_media([media_id])).get(media_id)
+        found = await queries.find_media(repos, media_id)
     if found is None or found.kind != "image":
         raise NotFoundError(f"no image preview for media {media_id}")
     dest = ctx.preview_dir / f"{found.id}-{PREVIEW.key()}.jpg"

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictBool, field_validator
 
 from shop_contracts.common import Address, Client
 from shop_orders.api.text_fields import check_multiline, check_single_line
@@ -63,7 +63,17 @@ class CatalogRead(BaseModel):
         )
 
 
-class AddressIn(Address):
+class AddressIn(BaseModel):
+    """The address as the checkout sends it (our own HTTP model; `to_contract` maps it)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    line1: str = Field(min_length=1, max_length=200)
+    line2: str | None = Field(default=None, max_length=200)
+    city: str = Field(min_length=1, max_length=100)
+    postal_code: str = Field(min_length=1, max_length=20)
+    country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code")
+
     @field_validator("line1", "line2", "city", "postal_code", "country", mode="before")
     @classmethod
     def _one_line(cls, value: object) -> object:
@@ -76,14 +86,24 @@ class AddressIn(Address):
             raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
         return value
 
+    def to_contract(self) -> Address:
+        return Address(**self.model_dump())
 
-class ClientIn(Client):
+
+class ClientIn(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    email: EmailStr
     address: AddressIn
 
     @field_validator("name", "email", mode="before")
     @classmethod
     def _one_line(cls, value: object) -> object:
         return check_single_line(value)
+
+    def to_contract(self) -> Client:
+        return Client(name=self.name, email=self.email, address=self.address.to_contract())
 
 
 class ItemIn(BaseModel):
@@ -109,7 +129,7 @@ class OrderCreate(BaseModel):
 
     def command(self, idempotency_key: str | None) -> PlaceOrder:
         return PlaceOrder(
-            client=self.client,
+            client=self.client.to_contract(),
             items=[ItemChoice(item.media_id, item.license_id) for item in self.items],
             note=self.note,
             idempotency_key=idempotency_key or None,

@@ -51,3 +51,16 @@ async def list_orders(repos: Repositories, status: OrderStatus | None = None) ->
 
 async def get_settings(repos: Repositories) -> ShopSettings:
     return await repos.settings.get()
+
+
+async def order_history(repos: Repositories, order_id: uuid.UUID) -> list[HistoryEntry]:
+    return await repos.orders.history(order_id)
+
+
+async def media_of_license(repos: Repositories, license_id: uuid.UUID) -> uuid.UUID | None:
+    option = (await repos.catalog.get_licenses([license_id])).get(license_id)
+    return option.media_id if option else None
+
+
+async def find_media(repos: Repositories, media_id: uuid.UUID) -> Media | None:
+    return (await repos.catalog.get_media([media_id])).get(media_id)

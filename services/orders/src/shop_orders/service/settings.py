@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import structlog
@@ -12,8 +13,11 @@ from shop_orders.service.ports import Repositories
 log = structlog.get_logger()
 
 
-async def update_settings(repos: Repositories, settings: ShopSettings) -> ShopSettings:
-    await repos.settings.get(for_update=True)
+async def update_settings(
+    repos: Repositories, change: Callable[[ShopSettings], ShopSettings]
+) -> ShopSettings:
+    """Load the settings (locked), apply the photographer's `change`, save once."""
+    settings = change(await repos.settings.get(for_update=True))
     await repos.settings.save(settings, datetime.now(UTC))
     log.info(
         "settings.updated",
