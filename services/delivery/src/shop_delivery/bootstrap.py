@@ -1,21 +1,26 @@
 """The composition root: settings, database, media store, render pool, router, runtime.
 
-The HTTP app (`api.app.create_app`) and the consumer (`consumers.build_router`) are built
-from one `Container`; tests build it with their own settings and database.
+The HTTP app (`http_app()`) and the consumer (`consumers.handlers.build_router`) are built
+from one `DeliveryRoot`; tests build it with their own settings, database and render seam.
 """
 
 from __future__ import annotations
 
+import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from fastapi import FastAPI
 
+from shop_delivery.api.app import create_app
+from shop_delivery.api.context import DeliveryContext
 from shop_delivery.config import SERVICE, DeliverySettings
-from shop_delivery.consumers import build_router
-from shop_delivery.service.context import DeliveryContext
+from shop_delivery.consumers.handlers import build_router
+from shop_delivery.service.context import ServiceContext
 from shop_delivery.service.renditions import Renderer, RenderFn
+from shop_kernel.root import ServiceRoot
 from shop_media.rendition import render_rendition_in_pool
 from shop_media.store import LocalMediaStore
 from shop_messaging.consumer import MessageRouter
@@ -29,24 +34,24 @@ RENDER_WORKERS = 2
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
 
-@dataclass
-class Container:
+@dataclass(kw_only=True)
+class DeliveryRoot(ServiceRoot):
+    name: ClassVar[str] = SERVICE
     settings: DeliverySettings
-    engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
-    executor: ThreadPoolExecutor
-    ctx: DeliveryContext
+    context: ServiceContext  # the use cases' tools
+    renderer: Renderer  # context.renderer (tests swap its `render`)
     router: MessageRouter
-    runtime: MessagingRuntime
 
-    async def close(self) -> None:
-        await self.engine.dispose()
-        self.executor.shutdown(wait=True)
+    def http_app(self) -> FastAPI:
+        context = DeliveryContext(
+            settings=self.settings, sessions=self.sessions, service=self.context
+        )
+        return create_app(self, context)
 
 
 def bootstrap(
     settings: DeliverySettings | None = None, *, render: RenderFn = render_rendition_in_pool
-) -> Container:
+) -> DeliveryRoot:
     settings = settings or DeliverySettings()
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
@@ -58,13 +63,23 @@ def bootstrap(
         sessions=sessions,
         render=render,
     )
-    ctx = DeliveryContext(
+    context = ServiceContext(
         secret_key=settings.secret_key,
         public_url=settings.delivery_public_url,
         renderer=renderer,
     )
-    router = build_router(sessions, ctx)
-    runtime = MessagingRuntime(
-        service=SERVICE, amqp_url=settings.amqp_url, engine=engine, router=router
+    router = build_router(sessions, context)
+
+    async def shut_render_pool() -> None:  # waits for the renders under way
+        await asyncio.to_thread(executor.shutdown, wait=True)
+
+    return DeliveryRoot(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        runtime=MessagingRuntime(SERVICE, settings.amqp_url, engine, router=router),
+        closers=[shut_render_pool],
+        context=context,
+        renderer=renderer,
+        router=router,
     )
-    return Container(settings, engine, sessions, executor, ctx, router, runtime)

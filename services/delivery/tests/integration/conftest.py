@@ -25,8 +25,7 @@ from shop_contracts.commands import ForceDelivery
 from shop_contracts.common import Address, Client, DeliverySpec, OrderLine
 from shop_contracts.envelope import Envelope, MessageBody
 from shop_contracts.events import OrderCancelled, OrderPlaced, PaymentConfirmed
-from shop_delivery.api.app import create_app
-from shop_delivery.bootstrap import ALEMBIC_INI, Container, bootstrap
+from shop_delivery.bootstrap import ALEMBIC_INI, DeliveryRoot, bootstrap
 from shop_delivery.config import DeliverySettings
 from shop_media.demo import make_demo_jpeg, make_demo_video
 from shop_media.render import render_image
@@ -87,12 +86,12 @@ def render_spy() -> RenderSpy:
 
 
 @pytest.fixture(scope="session")
-async def container(
+async def root(
     database_url: str,
     media_root: Path,
     tmp_path_factory: pytest.TempPathFactory,
     render_spy: RenderSpy,
-) -> AsyncIterator[Container]:
+) -> AsyncIterator[DeliveryRoot]:
     settings = DeliverySettings(
         DELIVERY_DATABASE_URL=database_url,
         DELIVERY_RENDITION_ROOT=str(tmp_path_factory.mktemp("renditions")),
@@ -102,14 +101,14 @@ async def container(
         delivery_public_url="https://delivery.example",
         amqp_url="amqp://guest:guest@127.0.0.1:1/",
     )
-    container = bootstrap(settings, render=render_spy)
-    yield container
-    await container.close()
+    built = bootstrap(settings, render=render_spy)
+    yield built
+    await built.aclose()
 
 
 @pytest.fixture(scope="session")
-async def client(container: Container) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=create_app(container))
+async def client(root: DeliveryRoot) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=root.http_app())
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         yield client
 
@@ -118,7 +117,7 @@ async def client(container: Container) -> AsyncIterator[httpx.AsyncClient]:
 class Shop:
     """Sends messages to the delivery consumer and reads what it left in the database."""
 
-    container: Container
+    root: DeliveryRoot
     media_root: Path
 
     BIG = BIG
@@ -165,7 +164,7 @@ class Shop:
     async def send(self, message: MessageBody, envelope: Envelope | None = None) -> bool:
         order_id = getattr(message, "order_id", None) or uuid.uuid4()
         envelope = envelope or message.envelope(correlation_id=order_id)
-        return await self.container.router.handle(envelope, message)
+        return await self.root.router.handle(envelope, message)
 
     def placed(
         self, order_id: uuid.UUID, *lines: OrderLine, terms_text: str | None = None
@@ -218,11 +217,11 @@ class Shop:
             .where(outbox.c.correlation_id == order_id, outbox.c.message_type == message_type)
             .order_by(outbox.c.id)
         )
-        async with self.container.sessions() as session:
+        async with self.root.sessions() as session:
             return [row[0] for row in await session.execute(query)]
 
     async def sql(self, statement: str, **params: Any) -> list[Any]:
-        async with self.container.sessions.begin() as session:
+        async with self.root.sessions.begin() as session:
             result = await session.execute(text(statement), params)
             return list(result.all()) if result.returns_rows else []
 
@@ -277,5 +276,5 @@ class Shop:
 
 
 @pytest.fixture
-def shop(container: Container, media_root: Path) -> Shop:
-    return Shop(container, media_root)
+def shop(root: DeliveryRoot, media_root: Path) -> Shop:
+    return Shop(root, media_root)

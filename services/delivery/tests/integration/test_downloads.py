@@ -106,12 +106,12 @@ async def test_download_page_before_delivery_and_after_cancel(client, shop) -> N
     assert "/downloads/" not in page.text
 
 
-async def test_tampered_and_unknown_links_are_404(client, shop, container) -> None:
+async def test_tampered_and_unknown_links_are_404(client, shop, root) -> None:
     order_id, _ = await shop.delivered_order()
     [url] = (await links_of(client, shop, order_id)).values()
     token = url.removeprefix("/downloads/")
     link_id, _, signature = token.rpartition(".")
-    other = container.ctx.link_token(uuid.uuid4())
+    other = root.context.link_token(uuid.uuid4())
     for bad in (f"{link_id}.{signature[:-2]}xx", f"{uuid.uuid4()}.{signature}", "nonsense", other):
         assert (await client.get(f"/downloads/{bad}")).status_code == 404
 

@@ -121,7 +121,7 @@ async def test_video_is_reencoded_once_never_upscaled(client, shop, render_spy, 
     assert render_spy.calls.count((name, "video-1080p-crf23")) == 1
 
 
-async def test_license_is_stamped_into_a_per_order_copy(client, shop, container, tmp_path) -> None:
+async def test_license_is_stamped_into_a_per_order_copy(client, shop, root, tmp_path) -> None:
     spec = DeliverySpec(mode="long_edge", long_edge=500)
     key = shop.copy_media(shop.BIG)
     line = shop.line(key, "Web", spec, credit="Ana Berg Photography")
@@ -141,7 +141,7 @@ async def test_license_is_stamped_into_a_per_order_copy(client, shop, container,
     assert_rights_kept(path, "jpeg")
     # The shared cached rendition carries no license; each order has its own copy.
     [(cache_path,)] = await shop.sql("SELECT path FROM renditions WHERE media_key = :k", k=key)
-    cached = container.settings.rendition_path / cache_path
+    cached = root.settings.rendition_path / cache_path
     assert "LicenseeName" not in (read_metadata(cached)["xmp"] or "")
     rows = await shop.sql(
         "SELECT file_source, file_key FROM delivery_items WHERE order_id IN (:a, :b)",

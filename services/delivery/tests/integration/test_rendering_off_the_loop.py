@@ -19,8 +19,8 @@ OPEN_TRANSACTIONS = text(
 
 
 @contextmanager
-def render_with(container, render: Any) -> Iterator[None]:
-    renderer = container.ctx.renderer
+def render_with(root, render: Any) -> Iterator[None]:
+    renderer = root.renderer
     saved = renderer.render
     renderer.render = render
     try:
@@ -29,19 +29,19 @@ def render_with(container, render: Any) -> Iterator[None]:
         renderer.render = saved
 
 
-async def test_no_transaction_is_open_while_rendering(shop, container) -> None:
+async def test_no_transaction_is_open_while_rendering(shop, root) -> None:
     seen: list[int] = []
 
     async def render(executor, src, dest, spec):
-        async with container.engine.connect() as conn:
+        async with root.engine.connect() as conn:
             seen.append((await conn.execute(OPEN_TRANSACTIONS)).scalar_one())
         return await saved(executor, src, dest, spec)
 
-    saved = container.ctx.renderer.render
+    saved = root.renderer.render
     order_id = uuid.uuid4()
     key = shop.copy_media(shop.BIG)
     await shop.send(shop.placed(order_id, shop.line(key, "Web", shop.WEB)))
-    with render_with(container, render):
+    with render_with(root, render):
         await shop.send(shop.paid(order_id))
 
     assert seen == [0]  # rendered once, before the message's transaction opened
@@ -49,12 +49,12 @@ async def test_no_transaction_is_open_while_rendering(shop, container) -> None:
 
 
 async def test_a_slow_render_blocks_neither_downloads_nor_other_messages(
-    client, shop, container
+    client, shop, root
 ) -> None:
     ready_id, _ = await shop.delivered_order(shop.line(shop.SMALL, "Web", shop.WEB))
     [url] = (await shop.links(client, ready_id)).values()
     started = asyncio.Event()
-    saved = container.ctx.renderer.render
+    saved = root.renderer.render
     loop = asyncio.get_running_loop()
 
     async def slow_render(executor, src, dest, spec):
@@ -64,7 +64,7 @@ async def test_a_slow_render_blocks_neither_downloads_nor_other_messages(
 
     order_id = uuid.uuid4()
     await shop.send(shop.placed(order_id, shop.line(shop.copy_media(shop.BIG), "Web", shop.WEB)))
-    with render_with(container, slow_render):
+    with render_with(root, slow_render):
         delivering = asyncio.create_task(shop.send(shop.paid(order_id)))
         await started.wait()
         began = time.monotonic()

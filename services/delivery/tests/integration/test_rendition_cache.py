@@ -14,26 +14,26 @@ def _renditions(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file() and p.relative_to(root).parts[0] != "orders"]
 
 
-async def test_a_deleted_rendition_is_rendered_again(client, shop, container) -> None:
+async def test_a_deleted_rendition_is_rendered_again(client, shop, root) -> None:
     renders: list[str] = []
-    saved = container.ctx.renderer.render
+    saved = root.renderer.render
 
     async def counting(executor: Any, src: Path, dest: Path, spec: Any) -> Any:
         renders.append(src.name)
         return await saved(executor, src, dest, spec)
 
     key = shop.copy_media(shop.BIG)
-    container.ctx.renderer.render = counting
+    root.renderer.render = counting
     try:
         first, _ = await shop.delivered_order(shop.line(key, "Web", shop.WEB))
         second, _ = await shop.delivered_order(shop.line(key, "Web", shop.WEB))
         assert len(renders) == 1  # the second order reused the first one's rendition
 
-        [cached] = [p for p in _renditions(container.ctx.renderer.root) if key in str(p)]
+        [cached] = [p for p in _renditions(root.renderer.root) if key in str(p)]
         cached.unlink()
         third, _ = await shop.delivered_order(shop.line(key, "Web", shop.WEB))
     finally:
-        container.ctx.renderer.render = saved
+        root.renderer.render = saved
 
     assert len(renders) == 2
     assert cached.is_file()

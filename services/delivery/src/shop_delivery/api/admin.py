@@ -4,35 +4,31 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
+from shop_delivery.api.context import Ctx, require_admin_token
 from shop_delivery.api.schemas import DeliverySettingsRead, DeliverySettingsUpdate
-from shop_delivery.bootstrap import Container
 from shop_delivery.service.settings import get_settings, update_settings
-from shop_platform.auth import require_admin_token
 from shop_platform.errors import error_responses
 
+router = APIRouter(
+    prefix="/api/admin",
+    tags=["admin"],
+    dependencies=[Depends(require_admin_token)],
+    responses=error_responses(401),
+)
 
-def admin_router(container: Container) -> APIRouter:
-    settings = container.settings
-    router = APIRouter(
-        prefix="/api/admin",
-        tags=["admin"],
-        dependencies=[Depends(require_admin_token(settings.admin_token))],
-        responses=error_responses(401),
-    )
 
-    @router.get("/settings", summary="Delivery settings")
-    async def read_settings() -> DeliverySettingsRead:
-        async with container.sessions.begin() as session:
-            return DeliverySettingsRead.of(await get_settings(session))
+@router.get("/settings", summary="Delivery settings")
+async def read_settings(ctx: Ctx) -> DeliverySettingsRead:
+    async with ctx.sessions.begin() as session:
+        return DeliverySettingsRead.of(await get_settings(session))
 
-    @router.put(
-        "/settings",
-        summary="Replace the delivery settings (new links use them)",
-        responses=error_responses(422),
-    )
-    async def put_settings(body: DeliverySettingsUpdate) -> DeliverySettingsRead:
-        async with container.sessions.begin() as session:
-            policy = body.policy(await get_settings(session))
-            return DeliverySettingsRead.of(await update_settings(session, policy))
 
-    return router
+@router.put(
+    "/settings",
+    summary="Replace the delivery settings (new links use them)",
+    responses=error_responses(422),
+)
+async def put_settings(ctx: Ctx, body: DeliverySettingsUpdate) -> DeliverySettingsRead:
+    async with ctx.sessions.begin() as session:
+        policy = body.policy(await get_settings(session))
+        return DeliverySettingsRead.of(await update_settings(session, policy))

@@ -1,37 +1,27 @@
-"""The FastAPI app factory, built over the composition root."""
+"""The HTTP app: the kernel's app with delivery's routers, error table and error pages."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
-from shop_delivery.api.admin import admin_router
-from shop_delivery.api.archives import archives_router
-from shop_delivery.api.downloads import downloads_router
-from shop_delivery.api.errors import install_page_error_handler
-from shop_delivery.api.pages import pages_router
-from shop_delivery.bootstrap import Container
-from shop_messaging.health import health_router
-from shop_platform.body_limit import BodySizeLimitMiddleware
-from shop_platform.errors import install_error_handlers
-from shop_platform.web_security import install_http_security
+from shop_delivery.api import admin, archives, downloads, pages
+from shop_delivery.api.context import DeliveryContext
+from shop_delivery.api.errors import ERRORS, install_page_errors
+from shop_kernel.http import service_app
+from shop_kernel.root import ServiceRoot
+
+ROUTER_MODULES = (pages, downloads, archives, admin)
 
 
-def create_app(container: Container) -> FastAPI:
-    app = FastAPI(
+def create_app(root: ServiceRoot, ctx: DeliveryContext) -> FastAPI:
+    app = service_app(
+        root,
         title="Delivery service",
-        version="1.0.0",
         description="The client's download page, signed file downloads and delivery settings.",
-        docs_url=None,
-        redoc_url=None,
+        public_url=ctx.settings.delivery_public_url,
+        context=ctx,
+        routers=[module.router for module in ROUTER_MODULES],
+        errors=ERRORS,
     )
-    install_http_security(app, public_url=container.settings.delivery_public_url)
-    app.add_middleware(BodySizeLimitMiddleware)
-    install_error_handlers(app)
-    install_page_error_handler(app)
-    app.state.container = container
-    app.include_router(pages_router(container))
-    app.include_router(downloads_router(container))
-    app.include_router(archives_router(container))
-    app.include_router(admin_router(container))
-    app.include_router(health_router(container.runtime))
+    install_page_errors(app, ERRORS)  # a browser on the client's pages gets a page
     return app

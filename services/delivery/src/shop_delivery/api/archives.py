@@ -14,7 +14,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response, StreamingResponse
 from zipstream import ZIP_STORED, ZipStream
 
-from shop_delivery.bootstrap import Container
+from shop_delivery.api.context import Ctx
 from shop_delivery.domain.files import content_disposition
 from shop_delivery.service.archives import LICENSE_NAME, Archive, open_archive
 from shop_platform.errors import error_responses
@@ -40,34 +40,38 @@ def build_zip(archive: Archive) -> ZipStream:
     return zs
 
 
-def archives_router(container: Container) -> APIRouter:
-    router = APIRouter(tags=["downloads"])
+router = APIRouter(tags=["downloads"])
 
-    async def serve(order_id: uuid.UUID, part: int, token: str | None, *, head: bool) -> Response:
-        async with container.sessions.begin() as session:
-            archive = await open_archive(session, container.ctx, order_id, token, part, head=head)
-        zs = build_zip(archive)
-        headers = {
-            "Content-Disposition": content_disposition(archive.file_name),
-            "Content-Length": str(len(zs)),
-            "Cache-Control": "private, no-store",
-            "X-Content-Type-Options": "nosniff",
-        }
-        if head:
-            return Response(headers=headers, media_type="application/zip")
-        # A sync iterator: Starlette reads it in a worker thread, chunk by chunk.
-        return StreamingResponse(zs, headers=headers, media_type="application/zip")
 
-    @router.get(ARCHIVE_PATH, responses=RESPONSES, summary="Download all (ZIP)")
-    async def download_archive(order_id: uuid.UUID, part: Part, token: Token = None) -> Response:
-        """Archive `part` of the order: its files whose links still allow a download (one
-        download counted on each), LICENSE.txt and the terms PDF. 404 with a wrong token or
-        once cancelled; 410 when every link of the archive has expired or been used up."""
-        return await serve(order_id, part, token, head=False)
+async def serve(
+    ctx: Ctx, order_id: uuid.UUID, part: int, token: str | None, *, head: bool
+) -> Response:
+    async with ctx.sessions.begin() as session:
+        archive = await open_archive(session, ctx.service, order_id, token, part, head=head)
+    zs = build_zip(archive)
+    headers = {
+        "Content-Disposition": content_disposition(archive.file_name),
+        "Content-Length": str(len(zs)),
+        "Cache-Control": "private, no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    if head:
+        return Response(headers=headers, media_type="application/zip")
+    # A sync iterator: Starlette reads it in a worker thread, chunk by chunk.
+    return StreamingResponse(zs, headers=headers, media_type="application/zip")
 
-    @router.head(ARCHIVE_PATH, responses=RESPONSES, summary="Check an archive")
-    async def check_archive(order_id: uuid.UUID, part: Part, token: Token = None) -> Response:
-        """The same headers (size included) as GET, counting nothing."""
-        return await serve(order_id, part, token, head=True)
 
-    return router
+@router.get(ARCHIVE_PATH, responses=RESPONSES, summary="Download all (ZIP)")
+async def download_archive(
+    ctx: Ctx, order_id: uuid.UUID, part: Part, token: Token = None
+) -> Response:
+    """Archive `part` of the order: its files whose links still allow a download (one
+    download counted on each), LICENSE.txt and the terms PDF. 404 with a wrong token or
+    once cancelled; 410 when every link of the archive has expired or been used up."""
+    return await serve(ctx, order_id, part, token, head=False)
+
+
+@router.head(ARCHIVE_PATH, responses=RESPONSES, summary="Check an archive")
+async def check_archive(ctx: Ctx, order_id: uuid.UUID, part: Part, token: Token = None) -> Response:
+    """The same headers (size included) as GET, counting nothing."""
+    return await serve(ctx, order_id, part, token, head=True)

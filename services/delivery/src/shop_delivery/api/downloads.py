@@ -18,7 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from shop_delivery.bootstrap import Container
+from shop_delivery.api.context import Ctx
 from shop_delivery.domain.files import content_disposition
 from shop_delivery.domain.ranges import RangeKind
 from shop_delivery.service.downloads import Download, find_download, use_download
@@ -80,35 +80,35 @@ def _range_applies(request: Request, response: FileResponse) -> bool:
     return if_range in (response.headers.get("etag"), response.headers.get("last-modified"))
 
 
-def downloads_router(container: Container) -> APIRouter:
-    router = APIRouter(tags=["downloads"])
+router = APIRouter(tags=["downloads"])
 
-    async def serve_file(request: Request, link_token: str, *, head: bool) -> Response:
-        async with container.sessions.begin() as session:
-            linked = await find_download(session, container.ctx, link_token, for_update=not head)
-            path = container.ctx.renderer.path_of(linked.file)
-            response = _file_response(path, linked.file_name, linked.file.mime_type)
-            range_header = request.headers.get("range")
-            if not _range_applies(request, response):
-                range_header = None
-            found = await use_download(
-                session, container.ctx, linked, head=head, range_header=range_header
-            )
-        # Sent after the commit: the count is durable before the first byte leaves.
-        return _decided(response, found)
 
-    @router.get(PATH, response_class=FileResponse, responses=RESPONSES, summary="Download a file")
-    async def download(request: Request, link_token: str) -> Response:
-        """Counts one download for the whole file, or for a range unless bytes already
-        counted and not yet sent cover it (the rest of a download fetched in pieces). More
-        than a few ranges, or a Range header not honoured, gets (and counts) the whole file.
-        404 when the link is unknown, tampered with or revoked; 410, for any request, once
-        it has expired or its `max_downloads` downloads are used up."""
-        return await serve_file(request, link_token, head=False)
+async def serve_file(ctx: Ctx, request: Request, link_token: str, *, head: bool) -> Response:
+    async with ctx.sessions.begin() as session:
+        linked = await find_download(session, ctx.service, link_token, for_update=not head)
+        path = ctx.service.renderer.path_of(linked.file)
+        response = _file_response(path, linked.file_name, linked.file.mime_type)
+        range_header = request.headers.get("range")
+        if not _range_applies(request, response):
+            range_header = None
+        found = await use_download(
+            session, ctx.service, linked, head=head, range_header=range_header
+        )
+    # Sent after the commit: the count is durable before the first byte leaves.
+    return _decided(response, found)
 
-    @router.head(PATH, response_class=FileResponse, responses=RESPONSES, summary="Check a file")
-    async def check_download(request: Request, link_token: str) -> Response:
-        """The same headers and statuses as GET, without counting a download."""
-        return await serve_file(request, link_token, head=True)
 
-    return router
+@router.get(PATH, response_class=FileResponse, responses=RESPONSES, summary="Download a file")
+async def download(ctx: Ctx, request: Request, link_token: str) -> Response:
+    """Counts one download for the whole file, or for a range unless bytes already
+    counted and not yet sent cover it (the rest of a download fetched in pieces). More
+    than a few ranges, or a Range header not honoured, gets (and counts) the whole file.
+    404 when the link is unknown, tampered with or revoked; 410, for any request, once
+    it has expired or its `max_downloads` downloads are used up."""
+    return await serve_file(ctx, request, link_token, head=False)
+
+
+@router.head(PATH, response_class=FileResponse, responses=RESPONSES, summary="Check a file")
+async def check_download(ctx: Ctx, request: Request, link_token: str) -> Response:
+    """The same headers and statuses as GET, without counting a download."""
+    return await serve_file(ctx, request, link_token, head=True)

@@ -1,4 +1,8 @@
-"""Errors on the client's pages and downloads: HTML for a browser, JSON for everything else."""
+"""What delivery's errors mean over HTTP: one table, and an HTML page for a browser.
+
+The kernel answers every error in the table as JSON. On the client's pages and downloads a
+browser (`Accept: text/html`) gets the same status as a small page instead.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,21 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from shop_delivery.api.templating import templates
+from shop_delivery.domain.errors import (
+    DownloadNotFoundError,
+    InvalidPolicyError,
+    LinkGoneError,
+    LinkRevokedError,
+)
+from shop_kernel.errors import ErrorAnswer, ErrorMap, answer_for
 from shop_platform.errors import ShopError
+
+ERRORS: ErrorMap = {
+    DownloadNotFoundError: ErrorAnswer(404, "not_found"),
+    LinkRevokedError: ErrorAnswer(404, "not_found"),
+    LinkGoneError: ErrorAnswer(410, "gone"),
+    InvalidPolicyError: ErrorAnswer(422, "invalid_input"),
+}
 
 PAGE_PREFIXES = ("/orders/", "/downloads/")
 
@@ -16,16 +34,31 @@ def wants_html(request: Request) -> bool:
     return request.url.path.startswith(PAGE_PREFIXES) and "text/html" in accept
 
 
-def install_page_error_handler(app: FastAPI) -> None:
-    """Replaces the shared ShopError handler: same JSON, or a small page for browsers."""
+def install_page_errors(app: FastAPI, errors: ErrorMap) -> None:
+    """Over the kernel's handlers (`errors` and `ShopError`): the same JSON, or a page."""
 
-    @app.exception_handler(ShopError)
-    async def _shop_error(request: Request, exc: ShopError) -> Response:
+    async def handler(request: Request, exc: Exception) -> Response:
+        headers: dict[str, str] = {}
+        if isinstance(exc, ShopError):
+            status, body, headers = (
+                exc.status,
+                {"error": exc.error, "detail": exc.detail},
+                exc.headers,
+            )
+        else:
+            answer = answer_for(errors, exc)
+            assert answer is not None, f"{type(exc).__name__} is not in the error map"
+            status, body = answer.status, answer.body(exc)
         if wants_html(request):
             return templates.TemplateResponse(
                 request,
                 "error.html",
-                {"status": exc.status, "detail": exc.detail},
-                status_code=exc.status,
+                {"status": status, "detail": body["detail"]},
+                status_code=status,
+                headers=headers,
             )
-        return JSONResponse({"error": exc.error, "detail": exc.detail}, status_code=exc.status)
+        return JSONResponse(body, status_code=status, headers=headers)
+
+    kinds: list[type[Exception]] = [ShopError, *errors]
+    for kind in kinds:
+        app.add_exception_handler(kind, handler)

@@ -8,35 +8,33 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from shop_delivery.api.context import Ctx
 from shop_delivery.api.templating import templates
-from shop_delivery.bootstrap import Container
 from shop_delivery.service.downloads import download_page
 from shop_platform.errors import error_responses
 
+router = APIRouter(tags=["client pages"])
 
-def pages_router(container: Container) -> APIRouter:
-    router = APIRouter(tags=["client pages"])
 
-    @router.get(
-        "/orders/{order_id}/downloads",
-        response_class=HTMLResponse,
-        responses=error_responses(404, 422),
-        summary="The client's download page",
+@router.get(
+    "/orders/{order_id}/downloads",
+    response_class=HTMLResponse,
+    responses=error_responses(404, 422),
+    summary="The client's download page",
+)
+async def downloads_page(
+    ctx: Ctx,
+    request: Request,
+    order_id: uuid.UUID,
+    token: Annotated[str | None, Query(description="the order's access token")] = None,
+) -> HTMLResponse:
+    """One link per delivered file, with its size, expiry and downloads left.
+
+    Before delivery it says the files are being prepared; a cancelled order shows no link.
+    A wrong or missing token answers 404.
+    """
+    async with ctx.sessions.begin() as session:
+        page = await download_page(session, ctx.service, order_id, token)
+    return templates.TemplateResponse(
+        request, "downloads.html", {"page": page}, headers={"Cache-Control": "no-store"}
     )
-    async def downloads_page(
-        request: Request,
-        order_id: uuid.UUID,
-        token: Annotated[str | None, Query(description="the order's access token")] = None,
-    ) -> HTMLResponse:
-        """One link per delivered file, with its size, expiry and downloads left.
-
-        Before delivery it says the files are being prepared; a cancelled order shows no link.
-        A wrong or missing token answers 404.
-        """
-        async with container.sessions.begin() as session:
-            page = await download_page(session, container.ctx, order_id, token)
-        return templates.TemplateResponse(
-            request, "downloads.html", {"page": page}, headers={"Cache-Control": "no-store"}
-        )
-
-    return router

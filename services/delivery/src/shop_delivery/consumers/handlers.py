@@ -14,7 +14,7 @@ from shop_contracts.envelope import Envelope, MessageBody
 from shop_contracts.events import MediaFinalized, OrderCancelled, OrderPlaced, PaymentConfirmed
 from shop_delivery.config import SERVICE
 from shop_delivery.domain import Trigger
-from shop_delivery.service.context import DeliveryContext
+from shop_delivery.service.context import ServiceContext
 from shop_delivery.service.intake import cancel_delivery, record_order, trigger_delivery
 from shop_delivery.service.prepare import prerender
 from shop_delivery.service.reissue import reissue_links
@@ -27,7 +27,7 @@ log = structlog.get_logger()
 class DeliveryRouter(MessageRouter):
     """A `MessageRouter` that renders before it opens the message's transaction."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], ctx: DeliveryContext) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], ctx: ServiceContext) -> None:
         super().__init__(consumer=SERVICE, sessions=sessions)
         self._prepare_sessions = sessions
         self._ctx = ctx
@@ -40,7 +40,7 @@ class DeliveryRouter(MessageRouter):
         return await super().handle(envelope, payload)
 
 
-def build_router(sessions: async_sessionmaker[AsyncSession], ctx: DeliveryContext) -> MessageRouter:
+def build_router(sessions: async_sessionmaker[AsyncSession], ctx: ServiceContext) -> MessageRouter:
     router = DeliveryRouter(sessions, ctx)
 
     @router.on(OrderPlaced)

@@ -27,6 +27,10 @@ class InvalidPolicyError(DeliveryDomainError):
     """Delivery settings out of their allowed range."""
 
 
+class DownloadNotFoundError(DeliveryDomainError):
+    """Nothing to download here: an unknown order or link, a wrong token, a file gone."""
+
+
 class DownloadRefusedError(DeliveryDomainError):
     """A download link that gives nothing more."""
 

@@ -23,10 +23,10 @@ from shop_delivery.db.links import LinkedFile, LinkRepository
 from shop_delivery.db.settings import SettingsRepository
 from shop_delivery.domain import LinkState
 from shop_delivery.domain.archives import ArchiveFile, LicenseText, license_text, plan_archives
+from shop_delivery.domain.errors import DownloadNotFoundError, LinkGoneError
 from shop_delivery.domain.files import slug
 from shop_delivery.domain.items import ItemKind
-from shop_delivery.service.context import DeliveryContext
-from shop_platform.errors import GoneError, NotFoundError
+from shop_delivery.service.context import ServiceContext
 from shop_platform.security import check_order_access_token, order_access_token
 
 log = structlog.get_logger()
@@ -69,13 +69,13 @@ def _plan(linked: Sequence[LinkedFile], zip_max_bytes: int) -> list[list[Archive
     return plan_archives(media, zip_max_bytes)
 
 
-def archive_url(ctx: DeliveryContext, order_id: uuid.UUID, part: int) -> str:
+def archive_url(ctx: ServiceContext, order_id: uuid.UUID, part: int) -> str:
     token = order_access_token(ctx.secret_key, order_id)
     return f"/orders/{order_id}/archive/{part}?token={token}"
 
 
 def archive_summaries(
-    ctx: DeliveryContext,
+    ctx: ServiceContext,
     order_id: uuid.UUID,
     linked: Sequence[LinkedFile],
     zip_max_bytes: int,
@@ -98,7 +98,7 @@ def archive_summaries(
 
 async def open_archive(
     session: AsyncSession,
-    ctx: DeliveryContext,
+    ctx: ServiceContext,
     order_id: uuid.UUID,
     token: str | None,
     part: int,
@@ -107,17 +107,17 @@ async def open_archive(
 ) -> Archive:
     """What archive `part` holds now; in a GET, one download counted on each included file."""
     if not check_order_access_token(ctx.secret_key, order_id, token):
-        raise NotFoundError("no such order")
+        raise DownloadNotFoundError("no such order")
     delivery = await DeliveryRepository(session).get(order_id)
     if delivery is None or delivery.delivered_at is None:
-        raise NotFoundError("this order has no files to download yet")
+        raise DownloadNotFoundError("this order has no files to download yet")
     if delivery.withdrawn_at is not None:
-        raise NotFoundError("this order was cancelled: its downloads were revoked")
+        raise DownloadNotFoundError("this order was cancelled: its downloads were revoked")
     links = LinkRepository(session)
     linked = await links.for_order(order_id)
     plan = _plan(linked, (await SettingsRepository(session).get()).zip_max_bytes)
     if not 1 <= part <= len(plan):
-        raise NotFoundError(f"no archive {part}: this order has {len(plan)}")
+        raise DownloadNotFoundError(f"no archive {part}: this order has {len(plan)}")
     by_item = {f.link.item_id: f for f in linked}
     now = ctx.now()
     files = [by_item[f.item_id] for f in plan[part - 1]]
@@ -126,7 +126,7 @@ async def open_archive(
         counted = await links.count_downloads([f.link.id for f in candidates])
         candidates = [f for f in candidates if f.link.id in counted]
     if not candidates:
-        raise GoneError("every download link in this archive has expired or been used up")
+        raise LinkGoneError("every download link in this archive has expired or been used up")
     included_ids = {f.link.id for f in candidates}
     terms = next((f for f in linked if f.kind is ItemKind.TERMS), None)
     entries = [(ctx.renderer.path_of(f.file), f.file_name) for f in candidates]
@@ -135,7 +135,7 @@ async def open_archive(
     missing = [name for path, name in entries if not path.is_file()]
     if missing:  # the transaction rolls back: nothing counted
         log.error("archive.file_missing", order_id=str(order_id), files=missing)
-        raise NotFoundError(f"{missing[0]} is no longer available")
+        raise DownloadNotFoundError(f"{missing[0]} is no longer available")
     text = license_text(
         LicenseText(
             number=delivery.number,

@@ -1,4 +1,7 @@
-"""What the use cases need from the outside world, wired by `bootstrap`."""
+"""What the use cases need besides storage: signing, public URLs, files, the clock.
+
+Wired by `bootstrap`; routes reach it through `api.context.DeliveryContext.service`.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +21,9 @@ def utcnow() -> datetime:
 
 
 @dataclass(frozen=True)
-class DeliveryContext:
+class ServiceContext:
+    """The use cases' tools (their storage comes through `service.ports`)."""
+
     secret_key: str
     public_url: str  # DELIVERY_PUBLIC_URL
     renderer: Renderer

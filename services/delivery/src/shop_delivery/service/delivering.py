@@ -22,7 +22,7 @@ from shop_delivery.db.deliveries import DeliveryRepository
 from shop_delivery.db.settings import SettingsRepository
 from shop_delivery.domain import Delivery, DeliveryPolicy, Trigger
 from shop_delivery.domain.items import DeliveryItem, ItemKind
-from shop_delivery.service.context import DeliveryContext
+from shop_delivery.service.context import ServiceContext
 from shop_delivery.service.links import delivered_files, open_links
 from shop_delivery.service.producing import produce_files
 from shop_delivery.service.renditions import RenditionFailedError
@@ -33,7 +33,7 @@ log = structlog.get_logger()
 
 async def deliver(
     session: AsyncSession,
-    ctx: DeliveryContext,
+    ctx: ServiceContext,
     delivery: Delivery,
     trigger: Trigger,
     causation_id: uuid.UUID | None,

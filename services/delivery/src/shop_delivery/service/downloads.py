@@ -22,11 +22,10 @@ from shop_delivery.db.links import LinkedFile, LinkRepository
 from shop_delivery.db.settings import SettingsRepository
 from shop_delivery.domain import DeliveryStatus, LinkState
 from shop_delivery.domain.downloads import use_link
-from shop_delivery.domain.errors import LinkGoneError, LinkRevokedError
+from shop_delivery.domain.errors import DownloadNotFoundError
 from shop_delivery.domain.ranges import RangeRequest, parse_range
 from shop_delivery.service.archives import ArchiveSummary, archive_summaries
-from shop_delivery.service.context import DOWNLOAD_PURPOSE, DeliveryContext
-from shop_platform.errors import GoneError, NotFoundError
+from shop_delivery.service.context import DOWNLOAD_PURPOSE, ServiceContext
 from shop_platform.security import check_order_access_token, unsign_value
 
 log = structlog.get_logger()
@@ -69,13 +68,13 @@ class Download:
     send: RangeRequest  # the whole file, these ranges, or nothing (416)
 
 
-def check_order_token(ctx: DeliveryContext, order_id: uuid.UUID, token: str | None) -> None:
+def check_order_token(ctx: ServiceContext, order_id: uuid.UUID, token: str | None) -> None:
     if not check_order_access_token(ctx.secret_key, order_id, token):
-        raise NotFoundError("no such order")
+        raise DownloadNotFoundError("no such order")
 
 
 async def download_page(
-    session: AsyncSession, ctx: DeliveryContext, order_id: uuid.UUID, token: str | None
+    session: AsyncSession, ctx: ServiceContext, order_id: uuid.UUID, token: str | None
 ) -> DownloadPage:
     check_order_token(ctx, order_id, token)
     delivery = await DeliveryRepository(session).get(order_id)
@@ -93,7 +92,7 @@ async def download_page(
     return DownloadPage(order_id, delivery.number, PageStatus.DELIVERED, files, archives, held)
 
 
-def _page_file(ctx: DeliveryContext, linked: LinkedFile, now: datetime) -> PageFile:
+def _page_file(ctx: ServiceContext, linked: LinkedFile, now: datetime) -> PageFile:
     return PageFile(
         name=linked.file_name,
         size_bytes=linked.file.size_bytes,
@@ -107,7 +106,7 @@ def _page_file(ctx: DeliveryContext, linked: LinkedFile, now: datetime) -> PageF
 
 
 async def find_download(
-    session: AsyncSession, ctx: DeliveryContext, link_token: str, *, for_update: bool = False
+    session: AsyncSession, ctx: ServiceContext, link_token: str, *, for_update: bool = False
 ) -> LinkedFile:
     """The link and its file, nothing counted yet; 404 when unknown or the file is gone.
 
@@ -115,16 +114,16 @@ async def find_download(
     link_id = _link_id(ctx, link_token)
     linked = await LinkRepository(session).get(link_id, for_update=for_update)
     if linked is None:
-        raise NotFoundError("unknown download link")
+        raise DownloadNotFoundError("unknown download link")
     if not ctx.renderer.path_of(linked.file).is_file():
         log.error("download.file_missing", link_id=str(link_id), key=linked.file.key)
-        raise NotFoundError("this file is no longer available")
+        raise DownloadNotFoundError("this file is no longer available")
     return linked
 
 
 async def use_download(
     session: AsyncSession,
-    ctx: DeliveryContext,
+    ctx: ServiceContext,
     linked: LinkedFile,
     *,
     head: bool,
@@ -132,12 +131,8 @@ async def use_download(
 ) -> Download:
     """Decide what the request gets and count it (a GET of a link found `for_update`)."""
     size = linked.file.size_bytes
-    try:
-        use = use_link(linked.link, size, parse_range(range_header, size), ctx.now())
-    except LinkRevokedError as exc:
-        raise NotFoundError(exc.reason) from None
-    except LinkGoneError as exc:
-        raise GoneError(exc.reason) from None
+    # A revoked (404), expired or used-up (410) link raises the domain's refusal.
+    use = use_link(linked.link, size, parse_range(range_header, size), ctx.now())
     if not head and use.link != linked.link:
         await LinkRepository(session).save_use(use.link)
         if use.counted:
@@ -150,9 +145,9 @@ async def use_download(
     return Download(path, linked.file_name, linked.file.mime_type, size, use.send)
 
 
-def _link_id(ctx: DeliveryContext, link_token: str) -> uuid.UUID:
+def _link_id(ctx: ServiceContext, link_token: str) -> uuid.UUID:
     value = unsign_value(ctx.secret_key, DOWNLOAD_PURPOSE, link_token)
     try:
         return uuid.UUID(value or "")
     except ValueError:
-        raise NotFoundError("unknown download link") from None
+        raise DownloadNotFoundError("unknown download link") from None

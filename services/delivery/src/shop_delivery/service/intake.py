@@ -24,14 +24,14 @@ from shop_delivery.domain import (
     first_trigger,
 )
 from shop_delivery.domain.items import DeliveryItem, ItemKind, terms_line_id
-from shop_delivery.service.context import DeliveryContext
+from shop_delivery.service.context import ServiceContext
 from shop_delivery.service.delivering import deliver
 
 log = structlog.get_logger()
 
 
 async def record_order(
-    session: AsyncSession, ctx: DeliveryContext, placed: OrderPlaced, message_id: uuid.UUID
+    session: AsyncSession, ctx: ServiceContext, placed: OrderPlaced, message_id: uuid.UUID
 ) -> None:
     """A new order: its delivery awaits a trigger, unless one arrived first."""
     repo = DeliveryRepository(session)
@@ -101,7 +101,7 @@ def _item(order_id: uuid.UUID, position: int, line: OrderLine) -> DeliveryItem:
 
 async def trigger_delivery(
     session: AsyncSession,
-    ctx: DeliveryContext,
+    ctx: ServiceContext,
     order_id: uuid.UUID,
     trigger: Trigger,
     message_id: uuid.UUID,
@@ -126,7 +126,7 @@ async def trigger_delivery(
 
 
 async def cancel_delivery(
-    session: AsyncSession, ctx: DeliveryContext, order_id: uuid.UUID, message_id: uuid.UUID
+    session: AsyncSession, ctx: ServiceContext, order_id: uuid.UUID, message_id: uuid.UUID
 ) -> None:
     """The order was cancelled: never deliver it; any open download links are revoked.
 

@@ -21,7 +21,7 @@ from shop_delivery.db.deliveries import DeliveryRepository
 from shop_delivery.db.settings import SettingsRepository
 from shop_delivery.domain import DeliveryStatus
 from shop_delivery.domain.items import ItemKind
-from shop_delivery.service.context import DeliveryContext
+from shop_delivery.service.context import ServiceContext
 from shop_delivery.service.delivering import held_back
 from shop_delivery.service.naming import DEFAULT_TEMPLATE
 from shop_delivery.service.renditions import RenditionFailedError
@@ -33,7 +33,7 @@ Target = tuple[str, dict[str, Any]]
 
 
 async def prerender(
-    sessions: async_sessionmaker[AsyncSession], ctx: DeliveryContext, payload: MessageBody
+    sessions: async_sessionmaker[AsyncSession], ctx: ServiceContext, payload: MessageBody
 ) -> int:
     """Render the files `payload` will deliver; returns how many were looked at."""
     async with sessions() as session:  # a short read, closed before rendering

@@ -17,7 +17,7 @@ import structlog
 
 from shop_delivery.domain import Delivery
 from shop_delivery.domain.items import DeliveryItem, FileSource, ItemKind, StoredFile
-from shop_delivery.service.context import DeliveryContext
+from shop_delivery.service.context import ServiceContext
 from shop_delivery.service.naming import (
     TERMS_FILE_NAME,
     NamingOrder,
@@ -34,7 +34,7 @@ log = structlog.get_logger()
 
 
 async def produce_files(
-    ctx: DeliveryContext,
+    ctx: ServiceContext,
     delivery: Delivery,
     items: Sequence[DeliveryItem],
     *,
@@ -62,7 +62,7 @@ async def produce_files(
 
 
 async def _render_all(
-    ctx: DeliveryContext, items: Sequence[DeliveryItem]
+    ctx: ServiceContext, items: Sequence[DeliveryItem]
 ) -> list[tuple[DeliveryItem, StoredFile]]:
     """Each distinct (media, format) once, in a stable order."""
 
@@ -84,7 +84,7 @@ def _should_stamp(item: DeliveryItem, stored: StoredFile, src: Path) -> bool:
 
 
 async def _stamped(
-    ctx: DeliveryContext,
+    ctx: ServiceContext,
     delivery: Delivery,
     item: DeliveryItem,
     stored: StoredFile,
@@ -123,7 +123,7 @@ async def _stamped(
 
 
 async def _terms_pdf(
-    ctx: DeliveryContext, delivery: Delivery, media: Sequence[DeliveryItem], at: datetime
+    ctx: ServiceContext, delivery: Delivery, media: Sequence[DeliveryItem], at: datetime
 ) -> StoredFile:
     # fpdf2 (with fontTools) costs ~45 MB: loaded only once a shop delivers terms.
     from shop_media.terms_pdf import TermsDocument, write_terms_pdf

@@ -18,7 +18,7 @@ from shop_delivery.db.deliveries import DeliveryRepository
 from shop_delivery.db.links import LinkRepository
 from shop_delivery.db.settings import SettingsRepository
 from shop_delivery.domain import IllegalTransitionError
-from shop_delivery.service.context import DeliveryContext
+from shop_delivery.service.context import ServiceContext
 from shop_delivery.service.links import delivered_files, open_links
 from shop_messaging.outbox import add_to_outbox
 
@@ -26,7 +26,7 @@ log = structlog.get_logger()
 
 
 async def reissue_links(
-    session: AsyncSession, ctx: DeliveryContext, order_id: uuid.UUID, causation_id: uuid.UUID
+    session: AsyncSession, ctx: ServiceContext, order_id: uuid.UUID, causation_id: uuid.UUID
 ) -> bool:
     repo = DeliveryRepository(session)
     await repo.lock_order(order_id)

@@ -19,7 +19,7 @@ from shop_delivery.db.deliveries import DeliveryRepository
 from shop_delivery.db.settings import SettingsRepository
 from shop_delivery.domain import IllegalTransitionError
 from shop_delivery.domain.items import ItemKind
-from shop_delivery.service.context import DeliveryContext
+from shop_delivery.service.context import ServiceContext
 from shop_delivery.service.delivering import announce_failure
 from shop_delivery.service.links import delivered_files, open_links
 from shop_delivery.service.producing import produce_files
@@ -30,7 +30,7 @@ log = structlog.get_logger()
 
 
 async def release_media(
-    session: AsyncSession, ctx: DeliveryContext, event: MediaFinalized, message_id: uuid.UUID
+    session: AsyncSession, ctx: ServiceContext, event: MediaFinalized, message_id: uuid.UUID
 ) -> int:
     """Release the media in every order holding it; returns how many orders got files."""
     repo = DeliveryRepository(session)
@@ -44,7 +44,7 @@ async def release_media(
 
 async def release_order(
     session: AsyncSession,
-    ctx: DeliveryContext,
+    ctx: ServiceContext,
     order_id: uuid.UUID,
     media_id: uuid.UUID,
     causation_id: uuid.UUID,

@@ -1,0 +1,31 @@
+"""What the HTTP routes need, handed over by the composition root (the kernel's one way)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shop_delivery.config import DeliverySettings
+from shop_delivery.service.context import ServiceContext
+from shop_kernel.deps import context_dependency
+from shop_platform.auth import bearer_is_admin
+from shop_platform.errors import UnauthorizedError
+
+
+@dataclass(frozen=True)
+class DeliveryContext:
+    settings: DeliverySettings
+    sessions: async_sessionmaker[AsyncSession]
+    service: ServiceContext  # what the use cases need besides storage
+
+
+Ctx = Annotated[DeliveryContext, Depends(context_dependency(DeliveryContext))]
+
+
+async def require_admin_token(request: Request, ctx: Ctx) -> None:
+    """401 unless the request carries the admin bearer token."""
+    if not bearer_is_admin(request, ctx.settings.admin_token):
+        raise UnauthorizedError("admin authentication required (Authorization: Bearer)")
