@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shop_contracts.envelope import Envelope, MessageBody, UnknownMessageError
 from shop_contracts.registry import message_class
 from shop_messaging.inbox import claim_message
+from shop_messaging.waiting import take_waiting
 from shop_platform.db import database_unavailable
 
 log = structlog.get_logger()
@@ -99,6 +100,27 @@ class MessageRouter:
                 log.warning("message.db_unavailable", consumer=self.consumer, attempt=attempt)
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")
+
+    async def replay_waiting(
+        self,
+        session: AsyncSession,
+        waits_for: str,
+        order: Callable[[list[Envelope]], list[Envelope]] | None = None,
+    ) -> int:
+        """Run the handlers of the messages kept for `waits_for` (`waiting.keep_waiting`),
+        in this transaction, in arrival order (or `order`'s). Their inbox rows were written
+        when they were kept: no second claim. Returns how many were replayed."""
+        kept = await take_waiting(session, self.consumer, waits_for)
+        for envelope in order(kept) if order else kept:
+            cls, handler = self._handlers[envelope.type]
+            await handler(session, cls.model_validate(envelope.payload), envelope)
+            log.info(
+                "message.replayed",
+                consumer=self.consumer,
+                type=envelope.type,
+                order_id=str(envelope.correlation_id),
+            )
+        return len(kept)
 
     async def _apply(self, handler: Handler, envelope: Envelope, payload: MessageBody) -> bool:
         async with self._sessions.begin() as session:
