@@ -11,8 +11,6 @@ from shop_orders.domain.facts import Fact
 from shop_orders.domain.order import DeliveryStatus, OrderStatus, PaymentStatus
 from shop_orders.domain.status import EVERY_STATE, OrderState
 
-from .test_order_state_machine import make_order
-
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
 FACTS: dict[str, Fact] = {
@@ -84,31 +82,3 @@ def test_an_email_is_only_a_note() -> None:
         "email sent: Your order PL-1 → ada@example.com",
         "notifications",
     )
-    order = make_order()
-    before = (order.state, order.updated_at)
-    order.note_email_sent(NOW.replace(hour=13), "Your order PL-1", "ada@example.com")
-    assert (order.state, order.updated_at) == before
-    assert order.new_history[-1].detail == note.detail
-
-
-@pytest.mark.parametrize("name", list(FACTS))
-@pytest.mark.parametrize(
-    "state", EVERY_STATE, ids=lambda s: f"{s.status}/{s.payment_status}/{s.delivery_status}"
-)
-def test_the_entity_applies_exactly_the_table(name: str, state: OrderState) -> None:
-    fact = FACTS[name]
-    order = make_order()
-    order.status, order.payment_status = state.status, state.payment_status
-    order.delivery_status, order.downloads_url = state.delivery_status, "https://dl/old"
-    order.new_history.clear()
-    effect = fact.effect_on(state)
-    assert order.apply(fact, NOW) is (effect is not None)
-    if effect is None:
-        assert order.state == state
-        assert not order.new_history
-        return
-    assert order.state == effect.after
-    assert order.downloads_url == (effect.downloads_url or "https://dl/old")
-    assert [(h.kind, h.detail, h.actor) for h in order.new_history] == [
-        (n.kind, n.detail, n.actor) for n in effect.notes
-    ]

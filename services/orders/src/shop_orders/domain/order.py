@@ -15,9 +15,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from shop_orders.domain import facts
 from shop_orders.domain.errors import IllegalTransitionError
-from shop_orders.domain.facts import Fact, Note
+from shop_orders.domain.facts import Note
 from shop_orders.domain.status import DeliveryStatus, OrderState, OrderStatus, PaymentStatus
 
 __all__ = [
@@ -228,48 +227,10 @@ class Order:
         self.status = OrderStatus.CANCELLED
         self._record(now, "cancelled", f"cancelled: {reason}" if reason else "cancelled", actor)
 
-    # -- facts from the other services (ruled in `facts`) ----------------------------------
-
-    def apply(self, fact: Fact, now: datetime) -> bool:
-        """Apply `fact` as its table rules for the current state. False: already applied."""
-        effect = fact.effect_on(self.state)
-        if effect is None:
-            return False
-        after = effect.after
-        self.status, self.payment_status = after.status, after.payment_status
-        self.delivery_status = after.delivery_status
-        if effect.downloads_url is not None:
-            self.downloads_url = effect.downloads_url
-        for note in effect.notes:
-            self._record(now, note.kind, note.detail, note.actor)
-        return True
-
-    def apply_payment(self, now: datetime, method: str) -> bool:
-        """Record a confirmed payment. False when it was already paid (a no-op)."""
-        return self.apply(facts.payment_confirmed(method), now)
-
-    def apply_delivery(
-        self, now: datetime, downloads_url: str, *, forced: bool, held: int = 0
-    ) -> bool:
-        """Record the delivered files (`held`: Proof files kept back until Final).
-        False when already delivered (a no-op)."""
-        return self.apply(facts.delivery_completed(downloads_url, forced=forced, held=held), now)
-
-    def note_links_reissued(self, now: datetime, downloads_url: str, files: int) -> None:
-        self.apply(facts.links_reissued(downloads_url, files), now)
-
-    def note_files_released(self, now: datetime, downloads_url: str, files: int) -> None:
-        self.apply(facts.files_released(downloads_url, files), now)
-
-    def note_payment_failed(self, now: datetime, reason: str) -> None:
-        self.apply(facts.payment_failed(reason), now)
-
-    def note_delivery_failed(self, now: datetime, reason: str) -> None:
-        self.apply(facts.delivery_failed(reason), now)
-
-    def note_email_sent(self, now: datetime, subject: str, to: str) -> None:
-        """History only: the order itself (and its `updated_at`) is left as it is."""
-        self.new_history.append(HistoryEntry.of(facts.email_sent(subject, to), now))
+    # Facts from the other services (payment confirmed, delivered, ...) are not applied here:
+    # their tables of effects live in `facts`, and `db.fact_statements` applies the effect a
+    # table gives for the order's state in one guarded statement. One piece of code applies
+    # them, in production and in tests (tests/integration/test_apply_facts.py).
 
     def _record(self, now: datetime, kind: str, detail: str, actor: str) -> None:
         self.updated_at = now
