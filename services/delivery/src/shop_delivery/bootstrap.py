@@ -18,6 +18,8 @@ from shop_delivery.api.app import create_app
 from shop_delivery.api.context import DeliveryContext
 from shop_delivery.config import SERVICE, DeliverySettings
 from shop_delivery.consumers.handlers import build_router
+from shop_delivery.db.renditions import SqlRenditionCache
+from shop_delivery.db.unit_of_work import SqlTransaction, repositories
 from shop_delivery.service.context import ServiceContext
 from shop_delivery.service.renditions import Renderer, RenderFn
 from shop_kernel.root import ServiceRoot
@@ -38,13 +40,14 @@ ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 class DeliveryRoot(ServiceRoot):
     name: ClassVar[str] = SERVICE
     settings: DeliverySettings
+    transaction: SqlTransaction
     context: ServiceContext  # the use cases' tools
     renderer: Renderer  # context.renderer (tests swap its `render`)
     router: MessageRouter
 
     def http_app(self) -> FastAPI:
         context = DeliveryContext(
-            settings=self.settings, sessions=self.sessions, service=self.context
+            settings=self.settings, transaction=self.transaction, service=self.context
         )
         return create_app(self, context)
 
@@ -60,7 +63,7 @@ def bootstrap(
         media=LocalMediaStore(settings.media_path),
         root=settings.rendition_path.resolve(),
         executor=executor,
-        sessions=sessions,
+        cache=SqlRenditionCache(sessions),
         render=render,
     )
     context = ServiceContext(
@@ -68,7 +71,8 @@ def bootstrap(
         public_url=settings.delivery_public_url,
         renderer=renderer,
     )
-    router = build_router(sessions, context)
+    transaction = SqlTransaction(sessions)
+    router = build_router(sessions, repositories, transaction, context)
 
     async def shut_render_pool() -> None:  # waits for the renders under way
         await asyncio.to_thread(executor.shutdown, wait=True)
@@ -79,6 +83,7 @@ def bootstrap(
         sessions=sessions,
         runtime=MessagingRuntime(SERVICE, settings.amqp_url, engine, router=router),
         closers=[shut_render_pool],
+        transaction=transaction,
         context=context,
         renderer=renderer,
         router=router,

@@ -19,8 +19,8 @@ router = APIRouter(
 
 @router.get("/settings", summary="Delivery settings")
 async def read_settings(ctx: Ctx) -> DeliverySettingsRead:
-    async with ctx.sessions.begin() as session:
-        return DeliverySettingsRead.of(await get_settings(session))
+    async with ctx.transaction() as repos:
+        return DeliverySettingsRead.of(await get_settings(repos))
 
 
 @router.put(
@@ -29,6 +29,6 @@ async def read_settings(ctx: Ctx) -> DeliverySettingsRead:
     responses=error_responses(422),
 )
 async def put_settings(ctx: Ctx, body: DeliverySettingsUpdate) -> DeliverySettingsRead:
-    async with ctx.sessions.begin() as session:
-        policy = body.policy(await get_settings(session))
-        return DeliverySettingsRead.of(await update_settings(session, policy))
+    async with ctx.transaction() as repos:
+        policy = body.policy(await get_settings(repos))
+        return DeliverySettingsRead.of(await update_settings(repos, policy))

@@ -46,8 +46,8 @@ router = APIRouter(tags=["downloads"])
 async def serve(
     ctx: Ctx, order_id: uuid.UUID, part: int, token: str | None, *, head: bool
 ) -> Response:
-    async with ctx.sessions.begin() as session:
-        archive = await open_archive(session, ctx.service, order_id, token, part, head=head)
+    async with ctx.transaction() as repos:
+        archive = await open_archive(repos, ctx.service, order_id, token, part, head=head)
     zs = build_zip(archive)
     headers = {
         "Content-Disposition": content_disposition(archive.file_name),

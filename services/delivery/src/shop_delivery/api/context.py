@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shop_delivery.config import DeliverySettings
 from shop_delivery.service.context import ServiceContext
+from shop_delivery.service.ports import Transaction
 from shop_kernel.deps import context_dependency
 from shop_platform.auth import bearer_is_admin
 from shop_platform.errors import UnauthorizedError
@@ -18,7 +18,7 @@ from shop_platform.errors import UnauthorizedError
 @dataclass(frozen=True)
 class DeliveryContext:
     settings: DeliverySettings
-    sessions: async_sessionmaker[AsyncSession]
+    transaction: Transaction
     service: ServiceContext  # what the use cases need besides storage
 
 

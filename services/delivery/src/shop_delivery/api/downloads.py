@@ -84,18 +84,15 @@ router = APIRouter(tags=["downloads"])
 
 
 async def serve_file(ctx: Ctx, request: Request, link_token: str, *, head: bool) -> Response:
-    async with ctx.sessions.begin() as session:
-        linked = await find_download(session, ctx.service, link_token, for_update=not head)
-        path = ctx.service.renderer.path_of(linked.file)
-        response = _file_response(path, linked.file_name, linked.file.mime_type)
+    async with ctx.transaction() as repos:
+        found = await find_download(repos, ctx.service, link_token, for_update=not head)
+        response = _file_response(found.path, found.file_name, found.mime_type)
         range_header = request.headers.get("range")
         if not _range_applies(request, response):
             range_header = None
-        found = await use_download(
-            session, ctx.service, linked, head=head, range_header=range_header
-        )
+        sent = await use_download(repos, ctx.service, found, head=head, range_header=range_header)
     # Sent after the commit: the count is durable before the first byte leaves.
-    return _decided(response, found)
+    return _decided(response, sent)
 
 
 @router.get(PATH, response_class=FileResponse, responses=RESPONSES, summary="Download a file")

@@ -33,8 +33,8 @@ async def downloads_page(
     Before delivery it says the files are being prepared; a cancelled order shows no link.
     A wrong or missing token answers 404.
     """
-    async with ctx.sessions.begin() as session:
-        page = await download_page(session, ctx.service, order_id, token)
+    async with ctx.transaction() as repos:
+        page = await download_page(repos, ctx.service, order_id, token)
     return templates.TemplateResponse(
         request, "downloads.html", {"page": page}, headers={"Cache-Control": "no-store"}
     )

@@ -1,10 +1,13 @@
 """Subscribers of the `delivery` queue. The router owns the transaction and the inbox row.
 
 `DeliveryRouter` first renders what a message will deliver (`service.prepare`), outside
-any transaction, then hands the message to the usual inbox transaction.
+any transaction, then hands the message to the usual inbox transaction, where a handler
+only calls its use case with that transaction's repositories.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -16,6 +19,7 @@ from shop_delivery.config import SERVICE
 from shop_delivery.domain import Trigger
 from shop_delivery.service.context import ServiceContext
 from shop_delivery.service.intake import cancel_delivery, record_order, trigger_delivery
+from shop_delivery.service.ports import Repositories, Transaction
 from shop_delivery.service.prepare import prerender
 from shop_delivery.service.reissue import reissue_links
 from shop_delivery.service.release import release_media
@@ -23,60 +27,74 @@ from shop_messaging.consumer import MessageRouter
 
 log = structlog.get_logger()
 
+RepositoriesOn = Callable[[AsyncSession], Repositories]  # db's, handed in by the root
+
 
 class DeliveryRouter(MessageRouter):
     """A `MessageRouter` that renders before it opens the message's transaction."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], ctx: ServiceContext) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        transaction: Transaction,
+        ctx: ServiceContext,
+    ) -> None:
         super().__init__(consumer=SERVICE, sessions=sessions)
-        self._prepare_sessions = sessions
+        self._transaction = transaction  # prerender's short read
         self._ctx = ctx
 
     async def handle(self, envelope: Envelope, payload: MessageBody) -> bool:
         try:
-            await prerender(self._prepare_sessions, self._ctx, payload)
+            await prerender(self._transaction, self._ctx, payload)
         except Exception as exc:  # a warm-up only: the handler does (and reports) the work
             log.warning("rendition.prerender_error", type=envelope.type, error=repr(exc)[:300])
         return await super().handle(envelope, payload)
 
 
-def build_router(sessions: async_sessionmaker[AsyncSession], ctx: ServiceContext) -> MessageRouter:
-    router = DeliveryRouter(sessions, ctx)
+def build_router(
+    sessions: async_sessionmaker[AsyncSession],
+    repositories: RepositoriesOn,
+    transaction: Transaction,
+    ctx: ServiceContext,
+) -> MessageRouter:
+    router = DeliveryRouter(sessions, transaction, ctx)
 
     @router.on(OrderPlaced)
     async def on_order_placed(
         session: AsyncSession, payload: OrderPlaced, envelope: Envelope
     ) -> None:
-        await record_order(session, ctx, payload, envelope.event_id)
+        await record_order(repositories(session), ctx, payload, envelope.event_id)
 
     @router.on(PaymentConfirmed)
     async def on_payment_confirmed(
         session: AsyncSession, payload: PaymentConfirmed, envelope: Envelope
     ) -> None:
-        await trigger_delivery(session, ctx, payload.order_id, Trigger.PAYMENT, envelope.event_id)
+        repos = repositories(session)
+        await trigger_delivery(repos, ctx, payload.order_id, Trigger.PAYMENT, envelope.event_id)
 
     @router.on(ForceDelivery)
     async def on_force_delivery(
         session: AsyncSession, payload: ForceDelivery, envelope: Envelope
     ) -> None:
-        await trigger_delivery(session, ctx, payload.order_id, Trigger.FORCE, envelope.event_id)
+        repos = repositories(session)
+        await trigger_delivery(repos, ctx, payload.order_id, Trigger.FORCE, envelope.event_id)
 
     @router.on(OrderCancelled)
     async def on_order_cancelled(
         session: AsyncSession, payload: OrderCancelled, envelope: Envelope
     ) -> None:
-        await cancel_delivery(session, ctx, payload.order_id, envelope.event_id)
+        await cancel_delivery(repositories(session), ctx, payload.order_id, envelope.event_id)
 
     @router.on(MediaFinalized)
     async def on_media_finalized(
         session: AsyncSession, payload: MediaFinalized, envelope: Envelope
     ) -> None:
-        await release_media(session, ctx, payload, envelope.event_id)
+        await release_media(repositories(session), ctx, payload, envelope.event_id)
 
     @router.on(ReissueDownloadLinks)
     async def on_reissue_links(
         session: AsyncSession, payload: ReissueDownloadLinks, envelope: Envelope
     ) -> None:
-        await reissue_links(session, ctx, payload.order_id, envelope.event_id)
+        await reissue_links(repositories(session), ctx, payload.order_id, envelope.event_id)
 
     return router

@@ -1,25 +1,23 @@
-"""Deliveries, their items and the triggers kept until the order is known."""
+"""Deliveries and their items: loaded with what a decision needs, saved at once."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, bindparam, insert, select, update
+from sqlalchemy import RowMapping, bindparam, insert, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop_delivery.db.links import add_links
 from shop_delivery.db.locks import ORDER_LOCK, advisory_xact_lock
-from shop_delivery.db.tables import (
-    deliveries,
-    delivery_items,
-    finalized_media,
-    pending_triggers,
-)
-from shop_delivery.domain import Delivery, DeliveryStatus, PendingKind, Trigger
+from shop_delivery.db.settings import POLICY_FIELDS, policy_of
+from shop_delivery.db.tables import deliveries, delivery_items, delivery_settings, finalized_media
+from shop_delivery.domain import Delivery, DeliveryStatus, DownloadLink, Trigger
 from shop_delivery.domain.items import DeliveryItem, FileSource, ItemKind, StoredFile
+from shop_delivery.service.ports import LoadedDelivery
 
 _DELIVERY_FIELDS = (
     "status",
@@ -93,30 +91,86 @@ def _delivery_values(delivery: Delivery) -> dict[str, Any]:
     return {name: values[name] for name in _DELIVERY_FIELDS}
 
 
+def _item_file(item: DeliveryItem) -> dict[str, Any]:
+    """An item's row values a delivery changes (its file, its hold), for `_SAVE_ITEM`."""
+    stored = item.file
+    return {
+        "item_id": item.id,
+        "new_file_name": item.file_name,
+        "new_file_source": stored.source.value if stored else None,
+        "new_file_key": stored.key if stored else None,
+        "new_size_bytes": stored.size_bytes if stored else None,
+        "new_mime_type": stored.mime_type if stored else None,
+        "new_held": item.held,
+        "new_released_at": item.released_at,
+    }
+
+
 # Built once: the message path runs these for every order (see libs/messaging/inbox.py).
 _DELIVERY = select(deliveries).where(deliveries.c.order_id == bindparam("order_id"))
 _DELIVERY_LOCKED = _DELIVERY.with_for_update()
+# The delivery with the settings (a singleton row, absent until first saved).
+_LOAD = (
+    select(deliveries, *(delivery_settings.c[name] for name in POLICY_FIELDS))
+    .outerjoin(delivery_settings, true())
+    .where(deliveries.c.order_id == bindparam("order_id"))
+)
+_LOAD_LOCKED = _LOAD.with_for_update(of=deliveries)
+# The items, each with whether its media was marked Final since the order was placed.
 _ITEMS = (
-    select(delivery_items)
+    select(delivery_items, finalized_media.c.media_id.is_not(None).label("finalized"))
+    .outerjoin(finalized_media, finalized_media.c.media_id == delivery_items.c.media_id)
     .where(delivery_items.c.order_id == bindparam("order_id"))
     .order_by(delivery_items.c.position)
 )
+_SAVE_ITEM = (
+    update(delivery_items)
+    .where(delivery_items.c.id == bindparam("item_id"))
+    .values(
+        file_name=bindparam("new_file_name"),
+        file_source=bindparam("new_file_source"),
+        file_key=bindparam("new_file_key"),
+        size_bytes=bindparam("new_size_bytes"),
+        mime_type=bindparam("new_mime_type"),
+        held=bindparam("new_held"),
+        released_at=bindparam("new_released_at"),
+    )
+)
 
 
-class DeliveryRepository:
+class SqlDeliveryRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        # The values each delivery was loaded with: `save` skips a row that did not change.
+        self._loaded: dict[uuid.UUID, dict[str, Any]] = {}
 
     async def lock_order(self, order_id: uuid.UUID) -> None:
-        """Serialize every message about one order (placed vs. an early payment...)."""
         await advisory_xact_lock(self.session, ORDER_LOCK, str(order_id))
 
     async def get(self, order_id: uuid.UUID, *, for_update: bool = False) -> Delivery | None:
         query = _DELIVERY_LOCKED if for_update else _DELIVERY
         row = (await self.session.execute(query, {"order_id": order_id})).mappings().first()
-        return _delivery(row) if row else None
+        return self._seen(_delivery(row)) if row else None
 
-    async def add(self, delivery: Delivery, items: list[DeliveryItem]) -> None:
+    async def load(self, order_id: uuid.UUID, *, for_update: bool = False) -> LoadedDelivery | None:
+        params = {"order_id": order_id}
+        query = _LOAD_LOCKED if for_update else _LOAD
+        row = (await self.session.execute(query, params)).mappings().first()
+        if row is None:
+            return None
+        rows = (await self.session.execute(_ITEMS, params)).mappings().all()
+        return LoadedDelivery(
+            delivery=self._seen(_delivery(row)),
+            items=[_item(item) for item in rows],
+            policy=policy_of(row),
+            finalized=frozenset(item["media_id"] for item in rows if item["finalized"]),
+        )
+
+    def _seen(self, delivery: Delivery) -> Delivery:
+        self._loaded[delivery.order_id] = _delivery_values(delivery)
+        return delivery
+
+    async def add(self, delivery: Delivery, items: Sequence[DeliveryItem]) -> None:
         await self.session.execute(
             insert(deliveries).values(
                 order_id=delivery.order_id,
@@ -126,9 +180,6 @@ class DeliveryRepository:
                 **_delivery_values(delivery),
             )
         )
-        await self.add_items(items)
-
-    async def add_items(self, items: list[DeliveryItem]) -> None:
         rows = [
             {
                 "id": item.id,
@@ -147,44 +198,28 @@ class DeliveryRepository:
         ]
         if rows:
             await self.session.execute(insert(delivery_items), rows)
+        self._seen(delivery)
 
-    async def save(self, delivery: Delivery) -> None:
-        await self.session.execute(
-            update(deliveries)
-            .where(deliveries.c.order_id == delivery.order_id)
-            .values(**_delivery_values(delivery))
-        )
-
-    async def items(self, order_id: uuid.UUID) -> list[DeliveryItem]:
-        rows = (await self.session.execute(_ITEMS, {"order_id": order_id})).mappings()
-        return [_item(row) for row in rows]
-
-    async def save_item_file(self, item: DeliveryItem) -> None:
-        assert item.file is not None
-        assert item.file_name is not None
-        await self.session.execute(
-            update(delivery_items)
-            .where(delivery_items.c.id == item.id)
-            .values(
-                file_name=item.file_name,
-                file_source=item.file.source.value,
-                file_key=item.file.key,
-                size_bytes=item.file.size_bytes,
-                mime_type=item.file.mime_type,
-                held=item.held,
-                released_at=item.released_at,
-            )
-        )
-
-    async def hold_items(self, items: list[DeliveryItem]) -> None:
-        ids = [item.id for item in items]
-        if ids:
+    async def save(
+        self,
+        delivery: Delivery,
+        *,
+        items: Sequence[DeliveryItem] = (),
+        links: Sequence[DownloadLink] = (),
+    ) -> None:
+        values = _delivery_values(delivery)
+        if self._loaded.get(delivery.order_id) != values:
             await self.session.execute(
-                update(delivery_items).where(delivery_items.c.id.in_(ids)).values(held=True)
+                update(deliveries)
+                .where(deliveries.c.order_id == delivery.order_id)
+                .values(**values)
             )
+            self._loaded[delivery.order_id] = values
+        if items:
+            await self.session.execute(_SAVE_ITEM, [_item_file(item) for item in items])
+        await add_links(self.session, links)
 
     async def drop_holds(self, order_id: uuid.UUID) -> int:
-        """A withdrawn delivery never releases its held files."""
         result = await self.session.execute(
             update(delivery_items)
             .where(delivery_items.c.order_id == order_id, delivery_items.c.held)
@@ -200,7 +235,6 @@ class DeliveryRepository:
         return [_item(row) for row in (await self.session.execute(query)).mappings()]
 
     async def orders_holding(self, media_id: uuid.UUID) -> list[uuid.UUID]:
-        """Orders with a file of this media held as Proof (in a stable order: lock order)."""
         query = (
             select(delivery_items.c.order_id)
             .where(delivery_items.c.media_id == media_id, delivery_items.c.held)
@@ -215,36 +249,3 @@ class DeliveryRepository:
             .values(media_id=media_id, media_key=media_key)
             .on_conflict_do_nothing(index_elements=["media_id"])
         )
-
-    async def finalized(self, media_ids: list[uuid.UUID]) -> set[uuid.UUID]:
-        """Which of these media were marked Final after their orders were placed."""
-        if not media_ids:
-            return set()
-        query = select(finalized_media.c.media_id).where(finalized_media.c.media_id.in_(media_ids))
-        return {row[0] for row in await self.session.execute(query)}
-
-    async def has_pending(self, order_id: uuid.UUID) -> bool:
-        query = select(pending_triggers.c.id).where(
-            pending_triggers.c.order_id == order_id, pending_triggers.c.applied_at.is_(None)
-        )
-        return (await self.session.execute(query.limit(1))).first() is not None
-
-    async def keep_pending(
-        self, order_id: uuid.UUID, kind: PendingKind, message_id: uuid.UUID
-    ) -> None:
-        await self.session.execute(
-            pg_insert(pending_triggers)
-            .values(order_id=order_id, kind=kind.value, message_id=message_id)
-            .on_conflict_do_nothing(index_elements=["message_id"])
-        )
-
-    async def take_pending(self, order_id: uuid.UUID, at: datetime) -> list[PendingKind]:
-        """The kept triggers of this order, oldest first, marked applied."""
-        result = await self.session.execute(
-            update(pending_triggers)
-            .where(pending_triggers.c.order_id == order_id, pending_triggers.c.applied_at.is_(None))
-            .values(applied_at=at)
-            .returning(pending_triggers.c.kind, pending_triggers.c.id)
-        )
-        rows = sorted(result.all(), key=lambda row: row[1])
-        return [PendingKind(row[0]) for row in rows]

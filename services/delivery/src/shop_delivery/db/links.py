@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop_delivery.db.tables import delivery_items, download_links
 from shop_delivery.domain import DownloadLink
 from shop_delivery.domain.items import FileSource, ItemKind, StoredFile
+from shop_delivery.service.ports import LinkedFile
 
 _LINK_COLUMNS = (
     download_links.c.id,
@@ -42,21 +42,6 @@ _FILE_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class LinkedFile:
-    """A download link with the file it gives and that file's license."""
-
-    link: DownloadLink
-    file_name: str
-    file: StoredFile
-    position: int
-    kind: ItemKind
-    line_id: uuid.UUID
-    license_name: str
-    usage_terms: str | None
-    credit: str | None
-
-
 def _linked(row: Row[tuple[object, ...]]) -> LinkedFile:
     m = row._mapping
     link = DownloadLink(**{c.name: m[c.name] for c in _LINK_COLUMNS})
@@ -81,14 +66,15 @@ def _linked(row: Row[tuple[object, ...]]) -> LinkedFile:
     )
 
 
-class LinkRepository:
+async def add_links(session: AsyncSession, links: Sequence[DownloadLink]) -> None:
+    if links:
+        rows = [{c.name: getattr(link, c.name) for c in _LINK_COLUMNS} for link in links]
+        await session.execute(insert(download_links), rows)
+
+
+class SqlLinkRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-
-    async def add_many(self, links: list[DownloadLink]) -> None:
-        if links:
-            rows = [{c.name: getattr(link, c.name) for c in _LINK_COLUMNS} for link in links]
-            await self.session.execute(insert(download_links), rows)
 
     @staticmethod
     def _joined() -> Select[Any]:

@@ -1,36 +1,29 @@
-"""The rendition cache: one file per (media key, spec key), reused by every later order."""
+"""The rendition cache: one file per (media key, spec key), reused by every later order.
+
+Each lookup and each record is a short transaction of its own, never the message's: no
+connection is held while rendering.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shop_delivery.db.tables import renditions
+from shop_delivery.service.ports import CachedRendition
 
 
-@dataclass(frozen=True)
-class CachedRendition:
-    media_key: str
-    spec_key: str
-    path: str  # relative to the rendition root
-    width: int | None
-    height: int | None
-    size_bytes: int
-    mime_type: str
-
-
-class RenditionRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class SqlRenditionCache:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
 
     async def find(self, media_key: str, spec_key: str) -> CachedRendition | None:
         query = select(renditions).where(
             renditions.c.media_key == media_key, renditions.c.spec_key == spec_key
         )
-        row = (await self.session.execute(query)).mappings().first()
+        async with self._sessions.begin() as session:
+            row = (await session.execute(query)).mappings().first()
         if row is None:
             return None
         return CachedRendition(
@@ -51,8 +44,9 @@ class RenditionRepository:
             "size_bytes": rendition.size_bytes,
             "mime_type": rendition.mime_type,
         }
-        await self.session.execute(
-            insert(renditions)
-            .values(media_key=rendition.media_key, spec_key=rendition.spec_key, **values)
-            .on_conflict_do_update(constraint="uq_renditions_media_spec", set_=values)
-        )
+        async with self._sessions.begin() as session:
+            await session.execute(
+                insert(renditions)
+                .values(media_key=rendition.media_key, spec_key=rendition.spec_key, **values)
+                .on_conflict_do_update(constraint="uq_renditions_media_spec", set_=values)
+            )

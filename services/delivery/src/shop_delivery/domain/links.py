@@ -7,9 +7,13 @@ file, even when it asked for a range) and that were not sent yet; see `domain.do
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+
+from shop_delivery.domain.items import DeliveryItem
+from shop_delivery.domain.policy import DeliveryPolicy
 
 
 class LinkState(StrEnum):
@@ -47,3 +51,29 @@ class DownloadLink:
 
 def link_expiry(delivered_at: datetime, days: int) -> datetime:
     return delivered_at + timedelta(days=days)
+
+
+def new_links(
+    order_id: uuid.UUID, items: Sequence[DeliveryItem], policy: DeliveryPolicy, at: datetime
+) -> list[DownloadLink]:
+    """One fresh link per item, opened `at`, with its license's limits or the defaults."""
+    links = []
+    for item in items:
+        days, downloads = policy.limits_of(item)
+        links.append(
+            DownloadLink(
+                id=uuid.uuid4(),
+                item_id=item.id,
+                order_id=order_id,
+                expires_at=link_expiry(at, days),
+                max_downloads=downloads,
+                download_count=0,
+                revoked_at=None,
+                created_at=at,
+            )
+        )
+    return links
+
+
+def earliest_expiry(links: Sequence[DownloadLink]) -> datetime | None:
+    return min((link.expires_at for link in links), default=None)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from shop_delivery.domain.errors import InvalidPolicyError
+from shop_delivery.domain.items import DeliveryItem, ItemKind
 
 MAX_EXPIRY_DAYS = 3650
 MAX_DOWNLOADS = 1000
@@ -33,3 +37,27 @@ class DeliveryPolicy:
     def link_limits(self, expiry_days: int | None, max_downloads: int | None) -> tuple[int, int]:
         """A license's own link limits, or these defaults where it sets none."""
         return (expiry_days or self.link_expiry_days, max_downloads or self.max_downloads)
+
+    def limits_of(self, item: DeliveryItem) -> tuple[int, int]:
+        """(days, downloads) of `item`'s link: its license's own, or the defaults."""
+        return self.link_limits(
+            _int(item.spec, "link_expiry_days"), _int(item.spec, "max_downloads")
+        )
+
+    def held_back(
+        self, items: Sequence[DeliveryItem], finalized: Collection[uuid.UUID]
+    ) -> list[DeliveryItem]:
+        """Proof files kept back: only with `deliver_only_final`, and not those whose media
+        was marked Final since the order was placed (`finalized`: media ids)."""
+        if not self.deliver_only_final:
+            return []
+        return [
+            item
+            for item in items
+            if item.kind is ItemKind.MEDIA and item.is_proof and item.media_id not in finalized
+        ]
+
+
+def _int(spec: dict[str, Any], name: str) -> int | None:
+    value = spec.get(name)
+    return value if isinstance(value, int) else None

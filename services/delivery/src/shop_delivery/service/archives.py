@@ -16,17 +16,14 @@ from datetime import datetime
 from pathlib import Path
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop_delivery.db.deliveries import DeliveryRepository
-from shop_delivery.db.links import LinkedFile, LinkRepository
-from shop_delivery.db.settings import SettingsRepository
 from shop_delivery.domain import LinkState
 from shop_delivery.domain.archives import ArchiveFile, LicenseText, license_text, plan_archives
 from shop_delivery.domain.errors import DownloadNotFoundError, LinkGoneError
 from shop_delivery.domain.files import slug
 from shop_delivery.domain.items import ItemKind
 from shop_delivery.service.context import ServiceContext
+from shop_delivery.service.ports import LinkedFile, Repositories
 from shop_platform.security import check_order_access_token, order_access_token
 
 log = structlog.get_logger()
@@ -97,7 +94,7 @@ def archive_summaries(
 
 
 async def open_archive(
-    session: AsyncSession,
+    repos: Repositories,
     ctx: ServiceContext,
     order_id: uuid.UUID,
     token: str | None,
@@ -108,14 +105,14 @@ async def open_archive(
     """What archive `part` holds now; in a GET, one download counted on each included file."""
     if not check_order_access_token(ctx.secret_key, order_id, token):
         raise DownloadNotFoundError("no such order")
-    delivery = await DeliveryRepository(session).get(order_id)
-    if delivery is None or delivery.delivered_at is None:
+    loaded = await repos.deliveries.load(order_id)
+    if loaded is None or loaded.delivery.delivered_at is None:
         raise DownloadNotFoundError("this order has no files to download yet")
+    delivery = loaded.delivery
     if delivery.withdrawn_at is not None:
         raise DownloadNotFoundError("this order was cancelled: its downloads were revoked")
-    links = LinkRepository(session)
-    linked = await links.for_order(order_id)
-    plan = _plan(linked, (await SettingsRepository(session).get()).zip_max_bytes)
+    linked = await repos.links.for_order(order_id)
+    plan = _plan(linked, loaded.policy.zip_max_bytes)
     if not 1 <= part <= len(plan):
         raise DownloadNotFoundError(f"no archive {part}: this order has {len(plan)}")
     by_item = {f.link.item_id: f for f in linked}
@@ -123,7 +120,7 @@ async def open_archive(
     files = [by_item[f.item_id] for f in plan[part - 1]]
     candidates = [f for f in files if f.link.state(now) is LinkState.AVAILABLE]
     if not head:
-        counted = await links.count_downloads([f.link.id for f in candidates])
+        counted = await repos.links.count_downloads([f.link.id for f in candidates])
         candidates = [f for f in candidates if f.link.id in counted]
     if not candidates:
         raise LinkGoneError("every download link in this archive has expired or been used up")

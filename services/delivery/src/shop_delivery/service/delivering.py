@@ -1,9 +1,11 @@
 """DELIVER: produce each item's file, open one download link per file, announce it.
 
-Called with the delivery row locked (FOR UPDATE) inside the message's transaction, so an
-order is delivered once even when a payment and a forced delivery race on two replicas.
-The renditions were usually rendered before that transaction opened (`service.prepare`):
-here they are cache hits, and only the per-order work (stamped copies, the terms PDF) runs.
+Called with the delivery loaded and its row locked (FOR UPDATE) inside the message's
+transaction, so an order is delivered once even when a payment and a forced delivery race
+on two replicas. Load, decide, save: what is delivered or held, the links and the new state
+are decided in the domain, then saved at once. The renditions were usually rendered before
+that transaction opened (`service.prepare`): here they are cache hits, and only the
+per-order work (stamped copies, the terms PDF) runs.
 
 With `deliver_only_final`, Proof files are held: the order is delivered without them
 (`held_line_ids` in `delivery.completed`) and they follow when marked Final (`release`).
@@ -14,27 +16,25 @@ from __future__ import annotations
 import uuid
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_contracts.common import ClientContact
 from shop_contracts.events import DeliveryCompleted, DeliveryFailed
-from shop_delivery.db.deliveries import DeliveryRepository
-from shop_delivery.db.settings import SettingsRepository
-from shop_delivery.domain import Delivery, DeliveryPolicy, Trigger
-from shop_delivery.domain.items import DeliveryItem, ItemKind
+from shop_delivery.domain import Delivery, Trigger
+from shop_delivery.domain.items import ItemKind
+from shop_delivery.domain.links import earliest_expiry, new_links
 from shop_delivery.service.context import ServiceContext
-from shop_delivery.service.links import delivered_files, open_links
+from shop_delivery.service.links import delivered_files
+from shop_delivery.service.ports import LoadedDelivery, Outbox, Repositories
 from shop_delivery.service.producing import produce_files
 from shop_delivery.service.renditions import RenditionFailedError
-from shop_messaging.outbox import add_to_outbox
 
 log = structlog.get_logger()
 
 
 async def deliver(
-    session: AsyncSession,
+    repos: Repositories,
     ctx: ServiceContext,
-    delivery: Delivery,
+    loaded: LoadedDelivery,
     trigger: Trigger,
     causation_id: uuid.UUID | None,
 ) -> bool:
@@ -43,26 +43,23 @@ async def deliver(
     Returns False when a file could not be produced: `delivery.failed` is announced and the
     delivery stays undelivered (a later trigger may try again).
     """
+    delivery, policy = loaded.delivery, loaded.policy
     at = ctx.now()
     delivery.start(trigger, at)
-    repo = DeliveryRepository(session)
-    policy = await SettingsRepository(session).get()
-    items = await repo.items(delivery.order_id)
-    media = [item for item in items if item.kind is ItemKind.MEDIA]
-    held = await held_back(repo, policy, media)
+    held = policy.held_back(loaded.items, loaded.finalized)
     held_ids = {item.id for item in held}
-    ready = [item for item in items if item.id not in held_ids]
+    ready = [item for item in loaded.items if item.id not in held_ids]
+    media_count = sum(1 for item in loaded.items if item.kind is ItemKind.MEDIA)
     try:
-        await produce_files(ctx, delivery, ready, media_count=len(media))
+        await produce_files(ctx, delivery, ready, media_count=media_count)
     except RenditionFailedError as exc:
-        await fail(session, delivery, exc.reason, causation_id)
+        await fail(repos, delivery, exc.reason, causation_id)
         return False
-    for item in ready:
-        await repo.save_item_file(item)
-    await repo.hold_items(held)
-    expires_at = await open_links(session, delivery.order_id, ready, policy, at)
+    for item in held:
+        item.held = True
+    links = new_links(delivery.order_id, ready, policy, at)
     delivery.mark_delivered(at)
-    await repo.save(delivery)
+    await repos.deliveries.save(delivery, items=[*ready, *held], links=links)
     assert delivery.delivered_at is not None
     completed = DeliveryCompleted(
         order_id=delivery.order_id,
@@ -72,11 +69,11 @@ async def deliver(
         files=delivered_files(ready),
         forced=delivery.forced,
         delivered_at=delivery.delivered_at,
-        expires_at=expires_at,
+        expires_at=earliest_expiry(links),
         held_line_ids=[item.line_id for item in held],
     )
-    await add_to_outbox(
-        session, completed.envelope(correlation_id=delivery.order_id, causation_id=causation_id)
+    await repos.outbox.add(
+        completed.envelope(correlation_id=delivery.order_id, causation_id=causation_id)
     )
     log.info(
         "delivery.delivered",
@@ -88,30 +85,17 @@ async def deliver(
     return True
 
 
-async def held_back(
-    repo: DeliveryRepository, policy: DeliveryPolicy, media: list[DeliveryItem]
-) -> list[DeliveryItem]:
-    """Proof files kept back: only with `deliver_only_final`, and not once marked Final."""
-    if not policy.deliver_only_final:
-        return []
-    proofs = [item for item in media if item.is_proof]
-    finalized = await repo.finalized([item.media_id for item in proofs])
-    return [item for item in proofs if item.media_id not in finalized]
-
-
 async def fail(
-    session: AsyncSession, delivery: Delivery, reason: str, causation_id: uuid.UUID | None
+    repos: Repositories, delivery: Delivery, reason: str, causation_id: uuid.UUID | None
 ) -> None:
     delivery.mark_failed(reason)
-    await DeliveryRepository(session).save(delivery)
-    await announce_failure(session, delivery, reason, causation_id)
+    await repos.deliveries.save(delivery)
+    await announce_failure(repos.outbox, delivery, reason, causation_id)
 
 
 async def announce_failure(
-    session: AsyncSession, delivery: Delivery, reason: str, causation_id: uuid.UUID | None
+    outbox: Outbox, delivery: Delivery, reason: str, causation_id: uuid.UUID | None
 ) -> None:
     failed = DeliveryFailed(order_id=delivery.order_id, reason=reason)
-    await add_to_outbox(
-        session, failed.envelope(correlation_id=delivery.order_id, causation_id=causation_id)
-    )
+    await outbox.add(failed.envelope(correlation_id=delivery.order_id, causation_id=causation_id))
     log.warning("delivery.failed", order_id=str(delivery.order_id), reason=reason)

@@ -15,17 +15,14 @@ from enum import StrEnum
 from pathlib import Path
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop_delivery.db.deliveries import DeliveryRepository
-from shop_delivery.db.links import LinkedFile, LinkRepository
-from shop_delivery.db.settings import SettingsRepository
 from shop_delivery.domain import DeliveryStatus, LinkState
 from shop_delivery.domain.downloads import use_link
 from shop_delivery.domain.errors import DownloadNotFoundError
 from shop_delivery.domain.ranges import RangeRequest, parse_range
 from shop_delivery.service.archives import ArchiveSummary, archive_summaries
 from shop_delivery.service.context import DOWNLOAD_PURPOSE, ServiceContext
+from shop_delivery.service.ports import LinkedFile, Repositories
 from shop_platform.security import check_order_access_token, unsign_value
 
 log = structlog.get_logger()
@@ -60,6 +57,22 @@ class DownloadPage:
 
 
 @dataclass(frozen=True)
+class FoundFile:
+    """A link and its file on disk, found before anything is counted."""
+
+    linked: LinkedFile
+    path: Path
+
+    @property
+    def file_name(self) -> str:
+        return self.linked.file_name
+
+    @property
+    def mime_type(self) -> str:
+        return self.linked.file.mime_type
+
+
+@dataclass(frozen=True)
 class Download:
     path: Path
     file_name: str
@@ -74,21 +87,21 @@ def check_order_token(ctx: ServiceContext, order_id: uuid.UUID, token: str | Non
 
 
 async def download_page(
-    session: AsyncSession, ctx: ServiceContext, order_id: uuid.UUID, token: str | None
+    repos: Repositories, ctx: ServiceContext, order_id: uuid.UUID, token: str | None
 ) -> DownloadPage:
     check_order_token(ctx, order_id, token)
-    delivery = await DeliveryRepository(session).get(order_id)
-    if delivery is None or delivery.status is DeliveryStatus.AWAITING_TRIGGER:
-        number = delivery.number if delivery else None
+    loaded = await repos.deliveries.load(order_id)
+    if loaded is None or loaded.delivery.status is DeliveryStatus.AWAITING_TRIGGER:
+        number = loaded.delivery.number if loaded else None
         return DownloadPage(order_id, number, PageStatus.PREPARING, [], [])
+    delivery = loaded.delivery
     if delivery.status is DeliveryStatus.CANCELLED:
         return DownloadPage(order_id, delivery.number, PageStatus.CANCELLED, [], [])
     now = ctx.now()
-    linked = await LinkRepository(session).for_order(order_id)
+    linked = await repos.links.for_order(order_id)
     files = [_page_file(ctx, f, now) for f in linked]
-    policy = await SettingsRepository(session).get()
-    archives = archive_summaries(ctx, order_id, linked, policy.zip_max_bytes, now)
-    held = sum(1 for item in await DeliveryRepository(session).items(order_id) if item.held)
+    archives = archive_summaries(ctx, order_id, linked, loaded.policy.zip_max_bytes, now)
+    held = sum(1 for item in loaded.items if item.held)
     return DownloadPage(order_id, delivery.number, PageStatus.DELIVERED, files, archives, held)
 
 
@@ -106,43 +119,44 @@ def _page_file(ctx: ServiceContext, linked: LinkedFile, now: datetime) -> PageFi
 
 
 async def find_download(
-    session: AsyncSession, ctx: ServiceContext, link_token: str, *, for_update: bool = False
-) -> LinkedFile:
+    repos: Repositories, ctx: ServiceContext, link_token: str, *, for_update: bool = False
+) -> FoundFile:
     """The link and its file, nothing counted yet; 404 when unknown or the file is gone.
 
     `for_update` locks the link until the commit (a GET: its count is decided on it)."""
     link_id = _link_id(ctx, link_token)
-    linked = await LinkRepository(session).get(link_id, for_update=for_update)
+    linked = await repos.links.get(link_id, for_update=for_update)
     if linked is None:
         raise DownloadNotFoundError("unknown download link")
-    if not ctx.renderer.path_of(linked.file).is_file():
+    path = ctx.renderer.path_of(linked.file)
+    if not path.is_file():
         log.error("download.file_missing", link_id=str(link_id), key=linked.file.key)
         raise DownloadNotFoundError("this file is no longer available")
-    return linked
+    return FoundFile(linked, path)
 
 
 async def use_download(
-    session: AsyncSession,
+    repos: Repositories,
     ctx: ServiceContext,
-    linked: LinkedFile,
+    found: FoundFile,
     *,
     head: bool,
     range_header: str | None,
 ) -> Download:
     """Decide what the request gets and count it (a GET of a link found `for_update`)."""
+    linked = found.linked
     size = linked.file.size_bytes
     # A revoked (404), expired or used-up (410) link raises the domain's refusal.
     use = use_link(linked.link, size, parse_range(range_header, size), ctx.now())
     if not head and use.link != linked.link:
-        await LinkRepository(session).save_use(use.link)
+        await repos.links.save_use(use.link)
         if use.counted:
             log.info(
                 "download.counted",
                 link_id=str(linked.link.id),
                 order_id=str(linked.link.order_id),
             )
-    path = ctx.renderer.path_of(linked.file)
-    return Download(path, linked.file_name, linked.file.mime_type, size, use.send)
+    return Download(found.path, linked.file_name, linked.file.mime_type, size, use.send)
 
 
 def _link_id(ctx: ServiceContext, link_token: str) -> uuid.UUID:

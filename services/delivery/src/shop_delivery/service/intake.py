@@ -9,12 +9,9 @@ from __future__ import annotations
 import uuid
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_contracts.common import OrderLine
 from shop_contracts.events import OrderPlaced
-from shop_delivery.db.deliveries import DeliveryRepository
-from shop_delivery.db.links import LinkRepository
 from shop_delivery.domain import (
     Delivery,
     DeliveryStatus,
@@ -26,17 +23,18 @@ from shop_delivery.domain import (
 from shop_delivery.domain.items import DeliveryItem, ItemKind, terms_line_id
 from shop_delivery.service.context import ServiceContext
 from shop_delivery.service.delivering import deliver
+from shop_delivery.service.ports import Repositories
 
 log = structlog.get_logger()
 
 
 async def record_order(
-    session: AsyncSession, ctx: ServiceContext, placed: OrderPlaced, message_id: uuid.UUID
+    repos: Repositories, ctx: ServiceContext, placed: OrderPlaced, message_id: uuid.UUID
 ) -> None:
     """A new order: its delivery awaits a trigger, unless one arrived first."""
-    repo = DeliveryRepository(session)
-    await repo.lock_order(placed.order_id)
-    if await repo.get(placed.order_id) is not None:
+    deliveries = repos.deliveries
+    await deliveries.lock_order(placed.order_id)
+    if await deliveries.get(placed.order_id) is not None:
         log.info("delivery.order_known", order_id=str(placed.order_id))
         return
     delivery = Delivery(
@@ -46,16 +44,18 @@ async def record_order(
         client_email=str(placed.client.email),
         terms_text=placed.terms_text or None,
     )
-    await repo.add(delivery, _items(placed))
+    await deliveries.add(delivery, _items(placed))
     log.info("delivery.recorded", order_id=str(placed.order_id), items=len(placed.lines))
-    pending = await repo.take_pending(placed.order_id, ctx.now())
+    pending = await repos.pending.take(placed.order_id, ctx.now())
     action = first_trigger(pending)
     if action is PendingKind.CANCEL:
         delivery.cancel(ctx.now())
-        await repo.save(delivery)
+        await deliveries.save(delivery)
         log.info("delivery.cancelled", order_id=str(placed.order_id), pending=True)
     elif isinstance(action, Trigger):
-        await deliver(session, ctx, delivery, action, message_id)
+        loaded = await deliveries.load(placed.order_id, for_update=True)  # with the settings
+        assert loaded is not None
+        await deliver(repos, ctx, loaded, action, message_id)
 
 
 def _items(placed: OrderPlaced) -> list[DeliveryItem]:
@@ -100,22 +100,24 @@ def _item(order_id: uuid.UUID, position: int, line: OrderLine) -> DeliveryItem:
 
 
 async def trigger_delivery(
-    session: AsyncSession,
+    repos: Repositories,
     ctx: ServiceContext,
     order_id: uuid.UUID,
     trigger: Trigger,
     message_id: uuid.UUID,
 ) -> None:
-    """A payment or a forced delivery: deliver once, keep it if the order is not known yet."""
-    repo = DeliveryRepository(session)
-    await repo.lock_order(order_id)
-    delivery = await repo.get(order_id, for_update=True)
-    if delivery is None:
-        await repo.keep_pending(order_id, PendingKind(trigger.value), message_id)
+    """A payment or a forced delivery: deliver once, keep it if the order is not known yet.
+
+    One trip: the order's lock, then the delivery (locked) with its items and the settings;
+    `deliver` decides and saves at once."""
+    await repos.deliveries.lock_order(order_id)
+    loaded = await repos.deliveries.load(order_id, for_update=True)
+    if loaded is None:
+        await repos.pending.keep(order_id, PendingKind(trigger.value), message_id)
         log.info("delivery.trigger_kept", order_id=str(order_id), trigger=trigger.value)
         return
     try:
-        await deliver(session, ctx, delivery, trigger, message_id)
+        await deliver(repos, ctx, loaded, trigger, message_id)
     except IllegalTransitionError as exc:
         log.info(
             "delivery.trigger_ignored",
@@ -126,25 +128,25 @@ async def trigger_delivery(
 
 
 async def cancel_delivery(
-    session: AsyncSession, ctx: ServiceContext, order_id: uuid.UUID, message_id: uuid.UUID
+    repos: Repositories, ctx: ServiceContext, order_id: uuid.UUID, message_id: uuid.UUID
 ) -> None:
     """The order was cancelled: never deliver it; any open download links are revoked.
 
     Cancelled after delivery, it stays delivered but is withdrawn: its links stay revoked
     (no re-issue) and its held Proof files are never released.
     """
-    repo = DeliveryRepository(session)
-    await repo.lock_order(order_id)
-    delivery = await repo.get(order_id, for_update=True)
+    deliveries = repos.deliveries
+    await deliveries.lock_order(order_id)
+    delivery = await deliveries.get(order_id, for_update=True)
     if delivery is None:
-        await repo.keep_pending(order_id, PendingKind.CANCEL, message_id)
+        await repos.pending.keep(order_id, PendingKind.CANCEL, message_id)
         log.info("delivery.cancel_kept", order_id=str(order_id))
         return
-    revoked = await LinkRepository(session).revoke_for_order(order_id, ctx.now())
+    revoked = await repos.links.revoke_for_order(order_id, ctx.now())
     if delivery.status is DeliveryStatus.DELIVERED:
         delivery.withdraw(ctx.now())
-        dropped = await repo.drop_holds(order_id)
-        await repo.save(delivery)
+        dropped = await deliveries.drop_holds(order_id)
+        await deliveries.save(delivery)
         log.info("delivery.withdrawn", order_id=str(order_id), revoked=revoked, held=dropped)
         return
     try:
@@ -154,5 +156,5 @@ async def cancel_delivery(
             "delivery.cancel_ignored", order_id=str(order_id), reason=exc.reason, revoked=revoked
         )
         return
-    await repo.save(delivery)
+    await deliveries.save(delivery)
     log.info("delivery.cancelled", order_id=str(order_id), revoked=revoked)

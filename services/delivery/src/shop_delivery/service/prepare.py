@@ -12,18 +12,15 @@ import json
 from typing import Any
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shop_contracts.commands import ForceDelivery
 from shop_contracts.envelope import MessageBody
 from shop_contracts.events import MediaFinalized, OrderPlaced, PaymentConfirmed
-from shop_delivery.db.deliveries import DeliveryRepository
-from shop_delivery.db.settings import SettingsRepository
 from shop_delivery.domain import DeliveryStatus
 from shop_delivery.domain.items import ItemKind
 from shop_delivery.service.context import ServiceContext
-from shop_delivery.service.delivering import held_back
 from shop_delivery.service.naming import DEFAULT_TEMPLATE
+from shop_delivery.service.ports import Repositories, Transaction
 from shop_delivery.service.renditions import RenditionFailedError
 from shop_media.naming import NamingTemplateError, validate_template
 
@@ -32,12 +29,10 @@ log = structlog.get_logger()
 Target = tuple[str, dict[str, Any]]
 
 
-async def prerender(
-    sessions: async_sessionmaker[AsyncSession], ctx: ServiceContext, payload: MessageBody
-) -> int:
+async def prerender(transaction: Transaction, ctx: ServiceContext, payload: MessageBody) -> int:
     """Render the files `payload` will deliver; returns how many were looked at."""
-    async with sessions() as session:  # a short read, closed before rendering
-        targets = await _targets(DeliveryRepository(session), payload)
+    async with transaction() as repos:  # a short read, over before rendering
+        targets = await _targets(repos, payload)
     unique = {
         (key, json.dumps(spec, sort_keys=True)): (key, spec)
         for key, spec in targets
@@ -59,19 +54,18 @@ def _nameable(spec: dict[str, Any]) -> bool:
     return True
 
 
-async def _targets(repo: DeliveryRepository, payload: MessageBody) -> list[Target]:
+async def _targets(repos: Repositories, payload: MessageBody) -> list[Target]:
     if isinstance(payload, PaymentConfirmed | ForceDelivery):
-        delivery = await repo.get(payload.order_id)
-        if delivery is None or delivery.status is not DeliveryStatus.AWAITING_TRIGGER:
+        loaded = await repos.deliveries.load(payload.order_id)
+        if loaded is None or loaded.delivery.status is not DeliveryStatus.AWAITING_TRIGGER:
             return []
-        media = [i for i in await repo.items(payload.order_id) if i.kind is ItemKind.MEDIA]
-        policy = await SettingsRepository(repo.session).get()
-        held = {item.id for item in await held_back(repo, policy, media)}
-        return [(i.media_key, i.spec) for i in media if i.id not in held]
+        held = {item.id for item in loaded.policy.held_back(loaded.items, loaded.finalized)}
+        media = [i for i in loaded.items if i.kind is ItemKind.MEDIA and i.id not in held]
+        return [(i.media_key, i.spec) for i in media]
     if isinstance(payload, OrderPlaced):
-        if not await repo.has_pending(payload.order_id):
+        if not await repos.pending.has(payload.order_id):
             return []
         return [(line.media_key, line.delivery.model_dump(mode="json")) for line in payload.lines]
     if isinstance(payload, MediaFinalized):
-        return [(i.media_key, i.spec) for i in await repo.held_items(payload.media_id)]
+        return [(i.media_key, i.spec) for i in await repos.deliveries.held_items(payload.media_id)]
     return []

@@ -11,55 +11,51 @@ from __future__ import annotations
 import uuid
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_contracts.common import ClientContact
 from shop_contracts.events import DeliveryFilesReleased, MediaFinalized
-from shop_delivery.db.deliveries import DeliveryRepository
-from shop_delivery.db.settings import SettingsRepository
 from shop_delivery.domain import IllegalTransitionError
 from shop_delivery.domain.items import ItemKind
+from shop_delivery.domain.links import new_links
 from shop_delivery.service.context import ServiceContext
 from shop_delivery.service.delivering import announce_failure
-from shop_delivery.service.links import delivered_files, open_links
+from shop_delivery.service.links import delivered_files
+from shop_delivery.service.ports import Repositories
 from shop_delivery.service.producing import produce_files
 from shop_delivery.service.renditions import RenditionFailedError
-from shop_messaging.outbox import add_to_outbox
 
 log = structlog.get_logger()
 
 
 async def release_media(
-    session: AsyncSession, ctx: ServiceContext, event: MediaFinalized, message_id: uuid.UUID
+    repos: Repositories, ctx: ServiceContext, event: MediaFinalized, message_id: uuid.UUID
 ) -> int:
     """Release the media in every order holding it; returns how many orders got files."""
-    repo = DeliveryRepository(session)
-    await repo.mark_finalized(event.media_id, event.media_key)
+    await repos.deliveries.mark_finalized(event.media_id, event.media_key)
     released = 0
-    for order_id in await repo.orders_holding(event.media_id):
-        released += await release_order(session, ctx, order_id, event.media_id, message_id)
+    for order_id in await repos.deliveries.orders_holding(event.media_id):
+        released += await release_order(repos, ctx, order_id, event.media_id, message_id)
     log.info("media.finalized", media_id=str(event.media_id), orders=released)
     return released
 
 
 async def release_order(
-    session: AsyncSession,
+    repos: Repositories,
     ctx: ServiceContext,
     order_id: uuid.UUID,
     media_id: uuid.UUID,
     causation_id: uuid.UUID,
 ) -> int:
-    repo = DeliveryRepository(session)
-    await repo.lock_order(order_id)
-    delivery = await repo.get(order_id, for_update=True)
-    if delivery is None:
+    await repos.deliveries.lock_order(order_id)
+    loaded = await repos.deliveries.load(order_id, for_update=True)
+    if loaded is None:
         return 0
+    delivery, items = loaded.delivery, loaded.items
     try:
         delivery.require_live("release held files")
     except IllegalTransitionError as exc:
         log.info("delivery.release_refused", order_id=str(order_id), reason=exc.reason)
         return 0
-    items = await repo.items(order_id)
     held = [item for item in items if item.held and item.media_id == media_id]
     if not held:
         return 0
@@ -69,14 +65,13 @@ async def release_order(
         await produce_files(ctx, delivery, held, media_count=media_count, taken_names=taken)
     except RenditionFailedError as exc:
         # Stays held: the reason is announced; the photographer can mark it Final again.
-        await announce_failure(session, delivery, exc.reason, causation_id)
+        await announce_failure(repos.outbox, delivery, exc.reason, causation_id)
         return 0
     at = ctx.now()
     for item in held:
         item.held, item.released_at = False, at
-        await repo.save_item_file(item)
-    policy = await SettingsRepository(session).get()
-    await open_links(session, order_id, held, policy, at)
+    links = new_links(order_id, held, loaded.policy, at)
+    await repos.deliveries.save(delivery, items=held, links=links)
     released = DeliveryFilesReleased(
         order_id=order_id,
         number=delivery.number,
@@ -84,8 +79,6 @@ async def release_order(
         downloads_url=ctx.downloads_url(order_id),
         files=delivered_files(held),
     )
-    await add_to_outbox(
-        session, released.envelope(correlation_id=order_id, causation_id=causation_id)
-    )
+    await repos.outbox.add(released.envelope(correlation_id=order_id, causation_id=causation_id))
     log.info("delivery.files_released", order_id=str(order_id), files=len(held))
     return 1

@@ -1,11 +1,11 @@
 """The file each item delivers: the original itself, or a cached rendition of it.
 
 A rendition (image or video) is rendered once per (media key, rendition key), in the bounded
-render pool, and kept under the rendition root; its row in `renditions` lets every later
-order reuse it. No database connection is held while rendering: the cache is read and
-written in short transactions of their own. Within a process, concurrent requests for the
-same rendition wait for the first render (single flight); two replicas racing on a brand
-new rendition may both render it, each atomically to the same path, and record one row.
+render pool, and kept under the rendition root; its row in the cache (`ports.RenditionCache`)
+lets every later order reuse it. No database connection is held while rendering: the cache
+is read and written in short transactions of its own. Within a process, concurrent requests
+for the same rendition wait for the first render (single flight); two replicas racing on a
+brand new rendition may both render it, each atomically to the same path, and record one row.
 """
 
 from __future__ import annotations
@@ -22,10 +22,9 @@ from typing import Any
 
 import structlog
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shop_delivery.db.renditions import CachedRendition, RenditionRepository
 from shop_delivery.domain.items import FileSource, StoredFile
+from shop_delivery.service.ports import CachedRendition, RenditionCache
 from shop_media.errors import MediaError
 from shop_media.memory import release_freed_memory
 from shop_media.probe import probe
@@ -59,7 +58,7 @@ class Renderer:
     media: MediaStore
     root: Path
     executor: Executor
-    sessions: async_sessionmaker[AsyncSession]
+    cache: RenditionCache  # each call its own short transaction
     render: RenderFn = field(default=render_rendition_in_pool)
     _flights: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = field(
         default_factory=weakref.WeakValueDictionary, init=False, repr=False
@@ -101,8 +100,7 @@ class Renderer:
                 size_bytes=info.size_bytes,
                 mime_type=info.mime_type,
             )
-            async with self.sessions.begin() as session:
-                await RenditionRepository(session).put(cached)
+            await self.cache.put(cached)
             self._known[(media_key, key)] = cached
             return _stored(cached)
 
@@ -129,8 +127,7 @@ class Renderer:
         known = self._known.get((media_key, key))
         if known is not None and self._unchanged(known):
             return known
-        async with self.sessions.begin() as session:
-            cached = await RenditionRepository(session).find(media_key, key)
+        cached = await self.cache.find(media_key, key)
         if cached is not None and (self.root / cached.path).is_file():
             self._known[(media_key, key)] = cached
             return cached

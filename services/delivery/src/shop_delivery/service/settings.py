@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop_delivery.db.settings import SettingsRepository
 from shop_delivery.domain import DeliveryPolicy
+from shop_delivery.service.ports import Repositories
 
 log = structlog.get_logger()
 
 
-async def get_settings(session: AsyncSession) -> DeliveryPolicy:
-    return await SettingsRepository(session).get()
+async def get_settings(repos: Repositories) -> DeliveryPolicy:
+    return await repos.settings.get()
 
 
-async def update_settings(session: AsyncSession, policy: DeliveryPolicy) -> DeliveryPolicy:
+async def update_settings(repos: Repositories, policy: DeliveryPolicy) -> DeliveryPolicy:
     """New links use these values; links already sent keep theirs."""
-    await SettingsRepository(session).put(policy)
+    await repos.settings.put(policy)
     log.info(
         "delivery.settings_updated",
         link_expiry_days=policy.link_expiry_days,

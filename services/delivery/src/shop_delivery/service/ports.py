@@ -1,0 +1,160 @@
+"""What the use cases need from storage; `shop_delivery.db` implements it on PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from shop_contracts.envelope import Envelope
+from shop_delivery.domain import Delivery, DeliveryPolicy, DownloadLink, PendingKind
+from shop_delivery.domain.items import DeliveryItem, ItemKind, StoredFile
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedDelivery:
+    """A delivery with what a decision about it needs, read in one trip."""
+
+    delivery: Delivery
+    items: list[DeliveryItem]  # in their order
+    policy: DeliveryPolicy  # the delivery settings now
+    finalized: frozenset[uuid.UUID]  # media of its items marked Final since it was placed
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedFile:
+    """A download link with the file it gives and that file's license."""
+
+    link: DownloadLink
+    file_name: str
+    file: StoredFile
+    position: int
+    kind: ItemKind
+    line_id: uuid.UUID
+    license_name: str
+    usage_terms: str | None
+    credit: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CachedRendition:
+    media_key: str
+    spec_key: str
+    path: str  # relative to the rendition root
+    width: int | None
+    height: int | None
+    size_bytes: int
+    mime_type: str
+
+
+class DeliveryRepository(Protocol):
+    async def lock_order(self, order_id: uuid.UUID) -> None:
+        """Serialize every message about one order until the transaction ends (placed vs.
+        an early payment on two replicas...)."""
+        ...
+
+    async def get(self, order_id: uuid.UUID, *, for_update: bool = False) -> Delivery | None: ...
+
+    async def load(self, order_id: uuid.UUID, *, for_update: bool = False) -> LoadedDelivery | None:
+        """The delivery (its row locked with `for_update`), its items, the settings and
+        which of its media were marked Final: two statements."""
+        ...
+
+    async def add(self, delivery: Delivery, items: Sequence[DeliveryItem]) -> None: ...
+
+    async def save(
+        self,
+        delivery: Delivery,
+        *,
+        items: Sequence[DeliveryItem] = (),
+        links: Sequence[DownloadLink] = (),
+    ) -> None:
+        """Store what a use case decided, at once: the delivery (unless it is as it was
+        loaded), these items' files and holds, these new links."""
+        ...
+
+    async def drop_holds(self, order_id: uuid.UUID) -> int:
+        """A withdrawn delivery never releases its held files; how many there were."""
+        ...
+
+    async def held_items(self, media_id: uuid.UUID) -> list[DeliveryItem]: ...
+
+    async def orders_holding(self, media_id: uuid.UUID) -> list[uuid.UUID]:
+        """Orders with a file of this media held as Proof (in a stable order: lock order)."""
+        ...
+
+    async def mark_finalized(self, media_id: uuid.UUID, media_key: str) -> None: ...
+
+
+class PendingTriggers(Protocol):
+    """Payments, forced deliveries and cancellations that arrived before their order."""
+
+    async def has(self, order_id: uuid.UUID) -> bool: ...
+
+    async def keep(self, order_id: uuid.UUID, kind: PendingKind, message_id: uuid.UUID) -> None: ...
+
+    async def take(self, order_id: uuid.UUID, at: datetime) -> list[PendingKind]:
+        """The kept triggers of this order, oldest first, marked applied."""
+        ...
+
+
+class LinkRepository(Protocol):
+    async def get(self, link_id: uuid.UUID, *, for_update: bool = False) -> LinkedFile | None:
+        """The link and its file; `for_update` locks the link's row until the commit."""
+        ...
+
+    async def for_order(self, order_id: uuid.UUID) -> list[LinkedFile]:
+        """Each delivered file's current link (the live one, else its latest), in order."""
+        ...
+
+    async def save_use(self, link: DownloadLink) -> None:
+        """Store what a download decided (its row locked by `get(..., for_update=True)`)."""
+        ...
+
+    async def count_downloads(self, link_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        """Count one download on each link that still allows it; returns those counted.
+        Atomic: concurrent requests never take a count past `max_downloads`."""
+        ...
+
+    async def revoke_for_order(self, order_id: uuid.UUID, at: datetime) -> int: ...
+
+
+class SettingsRepository(Protocol):
+    async def get(self) -> DeliveryPolicy: ...
+
+    async def put(self, policy: DeliveryPolicy) -> None: ...
+
+
+class Outbox(Protocol):
+    async def add(self, *envelopes: Envelope) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Repositories:
+    """Everything one transaction touches."""
+
+    deliveries: DeliveryRepository
+    pending: PendingTriggers
+    links: LinkRepository
+    settings: SettingsRepository
+    outbox: Outbox
+
+
+class Transaction(Protocol):
+    """Opens one database transaction; it commits when the block ends without an error."""
+
+    def __call__(self) -> AbstractAsyncContextManager[Repositories]: ...
+
+
+class RenditionCache(Protocol):
+    """Renditions already made, one per (media key, spec key). Each call is a short
+    transaction of its own: no connection is held while rendering."""
+
+    async def find(self, media_key: str, spec_key: str) -> CachedRendition | None: ...
+
+    async def put(self, rendition: CachedRendition) -> None:
+        """Record (or replace) a rendition; committed when this returns."""
+        ...
