@@ -170,3 +170,20 @@ async def test_revoked_link_is_404(client, shop) -> None:
     response = await client.get(url)
     assert response.status_code == 404
     assert "revoked" in response.json()["detail"]
+
+
+async def test_a_browser_gets_the_error_as_a_page_an_api_client_as_json(client, shop) -> None:
+    order_id, _ = await shop.delivered_order()
+    [url] = (await links_of(client, shop, order_id)).values()
+    await shop.sql(
+        "UPDATE download_links SET expires_at = now() - interval '1 minute' WHERE order_id = :id",
+        id=order_id,
+    )
+    page = await client.get(url, headers={"accept": "text/html,*/*"})
+    assert page.status_code == 410
+    assert page.headers["content-type"].startswith("text/html")
+    assert "This link is no longer valid" in page.text
+    body = await client.get(url)
+    assert (body.status_code, body.json()["error"]) == (410, "gone")
+    admin = await client.get("/api/admin/settings", headers={"accept": "text/html"})
+    assert (admin.status_code, admin.json()["error"]) == (401, "unauthorized")

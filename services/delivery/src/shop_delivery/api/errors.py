@@ -6,6 +6,8 @@ browser (`Accept: text/html`) gets the same status as a small page instead.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
@@ -34,28 +36,26 @@ def wants_html(request: Request) -> bool:
     return request.url.path.startswith(PAGE_PREFIXES) and "text/html" in accept
 
 
+Answer = tuple[int, dict[str, Any], dict[str, str]]  # status, body, headers
+
+
+def _answer(errors: ErrorMap, exc: Exception) -> Answer:
+    if isinstance(exc, ShopError):
+        return exc.status, {"error": exc.error, "detail": exc.detail}, exc.headers
+    answer = answer_for(errors, exc)
+    assert answer is not None, f"{type(exc).__name__} is not in the error map"
+    return answer.status, answer.body(exc), {}
+
+
 def install_page_errors(app: FastAPI, errors: ErrorMap) -> None:
     """Over the kernel's handlers (`errors` and `ShopError`): the same JSON, or a page."""
 
     async def handler(request: Request, exc: Exception) -> Response:
-        headers: dict[str, str] = {}
-        if isinstance(exc, ShopError):
-            status, body, headers = (
-                exc.status,
-                {"error": exc.error, "detail": exc.detail},
-                exc.headers,
-            )
-        else:
-            answer = answer_for(errors, exc)
-            assert answer is not None, f"{type(exc).__name__} is not in the error map"
-            status, body = answer.status, answer.body(exc)
+        status, body, headers = _answer(errors, exc)
         if wants_html(request):
+            context = {"status": status, "detail": body["detail"]}
             return templates.TemplateResponse(
-                request,
-                "error.html",
-                {"status": status, "detail": body["detail"]},
-                status_code=status,
-                headers=headers,
+                request, "error.html", context, status_code=status, headers=headers
             )
         return JSONResponse(body, status_code=status, headers=headers)
 
