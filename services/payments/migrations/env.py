@@ -1,6 +1,6 @@
-"""Alembic environment of the payments database."""
+"""Alembic environment of the payments database (its tables + the outbox and inbox)."""
 
+from shop_kernel.migrations import run_service_migrations
 from shop_payments.db.tables import metadata
-from shop_platform.alembic_env import run_migrations
 
-run_migrations(metadata)
+run_service_migrations(metadata)

@@ -1,74 +1,77 @@
 """The composition root: engine, sessions, processors, consumer and HTTP app, wired once.
 
 Tests call `bootstrap()` with their own settings and swap the parts that leave the
-process (the sandbox's webhook poster, the Stripe processor).
+process (the sandbox's webhook poster, the Stripe processor, the clock).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import ClassVar
 
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from shop_kernel.root import ServiceRoot
 from shop_messaging.consumer import MessageRouter
 from shop_messaging.runtime import MessagingRuntime
+from shop_payments.api.app import create_app
+from shop_payments.api.context import PaymentsContext
+from shop_payments.api.rendering import Pages
 from shop_payments.config import PaymentsSettings
-from shop_payments.consumers import build_router
-from shop_payments.db.repositories import sql_repositories
+from shop_payments.consumers.handlers import CONSUMER, build_router
 from shop_payments.db.sandbox import SqlSandboxStore
-from shop_payments.processors.base import CardProcessor
-from shop_payments.processors.registry import ProcessorRegistry
+from shop_payments.db.unit_of_work import SqlTransaction, repositories
 from shop_payments.processors.sandbox import SandboxProcessor
 from shop_payments.processors.stripe_processor import StripeProcessor
-from shop_payments.service.ports import Repositories
+from shop_payments.service.ports import CardProcessor, ProcessorRegistry
 from shop_payments.service.settings import SettingsPolicy
 from shop_payments.webhooks.poster import HttpxWebhookPoster, WebhookPoster
-from shop_platform.auth import AdminSessions
+from shop_payments.webhooks.verifier import StripeEventVerifier
+from shop_platform.auth import AdminAuth, AdminSessions, RemoteAdminSessions
 from shop_platform.db import make_engine, make_session_factory
 from shop_platform.security import order_access_token
 
-SERVICE = "payments"
+SERVICE = CONSUMER
+ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass
-class Container:
+@dataclass(kw_only=True)
+class PaymentsRoot(ServiceRoot):
+    name: ClassVar[str] = SERVICE
     settings: PaymentsSettings
-    engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
-    sandbox: SandboxProcessor
+    transaction: SqlTransaction
+    sandbox: SandboxProcessor  # its hosted page is served only when `processors` offer it
     processors: ProcessorRegistry
     policy: SettingsPolicy
     clock: Callable[[], datetime]
+    router: MessageRouter
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Repositories]:
-        """One transaction (committed on success, rolled back on any error)."""
-        async with self.sessions.begin() as session:
-            yield sql_repositories(session)
-
-    def router(self) -> MessageRouter:
-        return build_router(self.sessions, self.clock)
-
-    def runtime(self) -> MessagingRuntime:
-        return MessagingRuntime(SERVICE, self.settings.amqp_url, self.engine, router=self.router())
-
-    def http_app(
-        self, runtime: MessagingRuntime | None = None, admin_sessions: AdminSessions | None = None
-    ) -> FastAPI:
-        from shop_payments.api.app import create_app
-
-        return create_app(self, runtime, admin_sessions)
-
-    async def close(self) -> None:
-        await self.engine.dispose()
+    def http_app(self, admin_sessions: AdminSessions | None = None) -> FastAPI:
+        """`admin_sessions`: where admin sessions are checked (default: ask orders, which
+        owns them); tests of this service alone hand in their own."""
+        settings = self.settings
+        sessions = admin_sessions or RemoteAdminSessions(
+            settings.orders_public_url, settings.secret_key
+        )
+        context = PaymentsContext(
+            settings=settings,
+            transaction=self.transaction,
+            processors=self.processors,
+            policy=self.policy,
+            clock=self.clock,
+            verifier=StripeEventVerifier(settings.webhook_secret, settings.webhook_tolerance_s),
+            sandbox=self.sandbox if self.processors.sandbox is not None else None,
+            auth=AdminAuth(settings, sessions),
+            pages=Pages(),
+        )
+        return create_app(self, context)
 
 
 def bootstrap(
@@ -77,7 +80,7 @@ def bootstrap(
     webhook_poster: WebhookPoster | None = None,
     stripe_processor: CardProcessor | None = None,
     clock: Callable[[], datetime] = utc_now,
-) -> Container:
+) -> PaymentsRoot:
     settings = settings or PaymentsSettings()
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
@@ -91,10 +94,13 @@ def bootstrap(
     development = settings.environment == "development"
     if stripe_processor is None and settings.stripe_secret_key:
         stripe_processor = StripeProcessor.from_secret_key(settings.stripe_secret_key)
-    return Container(
+    router = build_router(sessions, repositories, clock)
+    return PaymentsRoot(
         settings=settings,
         engine=engine,
         sessions=sessions,
+        runtime=MessagingRuntime(SERVICE, settings.amqp_url, engine, router=router),
+        transaction=SqlTransaction(sessions),
         sandbox=sandbox,
         processors=ProcessorRegistry(
             sandbox=sandbox if development else None, stripe=stripe_processor
@@ -103,4 +109,5 @@ def bootstrap(
             stripe_configured=stripe_processor is not None, development=development
         ),
         clock=clock,
+        router=router,
     )

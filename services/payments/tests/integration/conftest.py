@@ -15,7 +15,7 @@ from shop_contracts.common import ClientContact
 from shop_contracts.envelope import Envelope, MessageBody
 from shop_messaging.consumer import MessageRouter
 from shop_messaging.tables import outbox
-from shop_payments.bootstrap import Container, bootstrap
+from shop_payments.bootstrap import PaymentsRoot, bootstrap
 from shop_payments.config import PaymentsSettings
 from shop_payments.db.tables import payments, processor_events
 from shop_payments.domain.settings import PaymentSettings
@@ -57,32 +57,32 @@ def make_settings(database_url: str, **overrides: object) -> PaymentsSettings:
 
 
 @pytest.fixture(scope="session")
-async def container(database_url: str) -> AsyncIterator[Container]:
-    container = bootstrap(make_settings(database_url))
-    app = container.http_app(admin_sessions=ADMIN_SESSIONS)
+async def root(database_url: str) -> AsyncIterator[PaymentsRoot]:
+    root = bootstrap(make_settings(database_url))
+    app = root.http_app(admin_sessions=ADMIN_SESSIONS)
     # the sandbox's self-POST reaches the app in-process
-    container.sandbox.poster = HttpxWebhookPoster(transport=httpx.ASGITransport(app=app))
-    container.app = app  # type: ignore[attr-defined]
-    yield container
-    await container.close()
+    root.sandbox.poster = HttpxWebhookPoster(transport=httpx.ASGITransport(app=app))
+    root.app = app  # type: ignore[attr-defined]
+    yield root
+    await root.aclose()
 
 
 @pytest.fixture(scope="session")
-async def client(container: Container) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=container.app)  # type: ignore[attr-defined]
+async def client(root: PaymentsRoot) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=root.app)  # type: ignore[attr-defined]
     async with httpx.AsyncClient(transport=transport, base_url=PUBLIC) as client:
         yield client
 
 
 @pytest.fixture(scope="session")
-def router(container: Container) -> MessageRouter:
-    return container.router()
+def router(root: PaymentsRoot) -> MessageRouter:
+    return root.router
 
 
 async def use_settings(
-    container: Container, processor: str | None, instructions: str | None = None
+    root: PaymentsRoot, processor: str | None, instructions: str | None = None
 ) -> None:
-    async with container.transaction() as repos:
+    async with root.transaction() as repos:
         await repos.settings.put(PaymentSettings(processor, instructions))  # type: ignore[arg-type]
 
 
@@ -149,8 +149,8 @@ async def send(router: MessageRouter, message: MessageBody, order_id: uuid.UUID)
     return await router.handle(envelope_of(message, order_id), message)
 
 
-async def confirmations(container: Container, order_id: uuid.UUID) -> list[dict[str, object]]:
-    async with container.sessions() as session:
+async def confirmations(root: PaymentsRoot, order_id: uuid.UUID) -> list[dict[str, object]]:
+    async with root.sessions() as session:
         rows = await session.execute(
             select(outbox.c.envelope).where(
                 outbox.c.correlation_id == order_id,
@@ -160,22 +160,22 @@ async def confirmations(container: Container, order_id: uuid.UUID) -> list[dict[
         return [row.envelope["payload"] for row in rows]
 
 
-async def payment_rows(container: Container, order_id: uuid.UUID) -> list[dict[str, object]]:
-    async with container.sessions() as session:
+async def payment_rows(root: PaymentsRoot, order_id: uuid.UUID) -> list[dict[str, object]]:
+    async with root.sessions() as session:
         rows = await session.execute(select(payments).where(payments.c.order_id == order_id))
         return [dict(row._mapping) for row in rows]
 
 
-async def event_rows(container: Container, event_id: str) -> list[dict[str, object]]:
-    async with container.sessions() as session:
+async def event_rows(root: PaymentsRoot, event_id: str) -> list[dict[str, object]]:
+    async with root.sessions() as session:
         rows = await session.execute(
             select(processor_events).where(processor_events.c.event_id == event_id)
         )
         return [dict(row._mapping) for row in rows]
 
 
-async def request_status(container: Container, order_id: uuid.UUID) -> str | None:
-    async with container.transaction() as repos:
+async def request_status(root: PaymentsRoot, order_id: uuid.UUID) -> str | None:
+    async with root.transaction() as repos:
         request = await repos.requests.get(order_id)
     return request.status.value if request else None
 

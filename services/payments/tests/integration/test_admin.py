@@ -72,9 +72,9 @@ async def test_settings_page_redirects_to_login_without_auth(client) -> None:
     assert response.headers["location"].startswith(f"{ORDERS_PUBLIC}/admin/login")
 
 
-async def test_settings_page_form_with_the_admin_cookie(container, client) -> None:
+async def test_settings_page_form_with_the_admin_cookie(root, client) -> None:
     cookies = {ADMIN_COOKIE: ADMIN_SESSIONS.login(SECRET)}
-    transport = httpx.ASGITransport(app=container.app)
+    transport = httpx.ASGITransport(app=root.app)
     async with httpx.AsyncClient(
         transport=transport, base_url=PUBLIC, cookies=cookies, headers={"Origin": PUBLIC}
     ) as admin:
@@ -94,8 +94,8 @@ async def test_settings_page_form_with_the_admin_cookie(container, client) -> No
     assert current == {"card_processor": None, "payment_instructions": "Call us"}
 
 
-async def test_sandbox_is_off_in_production(database_url, container, router) -> None:
-    await use_settings(container, "sandbox")  # e.g. left over from a development run
+async def test_sandbox_is_off_in_production(database_url, root, router) -> None:
+    await use_settings(root, "sandbox")  # e.g. left over from a development run
     production = bootstrap(make_settings(database_url, environment="production"))
     transport = httpx.ASGITransport(app=production.http_app())
     try:
@@ -111,7 +111,7 @@ async def test_sandbox_is_off_in_production(database_url, container, router) -> 
             assert "Please contact us" in page.text
             assert (await prod.get("/sandbox/checkout/cs_sandbox_x")).status_code == 404
     finally:
-        await production.close()
+        await production.aclose()
 
 
 async def test_framework_errors_have_the_shop_error_shape(client) -> None:

@@ -41,10 +41,10 @@ class NoStripe:
 async def test_a_paid_order_and_its_refusals_log_no_secret(
     database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    container = bootstrap(make_settings(database_url, **SECRETS), stripe_processor=NoStripe())
-    app = container.http_app(admin_sessions=ADMIN_SESSIONS)
-    container.sandbox.poster = HttpxWebhookPoster(transport=httpx.ASGITransport(app=app))
-    router = container.router()
+    root = bootstrap(make_settings(database_url, **SECRETS), stripe_processor=NoStripe())
+    app = root.http_app(admin_sessions=ADMIN_SESSIONS)
+    root.sandbox.poster = HttpxWebhookPoster(transport=httpx.ASGITransport(app=app))
+    router = root.router
     cookie = ADMIN_SESSIONS.login(SECRETS["secret_key"])
     headers: list[str] = []
     tokens: list[str] = []
@@ -100,7 +100,7 @@ async def test_a_paid_order_and_its_refusals_log_no_secret(
                 headers={"Origin": PUBLIC},
             )
             assert saved.status_code == 303
-    await container.close()
+    await root.aclose()
 
     events = {entry["event"] for entry in logs}
     assert {"payment.checkout_started", "payment.confirmed", "processor_event.duplicate"} <= events
@@ -113,7 +113,7 @@ async def test_a_paid_order_and_its_refusals_log_no_secret(
     ]
     assert any("/webhooks/stripe" in line for line in records)
     lines = [repr(entry) for entry in logs] + records
-    never = [*SECRETS.values(), cookie, *tokens, *headers, container.settings.webhook_secret]
+    never = [*SECRETS.values(), cookie, *tokens, *headers, root.settings.webhook_secret]
     for line in lines:
         for secret in never:
             assert secret not in line, f"{secret!r} in {line!r}"

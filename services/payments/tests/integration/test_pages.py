@@ -39,8 +39,8 @@ async def test_unknown_order_gets_a_friendly_page(client) -> None:
     assert buttons(response.text) == []
 
 
-async def test_card_processor_shows_secure_payment_button(container, client, router) -> None:
-    await use_settings(container, "sandbox")
+async def test_card_processor_shows_secure_payment_button(root, client, router) -> None:
+    await use_settings(root, "sandbox")
     placed = await place(router, total=4500)
     response = await client.get(f"/pay/{placed.order_id}?token={token(placed.order_id)}")
     assert response.status_code == 200
@@ -50,10 +50,8 @@ async def test_card_processor_shows_secure_payment_button(container, client, rou
     assert f'action="/pay/{placed.order_id}/checkout?token=' in response.text
 
 
-async def test_no_processor_shows_escaped_instructions_and_no_button(
-    container, client, router
-) -> None:
-    await use_settings(container, None, "Bank transfer <b>IBAN</b>\nFR76 1234")
+async def test_no_processor_shows_escaped_instructions_and_no_button(root, client, router) -> None:
+    await use_settings(root, None, "Bank transfer <b>IBAN</b>\nFR76 1234")
     placed = await place(router)
     response = await client.get(f"/pay/{placed.order_id}?token={token(placed.order_id)}")
     assert buttons(response.text) == []
@@ -61,18 +59,16 @@ async def test_no_processor_shows_escaped_instructions_and_no_button(
     assert "<form" not in response.text
 
 
-async def test_no_processor_no_instructions_shows_contact_text(container, client, router) -> None:
-    await use_settings(container, None, None)
+async def test_no_processor_no_instructions_shows_contact_text(root, client, router) -> None:
+    await use_settings(root, None, None)
     placed = await place(router)
     response = await client.get(f"/pay/{placed.order_id}?token={token(placed.order_id)}")
     assert buttons(response.text) == []
     assert f"Please contact us to arrange payment for order {placed.number}" in response.text
 
 
-async def test_no_button_when_paid_cancelled_or_awaiting_validation(
-    container, client, router
-) -> None:
-    await use_settings(container, "sandbox")
+async def test_no_button_when_paid_cancelled_or_awaiting_validation(root, client, router) -> None:
+    await use_settings(root, "sandbox")
     paid = await place(router)
     await mark_paid(router, paid.order_id)
     gone = await place(router)
@@ -92,8 +88,8 @@ async def test_no_button_when_paid_cancelled_or_awaiting_validation(
         assert checkout.status_code == 409
 
 
-async def test_checkout_409_as_json_for_api_clients(container, client, router) -> None:
-    await use_settings(container, "sandbox")
+async def test_checkout_409_as_json_for_api_clients(root, client, router) -> None:
+    await use_settings(root, "sandbox")
     waiting = await place(router, manual_validation=True)
     response = await client.post(
         f"/pay/{waiting.order_id}/checkout?token={token(waiting.order_id)}",
@@ -104,13 +100,29 @@ async def test_checkout_409_as_json_for_api_clients(container, client, router) -
     assert "validation" in response.json()["detail"]
 
 
+async def test_a_refused_checkout_is_a_page_for_browsers(root, client, router) -> None:
+    await use_settings(root, "sandbox")
+    paid = await place(router)
+    await mark_paid(router, paid.order_id)
+    response = await client.post(
+        f"/pay/{paid.order_id}/checkout?token={token(paid.order_id)}",
+        headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+    )
+    assert response.status_code == 409
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Payment not possible" in response.text
+    assert f"order {paid.number} is already paid" in response.text
+    back = f'href="{PUBLIC}/pay/{paid.order_id}?token={token(paid.order_id)}"'
+    assert back in response.text
+
+
 def form_action(html: str) -> str:
     (action,) = re.findall(r'<form method="post" action="([^"]+)"', html)
     return action.replace("&amp;", "&")
 
 
-async def test_sandbox_checkout_pay_confirms_once(container, client, router) -> None:
-    await use_settings(container, "sandbox")
+async def test_sandbox_checkout_pay_confirms_once(root, client, router) -> None:
+    await use_settings(root, "sandbox")
     placed = await place(router, total=1999, currency="USD")
     order_id = placed.order_id
     checkout = await client.post(f"/pay/{order_id}/checkout?token={token(order_id)}")
@@ -136,7 +148,7 @@ async def test_sandbox_checkout_pay_confirms_once(container, client, router) -> 
 
     again = await client.post(pay_action)  # a double click
     assert again.status_code == 303
-    found = await confirmations(container, order_id)
+    found = await confirmations(root, order_id)
     assert len(found) == 1
     assert found[0]["method"] == "card"
     assert found[0]["processor"] == "sandbox"
@@ -152,9 +164,9 @@ async def test_unknown_sandbox_session_is_404(client) -> None:
         assert (await method(f"{path}?token={any_token}")).status_code == 404
 
 
-async def test_a_sandbox_session_needs_its_own_orders_token(container, client, router) -> None:
+async def test_a_sandbox_session_needs_its_own_orders_token(root, client, router) -> None:
     """The session id alone, or with another order's token, neither shows nor pays."""
-    await use_settings(container, "sandbox")
+    await use_settings(root, "sandbox")
     victim = await place(router)
     mine = await place(router)
     checkout = await client.post(f"/pay/{victim.order_id}/checkout?token={token(victim.order_id)}")
@@ -165,12 +177,12 @@ async def test_a_sandbox_session_needs_its_own_orders_token(container, client, r
         assert page.json() == {"error": "not_found", "detail": "unknown sandbox checkout session"}
         paid = await client.post(f"{session_path}/pay{query}")
         assert paid.status_code == 404, query
-    assert await confirmations(container, victim.order_id) == []
-    assert await request_status(container, victim.order_id) == "open"
+    assert await confirmations(root, victim.order_id) == []
+    assert await request_status(root, victim.order_id) == "open"
 
 
-async def test_checkout_routes_need_the_orders_token(container, client, router) -> None:
-    await use_settings(container, "sandbox")
+async def test_checkout_routes_need_the_orders_token(root, client, router) -> None:
+    await use_settings(root, "sandbox")
     victim = await place(router)
     mine = token((await place(router)).order_id)
     for path in (f"/pay/{victim.order_id}", f"/pay/{victim.order_id}/done"):
@@ -181,8 +193,8 @@ async def test_checkout_routes_need_the_orders_token(container, client, router) 
     for query in ("", f"?token={mine}"):
         checkout = await client.post(f"/pay/{victim.order_id}/checkout{query}")
         assert checkout.status_code == 404
-    assert await request_status(container, victim.order_id) == "open"
-    async with container.transaction() as repos:
+    assert await request_status(root, victim.order_id) == "open"
+    async with root.transaction() as repos:
         request = await repos.requests.get(victim.order_id)
     assert request is not None
     assert request.checkout_attempts == 0

@@ -26,8 +26,8 @@ def assert_escaped(html: str) -> None:
     assert ESCAPED in html
 
 
-async def test_order_numbers_and_instructions_are_escaped(container, client, router) -> None:
-    await use_settings(container, None, f"Pay to IBAN FR76</div>{SCRIPT}\r\nthen mail us")
+async def test_order_numbers_and_instructions_are_escaped(root, client, router) -> None:
+    await use_settings(root, None, f"Pay to IBAN FR76</div>{SCRIPT}\r\nthen mail us")
     placed = await place_hostile(router)
     query = f"?token={token(placed.order_id)}"
     page = await client.get(f"/pay/{placed.order_id}{query}")
@@ -41,8 +41,8 @@ async def test_order_numbers_and_instructions_are_escaped(container, client, rou
     assert SCRIPT not in refused.text
 
 
-async def test_the_sandbox_page_escapes_the_order_number(container, client, router) -> None:
-    await use_settings(container, "sandbox")
+async def test_the_sandbox_page_escapes_the_order_number(root, client, router) -> None:
+    await use_settings(root, "sandbox")
     placed = await place_hostile(router)
     checkout = await client.post(f"/pay/{placed.order_id}/checkout?token={token(placed.order_id)}")
     page = await client.get(checkout.headers["location"])
@@ -50,10 +50,10 @@ async def test_the_sandbox_page_escapes_the_order_number(container, client, rout
     assert_escaped(page.text)
 
 
-async def test_the_settings_page_escapes_the_instructions(container) -> None:
-    await use_settings(container, None, f"</textarea>{SCRIPT}")
+async def test_the_settings_page_escapes_the_instructions(root) -> None:
+    await use_settings(root, None, f"</textarea>{SCRIPT}")
     cookies = {ADMIN_COOKIE: ADMIN_SESSIONS.login(SECRET)}
-    transport = httpx.ASGITransport(app=container.app)
+    transport = httpx.ASGITransport(app=root.app)
     async with httpx.AsyncClient(
         transport=transport, base_url=PUBLIC, cookies=cookies, headers={"Origin": PUBLIC}
     ) as admin:

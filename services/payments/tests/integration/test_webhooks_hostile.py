@@ -19,8 +19,8 @@ from .conftest import confirmations, event_rows, payment_rows, place, request_st
 from .test_webhooks import checkout_completed, post_event
 
 
-async def counts(container) -> tuple[int, ...]:
-    async with container.sessions() as session:
+async def counts(root) -> tuple[int, ...]:
+    async with root.sessions() as session:
         return tuple(
             [
                 int(await session.scalar(select(func.count()).select_from(table)) or 0)
@@ -39,15 +39,13 @@ async def counts(container) -> tuple[int, ...]:
         )
 
 
-async def post_raw(container, client, body: bytes, *, timestamp: int | None = None):
+async def post_raw(root, client, body: bytes, *, timestamp: int | None = None):
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:  # cannot be signed as Stripe signs: any header will do
         header = "t=1,v1=0"
     else:
-        header = sign_payload(
-            text, container.settings.webhook_secret, timestamp or int(time.time())
-        )
+        header = sign_payload(text, root.settings.webhook_secret, timestamp or int(time.time()))
     return await client.post(
         "/webhooks/stripe",
         content=body,
@@ -61,13 +59,13 @@ def refused(response, status: int, error: str, words: str) -> None:
     assert words in response.json()["detail"]
 
 
-async def test_unsigned_wrongly_signed_and_stale_webhooks(container, client, router) -> None:
+async def test_unsigned_wrongly_signed_and_stale_webhooks(root, client, router) -> None:
     placed = await place(router)
     event = checkout_completed(placed.order_id)
-    before = await counts(container)
+    before = await counts(root)
     unsigned = await client.post("/webhooks/stripe", content=json.dumps(event))
     refused(unsigned, 400, "invalid_signature", "missing Stripe-Signature header")
-    wrong = await post_event(container, client, event, secret="whsec_not_ours")
+    wrong = await post_event(root, client, event, secret="whsec_not_ours")
     refused(wrong, 400, "invalid_signature", "invalid Stripe-Signature")
     garbage = await client.post(
         "/webhooks/stripe", content=json.dumps(event), headers={"Stripe-Signature": "t=x,v1=y"}
@@ -75,57 +73,55 @@ async def test_unsigned_wrongly_signed_and_stale_webhooks(container, client, rou
     refused(garbage, 400, "invalid_signature", "invalid Stripe-Signature")
     now = int(time.time())
     for stale in (now - 301, now - 86_400):
-        old = await post_event(container, client, event, timestamp=stale)
+        old = await post_event(root, client, event, timestamp=stale)
         refused(old, 400, "invalid_signature", "tolerance")
     for ahead in (now + 301, now + 3600, now + 10**9):  # signed ahead, replayable until then
-        future = await post_event(container, client, event, timestamp=ahead)
+        future = await post_event(root, client, event, timestamp=ahead)
         refused(future, 400, "invalid_signature", f"tolerance zone ({ahead})")
         assert "in the future" in future.json()["detail"]
-    assert await counts(container) == before
-    assert await request_status(container, placed.order_id) == "open"
+    assert await counts(root) == before
+    assert await request_status(root, placed.order_id) == "open"
 
 
-async def test_unknown_order_and_mismatched_money(container, client, router) -> None:
-    before = await counts(container)
-    unknown = await post_event(container, client, checkout_completed(uuid.uuid4()))
+async def test_unknown_order_and_mismatched_money(root, client, router) -> None:
+    before = await counts(root)
+    unknown = await post_event(root, client, checkout_completed(uuid.uuid4()))
     refused(unknown, 400, "unknown_order", "unknown order")
-    not_an_id = await post_event(container, client, checkout_completed("x" * 10_000))
+    not_an_id = await post_event(root, client, checkout_completed("x" * 10_000))
     refused(not_an_id, 400, "unknown_order", "is not an order id")
     assert len(not_an_id.json()["detail"]) < 300
     placed = await place(router)
-    before = await counts(container)
+    before = await counts(root)
     for event, words in (
         (checkout_completed(placed.order_id, amount=4499), "amount mismatch"),
         (checkout_completed(placed.order_id, amount=2**70), "amount mismatch"),
         (checkout_completed(placed.order_id, currency="usd"), "currency mismatch"),
         (checkout_completed(placed.order_id, currency="<b>"), "currency mismatch"),
     ):
-        refused(await post_event(container, client, event), 400, "amount_mismatch", words)
+        refused(await post_event(root, client, event), 400, "amount_mismatch", words)
     for amount in (4500.0, "4500", None, True):
         event = checkout_completed(placed.order_id, amount=amount)  # type: ignore[arg-type]
-        refused(await post_event(container, client, event), 400, "amount_mismatch", "required")
-    assert await counts(container) == before
-    assert await request_status(container, placed.order_id) == "open"
+        refused(await post_event(root, client, event), 400, "amount_mismatch", "required")
+    assert await counts(root) == before
+    assert await request_status(root, placed.order_id) == "open"
 
 
-async def test_a_replayed_event_inside_the_tolerance_is_a_duplicate(
-    container, client, router
-) -> None:
+async def test_a_replayed_event_inside_the_tolerance_is_a_duplicate(root, client, router) -> None:
     placed = await place(router)
     event = checkout_completed(placed.order_id)
-    first = await post_event(container, client, event)
+    first = await post_event(root, client, event)
     assert first.json() == {"status": "processed", "outcome": "confirmed"}
-    after_first = await counts(container)
+    after_first = await counts(root)
     for _ in range(3):  # freshly signed each time, as an attacker replaying it would
-        again = await post_event(container, client, event)
+        again = await post_event(root, client, event)
         assert again.status_code == 200
         assert again.json() == {"status": "duplicate"}
     changed = checkout_completed(placed.order_id, event_id=str(event["id"]), amount=1)
-    assert (await post_event(container, client, changed)).json() == {"status": "duplicate"}
-    assert await counts(container) == after_first
-    assert len(await confirmations(container, placed.order_id)) == 1
-    assert len(await payment_rows(container, placed.order_id)) == 1
-    assert (await event_rows(container, str(event["id"])))[0]["outcome"] == "confirmed"
+    assert (await post_event(root, client, changed)).json() == {"status": "duplicate"}
+    assert await counts(root) == after_first
+    assert len(await confirmations(root, placed.order_id)) == 1
+    assert len(await payment_rows(root, placed.order_id)) == 1
+    assert (await event_rows(root, str(event["id"])))[0]["outcome"] == "confirmed"
 
 
 @pytest.mark.parametrize(
@@ -155,35 +151,33 @@ async def test_a_replayed_event_inside_the_tolerance_is_a_duplicate(
         ),
     ],
 )
-async def test_malformed_signed_bodies_are_400(container, client, body: bytes, words: str) -> None:
-    before = await counts(container)
-    response = await post_raw(container, client, body)
+async def test_malformed_signed_bodies_are_400(root, client, body: bytes, words: str) -> None:
+    before = await counts(root)
+    response = await post_raw(root, client, body)
     refused(response, 400, "invalid_payload", words)
-    assert await counts(container) == before
+    assert await counts(root) == before
 
 
-async def test_odd_checkout_sessions_are_refused_or_ignored_never_500(
-    container, client, router
-) -> None:
+async def test_odd_checkout_sessions_are_refused_or_ignored_never_500(root, client, router) -> None:
     placed = await place(router)
     base = checkout_completed(placed.order_id)
     session = base["data"]["object"]  # type: ignore[index]
     long_reference = {**base, "data": {"object": {**session, "payment_intent": "p" * 300}}}
-    response = await post_event(container, client, long_reference)
+    response = await post_event(root, client, long_reference)
     refused(response, 400, "invalid_payload", "payment_intent")
     for data in (None, [], "x", {"object": None}, {"object": {"object": 5}}):
         odd = {**base, "id": f"evt_odd_{uuid.uuid4().hex}", "data": data}
-        answer = await post_event(container, client, odd)
+        answer = await post_event(root, client, odd)
         assert answer.json() == {"status": "processed", "outcome": "ignored"}
-    assert await request_status(container, placed.order_id) == "open"
+    assert await request_status(root, placed.order_id) == "open"
 
 
-async def test_oversized_bodies_are_413_and_write_nothing(container, client, router) -> None:
+async def test_oversized_bodies_are_413_and_write_nothing(root, client, router) -> None:
     placed = await place(router)
     event = checkout_completed(placed.order_id)
     event["padding"] = "x" * 1_100_000
-    before = await counts(container)
-    response = await post_event(container, client, event)
+    before = await counts(root)
+    response = await post_event(root, client, event)
     refused(response, 413, "payload_too_large", "request body over")
 
     async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted as it streams
@@ -194,5 +188,5 @@ async def test_oversized_bodies_are_413_and_write_nothing(container, client, rou
         "/webhooks/stripe", content=chunks(), headers={"Stripe-Signature": "t=1,v1=x"}
     )
     refused(streamed, 413, "payload_too_large", "request body over")
-    assert await counts(container) == before
-    assert await request_status(container, placed.order_id) == "open"
+    assert await counts(root) == before
+    assert await request_status(root, placed.order_id) == "open"

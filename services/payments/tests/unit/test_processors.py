@@ -13,11 +13,11 @@ import stripe
 import structlog
 
 from shop_payments.domain.model import PaymentRequest
-from shop_payments.processors.sandbox import SandboxSession, completed_event
+from shop_payments.processors.sandbox import completed_event
 from shop_payments.processors.stripe_processor import StripeProcessor, redact_keys
-from shop_payments.service.errors import ProcessorUnavailableError
+from shop_payments.service.ports import ProcessorUnavailableError, SandboxSession, SignatureError
 from shop_payments.webhooks.events import parse_event
-from shop_payments.webhooks.signature import SignatureError, sign_payload, verify_event
+from shop_payments.webhooks.signature import sign_payload, verify_event
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

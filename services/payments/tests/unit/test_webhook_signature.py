@@ -8,13 +8,8 @@ import time
 
 import pytest
 
-from shop_payments.webhooks.events import InvalidEventError
-from shop_payments.webhooks.signature import (
-    MAX_JSON_DEPTH,
-    SignatureError,
-    sign_payload,
-    verify_event,
-)
+from shop_payments.service.ports import InvalidEventError, SignatureError
+from shop_payments.webhooks.signature import MAX_JSON_DEPTH, sign_payload, verify_event
 
 SECRET = "whsec_test"
 BODY = json.dumps({"id": "evt_1", "type": "x", "data": {"object": {}}})

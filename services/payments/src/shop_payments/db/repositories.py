@@ -10,7 +10,6 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_contracts.envelope import Envelope
-from shop_messaging.outbox import add_to_outbox
 from shop_payments.db.tables import (
     payment_requests,
     payment_settings,
@@ -26,7 +25,6 @@ from shop_payments.domain.model import (
     RequestStatus,
 )
 from shop_payments.domain.settings import PaymentSettings
-from shop_payments.service.ports import Repositories
 
 _REQUEST_FIELDS = (
     "order_id",
@@ -210,22 +208,3 @@ class SqlSettingsStore:
             .values(id=1, **values)
             .on_conflict_do_update(index_elements=[payment_settings.c.id], set_=values)
         )
-
-
-class SqlOutbox:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def add(self, *envelopes: Envelope) -> None:
-        await add_to_outbox(self._session, *envelopes)
-
-
-def sql_repositories(session: AsyncSession) -> Repositories:
-    return Repositories(
-        requests=SqlPaymentRequests(session),
-        payments=SqlPayments(session),
-        events=SqlProcessorEvents(session),
-        pending=SqlPendingMessages(session),
-        settings=SqlSettingsStore(session),
-        outbox=SqlOutbox(session),
-    )

@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shop_payments.db.tables import sandbox_sessions
-from shop_payments.processors.sandbox import SandboxSession
+from shop_payments.service.ports import SandboxSession
 
 _COLUMNS = ("id", "order_id", "number", "amount", "currency", "status", "success_url", "cancel_url")
 

@@ -1,10 +1,11 @@
-"""Domain errors: each carries a reason a person can read."""
+"""Domain errors: each carries a reason a person can read (api/errors.py says what each
+means over HTTP)."""
 
 from __future__ import annotations
 
 
 class PaymentsDomainError(Exception):
-    """Base of the payments domain's errors."""
+    """Base of the payments service's errors."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -21,3 +22,12 @@ class AmountMismatchError(PaymentsDomainError):
 
 class InvalidSettingsError(PaymentsDomainError):
     """Payment settings that cannot work (e.g. Stripe without its secret key)."""
+
+
+class UnknownOrderError(PaymentsDomainError):
+    """No payment request for this order (order.placed has not arrived, or never will)."""
+
+
+class UnknownOrderEventError(UnknownOrderError):
+    """A processor event about an order payments does not know (yet): refused, so that the
+    processor retries it, in case order.placed is late."""

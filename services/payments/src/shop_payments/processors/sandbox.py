@@ -14,16 +14,19 @@ import json
 import secrets
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import quote
 
 import structlog
 
 from shop_payments.domain.model import PaymentRequest
-from shop_payments.processors.base import CheckoutRedirect
-from shop_payments.service.errors import ProcessorUnavailableError
+from shop_payments.service.ports import (
+    CheckoutRedirect,
+    ProcessorUnavailableError,
+    SandboxSession,
+    SandboxStore,
+)
 from shop_payments.webhooks.events import SANDBOX_EVENT_PREFIX
 from shop_payments.webhooks.poster import WebhookPoster
 from shop_payments.webhooks.signature import sign_payload
@@ -32,37 +35,14 @@ log = structlog.get_logger()
 SESSION_PREFIX = "cs_sandbox_"
 
 
-@dataclass(frozen=True)
-class SandboxSession:
-    id: str
-    order_id: uuid.UUID
-    number: str
-    amount: int
-    currency: str
-    status: str  # open | complete
-    success_url: str
-    cancel_url: str
-
-    @property
-    def suffix(self) -> str:
-        return self.id.removeprefix(SESSION_PREFIX)
-
-
-class SandboxStore(Protocol):
-    """The sandbox's own storage; each call is its own transaction (like a remote API)."""
-
-    async def create(self, session: SandboxSession, idempotency_key: str) -> SandboxSession:
-        """Store it, or return the session already created with this key."""
-
-    async def get(self, session_id: str) -> SandboxSession | None: ...
-
-    async def complete(self, session_id: str) -> None: ...
+def _suffix(session: SandboxSession) -> str:
+    return session.id.removeprefix(SESSION_PREFIX)
 
 
 def completed_event(session: SandboxSession, now: datetime) -> dict[str, Any]:
     """A `checkout.session.completed` event shaped as Stripe sends it (one per session)."""
     return {
-        "id": f"{SANDBOX_EVENT_PREFIX}{session.suffix}",
+        "id": f"{SANDBOX_EVENT_PREFIX}{_suffix(session)}",
         "object": "event",
         "api_version": "2025-01-27.acacia",
         "created": int(now.timestamp()),
@@ -79,7 +59,7 @@ def completed_event(session: SandboxSession, now: datetime) -> dict[str, Any]:
                 "currency": session.currency.lower(),
                 "payment_status": "paid",
                 "status": "complete",
-                "payment_intent": f"pi_sandbox_{session.suffix}",
+                "payment_intent": f"pi_sandbox_{_suffix(session)}",
             }
         },
     }
@@ -97,8 +77,8 @@ class SandboxProcessor:
         webhook_secret: str,
         access_token: Callable[[uuid.UUID], str],
     ) -> None:
-        self.store = store
-        self.poster = poster
+        self._store = store
+        self.poster = poster  # tests hand in their own (an in-process app)
         self.public_url = public_url.rstrip("/")
         self._secret = webhook_secret
         self._access_token = access_token
@@ -116,13 +96,22 @@ class SandboxProcessor:
             success_url=success_url,
             cancel_url=cancel_url,
         )
-        session = await self.store.create(candidate, request.checkout_key)
+        session = await self._store.create(candidate, request.checkout_key)
         return CheckoutRedirect(session.id, self.page_url(session))
 
-    def page_url(self, session: SandboxSession, suffix: str = "") -> str:
+    def page_url(self, session: SandboxSession) -> str:
         """The hosted page, opened (like the payment page) only with the order's token."""
+        return f"{self.public_url}{self._path(session)}"
+
+    def pay_path(self, session: SandboxSession) -> str:
+        return self._path(session, "/pay")
+
+    def _path(self, session: SandboxSession, suffix: str = "") -> str:
         token = quote(self._access_token(session.order_id))
-        return f"{self.public_url}/sandbox/checkout/{session.id}{suffix}?token={token}"
+        return f"/sandbox/checkout/{session.id}{suffix}?token={token}"
+
+    async def session(self, session_id: str) -> SandboxSession | None:
+        return await self._store.get(session_id)
 
     async def pay(self, session: SandboxSession, now: datetime) -> None:
         """Send the signed completed event to the webhook; raise if it was refused."""
@@ -141,4 +130,4 @@ class SandboxProcessor:
                 f"the payment could not be confirmed (webhook answered {reply.status}: "
                 f"{reply.body[:200]})"
             )
-        await self.store.complete(session.id)
+        await self._store.complete(session.id)

@@ -9,8 +9,7 @@ import stripe
 import structlog
 
 from shop_payments.domain.model import PaymentRequest
-from shop_payments.processors.base import CheckoutRedirect
-from shop_payments.service.errors import ProcessorUnavailableError
+from shop_payments.service.ports import CheckoutRedirect, ProcessorUnavailableError
 
 log = structlog.get_logger()
 

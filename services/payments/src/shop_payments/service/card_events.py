@@ -7,22 +7,34 @@ from datetime import datetime
 import structlog
 
 from shop_contracts import PaymentFailed
-from shop_payments.domain.errors import AmountMismatchError
+from shop_payments.domain.errors import AmountMismatchError, UnknownOrderEventError
 from shop_payments.domain.model import PaymentMethod, PaymentRequest, ReceivedPayment
-from shop_payments.service.errors import UnknownOrderError
-from shop_payments.service.ports import Repositories
+from shop_payments.service.ports import EventVerifier, ProcessorEvent, Repositories, Transaction
 from shop_payments.service.settle import settle
-from shop_payments.webhooks.events import ProcessorEvent
 
 log = structlog.get_logger()
 
 DUPLICATE = "duplicate"
 
 
+async def receive_event(
+    transaction: Transaction,
+    verifier: EventVerifier,
+    payload: bytes,
+    signature: str | None,
+    now: datetime,
+) -> str:
+    """A webhook's raw body: verified first (SignatureError, InvalidEventError), then
+    processed in one transaction. Every refusal writes nothing: the processor retries."""
+    event = verifier.verify(payload, signature)
+    async with transaction() as repos:
+        return await handle_processor_event(repos, event, now)
+
+
 async def handle_processor_event(repos: Repositories, event: ProcessorEvent, now: datetime) -> str:
     """The outcome recorded for the event, or "duplicate" when it was seen before.
 
-    Raises UnknownOrderError / AmountMismatchError before anything stays written (the
+    Raises UnknownOrderEventError / AmountMismatchError before anything stays written (the
     caller's transaction rolls back, and the processor retries later).
     """
     # The order first: an event that comes before order.placed (the processor retries it)
@@ -45,14 +57,17 @@ async def handle_processor_event(repos: Repositories, event: ProcessorEvent, now
 
 
 async def _paid_request(repos: Repositories, event: ProcessorEvent) -> PaymentRequest:
-    """The order's payment request, locked; UnknownOrderError when there is none (yet)."""
-    if event.order_id is None:
-        raise UnknownOrderError(
-            f"unknown order: client_reference_id {event.client_reference_id!r} is not an order id"
-        )
-    request = await repos.requests.get(event.order_id, for_update=True)
+    """The order's payment request, locked; UnknownOrderEventError when there is none (yet)."""
+    order_id = event.order_id
+    request = await repos.requests.get(order_id, for_update=True) if order_id else None
     if request is None:
-        raise UnknownOrderError(f"unknown order: {event.order_id}")
+        log.warning("webhook.unknown_order", event_id=event.event_id)
+        raise UnknownOrderEventError(
+            f"unknown order: {order_id}"
+            if order_id
+            else f"unknown order: client_reference_id {event.client_reference_id!r} is not an "
+            "order id"
+        )
     return request
 
 

@@ -1,4 +1,4 @@
-"""The payment page and the start of a card checkout."""
+"""The payment page, the start of a card checkout, the thank-you page."""
 
 from __future__ import annotations
 
@@ -9,12 +9,9 @@ from enum import StrEnum
 
 import structlog
 
-from shop_payments.domain.errors import IllegalTransitionError
+from shop_payments.domain.errors import IllegalTransitionError, UnknownOrderError
 from shop_payments.domain.model import PaymentRequest, RequestStatus
-from shop_payments.processors.base import CardProcessor
-from shop_payments.processors.registry import ProcessorRegistry
-from shop_payments.service.errors import UnknownOrderError
-from shop_payments.service.ports import Repositories
+from shop_payments.service.ports import CardProcessor, ProcessorRegistry, Repositories
 from shop_payments.service.settings import SettingsPolicy, current_settings
 
 log = structlog.get_logger()
@@ -107,3 +104,8 @@ async def start_checkout(
         attempt=request.checkout_attempts,
     )
     return redirect.url
+
+
+async def payment_request(repos: Repositories, order_id: uuid.UUID) -> PaymentRequest | None:
+    """The order's payment request, if order.placed has arrived (the thank-you page)."""
+    return await repos.requests.get(order_id)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import structlog
 
+from shop_payments.domain.errors import InvalidSettingsError
 from shop_payments.domain.settings import PaymentSettings, check_settings, initial_settings
 from shop_payments.service.ports import Repositories
 
@@ -29,9 +30,21 @@ async def current_settings(repos: Repositories, policy: SettingsPolicy) -> Payme
     )
 
 
+def settings_refusal(wanted: PaymentSettings, policy: SettingsPolicy) -> str | None:
+    """Why these settings cannot work here (the settings form shows it), or None."""
+    try:
+        check_settings(
+            wanted, stripe_configured=policy.stripe_configured, development=policy.development
+        )
+    except InvalidSettingsError as exc:
+        return exc.reason
+    return None
+
+
 async def update_settings(
     repos: Repositories, wanted: PaymentSettings, policy: SettingsPolicy
 ) -> PaymentSettings:
+    """The settings as saved; InvalidSettingsError (nothing saved) when they cannot work."""
     checked = check_settings(
         wanted, stripe_configured=policy.stripe_configured, development=policy.development
     )

@@ -1,1 +1,1 @@
-"""Processor webhooks: signature verification, event parsing, the sandbox's poster."""
+"""Processor webhooks: the event verifier (signature, then parsing), the sandbox's poster."""

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from shop_payments.domain.errors import PaymentsDomainError
+from shop_payments.service.ports import InvalidEventError, ProcessorEvent
 
 SANDBOX_EVENT_PREFIX = "evt_sandbox_"
 PAID_CHECKOUT_TYPES = frozenset(
@@ -18,31 +17,6 @@ FAILED_CHECKOUT_TYPES = frozenset({"checkout.session.async_payment_failed"})
 
 MAX_ID_LENGTH = 255  # event ids and payment references, as stored
 MAX_TYPE_LENGTH = 100
-
-
-class InvalidEventError(PaymentsDomainError):
-    """A signed body that is not a usable event (not JSON, no id, fields of the wrong kind)."""
-
-
-@dataclass(frozen=True)
-class ProcessorEvent:
-    event_id: str
-    type: str
-    processor: str
-    order_id: uuid.UUID | None
-    client_reference_id: str | None
-    amount: int | None
-    currency: str | None
-    payment_status: str | None
-    reference: str | None  # payment intent (or the checkout session)
-
-    @property
-    def confirms_payment(self) -> bool:
-        return self.type in PAID_CHECKOUT_TYPES and self.payment_status == "paid"
-
-    @property
-    def reports_failure(self) -> bool:
-        return self.type in FAILED_CHECKOUT_TYPES
 
 
 def _order_id(value: Any) -> uuid.UUID | None:
@@ -88,6 +62,7 @@ def parse_event(event: Mapping[str, Any]) -> ProcessorEvent:
     metadata = obj.get("metadata") if isinstance(obj.get("metadata"), Mapping) else {}
     reference_id = obj.get("client_reference_id") or (metadata or {}).get("order_id")
     currency = obj.get("currency")
+    payment_status = obj.get("payment_status") if is_checkout else None
     return ProcessorEvent(
         event_id=event_id,
         type=event_type,
@@ -96,6 +71,7 @@ def parse_event(event: Mapping[str, Any]) -> ProcessorEvent:
         client_reference_id=str(reference_id)[:100] if is_checkout and reference_id else None,
         amount=_int(obj.get("amount_total")),
         currency=currency.upper() if isinstance(currency, str) else None,
-        payment_status=obj.get("payment_status") if is_checkout else None,
         reference=reference,
+        confirms_payment=event_type in PAID_CHECKOUT_TYPES and payment_status == "paid",
+        reports_failure=event_type in FAILED_CHECKOUT_TYPES,
     )

@@ -18,14 +18,9 @@ from typing import Any
 
 import stripe
 
-from shop_payments.domain.errors import PaymentsDomainError
-from shop_payments.webhooks.events import InvalidEventError
+from shop_payments.service.ports import InvalidEventError, SignatureError
 
 MAX_JSON_DEPTH = 32  # Stripe's events nest about 10 deep; more is an attack on the parser
-
-
-class SignatureError(PaymentsDomainError):
-    """A webhook whose signature is missing, wrong, too old or from the future."""
 
 
 def sign_payload(payload: str, secret: str, timestamp: int) -> str:

@@ -1,0 +1,69 @@
+"""What the HTTP routes need, handed over by the composition root (the kernel's one way)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+
+from shop_kernel.deps import context_dependency
+from shop_payments.api.rendering import Pages
+from shop_payments.config import PaymentsSettings
+from shop_payments.service.ports import (
+    EventVerifier,
+    ProcessorRegistry,
+    SandboxCheckout,
+    Transaction,
+)
+from shop_payments.service.settings import SettingsPolicy
+from shop_platform.auth import AdminAuth, bearer_is_admin
+from shop_platform.errors import NotFoundError, UnauthorizedError
+from shop_platform.security import check_order_access_token
+
+
+@dataclass(frozen=True)
+class PaymentsContext:
+    settings: PaymentsSettings
+    transaction: Transaction
+    processors: ProcessorRegistry
+    policy: SettingsPolicy
+    clock: Callable[[], datetime]
+    verifier: EventVerifier  # processor webhooks
+    sandbox: SandboxCheckout | None  # its hosted page; None in production
+    auth: AdminAuth  # the admin pages
+    pages: Pages
+
+    def may_see(self, order_id: uuid.UUID, token: str | None) -> bool:
+        """Whether `token` is the order's access token (the payment and sandbox pages)."""
+        return check_order_access_token(self.settings.secret_key, order_id, token)
+
+    def checked_token(self, order_id: uuid.UUID, token: str | None) -> str:
+        """The order's token, or 404: a wrong token is the same answer as an unknown order."""
+        if not self.may_see(order_id, token):
+            raise NotFoundError("order not found")
+        return token or ""
+
+    def page_url(self, order_id: uuid.UUID, token: str, suffix: str = "") -> str:
+        """The payment page (or one of its sub-pages), with the order's token."""
+        public_url = self.settings.payments_public_url.rstrip("/")
+        return f"{public_url}/pay/{order_id}{suffix}?token={quote(token)}"
+
+    def order_url(self, order_id: uuid.UUID, token: str) -> str:
+        """The client's order page, on the orders service."""
+        orders_url = self.settings.orders_public_url.rstrip("/")
+        return f"{orders_url}/orders/{order_id}?token={quote(token)}"
+
+
+Ctx = Annotated[PaymentsContext, Depends(context_dependency(PaymentsContext))]
+
+
+async def require_admin_token(request: Request, ctx: Ctx) -> None:
+    """401 unless the request carries the admin bearer token (the admin API takes no cookie:
+    another site could make a browser send that)."""
+    if not bearer_is_admin(request, ctx.settings.admin_token):
+        raise UnauthorizedError("admin authentication required (Authorization: Bearer)")
