@@ -93,6 +93,20 @@ def test_checkout_attempts_get_their_own_idempotency_key() -> None:
         r.start_checkout("sandbox", NOW)
 
 
+def test_only_the_latest_attempt_records_its_session() -> None:
+    r = request()
+    r.start_checkout("stripe", NOW)
+    assert r.checkout_started(1, "cs_1")
+    r.start_checkout("stripe", NOW)  # a second click while the first was being created
+    assert r.checkout_session_id is None
+    assert not r.checkout_started(1, "cs_1_late")
+    assert r.checkout_started(2, "cs_2")
+    assert r.checkout_session_id == "cs_2"
+    r.cancel(NOW)
+    with pytest.raises(IllegalTransitionError, match="cancelled"):
+        r.checkout_started(2, "cs_2_again")
+
+
 def test_amount_and_currency_checks_name_the_problem() -> None:
     r = request()
     r.check_amount(4500, "eur")

@@ -56,8 +56,10 @@ async def checkout(ctx: Ctx, order_id: uuid.UUID, token: Token = None) -> Redire
         success_url=ctx.page_url(order_id, checked, "/done"),
         cancel_url=ctx.page_url(order_id, checked),
     )
-    async with ctx.transaction() as repos:
-        url = await start_checkout(repos, ctx.processors, ctx.policy, order_id, urls, ctx.clock())
+    # no transaction here: the use case keeps the processor's call outside its own two
+    url = await start_checkout(
+        ctx.transaction, ctx.processors, ctx.policy, order_id, urls, ctx.clock()
+    )
     return RedirectResponse(url, status_code=303)
 
 

@@ -145,11 +145,13 @@ class PaymentRequest:
         return reasons.get(self.status)
 
     def start_checkout(self, processor: str, now: datetime) -> str:
-        """Count a checkout attempt; returns its idempotency key (order + attempt)."""
+        """Count a checkout attempt; returns its idempotency key (order + attempt). Its
+        session is recorded by `checkout_started` once the processor has created it."""
         refusal = self.checkout_refusal()
         if refusal:
             raise IllegalTransitionError(refusal)
         self.checkout_attempts += 1
+        self.checkout_session_id = None
         self.processor = processor
         self.updated_at = now
         return self.checkout_key
@@ -159,8 +161,18 @@ class PaymentRequest:
         """The idempotency key of the current checkout attempt (order + attempt)."""
         return f"checkout-{self.order_id}-{self.checkout_attempts}"
 
-    def checkout_started(self, session_id: str) -> None:
+    def checkout_started(self, attempt: int, session_id: str) -> bool:
+        """Record the hosted checkout of `attempt` (the processor is called between the
+        transaction that started the attempt and this one). False when a newer attempt has
+        started since (a double click): the newer one records its own session.
+        IllegalTransitionError when the request was paid or cancelled meanwhile."""
+        refusal = self.checkout_refusal()
+        if refusal:
+            raise IllegalTransitionError(refusal)
+        if attempt != self.checkout_attempts:
+            return False
         self.checkout_session_id = session_id
+        return True
 
     def check_amount(self, amount: int, currency: str) -> None:
         if currency.upper() != self.currency:

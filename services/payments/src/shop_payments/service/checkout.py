@@ -11,7 +11,12 @@ import structlog
 
 from shop_payments.domain.errors import IllegalTransitionError, UnknownOrderError
 from shop_payments.domain.model import PaymentRequest, RequestStatus
-from shop_payments.service.ports import CardProcessor, ProcessorRegistry, Repositories
+from shop_payments.service.ports import (
+    CardProcessor,
+    ProcessorRegistry,
+    Repositories,
+    Transaction,
+)
 from shop_payments.service.settings import SettingsPolicy, current_settings
 
 log = structlog.get_logger()
@@ -76,14 +81,44 @@ async def payment_page(
 
 
 async def start_checkout(
-    repos: Repositories,
+    transaction: Transaction,
     processors: ProcessorRegistry,
     policy: SettingsPolicy,
     order_id: uuid.UUID,
     urls: CheckoutUrls,
     now: datetime,
 ) -> str:
-    """The hosted checkout URL. IllegalTransitionError (409) unless the request is open."""
+    """The hosted checkout URL. IllegalTransitionError (409) unless the request is open,
+    UnknownOrderError (404) before order.placed, ProcessorUnavailableError (502).
+
+    The processor (an HTTP call, for Stripe) is called outside any transaction: one
+    transaction decides and counts the attempt (its idempotency key), a second records the
+    session, so a slow processor holds no row lock. A double click is two attempts, each a
+    usable checkout (the later one is recorded); a request paid or cancelled during the call
+    is a 409 instead of a redirect.
+    """
+    async with transaction() as repos:
+        request, processor = await _new_attempt(repos, processors, policy, order_id, now)
+    redirect = await processor.create_checkout(request, urls.success_url, urls.cancel_url)
+    async with transaction() as repos:
+        await _record_session(repos, request, redirect.session_id)
+    log.info(
+        "payment.checkout_started",
+        order_id=str(order_id),
+        processor=processor.name,
+        attempt=request.checkout_attempts,
+    )
+    return redirect.url
+
+
+async def _new_attempt(
+    repos: Repositories,
+    processors: ProcessorRegistry,
+    policy: SettingsPolicy,
+    order_id: uuid.UUID,
+    now: datetime,
+) -> tuple[PaymentRequest, CardProcessor]:
+    """Load, decide, save: the request with its new attempt counted, and the processor."""
     request = await repos.requests.get(order_id, for_update=True)
     if request is None:
         raise UnknownOrderError(f"order {order_id} is not ready for payment yet")
@@ -94,16 +129,23 @@ async def start_checkout(
     if processor is None:
         raise IllegalTransitionError("no card processor is configured for this shop")
     request.start_checkout(processor.name, now)
-    redirect = await processor.create_checkout(request, urls.success_url, urls.cancel_url)
-    request.checkout_started(redirect.session_id)
     await repos.requests.save(request)
-    log.info(
-        "payment.checkout_started",
-        order_id=str(order_id),
-        processor=processor.name,
-        attempt=request.checkout_attempts,
-    )
-    return redirect.url
+    return request, processor
+
+
+async def _record_session(repos: Repositories, started: PaymentRequest, session_id: str) -> None:
+    """The attempt's session, on the request as it is now (it may have moved on meanwhile)."""
+    request = await repos.requests.get(started.order_id, for_update=True)
+    assert request is not None  # requests are never deleted
+    if request.checkout_started(started.checkout_attempts, session_id):
+        await repos.requests.save(request)
+    else:
+        log.info(
+            "payment.checkout_superseded",
+            order_id=str(request.order_id),
+            attempt=started.checkout_attempts,
+            latest=request.checkout_attempts,
+        )
 
 
 async def payment_request(repos: Repositories, order_id: uuid.UUID) -> PaymentRequest | None:
