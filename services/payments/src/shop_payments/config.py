@@ -24,10 +24,6 @@ class PaymentsSettings(SharedSettings):
     webhook_tolerance_s: int = WEBHOOK_TOLERANCE_S
 
     @property
-    def stripe_configured(self) -> bool:
-        return bool(self.stripe_secret_key)
-
-    @property
     def webhook_secret(self) -> str:
         """STRIPE_WEBHOOK_SECRET, or a development value derived from SECRET_KEY.
 

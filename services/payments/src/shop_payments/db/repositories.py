@@ -153,11 +153,6 @@ class SqlProcessorEvents:
             .values(order_id=order_id, outcome=outcome)
         )
 
-    async def count(self) -> int:
-        return int(
-            await self._session.scalar(select(func.count()).select_from(processor_events)) or 0
-        )
-
 
 class SqlPendingMessages:
     def __init__(self, session: AsyncSession) -> None:
