@@ -38,19 +38,19 @@ async def test_payment_before_placed_is_kept_then_delivered(shop) -> None:
     order_id = uuid.uuid4()
     assert await shop.send(shop.paid(order_id)) is True
     assert await shop.status(order_id) is None
-    [(kind, applied)] = await shop.sql(
-        "SELECT kind, applied_at FROM pending_triggers WHERE order_id = :id", id=order_id
+    [(kept,)] = await shop.sql(
+        "SELECT message_type FROM waiting_messages WHERE waits_for = :id", id=str(order_id)
     )
-    assert (kind, applied) == ("payment", None)
+    assert kept == "payment.confirmed"
 
     await shop.send(shop.placed(order_id))
 
     assert await shop.status(order_id) == "delivered"
     assert len(await shop.outbox(order_id, DELIVERED)) == 1
-    [(applied,)] = await shop.sql(
-        "SELECT applied_at FROM pending_triggers WHERE order_id = :id", id=order_id
+    assert (
+        await shop.sql("SELECT id FROM waiting_messages WHERE waits_for = :id", id=str(order_id))
+        == []
     )
-    assert applied is not None
 
 
 async def test_force_then_payment_delivers_once(shop) -> None:

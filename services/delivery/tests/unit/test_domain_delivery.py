@@ -13,9 +13,7 @@ from shop_delivery.domain import (
     DeliveryCancelledError,
     DeliveryStatus,
     IllegalTransitionError,
-    PendingKind,
     Trigger,
-    first_trigger,
 )
 
 NOW = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
@@ -66,19 +64,6 @@ def test_a_failure_keeps_it_undelivered_and_a_later_trigger_retries() -> None:
     delivery.mark_delivered(NOW)
     assert delivery.failure_reason is None
     assert delivery.forced is True
-
-
-@pytest.mark.parametrize(
-    ("kinds", "expected"),
-    [
-        ([], None),
-        ([PendingKind.PAYMENT], Trigger.PAYMENT),
-        ([PendingKind.FORCE, PendingKind.PAYMENT], Trigger.FORCE),
-        ([PendingKind.PAYMENT, PendingKind.CANCEL], PendingKind.CANCEL),
-    ],
-)
-def test_pending_messages_once_the_order_is_known(kinds, expected) -> None:
-    assert first_trigger(kinds) == expected
 
 
 def test_cancelled_after_delivery_is_withdrawn_and_refuses_reissue() -> None:

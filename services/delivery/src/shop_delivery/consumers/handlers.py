@@ -3,11 +3,18 @@
 `DeliveryRouter` first renders what a message will deliver (`service.prepare`), outside
 any transaction, then hands the message to the usual inbox transaction, where a handler
 only calls its use case with that transaction's repositories.
+
+A payment, a forced delivery or a cancellation may arrive before `order.placed`: its
+handler keeps the message (`shop_messaging.waiting`), and `order.placed` replays what was
+kept through these same handlers, cancellations first (a cancelled order is never
+delivered: the later payment then finds it cancelled and changes nothing).
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
+from typing import ClassVar, Literal
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -24,6 +31,7 @@ from shop_delivery.service.prepare import prerender
 from shop_delivery.service.reissue import reissue_links
 from shop_delivery.service.release import release_media
 from shop_messaging.consumer import MessageRouter
+from shop_messaging.waiting import keep_waiting
 
 log = structlog.get_logger()
 
@@ -51,6 +59,24 @@ class DeliveryRouter(MessageRouter):
         return await super().handle(envelope, payload)
 
 
+class KeptTrigger(MessageBody):
+    """A trigger kept before the shared store existed (migration 0004 moved the old
+    `pending_triggers` rows into it under this type; never published)."""
+
+    TYPE: ClassVar[str] = "delivery.kept_trigger"
+
+    order_id: uuid.UUID
+    kind: Literal["payment", "force", "cancel"]
+
+
+def _cancellations_first(kept: list[Envelope]) -> list[Envelope]:
+    def is_cancel(envelope: Envelope) -> bool:
+        legacy = envelope.type == KeptTrigger.TYPE and envelope.payload.get("kind") == "cancel"
+        return envelope.type == OrderCancelled.TYPE or legacy
+
+    return sorted(kept, key=lambda envelope: not is_cancel(envelope))  # stable: arrival order
+
+
 def build_router(
     sessions: async_sessionmaker[AsyncSession],
     repositories: RepositoriesOn,
@@ -59,31 +85,56 @@ def build_router(
 ) -> MessageRouter:
     router = DeliveryRouter(sessions, transaction, ctx)
 
+    async def keep_if_early(
+        known: bool, session: AsyncSession, order_id: uuid.UUID, envelope: Envelope
+    ) -> None:
+        if not known:
+            await keep_waiting(session, router.consumer, str(order_id), envelope)
+
     @router.on(OrderPlaced)
     async def on_order_placed(
         session: AsyncSession, payload: OrderPlaced, envelope: Envelope
     ) -> None:
         await record_order(repositories(session), ctx, payload, envelope.event_id)
+        await router.replay_waiting(session, str(payload.order_id), order=_cancellations_first)
 
     @router.on(PaymentConfirmed)
     async def on_payment_confirmed(
         session: AsyncSession, payload: PaymentConfirmed, envelope: Envelope
     ) -> None:
         repos = repositories(session)
-        await trigger_delivery(repos, ctx, payload.order_id, Trigger.PAYMENT, envelope.event_id)
+        known = await trigger_delivery(
+            repos, ctx, payload.order_id, Trigger.PAYMENT, envelope.event_id
+        )
+        await keep_if_early(known, session, payload.order_id, envelope)
 
     @router.on(ForceDelivery)
     async def on_force_delivery(
         session: AsyncSession, payload: ForceDelivery, envelope: Envelope
     ) -> None:
         repos = repositories(session)
-        await trigger_delivery(repos, ctx, payload.order_id, Trigger.FORCE, envelope.event_id)
+        known = await trigger_delivery(
+            repos, ctx, payload.order_id, Trigger.FORCE, envelope.event_id
+        )
+        await keep_if_early(known, session, payload.order_id, envelope)
 
     @router.on(OrderCancelled)
     async def on_order_cancelled(
         session: AsyncSession, payload: OrderCancelled, envelope: Envelope
     ) -> None:
-        await cancel_delivery(repositories(session), ctx, payload.order_id, envelope.event_id)
+        repos = repositories(session)
+        known = await cancel_delivery(repos, ctx, payload.order_id, envelope.event_id)
+        await keep_if_early(known, session, payload.order_id, envelope)
+
+    @router.on(KeptTrigger)
+    async def on_kept_trigger(
+        session: AsyncSession, payload: KeptTrigger, envelope: Envelope
+    ) -> None:
+        repos, order_id = repositories(session), payload.order_id
+        if payload.kind == "cancel":
+            await cancel_delivery(repos, ctx, order_id, envelope.event_id)
+        else:
+            await trigger_delivery(repos, ctx, order_id, Trigger(payload.kind), envelope.event_id)
 
     @router.on(MediaFinalized)
     async def on_media_finalized(

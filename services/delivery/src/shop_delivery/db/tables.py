@@ -133,19 +133,6 @@ renditions = Table(
     UniqueConstraint("media_key", "spec_key", name="uq_renditions_media_spec"),
 )
 
-pending_triggers = Table(
-    "pending_triggers",
-    metadata,
-    Column("id", BigInteger, primary_key=True, autoincrement=True),
-    Column("order_id", UUID(as_uuid=True), nullable=False),
-    Column("kind", String(10), nullable=False),
-    Column("message_id", UUID(as_uuid=True), nullable=False, unique=True),
-    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("applied_at", DateTime(timezone=True), nullable=True),
-    CheckConstraint("kind IN ('payment', 'force', 'cancel')", name="ck_pending_triggers_kind"),
-    Index("ix_pending_triggers_open", "order_id", postgresql_where=text("applied_at IS NULL")),
-)
-
 delivery_settings = Table(
     "delivery_settings",
     metadata,

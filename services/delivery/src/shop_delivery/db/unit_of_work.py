@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shop_contracts.envelope import Envelope
 from shop_delivery.db.deliveries import SqlDeliveryRepository
 from shop_delivery.db.links import SqlLinkRepository
-from shop_delivery.db.pending import SqlPendingTriggers
+from shop_delivery.db.pending import SqlEarlyMessages
 from shop_delivery.db.settings import SqlSettingsRepository
 from shop_delivery.service.ports import Repositories
 from shop_messaging.outbox import add_to_outbox
@@ -27,7 +27,7 @@ class SessionOutbox:
 def repositories(session: AsyncSession) -> Repositories:
     return Repositories(
         deliveries=SqlDeliveryRepository(session),
-        pending=SqlPendingTriggers(session),
+        early=SqlEarlyMessages(session),
         links=SqlLinkRepository(session),
         settings=SqlSettingsRepository(session),
         outbox=SessionOutbox(session),

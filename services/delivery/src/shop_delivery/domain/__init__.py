@@ -6,9 +6,7 @@ Imports nothing of ours outside this package and does no I/O.
 from shop_delivery.domain.delivery import (
     Delivery,
     DeliveryStatus,
-    PendingKind,
     Trigger,
-    first_trigger,
 )
 from shop_delivery.domain.errors import (
     AlreadyDeliveredError,
@@ -31,8 +29,6 @@ __all__ = [
     "IllegalTransitionError",
     "InvalidPolicyError",
     "LinkState",
-    "PendingKind",
     "Trigger",
-    "first_trigger",
     "link_expiry",
 ]

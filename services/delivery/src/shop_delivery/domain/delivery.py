@@ -31,14 +31,6 @@ class Trigger(StrEnum):
     FORCE = "force"
 
 
-class PendingKind(StrEnum):
-    """What can arrive before `order.placed` and must be kept until it does."""
-
-    PAYMENT = "payment"
-    FORCE = "force"
-    CANCEL = "cancel"
-
-
 @dataclass
 class Delivery:
     order_id: uuid.UUID
@@ -110,14 +102,3 @@ class Delivery:
             )
         if self.status is DeliveryStatus.CANCELLED:
             raise DeliveryCancelledError(f"cannot {action} order {self.number}: it was cancelled")
-
-
-def first_trigger(kinds: list[PendingKind]) -> Trigger | PendingKind | None:
-    """What pending messages (oldest first) mean once the order is known.
-
-    A cancellation wins over everything: a cancelled order is never delivered. Otherwise
-    the oldest payment or forced delivery triggers the delivery.
-    """
-    if PendingKind.CANCEL in kinds:
-        return PendingKind.CANCEL
-    return Trigger(kinds[0].value) if kinds else None

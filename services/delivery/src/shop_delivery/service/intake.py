@@ -12,14 +12,7 @@ import structlog
 
 from shop_contracts.common import OrderLine
 from shop_contracts.events import OrderPlaced
-from shop_delivery.domain import (
-    Delivery,
-    DeliveryStatus,
-    IllegalTransitionError,
-    PendingKind,
-    Trigger,
-    first_trigger,
-)
+from shop_delivery.domain import Delivery, DeliveryStatus, IllegalTransitionError, Trigger
 from shop_delivery.domain.items import DeliveryItem, ItemKind, terms_line_id
 from shop_delivery.service.context import ServiceContext
 from shop_delivery.service.delivering import deliver
@@ -31,7 +24,8 @@ log = structlog.get_logger()
 async def record_order(
     repos: Repositories, ctx: ServiceContext, placed: OrderPlaced, message_id: uuid.UUID
 ) -> None:
-    """A new order: its delivery awaits a trigger, unless one arrived first."""
+    """A new order: its delivery awaits a trigger. Triggers that arrived first were kept by
+    the consumer, which replays them right after this (`shop_messaging.waiting`)."""
     deliveries = repos.deliveries
     await deliveries.lock_order(placed.order_id)
     if await deliveries.get(placed.order_id) is not None:
@@ -46,16 +40,6 @@ async def record_order(
     )
     await deliveries.add(delivery, _items(placed))
     log.info("delivery.recorded", order_id=str(placed.order_id), items=len(placed.lines))
-    pending = await repos.pending.take(placed.order_id, ctx.now())
-    action = first_trigger(pending)
-    if action is PendingKind.CANCEL:
-        delivery.cancel(ctx.now())
-        await deliveries.save(delivery)
-        log.info("delivery.cancelled", order_id=str(placed.order_id), pending=True)
-    elif isinstance(action, Trigger):
-        loaded = await deliveries.load(placed.order_id, for_update=True)  # with the settings
-        assert loaded is not None
-        await deliver(repos, ctx, loaded, action, message_id)
 
 
 def _items(placed: OrderPlaced) -> list[DeliveryItem]:
@@ -105,17 +89,17 @@ async def trigger_delivery(
     order_id: uuid.UUID,
     trigger: Trigger,
     message_id: uuid.UUID,
-) -> None:
-    """A payment or a forced delivery: deliver once, keep it if the order is not known yet.
+) -> bool:
+    """A payment or a forced delivery: deliver once. False when the order is not known yet
+    (the consumer keeps the message until it is).
 
     One trip: the order's lock, then the delivery (locked) with its items and the settings;
     `deliver` decides and saves at once."""
     await repos.deliveries.lock_order(order_id)
     loaded = await repos.deliveries.load(order_id, for_update=True)
     if loaded is None:
-        await repos.pending.keep(order_id, PendingKind(trigger.value), message_id)
-        log.info("delivery.trigger_kept", order_id=str(order_id), trigger=trigger.value)
-        return
+        log.info("delivery.trigger_early", order_id=str(order_id), trigger=trigger.value)
+        return False
     try:
         await deliver(repos, ctx, loaded, trigger, message_id)
     except IllegalTransitionError as exc:
@@ -125,36 +109,38 @@ async def trigger_delivery(
             trigger=trigger.value,
             reason=exc.reason,
         )
+    return True
 
 
 async def cancel_delivery(
     repos: Repositories, ctx: ServiceContext, order_id: uuid.UUID, message_id: uuid.UUID
-) -> None:
+) -> bool:
     """The order was cancelled: never deliver it; any open download links are revoked.
 
     Cancelled after delivery, it stays delivered but is withdrawn: its links stay revoked
-    (no re-issue) and its held Proof files are never released.
+    (no re-issue) and its held Proof files are never released. False when the order is not
+    known yet (the consumer keeps the message until it is).
     """
     deliveries = repos.deliveries
     await deliveries.lock_order(order_id)
     delivery = await deliveries.get(order_id, for_update=True)
     if delivery is None:
-        await repos.pending.keep(order_id, PendingKind.CANCEL, message_id)
-        log.info("delivery.cancel_kept", order_id=str(order_id))
-        return
+        log.info("delivery.cancel_early", order_id=str(order_id))
+        return False
     revoked = await repos.links.revoke_for_order(order_id, ctx.now())
     if delivery.status is DeliveryStatus.DELIVERED:
         delivery.withdraw(ctx.now())
         dropped = await deliveries.drop_holds(order_id)
         await deliveries.save(delivery)
         log.info("delivery.withdrawn", order_id=str(order_id), revoked=revoked, held=dropped)
-        return
+        return True
     try:
         delivery.cancel(ctx.now())
     except IllegalTransitionError as exc:
         log.info(
             "delivery.cancel_ignored", order_id=str(order_id), reason=exc.reason, revoked=revoked
         )
-        return
+        return True
     await deliveries.save(delivery)
     log.info("delivery.cancelled", order_id=str(order_id), revoked=revoked)
+    return True

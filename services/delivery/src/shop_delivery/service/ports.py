@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Protocol
 
 from shop_contracts.envelope import Envelope
-from shop_delivery.domain import Delivery, DeliveryPolicy, DownloadLink, PendingKind
+from shop_delivery.domain import Delivery, DeliveryPolicy, DownloadLink
 from shop_delivery.domain.items import DeliveryItem, ItemKind, StoredFile
 
 
@@ -89,16 +89,11 @@ class DeliveryRepository(Protocol):
     async def mark_finalized(self, media_id: uuid.UUID, media_key: str) -> None: ...
 
 
-class PendingTriggers(Protocol):
-    """Payments, forced deliveries and cancellations that arrived before their order."""
+class EarlyMessages(Protocol):
+    """Messages kept because they arrived before their order (`shop_messaging.waiting`):
+    the consumer keeps and replays them; use cases only ask whether some are waiting."""
 
-    async def has(self, order_id: uuid.UUID) -> bool: ...
-
-    async def keep(self, order_id: uuid.UUID, kind: PendingKind, message_id: uuid.UUID) -> None: ...
-
-    async def take(self, order_id: uuid.UUID, at: datetime) -> list[PendingKind]:
-        """The kept triggers of this order, oldest first, marked applied."""
-        ...
+    async def waiting_for(self, order_id: uuid.UUID) -> bool: ...
 
 
 class LinkRepository(Protocol):
@@ -137,7 +132,7 @@ class Repositories:
     """Everything one transaction touches."""
 
     deliveries: DeliveryRepository
-    pending: PendingTriggers
+    early: EarlyMessages
     links: LinkRepository
     settings: SettingsRepository
     outbox: Outbox

@@ -63,7 +63,7 @@ async def _targets(repos: Repositories, payload: MessageBody) -> list[Target]:
         media = [i for i in loaded.items if i.kind is ItemKind.MEDIA and i.id not in held]
         return [(i.media_key, i.spec) for i in media]
     if isinstance(payload, OrderPlaced):
-        if not await repos.pending.has(payload.order_id):
+        if not await repos.early.waiting_for(payload.order_id):
             return []
         return [(line.media_key, line.delivery.model_dump(mode="json")) for line in payload.lines]
     if isinstance(payload, MediaFinalized):
