@@ -1,0 +1,257 @@
+"""What the client and the photographer do and check in the browser, one helper per gesture.
+
+Elements are found as a person finds them: by their role and visible text or label, never by
+CSS classes or ids. Every page a journey visits goes through `check_page`: axe-core reports
+no serious or critical violation, the page does not scroll sideways, no raw status word shows.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.async_api import Dialog, Locator, Page, expect
+
+from shop_devtools.browser import Axe, sideways_overflow
+
+from .conftest import Choice, Shop
+
+AXE_SCRIPT = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+STATE_TIMEOUT_MS = 15_000  # an event crossing the services: payment, delivery, emails
+AT_ONCE_MS = 2_000  # what a page shows at once or not at all: a confirmation, the total
+# A file's own Download button ("Download", "Download alpine-lake_web.jpg"), not the archive's
+# "Download all" nor the order page's "Download your files".
+FILE_DOWNLOAD = re.compile(r"^download\b(?!\s+(all|your)\b)", re.IGNORECASE)
+RAW_STATUS = re.compile(r"\b(awaiting_payment|awaiting_validation)\b")
+
+_axe: list[Axe] = []
+
+
+def axe() -> Axe:
+    if not _axe:
+        _axe.append(Axe(AXE_SCRIPT))
+    return _axe[0]
+
+
+# --- what every page must be ----------------------------------------------------------------
+
+
+async def assert_accessible(page: Page) -> None:
+    """axe-core finds no violation of impact serious or critical on the page."""
+    problems = await axe().serious_violations(page)
+    listed = "\n".join(f"  - {p.describe()}" for p in problems)
+    assert not problems, f"accessibility violations on {page.url}:\n{listed}"
+
+
+async def assert_fits_screen(page: Page) -> None:
+    """Nothing makes the page wider than the screen (issue 10: no sideways scrolling)."""
+    overflow = await sideways_overflow(page)
+    width = page.viewport_size["width"] if page.viewport_size else "?"
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px on a {width}px screen"
+
+
+async def assert_plain_words(page: Page) -> None:
+    """Statuses in words, not the code's identifiers (issue 10: `awaiting_payment`)."""
+    raw = RAW_STATUS.findall(await body_text(page))
+    assert not raw, f"raw status words on {page.url}: {sorted(set(raw))}"
+
+
+async def check_page(page: Page) -> None:
+    await page.wait_for_load_state("load")
+    await assert_accessible(page)
+    await assert_fits_screen(page)
+    await assert_plain_words(page)
+
+
+async def body_text(page: Page) -> str:
+    return await page.locator("body").inner_text()
+
+
+async def shows(page: Page, locator: Locator, why: str, timeout: int = STATE_TIMEOUT_MS) -> None:
+    """`locator` becomes visible within `timeout` ms, without a reload; else the failure says
+    `why` it should have and what the page said instead."""
+    try:
+        await expect(locator.first).to_be_visible(timeout=timeout)
+    except AssertionError:
+        said = " ".join((await body_text(page)).split())[:700]
+        raise AssertionError(
+            f"{why}\n  expected to see: {locator}\n  at {page.url} the page says: {said}"
+        ) from None
+
+
+async def gone(page: Page, locator: Locator, why: str, timeout: int = STATE_TIMEOUT_MS) -> None:
+    try:
+        await expect(locator).to_have_count(0, timeout=timeout)
+    except AssertionError:
+        said = " ".join((await body_text(page)).split())[:700]
+        raise AssertionError(
+            f"{why}\n  still there: {locator}\n  at {page.url} the page says: {said}"
+        ) from None
+
+
+def button(page: Page, name: str) -> Locator:
+    return page.get_by_role("button", name=name, exact=True)
+
+
+def link(page: Page, name: str | re.Pattern[str]) -> Locator:
+    if isinstance(name, str):
+        return page.get_by_role("link", name=name, exact=True)
+    return page.get_by_role("link", name=name)
+
+
+def words(*alternatives: str) -> re.Pattern[str]:
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+def amount(minor: int) -> str:
+    """How a price reads: 2500 -> 25.00 (the currency may come before or after)."""
+    return f"{minor // 100}.{minor % 100:02d}"
+
+
+# --- the client -----------------------------------------------------------------------------
+
+
+async def open_storefront(page: Page, shop: Shop) -> None:
+    await page.goto(shop.url("orders", "/"))
+    await check_page(page)
+
+
+async def tick(page: Page, choice: Choice) -> None:
+    """Tick the license of one image, finding the checkbox by what a screen reader says: the
+    image's title and the license's name (issue 10: "Web 25.00 EUR" alone names no image)."""
+    named = rf"^(?=.*{re.escape(choice.title)})(?=.*\b{re.escape(choice.name)}\b)"
+    box = page.get_by_role("checkbox", name=re.compile(named, re.IGNORECASE))
+    why = f"a checkbox named after {choice.title!r} and {choice.name!r}"
+    await shows(page, box, why, AT_ONCE_MS)
+    await box.first.check()
+
+
+async def running_total(page: Page, minor: int) -> None:
+    """The storefront shows the total of what is ticked (issue 10: no running total)."""
+    total = re.compile(rf"\btotal\b\W*(?:[A-Z]{{3}}\s*)?{re.escape(amount(minor))}", re.I)
+    try:
+        await expect(page.locator("body")).to_contain_text(
+            total, timeout=AT_ONCE_MS, use_inner_text=True
+        )
+    except AssertionError:
+        raise AssertionError(
+            f"no running total of {amount(minor)} on the storefront after ticking a license"
+        ) from None
+
+
+async def fill_details(page: Page, name: str, email: str) -> None:
+    await page.get_by_label(re.compile(r"^(full )?name", re.I)).fill(name)
+    await page.get_by_label(re.compile(r"^e-?mail", re.I)).fill(email)
+    await page.get_by_label(re.compile(r"^address(?!.*(2|optional))", re.I)).fill("1 Rue X")
+    await page.get_by_label(re.compile(r"^(city|town)", re.I)).fill("Paris")
+    await page.get_by_label(re.compile(r"^(postal|post|zip) ?code", re.I)).fill("75001")
+    country = page.get_by_label(re.compile(r"^country", re.I))
+    if await country.evaluate("e => e.tagName") == "SELECT":
+        await country.select_option("FR")
+    else:
+        await country.fill("FR")
+
+
+async def checkout(page: Page, shop: Shop, choice: Choice, email: str) -> None:
+    """The storefront: tick one license, see the total, type the details, place the order."""
+    await open_storefront(page, shop)
+    await tick(page, choice)
+    await running_total(page, choice.price)
+    await fill_details(page, "Ada Client", email)
+    await button(page, "Place order").click()
+
+
+async def card_payment_page(page: Page) -> None:
+    """The payment page offers the card payment when the client lands on it (issue 10: it
+    says "Please refresh this page in a moment" and never does)."""
+    await shows(
+        page,
+        button(page, "Secure payment"),
+        "the payment page is ready when the client arrives, or updates itself",
+    )
+    await check_page(page)
+
+
+async def pay_in_sandbox(page: Page) -> None:
+    """Secure payment -> the processor's hosted page -> Pay -> the thank-you page."""
+    await button(page, "Secure payment").click()
+    await shows(page, page.get_by_role("heading", name="Sandbox checkout"), "the hosted page")
+    await check_page(page)
+    await button(page, "Pay").click()
+    await shows(page, page.get_by_text(words("payment received", "thank you")), "thanks")
+    await check_page(page)
+
+
+async def download_a_file(page: Page) -> int:
+    """Press the first file's Download button; the size of what the browser saved."""
+    async with page.expect_download() as downloading:
+        await link(page, FILE_DOWNLOAD).first.click()
+    download = await downloading.value
+    failure = await download.failure()
+    assert failure is None, f"the download of {download.suggested_filename} failed: {failure}"
+    saved = await download.path()
+    size = saved.stat().st_size
+    assert size > 0, f"{download.suggested_filename} downloaded empty"
+    return size
+
+
+async def download_page(page: Page, url: str) -> None:
+    """The download page from an email: the files are listed, each with a Download button."""
+    await page.goto(url)
+    await shows(page, page.get_by_role("heading", name=words("download")), "the download page")
+    await shows(page, link(page, FILE_DOWNLOAD), "a Download button for each file")
+    await check_page(page)
+
+
+# --- the photographer -----------------------------------------------------------------------
+
+
+async def admin_logs_in(page: Page, shop: Shop) -> None:
+    await page.goto(shop.url("orders", "/admin/login"))
+    await check_page(page)
+    await page.get_by_label("Admin token").fill(shop.config.admin_token)
+    await button(page, "Log in").click()
+    await shows(page, page.get_by_role("heading", name="Orders"), "the orders list after login")
+    await check_page(page)
+
+
+async def admin_opens_order(page: Page, number: str) -> None:
+    """From the orders list, the order's number leads to its page."""
+    await link(page, number).click()
+    await shows(page, page.get_by_role("heading", name=re.compile(re.escape(number))), "order")
+    await check_page(page)
+
+
+async def press_after_confirming(page: Page, action: Locator, confirm: re.Pattern[str]) -> None:
+    """A destructive button asks first (issue 10: Cancel and Force delivery act on one click):
+    a browser dialog, or a confirmation on the page with a button matching `confirm`."""
+    asked: list[str] = []
+
+    async def accept(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        await dialog.accept()
+
+    page.once("dialog", accept)
+    name = await action.first.inner_text()
+    await action.first.click()
+    if asked:
+        return
+    question = page.get_by_text(words(r"are you sure", r"\bconfirm\b"))
+    try:
+        await expect(question.first).to_be_visible(timeout=AT_ONCE_MS)
+    except AssertionError:
+        if asked:  # the dialog came a little after the click
+            return
+        said = " ".join((await body_text(page)).split())[:500]
+        raise AssertionError(
+            f"{name!r} acted on one click: no confirmation was asked. The page says: {said}"
+        ) from None
+    dialog = page.get_by_role("alertdialog").or_(page.get_by_role("dialog"))
+    scope = dialog if await dialog.count() else page
+    await check_page(page)
+    await scope.get_by_role("button", name=confirm).last.click()
+
+
+async def admin_sees(page: Page, text: re.Pattern[str], why: str) -> None:
+    await shows(page, page.get_by_text(text), why)
+    await check_page(page)
