@@ -1,11 +1,14 @@
 """The payments consumer: order events and the mark-paid command, one handler each.
 
 The router opens the transaction and writes the inbox row; a handler only calls its use
-case, with the repositories the root hands in (db's, on the router's session).
+case, with the repositories the root hands in (db's, on the router's session). A message
+about an order not placed yet is kept whole (`shop_messaging.waiting`) and replayed, in
+arrival order, through these same handlers when order.placed arrives.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 
@@ -14,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shop_contracts import MarkOrderPaid, OrderCancelled, OrderPlaced, OrderValidated
 from shop_contracts.envelope import Envelope
 from shop_messaging.consumer import MessageRouter
+from shop_messaging.waiting import keep_waiting
 from shop_payments.service import orders
 from shop_payments.service.ports import Repositories
 
@@ -29,20 +33,30 @@ def build_router(
 ) -> MessageRouter:
     router = MessageRouter(CONSUMER, sessions)
 
+    async def keep_if_early(
+        known: bool, session: AsyncSession, order_id: uuid.UUID, env: Envelope
+    ) -> None:
+        if not known:
+            await keep_waiting(session, router.consumer, str(order_id), env)
+
     @router.on(OrderPlaced)
     async def on_order_placed(session: AsyncSession, msg: OrderPlaced, env: Envelope) -> None:
         await orders.record_order(repositories(session), msg, env, clock())
+        await router.replay_waiting(session, str(msg.order_id))
 
     @router.on(OrderValidated)
     async def on_order_validated(session: AsyncSession, msg: OrderValidated, env: Envelope) -> None:
-        await orders.validate_order(repositories(session), msg, env, clock())
+        known = await orders.validate_order(repositories(session), msg, env, clock())
+        await keep_if_early(known, session, msg.order_id, env)
 
     @router.on(OrderCancelled)
     async def on_order_cancelled(session: AsyncSession, msg: OrderCancelled, env: Envelope) -> None:
-        await orders.cancel_order(repositories(session), msg, env, clock())
+        known = await orders.cancel_order(repositories(session), msg, env, clock())
+        await keep_if_early(known, session, msg.order_id, env)
 
     @router.on(MarkOrderPaid)
     async def on_mark_paid(session: AsyncSession, msg: MarkOrderPaid, env: Envelope) -> None:
-        await orders.mark_paid(repositories(session), msg, env, clock())
+        known = await orders.mark_paid(repositories(session), msg, env, clock())
+        await keep_if_early(known, session, msg.order_id, env)
 
     return router

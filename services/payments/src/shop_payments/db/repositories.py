@@ -5,16 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop_contracts.envelope import Envelope
 from shop_payments.db.tables import (
     payment_requests,
     payment_settings,
     payments,
-    pending_messages,
     processor_events,
 )
 from shop_payments.domain.model import (
@@ -152,32 +150,6 @@ class SqlProcessorEvents:
             .where(processor_events.c.event_id == event_id)
             .values(order_id=order_id, outcome=outcome)
         )
-
-
-class SqlPendingMessages:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def keep(self, order_id: uuid.UUID, envelope: Envelope) -> None:
-        await self._session.execute(
-            pg_insert(pending_messages)
-            .values(
-                event_id=envelope.event_id,
-                order_id=order_id,
-                message_type=envelope.type,
-                envelope=envelope.model_dump(mode="json"),
-            )
-            .on_conflict_do_nothing()
-        )
-
-    async def take(self, order_id: uuid.UUID) -> list[Envelope]:
-        rows = await self._session.execute(
-            delete(pending_messages)
-            .where(pending_messages.c.order_id == order_id)
-            .returning(pending_messages.c.envelope, pending_messages.c.received_at)
-        )
-        ordered = sorted(rows, key=lambda row: row.received_at)
-        return [Envelope.model_validate(row.envelope) for row in ordered]
 
 
 class SqlSettingsStore:

@@ -16,7 +16,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import UUID
 
 metadata = MetaData()
 
@@ -92,17 +92,6 @@ sandbox_sessions = Table(
     Column("success_url", Text, nullable=False),
     Column("cancel_url", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-)
-
-pending_messages = Table(
-    "pending_messages",
-    metadata,
-    # Messages about an order whose order.placed has not arrived yet: kept, applied later.
-    Column("event_id", UUID(as_uuid=True), primary_key=True),
-    Column("order_id", UUID(as_uuid=True), nullable=False, index=True),
-    Column("message_type", String(100), nullable=False),
-    Column("envelope", JSONB, nullable=False),
-    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
 payment_settings = Table(

@@ -13,7 +13,6 @@ from shop_messaging.outbox import add_to_outbox
 from shop_payments.db.repositories import (
     SqlPaymentRequests,
     SqlPayments,
-    SqlPendingMessages,
     SqlProcessorEvents,
     SqlSettingsStore,
 )
@@ -33,7 +32,6 @@ def repositories(session: AsyncSession) -> Repositories:
         requests=SqlPaymentRequests(session),
         payments=SqlPayments(session),
         events=SqlProcessorEvents(session),
-        pending=SqlPendingMessages(session),
         settings=SqlSettingsStore(session),
         outbox=SessionOutbox(session),
     )

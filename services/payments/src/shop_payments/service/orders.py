@@ -1,8 +1,8 @@
 """What the order's events and the mark-paid command do to a payment request.
 
 Each runs in the consumed message's transaction (the router's). A message about an order
-not seen yet is kept and applied when order.placed arrives; an already-applied fact is a
-logged no-op.
+not seen yet answers False: the consumer keeps it (`shop_messaging.waiting`) and replays it
+when order.placed arrives. An already-applied fact is a logged no-op.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import structlog
 
 from shop_contracts import MarkOrderPaid, OrderCancelled, OrderPlaced, OrderValidated
 from shop_contracts.envelope import Envelope
-from shop_contracts.registry import parse_payload
 from shop_payments.domain.errors import IllegalTransitionError
 from shop_payments.domain.model import PaymentMethod, PaymentRequest, ReceivedPayment
 from shop_payments.service.ports import Repositories
@@ -26,7 +25,7 @@ log = structlog.get_logger()
 async def record_order(
     repos: Repositories, placed: OrderPlaced, envelope: Envelope, now: datetime
 ) -> None:
-    """order.placed: open a payment request, then apply what arrived before it."""
+    """order.placed: open a payment request (the consumer then replays what arrived first)."""
     await repos.requests.lock_order(placed.order_id)
     request = PaymentRequest.place(
         order_id=placed.order_id,
@@ -42,76 +41,60 @@ async def record_order(
         log.info("payment_request.already_known", order_id=str(placed.order_id))
         return
     log.info("payment_request.created", order_id=str(placed.order_id), status=request.status)
-    for pending in await repos.pending.take(placed.order_id):
-        log.info("pending_message.applied", order_id=str(placed.order_id), type=pending.type)
-        await apply_message(repos, pending, now)
 
 
-async def apply_message(repos: Repositories, envelope: Envelope, now: datetime) -> None:
-    payload = parse_payload(envelope)
-    if isinstance(payload, OrderValidated):
-        await validate_order(repos, payload, envelope, now)
-    elif isinstance(payload, OrderCancelled):
-        await cancel_order(repos, payload, envelope, now)
-    elif isinstance(payload, MarkOrderPaid):
-        await mark_paid(repos, payload, envelope, now)
-    else:
-        log.warning("pending_message.unexpected", type=envelope.type)
-
-
-async def _request_or_keep(
-    repos: Repositories, envelope: Envelope, order_id: uuid.UUID
-) -> PaymentRequest | None:
-    """The request locked FOR UPDATE, or None after keeping the message for later."""
+async def _request(repos: Repositories, order_id: uuid.UUID, what: str) -> PaymentRequest | None:
+    """The request locked FOR UPDATE, or None when order.placed has not arrived yet."""
     await repos.requests.lock_order(order_id)
     request = await repos.requests.get(order_id, for_update=True)
     if request is None:
-        await repos.pending.keep(order_id, envelope)
-        log.info("pending_message.kept", order_id=str(order_id), type=envelope.type)
+        log.info("payment_request.message_early", order_id=str(order_id), type=what)
     return request
 
 
 async def validate_order(
     repos: Repositories, validated: OrderValidated, envelope: Envelope, now: datetime
-) -> None:
-    request = await _request_or_keep(repos, envelope, validated.order_id)
+) -> bool:
+    request = await _request(repos, validated.order_id, envelope.type)
     if request is None:
-        return
+        return False
     try:
         request.validate(now)
     except IllegalTransitionError as exc:
         log.info(
             "payment_request.validate_ignored", order_id=str(request.order_id), reason=exc.reason
         )
-        return
+        return True
     await repos.requests.save(request)
     log.info("payment_request.opened", order_id=str(request.order_id))
+    return True
 
 
 async def cancel_order(
     repos: Repositories, cancelled: OrderCancelled, envelope: Envelope, now: datetime
-) -> None:
-    request = await _request_or_keep(repos, envelope, cancelled.order_id)
+) -> bool:
+    request = await _request(repos, cancelled.order_id, envelope.type)
     if request is None:
-        return
+        return False
     try:
         request.cancel(now)
     except IllegalTransitionError as exc:
         log.warning(
             "payment_request.cancel_ignored", order_id=str(request.order_id), reason=exc.reason
         )
-        return
+        return True
     await repos.requests.save(request)
     log.info("payment_request.cancelled", order_id=str(request.order_id))
+    return True
 
 
 async def mark_paid(
     repos: Repositories, command: MarkOrderPaid, envelope: Envelope, now: datetime
-) -> None:
+) -> bool:
     """payment.mark_paid: an off-line payment; confirmed once, never after cancellation."""
-    request = await _request_or_keep(repos, envelope, command.order_id)
+    request = await _request(repos, command.order_id, envelope.type)
     if request is None:
-        return
+        return False
     if (command.amount, command.currency) != (request.amount, request.currency):
         log.warning(
             "payment.offline_amount_differs",
@@ -128,3 +111,4 @@ async def mark_paid(
         paid_at=now,
     )
     await settle(repos, request, received, causation_id=envelope.event_id)
+    return True

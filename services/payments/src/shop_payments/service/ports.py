@@ -49,13 +49,6 @@ class ProcessorEvents(Protocol):
     ) -> None: ...
 
 
-class PendingMessages(Protocol):
-    async def keep(self, order_id: uuid.UUID, envelope: Envelope) -> None: ...
-
-    async def take(self, order_id: uuid.UUID) -> list[Envelope]:
-        """Remove and return the order's pending messages, oldest first."""
-
-
 class SettingsStore(Protocol):
     async def get(self) -> PaymentSettings | None: ...
 
@@ -73,7 +66,6 @@ class Repositories:
     requests: PaymentRequests
     payments: Payments
     events: ProcessorEvents
-    pending: PendingMessages
     settings: SettingsStore
     outbox: Outbox
 
