@@ -3,7 +3,7 @@ Playwright, at desktop and phone width, with axe-core checking every page (issue
 
 One private shop for the folder (package-scoped: stopped when the folder is done), started like
 tests/integration's: its own databases, RabbitMQ vhost, SMTP server, media root and ports; the
-four services as real processes. One Chromium for the session; each test gets fresh browser
+four services as real processes. One Chromium for the folder; each test gets fresh browser
 profiles (no cookies) with the screen of its `device` (desktop 1280x800, phone 390x844). On a
 failure every page the test opened is saved as var/browser-failures/<test-id>[-<who>].png.
 """
@@ -136,13 +136,15 @@ async def web_choice(shop: Shop) -> Choice:
 # --- the browser ----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+# Package-scoped like the shop: Chromium is closed when the folder is done, not left idling
+# beside the other suites' tests.
+@pytest.fixture(scope="package")
 async def playwright() -> AsyncIterator[Playwright]:
     async with async_playwright() as running:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 async def browser(playwright: Playwright) -> AsyncIterator[Browser]:
     chromium = await launch_chromium(playwright)
     yield chromium
@@ -177,6 +179,8 @@ class Browsing:
         await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
         saved = []
         for who, page in self.pages.items():
+            if page.url == "about:blank":  # this person had not started yet
+                continue
             name = test_id if who == "client" else f"{test_id}-{who}"
             path = folder / f"{name}.png"
             try:
@@ -202,9 +206,11 @@ async def browsing(
         yield session
     finally:
         reports = request.node.stash.get(_REPORTS, {})
+        folder = request.config.rootpath / FAILURES
+        test_id = safe_name(request.node.name)
+        await asyncio.to_thread(forget_screenshots, folder, test_id)  # of an earlier failure
         if any(r.failed for r in reports.values()):
-            folder = request.config.rootpath / FAILURES
-            await session.screenshots(safe_name(request.node.name), folder)
+            await session.screenshots(test_id, folder)
         await session.close()
 
 
@@ -222,6 +228,13 @@ async def admin_page(browsing: Browsing) -> Page:
 
 def safe_name(test_id: str) -> str:
     return re.sub(r"[^\w.\[\]-]+", "_", test_id)
+
+
+def forget_screenshots(folder: Path, test_id: str) -> None:
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if path.name == f"{test_id}.png" or path.name.startswith(f"{test_id}-"):
+                path.unlink(missing_ok=True)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
