@@ -17,6 +17,7 @@ from shop_contracts.events import (
     OrderValidated,
     PaymentConfirmed,
     PaymentFailed,
+    PaymentRequested,
 )
 from shop_contracts.registry import MESSAGE_TYPES, parse_payload
 
@@ -37,6 +38,7 @@ __all__ = [
     "OrderValidated",
     "PaymentConfirmed",
     "PaymentFailed",
+    "PaymentRequested",
     "ReissueDownloadLinks",
     "UnknownMessageError",
     "parse_payload",

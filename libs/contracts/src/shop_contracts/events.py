@@ -62,6 +62,34 @@ class OrderCancelled(MessageBody):
     reason: str | None = None
 
 
+class PaidLine(Frozen):
+    """What the client is paying for, as the payment email lists it."""
+
+    media_title: str
+    license_name: str
+    price: MinorUnits = Field(ge=0)
+
+
+class PaymentRequested(MessageBody):
+    """The client's payment page is open (on placing, or on validation with manual
+    validation): how they can pay, so the client is emailed what happens next."""
+
+    TYPE = "payment.requested"
+
+    order_id: uuid.UUID
+    number: str
+    client: ClientContact
+    lines: list[PaidLine]
+    total: MinorUnits = Field(ge=0)
+    currency: str = CurrencyField
+    payment_url: str
+    how: Literal["card", "instructions", "contact"] = Field(
+        description="card: a card processor; instructions: the photographer's payment "
+        "instructions; contact: neither, the client contacts the photographer"
+    )
+    instructions: str | None = None
+
+
 class PaymentConfirmed(MessageBody):
     """Money received, by card (processor webhook) or off-line (marked paid)."""
 

@@ -18,6 +18,7 @@ from shop_contracts.events import (
     OrderValidated,
     PaymentConfirmed,
     PaymentFailed,
+    PaymentRequested,
 )
 
 MESSAGE_TYPES: tuple[type[MessageBody], ...] = (
@@ -26,6 +27,7 @@ MESSAGE_TYPES: tuple[type[MessageBody], ...] = (
     OrderCancelled,
     PaymentConfirmed,
     PaymentFailed,
+    PaymentRequested,
     DeliveryCompleted,
     DeliveryFailed,
     EmailSent,

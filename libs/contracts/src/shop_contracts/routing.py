@@ -18,6 +18,7 @@ from shop_contracts.events import (
     OrderValidated,
     PaymentConfirmed,
     PaymentFailed,
+    PaymentRequested,
 )
 
 EVENTS_EXCHANGE = "shop.events"
@@ -82,6 +83,7 @@ SUBSCRIPTIONS: dict[str, Subscription] = {
                 DeliveryCompleted,
                 DeliveryFilesReleased,
                 DownloadLinksReissued,
+                PaymentRequested,
             ),
         ),
     )
@@ -97,7 +99,7 @@ PUBLISHERS: dict[str, tuple[type[MessageBody], ...]] = {
         MediaFinalized,
         ReissueDownloadLinks,
     ),
-    "payments": (PaymentConfirmed, PaymentFailed),
+    "payments": (PaymentConfirmed, PaymentFailed, PaymentRequested),
     "delivery": (DeliveryCompleted, DeliveryFailed, DeliveryFilesReleased, DownloadLinksReissued),
     "notifications": (EmailSent,),
 }
