@@ -10,9 +10,11 @@ from fastapi.responses import JSONResponse
 
 from shop_kernel.deps import set_context
 from shop_kernel.errors import ErrorMap, install_error_map
+from shop_kernel.pages import install_error_pages
 from shop_kernel.root import ServiceRoot
 from shop_platform.body_limit import BodySizeLimitMiddleware
 from shop_platform.web_security import install_http_security
+from shop_web import Web
 
 
 def health_router(root: ServiceRoot) -> APIRouter:
@@ -39,7 +41,10 @@ def service_app(
     context: object,
     routers: Iterable[APIRouter],
     errors: ErrorMap,
+    web: Web | None = None,
 ) -> FastAPI:
+    """`web`: the service's pages (shared look); with it, browsers get error pages and the
+    shared styles are served."""
     app = FastAPI(
         title=title, version="1.0.0", description=description, docs_url=None, redoc_url=None
     )
@@ -50,4 +55,7 @@ def service_app(
     app.include_router(health_router(root))
     for router in routers:
         app.include_router(router)
+    if web is not None:
+        web.install(app)
+        install_error_pages(app, web)
     return app

@@ -1,0 +1,38 @@
+// The shop's one script, a file (the CSP allows no inline script). Pages work without it;
+// with it: destructive buttons ask first, totals follow the boxes ticked.
+"use strict";
+
+// <form data-confirm="Cancel order PL-1? The client can no longer pay."> asks before posting.
+document.addEventListener("submit", function (event) {
+  var form = event.target.closest ? event.target.closest("form[data-confirm]") : null;
+  if (form && !window.confirm(form.getAttribute("data-confirm"))) {
+    event.preventDefault();
+  }
+});
+
+// <output data-total-for="FORM_ID" data-currency="EUR" data-decimals="2"> shows the sum of the
+// checked inputs with a data-price (minor units) in that form.
+function shopFormat(minor, currency, decimals) {
+  var major = (minor / Math.pow(10, decimals)).toFixed(decimals);
+  return major.replace(/\B(?=(\d{3})+(?!\d))/g, ",") + " " + currency;
+}
+
+function shopUpdateTotals() {
+  document.querySelectorAll("[data-total-for]").forEach(function (out) {
+    var form = document.getElementById(out.getAttribute("data-total-for"));
+    if (!form) { return; }
+    var sum = 0, count = 0;
+    form.querySelectorAll("input[data-price]:checked").forEach(function (input) {
+      sum += parseInt(input.getAttribute("data-price"), 10) || 0;
+      count += 1;
+    });
+    var decimals = parseInt(out.getAttribute("data-decimals") || "2", 10);
+    var text = shopFormat(sum, out.getAttribute("data-currency") || "", decimals);
+    out.textContent = count ? text + " (" + count + (count > 1 ? " files)" : " file)") : text;
+  });
+}
+
+document.addEventListener("change", function (event) {
+  if (event.target.matches && event.target.matches("input[data-price]")) { shopUpdateTotals(); }
+});
+document.addEventListener("DOMContentLoaded", shopUpdateTotals);

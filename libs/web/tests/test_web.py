@@ -1,0 +1,112 @@
+"""The shared look: error pages for browsers (JSON for programs), the branding, the static
+files, plain-word statuses."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from shop_kernel.errors import ErrorAnswer
+from shop_kernel.http import service_app
+from shop_kernel.root import ServiceRoot
+from shop_messaging.runtime import MessagingRuntime
+from shop_platform.db import make_session_factory
+from shop_web import Branding, SiteLinks, Web, status_label
+from shop_web.branding import FixedBranding
+
+HTML = {"Accept": "text/html,application/xhtml+xml"}
+LINKS = SiteLinks("http://o.test", "http://p.test", "http://d.test", "http://n.test")
+
+
+class GoneError(Exception):
+    reason = "this link was used up"
+
+
+def _app() -> FastAPI:
+    engine = create_async_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    root = ServiceRoot(
+        engine=engine,
+        sessions=make_session_factory(engine),
+        runtime=MessagingRuntime("test", "amqp://guest:guest@127.0.0.1:1/", engine),
+    )
+    branding = Branding(
+        name="Studio Nord", contact_email="hello@studio.test", contact_phone="+33 1 23"
+    )
+    web = Web("shop_web", links=LINKS, branding=FixedBranding(branding))
+    router = APIRouter()
+
+    @router.get("/downloads/{token}")
+    async def download(token: str) -> None:
+        raise GoneError
+
+    @router.get("/api/things/{token}")
+    async def api(token: str) -> None:
+        raise GoneError
+
+    @router.get("/page")
+    async def page(request: Request) -> HTMLResponse:
+        return await web.page(request, "shop_web/error.html", {"title": "T", "message": "M"})
+
+    return service_app(
+        root,
+        title="t",
+        description="d",
+        public_url="http://o.test",
+        context=object(),
+        routers=[router],
+        errors={GoneError: ErrorAnswer(410, "gone")},
+        web=web,
+    )
+
+
+@pytest.fixture
+async def client() -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=_app(), raise_app_exceptions=False)
+    return httpx.AsyncClient(transport=transport, base_url="http://o.test")
+
+
+async def test_a_browser_gets_the_error_page_with_the_status_kept(client) -> None:
+    gone = await client.get("/downloads/x", headers=HTML)
+    assert gone.status_code == 410
+    assert "text/html" in gone.headers["content-type"]
+    assert "This link has expired" in gone.text
+    assert "this link was used up" in gone.text
+    assert "Studio Nord" in gone.text
+    assert 'href="mailto:hello@studio.test"' in gone.text
+    assert 'href="tel:+33123"' in gone.text
+    unknown = await client.get("/no/such/page", headers=HTML)
+    assert unknown.status_code == 404
+    assert "Page not found" in unknown.text
+
+
+async def test_programs_keep_json(client) -> None:
+    assert (await client.get("/downloads/x")).json() == {
+        "error": "gone",
+        "detail": "this link was used up",
+    }
+    api = await client.get("/api/things/x", headers=HTML)  # the API is JSON, whatever it asks
+    assert api.status_code == 410
+    assert api.json()["error"] == "gone"
+
+
+async def test_the_shared_styles_and_script_are_served(client) -> None:
+    page = await client.get("/page", headers=HTML)
+    assert '<link rel="stylesheet" href="/static/web/shop.css">' in page.text
+    assert "<script>" not in page.text  # the CSP allows script files only
+    for asset in ("/static/web/shop.css", "/static/web/shop.js"):
+        assert (await client.get(asset)).status_code == 200
+
+
+def test_branding_refuses_what_could_break_the_style_sheet() -> None:
+    assert Branding.of({"accent_colour": "red;} body{display:none"}).accent_colour == "#2451b7"
+    assert Branding.of({"accent_colour": "#aa0033", "name": " "}).accent_colour == "#aa0033"
+    assert Branding.of({"name": " "}).name == "Photo license shop"
+
+
+def test_statuses_read_as_words() -> None:
+    assert status_label("awaiting_payment") == "Awaiting payment"
+    assert status_label("awaiting_validation") == "Awaiting the photographer's validation"
+    assert status_label("something_new") == "Something new"
