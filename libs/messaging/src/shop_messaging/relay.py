@@ -1,15 +1,15 @@
 """The outbox relay: publishes committed outbox rows, then removes them.
 
-Claims rows with FOR UPDATE SKIP LOCKED and a lease (so replicas share the work and a crashed
-relay's rows come back), wakes on LISTEN/NOTIFY, backs off while the broker is down, and parks
-a row that the broker keeps refusing where an operator can see and replay it.
+A use of the leased work loop (`leased_loop.py`): claims rows with FOR UPDATE SKIP LOCKED and
+a lease (so replicas share the work and a crashed relay's rows come back), publishes a batch
+concurrently, settles it in one transaction (deletes what the broker confirmed), wakes on
+LISTEN/NOTIFY, backs off while the broker is down, and parks a row that keeps failing where an
+operator can see and replay it (`make dlq`).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,12 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shop_contracts.envelope import Envelope
-from shop_messaging.listen import listen_forever
+from shop_messaging.leased_loop import (
+    LeasedWorkLoop,
+    LoopPolicy,
+    WorkUnavailable,
+    claim_statement,
+)
 from shop_messaging.tables import OUTBOX_CHANNEL
 
 log = structlog.get_logger()
@@ -27,17 +32,11 @@ log = structlog.get_logger()
 PublishFn = Callable[[Envelope, str, str], Awaitable[None]]  # (envelope, exchange, key)
 BrokerUpFn = Callable[[], Awaitable[bool]]  # is the broker connection open, right now?
 
-_CLAIM = text(
-    """
-    UPDATE outbox SET claimed_until = now() + make_interval(secs => :lease)
-    WHERE id IN (
-        SELECT id FROM outbox
-        WHERE parked_at IS NULL AND available_at <= now()
-          AND (claimed_until IS NULL OR claimed_until < now())
-        ORDER BY id LIMIT :batch
-        FOR UPDATE SKIP LOCKED)
-    RETURNING id, exchange, routing_key, envelope, attempts
-    """
+_CLAIM = claim_statement(
+    "outbox",
+    ready="parked_at IS NULL AND available_at <= now()",
+    order_by="id",
+    returning="id, exchange, routing_key, envelope, attempts",
 )
 _DELETE = text("DELETE FROM outbox WHERE id = ANY(:ids)")
 _RELEASE = text("UPDATE outbox SET claimed_until = NULL WHERE id = ANY(:ids)")
@@ -49,6 +48,10 @@ _FAILED = text(
     WHERE id = :id
     """
 )
+
+# A database restart while settling: retry briefly, well inside the lease (a row published
+# but not deleted is published again after its lease; consumers' inboxes drop the duplicate).
+_SETTLE_RETRY_DELAYS_S = (0.2, 0.5, 1.0, 2.0, 3.0)
 
 # Errors that say the broker is unreachable whatever the message: the connection failed
 # (aiormq's AMQPConnectionError and ConnectionClosed; a socket's ConnectionError), the channel
@@ -80,7 +83,6 @@ class RelayStats:
     published: int = 0
     failed: int = 0
     parked: int = 0
-    broker_down_since: float | None = None
 
 
 class OutboxRelay:
@@ -101,96 +103,80 @@ class OutboxRelay:
         self._engine = engine
         self._publish = publish
         self._broker_up = broker_up
-        self._batch_size = batch_size
-        self._lease_s = lease_s
-        self._poll_interval_s = poll_interval_s
         self._max_attempts = max_attempts
-        self._semaphore = asyncio.Semaphore(concurrency)
-        self._wake = asyncio.Event()
-        self._stopping = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._listener_task: asyncio.Task[None] | None = None
         self.stats = RelayStats()
+        policy = LoopPolicy(
+            batch_size=batch_size,
+            lease_s=lease_s,
+            poll_interval_s=poll_interval_s,
+            concurrency=concurrency,
+            settle_each=False,  # one transaction deletes the batch the broker confirmed
+            shutdown_grace_s=15.0,
+            settle_retry_delays_s=_SETTLE_RETRY_DELAYS_S,
+        )
+        self.loop = LeasedWorkLoop("outbox", self, policy, listen=(engine.url, OUTBOX_CHANNEL))
 
     # lifecycle -------------------------------------------------------------------------
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="outbox-relay")
-        self._listener_task = asyncio.create_task(self._listen(), name="outbox-listener")
+        self.loop.start()
 
     async def stop(self, timeout: float = 15.0) -> None:
-        """Stop after the current batch (its rows published and settled), at most `timeout`;
-        a batch cut short leaves its rows claimed until the lease ends, then they are
-        published again (consumers' inboxes drop the duplicates)."""
-        self._stopping.set()
-        self._wake.set()
-        if self._task is not None and not self._task.done():
-            with contextlib.suppress(TimeoutError, asyncio.CancelledError, Exception):
-                await asyncio.wait_for(asyncio.shield(self._task), timeout)
-        for task in (self._task, self._listener_task):
-            if task:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+        """Start no more publishes; those in flight finish (at most `timeout`) and their rows
+        are settled; claimed rows not published are given back at once. A publish cut short
+        leaves its row claimed until the lease ends, then it is published again (consumers'
+        inboxes drop the duplicates)."""
+        await self.loop.stop(grace_s=timeout)
 
     @property
     def running(self) -> bool:
-        return self._task is not None and not self._task.done()
+        return self.loop.running
 
-    def wake(self) -> None:
-        self._wake.set()
-
-    # work ------------------------------------------------------------------------------
-    async def _run(self) -> None:
-        backoff = 0.5
-        while not self._stopping.is_set():
-            try:
-                claimed = await self.publish_batch()
-                backoff = 0.5
-                self.stats.broker_down_since = None
-                if claimed >= self._batch_size:
-                    continue  # more waiting: don't sleep
-                await self._sleep(self._poll_interval_s)
-            except _BrokerDownError as exc:
-                if self.stats.broker_down_since is None:
-                    self.stats.broker_down_since = asyncio.get_running_loop().time()
-                    log.warning("outbox.broker_down", error=str(exc))
-                await self._sleep(backoff)
-                backoff = min(backoff * 2, 10.0)
-            except Exception as exc:  # database down or a bug: keep going, loudly
-                log.error("outbox.relay_error", error=repr(exc))
-                await self._sleep(backoff)
-                backoff = min(backoff * 2, 10.0)
-
-    async def _sleep(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
-        self._wake.clear()
+    @property
+    def broker_down_since(self) -> float | None:
+        """Loop time when the current broker outage was first seen, or None."""
+        return self.loop.unavailable_since
 
     async def publish_batch(self) -> int:
-        """Claim up to one batch, publish it, settle each row. Returns how many were claimed."""
+        """Claim up to one batch, publish it, settle each row. Returns how many were claimed;
+        raises `WorkUnavailable` when the broker took none of them."""
+        return await self.loop.run_once()
+
+    # LeasedWork ------------------------------------------------------------------------
+    async def claim(self, *, lease_s: float, limit: int) -> Sequence[Any]:
         async with self._engine.begin() as conn:
-            rows = (
-                await conn.execute(_CLAIM, {"lease": self._lease_s, "batch": self._batch_size})
-            ).all()
-        if not rows:
-            return 0
-        results = await asyncio.gather(*(self._publish_row(r) for r in rows))
-        if any(err is not None for err in results):
-            results = await self._classify(rows, results)
-        done = [r.id for r, err in zip(rows, results, strict=True) if err is None]
-        broker_down = [
-            r.id for r, err in zip(rows, results, strict=True) if isinstance(err, _BrokerDownError)
-        ]
-        failed = [
-            (r, err)
-            for r, err in zip(rows, results, strict=True)
-            if err is not None and not isinstance(err, _BrokerDownError)
-        ]
+            return (await conn.execute(_CLAIM, {"lease_s": lease_s, "limit": limit})).all()
+
+    def key(self, item: Any) -> Hashable:
+        return int(item.id)
+
+    async def process(self, item: Any) -> Exception | None:
+        try:
+            envelope = Envelope.model_validate(item.envelope)
+            await self._publish(envelope, item.exchange, item.routing_key)
+        except Exception as exc:
+            return exc
+        return None
+
+    async def give_back(self, items: Sequence[Any]) -> int:
+        async with self._engine.begin() as conn:
+            result = await conn.execute(_RELEASE, {"ids": [row.id for row in items]})
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def settle(self, outcomes: Sequence[tuple[Any, Exception | None]]) -> None:
+        """Delete the published rows, release the ones an outage stopped (no attempt counted),
+        count an attempt for the others (parked past the limit), in one transaction."""
+        failed = [(row, err) for row, err in outcomes if err is not None]
+        outage: list[Any] = []
+        if failed:
+            broker_up = await self._broker_is_up()
+            outage = [row for row, err in failed if is_outage(err, broker_up=broker_up)]
+            failed = [(row, err) for row, err in failed if not is_outage(err, broker_up=broker_up)]
+        done = [row.id for row, err in outcomes if err is None]
         async with self._engine.begin() as conn:
             if done:
                 await conn.execute(_DELETE, {"ids": done})
-            if broker_down:
-                await conn.execute(_RELEASE, {"ids": broker_down})
+            if outage:
+                await conn.execute(_RELEASE, {"ids": [row.id for row in outage]})
             for row, err in failed:
                 await conn.execute(
                     _FAILED,
@@ -201,55 +187,25 @@ class OutboxRelay:
                         "max_attempts": self._max_attempts,
                     },
                 )
-                if row.attempts + 1 >= self._max_attempts:
-                    self.stats.parked += 1
-                    log.error("outbox.parked", outbox_id=row.id, error=str(err))
+        self._count(done, failed)
+        if outage and not done:
+            first = next(err for row, err in outcomes if row is outage[0])
+            raise WorkUnavailable(f"broker unavailable: {first!r}")
+
+    async def _broker_is_up(self) -> bool:
+        try:
+            return await self._broker_up()
+        except Exception:
+            return False
+
+    def _count(self, done: list[int], failed: list[tuple[Any, Exception]]) -> None:
         self.stats.published += len(done)
         self.stats.failed += len(failed)
-        if broker_down and not done:
-            raise broker_down_error(results)
-        return len(rows)
-
-    async def _publish_row(self, row: Any) -> Exception | None:
-        async with self._semaphore:
-            try:
-                envelope = Envelope.model_validate(row.envelope)
-                await self._publish(envelope, row.exchange, row.routing_key)
-            except Exception as exc:
-                return exc
-        return None
-
-    async def _classify(
-        self, rows: Sequence[Any], results: list[Exception | None]
-    ) -> list[Exception | None]:
-        """Outage errors become `_BrokerDownError` (released, no attempt counted); the rest
-        (returned, nacked, a bug) are the row's own failure and count an attempt."""
-        try:
-            broker_up = await self._broker_up()
-        except Exception:
-            broker_up = False
-        classified: list[Exception | None] = []
-        for row, err in zip(rows, results, strict=True):
-            if err is not None and is_outage(err, broker_up=broker_up):
-                err = _BrokerDownError(repr(err))
-            elif err is not None:
-                log.warning("outbox.publish_failed", outbox_id=row.id, error=repr(err)[:500])
-            classified.append(err)
-        return classified
-
-    async def _listen(self) -> None:
-        await listen_forever(self._engine.url, OUTBOX_CHANNEL, self._wake, self._stopping)
-
-
-class _BrokerDownError(Exception):
-    pass
-
-
-def broker_down_error(results: list[Exception | None]) -> _BrokerDownError:
-    for err in results:
-        if isinstance(err, _BrokerDownError):
-            return err
-    return _BrokerDownError("broker unavailable")
+        for row, err in failed:
+            log.warning("outbox.publish_failed", outbox_id=row.id, error=repr(err)[:500])
+            if row.attempts + 1 >= self._max_attempts:
+                self.stats.parked += 1
+                log.error("outbox.parked", outbox_id=row.id, error=str(err))
 
 
 async def replay_parked(engine: AsyncEngine) -> int:

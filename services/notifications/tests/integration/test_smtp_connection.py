@@ -265,7 +265,7 @@ async def test_a_sent_email_is_recorded_once_the_database_is_back_not_sent_again
 
     import shop_notifications.mail.sender as sender_module
 
-    service = make_service(server.url)
+    service = make_service(server.url, settle_retry_delays_s=(0.01, 0.01, 0.01))
     await record_validated(service, 1)
     real_record = sender_module.record_delivered
     outages = 2
@@ -278,7 +278,6 @@ async def test_a_sent_email_is_recorded_once_the_database_is_back_not_sent_again
         await real_record(*args)
 
     monkeypatch.setattr(sender_module, "record_delivered", database_restarting)
-    monkeypatch.setattr(sender_module, "SETTLE_RETRY_DELAYS_S", (0.01, 0.01, 0.01))
     assert await service.sender.run_once() == 1
     assert outages == 0
     assert len(server.sink.received) == 1
