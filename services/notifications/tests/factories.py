@@ -15,6 +15,8 @@ from shop_contracts.events import (
     OrderCancelled,
     OrderPlaced,
     OrderValidated,
+    PaidLine,
+    PaymentRequested,
 )
 
 SELLER = "seller@example.com"
@@ -147,4 +149,28 @@ def files_released(order_id: uuid.UUID | None = None) -> DeliveryFilesReleased:
                 line_id=uuid.uuid4(), file_name="harbour_final.tif", size_bytes=98_765_432
             )
         ],
+    )
+
+
+IBAN = "FR76 3000 6000 0112 3456 7890 189"
+INSTRUCTIONS = f"Bank transfer to {IBAN} (BIC AGRIFRPP),\nquoting your order number."
+
+
+def payment_requested(
+    placed: OrderPlaced, how: str = "card", instructions: str | None = None
+) -> PaymentRequested:
+    """What payments publishes once the order's payment page is open."""
+    return PaymentRequested(
+        order_id=placed.order_id,
+        number=placed.number,
+        client=ClientContact(name=placed.client.name, email=placed.client.email),
+        lines=[
+            PaidLine(media_title=line.media_title, license_name=line.license_name, price=line.price)
+            for line in placed.lines
+        ],
+        total=placed.total,
+        currency=placed.currency,
+        payment_url=placed.payment_url,
+        how=how,  # type: ignore[arg-type]
+        instructions=instructions,
     )

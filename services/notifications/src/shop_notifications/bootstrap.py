@@ -19,13 +19,15 @@ from shop_messaging.runtime import MessagingRuntime
 from shop_notifications.api.app import create_app
 from shop_notifications.config import NotificationsSettings
 from shop_notifications.consumers.handlers import CONSUMER, build_router
+from shop_notifications.db.orders import OrderRepository
 from shop_notifications.db.repository import EmailRepository
-from shop_notifications.mail.render import EmailRenderer, make_environment
+from shop_notifications.mail.render import EmailRenderer
 from shop_notifications.mail.sender import EmailSender, SenderPolicy
 from shop_notifications.mail.smtp import Transport, make_transport
 from shop_notifications.service.email_log import EmailLog
 from shop_platform.auth import AdminSessions, RemoteAdminSessions
 from shop_platform.db import make_engine, make_session_factory
+from shop_web import BrandingSource, RemoteBranding, SiteLinks, Web
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
@@ -37,6 +39,7 @@ class NotificationsRoot(ServiceRoot):
     renderer: EmailRenderer
     sender: EmailSender
     router: MessageRouter
+    branding: BrandingSource  # the shop's name and contact details, set in orders
 
     def http_app(self, admin_sessions: AdminSessions | None = None) -> FastAPI:
         """`admin_sessions`: where admin sessions are checked (default: ask orders, which
@@ -45,9 +48,13 @@ class NotificationsRoot(ServiceRoot):
         sessions = admin_sessions or RemoteAdminSessions(
             settings.orders_public_url, settings.secret_key
         )
-        pages = make_environment()
-        pages.globals["shop_name"] = settings.shop_name
-        return create_app(self, settings, sessions, email_log=self.email_log, page_templates=pages)
+        web = Web(
+            "shop_notifications",
+            links=SiteLinks.of(settings),
+            branding=self.branding,
+            area="notifications",
+        )
+        return create_app(self, settings, sessions, email_log=self.email_log, web=web)
 
     @asynccontextmanager
     async def email_log(self) -> AsyncIterator[EmailLog]:
@@ -61,7 +68,9 @@ def bootstrap(
     *,
     transport: Transport | None = None,
     sender_policy: SenderPolicy | None = None,
+    branding: BrandingSource | None = None,
 ) -> NotificationsRoot:
+    """`branding`: where the shop's name and contact details come from (default: orders)."""
     settings = settings or NotificationsSettings()
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
@@ -76,8 +85,14 @@ def bootstrap(
         max_attempts=settings.email_max_attempts, retry_base_s=settings.email_retry_base_s
     )
     sender = EmailSender(engine, sessions, transport, policy)
+    branding = branding or RemoteBranding(settings.orders_public_url)
     router = build_router(
-        sessions, EmailRepository, renderer, orders_public_url=settings.orders_public_url
+        sessions,
+        EmailRepository,
+        renderer,
+        orders=OrderRepository,
+        branding=branding,
+        orders_public_url=settings.orders_public_url,
     )
     return NotificationsRoot(
         settings=settings,
@@ -88,4 +103,5 @@ def bootstrap(
         renderer=renderer,
         sender=sender,
         router=router,
+        branding=branding,
     )

@@ -17,10 +17,18 @@ from shop_platform.db import make_engine, migrate
 from shop_platform.settings import DEV_ADMIN_TOKEN, DEV_SECRET_KEY
 from shop_testkit.databases import create_database, remove_database
 from shop_testkit.smtp import SmtpServer
+from shop_web import Branding
+from shop_web.branding import FixedBranding
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
 MakeService = Callable[..., NotificationsRoot]
+# The shop's settings in orders (not running here), as `RemoteBranding` would read them.
+SHOP = Branding(
+    name="Ana Berg Photography",
+    contact_email="ana@photos.example",
+    contact_phone="+33 1 23 45 67 89",
+)
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +46,7 @@ async def _empty_tables(database_url: str) -> AsyncIterator[None]:
     yield
     engine = make_engine(database_url, pool_size=1)
     async with engine.begin() as conn:
-        await conn.execute(text("TRUNCATE emails, outbox, inbox"))
+        await conn.execute(text("TRUNCATE emails, orders, waiting_messages, outbox, inbox"))
     await engine.dispose()
 
 
@@ -48,7 +56,11 @@ async def make_service(database_url: str) -> AsyncIterator[MakeService]:
     built: list[NotificationsRoot] = []
 
     def make(
-        smtp_url: str | None = None, *, amqp_url: str | None = None, **policy: Any
+        smtp_url: str | None = None,
+        *,
+        amqp_url: str | None = None,
+        branding: Branding = SHOP,
+        **policy: Any,
     ) -> NotificationsRoot:
         values: dict[str, Any] = {
             "database_url": database_url,
@@ -62,7 +74,8 @@ async def make_service(database_url: str) -> AsyncIterator[MakeService]:
         if amqp_url:
             values["amqp_url"] = amqp_url
         settings = NotificationsSettings(_env_file=None, **values)
-        service = bootstrap(settings, sender_policy=SenderPolicy(**{"retry_base_s": 0, **policy}))
+        policy = SenderPolicy(**{"retry_base_s": 0, **policy})
+        service = bootstrap(settings, sender_policy=policy, branding=FixedBranding(branding))
         built.append(service)
         return service
 

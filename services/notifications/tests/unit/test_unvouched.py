@@ -58,7 +58,11 @@ def placed_emails(placed: OrderPlaced) -> list[EmailIntent]:
 
 def test_every_template_says_whether_it_is_unvouched() -> None:
     assert set(KINDS) == set(Template)
-    assert {Template.ORDER_AWAITING_VALIDATION, Template.ORDER_CANCELLED} == UNVOUCHED_TEMPLATES
+    assert {
+        Template.ORDER_AWAITING_VALIDATION,
+        Template.PAYMENT_REQUESTED,  # the order placed, nobody has vouched for it yet
+        Template.ORDER_CANCELLED,
+    } == UNVOUCHED_TEMPLATES
     assert not Template.ORDER_PLACED_SELLER.kind.unvouched  # to the shop
     assert not Template.ORDER_VALIDATED.kind.unvouched  # the photographer vouched
 

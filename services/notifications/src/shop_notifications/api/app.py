@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 
-import jinja2
 from fastapi import FastAPI
 
 from shop_kernel.errors import ErrorAnswer, ErrorMap
@@ -17,6 +16,7 @@ from shop_notifications.config import NotificationsSettings
 from shop_notifications.domain.model import EmailNotFoundError
 from shop_notifications.service.email_log import EmailLog
 from shop_platform.auth import AdminAuth, AdminSessions
+from shop_web import Web
 
 ERRORS: ErrorMap = {EmailNotFoundError: ErrorAnswer(404, "not_found")}
 
@@ -27,13 +27,13 @@ def create_app(
     admin_sessions: AdminSessions,
     *,
     email_log: Callable[[], AbstractAsyncContextManager[EmailLog]],
-    page_templates: jinja2.Environment,
+    web: Web,
 ) -> FastAPI:
     context = NotificationsContext(
         settings=settings,
         email_log=email_log,
         auth=AdminAuth(settings, admin_sessions),
-        pages=page_templates,
+        web=web,
     )
     return service_app(
         root,
@@ -43,4 +43,5 @@ def create_app(
         context=context,
         routers=[emails.router, pages.router],
         errors=ERRORS,
+        web=web,
     )

@@ -7,13 +7,13 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Annotated
 
-import jinja2
 from fastapi import Depends
 
 from shop_kernel.deps import context_dependency
 from shop_notifications.config import NotificationsSettings
 from shop_notifications.service.email_log import EmailLog
 from shop_platform.auth import AdminAuth
+from shop_web import Web
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class NotificationsContext:
     settings: NotificationsSettings
     email_log: Callable[[], AbstractAsyncContextManager[EmailLog]]  # one session's log
     auth: AdminAuth
-    pages: jinja2.Environment
+    web: Web  # the shared look: admin layout, error pages
 
     @property
     def login_url(self) -> str:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from shop_notifications.api.context import Ctx
 from shop_notifications.api.schemas import EmailList, EmailRead, EmailSummary
-from shop_notifications.service.email_log import get_email, list_emails
+from shop_notifications.service.email_log import OrderFilter, get_email, list_emails
 from shop_platform.auth import bearer_is_admin
 from shop_platform.errors import UnauthorizedError, error_responses
 
@@ -29,11 +29,15 @@ router = APIRouter(
 async def list_email_log(
     ctx: Ctx,
     order_id: Annotated[uuid.UUID | None, Query(description="only this order's")] = None,
+    order_number: Annotated[
+        str | None, Query(max_length=100, description="only the order with this number's")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
 ) -> EmailList:
     """The email log, newest first, without the bodies."""
+    order = OrderFilter(order_number, number=order_number) if order_number else None
     async with ctx.email_log() as log:
-        found = await list_emails(log, order_id=order_id, limit=limit)
+        found = await list_emails(log, order_id=order_id, order=order, limit=limit)
     return EmailList(emails=[EmailSummary.of(e) for e in found])
 
 

@@ -1,4 +1,5 @@
-"""The photographer's view of the email log (HTML; admin cookie or bearer)."""
+"""The photographer's view of the email log (HTML; admin cookie or bearer), in the shared
+admin layout (`shop_web/admin.html`)."""
 
 # No `from __future__ import annotations`: FastAPI must resolve the `Ctx` alias.
 import uuid
@@ -7,34 +8,52 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from shop_notifications.api.context import Ctx, NotificationsContext
-from shop_notifications.service.email_log import get_email, list_emails
+from shop_notifications.api.context import Ctx
+from shop_notifications.api.labels import email_words, status_words
+from shop_notifications.service.email_log import OrderFilter, get_email, list_emails
 from shop_platform.errors import error_responses
 
 _LOGIN_REDIRECT: dict[int | str, dict[str, Any]] = {
     303: {"description": "not logged in: redirect to the orders admin login page"}
 }
-
+MAX_FILTER = 100  # an order number or id, as typed
 
 router = APIRouter(prefix="/admin/emails", tags=["admin pages"])
 
+Order = Annotated[
+    str | None,
+    Query(max_length=MAX_FILTER, description="an order's number (2026-0042) or id"),
+]
 
-def _page(ctx: NotificationsContext, name: str, **context: Any) -> HTMLResponse:
-    return HTMLResponse(ctx.pages.get_template(f"pages/{name}.html").render(context))
+
+async def _page(request: Request, ctx: Ctx, name: str, **context: Any) -> HTMLResponse:
+    values = {
+        "nav_here": "emails",
+        "csrf": ctx.auth.csrf_token(request),
+        "status_words": status_words,
+        "email_words": email_words,
+        **context,
+    }
+    return await ctx.web.page(request, f"pages/{name}.html", values)
 
 
 @router.get("", response_class=HTMLResponse, responses={**_LOGIN_REDIRECT, **error_responses(422)})
 async def email_log_page(
     request: Request,
     ctx: Ctx,
-    order_id: Annotated[uuid.UUID | None, Query()] = None,
+    order: Order = None,
+    order_id: Annotated[
+        str | None, Query(max_length=MAX_FILTER, description="the same as `order`")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Response:
+    """The log, newest first; `order` keeps one order's emails."""
     if not await ctx.auth.is_admin(request):
         return RedirectResponse(ctx.login_url, status_code=303)
+    wanted = OrderFilter.of(order or order_id)
     async with ctx.email_log() as log:
-        found = await list_emails(log, order_id=order_id, limit=limit)
-    return _page(ctx, "emails", emails=found, order_id=order_id)
+        found = await list_emails(log, order=wanted, limit=limit)
+    return await _page(request, ctx, "emails", emails=found, order=wanted)
 
 
 @router.get(
@@ -47,4 +66,4 @@ async def email_page(request: Request, ctx: Ctx, email_id: uuid.UUID) -> Respons
         return RedirectResponse(ctx.login_url, status_code=303)
     async with ctx.email_log() as log:
         email = await get_email(log, email_id)
-    return _page(ctx, "email", email=email)
+    return await _page(request, ctx, "email", email=email)

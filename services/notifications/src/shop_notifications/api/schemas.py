@@ -24,6 +24,7 @@ class EmailSummary(BaseModel):
     sent_at: datetime | None
     message_id: uuid.UUID = Field(description="event_id of the message that caused the email")
     message_type: str
+    order_number: str | None = Field(default=None, description="the order's number, if known")
 
     @classmethod
     def of(cls, email: LoggedEmail) -> EmailSummary:
@@ -53,6 +54,7 @@ def _summary(email: LoggedEmail) -> dict[str, Any]:
         "sent_at": email.sent_at,
         "message_id": email.message_id,
         "message_type": email.message_type,
+        "order_number": email.order_number,
     }
 
 

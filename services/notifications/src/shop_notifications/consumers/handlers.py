@@ -3,6 +3,9 @@
 Each handler renders the emails its message causes and records them as pending; the sender
 loop sends them after the commit. A redelivered message is skipped by the inbox, and the
 (message, template, recipient) unique key backs it up.
+
+`payment.requested` needs its order (`order.placed`, through another queue): one that
+arrives first is kept (`shop_messaging.waiting`) and replayed once `order.placed` is handled.
 """
 
 from __future__ import annotations
@@ -20,12 +23,16 @@ from shop_contracts.events import (
     OrderCancelled,
     OrderPlaced,
     OrderValidated,
+    PaymentRequested,
 )
 from shop_messaging.consumer import Handler, MessageRouter
+from shop_messaging.waiting import keep_waiting
 from shop_notifications.domain import emails
 from shop_notifications.domain.model import EmailIntent
-from shop_notifications.service.ports import EmailStore, Renderer
+from shop_notifications.service.payment_request import email_payment_request, remember_order
+from shop_notifications.service.ports import EmailStore, KnownOrders, Renderer
 from shop_notifications.service.record import record_emails
+from shop_web import BrandingSource
 
 CONSUMER = "notifications"
 
@@ -42,6 +49,7 @@ SIMPLE_EMAILS: Mapping[type[MessageBody], IntentsOf] = {
 
 
 StoreOn = Callable[[AsyncSession], EmailStore]  # db's, handed in by the root
+OrdersOn = Callable[[AsyncSession], KnownOrders]
 
 
 def build_router(
@@ -49,6 +57,8 @@ def build_router(
     store: StoreOn,
     renderer: Renderer,
     *,
+    orders: OrdersOn,
+    branding: BrandingSource,
     orders_public_url: str,
 ) -> MessageRouter:
     router = MessageRouter(CONSUMER, sessions)
@@ -69,7 +79,24 @@ def build_router(
     def order_placed(msg: OrderPlaced) -> list[EmailIntent]:
         return emails.order_placed_emails(msg, admin_order_url=f"{admin_orders}/{msg.order_id}")
 
-    router.on(OrderPlaced)(recording(order_placed))
+    record_placed = recording(order_placed)
+
+    @router.on(OrderPlaced)
+    async def on_order_placed(session: AsyncSession, msg: OrderPlaced, env: Envelope) -> None:
+        await record_placed(session, msg, env)
+        await remember_order(orders(session), msg)
+        await router.replay_waiting(session, str(msg.order_id))
+
+    @router.on(PaymentRequested)
+    async def on_payment_requested(
+        session: AsyncSession, msg: PaymentRequested, env: Envelope
+    ) -> None:
+        known = await email_payment_request(
+            store(session), orders(session), renderer, branding, msg, cause=env
+        )
+        if not known:
+            await keep_waiting(session, router.consumer, str(msg.order_id), env)
+
     for message, intents_of in SIMPLE_EMAILS.items():
         router.on(message)(recording(intents_of))
 

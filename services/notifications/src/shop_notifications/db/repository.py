@@ -13,11 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_contracts.envelope import Envelope
 from shop_messaging.outbox import add_to_outbox
-from shop_notifications.db.tables import EMAILS_CHANNEL, emails
+from shop_notifications.db.tables import EMAILS_CHANNEL, emails, orders
 from shop_notifications.domain.model import EmailStatus, LoggedEmail
 from shop_notifications.service.ports import Delivered, NewEmail
 
 _SUMMARY_COLUMNS = [c for c in emails.c if c.name not in ("text_body", "html_body")]
+_NUMBER = orders.c.number.label("order_number")
+_WITH_NUMBER = emails.outerjoin(orders, orders.c.order_id == emails.c.order_id)
 
 # One row per email of the batch, each with its own status and time; only pending rows move.
 _MARK_DELIVERED = text(
@@ -123,17 +125,26 @@ class EmailRepository:
     async def add_events(self, envelopes: Sequence[Envelope]) -> None:
         await add_to_outbox(self._session, *envelopes)
 
-    async def list(self, *, order_id: uuid.UUID | None, limit: int) -> list[LoggedEmail]:
-        """The log, newest first, without the bodies."""
-        query = select(*_SUMMARY_COLUMNS).order_by(emails.c.created_at.desc(), emails.c.id)
+    async def list(
+        self, *, order_id: uuid.UUID | None, limit: int, order_number: str | None = None
+    ) -> list[LoggedEmail]:
+        """The log, newest first, without the bodies; only one order's when given its id
+        or its number (any case)."""
+        query = (
+            select(*_SUMMARY_COLUMNS, _NUMBER)
+            .select_from(_WITH_NUMBER)
+            .order_by(emails.c.created_at.desc(), emails.c.id)
+        )
         if order_id is not None:
             query = query.where(emails.c.order_id == order_id)
+        if order_number is not None:
+            query = query.where(func.lower(orders.c.number) == order_number.lower())
         rows = (await self._session.execute(query.limit(limit))).mappings().all()
         return [_logged(row) for row in rows]
 
     async def get(self, email_id: uuid.UUID) -> LoggedEmail | None:
-        result = await self._session.execute(select(emails).where(emails.c.id == email_id))
-        row = result.mappings().first()
+        query = select(emails, _NUMBER).select_from(_WITH_NUMBER).where(emails.c.id == email_id)
+        row = (await self._session.execute(query)).mappings().first()
         return _logged(row) if row is not None else None
 
 
@@ -153,4 +164,5 @@ def _logged(row: Mapping[Any, Any]) -> LoggedEmail:
         sent_at=row["sent_at"],
         text_body=row.get("text_body"),
         html_body=row.get("html_body"),
+        order_number=row.get("order_number"),
     )

@@ -1,8 +1,10 @@
-"""The email log. One row per email; (message, template, recipient) is its idempotency key."""
+"""The email log. One row per email; (message, template, recipient) is its idempotency key.
+And what notifications keeps of each order placed (`orders`)."""
 
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     DateTime,
@@ -58,4 +60,17 @@ emails = Table(
     # The emails lately sent to one address (the unvouched emails' hourly limit).
     Index("ix_emails_recipient_created_at", func.lower(column("recipient")), "created_at"),
     Index("ix_emails_pending", "available_at", postgresql_where=text("status = 'pending'")),
+)
+
+# One row per order placed (from `order.placed`): its number, so the photographer can find the
+# order's emails by it, and whether it was held for validation (then the validation's email
+# brings the payment link, not `payment.requested`).
+orders = Table(
+    "orders",
+    metadata,
+    Column("order_id", UUID(as_uuid=True), primary_key=True),
+    Column("number", Text, nullable=False),  # as orders wrote it (no length of ours)
+    Column("manual_validation", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_orders_number", func.lower(column("number"))),
 )

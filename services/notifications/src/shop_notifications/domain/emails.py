@@ -16,11 +16,12 @@ from shop_contracts.events import (
     OrderCancelled,
     OrderPlaced,
     OrderValidated,
+    PaymentRequested,
 )
 from shop_contracts.formatting import format_datetime, format_size
 from shop_contracts.money import format_money
 from shop_notifications.domain.formatting import address_lines, one_line
-from shop_notifications.domain.model import EmailIntent, Template
+from shop_notifications.domain.model import EmailIntent, KnownOrder, ShopContact, Template
 from shop_notifications.domain.unvouched import unvouched_context
 
 
@@ -78,6 +79,50 @@ def order_placed_emails(event: OrderPlaced, *, admin_order_url: str) -> list[Ema
             )
         )
     return emails
+
+
+def shows_contact(event: PaymentRequested) -> bool:
+    """The client is asked to contact the photographer: no card processor, no instructions."""
+    return event.how != "card" and not (event.how == "instructions" and _instructions(event))
+
+
+def _instructions(event: PaymentRequested) -> str | None:
+    return (event.instructions or "").strip() or None
+
+
+def payment_requested_emails(
+    event: PaymentRequested, order: KnownOrder, contact: ShopContact
+) -> list[EmailIntent]:
+    """The order is placed and its payment page open: the client is told what was ordered,
+    the total and how to pay (the payment link; the photographer's instructions; or whom to
+    contact). An order held for validation gets none: the validation's email
+    (`order_validated_emails`) already brings the payment link, once."""
+    if order.manual_validation:
+        return []
+    lines = [
+        {
+            "title": line.media_title,
+            "kind": None,
+            "license": line.license_name,
+            "price": format_money(line.price, event.currency),
+        }
+        for line in event.lines
+    ]
+    return [
+        _intent(
+            Template.PAYMENT_REQUESTED,
+            str(event.client.email),
+            f"Your order {event.number}: how to pay",
+            number=event.number,
+            client_name=event.client.name,
+            lines=lines,
+            total=format_money(event.total, event.currency),
+            payment_url=event.payment_url,
+            how="contact" if shows_contact(event) else event.how,
+            instructions=_instructions(event),
+            contact={"name": contact.name, "email": contact.email, "phone": contact.phone},
+        )
+    ]
 
 
 def order_validated_emails(event: OrderValidated) -> list[EmailIntent]:

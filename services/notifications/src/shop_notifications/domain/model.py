@@ -22,6 +22,7 @@ class Template(StrEnum):
 
     ORDER_PLACED_SELLER = "order_placed_seller"
     ORDER_AWAITING_VALIDATION = "order_awaiting_validation"
+    PAYMENT_REQUESTED = "payment_requested"
     ORDER_VALIDATED = "order_validated"
     ORDER_CANCELLED = "order_cancelled"
     DELIVERY_COMPLETED = "delivery_completed"
@@ -51,6 +52,8 @@ class EmailKind:
 KINDS: Mapping[Template, EmailKind] = {
     Template.ORDER_PLACED_SELLER: EmailKind(to_client=False, before_payment=True),
     Template.ORDER_AWAITING_VALIDATION: EmailKind(to_client=True, before_payment=True),
+    # The order placed without manual validation: nobody has vouched for the address yet.
+    Template.PAYMENT_REQUESTED: EmailKind(to_client=True, before_payment=True),
     Template.ORDER_VALIDATED: EmailKind(to_client=True, before_payment=False),
     # Only an unpaid order is cancelled, maybe never validated.
     Template.ORDER_CANCELLED: EmailKind(to_client=True, before_payment=True),
@@ -71,6 +74,25 @@ class EmailIntent:
     to: str
     subject: str
     context: Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class KnownOrder:
+    """What notifications keeps of an order placed (from `order.placed`): its number, for
+    the email log, and whether it was held for the photographer's validation."""
+
+    order_id: uuid.UUID
+    number: str
+    manual_validation: bool
+
+
+@dataclass(frozen=True)
+class ShopContact:
+    """How the client reaches the photographer (the shop's settings, in orders)."""
+
+    name: str
+    email: str | None = None
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +128,7 @@ class LoggedEmail:
     sent_at: datetime | None
     text_body: str | None = None
     html_body: str | None = None
+    order_number: str | None = None  # None: an order placed before numbers were kept here
 
 
 class EmailNotFoundError(Exception):
@@ -113,4 +136,4 @@ class EmailNotFoundError(Exception):
 
     def __init__(self, email_id: uuid.UUID) -> None:
         super().__init__(f"no email {email_id}")
-        self.reason = f"no email {email_id}"
+        self.reason = f"There is no email {email_id} in the log."

@@ -16,8 +16,21 @@ MAX_UNVOUCHED_PER_HOUR = 3
 UNVOUCHED_WINDOW = timedelta(hours=1)
 
 # Never the note, the address lines or the email address: text a stranger could have typed.
+# The payment instructions and the contact details are the photographer's own words.
 UNVOUCHED_CONTEXT = frozenset(
-    {"client_name", "number", "lines", "total", "order_url", "manual_validation", "reason"}
+    {
+        "client_name",
+        "number",
+        "lines",
+        "total",
+        "order_url",
+        "manual_validation",
+        "reason",
+        "payment_url",
+        "how",
+        "instructions",
+        "contact",
+    }
 )
 
 

@@ -4,21 +4,51 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from shop_notifications.domain.model import EmailNotFoundError, LoggedEmail
 
 
 class EmailLog(Protocol):
-    async def list(self, *, order_id: uuid.UUID | None, limit: int) -> Sequence[LoggedEmail]: ...
+    async def list(
+        self, *, order_id: uuid.UUID | None, limit: int, order_number: str | None = None
+    ) -> Sequence[LoggedEmail]: ...
 
     async def get(self, email_id: uuid.UUID) -> LoggedEmail | None: ...
 
 
+@dataclass(frozen=True)
+class OrderFilter:
+    """One order's emails, as the photographer names it: its number (`2026-0042`) or id."""
+
+    text: str
+    order_id: uuid.UUID | None = None
+    number: str | None = None
+
+    @classmethod
+    def of(cls, text: str | None) -> OrderFilter | None:
+        text = (text or "").strip()
+        if not text:
+            return None
+        try:
+            return cls(text, order_id=uuid.UUID(text))
+        except ValueError:
+            return cls(text, number=text)
+
+
 async def list_emails(
-    log: EmailLog, *, order_id: uuid.UUID | None = None, limit: int = 50
+    log: EmailLog,
+    *,
+    order_id: uuid.UUID | None = None,
+    order: OrderFilter | None = None,
+    limit: int = 50,
 ) -> Sequence[LoggedEmail]:
-    return await log.list(order_id=order_id, limit=limit)
+    """Newest first; only one order's when given its id or an `order` filter (both: both)."""
+    if order is not None:
+        order_id = order_id or order.order_id
+    number = order.number if order is not None else None
+    return await log.list(order_id=order_id, order_number=number, limit=limit)
 
 
 async def get_email(log: EmailLog, email_id: uuid.UUID) -> LoggedEmail:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from shop_contracts.envelope import Envelope
-from shop_notifications.domain.model import EmailStatus, OutgoingEmail
+from shop_notifications.domain.model import EmailStatus, KnownOrder, OutgoingEmail
 
 
 @dataclass(frozen=True)
@@ -66,3 +66,13 @@ class EmailStore(Protocol):
     ) -> None: ...
 
     async def add_events(self, envelopes: Sequence[Envelope]) -> None: ...
+
+
+class KnownOrders(Protocol):
+    """The orders placed, as `order.placed` told them."""
+
+    async def add(self, order: KnownOrder) -> None:
+        """Keep it; an order already known stays as it was (a redelivery)."""
+        ...
+
+    async def get(self, order_id: uuid.UUID) -> KnownOrder | None: ...

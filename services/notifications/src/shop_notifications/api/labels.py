@@ -1,0 +1,34 @@
+"""The email log in the photographer's words: what each email is and what became of it."""
+
+from __future__ import annotations
+
+from shop_notifications.domain.model import EmailStatus, Template
+
+STATUS = {
+    EmailStatus.PENDING: "Waiting to be sent",
+    EmailStatus.SENT: "Sent",
+    EmailStatus.LOGGED: "Kept here only (no mail server set up)",
+    EmailStatus.FAILED: "Could not be sent",
+    EmailStatus.SUPPRESSED: "Not sent (too many to this address)",
+}
+
+EMAIL = {
+    Template.ORDER_PLACED_SELLER: "New order, to you",
+    Template.ORDER_AWAITING_VALIDATION: "Order received, awaiting your validation",
+    Template.PAYMENT_REQUESTED: "Order received: how to pay",
+    Template.ORDER_VALIDATED: "Order validated: payment link",
+    Template.ORDER_CANCELLED: "Order cancelled",
+    Template.DELIVERY_COMPLETED: "Files ready to download",
+    Template.LINKS_REISSUED: "New download links",
+    Template.FILES_RELEASED: "More files ready",
+}
+
+
+def status_words(status: object) -> str:
+    key = str(getattr(status, "value", status))
+    return next((v for k, v in STATUS.items() if k.value == key), key.capitalize())
+
+
+def email_words(template: object) -> str:
+    key = str(getattr(template, "value", template))
+    return next((v for k, v in EMAIL.items() if k.value == key), key.replace("_", " ").capitalize())
