@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 from shop_delivery.api.app import create_app
 from shop_delivery.api.context import DeliveryContext
+from shop_delivery.api.web import DeliveryWeb
 from shop_delivery.config import SERVICE, DeliverySettings
 from shop_delivery.consumers.handlers import build_router
 from shop_delivery.db.renditions import SqlRenditionCache
@@ -28,6 +29,7 @@ from shop_media.store import LocalMediaStore
 from shop_messaging.consumer import MessageRouter
 from shop_messaging.runtime import MessagingRuntime
 from shop_platform.db import make_engine, make_session_factory
+from shop_web import BrandingSource, RemoteBranding, SiteLinks
 
 # The bounded render pool: libvips and FFmpeg release the GIL; more workers would only
 # compete for the same cores. Stamped copies and terms PDFs run here too.
@@ -44,17 +46,26 @@ class DeliveryRoot(ServiceRoot):
     context: ServiceContext  # the use cases' tools
     renderer: Renderer  # context.renderer (tests swap its `render`)
     router: MessageRouter
+    branding: BrandingSource  # the shop's name and contact details, set in orders
 
     def http_app(self) -> FastAPI:
+        settings = self.settings
+        web = DeliveryWeb(
+            "shop_delivery", links=SiteLinks.of(settings), branding=self.branding, area="delivery"
+        )
         context = DeliveryContext(
-            settings=self.settings, transaction=self.transaction, service=self.context
+            settings=settings, transaction=self.transaction, service=self.context, web=web
         )
         return create_app(self, context)
 
 
 def bootstrap(
-    settings: DeliverySettings | None = None, *, render: RenderFn = render_rendition_in_pool
+    settings: DeliverySettings | None = None,
+    *,
+    render: RenderFn = render_rendition_in_pool,
+    branding: BrandingSource | None = None,
 ) -> DeliveryRoot:
+    """`branding`: where the pages' shop name and contact details come from (orders')."""
     settings = settings or DeliverySettings()
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
@@ -87,4 +98,5 @@ def bootstrap(
         context=context,
         renderer=renderer,
         router=router,
+        branding=branding or RemoteBranding(settings.orders_public_url),
     )

@@ -35,6 +35,8 @@ from shop_messaging.tables import outbox
 from shop_platform.db import migrate
 from shop_platform.security import order_access_token
 from shop_testkit.databases import create_database, remove_database
+from shop_web import Branding
+from shop_web.branding import FixedBranding
 
 SECRET = "test-secret-key"
 ADMIN = "test-admin-token"
@@ -44,6 +46,7 @@ CLIP = "demo/ridge-drift.mp4"  # 640 x 360, H.264
 TIFF = "demo/glacier.tif"  # 1500 x 1000, with EXIF, IPTC, XMP and ICC
 WEB = DeliverySpec(mode="long_edge", long_edge=1024, format="jpeg")
 ORIGINAL = DeliverySpec(mode="original")
+SHOP = Branding(name="Ana Berg Photography", contact_email="ana@photos.example")  # orders'
 
 
 @dataclass
@@ -101,7 +104,7 @@ async def root(
         delivery_public_url="https://delivery.example",
         amqp_url="amqp://guest:guest@127.0.0.1:1/",
     )
-    built = bootstrap(settings, render=render_spy)
+    built = bootstrap(settings, render=render_spy, branding=FixedBranding(SHOP))
     yield built
     await built.aclose()
 

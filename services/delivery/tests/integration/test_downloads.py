@@ -183,7 +183,34 @@ async def test_a_browser_gets_the_error_as_a_page_an_api_client_as_json(client, 
     assert page.status_code == 410
     assert page.headers["content-type"].startswith("text/html")
     assert "This link is no longer valid" in page.text
+    assert "This download link has expired." in page.text
+    assert '<link rel="stylesheet" href="/static/web/shop.css">' in page.text  # the shop's
+    assert 'href="mailto:ana@photos.example"' in page.text  # whom to ask
     body = await client.get(url)
     assert (body.status_code, body.json()["error"]) == (410, "gone")
     admin = await client.get("/api/admin/settings", headers={"accept": "text/html"})
     assert (admin.status_code, admin.json()["error"]) == (401, "unauthorized")
+
+
+async def test_the_pages_have_the_shops_look(client, shop) -> None:
+    """Issue 10: one look for every page (shop_web), on a phone too."""
+    order_id, _ = await shop.delivered_order()
+    page = await shop.page(client, order_id)
+    assert '<link rel="stylesheet" href="/static/web/shop.css">' in page
+    assert '<script src="/static/web/shop.js" defer></script>' in page
+    assert "Ana Berg Photography" in page  # the shop's name, from its settings in orders
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert (await client.get("/static/web/shop.css")).status_code == 200
+
+    wrong = await client.get(
+        f"/orders/{order_id}/downloads", params={"token": "x"}, headers={"accept": "text/html"}
+    )
+    assert wrong.status_code == 404
+    assert "Page not found" in wrong.text
+    assert "please open it from your email, in full" in wrong.text
+    assert "Ana Berg Photography" in wrong.text
+    api = await client.get(f"/orders/{order_id}/downloads", params={"token": "x"})
+    assert api.json() == {
+        "error": "not_found",
+        "detail": "This link is not valid: please open it from your email, in full.",
+    }

@@ -13,6 +13,7 @@ from shop_delivery.domain import (
     DeliveryCancelledError,
     DeliveryStatus,
     IllegalTransitionError,
+    PaymentState,
     Trigger,
 )
 
@@ -82,3 +83,24 @@ def test_cancelled_after_delivery_is_withdrawn_and_refuses_reissue() -> None:
         delivery.require_live("release held files")
     with pytest.raises(AlreadyDeliveredError):
         delivery.cancel(NOW)
+
+
+def test_a_forced_delivery_is_due_until_paid() -> None:
+    delivery = new_delivery()
+    assert not delivery.payment_due  # nothing delivered yet
+    delivery.start(Trigger.FORCE, NOW)
+    delivery.mark_delivered(NOW)
+    assert delivery.payment_due
+    delivery.record_payment()
+    assert delivery.payment is PaymentState.PAID
+    assert not delivery.payment_due
+    assert delivery.status is DeliveryStatus.DELIVERED
+
+
+def test_a_forced_delivery_of_a_paid_or_unknown_order_is_not_due() -> None:
+    for payment in (PaymentState.PAID, PaymentState.UNKNOWN):
+        delivery = new_delivery()
+        delivery.payment = payment
+        delivery.start(Trigger.FORCE, NOW)
+        delivery.mark_delivered(NOW)
+        assert not delivery.payment_due

@@ -1,4 +1,4 @@
-"""The HTTP app: the kernel's app with delivery's routers, error table and error pages."""
+"""The HTTP app: the kernel's app with delivery's routers, error table and pages."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from shop_delivery.api import admin, archives, downloads, pages
 from shop_delivery.api.context import DeliveryContext
-from shop_delivery.api.errors import ERRORS, install_page_errors
+from shop_delivery.api.errors import ERRORS
 from shop_kernel.http import service_app
 from shop_kernel.root import ServiceRoot
 
@@ -14,7 +14,7 @@ ROUTER_MODULES = (pages, downloads, archives, admin)
 
 
 def create_app(root: ServiceRoot, ctx: DeliveryContext) -> FastAPI:
-    app = service_app(
+    return service_app(
         root,
         title="Delivery service",
         description="The client's download page, signed file downloads and delivery settings.",
@@ -22,6 +22,5 @@ def create_app(root: ServiceRoot, ctx: DeliveryContext) -> FastAPI:
         context=ctx,
         routers=[module.router for module in ROUTER_MODULES],
         errors=ERRORS,
+        web=ctx.web,  # a browser gets the shop's pages, errors included
     )
-    install_page_errors(app, ERRORS)  # a browser on the client's pages gets a page
-    return app

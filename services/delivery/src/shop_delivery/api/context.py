@@ -13,6 +13,7 @@ from shop_delivery.service.ports import Transaction
 from shop_kernel.deps import context_dependency
 from shop_platform.auth import bearer_is_admin
 from shop_platform.errors import UnauthorizedError
+from shop_web import Web
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class DeliveryContext:
     settings: DeliverySettings
     transaction: Transaction
     service: ServiceContext  # what the use cases need besides storage
+    web: Web  # the shop's look: the download page, error pages
 
 
 Ctx = Annotated[DeliveryContext, Depends(context_dependency(DeliveryContext))]

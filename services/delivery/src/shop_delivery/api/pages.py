@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from shop_delivery.api.context import Ctx
-from shop_delivery.api.templating import templates
 from shop_delivery.service.downloads import download_page
 from shop_platform.errors import error_responses
 
@@ -35,6 +34,6 @@ async def downloads_page(
     """
     async with ctx.transaction() as repos:
         page = await download_page(repos, ctx.service, order_id, token)
-    return templates.TemplateResponse(
+    return await ctx.web.page(
         request, "downloads.html", {"page": page}, headers={"Cache-Control": "no-store"}
     )

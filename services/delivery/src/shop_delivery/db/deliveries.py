@@ -15,7 +15,7 @@ from shop_delivery.db.links import add_links
 from shop_delivery.db.locks import ORDER_LOCK, advisory_xact_lock
 from shop_delivery.db.settings import POLICY_FIELDS, policy_of
 from shop_delivery.db.tables import deliveries, delivery_items, delivery_settings, finalized_media
-from shop_delivery.domain import Delivery, DeliveryStatus, DownloadLink, Trigger
+from shop_delivery.domain import Delivery, DeliveryStatus, DownloadLink, PaymentState, Trigger
 from shop_delivery.domain.items import DeliveryItem, FileSource, ItemKind, StoredFile
 from shop_delivery.service.ports import LoadedDelivery
 
@@ -29,6 +29,8 @@ _DELIVERY_FIELDS = (
     "failure_reason",
     "terms_text",
     "withdrawn_at",
+    "payment",
+    "payment_url",
 )
 _ITEM_FIELDS = (
     "media_status",
@@ -56,6 +58,8 @@ def _delivery(row: RowMapping) -> Delivery:
         failure_reason=row["failure_reason"],
         terms_text=row["terms_text"],
         withdrawn_at=row["withdrawn_at"],
+        payment=PaymentState(row["payment"]),
+        payment_url=row["payment_url"],
     )
 
 

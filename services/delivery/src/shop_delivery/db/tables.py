@@ -45,10 +45,14 @@ deliveries = Table(
     Column("failure_reason", Text, nullable=True),
     Column("terms_text", Text, nullable=True),
     Column("withdrawn_at", DateTime(timezone=True), nullable=True),  # cancelled once delivered
+    # Paid or not, kept after a forced delivery (the download page says a payment is due).
+    Column("payment", String(10), nullable=False, server_default=text("'unpaid'")),
+    Column("payment_url", Text, nullable=True),  # the client's payment page
     _now(),
     CheckConstraint(
         "status IN ('awaiting_trigger', 'delivered', 'cancelled')", name="ck_deliveries_status"
     ),
+    CheckConstraint("payment IN ('unpaid', 'paid', 'unknown')", name="ck_deliveries_payment"),
     CheckConstraint("trigger IN ('payment', 'force')", name="ck_deliveries_trigger"),
 )
 

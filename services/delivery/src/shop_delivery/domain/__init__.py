@@ -6,6 +6,7 @@ Imports nothing of ours outside this package and does no I/O.
 from shop_delivery.domain.delivery import (
     Delivery,
     DeliveryStatus,
+    PaymentState,
     Trigger,
 )
 from shop_delivery.domain.errors import (
@@ -29,6 +30,7 @@ __all__ = [
     "IllegalTransitionError",
     "InvalidPolicyError",
     "LinkState",
+    "PaymentState",
     "Trigger",
     "link_expiry",
 ]

@@ -31,6 +31,15 @@ class Trigger(StrEnum):
     FORCE = "force"
 
 
+class PaymentState(StrEnum):
+    """Whether the order was paid, as `payment.confirmed` tells delivery, even after a forced
+    delivery (which it never repeats)."""
+
+    UNPAID = "unpaid"
+    PAID = "paid"
+    UNKNOWN = "unknown"  # forced before delivery kept track of payments
+
+
 @dataclass
 class Delivery:
     order_id: uuid.UUID
@@ -46,6 +55,22 @@ class Delivery:
     failure_reason: str | None = None
     terms_text: str | None = None  # the photographer's terms: delivered as a PDF
     withdrawn_at: datetime | None = None  # cancelled after delivery: links revoked for good
+    payment: PaymentState = PaymentState.UNPAID
+    payment_url: str | None = None  # the client's payment page (from `order.placed`)
+
+    @property
+    def payment_due(self) -> bool:
+        """Delivered on the photographer's word, and not paid yet: the client is told."""
+        return (
+            self.status is DeliveryStatus.DELIVERED
+            and self.forced
+            and self.payment is PaymentState.UNPAID
+        )
+
+    def record_payment(self) -> None:
+        """The order was paid. Whatever the delivery's state: a forced delivery stops saying
+        the payment is due, a cancelled one stays cancelled, nothing is delivered again."""
+        self.payment = PaymentState.PAID
 
     @property
     def is_live(self) -> bool:

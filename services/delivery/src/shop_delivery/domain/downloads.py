@@ -38,11 +38,13 @@ def use_link(link: DownloadLink, size: int, request: RangeRequest, now: datetime
     """
     state = link.state(now)
     if state is LinkState.REVOKED:
-        raise LinkRevokedError("this download link was revoked")
+        raise LinkRevokedError(
+            "This download link was revoked: the order was cancelled, or new links were sent."
+        )
     if state is LinkState.EXPIRED:
-        raise LinkGoneError("this download link has expired")
+        raise LinkGoneError("This download link has expired.")
     if state is LinkState.USED_UP:  # even for bytes its last download paid for
-        raise LinkGoneError("this download link has been used the maximum number of times")
+        raise LinkGoneError("This download link has been used the maximum number of times.")
     cost = request.cost(size)
     if 0 < cost <= link.bytes_credit:
         return DownloadUse(request, replace(link, bytes_credit=link.bytes_credit - cost), False)

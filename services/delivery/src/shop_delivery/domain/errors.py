@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# What the client reads (on the error page) when a link of theirs is not one of ours.
+NO_SUCH_ORDER = "This link is not valid: please open it from your email, in full."
+UNKNOWN_LINK = "This download link is not valid: please use the links on your download page."
+
 
 class DeliveryDomainError(Exception):
     """Base of the delivery domain's refusals."""

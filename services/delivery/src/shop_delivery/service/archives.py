@@ -19,7 +19,7 @@ import structlog
 
 from shop_delivery.domain import LinkState
 from shop_delivery.domain.archives import ArchiveFile, LicenseText, license_text, plan_archives
-from shop_delivery.domain.errors import DownloadNotFoundError, LinkGoneError
+from shop_delivery.domain.errors import NO_SUCH_ORDER, DownloadNotFoundError, LinkGoneError
 from shop_delivery.domain.files import slug
 from shop_delivery.domain.items import ItemKind
 from shop_delivery.service.context import ServiceContext
@@ -104,17 +104,19 @@ async def open_archive(
 ) -> Archive:
     """What archive `part` holds now; in a GET, one download counted on each included file."""
     if not check_order_access_token(ctx.secret_key, order_id, token):
-        raise DownloadNotFoundError("no such order")
+        raise DownloadNotFoundError(NO_SUCH_ORDER)
     loaded = await repos.deliveries.load(order_id)
     if loaded is None or loaded.delivery.delivered_at is None:
-        raise DownloadNotFoundError("this order has no files to download yet")
+        raise DownloadNotFoundError("This order has no files to download yet.")
     delivery = loaded.delivery
     if delivery.withdrawn_at is not None:
-        raise DownloadNotFoundError("this order was cancelled: its downloads were revoked")
+        raise DownloadNotFoundError(
+            "This order was cancelled: its files can no longer be downloaded."
+        )
     linked = await repos.links.for_order(order_id)
     plan = _plan(linked, loaded.policy.zip_max_bytes)
     if not 1 <= part <= len(plan):
-        raise DownloadNotFoundError(f"no archive {part}: this order has {len(plan)}")
+        raise DownloadNotFoundError(f"There is no archive {part}: this order has {len(plan)}.")
     by_item = {f.link.item_id: f for f in linked}
     now = ctx.now()
     files = [by_item[f.item_id] for f in plan[part - 1]]
@@ -123,7 +125,7 @@ async def open_archive(
         counted = await repos.links.count_downloads([f.link.id for f in candidates])
         candidates = [f for f in candidates if f.link.id in counted]
     if not candidates:
-        raise LinkGoneError("every download link in this archive has expired or been used up")
+        raise LinkGoneError("Every download link in this archive has expired or been used up.")
     included_ids = {f.link.id for f in candidates}
     terms = next((f for f in linked if f.kind is ItemKind.TERMS), None)
     entries = [(ctx.renderer.path_of(f.file), f.file_name) for f in candidates]
@@ -132,7 +134,7 @@ async def open_archive(
     missing = [name for path, name in entries if not path.is_file()]
     if missing:  # the transaction rolls back: nothing counted
         log.error("archive.file_missing", order_id=str(order_id), files=missing)
-        raise DownloadNotFoundError(f"{missing[0]} is no longer available")
+        raise DownloadNotFoundError(f"{missing[0]} is no longer available.")
     text = license_text(
         LicenseText(
             number=delivery.number,

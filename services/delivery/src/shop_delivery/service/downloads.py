@@ -18,7 +18,7 @@ import structlog
 
 from shop_delivery.domain import DeliveryStatus, LinkState
 from shop_delivery.domain.downloads import use_link
-from shop_delivery.domain.errors import DownloadNotFoundError
+from shop_delivery.domain.errors import NO_SUCH_ORDER, UNKNOWN_LINK, DownloadNotFoundError
 from shop_delivery.domain.ranges import RangeRequest, parse_range
 from shop_delivery.service.archives import ArchiveSummary, archive_summaries
 from shop_delivery.service.context import DOWNLOAD_PURPOSE, ServiceContext
@@ -54,6 +54,8 @@ class DownloadPage:
     files: list[PageFile]
     archives: list[ArchiveSummary]
     held: int = 0  # Proof files that follow once marked Final
+    payment_due: bool = False  # delivered on the photographer's word, not paid yet
+    payment_url: str | None = None  # where the client pays (when known)
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ class Download:
 
 def check_order_token(ctx: ServiceContext, order_id: uuid.UUID, token: str | None) -> None:
     if not check_order_access_token(ctx.secret_key, order_id, token):
-        raise DownloadNotFoundError("no such order")
+        raise DownloadNotFoundError(NO_SUCH_ORDER)
 
 
 async def download_page(
@@ -102,7 +104,16 @@ async def download_page(
     files = [_page_file(ctx, f, now) for f in linked]
     archives = archive_summaries(ctx, order_id, linked, loaded.policy.zip_max_bytes, now)
     held = sum(1 for item in loaded.items if item.held)
-    return DownloadPage(order_id, delivery.number, PageStatus.DELIVERED, files, archives, held)
+    return DownloadPage(
+        order_id,
+        delivery.number,
+        PageStatus.DELIVERED,
+        files,
+        archives,
+        held,
+        payment_due=delivery.payment_due,
+        payment_url=delivery.payment_url if delivery.payment_due else None,
+    )
 
 
 def _page_file(ctx: ServiceContext, linked: LinkedFile, now: datetime) -> PageFile:
@@ -127,11 +138,11 @@ async def find_download(
     link_id = _link_id(ctx, link_token)
     linked = await repos.links.get(link_id, for_update=for_update)
     if linked is None:
-        raise DownloadNotFoundError("unknown download link")
+        raise DownloadNotFoundError(UNKNOWN_LINK)
     path = ctx.renderer.path_of(linked.file)
     if not path.is_file():
         log.error("download.file_missing", link_id=str(link_id), key=linked.file.key)
-        raise DownloadNotFoundError("this file is no longer available")
+        raise DownloadNotFoundError("This file is no longer available.")
     return FoundFile(linked, path)
 
 
@@ -164,4 +175,4 @@ def _link_id(ctx: ServiceContext, link_token: str) -> uuid.UUID:
     try:
         return uuid.UUID(value or "")
     except ValueError:
-        raise DownloadNotFoundError("unknown download link") from None
+        raise DownloadNotFoundError(UNKNOWN_LINK) from None

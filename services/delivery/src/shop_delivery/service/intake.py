@@ -37,6 +37,7 @@ async def record_order(
         client_name=placed.client.name,
         client_email=str(placed.client.email),
         terms_text=placed.terms_text or None,
+        payment_url=placed.payment_url,
     )
     await deliveries.add(delivery, _items(placed))
     log.info("delivery.recorded", order_id=str(placed.order_id), items=len(placed.lines))
@@ -91,7 +92,8 @@ async def trigger_delivery(
     message_id: uuid.UUID,
 ) -> bool:
     """A payment or a forced delivery: deliver once. False when the order is not known yet
-    (the consumer keeps the message until it is).
+    (the consumer keeps the message until it is). A payment is recorded whatever happens:
+    after a forced delivery the client is no longer told that the payment is due.
 
     One trip: the order's lock, then the delivery (locked) with its items and the settings;
     `deliver` decides and saves at once."""
@@ -100,9 +102,12 @@ async def trigger_delivery(
     if loaded is None:
         log.info("delivery.trigger_early", order_id=str(order_id), trigger=trigger.value)
         return False
+    if trigger is Trigger.PAYMENT:
+        loaded.delivery.record_payment()
     try:
         await deliver(repos, ctx, loaded, trigger, message_id)
     except IllegalTransitionError as exc:
+        await repos.deliveries.save(loaded.delivery)  # the payment, if it is new
         log.info(
             "delivery.trigger_ignored",
             order_id=str(order_id),
