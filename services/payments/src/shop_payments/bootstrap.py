@@ -26,6 +26,7 @@ from shop_payments.db.sandbox import SqlSandboxStore
 from shop_payments.db.unit_of_work import SqlTransaction, repositories
 from shop_payments.processors.sandbox import SandboxProcessor
 from shop_payments.processors.stripe_processor import StripeProcessor
+from shop_payments.service.offer import PaymentOptions
 from shop_payments.service.ports import CardProcessor, ProcessorRegistry
 from shop_payments.service.settings import SettingsPolicy
 from shop_payments.webhooks.poster import HttpxWebhookPoster, WebhookPoster
@@ -94,7 +95,11 @@ def bootstrap(
     development = settings.environment == "development"
     if stripe_processor is None and settings.stripe_secret_key:
         stripe_processor = StripeProcessor.from_secret_key(settings.stripe_secret_key)
-    router = build_router(sessions, repositories, clock)
+    processors = ProcessorRegistry(
+        sandbox=sandbox if development else None, stripe=stripe_processor
+    )
+    policy = SettingsPolicy(stripe_configured=stripe_processor is not None, development=development)
+    router = build_router(sessions, repositories, clock, PaymentOptions(processors, policy))
     return PaymentsRoot(
         settings=settings,
         engine=engine,
@@ -102,12 +107,8 @@ def bootstrap(
         runtime=MessagingRuntime(SERVICE, settings.amqp_url, engine, router=router),
         transaction=SqlTransaction(sessions),
         sandbox=sandbox,
-        processors=ProcessorRegistry(
-            sandbox=sandbox if development else None, stripe=stripe_processor
-        ),
-        policy=SettingsPolicy(
-            stripe_configured=stripe_processor is not None, development=development
-        ),
+        processors=processors,
+        policy=policy,
         clock=clock,
         router=router,
     )

@@ -149,15 +149,22 @@ async def send(router: MessageRouter, message: MessageBody, order_id: uuid.UUID)
     return await router.handle(envelope_of(message, order_id), message)
 
 
-async def confirmations(root: PaymentsRoot, order_id: uuid.UUID) -> list[dict[str, object]]:
+async def published(
+    root: PaymentsRoot, order_id: uuid.UUID, message_type: str
+) -> list[dict[str, object]]:
+    """The payloads of the messages of `message_type` in the outbox for this order."""
     async with root.sessions() as session:
         rows = await session.execute(
             select(outbox.c.envelope).where(
                 outbox.c.correlation_id == order_id,
-                outbox.c.message_type == "payment.confirmed",
+                outbox.c.message_type == message_type,
             )
         )
         return [row.envelope["payload"] for row in rows]
+
+
+async def confirmations(root: PaymentsRoot, order_id: uuid.UUID) -> list[dict[str, object]]:
+    return await published(root, order_id, "payment.confirmed")
 
 
 async def payment_rows(root: PaymentsRoot, order_id: uuid.UUID) -> list[dict[str, object]]:

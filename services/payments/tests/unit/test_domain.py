@@ -16,9 +16,11 @@ from shop_payments.domain.model import (
     PaymentDisposition,
     PaymentMethod,
     PaymentRequest,
+    PaymentWay,
     ReceivedPayment,
     RequestStatus,
     SettlementOutcome,
+    payment_way,
 )
 from shop_payments.domain.settings import PaymentSettings, check_settings, initial_settings
 
@@ -131,3 +133,21 @@ def test_settings_checks() -> None:
         PaymentSettings(None, " \r\n "), stripe_configured=False, development=True
     )
     assert cleaned.payment_instructions is None
+
+
+def test_the_client_is_told_how_to_pay_once_and_only_when_open() -> None:
+    waiting = request(manual=True)
+    assert not waiting.request_payment(NOW)  # awaiting validation: not yet
+    waiting.validate(NOW)
+    assert waiting.request_payment(NOW)
+    assert waiting.requested_at == NOW
+    assert not waiting.request_payment(NOW)  # once
+    cancelled = request()
+    cancelled.cancel(NOW)
+    assert not cancelled.request_payment(NOW)
+
+
+def test_the_way_to_pay() -> None:
+    assert payment_way(True, "Bank transfer") is PaymentWay.CARD
+    assert payment_way(False, "Bank transfer") is PaymentWay.INSTRUCTIONS
+    assert payment_way(False, None) is PaymentWay.CONTACT

@@ -19,6 +19,7 @@ from shop_contracts.envelope import Envelope
 from shop_messaging.consumer import MessageRouter
 from shop_messaging.waiting import keep_waiting
 from shop_payments.service import orders
+from shop_payments.service.offer import PaymentOptions
 from shop_payments.service.ports import Repositories
 
 CONSUMER = "payments"
@@ -30,7 +31,9 @@ def build_router(
     sessions: async_sessionmaker[AsyncSession],
     repositories: RepositoriesOn,
     clock: Callable[[], datetime],
+    options: PaymentOptions,
 ) -> MessageRouter:
+    """`options`: what the shop offers for paying (PaymentRequested says how to pay)."""
     router = MessageRouter(CONSUMER, sessions)
 
     async def keep_if_early(
@@ -41,12 +44,14 @@ def build_router(
 
     @router.on(OrderPlaced)
     async def on_order_placed(session: AsyncSession, msg: OrderPlaced, env: Envelope) -> None:
-        await orders.record_order(repositories(session), msg, env, clock())
-        await router.replay_waiting(session, str(msg.order_id))
+        async def replay_early() -> int:
+            return await router.replay_waiting(session, str(msg.order_id))
+
+        await orders.place_order(repositories(session), msg, env, clock(), options, replay_early)
 
     @router.on(OrderValidated)
     async def on_order_validated(session: AsyncSession, msg: OrderValidated, env: Envelope) -> None:
-        known = await orders.validate_order(repositories(session), msg, env, clock())
+        known = await orders.validate_order(repositories(session), msg, env, clock(), options)
         await keep_if_early(known, session, msg.order_id, env)
 
     @router.on(OrderCancelled)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from typing import Any
 
@@ -20,6 +21,7 @@ from shop_payments.domain.model import (
     PaymentDisposition,
     PaymentMethod,
     PaymentRequest,
+    RequestLine,
     RequestStatus,
 )
 from shop_payments.domain.settings import PaymentSettings
@@ -39,18 +41,23 @@ _REQUEST_FIELDS = (
     "updated_at",
     "paid_at",
     "cancelled_at",
+    "lines",
+    "order_url",
+    "requested_at",
 )
 
 
 def _request_row(request: PaymentRequest) -> dict[str, Any]:
     row = {name: getattr(request, name) for name in _REQUEST_FIELDS}
     row["status"] = request.status.value
+    row["lines"] = [dataclasses.asdict(line) for line in request.lines]
     return row
 
 
 def _request(row: Any) -> PaymentRequest:
     values = {name: getattr(row, name) for name in _REQUEST_FIELDS}
     values["status"] = RequestStatus(row.status)
+    values["lines"] = tuple(RequestLine(**line) for line in row.lines)
     return PaymentRequest(**values)
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 metadata = MetaData()
 
@@ -37,6 +37,10 @@ payment_requests = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("paid_at", DateTime(timezone=True), nullable=True),
     Column("cancelled_at", DateTime(timezone=True), nullable=True),
+    # what the client pays for ([{"media_title", "license_name", "price"}]): the payment email
+    Column("lines", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("order_url", Text, nullable=True),  # the client's order page, from order.placed
+    Column("requested_at", DateTime(timezone=True), nullable=True),  # PaymentRequested sent
     CheckConstraint(
         "status IN ('awaiting_validation', 'open', 'paid', 'cancelled')",
         name="ck_payment_requests_status",

@@ -1,7 +1,8 @@
 """Payment requests and payments: pure Python, no I/O.
 
 A payment request is created when an order is placed and follows
-awaiting_validation -> open -> paid, or ends cancelled. Every transition is guarded.
+awaiting_validation -> open -> paid, or ends cancelled. Every transition is guarded. Once
+open, the client is told how to pay, once (`request_payment`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,20 @@ class PaymentMethod(StrEnum):
 class PaymentDisposition(StrEnum):
     CONFIRMED = "confirmed"  # the order's one confirmed payment
     REFUND_DUE = "refund_due"  # money received that the order does not need
+
+
+class PaymentWay(StrEnum):
+    """How the client can pay, as the payment page and the payment email say it."""
+
+    CARD = "card"  # a "Secure payment" button to the processor's hosted checkout
+    INSTRUCTIONS = "instructions"  # the photographer's payment instructions
+    CONTACT = "contact"  # neither: the client contacts the photographer
+
+
+def payment_way(card_ready: bool, instructions: str | None) -> PaymentWay:
+    if card_ready:
+        return PaymentWay.CARD
+    return PaymentWay.INSTRUCTIONS if instructions else PaymentWay.CONTACT
 
 
 class SettlementOutcome(StrEnum):
@@ -73,6 +88,15 @@ class Settlement:
     payment: Payment | None
 
 
+@dataclass(frozen=True)
+class RequestLine:
+    """What the client pays for (a copy of the order's line, for the payment page and email)."""
+
+    media_title: str
+    license_name: str
+    price: int
+
+
 @dataclass
 class PaymentRequest:
     order_id: uuid.UUID
@@ -89,6 +113,9 @@ class PaymentRequest:
     checkout_attempts: int = 0
     paid_at: datetime | None = None
     cancelled_at: datetime | None = None
+    lines: tuple[RequestLine, ...] = ()
+    order_url: str | None = None  # the client's order page (orders), token included
+    requested_at: datetime | None = None  # when the client was told how to pay
 
     @classmethod
     def place(
@@ -102,6 +129,8 @@ class PaymentRequest:
         client_email: str,
         manual_validation: bool,
         now: datetime,
+        lines: tuple[RequestLine, ...] = (),
+        order_url: str | None = None,
     ) -> PaymentRequest:
         status = RequestStatus.AWAITING_VALIDATION if manual_validation else RequestStatus.OPEN
         return cls(
@@ -114,6 +143,8 @@ class PaymentRequest:
             status=status,
             created_at=now,
             updated_at=now,
+            lines=lines,
+            order_url=order_url,
         )
 
     def validate(self, now: datetime) -> None:
@@ -123,6 +154,15 @@ class PaymentRequest:
             )
         self.status = RequestStatus.OPEN
         self.updated_at = now
+
+    def request_payment(self, now: datetime) -> bool:
+        """Whether the client is to be told now how to pay: once, when the request is open
+        (on placing, or on validation). False when already told, or not open."""
+        if self.status is not RequestStatus.OPEN or self.requested_at is not None:
+            return False
+        self.requested_at = now
+        self.updated_at = now
+        return True
 
     def cancel(self, now: datetime) -> None:
         if self.status not in _PAYABLE:

@@ -8,6 +8,7 @@ when order.placed arrives. An already-applied fact is a logged no-op.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 import structlog
@@ -15,17 +16,44 @@ import structlog
 from shop_contracts import MarkOrderPaid, OrderCancelled, OrderPlaced, OrderValidated
 from shop_contracts.envelope import Envelope
 from shop_payments.domain.errors import IllegalTransitionError
-from shop_payments.domain.model import PaymentMethod, PaymentRequest, ReceivedPayment
+from shop_payments.domain.model import (
+    PaymentMethod,
+    PaymentRequest,
+    ReceivedPayment,
+    RequestLine,
+)
+from shop_payments.service.offer import PaymentOptions
 from shop_payments.service.ports import Repositories
+from shop_payments.service.requested import request_payment
 from shop_payments.service.settle import settle
 
 log = structlog.get_logger()
 
 
-async def record_order(
-    repos: Repositories, placed: OrderPlaced, envelope: Envelope, now: datetime
+async def place_order(
+    repos: Repositories,
+    placed: OrderPlaced,
+    envelope: Envelope,
+    now: datetime,
+    options: PaymentOptions,
+    replay_early: Callable[[], Awaitable[int]],
 ) -> None:
-    """order.placed: open a payment request (the consumer then replays what arrived first)."""
+    """order.placed: open a payment request, apply what arrived before it (`replay_early`,
+    the consumer's kept messages), then tell the client how to pay if it is open and they
+    were not told yet (not when a kept cancellation or validation decided otherwise)."""
+    request = await _record_order(repos, placed, now)
+    if await replay_early() and request is not None:
+        request = await repos.requests.get(placed.order_id, for_update=True)
+    if request is None:
+        return
+    if await request_payment(repos, request, options, placed.payment_url, now, envelope.event_id):
+        await repos.requests.save(request)
+
+
+async def _record_order(
+    repos: Repositories, placed: OrderPlaced, now: datetime
+) -> PaymentRequest | None:
+    """The request opened for the order; None when the order was known already."""
     await repos.requests.lock_order(placed.order_id)
     request = PaymentRequest.place(
         order_id=placed.order_id,
@@ -36,11 +64,16 @@ async def record_order(
         client_email=str(placed.client.email),
         manual_validation=placed.manual_validation,
         now=now,
+        lines=tuple(
+            RequestLine(line.media_title, line.license_name, line.price) for line in placed.lines
+        ),
+        order_url=placed.order_url,
     )
     if not await repos.requests.add(request):
         log.info("payment_request.already_known", order_id=str(placed.order_id))
-        return
+        return None
     log.info("payment_request.created", order_id=str(placed.order_id), status=request.status)
+    return request
 
 
 async def _request(repos: Repositories, order_id: uuid.UUID, what: str) -> PaymentRequest | None:
@@ -53,8 +86,13 @@ async def _request(repos: Repositories, order_id: uuid.UUID, what: str) -> Payme
 
 
 async def validate_order(
-    repos: Repositories, validated: OrderValidated, envelope: Envelope, now: datetime
+    repos: Repositories,
+    validated: OrderValidated,
+    envelope: Envelope,
+    now: datetime,
+    options: PaymentOptions,
 ) -> bool:
+    """order.validated: the request opens and the client is told how to pay."""
     request = await _request(repos, validated.order_id, envelope.type)
     if request is None:
         return False
@@ -65,6 +103,7 @@ async def validate_order(
             "payment_request.validate_ignored", order_id=str(request.order_id), reason=exc.reason
         )
         return True
+    await request_payment(repos, request, options, validated.payment_url, now, envelope.event_id)
     await repos.requests.save(request)
     log.info("payment_request.opened", order_id=str(request.order_id))
     return True
