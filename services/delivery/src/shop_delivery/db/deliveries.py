@@ -11,13 +11,14 @@ from sqlalchemy import RowMapping, bindparam, insert, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop_delivery.config import SERVICE
 from shop_delivery.db.links import add_links
-from shop_delivery.db.locks import ORDER_LOCK, advisory_xact_lock
 from shop_delivery.db.settings import POLICY_FIELDS, policy_of
 from shop_delivery.db.tables import deliveries, delivery_items, delivery_settings, finalized_media
 from shop_delivery.domain import Delivery, DeliveryStatus, DownloadLink, PaymentState, Trigger
 from shop_delivery.domain.items import DeliveryItem, FileSource, ItemKind, StoredFile
 from shop_delivery.service.ports import LoadedDelivery
+from shop_messaging.locks import lock_order
 
 _DELIVERY_FIELDS = (
     "status",
@@ -149,7 +150,7 @@ class SqlDeliveryRepository:
         self._loaded: dict[uuid.UUID, dict[str, Any]] = {}
 
     async def lock_order(self, order_id: uuid.UUID) -> None:
-        await advisory_xact_lock(self.session, ORDER_LOCK, str(order_id))
+        await lock_order(self.session, SERVICE, order_id)
 
     async def get(self, order_id: uuid.UUID, *, for_update: bool = False) -> Delivery | None:
         query = _DELIVERY_LOCKED if for_update else _DELIVERY
