@@ -1,7 +1,8 @@
 """The composition root: engine, sessions, processors, consumer and HTTP app, wired once.
 
 Tests call `bootstrap()` with their own settings and swap the parts that leave the
-process (the sandbox's webhook poster, the Stripe processor, the clock).
+process (the sandbox's webhook poster, the Stripe processor, the clock, how long the payment
+page waits; the admin sessions and the branding that orders answers).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from shop_messaging.consumer import MessageRouter
 from shop_messaging.runtime import MessagingRuntime
 from shop_payments.api.app import create_app
 from shop_payments.api.context import PaymentsContext
-from shop_payments.api.rendering import Pages
 from shop_payments.config import PaymentsSettings
 from shop_payments.consumers.handlers import CONSUMER, build_router
 from shop_payments.db.sandbox import SqlSandboxStore
@@ -27,6 +27,7 @@ from shop_payments.db.unit_of_work import SqlTransaction, repositories
 from shop_payments.processors.sandbox import SandboxProcessor
 from shop_payments.processors.stripe_processor import StripeProcessor
 from shop_payments.service.offer import PaymentOptions
+from shop_payments.service.payment_page import PageWait
 from shop_payments.service.ports import CardProcessor, ProcessorRegistry
 from shop_payments.service.settings import SettingsPolicy
 from shop_payments.webhooks.poster import HttpxWebhookPoster, WebhookPoster
@@ -34,6 +35,7 @@ from shop_payments.webhooks.verifier import StripeEventVerifier
 from shop_platform.auth import AdminAuth, AdminSessions, RemoteAdminSessions
 from shop_platform.db import make_engine, make_session_factory
 from shop_platform.security import order_access_token
+from shop_web import BrandingSource, RemoteBranding, SiteLinks, Web
 
 SERVICE = CONSUMER
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
@@ -53,13 +55,25 @@ class PaymentsRoot(ServiceRoot):
     policy: SettingsPolicy
     clock: Callable[[], datetime]
     router: MessageRouter
+    page_wait: PageWait
 
-    def http_app(self, admin_sessions: AdminSessions | None = None) -> FastAPI:
-        """`admin_sessions`: where admin sessions are checked (default: ask orders, which
-        owns them); tests of this service alone hand in their own."""
+    def http_app(
+        self,
+        admin_sessions: AdminSessions | None = None,
+        branding: BrandingSource | None = None,
+    ) -> FastAPI:
+        """`admin_sessions`: where admin sessions are checked; `branding`: the shop's name and
+        contact details (default for both: ask orders, which owns them); tests of this
+        service alone hand in their own."""
         settings = self.settings
         sessions = admin_sessions or RemoteAdminSessions(
             settings.orders_public_url, settings.secret_key
+        )
+        web = Web(
+            "shop_payments",
+            links=SiteLinks.of(settings),
+            branding=branding or RemoteBranding(settings.orders_public_url),
+            area="payments",
         )
         context = PaymentsContext(
             settings=settings,
@@ -70,7 +84,8 @@ class PaymentsRoot(ServiceRoot):
             verifier=StripeEventVerifier(settings.webhook_secret, settings.webhook_tolerance_s),
             sandbox=self.sandbox if self.processors.sandbox is not None else None,
             auth=AdminAuth(settings, sessions),
-            pages=Pages(),
+            web=web,
+            page_wait=self.page_wait,
         )
         return create_app(self, context)
 
@@ -81,6 +96,7 @@ def bootstrap(
     webhook_poster: WebhookPoster | None = None,
     stripe_processor: CardProcessor | None = None,
     clock: Callable[[], datetime] = utc_now,
+    page_wait: PageWait | None = None,
 ) -> PaymentsRoot:
     settings = settings or PaymentsSettings()
     engine = make_engine(settings.database_url)
@@ -111,4 +127,5 @@ def bootstrap(
         policy=policy,
         clock=clock,
         router=router,
+        page_wait=page_wait or PageWait(),
     )

@@ -19,11 +19,14 @@ from shop_payments.bootstrap import PaymentsRoot, bootstrap
 from shop_payments.config import PaymentsSettings
 from shop_payments.db.tables import payments, processor_events
 from shop_payments.domain.settings import PaymentSettings
+from shop_payments.service.payment_page import PageWait
 from shop_payments.webhooks.poster import HttpxWebhookPoster
 from shop_platform.db import migrate
 from shop_platform.security import order_access_token
 from shop_testkit.admin_sessions import KnownAdminSessions
 from shop_testkit.databases import create_database, remove_database
+from shop_web import Branding
+from shop_web.branding import FixedBranding
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 SECRET = "payments-tests-Qm3v8KzR1xT7wLp4NdYh"  # strong: one test runs as production
@@ -31,6 +34,15 @@ ADMIN = "payments-admin-Hs9cJ2eVq6TfZb0WrK5u"
 PUBLIC = "http://payments.test"
 ORDERS_PUBLIC = "http://orders.test"
 ADMIN_SESSIONS = KnownAdminSessions()  # orders keeps them in production; not running here
+# What orders' GET /api/shop would answer (orders is not running here).
+BRANDING = FixedBranding(
+    Branding(
+        name="Lumen Photo", contact_email="hello@lumen.test", contact_phone="+33 1 23 45 67 89"
+    )
+)
+# The payment page waits for order.placed; shorter here, where it never comes for some tests.
+PAGE_WAIT = PageWait(timeout_s=1.0, every_s=0.05)
+BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}  # what Chromium sends
 
 
 @pytest.fixture(scope="session")
@@ -58,8 +70,8 @@ def make_settings(database_url: str, **overrides: object) -> PaymentsSettings:
 
 @pytest.fixture(scope="session")
 async def root(database_url: str) -> AsyncIterator[PaymentsRoot]:
-    root = bootstrap(make_settings(database_url))
-    app = root.http_app(admin_sessions=ADMIN_SESSIONS)
+    root = bootstrap(make_settings(database_url), page_wait=PAGE_WAIT)
+    app = root.http_app(admin_sessions=ADMIN_SESSIONS, branding=BRANDING)
     # the sandbox's self-POST reaches the app in-process
     root.sandbox.poster = HttpxWebhookPoster(transport=httpx.ASGITransport(app=app))
     root.app = app  # type: ignore[attr-defined]

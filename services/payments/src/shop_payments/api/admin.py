@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from shop_payments.api.context import Ctx, PaymentsContext, require_admin_token
 from shop_payments.api.rendering import page_errors, redirect
 from shop_payments.api.schemas import PaymentRead, PaymentSettingsRead, PaymentSettingsUpdate
+from shop_payments.domain.errors import InvalidSettingsError
 from shop_payments.domain.settings import CARD_PROCESSORS, CardProcessorName, PaymentSettings
 from shop_payments.service import payments
 from shop_payments.service.settings import current_settings, settings_refusal, update_settings
@@ -54,18 +55,27 @@ def _login_redirect(ctx: PaymentsContext) -> RedirectResponse:
     return RedirectResponse(f"{login_url}?next={quote(own_url)}", status_code=303)
 
 
-def _settings_page(
-    request: Request, ctx: PaymentsContext, current: PaymentSettings, **extra: object
+async def _settings_page(
+    request: Request,
+    ctx: PaymentsContext,
+    current: PaymentSettings,
+    *,
+    saved: bool = False,
+    refusal: InvalidSettingsError | None = None,
 ) -> HTMLResponse:
-    return ctx.pages.render(
-        "admin_settings.html",
-        status_code=422 if extra.get("error") else 200,
-        settings=current,
-        processors=CARD_PROCESSORS,
-        stripe_configured=ctx.policy.stripe_configured,
-        csrf=ctx.auth.csrf_token(request),
-        **extra,
-    )
+    """The form (as typed, when refused: the reason next to the setting at fault)."""
+    errors = {refusal.field: refusal.reason} if refusal else {}
+    context = {
+        "settings": current,
+        "processors": CARD_PROCESSORS,
+        "stripe_configured": ctx.policy.stripe_configured,
+        "csrf": ctx.auth.csrf_token(request),
+        "nav_here": "payments",
+        "saved": saved,
+        "errors": errors,
+    }
+    status_code = 422 if refusal else 200
+    return await ctx.web.page(request, "admin_settings.html", context, status_code=status_code)
 
 
 @page_router.get(
@@ -78,7 +88,7 @@ async def settings_page(request: Request, ctx: Ctx, saved: bool = False) -> Resp
         return _login_redirect(ctx)
     async with ctx.transaction() as repos:
         current = await current_settings(repos, ctx.policy)
-    return _settings_page(request, ctx, current, saved=saved)
+    return await _settings_page(request, ctx, current, saved=saved)
 
 
 @page_router.post(
@@ -106,7 +116,7 @@ async def save_settings(
     wanted = PaymentSettings(processor, payment_instructions)
     refusal = settings_refusal(wanted, ctx.policy)
     if refusal is not None:  # the form again, as typed, with the reason
-        return _settings_page(request, ctx, wanted, error=refusal)
+        return await _settings_page(request, ctx, wanted, refusal=refusal)
     async with ctx.transaction() as repos:
         await update_settings(repos, wanted, ctx.policy)
     return RedirectResponse("/admin/settings?saved=true", status_code=303)

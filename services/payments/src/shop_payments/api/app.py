@@ -1,8 +1,9 @@
-"""The HTTP app: the kernel's app with payments' routers and error table."""
+"""The HTTP app: the kernel's app with payments' routers, error table and pages."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from shop_kernel.http import service_app
 from shop_kernel.root import ServiceRoot
@@ -12,6 +13,7 @@ from shop_payments.api.errors import ERRORS, install_page_errors
 
 # The routers of the app, in the order they are matched.
 ROUTERS = (pages.router, sandbox.router, webhooks.router, admin.api_router, admin.page_router)
+STATIC_PATH = "/static/payments"  # the payment page's own script (no inline script: CSP)
 
 
 def create_app(root: ServiceRoot, ctx: PaymentsContext) -> FastAPI:
@@ -25,6 +27,8 @@ def create_app(root: ServiceRoot, ctx: PaymentsContext) -> FastAPI:
         context=ctx,
         routers=ROUTERS,
         errors=ERRORS,
+        web=ctx.web,
     )
-    install_page_errors(app, ctx.pages, public_url=public_url)
+    install_page_errors(app, ctx.web, public_url=public_url)
+    app.mount(STATIC_PATH, StaticFiles(packages=[("shop_payments", "static")]), name="payments")
     return app

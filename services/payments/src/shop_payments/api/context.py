@@ -12,8 +12,8 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 
 from shop_kernel.deps import context_dependency
-from shop_payments.api.rendering import Pages
 from shop_payments.config import PaymentsSettings
+from shop_payments.service.payment_page import PageWait
 from shop_payments.service.ports import (
     EventVerifier,
     ProcessorRegistry,
@@ -24,6 +24,13 @@ from shop_payments.service.settings import SettingsPolicy
 from shop_platform.auth import AdminAuth, bearer_is_admin
 from shop_platform.errors import NotFoundError, UnauthorizedError
 from shop_platform.security import check_order_access_token
+from shop_web import Web
+
+# A wrong token, a truncated link: the same answer as an unknown order, in words a client reads.
+INVALID_LINK = (
+    "This payment link is not valid: it may have been cut short. Please open the link from "
+    "your email again, or contact us."
+)
 
 
 @dataclass(frozen=True)
@@ -36,7 +43,8 @@ class PaymentsContext:
     verifier: EventVerifier  # processor webhooks
     sandbox: SandboxCheckout | None  # its hosted page; None in production
     auth: AdminAuth  # the admin pages
-    pages: Pages
+    web: Web  # the pages, in the shop's shared look
+    page_wait: PageWait  # how long the payment page waits for order.placed
 
     def may_see(self, order_id: uuid.UUID, token: str | None) -> bool:
         """Whether `token` is the order's access token (the payment and sandbox pages)."""
@@ -45,8 +53,16 @@ class PaymentsContext:
     def checked_token(self, order_id: uuid.UUID, token: str | None) -> str:
         """The order's token, or 404: a wrong token is the same answer as an unknown order."""
         if not self.may_see(order_id, token):
-            raise NotFoundError("order not found")
+            raise NotFoundError(INVALID_LINK)
         return token or ""
+
+    def checked_order(self, order_id: str, token: str | None) -> tuple[uuid.UUID, str]:
+        """The order's id and token from a page's link, or 404 (a cut-off id included)."""
+        try:
+            parsed = uuid.UUID(order_id)
+        except ValueError:
+            raise NotFoundError(INVALID_LINK) from None
+        return parsed, self.checked_token(parsed, token)
 
     def page_url(self, order_id: uuid.UUID, token: str, suffix: str = "") -> str:
         """The payment page (or one of its sub-pages), with the order's token."""

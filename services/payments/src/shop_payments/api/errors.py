@@ -3,9 +3,9 @@
 A refused webhook says which check failed in `error` (`invalid_signature`,
 `invalid_payload`, `unknown_order`, `amount_mismatch`) and why in `detail`.
 
-The client's pages answer a browser with a page instead, for the statuses their route lists
-with `page_errors(...)`: the same status, a title, the reason and a link back to the page
-the form was on. A client that asks for JSON gets the table's answer.
+A browser gets a page instead, with the same status (the kernel's error page, `web=`); a
+refused payment (409, 502) says so with a link back to the page the form was on. `/api` and
+`/webhooks`, and any client that does not ask for HTML, get the table's JSON answer.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from shop_kernel.errors import ErrorAnswer, ErrorMap, answer_for
-from shop_payments.api.rendering import Pages
 from shop_payments.domain.errors import (
     AmountMismatchError,
     IllegalTransitionError,
@@ -32,6 +31,7 @@ from shop_payments.service.ports import (
     SignatureError,
 )
 from shop_payments.service.sandbox import UnknownSandboxSessionError
+from shop_web import Web, wants_html
 
 ERRORS: ErrorMap = {
     IllegalTransitionError: ErrorAnswer(409, "conflict"),
@@ -47,19 +47,12 @@ ERRORS: ErrorMap = {
     PaymentsDomainError: ErrorAnswer(400, "bad_request"),
 }
 
-# The errors a page may answer a browser with, and the title of that page.
+# The errors a page answers a browser with, and the title of that page (the kernel's error
+# page answers the others).
 PAGE_TITLES: Mapping[type[Exception], str] = {
     IllegalTransitionError: "Payment not possible",
     ProcessorUnavailableError: "Payment not confirmed",
 }
-
-
-def _page_for_browser(request: Request, status: int) -> bool:
-    """The route lists `status` as a page (`page_errors`) and the client is no API client."""
-    responses = getattr(request.scope.get("route"), "responses", None) or {}
-    declared = responses.get(status) or responses.get(str(status)) or {}
-    is_page = "text/html" in declared.get("content", {})
-    return is_page and "json" not in request.headers.get("accept", "")
 
 
 def _back_url(request: Request, public_url: str) -> str:
@@ -70,23 +63,23 @@ def _back_url(request: Request, public_url: str) -> str:
     return f"{public_url.rstrip('/')}{page}{query}"
 
 
-def install_page_errors(app: FastAPI, pages: Pages, *, public_url: str) -> None:
-    """After the kernel's error map: the errors of PAGE_TITLES, as pages for browsers."""
+def install_page_errors(app: FastAPI, web: Web, *, public_url: str) -> None:
+    """After the kernel's error map and pages: the errors of PAGE_TITLES, for a browser, as a
+    page with a way back to the page the refused form was on (same status)."""
 
     async def page_or_json(request: Request, exc: Exception) -> Response:
         answer = answer_for(ERRORS, exc)
         assert answer is not None, f"{type(exc).__name__} is not in the error map"
         body = answer.body(exc)
         title = next((t for kind, t in PAGE_TITLES.items() if isinstance(exc, kind)), None)
-        if title is None or not _page_for_browser(request, answer.status):
+        if title is None or not wants_html(request):
             return JSONResponse(body, status_code=answer.status)
-        return pages.render(
-            "message.html",
-            status_code=answer.status,
-            title=title,
-            message=body["detail"],
-            back_url=_back_url(request, public_url),
-        )
+        context = {
+            "title": title,
+            "message": body["detail"],
+            "back_url": _back_url(request, public_url),
+        }
+        return await web.page(request, "message.html", context, status_code=answer.status)
 
     for kind in PAGE_TITLES:
         app.add_exception_handler(kind, page_or_json)

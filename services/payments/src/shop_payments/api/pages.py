@@ -1,25 +1,26 @@
 """The client's payment page, the checkout redirect and the thank-you page.
 
-Every route needs the order's access token (`?token=`): a wrong or missing one is a 404.
+Every route needs the order's access token (`?token=`): a wrong or missing one, or a link cut
+short, is a 404 (a page for a browser). The payment page is ready when the client arrives from
+the checkout: it waits a few seconds for order.placed; past that, and on the thank-you page
+while the payment is being confirmed, the page updates itself (`static/pay.js` asks
+`/pay/{id}/state`, which answers as soon as the state changes; a meta refresh without script).
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import BaseModel
 
-from shop_payments.api.context import Ctx
+from shop_payments.api.context import Ctx, PaymentsContext
 from shop_payments.api.rendering import page_errors
-from shop_payments.service.checkout import (
-    CheckoutUrls,
-    payment_page,
-    payment_request,
-    start_checkout,
-)
+from shop_payments.service.checkout import CheckoutUrls, start_checkout
+from shop_payments.service.payment_page import PageState, PaymentPage, ready_payment_page
 from shop_platform.errors import error_responses
 
 Token = Annotated[str | None, Query(description="the order's access token")]
@@ -27,17 +28,54 @@ Token = Annotated[str | None, Query(description="the order's access token")]
 router = APIRouter(tags=["payment page"])
 
 
-@router.get("/pay/{order_id}", response_class=HTMLResponse, responses=error_responses(404, 422))
-async def pay_page(ctx: Ctx, order_id: uuid.UUID, token: Token = None) -> HTMLResponse:
-    checked = ctx.checked_token(order_id, token)
-    async with ctx.transaction() as repos:
-        page = await payment_page(repos, ctx.processors, ctx.policy, order_id)
-    return ctx.pages.render(
-        "pay.html",
-        page=page,
-        state=page.state.value,
-        checkout_action=f"/pay/{order_id}/checkout?token={quote(checked)}",
+class PageStateRead(BaseModel):
+    state: PageState
+    changed: bool  # not the state the page was showing: reload it
+
+
+def _page_context(
+    ctx: PaymentsContext, order_id: uuid.UUID, token: str, page: PaymentPage, *, updates: bool
+) -> dict[str, Any]:
+    """`updates`: the page waits for its state to change, and reloads itself then."""
+    request = page.request
+    return {
+        "page": page,
+        "state": page.state.value,
+        "updates": updates,
+        "order_url": (request.order_url if request else None) or ctx.order_url(order_id, token),
+        "state_url": f"/pay/{order_id}/state?token={quote(token)}&known={page.state.value}",
+    }
+
+
+@router.get("/pay/{order_id}", response_class=HTMLResponse, responses=page_errors(404))
+async def pay_page(request: Request, ctx: Ctx, order_id: str, token: Token = None) -> HTMLResponse:
+    """The payment page: once order.placed has arrived (waited for a few seconds)."""
+    parsed, checked = ctx.checked_order(order_id, token)
+    page = await ready_payment_page(
+        ctx.transaction, ctx.processors, ctx.policy, parsed, ctx.page_wait
     )
+    preparing = page.state is PageState.PREPARING
+    context = _page_context(ctx, parsed, checked, page, updates=preparing)
+    context["checkout_action"] = f"/pay/{parsed}/checkout?token={quote(checked)}"
+    return await ctx.web.page(request, "pay.html", context)
+
+
+@router.get("/pay/{order_id}/state", responses=page_errors(404))
+async def page_state(
+    ctx: Ctx,
+    order_id: str,
+    token: Token = None,
+    known: Annotated[PageState, Query(description="the state the page shows")] = (
+        PageState.PREPARING
+    ),
+) -> PageStateRead:
+    """What the payment page shows now; answers as soon as it is not `known` any more (or
+    after a few seconds): the page's script reloads it when `changed`."""
+    parsed, _ = ctx.checked_order(order_id, token)
+    page = await ready_payment_page(
+        ctx.transaction, ctx.processors, ctx.policy, parsed, ctx.page_wait, known
+    )
+    return PageStateRead(state=page.state, changed=page.state is not known)
 
 
 @router.post(
@@ -63,13 +101,13 @@ async def checkout(ctx: Ctx, order_id: uuid.UUID, token: Token = None) -> Redire
     return RedirectResponse(url, status_code=303)
 
 
-@router.get(
-    "/pay/{order_id}/done", response_class=HTMLResponse, responses=error_responses(404, 422)
-)
-async def done_page(ctx: Ctx, order_id: uuid.UUID, token: Token = None) -> HTMLResponse:
-    checked = ctx.checked_token(order_id, token)
-    async with ctx.transaction() as repos:
-        request = await payment_request(repos, order_id)
-    return ctx.pages.render(
-        "done.html", request=request, order_url=ctx.order_url(order_id, checked)
+@router.get("/pay/{order_id}/done", response_class=HTMLResponse, responses=page_errors(404))
+async def done_page(request: Request, ctx: Ctx, order_id: str, token: Token = None) -> HTMLResponse:
+    """Back from the hosted checkout: thanks, what happens next, the way to the order."""
+    parsed, checked = ctx.checked_order(order_id, token)
+    page = await ready_payment_page(
+        ctx.transaction, ctx.processors, ctx.policy, parsed, ctx.page_wait
     )
+    confirming = page.state not in (PageState.PAID, PageState.CANCELLED)
+    context = _page_context(ctx, parsed, checked, page, updates=confirming)
+    return await ctx.web.page(request, "done.html", context)

@@ -1,13 +1,9 @@
-"""Jinja2 pages, autoescaped."""
+"""What the OpenAPI document says of routes that answer browsers with pages."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, select_autoescape
-
-from shop_contracts.money import format_money
 from shop_platform.errors import ERROR_SCHEMA
 
 
@@ -25,18 +21,3 @@ def page_errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 def redirect(description: str) -> dict[int | str, dict[str, Any]]:
     return {303: {"description": description}}
-
-
-class Pages:
-    def __init__(self) -> None:
-        self._env = Environment(
-            loader=PackageLoader("shop_payments", "templates"),
-            autoescape=select_autoescape(default=True, default_for_string=True),
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self._env.filters["money"] = format_money
-
-    def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-        html = self._env.get_template(template).render(**context)
-        return HTMLResponse(html, status_code=status_code)

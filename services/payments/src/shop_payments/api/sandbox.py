@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from shop_payments.api.context import Ctx
@@ -26,13 +26,14 @@ router = APIRouter(tags=["sandbox processor"])
     response_class=HTMLResponse,
     responses=error_responses(404, 422),
 )
-async def checkout_page(ctx: Ctx, session_id: str, token: Token = None) -> HTMLResponse:
+async def checkout_page(
+    request: Request, ctx: Ctx, session_id: str, token: Token = None
+) -> HTMLResponse:
     page = await sandbox_page(
         ctx.sandbox, session_id, lambda order_id: ctx.may_see(order_id, token)
     )
-    return ctx.pages.render(
-        "sandbox_checkout.html", session=page.session, pay_action=page.pay_action
-    )
+    context = {"session": page.session, "pay_action": page.pay_action}
+    return await ctx.web.page(request, "sandbox_checkout.html", context)
 
 
 @router.post(

@@ -21,7 +21,12 @@ class AmountMismatchError(PaymentsDomainError):
 
 
 class InvalidSettingsError(PaymentsDomainError):
-    """Payment settings that cannot work (e.g. Stripe without its secret key)."""
+    """Payment settings that cannot work (e.g. Stripe without its secret key); `field` is
+    the setting at fault (the settings form shows the reason next to it)."""
+
+    def __init__(self, reason: str, field: str = "card_processor") -> None:
+        super().__init__(reason)
+        self.field = field
 
 
 class UnknownOrderError(PaymentsDomainError):

@@ -31,7 +31,8 @@ def normalise_instructions(text: str | None) -> str | None:
     cleaned = text.replace("\r\n", "\n").strip()
     if len(cleaned) > MAX_INSTRUCTIONS_LENGTH:
         raise InvalidSettingsError(
-            f"payment_instructions is too long ({len(cleaned)} > {MAX_INSTRUCTIONS_LENGTH})"
+            f"payment_instructions is too long ({len(cleaned)} > {MAX_INSTRUCTIONS_LENGTH})",
+            field="payment_instructions",
         )
     return cleaned or None
 

@@ -1,83 +1,32 @@
-"""The payment page, the start of a card checkout, the thank-you page."""
+"""The start of a card checkout (the payment page and the thank-you page after it:
+`payment_page`)."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 import structlog
 
 from shop_payments.domain.errors import IllegalTransitionError, UnknownOrderError
-from shop_payments.domain.model import PaymentRequest, RequestStatus
+from shop_payments.domain.model import PaymentRequest
+from shop_payments.service.offer import active_processor
 from shop_payments.service.ports import (
     CardProcessor,
     ProcessorRegistry,
     Repositories,
     Transaction,
 )
-from shop_payments.service.settings import SettingsPolicy, current_settings
+from shop_payments.service.settings import SettingsPolicy
 
 log = structlog.get_logger()
-
-
-class PageState(StrEnum):
-    PREPARING = "preparing"  # order.placed has not arrived yet
-    AWAITING_VALIDATION = "awaiting_validation"
-    CARD = "card"  # a "Secure payment" button
-    INSTRUCTIONS = "instructions"  # the photographer's instructions, no button
-    CONTACT = "contact"  # the default contact-us text, no button
-    PAID = "paid"
-    CANCELLED = "cancelled"
-
-
-@dataclass(frozen=True)
-class PaymentPage:
-    state: PageState
-    request: PaymentRequest | None = None
-    instructions: str | None = None
 
 
 @dataclass(frozen=True)
 class CheckoutUrls:
     success_url: str
     cancel_url: str
-
-
-async def active_processor(
-    repos: Repositories, processors: ProcessorRegistry, policy: SettingsPolicy
-) -> tuple[CardProcessor | None, str | None]:
-    """The card processor to offer (if it can work) and the payment instructions."""
-    settings = await current_settings(repos, policy)
-    processor = processors.get(settings.card_processor)
-    if settings.card_processor and processor is None:
-        log.warning("payments.processor_unavailable", processor=settings.card_processor)
-    return processor, settings.payment_instructions
-
-
-async def payment_page(
-    repos: Repositories,
-    processors: ProcessorRegistry,
-    policy: SettingsPolicy,
-    order_id: uuid.UUID,
-) -> PaymentPage:
-    request = await repos.requests.get(order_id)
-    if request is None:
-        return PaymentPage(PageState.PREPARING)
-    fixed = {
-        RequestStatus.PAID: PageState.PAID,
-        RequestStatus.CANCELLED: PageState.CANCELLED,
-        RequestStatus.AWAITING_VALIDATION: PageState.AWAITING_VALIDATION,
-    }
-    if request.status in fixed:
-        return PaymentPage(fixed[request.status], request)
-    processor, instructions = await active_processor(repos, processors, policy)
-    if processor is not None:
-        return PaymentPage(PageState.CARD, request)
-    if instructions:
-        return PaymentPage(PageState.INSTRUCTIONS, request, instructions)
-    return PaymentPage(PageState.CONTACT, request)
 
 
 async def start_checkout(
@@ -146,8 +95,3 @@ async def _record_session(repos: Repositories, started: PaymentRequest, session_
             attempt=started.checkout_attempts,
             latest=request.checkout_attempts,
         )
-
-
-async def payment_request(repos: Repositories, order_id: uuid.UUID) -> PaymentRequest | None:
-    """The order's payment request, if order.placed has arrived (the thank-you page)."""
-    return await repos.requests.get(order_id)

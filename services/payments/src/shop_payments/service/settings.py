@@ -30,14 +30,16 @@ async def current_settings(repos: Repositories, policy: SettingsPolicy) -> Payme
     )
 
 
-def settings_refusal(wanted: PaymentSettings, policy: SettingsPolicy) -> str | None:
+def settings_refusal(
+    wanted: PaymentSettings, policy: SettingsPolicy
+) -> InvalidSettingsError | None:
     """Why these settings cannot work here (the settings form shows it), or None."""
     try:
         check_settings(
             wanted, stripe_configured=policy.stripe_configured, development=policy.development
         )
     except InvalidSettingsError as exc:
-        return exc.reason
+        return exc
     return None
 
 

@@ -1,0 +1,93 @@
+"""The client's payment page: what it shows, ready when the client arrives.
+
+The order is placed in orders and reaches payments as order.placed a moment later; the
+checkout sends the client here at once. So the page waits for the payment request (a few
+seconds at most, one short transaction per look: no database connection is held while
+waiting); past that it answers "preparing", a page that updates itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+
+from shop_payments.domain.model import PaymentRequest, PaymentWay, RequestStatus
+from shop_payments.service.offer import way_to_pay
+from shop_payments.service.ports import ProcessorRegistry, Repositories, Transaction
+from shop_payments.service.settings import SettingsPolicy
+
+
+class PageState(StrEnum):
+    PREPARING = "preparing"  # order.placed has not arrived yet
+    AWAITING_VALIDATION = "awaiting_validation"
+    CARD = "card"  # a "Secure payment" button
+    INSTRUCTIONS = "instructions"  # the photographer's instructions, no button
+    CONTACT = "contact"  # the default contact-us text, no button
+    PAID = "paid"
+    CANCELLED = "cancelled"
+
+
+_FIXED = {
+    RequestStatus.PAID: PageState.PAID,
+    RequestStatus.CANCELLED: PageState.CANCELLED,
+    RequestStatus.AWAITING_VALIDATION: PageState.AWAITING_VALIDATION,
+}
+_WAYS = {
+    PaymentWay.CARD: PageState.CARD,
+    PaymentWay.INSTRUCTIONS: PageState.INSTRUCTIONS,
+    PaymentWay.CONTACT: PageState.CONTACT,
+}
+
+
+@dataclass(frozen=True)
+class PaymentPage:
+    state: PageState
+    request: PaymentRequest | None = None
+    instructions: str | None = None
+
+
+@dataclass(frozen=True)
+class PageWait:
+    """How long the payment page waits for its request, and how often it looks."""
+
+    timeout_s: float = 5.0
+    every_s: float = 0.15
+
+
+async def payment_page(
+    repos: Repositories,
+    processors: ProcessorRegistry,
+    policy: SettingsPolicy,
+    order_id: uuid.UUID,
+) -> PaymentPage:
+    request = await repos.requests.get(order_id)
+    if request is None:
+        return PaymentPage(PageState.PREPARING)
+    if request.status in _FIXED:
+        return PaymentPage(_FIXED[request.status], request)
+    way, instructions = await way_to_pay(repos, processors, policy)
+    return PaymentPage(_WAYS[way], request, instructions)
+
+
+async def ready_payment_page(
+    transaction: Transaction,
+    processors: ProcessorRegistry,
+    policy: SettingsPolicy,
+    order_id: uuid.UUID,
+    wait: PageWait,
+    known: PageState = PageState.PREPARING,
+) -> PaymentPage:
+    """The page once its state is no longer `known` (by default: once its request exists),
+    looking every `wait.every_s` seconds, each look its own short transaction (nothing is
+    held between looks); the page as it is after `wait.timeout_s`."""
+    deadline = time.monotonic() + wait.timeout_s
+    while True:
+        async with transaction() as repos:
+            page = await payment_page(repos, processors, policy, order_id)
+        left = deadline - time.monotonic()
+        if page.state is not known or left <= 0:
+            return page
+        await asyncio.sleep(min(wait.every_s, left))
