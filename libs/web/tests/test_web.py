@@ -110,3 +110,24 @@ def test_statuses_read_as_words() -> None:
     assert status_label("awaiting_payment") == "Awaiting payment"
     assert status_label("awaiting_validation") == "Awaiting the photographer's validation"
     assert status_label("something_new") == "Something new"
+
+
+def test_a_field_can_carry_its_own_id_and_be_a_select() -> None:
+    """Several forms on one page (one per license option) name their fields alike: `id` keeps
+    each label and error bound to its own field."""
+    web = Web("shop_web", links=LINKS)
+    macros = web.env.get_template("shop_web/macros.html").module
+    html = str(
+        macros.field(  # type: ignore[attr-defined]
+            "price", "Price", "x", id="l2-price", error="Please enter the price as an amount."
+        )
+    )
+    assert '<label for="l2-price">' in html
+    assert 'id="l2-price" name="price"' in html
+    assert 'aria-describedby="l2-price-note"' in html
+    assert '<p class="error" id="l2-price-note">' in html
+    select = str(
+        macros.field("mode", "Delivery", "fit", options=[("original", "Original"), ("fit", "Fit")])  # type: ignore[attr-defined]
+    )
+    assert '<select id="mode" name="mode"' in select
+    assert '<option value="fit" selected>Fit</option>' in select

@@ -1,5 +1,6 @@
 // The shop's one script, a file (the CSP allows no inline script). Pages work without it;
-// with it: destructive buttons ask first, totals follow the boxes ticked.
+// with it: destructive buttons ask first, totals follow the boxes ticked, and a box that
+// excludes its siblings (one license per file) unticks them.
 "use strict";
 
 // <form data-confirm="Cancel order PL-1? The client can no longer pay."> asks before posting.
@@ -32,7 +33,21 @@ function shopUpdateTotals() {
   });
 }
 
+// <input type="checkbox" data-one-per="GROUP">: ticking one unticks the others of its group in
+// the same form (the server refuses two of a group anyway, with a sentence saying why).
+function shopOnePerGroup(input) {
+  if (!input.checked || !input.form) { return; }
+  var group = input.getAttribute("data-one-per");
+  input.form.querySelectorAll("input[data-one-per]").forEach(function (other) {
+    if (other !== input && other.getAttribute("data-one-per") === group) { other.checked = false; }
+  });
+}
+
 document.addEventListener("change", function (event) {
-  if (event.target.matches && event.target.matches("input[data-price]")) { shopUpdateTotals(); }
+  var target = event.target;
+  if (!target.matches) { return; }
+  if (target.matches("input[data-one-per]")) { shopOnePerGroup(target); }
+  if (target.matches("input[data-price]")) { shopUpdateTotals(); }
 });
 document.addEventListener("DOMContentLoaded", shopUpdateTotals);
+window.addEventListener("pageshow", shopUpdateTotals); // boxes restored by the back button
