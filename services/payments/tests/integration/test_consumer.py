@@ -101,8 +101,13 @@ async def test_cancel_and_validate_before_placed_are_applied_in_order(root, rout
     assert await request_status(root, order_id) == "cancelled"
 
 
-async def test_cancel_after_payment_keeps_it_paid(root, router) -> None:
+async def test_a_cancellation_after_the_payment_owes_the_money_back(root, router) -> None:
+    """Orders accepted the cancellation before it heard of the payment (mark paid is
+    confirmed by payments, asynchronously): the order ends cancelled, so the money received
+    is owed back, not kept as the order's payment."""
     placed = await place(router)
     await send(router, mark_paid(placed.order_id), placed.order_id)
     await send(router, cancelled(placed.order_id), placed.order_id)
-    assert await request_status(root, placed.order_id) == "paid"
+    assert await request_status(root, placed.order_id) == "cancelled"
+    [payment] = await payment_rows(root, placed.order_id)
+    assert payment["disposition"] == "refund_due"

@@ -152,6 +152,19 @@ async def test_payment_after_cancellation_is_kept_for_refund(root, client, route
     )
 
 
+async def test_a_cancellation_that_arrives_after_the_card_payment_owes_it_back(
+    root, client, router
+) -> None:
+    """The order was cancelled in orders, but the card payment reached payments first."""
+    placed = await place(router)
+    response = await post_event(root, client, checkout_completed(placed.order_id))
+    assert response.json()["outcome"] == "confirmed"
+    await cancel(router, placed.order_id)
+    assert await request_status(root, placed.order_id) == "cancelled"
+    [payment] = await payment_rows(root, placed.order_id)
+    assert payment["disposition"] == "refund_due"
+
+
 async def test_webhook_then_mark_paid_confirms_once(root, client, router) -> None:
     placed = await place(router)
     assert (await post_event(root, client, checkout_completed(placed.order_id))).status_code == 200

@@ -84,6 +84,14 @@ def test_cancelled_request_takes_no_payment() -> None:
         r.cancel(NOW)
 
 
+def test_a_cancellation_that_finds_the_request_paid_owes_the_money_back() -> None:
+    r = request()
+    assert r.receive(card(), uuid.uuid4()).outcome is SettlementOutcome.CONFIRMED
+    assert r.cancel(NOW) is True  # paid by card before the cancellation reached payments
+    assert r.status is RequestStatus.CANCELLED
+    assert request().cancel(NOW) is False
+
+
 def test_checkout_attempts_get_their_own_idempotency_key() -> None:
     r = request()
     first = r.start_checkout("sandbox", NOW)

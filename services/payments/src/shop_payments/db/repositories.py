@@ -6,10 +6,11 @@ import dataclasses
 import uuid
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop_messaging.locks import lock_order
 from shop_payments.db.tables import (
     payment_requests,
     payment_settings,
@@ -76,7 +77,6 @@ def _payment(row: Any) -> Payment:
 
 
 # Built once: the message path runs these for every order (see libs/messaging/inbox.py).
-_LOCK_ORDER = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
 _REQUEST = select(payment_requests).where(payment_requests.c.order_id == bindparam("order_id"))
 _REQUEST_LOCKED = _REQUEST.with_for_update()
 
@@ -86,7 +86,7 @@ class SqlPaymentRequests:
         self._session = session
 
     async def lock_order(self, order_id: uuid.UUID) -> None:
-        await self._session.execute(_LOCK_ORDER, {"key": f"payments:{order_id}"})
+        await lock_order(self._session, "payments", order_id)
 
     async def get(self, order_id: uuid.UUID, *, for_update: bool = False) -> PaymentRequest | None:
         query = _REQUEST_LOCKED if for_update else _REQUEST
@@ -130,6 +130,15 @@ class SqlPayments:
                 disposition=payment.disposition.value,
             )
         )
+
+    async def owe_back(self, order_id: uuid.UUID) -> int:
+        result = await self._session.execute(
+            update(payments)
+            .where(payments.c.order_id == order_id)
+            .where(payments.c.disposition == PaymentDisposition.CONFIRMED.value)
+            .values(disposition=PaymentDisposition.REFUND_DUE.value)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def list(self, order_id: uuid.UUID | None = None, limit: int = 100) -> list[Payment]:
         query = select(payments).order_by(payments.c.recorded_at.desc()).limit(limit)

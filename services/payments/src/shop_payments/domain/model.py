@@ -164,14 +164,22 @@ class PaymentRequest:
         self.updated_at = now
         return True
 
-    def cancel(self, now: datetime) -> None:
-        if self.status not in _PAYABLE:
+    def cancel(self, now: datetime) -> bool:
+        """The order was cancelled. True when a payment was already confirmed for it: a card
+        payment that landed before the cancellation reached payments (the order was cancelled
+        first, in orders); that money is now owed back to the client."""
+        if self.status is RequestStatus.PAID:
+            refund_due = True
+        elif self.status in _PAYABLE:
+            refund_due = False
+        else:
             raise IllegalTransitionError(
                 f"order {self.number} cannot be cancelled for payment: it is {self.status.value}"
             )
         self.status = RequestStatus.CANCELLED
         self.cancelled_at = now
         self.updated_at = now
+        return refund_due
 
     def checkout_refusal(self) -> str | None:
         """Why a card checkout cannot start now, or None when it can."""

@@ -59,7 +59,12 @@ async def handle_processor_event(repos: Repositories, event: ProcessorEvent, now
 async def _paid_request(repos: Repositories, event: ProcessorEvent) -> PaymentRequest:
     """The order's payment request, locked; UnknownOrderEventError when there is none (yet)."""
     order_id = event.order_id
-    request = await repos.requests.get(order_id, for_update=True) if order_id else None
+    request = None
+    if order_id:
+        # The order's lock first, as the message path takes it: a webhook and a cancellation
+        # about one order run one after the other, in one lock order (no deadlock).
+        await repos.requests.lock_order(order_id)
+        request = await repos.requests.get(order_id, for_update=True)
     if request is None:
         log.warning("webhook.unknown_order", event_id=event.event_id)
         raise UnknownOrderEventError(

@@ -116,13 +116,16 @@ async def cancel_order(
     if request is None:
         return False
     try:
-        request.cancel(now)
+        refund_due = request.cancel(now)
     except IllegalTransitionError as exc:
         log.warning(
             "payment_request.cancel_ignored", order_id=str(request.order_id), reason=exc.reason
         )
         return True
     await repos.requests.save(request)
+    if refund_due:
+        owed = await repos.payments.owe_back(request.order_id)
+        log.warning("payment.refund_due", order_id=str(request.order_id), payments=owed)
     log.info("payment_request.cancelled", order_id=str(request.order_id))
     return True
 

@@ -37,6 +37,10 @@ class PaymentRequests(Protocol):
 class Payments(Protocol):
     async def add(self, payment: Payment) -> None: ...
 
+    async def owe_back(self, order_id: uuid.UUID) -> int:
+        """The order's confirmed payments become refunds due; how many."""
+        ...
+
     async def list(self, order_id: uuid.UUID | None = None, limit: int = 100) -> list[Payment]: ...
 
 
