@@ -51,3 +51,36 @@ document.addEventListener("change", function (event) {
 });
 document.addEventListener("DOMContentLoaded", shopUpdateTotals);
 window.addEventListener("pageshow", shopUpdateTotals); // boxes restored by the back button
+
+// <p data-watch-url="/orders/ID/state?known=STATE" data-watch-every="2">: the page waits for
+// something done elsewhere (a payment recorded, files prepared). The script asks that URL every
+// few seconds and reloads the page once, when the answer is {"changed": true}: no reload under
+// a reader's feet while nothing changed. Pages also carry <noscript><meta http-equiv="refresh">
+// for browsers without script (a meta refresh with script on would be an axe violation).
+function shopWatch() {
+  var box = document.querySelector("[data-watch-url]");
+  if (!box || !window.fetch) { return; }
+  var url = box.getAttribute("data-watch-url");
+  var every = (parseFloat(box.getAttribute("data-watch-every")) || 2) * 1000;
+  var asked = 0;
+
+  function ask() {
+    asked += 1;
+    window.fetch(url, {
+      headers: { Accept: "application/json" }, cache: "no-store", credentials: "same-origin"
+    })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (answer) {
+        if (answer && answer.changed) {
+          window.location.reload();
+          return;
+        }
+        window.setTimeout(ask, asked > 60 ? every * 5 : every); // after a while, less often
+      })
+      .catch(function () { window.setTimeout(ask, every * 3); });
+  }
+
+  window.setTimeout(ask, every);
+}
+
+document.addEventListener("DOMContentLoaded", shopWatch);
