@@ -16,7 +16,8 @@ from shop_kernel.root import ServiceRoot
 from shop_media.store import LocalMediaStore, MediaStore
 from shop_messaging.consumer import MessageRouter
 from shop_messaging.runtime import MessagingRuntime
-from shop_orders.api.app import create_app, make_templates
+from shop_orders.api.app import create_app
+from shop_orders.api.branding import StoredBranding
 from shop_orders.api.context import WebContext
 from shop_orders.config import OrdersSettings
 from shop_orders.consumers.handlers import build_router
@@ -27,6 +28,7 @@ from shop_platform.auth import AdminAuth
 from shop_platform.client_address import parse_networks
 from shop_platform.db import make_engine, make_session_factory
 from shop_platform.ratelimit import LOGIN_LOCKOUT_S, RateLimiter
+from shop_web import SiteLinks, Web
 
 SERVICE = "orders"
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
@@ -40,16 +42,20 @@ class OrdersRoot(ServiceRoot):
     links: Links
     router: MessageRouter
     media_store: MediaStore
+    action_wait_s: float = 3.0  # see WebContext
 
     def http_app(self) -> FastAPI:
         settings = self.settings
+        branding = StoredBranding(self.transaction)  # the photographer's, from the settings
+        web = Web("shop_orders", links=SiteLinks.of(settings), branding=branding, area="orders")
         context = WebContext(
             settings=settings,
             transaction=self.transaction,
             links=self.links,
             media_store=self.media_store,
             preview_dir=Path(settings.preview_cache_dir),
-            templates=make_templates(),
+            web=web,
+            branding=branding,
             auth=AdminAuth(settings, StoredAdminSessions(self.transaction)),
             order_limit=RateLimiter(settings.rate_limit_per_minute, what="orders"),
             login_limit=RateLimiter(
@@ -58,6 +64,7 @@ class OrdersRoot(ServiceRoot):
                 lockout_s=LOGIN_LOCKOUT_S,
             ),
             trusted_proxies=parse_networks(settings.trusted_proxies),
+            action_wait_s=self.action_wait_s,
         )
         return create_app(self, context)
 

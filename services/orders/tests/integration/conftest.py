@@ -69,6 +69,9 @@ async def service(
         rate_limit_per_minute=0,  # one address for every test: tests/hostile tests the limit
     )
     built = bootstrap(settings)
+    # No payments or delivery answers here: a button's POST waits only briefly for them
+    # (test_admin_order_page.py checks the real wait).
+    built.action_wait_s = 0.2
     yield built
     await built.aclose()
 
@@ -83,6 +86,12 @@ async def empty_database(service: OrdersRoot) -> None:
 @pytest.fixture(scope="session")
 def app(service: OrdersRoot):  # type: ignore[no-untyped-def]
     return service.http_app()
+
+
+@pytest.fixture(autouse=True)
+def fresh_branding(app) -> None:  # type: ignore[no-untyped-def]
+    """The pages' branding is kept a few seconds: each test starts from its own settings."""
+    app.state.context.branding.forget()
 
 
 @pytest.fixture

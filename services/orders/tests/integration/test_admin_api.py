@@ -176,6 +176,15 @@ async def test_cancel_and_its_refusals(
     assert unknown.status_code == 404
 
 
+BRANDING_DEFAULTS = {
+    "shop_name": "Photo license shop",
+    "contact_email": "seller@example.com",  # starts as the seller email
+    "contact_phone": None,
+    "accent_colour": None,
+    "logo_url": None,
+}
+
+
 async def test_settings_round_trip_and_validation(
     client: httpx.AsyncClient, admin_headers: dict[str, str]
 ) -> None:
@@ -184,16 +193,17 @@ async def test_settings_round_trip_and_validation(
         "manual_validation": False,
         "seller_email": "seller@example.com",
         "terms_text": None,
+        **BRANDING_DEFAULTS,
     }
     new = {"manual_validation": True, "seller_email": "me@localhost", "terms_text": "Be nice."}
     put = await client.put("/api/admin/settings", json=new, headers=admin_headers)
     assert put.status_code == 200
-    assert put.json() == new
-    assert (await client.get("/api/admin/settings", headers=admin_headers)).json() == new
+    assert put.json() == {**new, **BRANDING_DEFAULTS}, "the branding is kept when left out"
+    assert (await client.get("/api/admin/settings", headers=admin_headers)).json() == put.json()
     old_shape = {"manual_validation": False, "seller_email": "me@localhost"}
     kept = await client.put("/api/admin/settings", json=old_shape, headers=admin_headers)
     assert kept.status_code == 200
-    assert kept.json() == {**old_shape, "terms_text": "Be nice."}, "terms kept when left out"
+    assert kept.json() == {**old_shape, "terms_text": "Be nice.", **BRANDING_DEFAULTS}
     cleared = {**old_shape, "terms_text": "  "}
     put = await client.put("/api/admin/settings", json=cleared, headers=admin_headers)
     assert put.json()["terms_text"] is None

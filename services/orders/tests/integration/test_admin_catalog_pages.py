@@ -56,7 +56,7 @@ async def test_create_edit_delete_an_option_from_the_page(
     csrf = await login(client)
     photo = catalog[0]
     url = f"/admin/media/{photo.id}"
-    created = await client.post(f"{url}/licenses", data={**NEW_OPTION, "csrf": csrf})
+    created = await client.post(url, data={**NEW_OPTION, "license_id": "", "csrf": csrf})
     assert created.status_code == 303, created.text
     assert created.headers["location"] == f"{url}?done=created"
     api = (await client.get(f"/api/admin/media/{photo.id}/licenses", headers=admin_headers)).json()
@@ -68,9 +68,12 @@ async def test_create_edit_delete_an_option_from_the_page(
     page = await client.get(created.headers["location"])
     assert "License option created." in page.text
 
-    edit = {**NEW_OPTION, "name": "Print A3", "price": "60", "csrf": csrf}
-    saved = await client.post(f"/admin/licenses/{new['id']}", data=edit)
+    edit = {**NEW_OPTION, "name": "Print A3", "price": "60", "csrf": csrf, "license_id": new["id"]}
+    saved = await client.post(url, data=edit)
     assert saved.status_code == 303
+    assert saved.headers["location"] == f"{url}?done=saved"
+    other = catalog[1].licenses[0].id  # another media's option: not through this page
+    assert (await client.post(url, data={**edit, "license_id": str(other)})).status_code == 404
     api = (await client.get(f"/api/admin/media/{photo.id}/licenses", headers=admin_headers)).json()
     assert (api[-1]["name"], api[-1]["price"]) == ("Print A3", 6000)
 
@@ -80,24 +83,48 @@ async def test_create_edit_delete_an_option_from_the_page(
     assert len(api) == 2
 
 
-async def test_a_refused_option_shows_the_page_again_naming_the_problem(
+def note_of(html: str, field_id: str) -> str:
+    match = re.search(rf'<p class="error" id="{re.escape(field_id)}-note">([^<]*)</p>', html)
+    assert match, f"no sentence next to {field_id}"
+    return match.group(1)
+
+
+async def test_a_refused_option_stays_on_the_page_with_a_sentence_next_to_the_field(
     client: httpx.AsyncClient, catalog: list[Media], admin_headers: dict[str, str]
 ) -> None:
+    """Issue 10: a failed save leaves the browser on the media page's own address (not on a
+    POST-only URL), with what was typed and a sentence next to the wrong field, not
+    "price: Value error, must be a number"."""
     csrf = await login(client)
-    url = f"/admin/media/{catalog[0].id}/licenses"
-    bad_template = {**NEW_OPTION, "file_name_template": "{{nope}}", "csrf": csrf}
-    refused = await client.post(url, data=bad_template)
+    url = f"/admin/media/{catalog[0].id}"
+    new = {**NEW_OPTION, "license_id": "", "csrf": csrf}
+    refused = await client.post(url, data={**new, "file_name_template": "{{nope}}"})
     assert refused.status_code == 422
-    assert "{{nope}}" in refused.text
-    assert "delivery.file_name_template" in refused.text
+    assert str(refused.url).endswith(url), "the page's own address, which GET opens too"
+    assert "{{nope}}" in note_of(refused.text, "new-file_name_template")
     assert 'value="Print A4"' in refused.text, "what was typed is kept"
-    too_big = {**NEW_OPTION, "mode": "long_edge", "long_edge": "9000", "csrf": csrf}
-    refused = await client.post(url, data=too_big)
-    assert refused.status_code == 422
-    assert "more pixels than the original" in refused.text
-    bad_price = await client.post(url, data={**NEW_OPTION, "price": "12.345", "csrf": csrf})
-    assert bad_price.status_code == 422
-    assert "price" in bad_price.text
+    too_big = await client.post(url, data={**new, "mode": "long_edge", "long_edge": "9000"})
+    assert too_big.status_code == 422
+    assert "more pixels than the original" in note_of(too_big.text, "new-mode")
+    for price in ("12.345", "lots"):
+        bad_price = await client.post(url, data={**new, "price": price})
+        assert bad_price.status_code == 422
+        assert note_of(bad_price.text, "new-price") == (
+            "Please enter the price as an amount, like 25.00."
+        )
+    fit = await client.post(url, data={**new, "width": "", "height": ""})
+    assert "needs it" in note_of(fit.text, "new-width")
+    letters = await client.post(url, data={**new, "width": "wide"})
+    assert "as a number" in note_of(letters.text, "new-width")
+    quality = await client.post(url, data={**new, "quality": "101"})
+    assert note_of(quality.text, "new-quality") == "The JPEG quality must be at most 100."
+    for page in (refused, too_big, bad_price, fit, letters, quality):
+        assert "Value error" not in page.text
+        assert "delivery." not in page.text
+    edit = {**NEW_OPTION, "price": "x", "csrf": csrf, "license_id": str(catalog[0].licenses[0].id)}
+    refused_edit = await client.post(url, data=edit)
+    assert refused_edit.status_code == 422
+    assert note_of(refused_edit.text, "l1-price").startswith("Please enter the price")
     listed = await client.get(f"/api/admin/media/{catalog[0].id}/licenses", headers=admin_headers)
     assert len(listed.json()) == 2
 
@@ -153,8 +180,11 @@ async def test_every_admin_form_carries_the_csrf_token_and_a_forged_post_changes
     posts = [
         (f"/admin/orders/{placed['id']}/cancel", {}),
         ("/admin/settings", {"seller_email": "evil@example.com"}),
-        (f"/admin/media/{catalog[0].id}/licenses", NEW_OPTION),
-        (f"/admin/licenses/{catalog[0].licenses[0].id}", NEW_OPTION),
+        (f"/admin/media/{catalog[0].id}", NEW_OPTION),
+        (
+            f"/admin/media/{catalog[0].id}",
+            {**NEW_OPTION, "license_id": str(catalog[0].licenses[0].id)},
+        ),
         (f"/admin/licenses/{catalog[0].licenses[0].id}/delete", {}),
         (f"/admin/media/{proof.id}/finalize", {}),
     ]

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from shop_orders.api.app import make_templates
 from shop_orders.domain import facts
 from shop_orders.domain.errors import IllegalTransitionError
 from shop_orders.domain.facts import Fact
@@ -23,6 +22,7 @@ from shop_orders.domain.order import (
     PaymentStatus,
 )
 from shop_orders.domain.status import OrderState
+from shop_web import SiteLinks, Web
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -216,7 +216,8 @@ def test_order_numbers_and_prices() -> None:
     assert not is_order_number("PL-26-42")
     with pytest.raises(ValueError, match="start at 1"):
         format_order_number(2026, 0)
-    price = make_templates().env.filters["price"]  # the repo's one money formatter
+    links = SiteLinks("http://o", "http://p", "http://d", "http://n")
+    price = Web("shop_orders", links=links).env.filters["price"]  # the one money formatter
     assert price(2500, "EUR") == "25.00 EUR"
     assert price(9005, "USD") == "90.05 USD"
     assert price(500, "JPY") == "500 JPY"

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, status
 from fastapi.security import HTTPBearer
 
 from shop_orders.api.context import Ctx, WebContext, require_admin_token
-from shop_orders.api.schemas import AdminOrderRead, SettingsRead, SettingsUpdate
+from shop_orders.api.schemas import AdminOrderRead
+from shop_orders.api.settings_schemas import SettingsRead, SettingsUpdate
 from shop_orders.domain.order import AdminAction, Order, OrderStatus
 from shop_orders.service import commands, queries
 from shop_orders.service.ports import Repositories
@@ -104,6 +105,8 @@ async def get_settings(ctx: Ctx) -> SettingsRead:
 
 @router.put("/settings", responses=error_responses(422))
 async def put_settings(ctx: Ctx, body: SettingsUpdate) -> SettingsRead:
-    """Without `terms_text` the current terms are kept."""
+    """A field left out keeps its current value (`terms_text`, the branding)."""
     async with ctx.transaction() as repos:
-        return SettingsRead.of(await update_settings(repos, body.settings))
+        saved = await update_settings(repos, body.settings)
+    ctx.branding.forget()  # this service's pages show the change at once
+    return SettingsRead.of(saved)

@@ -1,4 +1,5 @@
-"""The admin's HTML pages: login, orders, one order with its buttons, settings.
+"""The admin's HTML pages: login, orders, one order with its buttons (the settings page:
+`admin_settings_pages`).
 
 Without the admin cookie every page redirects to the login form. Messages after a button
 travel as `?done=<action>` / `?refused=<action>`: never free text in URLs.
@@ -7,11 +8,13 @@ travel as `?done=<action>` / `?refused=<action>`: never free text in URLs.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
-from pydantic import ValidationError
+from fastapi.responses import JSONResponse, Response
 
 from shop_orders.api.admin_api import run_admin_command
 from shop_orders.api.admin_web import (
@@ -25,39 +28,66 @@ from shop_orders.api.admin_web import (
     redirect,
     set_admin_cookie,
 )
-from shop_orders.api.context import Ctx
-from shop_orders.api.schemas import SettingsUpdate
+from shop_orders.api.context import Ctx, is_admin
 from shop_orders.domain.errors import IllegalTransitionError, OrderNotFoundError
-from shop_orders.domain.order import AdminAction, Order, OrderStatus
+from shop_orders.domain.order import AdminAction, OrderStatus
+from shop_orders.domain.pending import failed_answer
 from shop_orders.service import queries
 from shop_orders.service.admin_sessions import end_all_sessions, end_session, start_session
-from shop_orders.service.settings import update_settings
+from shop_orders.service.admin_view import AdminOrderView, admin_order_view, wait_for_answer
+from shop_platform.errors import UnauthorizedError
 from shop_platform.ratelimit import RateLimitedError
 from shop_platform.security import constant_time_equals
 
-# action: (button label, css class, message once done)
-BUTTONS: dict[AdminAction, tuple[str, str, str]] = {
-    AdminAction.VALIDATE: ("Validate", "", "Order validated: the client gets the payment link."),
-    AdminAction.MARK_PAID: (
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    style: str  # the button's class: "", "secondary" or "danger"
+    done: str  # said once the action is done (or, for a request, answered)
+    waiting: str | None = None  # said while a request waits for payments or delivery
+    question: str | None = None  # asked first: the action cannot be undone
+
+
+BUTTONS: dict[AdminAction, Button] = {
+    AdminAction.VALIDATE: Button(
+        "Validate", "", "Order validated: the client was sent the payment link."
+    ),
+    AdminAction.MARK_PAID: Button(
         "Mark as paid",
         "",
-        "Marked as paid: the order turns paid once payments confirms it.",
+        "Marked as paid: the files are delivered to the client automatically.",
+        "Recording the payment: waiting for the payment service.",
     ),
-    AdminAction.FORCE_DELIVERY: ("Force delivery", "secondary", "Delivery forced."),
-    AdminAction.CANCEL: ("Cancel", "danger", "Order cancelled."),
-    AdminAction.REISSUE_LINKS: (
+    AdminAction.FORCE_DELIVERY: Button(
+        "Force delivery",
+        "secondary",
+        "Delivered: the client was emailed the download links.",
+        "Delivering: the files are being prepared for the client.",
+        "Deliver order {number} now, even though it is not paid? The client gets the files.",
+    ),
+    AdminAction.CANCEL: Button(
+        "Cancel",
+        "danger",
+        "Order cancelled: the client was told.",
+        question="Cancel order {number}? The client can no longer pay for it. "
+        "This cannot be undone.",
+    ),
+    AdminAction.REISSUE_LINKS: Button(
         "Re-issue download links",
         "secondary",
-        "Download links re-issue requested: the client will be emailed fresh links.",
+        "Download links re-issued: the client was emailed fresh links.",
+        "Re-issuing the download links: fresh links are on their way to the client.",
     ),
 }
+REFRESH_S = 2  # while a request is on its way, the page looks for its answer this often
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
 
 @router.get("/login")
 async def login_page(request: Request, ctx: Ctx) -> Response:
-    return page(request, ctx, "admin_login.html", {"error": None})
+    return await page(request, ctx, "admin_login.html", {"error": None, "csrf": ""})
 
 
 @router.post("/login")
@@ -68,7 +98,8 @@ async def login(request: Request, ctx: Ctx) -> Response:
     try:
         ctx.login_limit.check(address)
     except RateLimitedError as exc:
-        locked = page(request, ctx, "admin_login.html", {"error": exc.detail}, 429)
+        refused = {"error": exc.detail, "csrf": ""}
+        locked = await page(request, ctx, "admin_login.html", refused, 429)
         locked.headers.update(exc.headers)
         return locked
     given = (await request.form()).get("token")
@@ -76,7 +107,8 @@ async def login(request: Request, ctx: Ctx) -> Response:
         given = ""
     if not given or not constant_time_equals(given, ctx.settings.admin_token):
         ctx.login_limit.hit(address)
-        return page(request, ctx, "admin_login.html", {"error": "Wrong admin token."}, 401)
+        wrong = {"error": "Wrong admin token.", "csrf": ""}
+        return await page(request, ctx, "admin_login.html", wrong, 401)
     async with ctx.transaction() as repos:
         cookie = await start_session(repos, ctx.settings.secret_key, datetime.now(UTC))
     response = redirect("/admin")
@@ -119,21 +151,29 @@ async def orders_page(request: Request, ctx: Ctx, status: str = "") -> Response:
         found = await queries.list_orders(repos, chosen)
     context = {
         "orders": found,
-        "statuses": [s.value for s in OrderStatus],
+        "statuses": list(OrderStatus),
         "status": chosen.value if chosen else "",
     }
-    return page(request, ctx, "admin_orders.html", context)
+    return await page(request, ctx, "admin_orders.html", context, nav="orders")
 
 
-def _flash(order: Order, done: str, refused: str) -> tuple[str | None, str | None]:
-    message = error = None
+def _messages(view: AdminOrderView, done: str, refused: str) -> dict[str, Any]:
+    """What the page says about the last button pressed (`?done=` / `?refused=`, never free
+    text) and about the requests still on their way."""
+    order, message, error = view.order, None, None
     if done in set(AdminAction):
-        message = BUTTONS[AdminAction(done)][2]
+        action = AdminAction(done)
+        failed = failed_answer(view.history, action)
+        if failed is not None:
+            error = f"{BUTTONS[action].label} did not go through: {failed.detail}."
+        elif action not in view.pending:
+            message = BUTTONS[action].done
     if refused in set(AdminAction):
         action = AdminAction(refused)
         reason = order.refusal(action) or "the order changed meanwhile"
-        error = f"Could not {BUTTONS[action][0].lower()}: {reason}."
-    return message, error
+        error = f"Could not {BUTTONS[action].label.lower()}: {reason}."
+    waiting = [BUTTONS[a].waiting for a in AdminAction if a in view.pending]
+    return {"message": message, "error": error, "waiting": waiting}
 
 
 @router.get("/orders/{order_id}")
@@ -144,24 +184,48 @@ async def order_page(
         return to_login
     try:
         async with ctx.transaction() as repos:
-            order, history = await queries.get_order_with_history(repos, order_id)
+            view = await admin_order_view(repos, order_id)
     except OrderNotFoundError:
-        return not_found(request, ctx, "No such order.")
-    message, error = _flash(order, done, refused)
+        return await not_found(request, ctx, "No such order.")
+    order = view.order
+    buttons = [
+        {
+            "action": a.value,
+            "label": BUTTONS[a].label,
+            "style": BUTTONS[a].style,
+            "question": (BUTTONS[a].question or "").format(number=order.number),
+        }
+        for a in view.offered
+    ]
+    watch = f"/admin/orders/{order_id}/state?known={quote(view.state)}" if view.pending else None
     context = {
         "order": order,
-        "history": history,
-        "buttons": [(a.value, *BUTTONS[a][:2]) for a in order.allowed_actions()],
-        "message": message,
-        "error": error,
+        "history": view.history,
+        "buttons": buttons,
+        "refresh_s": REFRESH_S,
+        "watch_url": watch,
+        **_messages(view, done, refused),
     }
-    return page(request, ctx, "admin_order.html", context)
+    return await page(request, ctx, "admin_order.html", context, nav="orders")
+
+
+@router.get("/orders/{order_id}/state")
+async def order_state(request: Request, ctx: Ctx, order_id: uuid.UUID, known: str = "") -> Response:
+    """For the order page while a request is on its way (shop.js asks every few seconds):
+    `changed` once what the page shows is no longer `known`."""
+    if not await is_admin(request, ctx):
+        raise UnauthorizedError("admin login required")
+    async with ctx.transaction() as repos:
+        view = await admin_order_view(repos, order_id)
+    return JSONResponse({"state": view.state, "changed": view.state != known})
 
 
 @router.post("/orders/{order_id}/{action}")
 async def order_action(
     request: Request, ctx: Ctx, order_id: uuid.UUID, action: AdminAction
 ) -> Response:
+    """Press a button; for a request carried out by payments or delivery, wait a moment for
+    its answer so the page shown next has the new state (else that page updates itself)."""
     if (to_login := await login_redirect(request, ctx)) is not None:
         return to_login
     await checked_form(request, ctx)
@@ -171,39 +235,6 @@ async def order_action(
     except IllegalTransitionError:
         return redirect(f"{back}?refused={action.value}")
     except OrderNotFoundError:
-        return not_found(request, ctx, "No such order.")
+        return await not_found(request, ctx, "No such order.")
+    await wait_for_answer(ctx.transaction, order_id, action, timeout_s=ctx.action_wait_s)
     return redirect(f"{back}?done={action.value}")
-
-
-@router.get("/settings")
-async def settings_page(request: Request, ctx: Ctx, saved: str = "") -> Response:
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
-    async with ctx.transaction() as repos:
-        settings = await queries.get_settings(repos)
-    message = "Settings saved." if saved else None
-    return page(request, ctx, "admin_settings.html", {"settings": settings, "message": message})
-
-
-@router.post("/settings")
-async def save_settings(request: Request, ctx: Ctx) -> Response:
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
-    form = await checked_form(request, ctx)
-    values = {
-        "manual_validation": form.get("manual_validation") == "on",
-        "seller_email": str(form.get("seller_email") or "").strip(),
-        "terms_text": str(form.get("terms_text") or ""),
-    }
-    try:
-        update = SettingsUpdate.model_validate(values)
-    except ValidationError as exc:
-        fields = ", ".join(".".join(map(str, e["loc"])) for e in exc.errors())
-        error = f"Please check: {fields.replace('_', ' ')}."
-        if "seller_email" in fields:
-            error += " Seller email: enter a valid email address."
-        context = {"settings": values, "error": error}
-        return page(request, ctx, "admin_settings.html", context, 422)
-    async with ctx.transaction() as repos:
-        await update_settings(repos, update.settings)
-    return redirect("/admin/settings?saved=1")

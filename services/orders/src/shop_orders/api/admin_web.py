@@ -25,19 +25,26 @@ def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=status.HTTP_303_SEE_OTHER)
 
 
-def page(
-    request: Request, ctx: WebContext, name: str, context: dict[str, Any], code: int = 200
+async def page(
+    request: Request,
+    ctx: WebContext,
+    name: str,
+    context: dict[str, Any],
+    code: int = 200,
+    *,
+    nav: str = "",
+    headers: dict[str, str] | None = None,
 ) -> Response:
-    shared = {
-        "payments_url": ctx.settings.payments_public_url.rstrip("/"),
-        "notifications_url": ctx.settings.notifications_public_url.rstrip("/"),
-        "csrf": ctx.auth.csrf_token(request),
-    }
-    return ctx.templates.TemplateResponse(request, name, {**shared, **context}, status_code=code)
+    """An admin page on the shared look (`shop_web/admin.html`): the admin navigation across
+    the services, `nav` marking where the photographer is, and the forms' CSRF token."""
+    shared = {"csrf": ctx.auth.csrf_token(request), "nav_here": nav}
+    return await ctx.web.page(
+        request, name, {**shared, **context}, status_code=code, headers=headers
+    )
 
 
-def not_found(request: Request, ctx: WebContext, message: str) -> Response:
-    return page(request, ctx, "not_found.html", {"message": message}, 404)
+async def not_found(request: Request, ctx: WebContext, message: str) -> Response:
+    return await ctx.web.error_page(request, 404, message)
 
 
 async def login_redirect(request: Request, ctx: WebContext) -> Response | None:

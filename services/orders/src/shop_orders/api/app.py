@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import jinja2
 from fastapi import FastAPI
-from fastapi.templating import Jinja2Templates
 
-from shop_contracts.money import format_money
 from shop_kernel.http import service_app
 from shop_orders.api import (
     admin_api,
     admin_catalog_api,
     admin_catalog_pages,
     admin_pages,
+    admin_settings_pages,
     internal,
     preview,
     shop_pages,
@@ -35,18 +33,10 @@ ROUTER_MODULES = (
     preview,
     shop_pages,
     admin_pages,
+    admin_settings_pages,
     admin_catalog_pages,
     internal,
 )
-
-
-def make_templates() -> Jinja2Templates:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("shop_orders", "templates"),
-        autoescape=True,
-    )
-    env.filters["price"] = format_money
-    return Jinja2Templates(env=env)
 
 
 def create_app(root: ServiceRoot, ctx: WebContext) -> FastAPI:
@@ -58,6 +48,7 @@ def create_app(root: ServiceRoot, ctx: WebContext) -> FastAPI:
         context=ctx,
         routers=[module.router for module in ROUTER_MODULES],
         errors=ERRORS,
+        web=ctx.web,  # pages on the shared look; browsers get error pages, programs JSON
     )
     install_openapi(app)
     return app

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.templating import Jinja2Templates
 
 from shop_kernel.deps import context_dependency
 from shop_media.store import MediaStore
+from shop_orders.api.branding import StoredBranding
 from shop_orders.config import OrdersSettings
 from shop_orders.service.links import Links
 from shop_orders.service.ports import Transaction
@@ -18,6 +18,7 @@ from shop_platform.auth import AdminAuth, bearer_is_admin
 from shop_platform.client_address import Network, client_address
 from shop_platform.errors import UnauthorizedError
 from shop_platform.ratelimit import RateLimiter
+from shop_web import Web
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,15 @@ class WebContext:
     links: Links
     media_store: MediaStore
     preview_dir: Path
-    templates: Jinja2Templates
+    web: Web  # the shared look (shop_web): pages, error pages, the branding
+    branding: StoredBranding  # what `web` shows, read from the shop settings
     auth: AdminAuth
     order_limit: RateLimiter  # orders placed per client address
     login_limit: RateLimiter  # failed admin logins per client address
     trusted_proxies: tuple[Network, ...] = ()
+    # After Mark as paid, Force delivery or Re-issue, the admin's POST waits up to this long
+    # for payments or delivery to answer, so the page it leads to shows the new state.
+    action_wait_s: float = 3.0
 
     def client_address(self, request: Request) -> str:
         return client_address(request, self.trusted_proxies)

@@ -23,6 +23,8 @@ SINGLE_LINE = r"^[^\u0000-\u001f\u007f-\u009f]*$"
 MULTILINE = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
 _EMAIL_PART = r"[^@\s<>\"',;\u0000-\u001f\u007f-\u009f]+"
 EMAIL = f"^{_EMAIL_PART}@{_EMAIL_PART}$"
+PHONE = r"^\s*\+?[0-9 ().\-/]*$"
+LOGO_URL = r"^\s*$|^\s*(https?://|/)[^\s\"'<>]*\s*$"
 _KNOWN = "|".join(re.escape(name) for name in sorted(PLACEHOLDERS))
 TEMPLATE = r"^(?:[^{\u0000-\u001f\u007f-\u009f]|\{(?!\{)|\{\{(?:" + _KNOWN + r")\}\})*$"
 
@@ -32,7 +34,14 @@ TEXT_PATTERNS: dict[str, dict[str, str]] = {
     "ClientIn": {"name": SINGLE_LINE},
     "AddressIn": {n: SINGLE_LINE for n in ("line1", "line2", "city", "postal_code")},
     "OrderCreate": {"note": MULTILINE},
-    "SettingsUpdate": {"seller_email": EMAIL, "terms_text": MULTILINE},
+    "SettingsUpdate": {
+        "seller_email": EMAIL,
+        "terms_text": MULTILINE,
+        "shop_name": SINGLE_LINE,
+        "contact_email": EMAIL,
+        "contact_phone": PHONE,
+        "logo_url": LOGO_URL,
+    },
     "LicenseWrite": {"name": SINGLE_LINE, "usage_terms": MULTILINE},
     "DeliverySpec": {"file_name_template": TEMPLATE},
 }

@@ -6,11 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictBool, field_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from shop_contracts.common import Address, Client
 from shop_orders.api.text_fields import check_multiline, check_single_line
-from shop_orders.domain.catalog import Media, ShopSettings
+from shop_orders.domain.catalog import Media
 from shop_orders.domain.countries import is_country_code
 from shop_orders.domain.order import HistoryEntry, Order, OrderStatus
 from shop_orders.service.links import Links
@@ -256,52 +256,4 @@ class AdminOrderRead(OrderRead):
             ]
             if history is not None
             else None,
-        )
-
-
-class SettingsRead(BaseModel):
-    manual_validation: bool
-    seller_email: str
-    terms_text: str | None = Field(
-        default=None, description="terms and conditions, delivered as a PDF with the files"
-    )
-
-    @classmethod
-    def of(cls, settings: ShopSettings) -> SettingsRead:
-        return cls(
-            manual_validation=settings.manual_validation,
-            seller_email=settings.seller_email,
-            terms_text=settings.terms_text,
-        )
-
-
-class SettingsUpdate(BaseModel):
-    """`terms_text` left out keeps the current terms (the original body shape still works);
-    `null` or blank removes them."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    manual_validation: StrictBool
-    # Permissive on purpose: the development default is `seller@localhost`.
-    seller_email: str = Field(
-        min_length=3, max_length=320, pattern=r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+$"
-    )
-    terms_text: str | None = Field(default=None, max_length=20_000)
-
-    @field_validator("seller_email", mode="before")
-    @classmethod
-    def _one_line(cls, value: object) -> object:
-        return check_single_line(value)
-
-    @field_validator("terms_text", mode="before")
-    @classmethod
-    def _free_text(cls, value: object) -> object:
-        return check_multiline(value)
-
-    def settings(self, current: ShopSettings) -> ShopSettings:
-        terms = self.terms_text if "terms_text" in self.model_fields_set else current.terms_text
-        return ShopSettings(
-            manual_validation=self.manual_validation,
-            seller_email=self.seller_email,
-            terms_text=(terms or "").strip() or None,
         )

@@ -4,74 +4,94 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request, status
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from shop_contracts.money import currency_exponent
+from shop_orders.api.checkout_form import (
+    FORM_FIELDS,
+    ITEM_GONE,
+    CheckoutErrors,
+    invalid_form,
+    order_body,
+    refused_order,
+)
 from shop_orders.api.context import Ctx, WebContext
+from shop_orders.api.offer_text import delivery_text
 from shop_orders.api.schemas import OrderCreate
+from shop_orders.domain.catalog import Media
 from shop_orders.domain.errors import (
     IdempotencyKeyConflictError,
     InvalidOrderError,
     OrderNotFoundError,
 )
-from shop_orders.domain.order import OrderStatus
+from shop_orders.domain.order import Order, OrderStatus
 from shop_orders.service import queries
 from shop_orders.service.placing import place_order
 from shop_platform.ratelimit import RateLimitedError
 
-FORM_FIELDS = ("name", "email", "line1", "line2", "city", "postal_code", "country", "note")
-_ADDRESS_FIELDS = ("line1", "city", "postal_code", "country")
-
 router = APIRouter(include_in_schema=False)
+# While the files of a paid order are being prepared, its page looks for them this often.
+REFRESH_S = 2
+NO_SUCH_ORDER = "No such order. Please open the link from your email again, in full."
 
 
-def order_body(form: FormData) -> dict[str, Any]:
-    """The JSON body the API would receive for this form."""
+def _offers(media: list[Media]) -> list[dict[str, Any]]:
+    """Each license as the storefront shows it: price, what file it is, its usage terms."""
+    return [
+        {
+            "media": m,
+            "licenses": [
+                {"option": o, "about": delivery_text(o.delivery, m), "terms": o.usage_terms}
+                for o in m.licenses
+            ],
+        }
+        for m in media
+    ]
 
-    def text(name: str) -> str | None:
-        value = form.get(name)
-        return value.strip() if isinstance(value, str) and value.strip() else None
 
-    items = []
-    for value in form.getlist("items"):
-        media_id, _, license_id = str(value).partition(":")
-        items.append({"media_id": media_id, "license_id": license_id})
-    address: dict[str, Any] = {name: text(name) or "" for name in _ADDRESS_FIELDS}
-    address["line2"] = text("line2")
-    address["country"] = address["country"].upper()
-    return {
-        "client": {"name": text("name") or "", "email": text("email") or "", "address": address},
-        "items": items,
-        "note": text("note"),
-    }
+def _total(media: list[Media], chosen: set[str]) -> tuple[int, int]:
+    """(sum, count) of the ticked licenses that are on the page."""
+    prices = [o.price for m in media for o in m.licenses if f"{m.id}:{o.id}" in chosen]
+    return sum(prices), len(prices)
 
 
 async def render_checkout(
     request: Request,
     ctx: WebContext,
     form: FormData | None = None,
-    errors: list[dict[str, str]] | None = None,
+    errors: CheckoutErrors | None = None,
     *,
     keep_key: bool = True,
+    code: int = 422,
 ) -> HTMLResponse:
     """The checkout page; after a refused submit, with the errors and what was typed."""
     async with ctx.transaction() as repos:
         media = await queries.list_catalog(repos)
-    values = {name: str(form.get(name) or "") if form else "" for name in FORM_FIELDS}
+    errors = errors or CheckoutErrors()
+    if any(mid not in {str(m.id) for m in media} for mid in errors.media):
+        errors.fields.setdefault("items", ITEM_GONE)  # a file no longer on the page
+    chosen = {str(v) for v in form.getlist("items")} if form else set()
+    total, count = _total(media, chosen)
     key = str(form.get("idempotency_key") or "") if form and keep_key else ""
     context = {
-        "media": media,
+        "offers": _offers(media),
         "currency": ctx.settings.currency,
-        "form": values,
-        "chosen": {str(v) for v in form.getlist("items")} if form else set(),
-        "errors": errors or [],
+        "decimals": currency_exponent(ctx.settings.currency),
+        "form": {name: str(form.get(name) or "") if form else "" for name in FORM_FIELDS},
+        "chosen": chosen,
+        "total": total,
+        "count": count,
+        "errors": errors,
         "idempotency_key": key or str(uuid.uuid4()),  # a double submit places one order
     }
-    code = 422 if errors else 200
-    return ctx.templates.TemplateResponse(request, "checkout.html", context, status_code=code)
+    return await ctx.web.page(
+        request, "checkout.html", context, status_code=code if errors else 200
+    )
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -88,19 +108,15 @@ async def checkout(request: Request, ctx: Ctx) -> Response:
     try:
         body = OrderCreate.model_validate(order_body(form))
     except ValidationError as exc:
-        errors = [
-            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
-        ]
-        return await render_checkout(request, ctx, form, errors)
+        return await render_checkout(request, ctx, form, invalid_form(exc))
     key = str(form.get("idempotency_key") or "") or None
     address = ctx.client_address(request)
     try:
         ctx.order_limit.take(address)  # a slot, given back unless an order is placed
     except RateLimitedError as exc:
         refused = await render_checkout(
-            request, ctx, form, [{"field": "form", "message": exc.detail}]
+            request, ctx, form, CheckoutErrors(form=exc.detail), code=429
         )
-        refused.status_code = 429
         refused.headers.update(exc.headers)
         return refused
     try:
@@ -110,15 +126,11 @@ async def checkout(request: Request, ctx: Ctx) -> Response:
             )
     except InvalidOrderError as exc:
         ctx.order_limit.give_back(address)
-        return await render_checkout(
-            request, ctx, form, [{"field": exc.field, "message": exc.message}]
-        )
+        return await render_checkout(request, ctx, form, refused_order(exc, form))
     except IdempotencyKeyConflictError:  # the form was changed after a submit: a new order
         ctx.order_limit.give_back(address)
         error = "This checkout was already sent with other details; check them and send again."
-        return await render_checkout(
-            request, ctx, form, [{"field": "form", "message": error}], keep_key=False
-        )
+        return await render_checkout(request, ctx, form, CheckoutErrors(form=error), keep_key=False)
     except BaseException:
         ctx.order_limit.give_back(address)
         raise
@@ -136,13 +148,41 @@ async def checkout(request: Request, ctx: Ctx) -> Response:
 async def order_page(
     request: Request, ctx: Ctx, order_id: uuid.UUID, token: str = ""
 ) -> HTMLResponse:
-    """The client's order page: status, the payment link or the download link."""
+    """The client's order page: status in words, the payment link or the download link, and
+    whom to contact; while the files of a paid order are prepared, it updates itself."""
     try:
         async with ctx.transaction() as repos:
             order = await queries.get_client_order(repos, order_id, token, ctx.links)
     except OrderNotFoundError:
-        return ctx.templates.TemplateResponse(
-            request, "not_found.html", {"message": "No such order."}, status_code=404
-        )
-    context = {"order": order, "payment_url": ctx.links.payment_url(order.id)}
-    return ctx.templates.TemplateResponse(request, "order.html", context)
+        return await ctx.web.error_page(request, 404, NO_SUCH_ORDER, title="Order not found")
+    preparing = (
+        order.is_paid and not order.is_delivered and order.status is not OrderStatus.CANCELLED
+    )
+    known = quote(client_state(order))
+    context = {
+        "order": order,
+        "payment_url": ctx.links.payment_url(order.id),
+        "refresh_s": REFRESH_S,
+        "watch_url": f"/orders/{order.id}/state?token={quote(token)}&known={known}"
+        if preparing
+        else None,
+    }
+    return await ctx.web.page(request, "order.html", context)
+
+
+def client_state(order: Order) -> str:
+    """What the client's order page shows, in a word: it changes when the page would."""
+    ready = "ready" if order.downloads_url else "none"
+    return (
+        f"{order.status.value}.{order.payment_status.value}.{order.delivery_status.value}.{ready}"
+    )
+
+
+@router.get("/orders/{order_id}/state")
+async def order_state(ctx: Ctx, order_id: uuid.UUID, token: str = "", known: str = "") -> Response:
+    """For the order page while the files are prepared (shop.js asks every few seconds):
+    `changed` once the page would show something else. A wrong token: 404, as the page."""
+    async with ctx.transaction() as repos:
+        order = await queries.get_client_order(repos, order_id, token, ctx.links)
+    state = client_state(order)
+    return JSONResponse({"state": state, "changed": state != known})

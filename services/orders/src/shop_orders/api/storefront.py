@@ -9,11 +9,22 @@ from fastapi import APIRouter, Header, Request, Response, status
 
 from shop_orders.api.context import Ctx
 from shop_orders.api.schemas import CatalogRead, OrderCreate, OrderPlacedRead, OrderRead
+from shop_orders.api.settings_schemas import ShopRead
 from shop_orders.service import queries
 from shop_orders.service.placing import place_order
 from shop_platform.errors import error_responses
 
 router = APIRouter(prefix="/api", tags=["storefront"])
+
+
+@router.get("/shop")
+async def get_shop(ctx: Ctx, response: Response) -> ShopRead:
+    """The shop's name, contact details, accent colour and logo: what every page of every
+    service shows (public; set in the admin's shop settings)."""
+    async with ctx.transaction() as repos:
+        settings = await queries.get_settings(repos)
+    response.headers["Cache-Control"] = "public, max-age=30"
+    return ShopRead.of(settings)
 
 
 @router.get("/catalog")

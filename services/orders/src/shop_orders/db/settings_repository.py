@@ -14,15 +14,24 @@ from shop_orders.domain.catalog import ShopSettings
 from shop_orders.domain.numbers import format_order_number
 
 _ROW = 1
+# The settings' columns, each a ShopSettings field of the same name.
+_COLUMNS = (
+    "manual_validation",
+    "seller_email",
+    "terms_text",
+    "shop_name",
+    "contact_email",
+    "contact_phone",
+    "accent_colour",
+    "logo_url",
+)
 
 
 def _with_number_query() -> Any:
     one = select(literal(_ROW).label("id")).subquery("one")
     return select(
         order_number_seq.next_value().label("sequence"),
-        shop_settings.c.manual_validation,
-        shop_settings.c.seller_email,
-        shop_settings.c.terms_text,
+        *(shop_settings.c[name] for name in _COLUMNS),
     ).select_from(one.outerjoin(shop_settings, shop_settings.c.id == one.c.id))
 
 
@@ -30,11 +39,7 @@ _WITH_NUMBER = _with_number_query()
 
 
 def _settings(m: Any) -> ShopSettings:
-    return ShopSettings(
-        manual_validation=m["manual_validation"],
-        seller_email=m["seller_email"],
-        terms_text=m["terms_text"],
-    )
+    return ShopSettings(**{name: m[name] for name in _COLUMNS})
 
 
 class SqlSettingsRepository:
@@ -50,7 +55,12 @@ class SqlSettingsRepository:
         if row is None:
             await self._session.execute(
                 insert(shop_settings)
-                .values(id=_ROW, manual_validation=False, seller_email=self._default_seller_email)
+                .values(
+                    id=_ROW,
+                    manual_validation=False,
+                    seller_email=self._default_seller_email,
+                    contact_email=self._default_seller_email,  # until the photographer changes it
+                )
                 .on_conflict_do_nothing()
             )
             row = (await self._session.execute(query)).one()
@@ -67,10 +77,5 @@ class SqlSettingsRepository:
         await self._session.execute(
             update(shop_settings)
             .where(shop_settings.c.id == _ROW)
-            .values(
-                manual_validation=settings.manual_validation,
-                seller_email=settings.seller_email,
-                terms_text=settings.terms_text,
-                updated_at=now,
-            )
+            .values(**{name: getattr(settings, name) for name in _COLUMNS}, updated_at=now)
         )

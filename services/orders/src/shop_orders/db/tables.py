@@ -20,6 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from shop_orders.domain.branding import DEFAULT_SHOP_NAME
+
 metadata = MetaData()
 
 order_number_seq = Sequence("order_number_seq", metadata=metadata, start=1)
@@ -140,8 +142,15 @@ shop_settings = Table(
     Column("manual_validation", Boolean, nullable=False, server_default="false"),
     Column("seller_email", String(320), nullable=False),
     Column("terms_text", Text, nullable=True),
+    # The branding every page of every service shows (GET /api/shop).
+    Column("shop_name", String(100), nullable=False, server_default=DEFAULT_SHOP_NAME),
+    Column("contact_email", String(320), nullable=True),
+    Column("contact_phone", String(40), nullable=True),
+    Column("accent_colour", String(7), nullable=True),
+    Column("logo_url", String(500), nullable=True),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     CheckConstraint("id = 1", name="ck_shop_settings_singleton"),
+    CheckConstraint("accent_colour ~ '^#[0-9a-fA-F]{6}$'", name="ck_shop_settings_accent_colour"),
 )
 
 # Admin sessions live here so a logout ends them at once on every service (the others ask

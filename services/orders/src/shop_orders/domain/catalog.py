@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from shop_orders.domain.branding import DEFAULT_SHOP_NAME
 from shop_orders.domain.errors import IllegalTransitionError
 from shop_orders.domain.order import MediaKind
 
@@ -66,3 +67,10 @@ class ShopSettings:
     manual_validation: bool
     seller_email: str
     terms_text: str | None = None  # terms and conditions, delivered as a PDF with the files
+    # The branding every page shows (domain/branding.py); the contact email starts as the
+    # seller email.
+    shop_name: str = DEFAULT_SHOP_NAME
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    accent_colour: str | None = None  # #rrggbb; None: the shared default
+    logo_url: str | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 
 class OrderDomainError(Exception):
     """Base of the errors the order domain and its use cases raise."""
@@ -38,6 +40,15 @@ class FieldError(OrderDomainError):
 
 class InvalidOrderError(FieldError):
     """The client's order names something the catalog refuses."""
+
+
+class SecondLicenseError(InvalidOrderError):
+    """An order names two license options of one media: a file is licensed once, under one
+    license (the client chooses which)."""
+
+    def __init__(self, field: str, reason: str, media_id: uuid.UUID) -> None:
+        super().__init__(field, reason)
+        self.media_id = media_id
 
 
 class InvalidLicenseError(FieldError):

@@ -174,7 +174,7 @@ class Order:
         cancelled = self.status is OrderStatus.CANCELLED
         if action is AdminAction.VALIDATE:
             if self.status is not OrderStatus.AWAITING_VALIDATION:
-                return f"only an order awaiting validation can be validated (it is {self.status})"
+                return f"only an order awaiting validation can be validated (it is {self._said})"
         elif action is AdminAction.MARK_PAID:
             if cancelled:
                 return "cannot mark a cancelled order as paid"
@@ -193,8 +193,13 @@ class Order:
             if cancelled:
                 return "the order is already cancelled"
         elif action is AdminAction.REISSUE_LINKS and (not self.is_delivered or cancelled):
-            return f"only a delivered order's links can be re-issued (it is {self.status})"
+            return f"only a delivered order's links can be re-issued (it is {self._said})"
         return None
+
+    @property
+    def _said(self) -> str:
+        """The status in words, for reasons a person reads ("awaiting payment")."""
+        return self.status.value.replace("_", " ")
 
     def allowed_actions(self) -> list[AdminAction]:
         return [action for action in AdminAction if self.refusal(action) is None]

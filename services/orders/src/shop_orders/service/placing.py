@@ -10,7 +10,11 @@ import structlog
 
 from shop_contracts.common import Client
 from shop_orders.domain.catalog import LicenseOption, Media
-from shop_orders.domain.errors import IdempotencyKeyConflictError, InvalidOrderError
+from shop_orders.domain.errors import (
+    IdempotencyKeyConflictError,
+    InvalidOrderError,
+    SecondLicenseError,
+)
 from shop_orders.domain.order import Address, Customer, Order, OrderLine
 from shop_orders.service import idempotency, messages
 from shop_orders.service.links import Links
@@ -125,11 +129,19 @@ async def _replayed(repos: Repositories, command: PlaceOrder) -> PlacedOrder | N
 async def _lines_from_catalog(repos: Repositories, items: list[ItemChoice]) -> list[OrderLine]:
     if not items:
         raise InvalidOrderError("items", "choose at least one item")
-    seen: set[tuple[uuid.UUID, uuid.UUID]] = set()
+    seen: dict[uuid.UUID, tuple[int, uuid.UUID]] = {}  # media id: (index, license id)
     for index, item in enumerate(items):
-        if (item.media_id, item.license_id) in seen:
+        first = seen.setdefault(item.media_id, (index, item.license_id))
+        if first[0] == index:
+            continue
+        if first[1] == item.license_id:
             raise InvalidOrderError(f"items.{index}", "duplicate item")
-        seen.add((item.media_id, item.license_id))
+        raise SecondLicenseError(
+            f"items.{index}.license_id",
+            f"one license per media: media {item.media_id} already has license {first[1]} "
+            f"in this order (items.{first[0]}); choose one",
+            item.media_id,
+        )
     choices = await repos.catalog.get_choices([(i.media_id, i.license_id) for i in items])
     return [
         _line(index, item, choice.media, choice.license)
