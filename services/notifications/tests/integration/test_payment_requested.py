@@ -4,9 +4,13 @@ manual validation, where the validation's email brings the payment link, once.""
 
 from __future__ import annotations
 
+import asyncio
 import html
 
+import pytest
+
 from shop_notifications.bootstrap import NotificationsRoot
+from shop_notifications.consumers import handlers
 from shop_notifications.domain.unvouched import MAX_UNVOUCHED_PER_HOUR
 from shop_testkit.smtp import SmtpServer
 from shop_web import Branding
@@ -185,3 +189,34 @@ async def test_the_placed_email_counts_toward_the_hourly_limit_of_an_address(
     assert len(smtp.sink.to(SELLER)) == MAX_UNVOUCHED_PER_HOUR + 2
     statuses = sorted(str(r["status"]) for r in await query(CLIENT_ROWS))
     assert statuses == ["sent"] * MAX_UNVOUCHED_PER_HOUR + ["suppressed"] * 2
+
+
+async def test_a_payment_request_handled_beside_its_order_is_emailed_once(
+    make_service: MakeService, query: Query, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """order.placed and payment.requested handled at the same time (prefetch, replicas): the
+    request, finding no order, is about to be kept when the order's own transaction replays
+    what was kept. It must either see the order or be replayed by it, never fall between."""
+    service = make_service(None)
+    placed = order_placed()
+    requested = payment_requested(placed, "card")
+    about_to_keep = asyncio.Event()
+    go_on = asyncio.Event()
+    real_keep = handlers.keep_waiting
+
+    async def slow_keep(*args: object) -> None:
+        about_to_keep.set()
+        await go_on.wait()
+        await real_keep(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(handlers, "keep_waiting", slow_keep)
+    early = asyncio.create_task(service.router.handle(*wrap(requested, placed.order_id)))
+    await about_to_keep.wait()
+    asyncio.get_running_loop().call_later(0.5, go_on.set)
+    await service.router.handle(*wrap(placed, placed.order_id))
+    await early
+    rows = await query(
+        f"SELECT template FROM emails WHERE order_id = '{placed.order_id}' "
+        "AND template = 'payment_requested'"
+    )
+    assert len(rows) == 1, rows

@@ -26,6 +26,7 @@ from shop_contracts.events import (
     PaymentRequested,
 )
 from shop_messaging.consumer import Handler, MessageRouter
+from shop_messaging.locks import lock_order
 from shop_messaging.waiting import keep_waiting
 from shop_notifications.domain import emails
 from shop_notifications.domain.model import EmailIntent
@@ -81,8 +82,11 @@ def build_router(
 
     record_placed = recording(order_placed)
 
+    # Both take the order's lock first: handled at the same time (one consumer's prefetch,
+    # or two replicas), a payment request must either see the order or be seen by its replay.
     @router.on(OrderPlaced)
     async def on_order_placed(session: AsyncSession, msg: OrderPlaced, env: Envelope) -> None:
+        await lock_order(session, CONSUMER, msg.order_id)
         await record_placed(session, msg, env)
         await remember_order(orders(session), msg)
         await router.replay_waiting(session, str(msg.order_id))
@@ -91,6 +95,7 @@ def build_router(
     async def on_payment_requested(
         session: AsyncSession, msg: PaymentRequested, env: Envelope
     ) -> None:
+        await lock_order(session, CONSUMER, msg.order_id)
         known = await email_payment_request(
             store(session), orders(session), renderer, branding, msg, cause=env
         )
