@@ -46,6 +46,10 @@ def _app() -> FastAPI:
     async def api(token: str) -> None:
         raise GoneError
 
+    @router.post("/checkout")
+    async def checkout(request: Request) -> dict[str, int]:
+        return {"fields": len(await request.form())}
+
     @router.get("/page")
     async def page(request: Request) -> HTMLResponse:
         return await web.page(request, "shop_web/error.html", {"title": "T", "message": "M"})
@@ -131,3 +135,15 @@ def test_a_field_can_carry_its_own_id_and_be_a_select() -> None:
     )
     assert '<select id="mode" name="mode"' in select
     assert '<option value="fit" selected>Fit</option>' in select
+
+
+async def test_a_form_over_the_body_limit_is_the_error_page_for_a_browser(client) -> None:
+    note = {"note": "x" * 1_200_000}
+    page = await client.post("/checkout", data=note, headers=HTML)
+    assert page.status_code == 413
+    assert "text/html" in page.headers["content-type"]
+    assert "That is too large" in page.text
+    assert "Please shorten it" in page.text
+    program = await client.post("/checkout", data=note)
+    assert program.status_code == 413
+    assert program.json()["error"] == "payload_too_large"

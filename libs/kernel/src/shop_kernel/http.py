@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from shop_kernel.deps import set_context
 from shop_kernel.errors import ErrorMap, install_error_map
-from shop_kernel.pages import install_error_pages
+from shop_kernel.pages import install_error_pages, refusal_page
 from shop_kernel.root import ServiceRoot
 from shop_platform.body_limit import BodySizeLimitMiddleware
 from shop_platform.web_security import install_http_security
@@ -49,7 +49,8 @@ def service_app(
         title=title, version="1.0.0", description=description, docs_url=None, redoc_url=None
     )
     set_context(app, context)
-    app.add_middleware(BodySizeLimitMiddleware)  # 413 before anything reads the body
+    # 413 before anything reads the body (a page for a browser's form)
+    app.add_middleware(BodySizeLimitMiddleware, page=refusal_page(web) if web else None)
     install_error_map(app, errors)
     install_http_security(app, public_url=public_url)
     app.include_router(health_router(root))

@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.responses import Response
+from starlette.types import Scope
 
 from shop_web import Web, wants_html
 
@@ -62,3 +63,15 @@ def install_error_pages(app: FastAPI, web: Web) -> None:
         return JSONResponse(body, status_code=500)
 
     app.add_exception_handler(Exception, unexpected)
+
+
+def refusal_page(web: Web) -> Callable[[Scope, int, str], Awaitable[bytes | None]]:
+    """For the body-size middleware, which answers before any route: a browser gets the page."""
+
+    async def page(scope: Scope, status_code: int, message: str) -> bytes | None:
+        request = Request(scope)
+        if not wants_html(request):
+            return None
+        return bytes((await web.error_page(request, status_code, message)).body)
+
+    return page

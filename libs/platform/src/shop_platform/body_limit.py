@@ -4,9 +4,13 @@ bodies that stall (408): a client trickling a byte a minute would hold a task fo
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+# (the request's scope, status, message) -> the page's HTML, or None when JSON is wanted.
+ErrorPage = Callable[[Scope, int, str], Awaitable[bytes | None]]
 
 DEFAULT_MAX_BODY_BYTES = 1_000_000  # orders and forms are a few KB; webhooks under 100 KB
 BODY_IDLE_TIMEOUT_S = 30.0  # between two chunks of one request body
@@ -22,10 +26,13 @@ class BodySizeLimitMiddleware:
         app: ASGIApp,
         max_bytes: int = DEFAULT_MAX_BODY_BYTES,
         idle_timeout_s: float = BODY_IDLE_TIMEOUT_S,
+        page: ErrorPage | None = None,
     ) -> None:
+        """`page`: the refusal as an HTML page for a browser (None: JSON, as for programs)."""
         self.app = app
         self.max_bytes = max_bytes
         self.idle_timeout_s = idle_timeout_s
+        self.page = page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -33,7 +40,7 @@ class BodySizeLimitMiddleware:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+            await self._refuse(scope, send)
             return
         received = 0
         overflow = False
@@ -66,7 +73,7 @@ class BodySizeLimitMiddleware:
                 await send(message)
             elif not refused:  # the app's answer to a "disconnected" client: ours instead
                 refused = True
-                await self._refuse(send, stalled=stalled)
+                await self._refuse(scope, send, stalled=stalled)
 
         try:
             await self.app(scope, limited_receive, guarded_send)
@@ -74,16 +81,23 @@ class BodySizeLimitMiddleware:
             if not (overflow or stalled):
                 raise
         if (overflow or stalled) and not refused:
-            await self._refuse(send, stalled=stalled)
+            await self._refuse(scope, send, stalled=stalled)
 
-    async def _refuse(self, send: Send, *, stalled: bool = False) -> None:
+    async def _refuse(self, scope: Scope, send: Send, *, stalled: bool = False) -> None:
         if stalled:
             status, error = 408, "request_timeout"
             detail = f"the request body stalled for over {self.idle_timeout_s:g} s"
+            said = "Sending the form stopped half-way. Please try again."
         else:
             status, error = 413, "payload_too_large"
             detail = f"request body over {self.max_bytes} bytes"
-        body = orjson.dumps({"error": error, "detail": detail})
+            said = (
+                f"What you sent is over {self.max_bytes // 1_000_000} MB, more than this page "
+                "takes. Please shorten it (a note, for example) and send it again."
+            )
+        page = await self.page(scope, status, said) if self.page else None
+        body = page if page is not None else orjson.dumps({"error": error, "detail": detail})
+        kind = b"text/html; charset=utf-8" if page is not None else b"application/json"
         # A stalled client is not worth waiting for; an oversized body is read and dropped
         # by the server (closing then would reset the connection before the client reads 413).
         close = [(b"connection", b"close")] if stalled else []
@@ -92,7 +106,7 @@ class BodySizeLimitMiddleware:
                 "type": "http.response.start",
                 "status": status,
                 "headers": [
-                    (b"content-type", b"application/json"),
+                    (b"content-type", kind),
                     (b"content-length", str(len(body)).encode()),
                     *close,
                 ],
