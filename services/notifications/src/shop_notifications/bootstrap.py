@@ -27,7 +27,7 @@ from shop_notifications.mail.smtp import Transport, make_transport
 from shop_notifications.service.email_log import EmailLog
 from shop_platform.auth import AdminSessions, RemoteAdminSessions
 from shop_platform.db import make_engine, make_session_factory
-from shop_web import BrandingSource, RemoteBranding, SiteLinks, Web
+from shop_web import Branding, BrandingSource, RemoteBranding, SiteLinks, Web
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
@@ -74,7 +74,10 @@ def bootstrap(
     settings = settings or NotificationsSettings()
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
-    renderer = EmailRenderer(shop_name=settings.shop_name)
+    branding = branding or RemoteBranding(
+        settings.orders_public_url, fallback=Branding(name=settings.shop_name)
+    )
+    renderer = EmailRenderer(shop_name=settings.shop_name, branding=branding)
     transport = transport or make_transport(
         settings.smtp_url,
         mail_from=settings.mail_from,
@@ -85,7 +88,6 @@ def bootstrap(
         max_attempts=settings.email_max_attempts, retry_base_s=settings.email_retry_base_s
     )
     sender = EmailSender(engine, sessions, transport, policy)
-    branding = branding or RemoteBranding(settings.orders_public_url)
     router = build_router(
         sessions,
         EmailRepository,

@@ -220,3 +220,18 @@ async def test_a_payment_request_handled_beside_its_order_is_emailed_once(
         "AND template = 'payment_requested'"
     )
     assert len(rows) == 1, rows
+
+
+async def test_emails_carry_the_shop_name_set_in_the_shop_settings(
+    make_service: MakeService, smtp: SmtpServer
+) -> None:
+    """The header and footer say the photographer's shop name (from orders' settings), not
+    the NOTIFICATIONS_SHOP_NAME default, so a contact email never names two shops."""
+    service = make_service(smtp.url)  # branded "Ana Berg Photography" (SHOP)
+    placed = order_placed()
+    assert await service.router.handle(*wrap(placed, placed.order_id))
+    assert await service.router.handle(*wrap(payment_requested(placed), placed.order_id))
+    await send_all(service)
+    for mail in smtp.sink.received:
+        assert "Ana Berg Photography" in mail.text(), mail.subject
+        assert "Photo license shop" not in mail.text(), mail.subject

@@ -67,6 +67,7 @@ def build_router(
 
     def recording(intents_of: IntentsOf) -> Handler:
         async def handler(session: AsyncSession, msg: Any, env: Envelope) -> None:
+            await renderer.refresh()
             await record_emails(
                 store(session),
                 renderer,
@@ -96,6 +97,7 @@ def build_router(
         session: AsyncSession, msg: PaymentRequested, env: Envelope
     ) -> None:
         await lock_order(session, CONSUMER, msg.order_id)
+        await renderer.refresh()
         known = await email_payment_request(
             store(session), orders(session), renderer, branding, msg, cause=env
         )

@@ -12,6 +12,7 @@ from pathlib import Path
 import jinja2
 
 from shop_notifications.service.ports import RenderedEmail
+from shop_web import BrandingSource
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -28,9 +29,15 @@ def make_environment() -> jinja2.Environment:
 
 
 class EmailRenderer:
-    def __init__(self, *, shop_name: str) -> None:
+    def __init__(self, *, shop_name: str, branding: BrandingSource | None = None) -> None:
+        """`shop_name`: until `branding` (the shop settings, read from orders) says better."""
         self._env = make_environment()
         self._env.globals["shop_name"] = shop_name
+        self._branding = branding
+
+    async def refresh(self) -> None:
+        if self._branding is not None:
+            self._env.globals["shop_name"] = (await self._branding.branding()).name
 
     def render(self, template: str, context: Mapping[str, object]) -> RenderedEmail:
         html = self._env.get_template(f"emails/{template}.html").render(context)

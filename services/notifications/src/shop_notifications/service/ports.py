@@ -45,6 +45,10 @@ class Delivered:
 class Renderer(Protocol):
     def render(self, template: str, context: Mapping[str, object]) -> RenderedEmail: ...
 
+    async def refresh(self) -> None:
+        """Take the shop's current name (set in the shop settings) before rendering."""
+        ...
+
 
 class EmailStore(Protocol):
     async def add(self, email: NewEmail) -> bool: ...
