@@ -32,7 +32,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self' 'unsafe-inline'",  # style attributes in our templates; no script
-        "img-src 'self' data: blob:",
+        "img-src 'self' data: blob: https:",  # the shop's logo may live on its own site
         "media-src 'self' blob:",
         "object-src 'none'",
         "base-uri 'none'",
