@@ -23,6 +23,7 @@ install: ## Install uv if missing, the locked dependencies (uv sync --frozen), C
 	@$(UV) run --frozen python -m compileall -q -j 0 libs services >/dev/null
 	@# The browser tests: Debian's Chromium (apt, only when missing) and axe-core (npm ci).
 	@bash scripts/install-browser-tools.sh
+	@bash scripts/install-prometheus.sh
 
 run: install ## Run the shop: PostgreSQL/RabbitMQ checks, migrations, demo catalog, 4 services
 	$(UV) run python -m shop_devtools run

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import socket
 from pathlib import Path
 
 from dotenv import dotenv_values
@@ -14,7 +15,8 @@ from shop_devtools.config import ShopConfig
 from shop_devtools.infra import ensure_running, postgres_server, rabbitmq_server
 from shop_devtools.mailcatcher import MailCatcher
 from shop_devtools.processes import StackError, log_tail
-from shop_devtools.stack import ShopStack
+from shop_devtools.prometheus import DEFAULT_PORT, PrometheusProcess, shop_prometheus
+from shop_devtools.stack import ShopStack, free_port
 
 
 def load_dotenv(path: Path) -> None:
@@ -25,7 +27,12 @@ def load_dotenv(path: Path) -> None:
                 os.environ.setdefault(key, value)
 
 
-def banner(config: ShopConfig, catcher: MailCatcher | None, log_dir: Path) -> str:
+def banner(
+    config: ShopConfig,
+    catcher: MailCatcher | None,
+    log_dir: Path,
+    prometheus: PrometheusProcess | None = None,
+) -> str:
     orders, payments = config.public_url("orders"), config.public_url("payments")
     notifications = config.public_url("notifications")
     lines = [
@@ -35,7 +42,10 @@ def banner(config: ShopConfig, catcher: MailCatcher | None, log_dir: Path) -> st
         f"  admin              {orders}/admin   (admin token: {config.admin_token})",
         f"  payment settings   {payments}/admin/settings",
         f"  email log          {notifications}/admin/emails",
+        f"  system (health)    {orders}/admin/system",
     ]
+    if prometheus is not None:
+        lines.append(f"  Prometheus         {prometheus.url}/alerts   (targets: /targets)")
     if catcher is not None:
         web = catcher.web_url or "(no web page: port 8025 was taken)"
         lines.append(f"  mail catcher       {web}   (SMTP {catcher.smtp_url})")
@@ -71,6 +81,28 @@ async def start_mail_catcher(config: ShopConfig) -> MailCatcher | None:
     return None
 
 
+async def start_prometheus(config: ShopConfig, root: Path) -> PrometheusProcess | None:
+    """The shop's Prometheus (var/prometheus) on PROMETHEUS_PORT (9090, or a free port when
+    9090 is taken); None, with a note, when it is not installed or does not start."""
+    wanted = int(os.environ.get("PROMETHEUS_PORT", DEFAULT_PORT))
+    prometheus = shop_prometheus(config, root, port=wanted)
+    if prometheus.binary is None:
+        print("Prometheus is not installed (make install installs it): not started.")
+        return None
+    if "PROMETHEUS_PORT" not in os.environ:
+        try:
+            with socket.create_connection(("127.0.0.1", wanted), 0.5):
+                prometheus.port = free_port()
+        except OSError:
+            pass
+    try:
+        await prometheus.start()
+    except (StackError, OSError) as exc:
+        print(f"Prometheus not started: {exc}")
+        return None
+    return prometheus
+
+
 async def watch(stack: ShopStack) -> str:
     """Return a message as soon as a service process exits on its own."""
     while True:
@@ -91,6 +123,7 @@ async def run(root: Path) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, task.cancel)
     catcher: MailCatcher | None = None
+    prometheus: PrometheusProcess | None = None
     stack = ShopStack(config, log_dir=log_dir, cwd=root, inherit_shop_variables=True)
     try:
         await ensure_running(postgres_server(config.database_urls["orders"]))
@@ -100,7 +133,8 @@ async def run(root: Path) -> int:
         await stack.prepare()
         print("Starting the four services...", flush=True)
         await stack.start()
-        print(banner(config, catcher, log_dir), flush=True)
+        prometheus = await start_prometheus(config, root)
+        print(banner(config, catcher, log_dir, prometheus), flush=True)
         print(await watch(stack), flush=True)
         return 1
     except asyncio.CancelledError:
@@ -112,6 +146,8 @@ async def run(root: Path) -> int:
     finally:
         with contextlib.suppress(asyncio.CancelledError):
             await stack.stop()
+        if prometheus is not None:
+            await prometheus.stop()
         if catcher is not None:
             await catcher.stop()
         for sig in (signal.SIGINT, signal.SIGTERM):
