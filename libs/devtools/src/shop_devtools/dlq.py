@@ -16,28 +16,19 @@ import asyncio
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import aio_pika
 import asyncpg
-import orjson
 from sqlalchemy.engine import make_url
 
 from shop_contracts.routing import SUBSCRIPTIONS
 from shop_devtools.config import SERVICES, ShopConfig
-
-DLQ_BROWSE_LIMIT = 1000
-
-
-@dataclass
-class DeadMessage:
-    event_id: str
-    type: str
-    reason: str
-    count: int
-    first_queue: str
-    exchange: str
-    routing_key: str
+from shop_messaging.dead_letters import (  # noqa: F401  (make dlq's names, kept)
+    DLQ_BROWSE_LIMIT,
+    DeadMessage,
+    browse_dlq,
+    dead_message,
+    replay_dlq,
+)
 
 
 @dataclass
@@ -60,48 +51,6 @@ class ServiceReport:
 
 def _pg_dsn(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-def _death(message: aio_pika.abc.AbstractIncomingMessage) -> DeadMessage:
-    raw: Any = (message.headers or {}).get("x-death") or []
-    deaths: list[Any] = list(raw)
-    first: dict[str, Any] = dict(deaths[-1]) if deaths else {}  # the oldest death is last
-    latest: dict[str, Any] = dict(deaths[0]) if deaths else {}
-    keys = first.get("routing-keys") or [message.routing_key or ""]
-    message_type = message.type or ""
-    if not message_type:
-        try:
-            message_type = str(orjson.loads(message.body).get("type", "?"))
-        except Exception:
-            message_type = "(not JSON)"
-    return DeadMessage(
-        event_id=message.message_id or "(none)",
-        type=message_type,
-        reason=str(latest.get("reason", "?")),
-        count=int(sum(int(d.get("count", 1)) for d in deaths) or 0),
-        first_queue=str(first.get("queue", "?")),
-        exchange=str(first.get("exchange", "")),
-        routing_key=str(keys[0] if keys else ""),
-    )
-
-
-async def browse_dlq(amqp_url: str, queue_name: str) -> list[DeadMessage]:
-    """Look at every message without taking it: get them all, then give them all back."""
-    connection = await aio_pika.connect(amqp_url, timeout=10)
-    async with connection:
-        channel = await connection.channel()
-        queue = await channel.declare_queue(queue_name, passive=True)
-        seen: list[DeadMessage] = []
-        held: list[aio_pika.abc.AbstractIncomingMessage] = []
-        while len(held) < DLQ_BROWSE_LIMIT:
-            message = await queue.get(fail=False, timeout=5)
-            if message is None:
-                break
-            held.append(message)
-            seen.append(_death(message))
-        for message in held:
-            await message.nack(requeue=True)
-        return seen
 
 
 async def parked_rows(database_url: str) -> list[ParkedRow]:
@@ -155,45 +104,6 @@ def format_report(reports: list[ServiceReport]) -> str:
         for e in r.errors:
             lines.append(f"  (cannot read: {e})")
     return "\n".join(lines)
-
-
-async def replay_dlq(amqp_url: str, queue_name: str) -> int:
-    """Move each dead message back to its first exchange and routing key, unchanged
-    (same body, message_id and properties; the x-death history is kept for the record).
-    Each is published with confirms and mandatory before it is acked in the DLQ."""
-    moved = 0
-    connection = await aio_pika.connect(amqp_url, timeout=10)
-    async with connection:
-        channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
-        queue = await channel.declare_queue(queue_name, passive=True)
-        while (message := await queue.get(fail=False, timeout=5)) is not None:
-            dead = _death(message)
-            exchange = (
-                await channel.get_exchange(dead.exchange, ensure=False)
-                if dead.exchange
-                else channel.default_exchange
-            )
-            routing_key = dead.routing_key or dead.first_queue
-            copy = aio_pika.Message(
-                message.body,
-                headers=dict(message.headers or {}),
-                content_type=message.content_type,
-                content_encoding=message.content_encoding,
-                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                message_id=message.message_id,
-                correlation_id=message.correlation_id,
-                type=message.type,
-                timestamp=message.timestamp,
-                app_id=message.app_id,
-            )
-            try:
-                await exchange.publish(copy, routing_key=routing_key, mandatory=True, timeout=10)
-            except Exception:
-                await message.nack(requeue=True)
-                raise
-            await message.ack()
-            moved += 1
-    return moved
 
 
 async def unpark(database_url: str) -> int:

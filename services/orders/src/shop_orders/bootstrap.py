@@ -19,6 +19,7 @@ from shop_messaging.runtime import MessagingRuntime
 from shop_orders.api.app import create_app
 from shop_orders.api.branding import StoredBranding
 from shop_orders.api.context import WebContext
+from shop_orders.api.system_probe import SystemProbe
 from shop_orders.config import OrdersSettings
 from shop_orders.consumers.handlers import build_router
 from shop_orders.db.unit_of_work import SqlTransaction, repositories
@@ -65,6 +66,16 @@ class OrdersRoot(ServiceRoot):
             ),
             trusted_proxies=parse_networks(settings.trusted_proxies),
             action_wait_s=self.action_wait_s,
+            system=SystemProbe(
+                settings.amqp_url,
+                self.engine,
+                {
+                    "orders": settings.orders_public_url,
+                    "payments": settings.payments_public_url,
+                    "delivery": settings.delivery_public_url,
+                    "notifications": settings.notifications_public_url,
+                },
+            ),
         )
         return create_app(self, context)
 

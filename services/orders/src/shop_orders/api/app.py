@@ -13,6 +13,7 @@ from shop_orders.api import (
     admin_catalog_pages,
     admin_pages,
     admin_settings_pages,
+    admin_system_pages,
     internal,
     preview,
     shop_pages,
@@ -34,6 +35,7 @@ ROUTER_MODULES = (
     shop_pages,
     admin_pages,
     admin_settings_pages,
+    admin_system_pages,
     admin_catalog_pages,
     internal,
 )

@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from shop_kernel.deps import context_dependency
 from shop_media.store import MediaStore
 from shop_orders.api.branding import StoredBranding
+from shop_orders.api.system_probe import SystemProbe
 from shop_orders.config import OrdersSettings
 from shop_orders.service.links import Links
 from shop_orders.service.ports import Transaction
@@ -37,6 +38,7 @@ class WebContext:
     # After Mark as paid, Force delivery or Re-issue, the admin's POST waits up to this long
     # for payments or delivery to answer, so the page it leads to shows the new state.
     action_wait_s: float = 3.0
+    system: SystemProbe | None = None  # the System page's numbers and its Replay button
 
     def client_address(self, request: Request) -> str:
         return client_address(request, self.trusted_proxies)
