@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from shop_kernel.deps import set_context
 from shop_kernel.errors import ErrorMap, install_error_map
+from shop_kernel.metrics import install_metrics
 from shop_kernel.pages import install_error_pages, refusal_page
 from shop_kernel.root import ServiceRoot
 from shop_platform.body_limit import BodySizeLimitMiddleware
@@ -59,4 +60,5 @@ def service_app(
     if web is not None:
         web.install(app)
         install_error_pages(app, web)
+    install_metrics(app, root.metrics)  # GET /metrics; every request counted (outermost)
     return app

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from shop_messaging.metrics import ServiceMetrics
 from shop_messaging.runtime import MessagingRuntime
 
 if TYPE_CHECKING:
@@ -42,6 +44,22 @@ class ServiceRoot:
     # Run by `aclose()` after the workers stopped, before the engine is disposed (e.g. a
     # thread pool to shut down).
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    # This root's Prometheus metrics, in its own registry (served at /metrics).
+    metrics: ServiceMetrics = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.metrics = ServiceMetrics(getattr(self, "name", "service"))
+        self.metrics.bind_engine(self.engine)
+        # Every part of the root that records metrics (the message router, the email sender,
+        # the renderer...) has a `bind_metrics`: hand it this root's.
+        parts: list[object] = [self.runtime.router, *self.workers.values()]
+        parts += [getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "metrics"]
+        bound: set[int] = set()
+        for part in parts:
+            bind = getattr(part, "bind_metrics", None)
+            if callable(bind) and id(part) not in bound:
+                bound.add(id(part))
+                bind(self.metrics)
 
     def http_app(self) -> FastAPI:
         raise NotImplementedError

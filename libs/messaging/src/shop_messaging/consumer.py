@@ -10,6 +10,7 @@ delivery limit sends a message that keeps failing to the dead-letter queue).
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shop_contracts.envelope import Envelope, MessageBody, UnknownMessageError
 from shop_contracts.registry import message_class
+from shop_messaging import metrics as m
 from shop_messaging.inbox import claim_message
 from shop_messaging.waiting import take_waiting
 from shop_platform.db import database_unavailable
@@ -43,6 +45,14 @@ class MessageRouter:
         self.consumer = consumer
         self._sessions = sessions
         self._handlers: dict[str, tuple[type[MessageBody], Handler]] = {}
+        self.metrics: m.ServiceMetrics | None = None  # set by the service's runtime
+
+    def bind_metrics(self, metrics: m.ServiceMetrics) -> None:
+        self.metrics = metrics
+
+    def _count(self, message_type: str, outcome: str) -> None:
+        if self.metrics is not None:
+            self.metrics.messages_consumed.labels(self.consumer, message_type, outcome).inc()
 
     def on(
         self, message: type[M]
@@ -65,6 +75,7 @@ class MessageRouter:
             payload = cls.model_validate(envelope.payload)
         except (ValidationError, UnknownMessageError, TypeError) as exc:
             log.error("message.rejected", consumer=self.consumer, reason=str(exc)[:500])
+            self._count("unreadable", m.DEAD_LETTERED)  # its type is not one we know
             raise RejectMessage() from exc
         await self.handle(envelope, payload)
 
@@ -73,8 +84,27 @@ class MessageRouter:
         entry = self._handlers.get(envelope.type)
         if entry is None:
             log.warning("message.unhandled", consumer=self.consumer, type=envelope.type)
+            self._count(envelope.type, m.UNHANDLED)  # a registered type (handle_raw checked)
             return False
         _, handler = entry
+        started = time.perf_counter()
+        try:
+            applied = await self._retrying(handler, envelope, payload)
+        except RejectMessage:
+            self._count(envelope.type, m.DEAD_LETTERED)
+            raise
+        except Exception:
+            self._count(envelope.type, m.RETRIED)
+            raise
+        finally:
+            if self.metrics is not None:
+                self.metrics.handler_duration.labels(self.consumer, envelope.type).observe(
+                    time.perf_counter() - started
+                )
+        self._count(envelope.type, m.APPLIED if applied else m.DUPLICATE)
+        return applied
+
+    async def _retrying(self, handler: Handler, envelope: Envelope, payload: MessageBody) -> bool:
         for attempt, delay in enumerate((*DB_RETRY_DELAYS_S, None)):
             try:
                 return await self._apply(handler, envelope, payload)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 import weakref
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
@@ -73,6 +74,8 @@ class Renderer:
     # at once took the service past 150 MB. Renders are cached, so this only slows a shop's
     # very first orders of new media; videos keep the pool's other worker, and stamps and
     # PDFs are not held up.
+    # The service's metrics (`shop_messaging.metrics.ServiceMetrics`), bound by its root.
+    metrics: Any = field(default=None, init=False, repr=False)
     _image_slot: asyncio.Semaphore = field(
         default_factory=lambda: asyncio.Semaphore(1), init=False, repr=False
     )
@@ -103,6 +106,9 @@ class Renderer:
             await self.cache.put(cached)
             self._known[(media_key, key)] = cached
             return _stored(cached)
+
+    def bind_metrics(self, metrics: Any) -> None:
+        self.metrics = metrics
 
     def path_of(self, stored: StoredFile) -> Path:
         """Where a delivered file is on disk (keys were validated when stored)."""
@@ -157,15 +163,25 @@ class Renderer:
         """Render to `<root>/<rendition key>/<media key>[<extension>]`; the relative path."""
         relative = f"{key}/{media_key}"
         dest = self.root / validate_key(relative)
+        kind = "video" if is_video(src) else "image"
         try:
             slot: AbstractAsyncContextManager[Any] = (
-                nullcontext() if is_video(src) else self._image_slot
+                nullcontext() if kind == "video" else self._image_slot
             )
             async with slot:
+                started = time.perf_counter()
                 info = await self.render(self.executor, src, dest, spec)
+                if self.metrics is not None:
+                    self.metrics.rendition_duration.labels(kind).observe(
+                        time.perf_counter() - started
+                    )
         except Exception as exc:  # libvips/FFmpeg errors, unsupported input: never transient
             log.warning("rendition.failed", media_key=media_key, spec=key, error=repr(exc))
+            if self.metrics is not None:
+                self.metrics.renditions.labels(kind, "failed").inc()
             raise RenditionFailedError(f"cannot render {media_key} ({key}): {exc}") from exc
+        if self.metrics is not None:
+            self.metrics.renditions.labels(kind, "rendered").inc()
         if dest.suffix.lower() != info.extension:
             # Appended, not substituted: `a.jpeg` and `a.png` must not share `a.jpg`.
             os.replace(dest, dest.with_name(dest.name + info.extension))

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -81,6 +82,7 @@ class EmailSender:
         self.transport = transport
         self.policy = policy = policy or SenderPolicy()
         self.stats = SenderStats()
+        self.metrics: Any = None  # the service's `ServiceMetrics`, bound by its root
         loop_policy = LoopPolicy(
             batch_size=policy.batch_size,
             lease_s=policy.lease_s,
@@ -110,6 +112,15 @@ class EmailSender:
     def running(self) -> bool:
         return self.loop.running
 
+    def bind_metrics(self, metrics: Any) -> None:
+        """Count the emails sent; report the emails waiting at each scrape."""
+        self.metrics = metrics
+        metrics.add_scrape_gauge(
+            "shop_emails_waiting",
+            "Emails not sent yet (pending, retries included).",
+            "SELECT count(*) FROM emails WHERE status = 'pending'",
+        )
+
     async def run_once(self) -> int:
         """Claim one batch; send each and record it at once. Returns how many were claimed.
 
@@ -132,6 +143,8 @@ class EmailSender:
             status = await self.transport.deliver(item)
         except Exception as exc:
             return SendFailed(exc)
+        if self.metrics is not None:  # the server accepted it
+            self.metrics.emails_sent.inc()
         return Delivered(item, status, datetime.now(UTC))
 
     async def settle(self, outcomes: Sequence[tuple[OutgoingEmail, SendOutcome]]) -> None:
