@@ -62,6 +62,11 @@ def test_make_run_scrapes_every_service_and_the_broker(tmp_path: Path) -> None:
     }
     assert jobs["orders"]["static_configs"] == [{"targets": ["127.0.0.1:8001"]}]
     assert jobs["rabbitmq-queues"]["metrics_path"] == "/metrics/detailed"
+    assert jobs["rabbitmq-queues"]["params"]["vhost"] == ["/"]
+    other = shop_prometheus(ShopConfig(amqp_url="amqp://u:p@host:5672/a%2Fb"), tmp_path)
+    other_jobs = {job["job_name"]: job for job in other.config["scrape_configs"]}
+    assert other_jobs["rabbitmq-queues"]["params"]["vhost"] == ["a/b"]
+    assert other_jobs["rabbitmq"]["static_configs"] == [{"targets": ["host:15692"]}]
     assert prometheus.config["rule_files"] == [str((tmp_path / ALERTS).resolve())]
     assert prometheus.directory == tmp_path / "var" / "prometheus"
 

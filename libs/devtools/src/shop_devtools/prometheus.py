@@ -21,7 +21,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import httpx
 
@@ -36,6 +36,12 @@ QUEUE_FAMILIES = ["queue_coarse_metrics", "queue_consumer_count"]
 
 def rabbitmq_target(amqp_url: str, port: int = RABBITMQ_PROMETHEUS_PORT) -> str:
     return f"{urlsplit(amqp_url).hostname or '127.0.0.1'}:{port}"
+
+
+def amqp_vhost(amqp_url: str) -> str:
+    """The virtual host an AMQP URL names ("/" when it names none)."""
+    path = urlsplit(amqp_url).path
+    return unquote(path[1:]) if len(path) > 1 else "/"
 
 
 def scrape_config(
@@ -148,6 +154,9 @@ def shop_prometheus(config: ShopConfig, root: Path, port: int = DEFAULT_PORT) ->
     """`make run`'s Prometheus: the four services, the broker, the shipped alert rules."""
     services = {s: f"{config.host}:{config.ports[s]}" for s in SERVICES}
     settings = scrape_config(
-        services=services, rabbitmq=rabbitmq_target(config.amqp_url), rules=[root / ALERTS]
+        services=services,
+        rabbitmq=rabbitmq_target(config.amqp_url),
+        rules=[root / ALERTS],
+        vhost=amqp_vhost(config.amqp_url),  # this shop's queues, not another's on the broker
     )
     return PrometheusProcess(root / "var" / "prometheus", settings, port=port)

@@ -18,7 +18,7 @@ from shop_contracts.routing import EVENTS_EXCHANGE
 from shop_messaging.broker import make_broker, publish_envelope
 from shop_messaging.dead_letters import queue_depths
 from shop_messaging.topology import declare_topology
-from shop_orders.api.system_probe import SystemProbe
+from shop_orders.api.system_probe import SystemProbe, _metric_sums
 from shop_orders.bootstrap import OrdersRoot
 from shop_testkit.vhosts import create_vhost, delete_vhost
 
@@ -117,3 +117,19 @@ async def test_the_system_page_shows_the_queues_and_replays_a_dlq(
 async def test_replay_of_an_unknown_service_is_404(client: httpx.AsyncClient) -> None:
     csrf = await login(client)
     assert (await client.post("/admin/system/replay/nope", data={"csrf": csrf})).status_code == 404
+
+
+def test_the_other_services_numbers_come_from_their_metrics() -> None:
+    body = (
+        "# HELP shop_outbox_waiting_rows Outbox rows not yet published.\n"
+        "shop_outbox_waiting_rows 3.0\n"
+        "shop_outbox_parked_rows 1.0\n"
+        'shop_emails_waiting{kind="x"} 2.0\n'
+        'shop_emails_waiting{kind="y"} 1.0\n'
+        "shop_http_requests_total 9.0\n"
+    )
+    assert _metric_sums(body) == {
+        "outbox waiting": 3.0,
+        "outbox parked": 1.0,
+        "emails waiting": 3.0,
+    }

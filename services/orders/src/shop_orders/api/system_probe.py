@@ -19,9 +19,9 @@ from shop_messaging.relay import replay_parked
 SERVICES = ("orders", "payments", "delivery", "notifications")
 # The other services' numbers, read from their /metrics when they serve it (summed over labels).
 METRICS = {
-    "shop_outbox_waiting": "outbox waiting",
-    "shop_outbox_parked": "outbox parked",
-    "shop_outbox_oldest_age_seconds": "oldest outbox row (s)",
+    "shop_outbox_waiting_rows": "outbox waiting",
+    "shop_outbox_parked_rows": "outbox parked",
+    "shop_outbox_oldest_waiting_age_seconds": "oldest outbox row (s)",
     "shop_emails_waiting": "emails waiting",
 }
 _OUTBOX = text(
