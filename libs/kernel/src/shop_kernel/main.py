@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from shop_kernel.root import ServiceRoot
+from shop_kernel.tracing import start_tracing, stop_tracing, trace_app
 from shop_messaging.runtime import serve
 from shop_messaging.service_cli import ServiceCli
 from shop_platform.logging import configure_logging
@@ -48,12 +49,16 @@ def service_main(
 
     async def run_serve() -> None:
         loaded = configured()
+        tracer_provider = start_tracing(name)  # None unless OTEL_EXPORTER_OTLP_ENDPOINT is set
         root = bootstrap(loaded)
         root.start_workers()  # independent of the broker: their results wait in the outbox
         try:
-            await serve(root.http_app(), loaded.port, root.runtime, host=loaded.bind_host)
+            app = root.http_app()
+            trace_app(app, tracer_provider)
+            await serve(app, loaded.port, root.runtime, host=loaded.bind_host)
         finally:
             await root.aclose()
+            stop_tracing(tracer_provider)
 
     def command(run: Callable[[R], Awaitable[None]]) -> Callable[[], Coroutine[Any, Any, None]]:
         async def with_root() -> None:

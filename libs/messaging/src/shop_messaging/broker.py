@@ -6,11 +6,14 @@ transient, have no timeout, and a returned (unroutable) message does not raise.
 
 from __future__ import annotations
 
+from typing import Any
+
 import orjson
 from faststream.rabbit import Channel, ExchangeType, RabbitBroker, RabbitExchange
 
 from shop_contracts.envelope import Envelope
 from shop_contracts.routing import COMMANDS_EXCHANGE, DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE
+from shop_messaging import tracing
 
 PUBLISH_TIMEOUT_S = 10.0
 
@@ -46,9 +49,25 @@ EXCHANGES = {
 async def publish_envelope(
     broker: RabbitBroker, envelope: Envelope, *, exchange_name: str, routing_key: str
 ) -> None:
-    """Persistent, mandatory, confirmed, bounded in time. Raises if the broker refuses it."""
+    """Persistent, mandatory, confirmed, bounded in time. Raises if the broker refuses it.
+    With tracing on, the AMQP headers carry the trace context (`traceparent`)."""
+    if not tracing.enabled():
+        await _publish(broker, envelope, exchange_name, routing_key, None)
+        return
+    with tracing.publish_span(envelope.type, exchange_name, routing_key) as headers:
+        await _publish(broker, envelope, exchange_name, routing_key, headers)
+
+
+async def _publish(
+    broker: RabbitBroker,
+    envelope: Envelope,
+    exchange_name: str,
+    routing_key: str,
+    headers: dict[str, Any] | None,
+) -> None:
     await broker.publish(
         orjson.dumps(envelope.model_dump(mode="json")),
+        headers=headers or None,
         exchange=EXCHANGES[exchange_name],
         routing_key=routing_key,
         persist=True,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 import structlog
@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shop_contracts.envelope import Envelope, MessageBody, UnknownMessageError
 from shop_contracts.registry import message_class
 from shop_messaging import metrics as m
+from shop_messaging import tracing
 from shop_messaging.inbox import claim_message
 from shop_messaging.waiting import take_waiting
 from shop_platform.db import database_unavailable
@@ -67,8 +68,9 @@ class MessageRouter:
     def message_types(self) -> list[str]:
         return sorted(self._handlers)
 
-    async def handle_raw(self, body: Any) -> None:
-        """Entry point for the broker subscriber."""
+    async def handle_raw(self, body: Any, headers: Mapping[str, Any] | None = None) -> None:
+        """Entry point for the broker subscriber. `headers`: the AMQP headers, whose trace
+        context (`traceparent`) the handler's span continues when tracing is on."""
         try:
             envelope = Envelope.model_validate(body)
             cls = message_class(envelope.type, envelope.version)
@@ -77,7 +79,11 @@ class MessageRouter:
             log.error("message.rejected", consumer=self.consumer, reason=str(exc)[:500])
             self._count("unreadable", m.DEAD_LETTERED)  # its type is not one we know
             raise RejectMessage() from exc
-        await self.handle(envelope, payload)
+        if not tracing.enabled():
+            await self.handle(envelope, payload)
+            return
+        with tracing.consume_span(self.consumer, envelope.type, headers):
+            await self.handle(envelope, payload)
 
     async def handle(self, envelope: Envelope, payload: MessageBody) -> bool:
         """Apply the message once. Returns False when it was a duplicate (or not ours)."""

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_contracts.envelope import Envelope
 from shop_contracts.registry import message_class
 from shop_contracts.routing import exchange_for
+from shop_messaging import tracing
 from shop_messaging.tables import OUTBOX_CHANNEL, outbox
 
 # Built once: SQLAlchemy then skips the statement's construction and cache key on every call
@@ -23,7 +26,7 @@ async def add_to_outbox(session: AsyncSession, *envelopes: Envelope) -> None:
     """
     if not envelopes:
         return
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "event_id": e.event_id,
             "message_type": e.type,
@@ -34,5 +37,8 @@ async def add_to_outbox(session: AsyncSession, *envelopes: Envelope) -> None:
         }
         for e in envelopes
     ]
+    if tracing.enabled() and (trace := tracing.current_context()):
+        for row in rows:  # the writer's trace continues in the consumers (tracing.py)
+            row["envelope"][tracing.STORED_KEY] = trace
     await session.execute(INSERT_ROWS, rows)
     await session.execute(WAKE_RELAY)

@@ -19,6 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shop_contracts.envelope import Envelope
+from shop_messaging import tracing
 from shop_messaging.leased_loop import (
     LeasedWorkLoop,
     LoopPolicy,
@@ -151,8 +152,14 @@ class OutboxRelay:
 
     async def process(self, item: Any) -> Exception | None:
         try:
-            envelope = Envelope.model_validate(item.envelope)
-            await self._publish(envelope, item.exchange, item.routing_key)
+            stored = item.envelope
+            trace = None
+            if tracing.STORED_KEY in stored:  # the writer's trace context (tracing.py)
+                stored = dict(stored)
+                trace = stored.pop(tracing.STORED_KEY)
+            envelope = Envelope.model_validate(stored)
+            with tracing.attached(trace):
+                await self._publish(envelope, item.exchange, item.routing_key)
         except Exception as exc:
             return exc
         return None

@@ -16,11 +16,13 @@ import structlog
 import uvicorn
 from faststream.middlewares import AckPolicy
 from faststream.rabbit import RabbitBroker
+from faststream.rabbit.annotations import RabbitMessage
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shop_contracts.envelope import Envelope
 from shop_contracts.routing import SUBSCRIPTIONS
+from shop_messaging import tracing
 from shop_messaging.broker import DEFAULT_PREFETCH, make_broker, publish_envelope
 from shop_messaging.consumer import MessageRouter
 from shop_messaging.relay import OutboxRelay
@@ -53,9 +55,17 @@ class MessagingRuntime:
 
             subscriber = self.broker.subscriber(queue, ack_policy=AckPolicy.NACK_ON_ERROR)
 
-            @subscriber
-            async def on_message(body: Any) -> None:
-                await router.handle_raw(body)
+            if tracing.enabled():  # the handler continues the trace of the AMQP headers
+
+                @subscriber
+                async def on_traced_message(body: Any, message: RabbitMessage) -> None:
+                    await router.handle_raw(body, headers=message.headers)
+
+            else:
+
+                @subscriber
+                async def on_message(body: Any) -> None:
+                    await router.handle_raw(body)
 
             self.subscriber = subscriber
 
