@@ -103,6 +103,8 @@ ADMIN_PAGES = [
     ("orders", "POST", "/admin/orders/{order}/mark-paid"),
     ("orders", "POST", "/admin/orders/{order}/cancel"),
     ("orders", "POST", "/admin/settings"),
+    ("orders", "GET", "/admin/system"),
+    ("orders", "POST", "/admin/system/replay/orders"),
     ("payments", "GET", "/admin/settings"),
     ("payments", "POST", "/admin/settings"),
     ("notifications", "GET", "/admin/emails"),

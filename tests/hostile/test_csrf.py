@@ -122,6 +122,7 @@ async def test_every_admin_form_carries_a_csrf_token(shop, placed_order, admin_h
         shop.url("orders", f"/admin/orders/{placed_order['id']}"),
         shop.url("orders", "/admin/settings"),
         shop.url("orders", "/admin/media"),
+        shop.url("orders", "/admin/system"),
         shop.url("payments", "/admin/settings"),
         shop.url("notifications", "/admin/emails"),
     ]
