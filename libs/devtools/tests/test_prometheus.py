@@ -34,14 +34,19 @@ from shop_testkit.vhosts import create_vhost, delete_vhost
 
 ROOT = Path(__file__).resolve().parents[3]
 RULES = ROOT / ALERTS
-needs_prometheus = pytest.mark.skipif(
-    shutil.which("prometheus") is None or shutil.which("promtool") is None,
-    reason="Debian's prometheus package is missing (make install installs it)",
-)
 
 
-@needs_prometheus
+def _needs_prometheus() -> None:
+    """`make install` installs Debian's prometheus package: its absence is a setup fault."""
+    missing = [tool for tool in ("prometheus", "promtool") if shutil.which(tool) is None]
+    if missing:
+        pytest.fail(
+            f"{', '.join(missing)} not found: run `make install` (scripts/install-prometheus.sh)"
+        )
+
+
 def test_promtool_accepts_the_shipped_rules() -> None:
+    _needs_prometheus()
     result = subprocess.run(
         ["promtool", "check", "rules", str(RULES)], capture_output=True, text=True, timeout=30
     )
@@ -90,8 +95,58 @@ async def _dead_letter_one(amqp_url: str) -> None:
         await message.reject(requeue=False)
 
 
-@needs_prometheus
-async def test_the_dlq_alert_fires_after_a_poison_message(tmp_path: Path) -> None:
+class FakeService:
+    """A service's /metrics as the alerts read it: an outbox row waiting for 2 minutes,
+    emails waiting and none sent (a real shop would need minutes to get there)."""
+
+    METRICS = (
+        b"shop_outbox_oldest_waiting_age_seconds 120\n"
+        b"shop_emails_waiting 3\n"
+        b"shop_emails_sent_total 5\n"
+    )
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self._server: asyncio.AbstractServer | None = None
+
+    async def _answer(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(
+            b"HTTP/1.1 200 OK\r\ncontent-type: text/plain; version=0.0.4\r\n"
+            b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(self.METRICS), self.METRICS)
+        )
+        await writer.drain()
+        writer.close()
+
+    async def __aenter__(self) -> FakeService:
+        self._server = await asyncio.start_server(self._answer, "127.0.0.1", self.port)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._server is not None
+        self._server.close()
+
+
+async def _firing(
+    prometheus: PrometheusProcess, wanted: set[str], seconds: float
+) -> dict[str, dict[str, object]]:
+    deadline = time.monotonic() + seconds
+    firing: dict[str, dict[str, object]] = {}
+    while time.monotonic() < deadline and not wanted <= set(firing):
+        await asyncio.sleep(1)
+        for alert in await prometheus.alerts():
+            labels = alert["labels"]
+            assert isinstance(labels, dict)
+            if alert["state"] == "firing":
+                firing.setdefault(str(labels["alertname"]), alert)
+    return firing
+
+
+async def test_every_alert_fires_on_the_fault_it_names(tmp_path: Path) -> None:
+    """A real Prometheus with the shipped rules (their `for:` cut to nothing): a poison message
+    in a DLQ, a queue nobody consumes, a service that does not answer, an outbox row waiting
+    two minutes, emails waiting while none go out."""
+    _needs_prometheus()
     target = rabbitmq_target(amqp_server_url())
     try:
         async with httpx.AsyncClient(timeout=3) as client:
@@ -107,31 +162,45 @@ async def test_the_dlq_alert_fires_after_a_poison_message(tmp_path: Path) -> Non
     rules = tmp_path / "alerts.yml"
     rules.write_text(re.sub(r"(?m)^(\s+for:\s*)\S+$", r"\g<1>0s", RULES.read_text()))
     vhost, amqp_url = await create_vhost("promtest")
+    fake = FakeService()
+    services = {
+        "notifications": f"127.0.0.1:{fake.port}",
+        "payments": f"127.0.0.1:{free_port()}",  # nothing listens there: a service down
+    }
     prometheus = PrometheusProcess(
         tmp_path / "prometheus",
-        scrape_config(services={}, rabbitmq=target, rules=[rules], interval="1s", vhost=vhost),
+        scrape_config(
+            services=services, rabbitmq=target, rules=[rules], interval="1s", vhost=vhost
+        ),
         port=free_port(),
     )
     try:
+        await fake.__aenter__()
         broker = make_broker(amqp_url)
         await broker.connect()
         await declare_topology(broker, "orders")
         await broker.stop()
         await prometheus.start()
         await _dead_letter_one(amqp_url)
-        deadline = time.monotonic() + 45
-        firing: list[dict[str, object]] = []
-        while time.monotonic() < deadline and not firing:
-            await asyncio.sleep(1)
-            firing = [
-                a
-                for a in await prometheus.alerts()
-                if a["labels"]["alertname"] == "ShopDeadLetterQueueNotEmpty"
-                and a["state"] == "firing"
-            ]
-        assert firing, f"no DLQ alert after 45 s: {await prometheus.alerts()}"
-        assert firing[0]["labels"]["queue"] == "shop.orders.dlq"
-        assert firing[0]["labels"]["vhost"] == vhost
+        wanted = {
+            "ShopDeadLetterQueueNotEmpty",
+            "ShopConsumerMissing",  # the topology is declared, nobody consumes shop.orders
+            "ShopServiceDown",
+            "ShopOutboxStuck",
+            "ShopDeliveryEmailsFailing",
+        }
+        firing = await _firing(prometheus, wanted, 45)
+        assert wanted <= set(firing), f"not firing after 45 s: {sorted(wanted - set(firing))}"
+        dlq = firing["ShopDeadLetterQueueNotEmpty"]["labels"]
+        assert isinstance(dlq, dict)
+        assert (dlq["queue"], dlq["vhost"]) == ("shop.orders.dlq", vhost)
+        down = firing["ShopServiceDown"]["labels"]
+        assert isinstance(down, dict)
+        assert down["job"] == "payments"
+        stuck = firing["ShopOutboxStuck"]["labels"]
+        assert isinstance(stuck, dict)
+        assert stuck["job"] == "notifications"
     finally:
         await prometheus.stop()
+        await fake.__aexit__()
         await delete_vhost(vhost)
