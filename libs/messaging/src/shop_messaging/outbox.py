@@ -42,3 +42,13 @@ async def add_to_outbox(session: AsyncSession, *envelopes: Envelope) -> None:
             row["envelope"][tracing.STORED_KEY] = trace
     await session.execute(INSERT_ROWS, rows)
     await session.execute(WAKE_RELAY)
+
+
+class SessionOutbox:
+    """The `Outbox` port of every service, on one transaction's session."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, *envelopes: Envelope) -> None:
+        await add_to_outbox(self._session, *envelopes)

@@ -20,10 +20,12 @@ from shop_delivery.api.web import DeliveryWeb
 from shop_delivery.config import SERVICE, DeliverySettings
 from shop_delivery.consumers.handlers import build_router
 from shop_delivery.db.renditions import SqlRenditionCache
-from shop_delivery.db.unit_of_work import SqlTransaction, repositories
+from shop_delivery.db.unit_of_work import repositories
 from shop_delivery.service.context import ServiceContext
+from shop_delivery.service.ports import Repositories
 from shop_delivery.service.renditions import Renderer, RenderFn
 from shop_kernel.root import ServiceRoot
+from shop_kernel.unit_of_work import SqlTransaction
 from shop_media.rendition import render_rendition_in_pool
 from shop_media.store import LocalMediaStore
 from shop_messaging.consumer import MessageRouter
@@ -42,7 +44,7 @@ ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 class DeliveryRoot(ServiceRoot):
     name: ClassVar[str] = SERVICE
     settings: DeliverySettings
-    transaction: SqlTransaction
+    transaction: SqlTransaction[Repositories]
     context: ServiceContext  # the use cases' tools
     renderer: Renderer  # context.renderer (tests swap its `render`)
     router: MessageRouter
@@ -82,7 +84,7 @@ def bootstrap(
         public_url=settings.delivery_public_url,
         renderer=renderer,
     )
-    transaction = SqlTransaction(sessions)
+    transaction = SqlTransaction(sessions, repositories)
     router = build_router(sessions, repositories, transaction, context)
 
     async def shut_render_pool() -> None:  # waits for the renders under way

@@ -13,6 +13,7 @@ from typing import ClassVar
 from fastapi import FastAPI
 
 from shop_kernel.root import ServiceRoot
+from shop_kernel.unit_of_work import SqlTransaction
 from shop_media.store import LocalMediaStore, MediaStore
 from shop_messaging.consumer import MessageRouter
 from shop_messaging.runtime import MessagingRuntime
@@ -22,9 +23,10 @@ from shop_orders.api.context import WebContext
 from shop_orders.api.system_probe import SystemProbe
 from shop_orders.config import OrdersSettings
 from shop_orders.consumers.handlers import build_router
-from shop_orders.db.unit_of_work import SqlTransaction, repositories
+from shop_orders.db.unit_of_work import repositories
 from shop_orders.service.admin_sessions import StoredAdminSessions
 from shop_orders.service.links import Links
+from shop_orders.service.ports import Repositories
 from shop_platform.auth import AdminAuth
 from shop_platform.client_address import parse_networks
 from shop_platform.db import make_engine, make_session_factory
@@ -39,7 +41,7 @@ ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 class OrdersRoot(ServiceRoot):
     name: ClassVar[str] = SERVICE
     settings: OrdersSettings
-    transaction: SqlTransaction
+    transaction: SqlTransaction[Repositories]
     links: Links
     router: MessageRouter
     media_store: MediaStore
@@ -84,14 +86,13 @@ def bootstrap(settings: OrdersSettings | None = None) -> OrdersRoot:
     settings = settings or OrdersSettings()
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
-    router = build_router(
-        sessions, partial(repositories, default_seller_email=settings.seller_email)
-    )
+    repositories_on = partial(repositories, default_seller_email=settings.seller_email)
+    router = build_router(sessions, repositories_on)
     return OrdersRoot(
         settings=settings,
         engine=engine,
         sessions=sessions,
-        transaction=SqlTransaction(sessions, default_seller_email=settings.seller_email),
+        transaction=SqlTransaction(sessions, repositories_on),
         links=Links(
             secret_key=settings.secret_key,
             orders_public_url=settings.orders_public_url,

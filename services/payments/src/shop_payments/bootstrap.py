@@ -16,6 +16,7 @@ from typing import ClassVar
 from fastapi import FastAPI
 
 from shop_kernel.root import ServiceRoot
+from shop_kernel.unit_of_work import SqlTransaction
 from shop_messaging.consumer import MessageRouter
 from shop_messaging.runtime import MessagingRuntime
 from shop_payments.api.app import create_app
@@ -23,12 +24,12 @@ from shop_payments.api.context import PaymentsContext
 from shop_payments.config import PaymentsSettings
 from shop_payments.consumers.handlers import CONSUMER, build_router
 from shop_payments.db.sandbox import SqlSandboxStore
-from shop_payments.db.unit_of_work import SqlTransaction, repositories
+from shop_payments.db.unit_of_work import repositories
 from shop_payments.processors.sandbox import SandboxProcessor
 from shop_payments.processors.stripe_processor import StripeProcessor
 from shop_payments.service.offer import PaymentOptions
 from shop_payments.service.payment_page import PageWait
-from shop_payments.service.ports import CardProcessor, ProcessorRegistry
+from shop_payments.service.ports import CardProcessor, ProcessorRegistry, Repositories
 from shop_payments.service.settings import SettingsPolicy
 from shop_payments.webhooks.poster import HttpxWebhookPoster, WebhookPoster
 from shop_payments.webhooks.verifier import StripeEventVerifier
@@ -49,7 +50,7 @@ def utc_now() -> datetime:
 class PaymentsRoot(ServiceRoot):
     name: ClassVar[str] = SERVICE
     settings: PaymentsSettings
-    transaction: SqlTransaction
+    transaction: SqlTransaction[Repositories]
     sandbox: SandboxProcessor  # its hosted page is served only when `processors` offer it
     processors: ProcessorRegistry
     policy: SettingsPolicy
@@ -121,7 +122,7 @@ def bootstrap(
         engine=engine,
         sessions=sessions,
         runtime=MessagingRuntime(SERVICE, settings.amqp_url, engine, router=router),
-        transaction=SqlTransaction(sessions),
+        transaction=SqlTransaction(sessions, repositories),
         sandbox=sandbox,
         processors=processors,
         policy=policy,
