@@ -167,10 +167,12 @@ async def test_one_order_is_one_trace_across_the_services(
         if placed is None:
             return False
         services = in_trace(placed.trace_id)
-        return all(
+        handled = all(
             "order.placed process" in services.get(s, set())
             for s in ("payments", "delivery", "notifications")
-        )
+        )  # and orders' publish span, exported in its own process's batch
+        published = any(name.endswith(" publish") for name in services.get("orders", set()))
+        return handled and published
 
     await eventually(placed_trace_complete, timeout=30, what="order.placed handled in one trace")
     spans = receiver.snapshot()
@@ -186,9 +188,15 @@ async def test_one_order_is_one_trace_across_the_services(
 
     # The forced delivery is its own request: its trace reaches the delivery email's handler.
     async def forced_trace_complete() -> bool:
+        """Both consumers' spans of delivery.completed have been exported (each process
+        exports its own batch: orders' may come after notifications')."""
         forced = _server_span(receiver.snapshot(), "force-delivery", "POST")
-        return forced is not None and "delivery.completed process" in in_trace(forced.trace_id).get(
-            "notifications", set()
+        if forced is None:
+            return False
+        services = in_trace(forced.trace_id)
+        return all(
+            "delivery.completed process" in services.get(s, set())
+            for s in ("orders", "notifications")
         )
 
     await eventually(forced_trace_complete, timeout=30, what="the delivery email in one trace")
