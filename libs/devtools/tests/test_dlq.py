@@ -9,11 +9,11 @@ import aio_pika
 import asyncpg
 import pytest
 
-from shop_contracts import PaymentFailed
 from shop_contracts.routing import EVENTS_EXCHANGE
 from shop_devtools import dlq
 from shop_devtools.config import SERVICES, ShopConfig
-from shop_messaging.broker import make_broker, publish_envelope
+from shop_devtools.testing import dead_letter_one
+from shop_messaging.broker import make_broker
 from shop_messaging.tables import metadata as messaging_metadata
 from shop_messaging.topology import declare_topology
 from shop_platform.db import make_engine
@@ -38,26 +38,6 @@ async def config():
     await delete_vhost(vhost)
 
 
-async def _dead_letter_one(amqp_url: str) -> str:
-    """A payment.failed that orders' consumer rejected: it sits in shop.orders.dlq."""
-    order_id = uuid.uuid4()
-    envelope = PaymentFailed(order_id=order_id, reason="declined").envelope(correlation_id=order_id)
-    broker = make_broker(amqp_url)
-    await broker.connect()
-    await publish_envelope(
-        broker, envelope, exchange_name=EVENTS_EXCHANGE, routing_key=envelope.type
-    )
-    await broker.stop()
-    connection = await aio_pika.connect(amqp_url)
-    async with connection:
-        channel = await connection.channel()
-        queue = await channel.declare_queue("shop.orders", passive=True)
-        message = await queue.get(timeout=5)
-        assert message is not None
-        await message.reject(requeue=False)
-    return str(envelope.event_id)
-
-
 async def _park_one(database_url: str) -> None:
     conn = await asyncpg.connect(dlq._pg_dsn(database_url))
     await conn.execute(
@@ -78,7 +58,7 @@ async def _depth(amqp_url: str, name: str) -> int:
 
 
 async def test_list_shows_dead_messages_with_their_reason_and_parked_rows(config) -> None:
-    event_id = await _dead_letter_one(config.amqp_url)
+    event_id = await dead_letter_one(config.amqp_url)
     await _park_one(config.database_urls["orders"])
 
     reports = {r.service: r for r in await dlq.report(config, ["orders", "payments"])}
@@ -102,7 +82,7 @@ async def test_list_shows_dead_messages_with_their_reason_and_parked_rows(config
 
 
 async def test_replay_moves_messages_back_unchanged_and_unparks_rows(config) -> None:
-    event_id = await _dead_letter_one(config.amqp_url)
+    event_id = await dead_letter_one(config.amqp_url)
     await _park_one(config.database_urls["orders"])
 
     moved, unparked = await dlq.replay(config, "orders")

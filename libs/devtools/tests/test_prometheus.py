@@ -9,15 +9,11 @@ import re
 import shutil
 import subprocess
 import time
-import uuid
 from pathlib import Path
 
-import aio_pika
 import httpx
 import pytest
 
-from shop_contracts import PaymentFailed
-from shop_contracts.routing import EVENTS_EXCHANGE
 from shop_devtools.config import ShopConfig
 from shop_devtools.prometheus import (
     ALERTS,
@@ -27,7 +23,8 @@ from shop_devtools.prometheus import (
     shop_prometheus,
 )
 from shop_devtools.stack import free_port
-from shop_messaging.broker import make_broker, publish_envelope
+from shop_devtools.testing import dead_letter_one
+from shop_messaging.broker import make_broker
 from shop_messaging.topology import declare_topology
 from shop_testkit.servers import amqp_server_url
 from shop_testkit.vhosts import create_vhost, delete_vhost
@@ -74,25 +71,6 @@ def test_make_run_scrapes_every_service_and_the_broker(tmp_path: Path) -> None:
     assert other_jobs["rabbitmq"]["static_configs"] == [{"targets": ["host:15692"]}]
     assert prometheus.config["rule_files"] == [str((tmp_path / ALERTS).resolve())]
     assert prometheus.directory == tmp_path / "var" / "prometheus"
-
-
-async def _dead_letter_one(amqp_url: str) -> None:
-    """A payment.failed that orders' consumer rejected: it goes to shop.orders.dlq."""
-    order_id = uuid.uuid4()
-    envelope = PaymentFailed(order_id=order_id, reason="declined").envelope(correlation_id=order_id)
-    broker = make_broker(amqp_url)
-    await broker.connect()
-    await publish_envelope(
-        broker, envelope, exchange_name=EVENTS_EXCHANGE, routing_key=envelope.type
-    )
-    await broker.stop()
-    connection = await aio_pika.connect(amqp_url)
-    async with connection:
-        channel = await connection.channel()
-        queue = await channel.declare_queue("shop.orders", passive=True)
-        message = await queue.get(timeout=5)
-        assert message is not None
-        await message.reject(requeue=False)
 
 
 class FakeService:
@@ -181,7 +159,7 @@ async def test_every_alert_fires_on_the_fault_it_names(tmp_path: Path) -> None:
         await declare_topology(broker, "orders")
         await broker.stop()
         await prometheus.start()
-        await _dead_letter_one(amqp_url)
+        await dead_letter_one(amqp_url)
         wanted = {
             "ShopDeadLetterQueueNotEmpty",
             "ShopConsumerMissing",  # the topology is declared, nobody consumes shop.orders

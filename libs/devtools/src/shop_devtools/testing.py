@@ -82,3 +82,30 @@ async def private_shop(
             if vhost:
                 with contextlib.suppress(Exception):
                     await delete_vhost(vhost)
+
+
+async def dead_letter_one(amqp_url: str) -> str:
+    """A payment.failed that orders' consumer rejected: it sits in `shop.orders.dlq` (the
+    topology must be declared). Returns its event id."""
+    import aio_pika
+
+    from shop_contracts import PaymentFailed
+    from shop_contracts.routing import EVENTS_EXCHANGE
+    from shop_messaging.broker import make_broker, publish_envelope
+
+    order_id = uuid.uuid4()
+    envelope = PaymentFailed(order_id=order_id, reason="declined").envelope(correlation_id=order_id)
+    broker = make_broker(amqp_url)
+    await broker.connect()
+    await publish_envelope(
+        broker, envelope, exchange_name=EVENTS_EXCHANGE, routing_key=envelope.type
+    )
+    await broker.stop()
+    connection = await aio_pika.connect(amqp_url)
+    async with connection:
+        channel = await connection.channel()
+        queue = await channel.declare_queue("shop.orders", passive=True)
+        message = await queue.get(timeout=5)
+        assert message is not None
+        await message.reject(requeue=False)
+    return str(envelope.event_id)

@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import uuid
 from collections.abc import AsyncIterator, Iterator
 
-import aio_pika
 import httpx
 import pytest
 
-from shop_contracts import PaymentFailed
-from shop_contracts.routing import EVENTS_EXCHANGE
-from shop_messaging.broker import make_broker, publish_envelope
+from shop_devtools.testing import dead_letter_one
+from shop_messaging.broker import make_broker
 from shop_messaging.dead_letters import queue_depths
 from shop_messaging.topology import declare_topology
 from shop_orders.api.system_probe import SystemProbe, _metric_sums
@@ -46,25 +43,6 @@ def probed(app, service: OrdersRoot, amqp_url: str) -> Iterator[None]:  # type: 
     app.state.context = dataclasses.replace(kept, system=probe)
     yield
     app.state.context = kept
-
-
-async def dead_letter_one(amqp_url: str) -> None:
-    """A payment.failed that orders' consumer rejected: it sits in shop.orders.dlq."""
-    order_id = uuid.uuid4()
-    envelope = PaymentFailed(order_id=order_id, reason="declined").envelope(correlation_id=order_id)
-    broker = make_broker(amqp_url)
-    await broker.connect()
-    await publish_envelope(
-        broker, envelope, exchange_name=EVENTS_EXCHANGE, routing_key=envelope.type
-    )
-    await broker.stop()
-    connection = await aio_pika.connect(amqp_url)
-    async with connection:
-        channel = await connection.channel()
-        queue = await channel.declare_queue("shop.orders", passive=True)
-        message = await queue.get(timeout=5)
-        assert message is not None
-        await message.reject(requeue=False)
 
 
 def row_of(html: str, service: str) -> str:
