@@ -128,6 +128,38 @@ class DeliverySpec(BaseModel):
         return f"{self.mode}-{size}-{self.format}-q{self.quality}"
 
 
+MediaState = Literal["undefined", "proof", "final"]
+
+
+class GalleryMember(Frozen):
+    """One file of a gallery, with what delivery needs to produce it."""
+
+    media_id: uuid.UUID
+    media_key: str
+    title: str
+    kind: Literal["image", "video"]
+    width: int = Field(ge=1)
+    height: int = Field(ge=1)
+    credit: str | None = None
+    state: MediaState = "undefined"
+
+
+class Offer(Frozen):
+    """A royalty-free row of a pricing profile as offered for one media: rows asking for
+    more pixels than the original are never offered (the catalog checks that with
+    `shop_pricing` before it publishes). `license_id` is the row's id, the one an order
+    names."""
+
+    kind: Literal["royalty_free"] = "royalty_free"
+    license_id: uuid.UUID
+    profile_id: uuid.UUID
+    name: str = Field(min_length=1, max_length=100)
+    description: str | None = None
+    usage_terms: str | None = None
+    price: MinorUnits = Field(ge=0, le=10**12)
+    delivery: DeliverySpec
+
+
 class OrderLine(Frozen):
     """One licensed file of an order, with everything delivery needs to produce it."""
 
@@ -147,3 +179,13 @@ class OrderLine(Frozen):
     media_updated_at: AwareDatetime | None = None
     credit: str | None = Field(default=None, description="the photographer's credit line")
     usage_terms: str | None = Field(default=None, description="what the license allows")
+    # A whole gallery sold as one line (one price): `media_id` and `license_id` are then the
+    # gallery's id, `media_key` is empty, and `members` are its files when the order was
+    # placed. Delivery fixes the files at payment from its own copy of the gallery
+    # (`catalog.gallery_offered`), falling back to these.
+    gallery_id: uuid.UUID | None = None
+    members: list[GalleryMember] = Field(default_factory=list)
+
+    @property
+    def is_gallery(self) -> bool:
+        return self.gallery_id is not None

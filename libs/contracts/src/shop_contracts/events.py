@@ -11,8 +11,12 @@ from shop_contracts.common import (
     Client,
     ClientContact,
     CurrencyField,
+    DeliverySpec,
     Frozen,
+    GalleryMember,
+    MediaState,
     MinorUnits,
+    Offer,
     OrderLine,
 )
 from shop_contracts.envelope import MessageBody
@@ -154,7 +158,8 @@ class EmailSent(MessageBody):
 
 
 class MediaFinalized(MessageBody):
-    """A Proof media file was marked Final: paid orders holding it can now receive it."""
+    """A Proof media file was marked Final: paid orders holding it can now receive it.
+    Published by catalog (orders published it before the catalog service existed)."""
 
     TYPE = "media.finalized"
 
@@ -185,3 +190,124 @@ class DeliveryFilesReleased(MessageBody):
     client: ClientContact
     downloads_url: str
     files: list[DeliveredFile]
+
+
+# --- catalog: what is for sale (event-carried state; each snapshot is complete) -------------
+#
+# Snapshots carry a `revision` that grows with every change of that media or gallery: a
+# consumer keeps a snapshot only when its revision is higher than the one it holds, so a
+# late or redelivered older snapshot never overwrites a newer one.
+
+
+class MediaOffered(MessageBody):
+    """A media's full snapshot as the storefront offers it: published on upload, edit,
+    state change, file replacement and whenever its pricing profiles (its own or its
+    galleries') change. `offers` empty: not for sale (no profile, or "offer only Final"
+    and not Final). Orders prices checkouts from these snapshots, never from the client."""
+
+    TYPE = "catalog.media_offered"
+
+    media_id: uuid.UUID
+    revision: int = Field(ge=1)
+    title: str
+    kind: Literal["image", "video"]
+    media_key: str
+    width: int = Field(ge=1)
+    height: int = Field(ge=1)
+    credit: str | None = None
+    state: MediaState = "undefined"
+    offers: list[Offer] = Field(default_factory=list)
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+
+
+class MediaWithdrawn(MessageBody):
+    """A media was deleted by the photographer: no longer for sale. Its original is kept
+    for orders that have it (re-issued links still work)."""
+
+    TYPE = "catalog.media_withdrawn"
+
+    media_id: uuid.UUID
+    revision: int = Field(ge=1)
+
+
+class MediaFileReplaced(MessageBody):
+    """The photographer replaced a media's original (same id, same key): cached renditions
+    of the old file are stale and must be dropped."""
+
+    TYPE = "catalog.media_file_replaced"
+
+    media_id: uuid.UUID
+    media_key: str
+    revision: int = Field(ge=1)
+
+
+class GalleryOffered(MessageBody):
+    """A gallery's snapshot: its files in order and, when it is sold as a whole,
+    `whole_gallery_price` (None: not sold whole, or the gallery was deleted: `deleted`)."""
+
+    TYPE = "catalog.gallery_offered"
+
+    gallery_id: uuid.UUID
+    revision: int = Field(ge=1)
+    title: str
+    slug: str
+    whole_gallery_price: MinorUnits | None = Field(default=None, ge=0, le=10**12)
+    delivery: DeliverySpec = Field(
+        default_factory=DeliverySpec, description="the format a whole-gallery sale delivers"
+    )
+    members: list[GalleryMember] = Field(default_factory=list)
+    deleted: bool = False
+
+
+class GalleryAccessGranted(MessageBody):
+    """A client email was allowed into a private gallery: they are emailed its access link."""
+
+    TYPE = "catalog.gallery_access_granted"
+
+    gallery_id: uuid.UUID
+    gallery_title: str
+    client_email: str
+    access_url: str
+
+
+class SelectionSent(MessageBody):
+    """The photographer sent a selection of media to a client: they are emailed its link."""
+
+    TYPE = "catalog.selection_sent"
+
+    selection_id: uuid.UUID
+    title: str
+    client_email: str
+    url: str
+    message: str | None = None
+
+
+class FreeDownloadGranted(MessageBody):
+    """The photographer authorized a client to download a gallery's files for free, with
+    the license's link limits (in `delivery`). Delivery makes the links (the grant id plays
+    the order id's part there) and announces them with `delivery.free_download_ready`."""
+
+    TYPE = "catalog.free_download_granted"
+
+    grant_id: uuid.UUID
+    gallery_id: uuid.UUID
+    gallery_title: str
+    client_email: str
+    members: list[GalleryMember] = Field(min_length=1)
+    delivery: DeliverySpec
+    license_name: str = "Free download"
+
+
+class FreeDownloadReady(MessageBody):
+    """The files of a free-download authorization are ready: the client is emailed the
+    download page link."""
+
+    TYPE = "delivery.free_download_ready"
+
+    grant_id: uuid.UUID
+    gallery_title: str
+    client_email: str
+    downloads_url: str
+    files: list[DeliveredFile]
+    expires_at: AwareDatetime | None = None

@@ -12,13 +12,21 @@ from shop_contracts.events import (
     DeliveryFilesReleased,
     DownloadLinksReissued,
     EmailSent,
+    FreeDownloadGranted,
+    FreeDownloadReady,
+    GalleryAccessGranted,
+    GalleryOffered,
+    MediaFileReplaced,
     MediaFinalized,
+    MediaOffered,
+    MediaWithdrawn,
     OrderCancelled,
     OrderPlaced,
     OrderValidated,
     PaymentConfirmed,
     PaymentFailed,
     PaymentRequested,
+    SelectionSent,
 )
 
 MESSAGE_TYPES: tuple[type[MessageBody], ...] = (
@@ -37,6 +45,14 @@ MESSAGE_TYPES: tuple[type[MessageBody], ...] = (
     DownloadLinksReissued,
     DeliveryFilesReleased,
     ReissueDownloadLinks,
+    MediaOffered,
+    MediaWithdrawn,
+    MediaFileReplaced,
+    GalleryOffered,
+    GalleryAccessGranted,
+    SelectionSent,
+    FreeDownloadGranted,
+    FreeDownloadReady,
 )
 
 _BY_KEY = {(m.TYPE, m.VERSION): m for m in MESSAGE_TYPES}

@@ -12,13 +12,21 @@ from shop_contracts.events import (
     DeliveryFilesReleased,
     DownloadLinksReissued,
     EmailSent,
+    FreeDownloadGranted,
+    FreeDownloadReady,
+    GalleryAccessGranted,
+    GalleryOffered,
+    MediaFileReplaced,
     MediaFinalized,
+    MediaOffered,
+    MediaWithdrawn,
     OrderCancelled,
     OrderPlaced,
     OrderValidated,
     PaymentConfirmed,
     PaymentFailed,
     PaymentRequested,
+    SelectionSent,
 )
 
 EVENTS_EXCHANGE = "shop.events"
@@ -60,6 +68,10 @@ SUBSCRIPTIONS: dict[str, Subscription] = {
                 DeliveryFilesReleased,
                 DownloadLinksReissued,
                 EmailSent,
+                # the catalog's read model: what checkout prices from
+                MediaOffered,
+                MediaWithdrawn,
+                GalleryOffered,
             ),
         ),
         Subscription("payments", (OrderPlaced, OrderValidated, OrderCancelled, MarkOrderPaid)),
@@ -72,6 +84,9 @@ SUBSCRIPTIONS: dict[str, Subscription] = {
                 ForceDelivery,
                 MediaFinalized,
                 ReissueDownloadLinks,
+                MediaFileReplaced,
+                GalleryOffered,
+                FreeDownloadGranted,
             ),
         ),
         Subscription(
@@ -84,8 +99,13 @@ SUBSCRIPTIONS: dict[str, Subscription] = {
                 DeliveryFilesReleased,
                 DownloadLinksReissued,
                 PaymentRequested,
+                GalleryAccessGranted,
+                SelectionSent,
+                FreeDownloadReady,
             ),
         ),
+        # which media an unfinished order uses (deleting one is refused while it does)
+        Subscription("catalog", (OrderPlaced, OrderCancelled, DeliveryCompleted)),
     )
 }
 
@@ -96,10 +116,25 @@ PUBLISHERS: dict[str, tuple[type[MessageBody], ...]] = {
         OrderCancelled,
         MarkOrderPaid,
         ForceDelivery,
-        MediaFinalized,
         ReissueDownloadLinks,
     ),
+    "catalog": (
+        MediaOffered,
+        MediaWithdrawn,
+        MediaFileReplaced,
+        MediaFinalized,
+        GalleryOffered,
+        GalleryAccessGranted,
+        SelectionSent,
+        FreeDownloadGranted,
+    ),
     "payments": (PaymentConfirmed, PaymentFailed, PaymentRequested),
-    "delivery": (DeliveryCompleted, DeliveryFailed, DeliveryFilesReleased, DownloadLinksReissued),
+    "delivery": (
+        DeliveryCompleted,
+        DeliveryFailed,
+        DeliveryFilesReleased,
+        DownloadLinksReissued,
+        FreeDownloadReady,
+    ),
     "notifications": (EmailSent,),
 }

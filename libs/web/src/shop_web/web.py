@@ -31,6 +31,7 @@ class SiteLinks:
     payments: str
     delivery: str
     notifications: str
+    catalog: str = "http://127.0.0.1:8005"  # the storefront's browsing pages and the media
 
     @classmethod
     def of(cls, settings: Any) -> SiteLinks:
@@ -39,6 +40,7 @@ class SiteLinks:
             payments=settings.payments_public_url.rstrip("/"),
             delivery=settings.delivery_public_url.rstrip("/"),
             notifications=settings.notifications_public_url.rstrip("/"),
+            catalog=settings.catalog_public_url.rstrip("/"),
         )
 
 

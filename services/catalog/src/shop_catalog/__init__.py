@@ -1,0 +1,1 @@
+"""shop-catalog: what is for sale."""

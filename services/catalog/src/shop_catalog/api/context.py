@@ -1,0 +1,38 @@
+"""What the HTTP routes need, handed over by the composition root (the kernel's one way)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from shop_catalog.config import CatalogSettings
+from shop_catalog.service.ports import Transaction
+from shop_kernel.deps import context_dependency
+from shop_media.store import MediaStore
+from shop_platform.auth import AdminAuth
+from shop_platform.client_address import Network, client_address
+from shop_platform.ratelimit import RateLimiter
+from shop_web import Web
+
+
+@dataclass(frozen=True)
+class CatalogContext:
+    settings: CatalogSettings
+    transaction: Transaction
+    media_store: MediaStore
+    web: Web  # the shared look (shop_web): pages, error pages, the branding
+    auth: AdminAuth  # bearer token or the admin session cookie (checked with orders)
+    unlock_limit: RateLimiter  # wrong private-gallery passwords per client address
+    trusted_proxies: tuple[Network, ...] = ()
+
+    def client_address(self, request: Request) -> str:
+        return client_address(request, self.trusted_proxies)
+
+    @property
+    def login_url(self) -> str:
+        return f"{self.settings.orders_public_url.rstrip('/')}/admin/login"
+
+
+Ctx = Annotated[CatalogContext, Depends(context_dependency(CatalogContext))]
