@@ -1,6 +1,7 @@
 """A stand-in for `python -m shop_<service>`: copied as `shop_<service>/__main__.py` by tests.
 
-migrate / seed touch a marker file under MEDIA_ROOT; serve answers /health on <SERVICE>_PORT.
+migrate / seed touch a marker file under MEDIA_ROOT; serve answers /health on <SERVICE>_PORT
+(and, as orders, /api/catalog with one media, or none with FAKE_EMPTY_CATALOG=1).
 FAKE_FAIL="<service>:<command>" makes that command fail; FAKE_UNHEALTHY="<service>" answers 503.
 """
 
@@ -24,7 +25,10 @@ if command in ("migrate", "seed"):
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         code = 503 if os.environ.get("FAKE_UNHEALTHY") == service else 200
-        body = json.dumps({"service": service, "pid": os.getpid()}).encode()
+        answer: dict[str, object] = {"service": service, "pid": os.getpid()}
+        if self.path == "/api/catalog":
+            answer["media"] = [] if os.environ.get("FAKE_EMPTY_CATALOG") else [{"id": "m"}]
+        body = json.dumps(answer).encode()
         self.send_response(code)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))

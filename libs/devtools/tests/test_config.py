@@ -13,6 +13,12 @@ def test_defaults_are_the_contract_ones():
     env = ShopConfig.from_environ({}).environment()
     assert env["ORDERS_PORT"] == "8001"
     assert env["NOTIFICATIONS_PORT"] == "8004"
+    assert env["CATALOG_PORT"] == "8005"
+    assert env["CATALOG_PUBLIC_URL"] == "http://127.0.0.1:8005"
+    assert env["CATALOG_DATABASE_URL"] == (
+        "postgresql+asyncpg://postgres@127.0.0.1:5432/shop_catalog"
+    )
+    assert env["CATALOG_PREVIEW_DIR"] == "var/cache/catalog-previews"
     assert env["PAYMENTS_PUBLIC_URL"] == "http://127.0.0.1:8002"
     assert env["DELIVERY_DATABASE_URL"] == (
         "postgresql+asyncpg://postgres@127.0.0.1:5432/shop_delivery"
@@ -39,7 +45,10 @@ def test_environment_overrides():
     assert env["ORDERS_PUBLIC_URL"] == "https://shop.example.com"
     assert env["SMTP_URL"] == "smtp://mail:25"
     assert env["LOG_LEVEL"] == "DEBUG"
-    assert "admin token: t" in banner(config, None, Path("var/log"))
+    text = banner(config, None, Path("var/log"))
+    assert "admin token: t" in text
+    assert "storefront         http://127.0.0.1:8005/" in text
+    assert "https://shop.example.com/admin" in text
 
 
 def test_dotenv_does_not_override_the_environment(tmp_path, monkeypatch):
@@ -55,4 +64,5 @@ def test_dotenv_does_not_override_the_environment(tmp_path, monkeypatch):
 def test_shop_variables():
     assert is_shop_variable("ORDERS_CURRENCY")
     assert is_shop_variable("SMTP_URL")
+    assert is_shop_variable("CATALOG_UPLOAD_MAX_BYTES")
     assert not is_shop_variable("PATH")

@@ -59,10 +59,12 @@ def test_make_run_scrapes_every_service_and_the_broker(tmp_path: Path) -> None:
         "payments",
         "delivery",
         "notifications",
+        "catalog",
         "rabbitmq",
         "rabbitmq-queues",
     }
     assert jobs["orders"]["static_configs"] == [{"targets": ["127.0.0.1:8001"]}]
+    assert jobs["catalog"]["static_configs"] == [{"targets": ["127.0.0.1:8005"]}]
     assert jobs["rabbitmq-queues"]["metrics_path"] == "/metrics/detailed"
     assert jobs["rabbitmq-queues"]["params"]["vhost"] == ["/"]
     other = shop_prometheus(ShopConfig(amqp_url="amqp://u:p@host:5672/a%2Fb"), tmp_path)

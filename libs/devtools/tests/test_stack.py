@@ -40,6 +40,7 @@ async def make_stack(tmp_path, database_url, monkeypatch):
             ports={s: free_port() for s in SERVICES},
             media_root=tmp_path / "media",
             rendition_root=tmp_path / "renditions",
+            preview_dir=tmp_path / "previews",
             extra=extra,
         )
         stack = ShopStack(config, log_dir=tmp_path / "logs", cwd=tmp_path, start_timeout=10)
@@ -60,11 +61,28 @@ async def pids(stack: ShopStack) -> dict[str, int]:
         return result
 
 
-async def test_prepare_migrates_every_service_and_seeds_orders(make_stack, tmp_path):
+async def test_prepare_migrates_every_service_and_seeds_the_catalog(make_stack, tmp_path):
     stack = make_stack()
     await stack.prepare()
     markers = sorted(p.name for p in (tmp_path / "media").iterdir())
-    assert markers == sorted([f"{s}-migrate" for s in SERVICES] + ["orders-seed"])
+    assert "catalog" in SERVICES
+    assert markers == sorted([f"{s}-migrate" for s in SERVICES] + ["catalog-seed"])
+    assert (tmp_path / "previews").is_dir()
+    assert stack.wait_for_catalog
+
+
+async def test_after_a_seed_start_waits_for_the_catalog_in_orders(make_stack):
+    stack = make_stack(FAKE_EMPTY_CATALOG="1")
+    stack.start_timeout = 2
+    await stack.prepare()
+    with pytest.raises(StackError, match=r"/api/catalog offers no media after 2s"):
+        await stack.start()
+    assert not any(i.running for i in stack.instances.values())
+
+    seeded = make_stack()
+    await seeded.prepare()
+    async with seeded:
+        assert await seeded.wait_for_read_model() == 1
 
 
 async def test_prepare_failure_names_the_service_and_quotes_its_log(make_stack):

@@ -1,1 +1,1 @@
-"""Running the whole shop: databases, migrations, seed, the four service processes."""
+"""Running the whole shop: databases, migrations, seed, the five service processes."""

@@ -1,4 +1,4 @@
-"""One shop's configuration: the environment variables of CONTRACT.md for its four services."""
+"""One shop's configuration: the environment variables of CONTRACT.md for its five services."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from pathlib import Path
 
 from shop_platform.settings import DEV_ADMIN_TOKEN, DEV_SECRET_KEY
 
-SERVICES: tuple[str, ...] = ("orders", "payments", "delivery", "notifications")
+SERVICES: tuple[str, ...] = ("orders", "payments", "delivery", "notifications", "catalog")
 DEFAULT_PORTS: dict[str, int] = {
     "orders": 8001,
     "payments": 8002,
     "delivery": 8003,
     "notifications": 8004,
+    "catalog": 8005,
 }
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
 DEFAULT_DATABASE_SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432"
@@ -67,6 +68,7 @@ class ShopConfig:
     secret_key: str = DEV_SECRET_KEY
     media_root: Path = Path("var/media")
     rendition_root: Path = Path("var/renditions")
+    preview_dir: Path = Path("var/cache/catalog-previews")  # catalog's thumbnails and previews
     stripe_secret_key: str | None = None
     stripe_webhook_secret: str | None = None
     public_urls: dict[str, str] = field(default_factory=dict)  # default: http://host:port
@@ -89,6 +91,7 @@ class ShopConfig:
             "SECRET_KEY": self.secret_key,
             "MEDIA_ROOT": str(self.media_root),
             "DELIVERY_RENDITION_ROOT": str(self.rendition_root),
+            "CATALOG_PREVIEW_DIR": str(self.preview_dir),
         }
         for service in SERVICES:
             prefix = service.upper()
@@ -126,6 +129,7 @@ class ShopConfig:
         config.rendition_root = Path(
             environ.get("DELIVERY_RENDITION_ROOT", str(config.rendition_root))
         )
+        config.preview_dir = Path(environ.get("CATALOG_PREVIEW_DIR", str(config.preview_dir)))
         config.stripe_secret_key = environ.get("STRIPE_SECRET_KEY") or None
         config.stripe_webhook_secret = environ.get("STRIPE_WEBHOOK_SECRET") or None
         for name in ("ENVIRONMENT", "LOG_LEVEL", "LOG_JSON"):

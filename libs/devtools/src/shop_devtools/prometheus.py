@@ -151,7 +151,7 @@ class PrometheusProcess:
 
 
 def shop_prometheus(config: ShopConfig, root: Path, port: int = DEFAULT_PORT) -> PrometheusProcess:
-    """`make run`'s Prometheus: the four services, the broker, the shipped alert rules."""
+    """`make run`'s Prometheus: the five services, the broker, the shipped alert rules."""
     services = {s: f"{config.host}:{config.ports[s]}" for s in SERVICES}
     settings = scrape_config(
         services=services,

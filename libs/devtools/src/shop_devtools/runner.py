@@ -34,12 +34,13 @@ def banner(
     prometheus: PrometheusProcess | None = None,
 ) -> str:
     orders, payments = config.public_url("orders"), config.public_url("payments")
-    notifications = config.public_url("notifications")
+    notifications, catalog = config.public_url("notifications"), config.public_url("catalog")
     lines = [
         "",
         "The shop is running. Open:",
-        f"  checkout page      {orders}/",
+        f"  storefront         {catalog}/   (galleries, search, cart: {orders}/cart)",
         f"  admin              {orders}/admin   (admin token: {config.admin_token})",
+        f"  media library      {catalog}/admin/media   (galleries: {catalog}/admin/galleries)",
         f"  payment settings   {payments}/admin/settings",
         f"  email log          {notifications}/admin/emails",
         f"  system (health)    {orders}/admin/system",
@@ -131,7 +132,7 @@ async def run(root: Path) -> int:
         catcher = await start_mail_catcher(config)
         print("Preparing: databases, migrations, demo catalog...", flush=True)
         await stack.prepare()
-        print("Starting the four services...", flush=True)
+        print("Starting the five services...", flush=True)
         await stack.start()
         prometheus = await start_prometheus(config, root)
         print(banner(config, catcher, log_dir, prometheus), flush=True)

@@ -1,8 +1,8 @@
-"""`ShopStack`: one running shop, its four services as separate OS processes.
+"""`ShopStack`: one running shop, its five services as separate OS processes.
 
 stack = ShopStack(ShopConfig(...), log_dir=Path("var/log"))
-await stack.prepare()   # databases, migrations, demo catalog
-await stack.start()     # the four `serve` processes, healthy
+await stack.prepare()   # databases, migrations, demo catalog (`python -m shop_catalog seed`)
+await stack.start()     # the five `serve` processes, healthy; orders' read model has the demo
 ...
 await stack.stop()
 """
@@ -58,6 +58,10 @@ class ShopStack:
         self.inherit_shop_variables = inherit_shop_variables
         self.start_timeout = start_timeout
         self.instances: dict[str, ServiceProcess] = {}
+        # Set by `prepare(seed=True)`: `start` then waits until orders' read model of the
+        # catalog (fed by catalog's events) offers the demo media, so an order placed right
+        # after `start` does not race those events.
+        self.wait_for_catalog = False
 
     # --- environment -------------------------------------------------------------------
 
@@ -79,10 +83,12 @@ class ShopStack:
     # --- prepare -----------------------------------------------------------------------
 
     async def prepare(self, *, seed: bool = True) -> None:
-        """Create the databases if missing, migrate the four services, seed the demo catalog."""
+        """Create the databases if missing, migrate the five services, seed the demo catalog
+        (catalog's seed: its media, price lists and galleries; orders learns them from the
+        catalog's events once both run)."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        self.config.media_root.mkdir(parents=True, exist_ok=True)
-        self.config.rendition_root.mkdir(parents=True, exist_ok=True)
+        for folder in (self.config.media_root, self.config.rendition_root, self.config.preview_dir):
+            (self.cwd / folder).mkdir(parents=True, exist_ok=True)
         for service in SERVICES:  # one at a time: concurrent CREATE DATABASE can conflict
             try:
                 await ensure_database(self.config.database_urls[service])
@@ -97,7 +103,8 @@ class ShopStack:
         if failures:
             raise failures[0]
         if seed:
-            await self.run("orders", "seed")
+            await self.run("catalog", "seed")
+            self.wait_for_catalog = True
 
     async def run(self, service: str, command: str) -> None:
         """Run `python -m shop_<service> <command>` to completion (log: <service>-<command>)."""
@@ -112,12 +119,15 @@ class ShopStack:
     # --- start / stop ------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Start every replica of the four services; return once all answer /health 200."""
+        """Start every replica of the five services; return once all answer /health 200 (and,
+        after a seed, once orders' read model offers the demo catalog)."""
         for service in SERVICES:
             for index in range(1, self.replicas[service] + 1):
                 self._add_instance(service, index)
         try:
             await self._spawn_and_wait(list(self.instances.values()))
+            if self.wait_for_catalog:
+                await self.wait_for_read_model()
         except BaseException:
             await self.stop()
             raise
@@ -181,6 +191,27 @@ class ShopStack:
         return selected
 
     # --- health ------------------------------------------------------------------------
+
+    async def wait_for_read_model(self) -> int:
+        """Wait until `GET {orders}/api/catalog` lists media (catalog's MediaOffered events
+        reached orders' read model); returns how many. StackError after `start_timeout`."""
+        url = f"{self.config.url('orders')}/api/catalog"
+        deadline = time.monotonic() + self.start_timeout
+        last = "no answer"
+        async with httpx.AsyncClient(timeout=5.0) as client:
+            while time.monotonic() < deadline:
+                with contextlib.suppress(httpx.HTTPError, ValueError):
+                    response = await client.get(url)
+                    media = response.json().get("media") if response.status_code == 200 else None
+                    if media:
+                        return len(media)
+                    last = f"{response.status_code} {response.text[:200]}"
+                await asyncio.sleep(0.2)
+        catalog = self.instances.get("catalog")
+        detail = f"{url} offers no media after {self.start_timeout:.0f}s (last: {last})"
+        if catalog is not None:
+            detail = catalog.describe_failure(detail + "; the demo catalog never reached orders")
+        raise StackError(detail)
 
     def port_of(self, instance: ServiceProcess) -> int:
         return int(instance.env[f"{instance.service.upper()}_PORT"])

@@ -1,5 +1,5 @@
 """A private shop for test suites: its own databases, vhost, SMTP server, secrets and ports,
-the four services started as processes like `make run`; everything removed afterwards."""
+the five services started as processes like `make run`; everything removed afterwards."""
 
 from __future__ import annotations
 
@@ -62,6 +62,7 @@ async def private_shop(
                 secret_key=f"{prefix}-secret-{uuid.uuid4().hex}",
                 media_root=root / "media",
                 rendition_root=root / "renditions",
+                preview_dir=root / "previews",
                 stripe_webhook_secret=f"whsec_{prefix}{uuid.uuid4().hex}",
                 extra=dict(extra or {}),
             )

@@ -1,4 +1,4 @@
-"""The fault suite (`make chaos`): orders flow through the four services while one fault per
+"""The fault suite (`make chaos`): orders flow through the five services while one fault per
 scenario hits the broker, the database, a service, the network or the messages; then every
 order is checked for lost, duplicated and unexpected deliveries. See docs/reliability.md."""
 

@@ -1,5 +1,5 @@
 """The fault suite's private world: its own RabbitMQ node, PostgreSQL cluster, SMTP sink,
-TCP proxies between the services and both servers, and the four services as processes.
+TCP proxies between the services and both servers, and the five services as processes.
 
 Nothing here touches the machine's shared servers: the broker and the database are private
 instances stopped and killed by their own pid (shop_testkit.private_servers).
@@ -150,6 +150,7 @@ async def start_env(
             secret_key=f"chaos-secret-{uuid.uuid4().hex}",
             media_root=media_cache,
             rendition_root=base / "renditions",
+            preview_dir=base / "previews",
             stripe_webhook_secret=secret,
             # the workload places orders from one address, faster than a client would
             extra={"LOG_LEVEL": "WARNING", "ORDERS_RATE_LIMIT_PER_MINUTE": "0"},
@@ -160,7 +161,10 @@ async def start_env(
         log(f"databases, migrations and demo catalog in {time.monotonic() - t:.0f}s")
         t = time.monotonic()
         await stack.start()
-        log(f"four services healthy in {time.monotonic() - t:.0f}s (logs: {stack.log_dir})")
+        log(
+            f"five services healthy, the demo catalog in orders, in "
+            f"{time.monotonic() - t:.0f}s (logs: {stack.log_dir})"
+        )
         client = ShopClient(config)
         await client.settings("payments", card_processor="sandbox")
         return ChaosEnv(base, rabbit, pg, smtp, amqp_proxy, pg_proxy, stack, client, secret)

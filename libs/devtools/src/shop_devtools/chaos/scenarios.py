@@ -141,7 +141,7 @@ async def service_kill(env: ChaosEnv, wl: Workload, ctx: Context) -> None:
     one is killed while the previous one is still starting).
 
     "In the middle": just after an order was placed (its messages are being handled across
-    the four services), or as soon as the service's queue has messages waiting."""
+    the five services), or as soon as the service's queue has messages waiting."""
     restarts = []
     for service in SERVICES:
         queue = f"shop.{service}"
