@@ -10,7 +10,7 @@ PACKAGES := shop_contracts shop_pricing shop_catalog shop_platform shop_messagin
 	shop_orders shop_payments shop_delivery shop_notifications
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-e2e lint format asyncapi compose-up clean chaos dlq bench bench-render
+.PHONY: help install run test test-e2e lint format asyncapi compose-up clean chaos dlq bench bench-render bench-ingest
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -58,6 +58,9 @@ bench: install ## Pipeline benchmark: orders/s and latencies at rising rates vs 
 
 bench-render: install ## Rendition benchmark: pyvips vs Pillow on 24 Mpixel JPEGs
 	$(UV) run python benchmarks/bench_render.py $(BENCH_ARGS)
+
+bench-ingest: install ## Ingest benchmark: 24 Mpixel uploads/s to previews, catalog peak RSS, gallery API p99 at 100/s (QUICK=1: smoke)
+	$(UV) run python benchmarks/ingest.py $(if $(QUICK),--quick,) $(BENCH_ARGS)
 
 compose-up: ## Run everything in containers (needs a Docker engine)
 	docker compose up --build
