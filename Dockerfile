@@ -1,4 +1,4 @@
-# One image for the four services; docker-compose.yml gives each its command.
+# One image for the five services; docker-compose.yml gives each its command.
 #   docker build -t photo-license-shop .
 #   docker run photo-license-shop python -m shop_orders serve
 FROM python:3.11-slim
@@ -27,12 +27,13 @@ RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev
 
 RUN useradd --create-home --uid 10001 shop \
-    && mkdir -p /app/var/media /app/var/renditions /app/var/cache \
+    && mkdir -p /app/var/media /app/var/renditions /app/var/cache/catalog-previews \
     && chown -R shop /app/var
 USER shop
 
 ENV MEDIA_ROOT=/app/var/media \
-    DELIVERY_RENDITION_ROOT=/app/var/renditions
+    DELIVERY_RENDITION_ROOT=/app/var/renditions \
+    CATALOG_PREVIEW_DIR=/app/var/cache/catalog-previews
 
-EXPOSE 8001 8002 8003 8004
+EXPOSE 8001 8002 8003 8004 8005
 CMD ["python", "-m", "shop_orders", "serve"]

@@ -25,13 +25,13 @@ install: ## Install uv if missing, the locked dependencies (uv sync --frozen), C
 	@bash scripts/install-browser-tools.sh
 	@bash scripts/install-prometheus.sh
 
-run: install ## Run the shop: PostgreSQL/RabbitMQ checks, migrations, demo catalog, 4 services
+run: install ## Run the shop: PostgreSQL/RabbitMQ checks, migrations, demo catalog, the 5 services
 	$(UV) run python -m shop_devtools run
 
 test: install ## Unit, integration and end-to-end tests (PostgreSQL and RabbitMQ on localhost)
 	$(UV) run pytest $(PYTEST_ARGS)
 
-test-e2e: install ## Only the end-to-end tests (the four services as processes)
+test-e2e: install ## Only the end-to-end tests (the five services as processes)
 	$(UV) run pytest tests/integration $(PYTEST_ARGS)
 
 lint: install ## ruff check, ruff format --check, mypy on every package, import-linter

@@ -5,7 +5,7 @@
 
 1. The limits: raw RabbitMQ (persistent, confirmed publishes + acked consumes, aio-pika) and
    raw PostgreSQL (single-row committed INSERTs, asyncpg) at a few concurrency levels.
-2. A private shop (own databases, vhost, SMTP sink, ports; the four services as processes via
+2. A private shop (own databases, vhost, SMTP sink, ports; the five services as processes via
    shop_devtools.ShopStack), warmed up.
 3. (full mode) A statement census at 20 orders/s with PostgreSQL's statement log on our
    databases: statements, commits and prepared-statement misses per order and per service.
@@ -267,7 +267,7 @@ async def main() -> int:
 
             admin = await asyncpg.connect(machine.asyncpg_dsn(pg))
             await census.enable(admin, list(shop.database_names().values()), True)
-        say("starting the four services ...")
+        say("starting the five services (and waiting for the demo catalog in orders) ...")
         await shop.start()
         assert shop.config is not None
         pids = shop.service_pids()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from pipeline.shop import ProcSample
 
-SERVICE_ORDER = ("orders", "payments", "delivery", "notifications")
+SERVICE_ORDER = ("orders", "payments", "delivery", "notifications", "catalog")
 
 
 def percentile(values: list[float], q: float) -> float:

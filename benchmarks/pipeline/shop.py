@@ -1,7 +1,7 @@
 """The private shop under test, and what we read from it while it runs.
 
 Its own databases (`bench_<service>_<random>`), RabbitMQ vhost, SMTP sink (its own process)
-and ports, the four services started by `shop_devtools.ShopStack` exactly like `make run`.
+and ports, the five services started by `shop_devtools.ShopStack` exactly like `make run`.
 Everything is removed by `close()`.
 """
 
@@ -95,6 +95,7 @@ class BenchShop:
             secret_key=f"bench-secret-{uuid.uuid4().hex}",
             media_root=MEDIA_CACHE,
             rendition_root=self.root / "renditions",
+            preview_dir=self.root / "previews",
             stripe_webhook_secret=f"whsec_bench{uuid.uuid4().hex}",
             extra={"ORDERS_RATE_LIMIT_PER_MINUTE": "0"},  # the load comes from one address
         )
