@@ -1,6 +1,6 @@
 """A private shop for the hostile-input suite (package-scoped: stopped when the folder is done,
 so it never idles beside tests/integration's shop), started exactly like tests/integration's:
-its own databases, RabbitMQ vhost, SMTP sink, media root and ports; the four services as real
+its own databases, RabbitMQ vhost, SMTP sink, media root and ports; the five services as real
 processes (`shop_devtools.ShopStack`). Tests talk to it over HTTP only (plus the one aging
 UPDATE in the delivery database that tests/integration also does).
 

@@ -96,7 +96,8 @@ async def test_payment_settings_form_without_csrf_token_is_refused(shop, admin_h
 
 async def _admin_forms(shop, http: httpx.AsyncClient, start: list[str]) -> dict[str, Form]:
     """Every POST form on the admin pages reachable from `start` (same services, /admin...)."""
-    bases = tuple(shop.url(s, "/admin") for s in ("orders", "payments", "notifications"))
+    services = ("orders", "payments", "notifications", "catalog")
+    bases = tuple(shop.url(s, "/admin") for s in services)
     seen: set[str] = set()
     queue = list(start)
     forms: dict[str, Form] = {}
@@ -121,7 +122,10 @@ async def test_every_admin_form_carries_a_csrf_token(shop, placed_order, admin_h
         shop.url("orders", "/admin"),
         shop.url("orders", f"/admin/orders/{placed_order['id']}"),
         shop.url("orders", "/admin/settings"),
-        shop.url("orders", "/admin/media"),
+        shop.url("catalog", "/admin/media"),
+        shop.url("catalog", "/admin/galleries"),
+        shop.url("catalog", "/admin/pricing-profiles"),
+        shop.url("catalog", "/admin/selections"),
         shop.url("orders", "/admin/system"),
         shop.url("payments", "/admin/settings"),
         shop.url("notifications", "/admin/emails"),

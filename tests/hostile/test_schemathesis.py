@@ -25,6 +25,8 @@ import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events, from_schema
 
+from shop_devtools.config import SERVICES
+
 SEED = 20_260_101
 MAX_EXAMPLES = 20
 CHECKS = ("not_a_server_error", "response_schema_conformance")
@@ -101,7 +103,7 @@ def _failures(recorder: Any) -> list[tuple[tuple[str, str, str], str]]:
     return lines
 
 
-@pytest.mark.parametrize("service", ["orders", "payments", "delivery", "notifications"])
+@pytest.mark.parametrize("service", SERVICES)
 async def test_openapi_fuzzing_finds_no_5xx_and_no_schema_violation(shop, service):
     url = shop.url(service, "/openapi.json")
     tested, failures = await asyncio.to_thread(run_schemathesis, url, shop.config.admin_token)

@@ -10,6 +10,8 @@ import re
 
 import pytest
 
+from shop_devtools.config import SERVICES
+
 
 def _directives(csp: str) -> dict[str, str]:
     parts = (p.strip().split(None, 1) for p in csp.split(";") if p.strip())
@@ -19,8 +21,14 @@ def _directives(csp: str) -> dict[str, str]:
 async def _pages(shop, delivered_order, placed_order) -> dict[str, tuple[str, bool]]:
     """name: (url, private): private pages must not be stored by any cache."""
     return {
-        "storefront": (shop.url("orders", "/"), False),
-        "catalog API": (shop.url("orders", "/api/catalog"), False),
+        "storefront": (shop.url("catalog", "/"), False),
+        "storefront search": (shop.url("catalog", "/search?q=lake"), False),
+        "galleries API": (shop.url("catalog", "/api/galleries"), False),
+        "orders home (redirect to the storefront)": (shop.url("orders", "/"), False),
+        "catalog API (orders' read model)": (shop.url("orders", "/api/catalog"), False),
+        "cart": (shop.url("orders", "/cart"), True),
+        "media library": (shop.url("catalog", "/admin/media"), True),
+        "galleries admin": (shop.url("catalog", "/admin/galleries"), True),
         "client order page": (
             shop.url(
                 "orders",
@@ -69,7 +77,7 @@ async def test_every_page_carries_the_security_headers(shop, delivered_order, pl
     assert not wrong, "\n".join(wrong)
 
 
-@pytest.mark.parametrize("service", ["orders", "payments", "delivery", "notifications"])
+@pytest.mark.parametrize("service", SERVICES)
 async def test_the_api_docs_load_only_the_shops_own_files(shop, service):
     docs = await shop.http.get(shop.url(service, "/docs"))
     assert docs.status_code == 200

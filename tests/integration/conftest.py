@@ -1,6 +1,6 @@
 """One private shop for the whole e2e session: its own databases, vhost, SMTP server, ports.
 
-The four services run as real OS processes (`shop_devtools.ShopStack`, as `make run` does);
+The five services run as real OS processes (`shop_devtools.ShopStack`, as `make run` does);
 tests talk to them over HTTP only and read the emails the SMTP server received.
 """
 

@@ -12,6 +12,7 @@ import json
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -65,10 +66,10 @@ def default_client(email: str, name: str = "Ada Client") -> Json:
     }
 
 
-def _items_of(data: Any) -> list[Json]:
+def _items_of(data: Any, *keys: str) -> list[Json]:
     if isinstance(data, list):
         return data
-    for key in ("orders", "items", "results", "data"):
+    for key in (*keys, "orders", "items", "results", "data"):
         if isinstance(data, dict) and isinstance(data.get(key), list):
             return list(data[key])
     raise AssertionError(f"unexpected list shape: {str(data)[:300]}")
@@ -206,6 +207,105 @@ class ShopClient:
 
     async def download_page(self, order: Json) -> Page:
         return await self.wait_for_page(self.download_page_url(order))
+
+    async def pay_with_sandbox(self, order: Json) -> Page:
+        """The client's card payment through the sandbox processor (payments' setting
+        `card_processor` must be "sandbox"): Secure payment, then the hosted page's Pay."""
+        page = await self.wait_for_page(
+            order["next"]["url"], until=lambda p: p.has_button("Secure payment")
+        )
+        sandbox = await self.submit(page.form_with_button("Secure payment"))
+        assert sandbox.status == 200, f"sandbox checkout: {sandbox.status} {sandbox.text[:300]}"
+        done = await self.submit(sandbox.form_with_button("Pay"))
+        assert done.status < 400, f"sandbox Pay: {done.status} {done.text[:300]}"
+        return done
+
+    # --- catalog: admin API (CONTRACT.md "Catalog service") -------------------------------
+
+    async def upload_media(
+        self, path: Path, *, title: str | None = None, content_type: str = "image/jpeg"
+    ) -> httpx.Response:
+        """POST /api/admin/media (multipart `file`, optional `title`)."""
+        data = {"title": title} if title is not None else {}
+        with path.open("rb") as file:
+            return await self.http.post(
+                self.url("catalog", "/api/admin/media"),
+                headers=self.admin,
+                files={"file": (path.name, file, content_type)},
+                data=data,
+                timeout=60.0,
+            )
+
+    async def admin_call(
+        self, method: str, service: str, path: str, body: Any = None, expect: int = 200
+    ) -> Json:
+        """An admin API call that must answer `expect`; its JSON (or {} when empty)."""
+        response = await self.http.request(
+            method, self.url(service, path), headers=self.admin, json=body
+        )
+        assert response.status_code == expect, (
+            f"{method} {service} {path}: {response.status_code} {response.text[:500]}"
+        )
+        data: Json = response.json() if response.content else {}
+        return data
+
+    # --- catalog: storefront API ----------------------------------------------------------
+
+    async def galleries(self) -> list[Json]:
+        response = await self.http.get(self.url("catalog", "/api/galleries"))
+        assert response.status_code == 200, f"galleries: {response.status_code} {response.text}"
+        return _items_of(response.json(), "galleries")
+
+    async def gallery(self, slug: str, password: str | None = None) -> httpx.Response:
+        headers = {"X-Gallery-Password": password} if password is not None else {}
+        return await self.http.get(self.url("catalog", f"/api/galleries/{slug}"), headers=headers)
+
+    async def search(self, query: str) -> list[Json]:
+        response = await self.http.get(self.url("catalog", "/api/search"), params={"q": query})
+        assert response.status_code == 200, f"search: {response.status_code} {response.text}"
+        return _items_of(response.json(), "media")
+
+    async def wait_for_offer(self, media_id: str, license_id: str, timeout: float = 30.0) -> Json:
+        """Poll orders' read model (`GET /api/catalog`) until `media_id` offers `license_id`:
+        catalog's events reach orders a moment after the catalog changed. Returns the media."""
+        deadline = time.monotonic() + timeout
+        media: list[Json] = []
+        while time.monotonic() < deadline:
+            media = (await self.catalog())["media"]
+            for entry in media:
+                if entry["id"] == media_id and any(
+                    lic["id"] == license_id for lic in entry["licenses"]
+                ):
+                    return entry
+            await asyncio.sleep(0.2)
+        seen = [e for e in media if e["id"] == media_id]
+        raise AssertionError(f"orders never offered {license_id} for {media_id}; seen {seen}")
+
+    # --- cart (orders) ---------------------------------------------------------------------
+
+    async def new_cart(self) -> Json:
+        response = await self.http.post(self.url("orders", "/api/carts"))
+        assert response.status_code == 201, f"new cart: {response.status_code} {response.text}"
+        cart: Json = response.json()
+        return cart
+
+    async def put_cart_line(self, cart_id: str, line: Json) -> httpx.Response:
+        """PUT /api/carts/{id}/lines: `{"media_id", "license_id"}` or `{"gallery_id"}`."""
+        return await self.http.put(self.url("orders", f"/api/carts/{cart_id}/lines"), json=line)
+
+    async def add_to_cart(self, cart_id: str, line: Json, timeout: float = 30.0) -> Json:
+        """PUT the line, retrying while orders has not yet heard of it from catalog (404 or
+        422 until the catalog's event arrives); the cart once it answers 200."""
+        deadline = time.monotonic() + timeout
+        response = await self.put_cart_line(cart_id, line)
+        while response.status_code in (404, 422) and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+            response = await self.put_cart_line(cart_id, line)
+        assert response.status_code == 200, (
+            f"cart line {line}: {response.status_code} {response.text}"
+        )
+        cart: Json = response.json()
+        return cart
 
     # --- processor -----------------------------------------------------------------------
 
