@@ -17,6 +17,7 @@ from zipstream import ZIP_STORED, ZipStream
 from shop_delivery.api.context import Ctx
 from shop_delivery.domain.files import content_disposition
 from shop_delivery.service.archives import LICENSE_NAME, Archive, open_archive
+from shop_delivery.service.refresh import with_fresh_files
 from shop_platform.errors import error_responses
 
 ARCHIVE_PATH = "/orders/{order_id}/archive/{part}"
@@ -46,8 +47,11 @@ router = APIRouter(tags=["downloads"])
 async def serve(
     ctx: Ctx, order_id: uuid.UUID, part: int, token: str | None, *, head: bool
 ) -> Response:
-    async with ctx.transaction() as repos:
-        archive = await open_archive(repos, ctx.service, order_id, token, part, head=head)
+    async def opened() -> Archive:
+        async with ctx.transaction() as repos:
+            return await open_archive(repos, ctx.service, order_id, token, part, head=head)
+
+    archive = await with_fresh_files(ctx.transaction, ctx.service, opened)
     zs = build_zip(archive)
     headers = {
         "Content-Disposition": content_disposition(archive.file_name),

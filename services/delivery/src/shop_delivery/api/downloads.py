@@ -22,6 +22,7 @@ from shop_delivery.api.context import Ctx
 from shop_delivery.domain.files import content_disposition
 from shop_delivery.domain.ranges import RangeKind
 from shop_delivery.service.downloads import Download, find_download, use_download
+from shop_delivery.service.refresh import with_fresh_files
 from shop_platform.errors import error_responses
 
 PATH = "/downloads/{link_token}"
@@ -84,6 +85,13 @@ router = APIRouter(tags=["downloads"])
 
 
 async def serve_file(ctx: Ctx, request: Request, link_token: str, *, head: bool) -> Response:
+    """The file (produced again first when its original was replaced since)."""
+    return await with_fresh_files(
+        ctx.transaction, ctx.service, lambda: _serve_file(ctx, request, link_token, head=head)
+    )
+
+
+async def _serve_file(ctx: Ctx, request: Request, link_token: str, *, head: bool) -> Response:
     async with ctx.transaction() as repos:
         found = await find_download(repos, ctx.service, link_token, for_update=not head)
         response = _file_response(found.path, found.file_name, found.mime_type)

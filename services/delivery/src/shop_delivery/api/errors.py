@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from shop_delivery.domain.errors import (
     DownloadNotFoundError,
+    FileOutdatedError,
     InvalidPolicyError,
     LinkGoneError,
     LinkRevokedError,
@@ -16,4 +17,5 @@ ERRORS: ErrorMap = {
     LinkRevokedError: ErrorAnswer(404, "not_found"),
     LinkGoneError: ErrorAnswer(410, "gone"),
     InvalidPolicyError: ErrorAnswer(422, "invalid_input"),
+    FileOutdatedError: ErrorAnswer(503, "retry"),
 }

@@ -21,16 +21,27 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shop_contracts.commands import ForceDelivery, ReissueDownloadLinks
 from shop_contracts.envelope import Envelope, MessageBody
-from shop_contracts.events import MediaFinalized, OrderCancelled, OrderPlaced, PaymentConfirmed
+from shop_contracts.events import (
+    FreeDownloadGranted,
+    GalleryOffered,
+    MediaFileReplaced,
+    MediaFinalized,
+    OrderCancelled,
+    OrderPlaced,
+    PaymentConfirmed,
+)
 from shop_delivery.config import SERVICE
 from shop_delivery.domain import Trigger
+from shop_delivery.service.catalog import drop_replaced_renditions, record_gallery
 from shop_delivery.service.context import ServiceContext
+from shop_delivery.service.grants import grant_free_download
 from shop_delivery.service.intake import cancel_delivery, record_order, trigger_delivery
 from shop_delivery.service.ports import Repositories, Transaction
 from shop_delivery.service.prepare import prerender
 from shop_delivery.service.reissue import reissue_links
 from shop_delivery.service.release import release_media
-from shop_messaging.consumer import MessageRouter
+from shop_delivery.service.renditions import RenditionFailedError
+from shop_messaging.consumer import MessageRouter, PoisonMessageError
 from shop_messaging.waiting import keep_waiting
 
 log = structlog.get_logger()
@@ -147,5 +158,27 @@ def build_router(
         session: AsyncSession, payload: ReissueDownloadLinks, envelope: Envelope
     ) -> None:
         await reissue_links(repositories(session), ctx, payload.order_id, envelope.event_id)
+
+    @router.on(GalleryOffered)
+    async def on_gallery_offered(
+        session: AsyncSession, payload: GalleryOffered, envelope: Envelope
+    ) -> None:
+        await record_gallery(repositories(session), payload)
+
+    @router.on(MediaFileReplaced)
+    async def on_media_file_replaced(
+        session: AsyncSession, payload: MediaFileReplaced, envelope: Envelope
+    ) -> None:
+        await drop_replaced_renditions(repositories(session), ctx, payload, envelope.event_id)
+
+    @router.on(FreeDownloadGranted)
+    async def on_free_download_granted(
+        session: AsyncSession, payload: FreeDownloadGranted, envelope: Envelope
+    ) -> None:
+        try:
+            await grant_free_download(repositories(session), ctx, payload, envelope.event_id)
+        except RenditionFailedError as exc:
+            # Not transient; nothing kept: the dead-letter queue shows it, a replay retries.
+            raise PoisonMessageError(exc.reason) from exc
 
     return router

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import RowMapping, bindparam, insert, select, true, update
@@ -14,8 +15,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop_delivery.config import SERVICE
 from shop_delivery.db.links import add_links
 from shop_delivery.db.settings import POLICY_FIELDS, policy_of
-from shop_delivery.db.tables import deliveries, delivery_items, delivery_settings, finalized_media
-from shop_delivery.domain import Delivery, DeliveryStatus, DownloadLink, PaymentState, Trigger
+from shop_delivery.db.tables import (
+    deliveries,
+    delivery_items,
+    delivery_settings,
+    download_links,
+    finalized_media,
+)
+from shop_delivery.domain import (
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    DownloadLink,
+    PaymentState,
+    Trigger,
+)
+from shop_delivery.domain.galleries import GalleryLine, gallery_lines_json, gallery_lines_of
 from shop_delivery.domain.items import DeliveryItem, FileSource, ItemKind, StoredFile
 from shop_delivery.service.ports import LoadedDelivery
 from shop_messaging.locks import lock_order
@@ -41,6 +56,8 @@ _ITEM_FIELDS = (
     "usage_terms",
     "held",
     "released_at",
+    "gallery_title",
+    "file_stale_at",
 )
 
 
@@ -61,6 +78,7 @@ def _delivery(row: RowMapping) -> Delivery:
         withdrawn_at=row["withdrawn_at"],
         payment=PaymentState(row["payment"]),
         payment_url=row["payment_url"],
+        kind=DeliveryKind(row["kind"]),
     )
 
 
@@ -96,11 +114,35 @@ def _delivery_values(delivery: Delivery) -> dict[str, Any]:
     return {name: values[name] for name in _DELIVERY_FIELDS}
 
 
+def _item_row(item: DeliveryItem) -> dict[str, Any]:
+    """A new item's row."""
+    stored = item.file
+    return {
+        "id": item.id,
+        "order_id": item.order_id,
+        "position": item.position,
+        "line_id": item.line_id,
+        "media_id": item.media_id,
+        "media_key": item.media_key,
+        "media_kind": item.media_kind,
+        "license_name": item.license_name,
+        "spec": item.spec,
+        "kind": item.kind.value,
+        "file_name": item.file_name,
+        "file_source": stored.source.value if stored else None,
+        "file_key": stored.key if stored else None,
+        "size_bytes": stored.size_bytes if stored else None,
+        "mime_type": stored.mime_type if stored else None,
+        **{name: getattr(item, name) for name in _ITEM_FIELDS},
+    }
+
+
 def _item_file(item: DeliveryItem) -> dict[str, Any]:
-    """An item's row values a delivery changes (its file, its hold), for `_SAVE_ITEM`."""
+    """An item's row values a delivery changes (its file, hold, place), for `_SAVE_ITEM`."""
     stored = item.file
     return {
         "item_id": item.id,
+        "new_position": item.position,
         "new_file_name": item.file_name,
         "new_file_source": stored.source.value if stored else None,
         "new_file_key": stored.key if stored else None,
@@ -139,7 +181,24 @@ _SAVE_ITEM = (
         mime_type=bindparam("new_mime_type"),
         held=bindparam("new_held"),
         released_at=bindparam("new_released_at"),
+        position=bindparam("new_position"),
     )
+)
+# A file produced again after its original was replaced: unless it went stale again since.
+_REFRESH_ITEM = (
+    update(delivery_items)
+    .where(
+        delivery_items.c.id == bindparam("item_id"),
+        delivery_items.c.file_stale_at == bindparam("seen_stale_at"),
+    )
+    .values(
+        file_source=bindparam("new_file_source"),
+        file_key=bindparam("new_file_key"),
+        size_bytes=bindparam("new_size_bytes"),
+        mime_type=bindparam("new_mime_type"),
+        file_stale_at=None,
+    )
+    .returning(delivery_items.c.id)
 )
 
 
@@ -169,19 +228,27 @@ class SqlDeliveryRepository:
             items=[_item(item) for item in rows],
             policy=policy_of(row),
             finalized=frozenset(item["media_id"] for item in rows if item["finalized"]),
+            galleries=gallery_lines_of(row["gallery_lines"] or []),
         )
 
     def _seen(self, delivery: Delivery) -> Delivery:
         self._loaded[delivery.order_id] = _delivery_values(delivery)
         return delivery
 
-    async def add(self, delivery: Delivery, items: Sequence[DeliveryItem]) -> None:
+    async def add(
+        self,
+        delivery: Delivery,
+        items: Sequence[DeliveryItem],
+        galleries: Sequence[GalleryLine] = (),
+    ) -> None:
         await self.session.execute(
             insert(deliveries).values(
                 order_id=delivery.order_id,
                 number=delivery.number,
                 client_name=delivery.client_name,
                 client_email=delivery.client_email,
+                kind=delivery.kind.value,
+                gallery_lines=gallery_lines_json(galleries),
                 **_delivery_values(delivery),
             )
         )
@@ -210,6 +277,7 @@ class SqlDeliveryRepository:
         delivery: Delivery,
         *,
         items: Sequence[DeliveryItem] = (),
+        added: Sequence[DeliveryItem] = (),
         links: Sequence[DownloadLink] = (),
     ) -> None:
         values = _delivery_values(delivery)
@@ -222,6 +290,8 @@ class SqlDeliveryRepository:
             self._loaded[delivery.order_id] = values
         if items:
             await self.session.execute(_SAVE_ITEM, [_item_file(item) for item in items])
+        if added:
+            await self.session.execute(insert(delivery_items), [_item_row(i) for i in added])
         await add_links(self.session, links)
 
     async def drop_holds(self, order_id: uuid.UUID) -> int:
@@ -254,3 +324,50 @@ class SqlDeliveryRepository:
             .values(media_id=media_id, media_key=media_key)
             .on_conflict_do_nothing(index_elements=["media_id"])
         )
+
+    async def finalized_among(self, media_ids: Sequence[uuid.UUID]) -> frozenset[uuid.UUID]:
+        if not media_ids:
+            return frozenset()
+        query = select(finalized_media.c.media_id).where(
+            finalized_media.c.media_id.in_(list(media_ids))
+        )
+        return frozenset(row[0] for row in await self.session.execute(query))
+
+    async def mark_stale(self, media_key: str, at: datetime) -> int:
+        result = await self.session.execute(
+            update(delivery_items)
+            .where(
+                delivery_items.c.media_key == media_key,
+                delivery_items.c.kind == ItemKind.MEDIA.value,
+                delivery_items.c.file_source.is_not(None),
+            )
+            .values(file_stale_at=at)
+            .returning(delivery_items.c.id)
+        )
+        return len(result.all())
+
+    async def refresh_files(self, items: Sequence[DeliveryItem]) -> int:
+        refreshed = 0
+        for item in items:
+            stored = item.file
+            if stored is None or item.file_stale_at is None:
+                continue
+            result = await self.session.execute(
+                _REFRESH_ITEM,
+                {
+                    "item_id": item.id,
+                    "seen_stale_at": item.file_stale_at,
+                    "new_file_source": stored.source.value,
+                    "new_file_key": stored.key,
+                    "new_size_bytes": stored.size_bytes,
+                    "new_mime_type": stored.mime_type,
+                },
+            )
+            if result.first() is not None:
+                refreshed += 1
+                await self.session.execute(
+                    update(download_links)
+                    .where(download_links.c.item_id == item.id)
+                    .values(bytes_credit=0)
+                )
+        return refreshed

@@ -39,6 +39,8 @@ _FILE_COLUMNS = (
     delivery_items.c.license_name,
     delivery_items.c.usage_terms,
     delivery_items.c.credit,
+    delivery_items.c.gallery_title,
+    delivery_items.c.file_stale_at,
 )
 
 
@@ -63,6 +65,8 @@ def _linked(row: Row[tuple[object, ...]]) -> LinkedFile:
         license_name=m["license_name"],
         usage_terms=m["usage_terms"],
         credit=m["credit"],
+        gallery_title=m["gallery_title"],
+        stale=m["file_stale_at"] is not None,
     )
 
 

@@ -6,7 +6,7 @@ connection is held while rendering.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -50,3 +50,15 @@ class SqlRenditionCache:
                 .values(media_key=rendition.media_key, spec_key=rendition.spec_key, **values)
                 .on_conflict_do_update(constraint="uq_renditions_media_spec", set_=values)
             )
+
+
+class SqlRenditionRows:
+    """The cache's rows in the message's own transaction (a replaced original's are dropped)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def drop(self, media_key: str) -> list[str]:
+        statement = delete(renditions).where(renditions.c.media_key == media_key)
+        result = await self.session.execute(statement.returning(renditions.c.path))
+        return [row[0] for row in result.all()]

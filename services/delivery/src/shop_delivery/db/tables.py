@@ -48,12 +48,17 @@ deliveries = Table(
     # Paid or not, kept after a forced delivery (the download page says a payment is due).
     Column("payment", String(10), nullable=False, server_default=text("'unpaid'")),
     Column("payment_url", Text, nullable=True),  # the client's payment page
+    # `order`, or `free`: a free-download grant (its id plays the order id; no payment).
+    Column("kind", String(10), nullable=False, server_default=text("'order'")),
+    # Whole-gallery lines as placed ([{"position", "line": OrderLine}]), expanded on delivery.
+    Column("gallery_lines", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     _now(),
     CheckConstraint(
         "status IN ('awaiting_trigger', 'delivered', 'cancelled')", name="ck_deliveries_status"
     ),
     CheckConstraint("payment IN ('unpaid', 'paid', 'unknown')", name="ck_deliveries_payment"),
-    CheckConstraint("trigger IN ('payment', 'force')", name="ck_deliveries_trigger"),
+    CheckConstraint("trigger IN ('payment', 'force', 'grant')", name="ck_deliveries_trigger"),
+    CheckConstraint("kind IN ('order', 'free')", name="ck_deliveries_kind"),
 )
 
 delivery_items = Table(
@@ -86,10 +91,15 @@ delivery_items = Table(
     Column("usage_terms", Text, nullable=True),
     Column("held", Boolean, nullable=False, server_default=text("false")),  # proof, not yet final
     Column("released_at", DateTime(timezone=True), nullable=True),
-    UniqueConstraint("order_id", "line_id", name="uq_delivery_items_line"),
+    Column("gallery_title", Text, nullable=True),  # a whole-gallery line's file
+    # The original was replaced after this file was produced: produce it again to serve it.
+    Column("file_stale_at", DateTime(timezone=True), nullable=True),
+    # A gallery line gives one item per file of the gallery.
+    UniqueConstraint("order_id", "line_id", "media_id", name="uq_delivery_items_line_media"),
     UniqueConstraint("order_id", "file_name", name="uq_delivery_items_file_name"),
     CheckConstraint("kind IN ('media', 'terms')", name="ck_delivery_items_kind"),
     Index("ix_delivery_items_held", "media_id", postgresql_where=text("held")),
+    Index("ix_delivery_items_media_key", "media_key"),
 )
 
 download_links = Table(
@@ -155,4 +165,17 @@ finalized_media = Table(
     Column("media_id", UUID(as_uuid=True), primary_key=True),
     Column("media_key", String(500), nullable=False),
     Column("finalized_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# Delivery's own copy of each gallery (`catalog.gallery_offered`, the highest revision).
+gallery_copies = Table(
+    "gallery_copies",
+    metadata,
+    Column("gallery_id", UUID(as_uuid=True), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("slug", Text, nullable=False),
+    Column("members", JSONB, nullable=False),  # [GalleryMember], in the gallery's order
+    Column("deleted", Boolean, nullable=False, server_default=text("false")),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

@@ -5,6 +5,7 @@ Imports nothing of ours outside this package and does no I/O.
 
 from shop_delivery.domain.delivery import (
     Delivery,
+    DeliveryKind,
     DeliveryStatus,
     PaymentState,
     Trigger,
@@ -24,6 +25,7 @@ __all__ = [
     "Delivery",
     "DeliveryCancelledError",
     "DeliveryDomainError",
+    "DeliveryKind",
     "DeliveryPolicy",
     "DeliveryStatus",
     "DownloadLink",

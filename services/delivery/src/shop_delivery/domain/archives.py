@@ -27,6 +27,7 @@ class ArchiveFile:
     license_name: str
     usage_terms: str | None
     credit: str | None
+    gallery: str | None = None  # the whole gallery it was licensed with
 
 
 def entry_cost(name: str, size_bytes: int) -> int:
@@ -62,6 +63,7 @@ class LicenseText:
     included: Sequence[ArchiveFile]
     left_out: Sequence[ArchiveFile]  # their links are expired, used up or revoked
     terms_name: str | None  # the terms PDF, when the photographer set terms
+    free: bool = False  # a free download granted by the photographer, not an order
 
 
 def photographer_credit(files: Sequence[ArchiveFile]) -> str | None:
@@ -70,8 +72,9 @@ def photographer_credit(files: Sequence[ArchiveFile]) -> str | None:
 
 def license_text(text: LicenseText) -> str:
     """LICENSE.txt: the order, the licensee, each file's license, usage terms and credit."""
+    heading = f"Free download {text.number}" if text.free else f"License for order {text.number}"
     lines = [
-        f"License for order {text.number}",
+        heading,
         "",
         f"Licensee: {text.licensee}",
     ]
@@ -84,7 +87,10 @@ def license_text(text: LicenseText) -> str:
     lines += ["", "Files in this archive:", ""]
     for file in text.included:
         lines.append(file.name)
-        lines.append(f"  License: {file.license_name}")
+        if file.gallery:
+            lines.append(f"  License: {file.license_name} (whole gallery: {file.gallery})")
+        else:
+            lines.append(f"  License: {file.license_name}")
         if file.usage_terms:
             lines.append(f"  Usage terms: {file.usage_terms}")
         if file.credit:

@@ -29,6 +29,15 @@ class DeliveryStatus(StrEnum):
 class Trigger(StrEnum):
     PAYMENT = "payment"
     FORCE = "force"
+    GRANT = "grant"  # a free-download authorization: delivered at once, no payment
+
+
+class DeliveryKind(StrEnum):
+    """An order's delivery, or a free-download grant's (its id plays the order id; it is
+    never announced as an order's delivery and never waits for a payment)."""
+
+    ORDER = "order"
+    FREE = "free"
 
 
 class PaymentState(StrEnum):
@@ -57,6 +66,11 @@ class Delivery:
     withdrawn_at: datetime | None = None  # cancelled after delivery: links revoked for good
     payment: PaymentState = PaymentState.UNPAID
     payment_url: str | None = None  # the client's payment page (from `order.placed`)
+    kind: DeliveryKind = DeliveryKind.ORDER
+
+    @property
+    def is_free(self) -> bool:
+        return self.kind is DeliveryKind.FREE
 
     @property
     def payment_due(self) -> bool:

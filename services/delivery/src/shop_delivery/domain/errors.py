@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Collection
+
 # What the client reads (on the error page) when a link of theirs is not one of ours.
 NO_SUCH_ORDER = "This link is not valid: please open it from your email, in full."
 UNKNOWN_LINK = "This download link is not valid: please use the links on your download page."
@@ -45,3 +48,13 @@ class LinkRevokedError(DownloadRefusedError):
 
 class LinkGoneError(DownloadRefusedError):
     """The link has expired, or its downloads are used up."""
+
+
+class FileOutdatedError(DeliveryDomainError):
+    """Delivered files whose original was replaced since they were produced: they are
+    produced again before they are served (this answers only if that keeps happening)."""
+
+    def __init__(self, order_id: uuid.UUID, item_ids: Collection[uuid.UUID]) -> None:
+        super().__init__("This file is being updated: please try again in a moment.")
+        self.order_id = order_id
+        self.item_ids = frozenset(item_ids)

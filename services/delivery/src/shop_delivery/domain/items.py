@@ -66,6 +66,8 @@ class DeliveryItem:
     usage_terms: str | None = None
     held: bool = False  # a Proof file kept back until it is marked Final
     released_at: datetime | None = None
+    gallery_title: str | None = None  # a file of a whole-gallery line (or a free download)
+    file_stale_at: datetime | None = None  # its original was replaced since it was produced
 
     @property
     def is_proof(self) -> bool:

@@ -19,7 +19,12 @@ import structlog
 
 from shop_delivery.domain import LinkState
 from shop_delivery.domain.archives import ArchiveFile, LicenseText, license_text, plan_archives
-from shop_delivery.domain.errors import NO_SUCH_ORDER, DownloadNotFoundError, LinkGoneError
+from shop_delivery.domain.errors import (
+    NO_SUCH_ORDER,
+    DownloadNotFoundError,
+    FileOutdatedError,
+    LinkGoneError,
+)
 from shop_delivery.domain.files import slug
 from shop_delivery.domain.items import ItemKind
 from shop_delivery.service.context import ServiceContext
@@ -58,6 +63,7 @@ def _archive_file(linked: LinkedFile) -> ArchiveFile:
         license_name=linked.license_name,
         usage_terms=linked.usage_terms,
         credit=linked.credit,
+        gallery=linked.gallery_title,
     )
 
 
@@ -120,6 +126,9 @@ async def open_archive(
     by_item = {f.link.item_id: f for f in linked}
     now = ctx.now()
     files = [by_item[f.item_id] for f in plan[part - 1]]
+    stale = [f.link.item_id for f in files if f.stale]
+    if stale:  # originals replaced since: produced again first (`service.refresh`)
+        raise FileOutdatedError(order_id, stale)
     candidates = [f for f in files if f.link.state(now) is LinkState.AVAILABLE]
     if not head:
         counted = await repos.links.count_downloads([f.link.id for f in candidates])
@@ -145,13 +154,15 @@ async def open_archive(
             included=[_archive_file(f) for f in candidates],
             left_out=[_archive_file(f) for f in files if f.link.id not in included_ids],
             terms_name=terms.file_name if terms else None,
+            free=delivery.is_free,
         )
     )
     if not head:
         log.info("archive.counted", order_id=str(order_id), part=part, files=len(candidates))
-    return Archive(_archive_name(delivery.number, part, len(plan)), entries, text)
+    name = _archive_name(delivery.number, part, len(plan), free=delivery.is_free)
+    return Archive(name, entries, text)
 
 
-def _archive_name(number: str, part: int, parts: int) -> str:
-    stem = f"order-{slug(number) or 'files'}"
+def _archive_name(number: str, part: int, parts: int, *, free: bool = False) -> str:
+    stem = slug(number) if free else f"order-{slug(number) or 'files'}"
     return f"{stem}.zip" if parts == 1 else f"{stem}-part-{part}-of-{parts}.zip"

@@ -18,7 +18,12 @@ import structlog
 
 from shop_delivery.domain import DeliveryStatus, LinkState
 from shop_delivery.domain.downloads import use_link
-from shop_delivery.domain.errors import NO_SUCH_ORDER, UNKNOWN_LINK, DownloadNotFoundError
+from shop_delivery.domain.errors import (
+    NO_SUCH_ORDER,
+    UNKNOWN_LINK,
+    DownloadNotFoundError,
+    FileOutdatedError,
+)
 from shop_delivery.domain.ranges import RangeRequest, parse_range
 from shop_delivery.service.archives import ArchiveSummary, archive_summaries
 from shop_delivery.service.context import DOWNLOAD_PURPOSE, ServiceContext
@@ -44,6 +49,7 @@ class PageFile:
     remaining: int
     license_name: str
     is_terms: bool
+    gallery: str | None = None  # the whole gallery (or free download) it belongs to
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,7 @@ class DownloadPage:
     held: int = 0  # Proof files that follow once marked Final
     payment_due: bool = False  # delivered on the photographer's word, not paid yet
     payment_url: str | None = None  # where the client pays (when known)
+    free: bool = False  # a free download, not an order
 
 
 @dataclass(frozen=True)
@@ -95,7 +102,8 @@ async def download_page(
     loaded = await repos.deliveries.load(order_id)
     if loaded is None or loaded.delivery.status is DeliveryStatus.AWAITING_TRIGGER:
         number = loaded.delivery.number if loaded else None
-        return DownloadPage(order_id, number, PageStatus.PREPARING, [], [])
+        free = loaded.delivery.is_free if loaded else False
+        return DownloadPage(order_id, number, PageStatus.PREPARING, [], [], free=free)
     delivery = loaded.delivery
     if delivery.status is DeliveryStatus.CANCELLED:
         return DownloadPage(order_id, delivery.number, PageStatus.CANCELLED, [], [])
@@ -113,6 +121,7 @@ async def download_page(
         held,
         payment_due=delivery.payment_due,
         payment_url=delivery.payment_url if delivery.payment_due else None,
+        free=delivery.is_free,
     )
 
 
@@ -126,6 +135,7 @@ def _page_file(ctx: ServiceContext, linked: LinkedFile, now: datetime) -> PageFi
         remaining=linked.link.remaining,
         license_name=linked.license_name,
         is_terms=linked.kind.value == "terms",
+        gallery=linked.gallery_title,
     )
 
 
@@ -139,6 +149,8 @@ async def find_download(
     linked = await repos.links.get(link_id, for_update=for_update)
     if linked is None:
         raise DownloadNotFoundError(UNKNOWN_LINK)
+    if linked.stale:  # its original was replaced: produced again first (`service.refresh`)
+        raise FileOutdatedError(linked.link.order_id, [linked.link.item_id])
     path = ctx.renderer.path_of(linked.file)
     if not path.is_file():
         log.error("download.file_missing", link_id=str(link_id), key=linked.file.key)

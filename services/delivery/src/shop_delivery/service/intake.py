@@ -13,6 +13,7 @@ import structlog
 from shop_contracts.common import OrderLine
 from shop_contracts.events import OrderPlaced
 from shop_delivery.domain import Delivery, DeliveryStatus, IllegalTransitionError, Trigger
+from shop_delivery.domain.galleries import GalleryLine
 from shop_delivery.domain.items import DeliveryItem, ItemKind, terms_line_id
 from shop_delivery.service.context import ServiceContext
 from shop_delivery.service.delivering import deliver
@@ -39,13 +40,26 @@ async def record_order(
         terms_text=placed.terms_text or None,
         payment_url=placed.payment_url,
     )
-    await deliveries.add(delivery, _items(placed))
-    log.info("delivery.recorded", order_id=str(placed.order_id), items=len(placed.lines))
+    galleries = [
+        GalleryLine(position, line) for position, line in enumerate(placed.lines) if line.is_gallery
+    ]
+    await deliveries.add(delivery, _items(placed), galleries)
+    log.info(
+        "delivery.recorded",
+        order_id=str(placed.order_id),
+        items=len(placed.lines),
+        galleries=len(galleries),
+    )
 
 
 def _items(placed: OrderPlaced) -> list[DeliveryItem]:
-    """One item per line, plus the terms PDF when the photographer has set terms."""
-    items = [_item(placed.order_id, position, line) for position, line in enumerate(placed.lines)]
+    """One item per line, plus the terms PDF when the photographer has set terms. A whole
+    gallery line gets its items (one per file) when the order is delivered."""
+    items = [
+        _item(placed.order_id, position, line)
+        for position, line in enumerate(placed.lines)
+        if not line.is_gallery
+    ]
     if placed.terms_text and placed.terms_text.strip():
         terms_id = terms_line_id(placed.order_id)
         items.append(

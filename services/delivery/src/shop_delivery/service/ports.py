@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
 from shop_contracts.envelope import Envelope
 from shop_delivery.domain import Delivery, DeliveryPolicy, DownloadLink
+from shop_delivery.domain.galleries import GalleryCopy, GalleryLine
 from shop_delivery.domain.items import DeliveryItem, ItemKind, StoredFile
 
 
@@ -22,6 +23,7 @@ class LoadedDelivery:
     items: list[DeliveryItem]  # in their order
     policy: DeliveryPolicy  # the delivery settings now
     finalized: frozenset[uuid.UUID]  # media of its items marked Final since it was placed
+    galleries: list[GalleryLine] = field(default_factory=list)  # expanded when delivered
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,8 @@ class LinkedFile:
     license_name: str
     usage_terms: str | None
     credit: str | None
+    gallery_title: str | None = None  # a file of a whole-gallery line
+    stale: bool = False  # its original was replaced: produce it again before serving it
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,17 +67,37 @@ class DeliveryRepository(Protocol):
         which of its media were marked Final: two statements."""
         ...
 
-    async def add(self, delivery: Delivery, items: Sequence[DeliveryItem]) -> None: ...
+    async def add(
+        self,
+        delivery: Delivery,
+        items: Sequence[DeliveryItem],
+        galleries: Sequence[GalleryLine] = (),
+    ) -> None: ...
 
     async def save(
         self,
         delivery: Delivery,
         *,
         items: Sequence[DeliveryItem] = (),
+        added: Sequence[DeliveryItem] = (),
         links: Sequence[DownloadLink] = (),
     ) -> None:
         """Store what a use case decided, at once: the delivery (unless it is as it was
-        loaded), these items' files and holds, these new links."""
+        loaded), these items' files, holds and positions, these new items (a gallery's
+        files), these new links."""
+        ...
+
+    async def finalized_among(self, media_ids: Sequence[uuid.UUID]) -> frozenset[uuid.UUID]:
+        """Those of these media marked Final (`media.finalized`)."""
+        ...
+
+    async def mark_stale(self, media_key: str, at: datetime) -> int:
+        """Delivered files of this original were made from a file since replaced."""
+        ...
+
+    async def refresh_files(self, items: Sequence[DeliveryItem]) -> int:
+        """Store files produced again (each item unless it went stale again since it was
+        read: `file_stale_at` as read); their links' byte credit starts over."""
         ...
 
     async def drop_holds(self, order_id: uuid.UUID) -> int:
@@ -87,6 +111,20 @@ class DeliveryRepository(Protocol):
         ...
 
     async def mark_finalized(self, media_id: uuid.UUID, media_key: str) -> None: ...
+
+
+class GalleryRepository(Protocol):
+    async def apply(self, copy: GalleryCopy, slug: str) -> bool:
+        """Keep this snapshot unless a higher revision is kept already; True if kept."""
+        ...
+
+    async def get_many(self, gallery_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, GalleryCopy]: ...
+
+
+class RenditionRows(Protocol):
+    async def drop(self, media_key: str) -> list[str]:
+        """Forget the cached renditions of this original; their paths (under the root)."""
+        ...
 
 
 class EarlyMessages(Protocol):
@@ -136,6 +174,8 @@ class Repositories:
     links: LinkRepository
     settings: SettingsRepository
     outbox: Outbox
+    galleries: GalleryRepository
+    renditions: RenditionRows
 
 
 class Transaction(Protocol):

@@ -14,12 +14,19 @@ from typing import Any
 import structlog
 
 from shop_contracts.commands import ForceDelivery
+from shop_contracts.common import OrderLine
 from shop_contracts.envelope import MessageBody
-from shop_contracts.events import MediaFinalized, OrderPlaced, PaymentConfirmed
+from shop_contracts.events import (
+    FreeDownloadGranted,
+    MediaFinalized,
+    OrderPlaced,
+    PaymentConfirmed,
+)
 from shop_delivery.domain import DeliveryStatus
 from shop_delivery.domain.items import ItemKind
 from shop_delivery.service.context import ServiceContext
 from shop_delivery.service.naming import DEFAULT_TEMPLATE
+from shop_delivery.service.planning import plan_items
 from shop_delivery.service.ports import Repositories, Transaction
 from shop_delivery.service.renditions import RenditionFailedError
 from shop_media.naming import NamingTemplateError, validate_template
@@ -46,6 +53,11 @@ async def prerender(transaction: Transaction, ctx: ServiceContext, payload: Mess
     return len(unique)
 
 
+def _keys(line: OrderLine) -> list[str]:
+    """The originals a line delivers (a whole gallery's: its files when it was placed)."""
+    return [m.media_key for m in line.members] if line.is_gallery else [line.media_key]
+
+
 def _nameable(spec: dict[str, Any]) -> bool:
     try:
         validate_template(spec.get("file_name_template") or DEFAULT_TEMPLATE)
@@ -59,13 +71,21 @@ async def _targets(repos: Repositories, payload: MessageBody) -> list[Target]:
         loaded = await repos.deliveries.load(payload.order_id)
         if loaded is None or loaded.delivery.status is not DeliveryStatus.AWAITING_TRIGGER:
             return []
-        held = {item.id for item in loaded.policy.held_back(loaded.items, loaded.finalized)}
-        media = [i for i in loaded.items if i.kind is ItemKind.MEDIA and i.id not in held]
+        expansion, finalized = await plan_items(repos, loaded)
+        held = {item.id for item in loaded.policy.held_back(expansion.items, finalized)}
+        media = [i for i in expansion.items if i.kind is ItemKind.MEDIA and i.id not in held]
         return [(i.media_key, i.spec) for i in media]
     if isinstance(payload, OrderPlaced):
         if not await repos.early.waiting_for(payload.order_id):
             return []
-        return [(line.media_key, line.delivery.model_dump(mode="json")) for line in payload.lines]
+        return [
+            (key, line.delivery.model_dump(mode="json"))
+            for line in payload.lines
+            for key in _keys(line)
+        ]
+    if isinstance(payload, FreeDownloadGranted):
+        spec = payload.delivery.model_dump(mode="json")
+        return [(member.media_key, spec) for member in payload.members]
     if isinstance(payload, MediaFinalized):
         return [(i.media_key, i.spec) for i in await repos.deliveries.held_items(payload.media_id)]
     return []

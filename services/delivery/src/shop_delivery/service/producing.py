@@ -53,7 +53,7 @@ async def produce_files(
     names = await name_files(ctx.renderer, order, rendered, taken_names)
     for (item, stored), name in zip(rendered, names, strict=True):
         item.file_name = name
-        item.file = await _stamped(ctx, delivery, item, stored, at)
+        item.file = await stamped(ctx, delivery, item, stored, at)
     taken = [*taken_names, *names]
     for item in items:
         if item.kind is ItemKind.TERMS:
@@ -83,7 +83,7 @@ def _should_stamp(item: DeliveryItem, stored: StoredFile, src: Path) -> bool:
     return rendition_key(spec, video=is_video(src)) != "original" and not is_video(src)
 
 
-async def _stamped(
+async def stamped(
     ctx: ServiceContext,
     delivery: Delivery,
     item: DeliveryItem,

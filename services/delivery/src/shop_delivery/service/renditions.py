@@ -107,6 +107,14 @@ class Renderer:
             self._known[(media_key, key)] = cached
             return _stored(cached)
 
+    def forget(self, media_key: str, paths: list[str]) -> None:
+        """The original of `media_key` was replaced: its renditions (`paths`, under the
+        root, their rows already dropped) are deleted and no longer remembered here."""
+        for known in [k for k in self._known if k[0] == media_key]:
+            del self._known[known]
+        for path in paths:
+            (self.root / validate_key(path)).unlink(missing_ok=True)
+
     def bind_metrics(self, metrics: Any) -> None:
         self.metrics = metrics
 
