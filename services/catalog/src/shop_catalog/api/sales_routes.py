@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from shop_catalog.api import sales_admin_api, storefront_api
+from shop_catalog.api.sales_errors import SALES_ERRORS
 from shop_kernel.errors import ErrorMap
 
-ROUTERS: list[APIRouter] = []
-ERRORS: ErrorMap = {}
+ROUTERS: list[APIRouter] = [sales_admin_api.router, storefront_api.router]
+ERRORS: ErrorMap = SALES_ERRORS

@@ -1,0 +1,262 @@
+"""HTTP shapes of the admin's price lists, galleries and selections, and of the storefront
+(CONTRACT.md, "Catalog service"), with their mappers to and from the use cases' types."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
+
+from shop_catalog.domain.profiles import GalleryCard, PricingProfile, StoreMedia
+from shop_catalog.domain.sales import Gallery
+from shop_catalog.service.galleries import GalleryDraft
+from shop_catalog.service.profiles import RIGHTS_MANAGED_LATER, ProfileDraft, RowDraft
+from shop_contracts.common import DeliverySpec
+
+MAX_PRICE = 10**12
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(max_length=5000)]
+Price = Annotated[int, Field(ge=0, le=MAX_PRICE, strict=True)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RowWrite(Strict):
+    id: uuid.UUID | None = None
+    name: Name
+    description: Text | None = None
+    usage_terms: Text | None = None
+    price: Price
+    delivery: DeliverySpec = Field(default_factory=DeliverySpec)
+    link_expiry_days: int | None = Field(default=None, ge=1, le=3650)
+    max_downloads: int | None = Field(default=None, ge=1, le=1000)
+
+    def draft(self) -> RowDraft:
+        delivery = self.delivery
+        limits = {
+            k: v
+            for k, v in (
+                ("link_expiry_days", self.link_expiry_days),
+                ("max_downloads", self.max_downloads),
+            )
+            if v is not None
+        }
+        if limits:
+            delivery = delivery.model_copy(update=limits)
+        return RowDraft(
+            id=self.id,
+            name=self.name,
+            price=self.price,
+            delivery=delivery,
+            description=self.description or None,
+            usage_terms=self.usage_terms or None,
+        )
+
+
+class ProfileWrite(Strict):
+    name: Name
+    kind: Literal["royalty_free", "rights_managed"] = "royalty_free"
+    rows: list[RowWrite] = Field(min_length=1, max_length=100)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _royalty_free_only(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("kind") == "rights_managed":
+            raise ValueError(RIGHTS_MANAGED_LATER)
+        return data
+
+    def draft(self) -> ProfileDraft:
+        return ProfileDraft(name=self.name, kind=self.kind, rows=[r.draft() for r in self.rows])
+
+
+class RowRead(BaseModel):
+    id: uuid.UUID
+    name: str
+    description: str | None
+    usage_terms: str | None
+    price: int
+    delivery: DeliverySpec
+    link_expiry_days: int | None
+    max_downloads: int | None
+
+
+class ProfileRead(BaseModel):
+    id: uuid.UUID
+    name: str
+    kind: str
+    rows: list[RowRead]
+
+    @classmethod
+    def of(cls, p: PricingProfile) -> ProfileRead:
+        return cls(
+            id=p.id,
+            name=p.name,
+            kind=p.kind,
+            rows=[
+                RowRead(
+                    id=r.id,
+                    name=r.name,
+                    description=r.description,
+                    usage_terms=r.usage_terms,
+                    price=r.price,
+                    delivery=r.delivery,
+                    link_expiry_days=r.delivery.link_expiry_days,
+                    max_downloads=r.delivery.max_downloads,
+                )
+                for r in p.rows
+            ],
+        )
+
+
+class MediaProfilesWrite(Strict):
+    profile_ids: list[uuid.UUID] = Field(max_length=50)
+
+
+class GalleryWrite(Strict):
+    title: Title
+    description: Text | None = None
+    visibility: Literal["public", "unlisted", "private"] = "public"
+    password: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    allowed_emails: list[EmailStr] = Field(default_factory=list, max_length=500)
+    parent_id: uuid.UUID | None = None
+    position: int = Field(default=0, ge=0, le=100_000)
+    cover_media_id: uuid.UUID | None = None
+    pricing_profile_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
+    whole_gallery_price: Price | None = None
+    whole_gallery_delivery: DeliverySpec | None = None
+
+    def draft(self) -> GalleryDraft:
+        return GalleryDraft(
+            title=self.title,
+            description=self.description or None,
+            visibility=self.visibility,
+            password=self.password,
+            allowed_emails=[str(e) for e in self.allowed_emails],
+            parent_id=self.parent_id,
+            position=self.position,
+            cover_media_id=self.cover_media_id,
+            pricing_profile_ids=self.pricing_profile_ids,
+            whole_gallery_price=self.whole_gallery_price,
+            whole_gallery_delivery=self.whole_gallery_delivery,
+        )
+
+
+class GalleryRead(BaseModel):
+    id: uuid.UUID
+    slug: str
+    url: str
+    title: str
+    description: str | None
+    visibility: str
+    has_password: bool
+    allowed_emails: list[str]
+    parent_id: uuid.UUID | None
+    position: int
+    cover_media_id: uuid.UUID | None
+    pricing_profile_ids: list[uuid.UUID]
+    whole_gallery_price: int | None
+    whole_gallery_delivery: DeliverySpec | None
+    media_count: int
+    revision: int
+
+    @classmethod
+    def of(cls, g: Gallery, public_url: str) -> GalleryRead:
+        return cls(
+            id=g.id,
+            slug=g.slug,
+            url=f"{public_url.rstrip('/')}/g/{g.slug}",
+            title=g.title,
+            description=g.description,
+            visibility=g.visibility,
+            has_password=g.password_hash is not None,
+            allowed_emails=g.allowed_emails,
+            parent_id=g.parent_id,
+            position=g.position,
+            cover_media_id=g.cover_media_id,
+            pricing_profile_ids=g.profile_ids,
+            whole_gallery_price=g.whole_gallery_price,
+            whole_gallery_delivery=g.whole_gallery_delivery,
+            media_count=g.media_count,
+            revision=g.revision,
+        )
+
+
+class GalleryMediaWrite(Strict):
+    media_ids: list[uuid.UUID] = Field(max_length=10_000)
+
+
+class AllowedEmailWrite(Strict):
+    email: EmailStr
+
+
+class FreeDownloadWrite(Strict):
+    client_email: EmailStr
+    delivery: DeliverySpec = Field(default_factory=DeliverySpec)
+
+
+class SelectionWrite(Strict):
+    title: Title
+    media_ids: list[uuid.UUID] = Field(min_length=1, max_length=1000)
+    client_email: EmailStr
+    message: Text | None = None
+
+
+# --- storefront -------------------------------------------------------------------------
+
+
+def preview_url(base: str, media_id: uuid.UUID, name: str, file_revision: int) -> str:
+    """The media library's preview address (`/previews/{id}/thumb.jpg?v=<file_revision>`)."""
+    return f"{base}/previews/{media_id}/{name}?v={file_revision}"
+
+
+def large_name(m: StoreMedia) -> str:
+    return "large.jpg" if m.kind == "image" else "poster.jpg"
+
+
+def store_offer(offer: dict[str, Any]) -> dict[str, Any]:
+    """A published offer as the storefront shows it (no delivery internals)."""
+    return {
+        "kind": offer.get("kind", "royalty_free"),
+        "license_id": offer["license_id"],
+        "profile_id": offer.get("profile_id"),
+        "name": offer["name"],
+        "description": offer.get("description"),
+        "usage_terms": offer.get("usage_terms"),
+        "price": offer["price"],
+    }
+
+
+def media_json(m: StoreMedia, base: str) -> dict[str, Any]:
+    return {
+        "id": str(m.id),
+        "title": m.title,
+        "kind": m.kind,
+        "width": m.width,
+        "height": m.height,
+        "caption": m.caption,
+        "credit": m.credit,
+        "keywords": m.keywords,
+        "thumbnail_url": preview_url(base, m.id, "thumb.jpg", m.file_revision),
+        "preview_url": preview_url(base, m.id, large_name(m), m.file_revision),
+        "clip_url": preview_url(base, m.id, "clip.mp4", m.file_revision)
+        if m.kind == "video"
+        else None,
+        "offers": [store_offer(o) for o in m.offers],
+    }
+
+
+def card_json(card: GalleryCard, base: str) -> dict[str, Any]:
+    cover = card.cover
+    return {
+        "id": str(card.id),
+        "slug": card.slug,
+        "title": card.title,
+        "description": card.description,
+        "cover_url": preview_url(base, cover.id, "thumb.jpg", cover.file_revision)
+        if cover
+        else None,
+    }

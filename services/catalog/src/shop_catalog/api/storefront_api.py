@@ -1,0 +1,108 @@
+"""Storefront API (no token): public galleries, one gallery by its address (a private one
+with `X-Gallery-Password` or its unlock cookie), one media, search over public galleries.
+
+Wrong or missing passwords are counted per client address (`ctx.unlock_limit`): past the
+limit, `429` with `Retry-After`, before the password is even checked.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request
+
+from shop_catalog.api.context import CatalogContext, Ctx
+from shop_catalog.api.sales_admin_api import keys_of
+from shop_catalog.api.sales_schemas import card_json, media_json
+from shop_catalog.domain.sales import Gallery
+from shop_catalog.service import storefront
+from shop_catalog.service.gallery_access import password_matches_async
+from shop_catalog.service.ports import Repositories
+from shop_platform.errors import error_responses
+
+router = APIRouter(prefix="/api", tags=["storefront"])
+
+
+def base_url(ctx: CatalogContext) -> str:
+    return ctx.settings.catalog_public_url.rstrip("/")
+
+
+async def open_private(
+    request: Request, ctx: CatalogContext, gallery: Gallery, password: str | None
+) -> None:
+    """Let the visitor in (unlock cookie, or the right password) or raise 403 / 429."""
+    if keys_of(ctx).unlocked(gallery, request.cookies):
+        return
+    address = ctx.client_address(request)
+    ctx.unlock_limit.check(address)  # 429 past the limit, before any check
+    if password and await password_matches_async(password, gallery.password_hash):
+        return
+    ctx.unlock_limit.hit(address)
+    raise storefront.locked(gallery)
+
+
+async def opened_gallery(
+    request: Request, ctx: CatalogContext, repos: Repositories, slug: str, password: str | None
+) -> Gallery:
+    gallery = await storefront.find_gallery(repos, slug)
+    if gallery.is_private:
+        await open_private(request, ctx, gallery, password)
+    return gallery
+
+
+@router.get("/galleries")
+async def public_galleries(ctx: Ctx) -> list[dict[str, Any]]:
+    async with ctx.transaction() as repos:
+        cards = await repos.sales.public_galleries()
+    return [card_json(c, base_url(ctx)) for c in cards]
+
+
+@router.get("/galleries/{slug}", responses=error_responses(403, 404, 429))
+async def gallery(
+    request: Request,
+    ctx: Ctx,
+    slug: str,
+    x_gallery_password: Annotated[str | None, Header()] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> dict[str, Any]:
+    """One page (60 media) of a gallery; `next_page` is null on the last one."""
+    async with ctx.transaction() as repos:
+        found = await opened_gallery(request, ctx, repos, slug, x_gallery_password)
+        view = await storefront.gallery_page(repos, found, page)
+    base = base_url(ctx)
+    return {
+        "id": str(found.id),
+        "slug": found.slug,
+        "title": found.title,
+        "description": found.description,
+        "visibility": found.visibility,
+        "whole_gallery_price": found.whole_gallery_price,
+        "currency": ctx.settings.currency,
+        "page": view.page,
+        "next_page": view.page + 1 if view.has_next else None,
+        "media": [media_json(m, base) for m in view.media],
+    }
+
+
+@router.get("/media/{media_id}", responses=error_responses(404))
+async def media(
+    request: Request, ctx: Ctx, media_id: uuid.UUID, selection: str | None = None
+) -> dict[str, Any]:
+    async with ctx.transaction() as repos:
+        found = await storefront.visible_media(
+            repos,
+            media_id,
+            keys=keys_of(ctx),
+            cookies=request.cookies,
+            selection_token=selection,
+        )
+    return {**media_json(found, base_url(ctx)), "currency": ctx.settings.currency}
+
+
+@router.get("/search")
+async def search(ctx: Ctx, q: Annotated[str, Query(max_length=200)] = "") -> dict[str, Any]:
+    async with ctx.transaction() as repos:
+        found = await storefront.search(repos, q)
+    base = base_url(ctx)
+    return {"q": q, "media": [media_json(m, base) for m in found]}

@@ -1,0 +1,184 @@
+"""Pricing profiles and their attachments (to single media and to galleries)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop_catalog.db.sales_media_view import media
+from shop_catalog.db.sales_tables import (
+    gallery_media,
+    gallery_profiles,
+    media_profiles,
+    pricing_profiles,
+    profile_rows,
+)
+from shop_catalog.domain.profiles import PricingProfile, ProfileRow
+from shop_contracts.common import DeliverySpec
+
+
+def _row_values(profile_id: uuid.UUID, position: int, row: ProfileRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "profile_id": profile_id,
+        "position": position,
+        "name": row.name,
+        "description": row.description,
+        "usage_terms": row.usage_terms,
+        "price": row.price,
+        "delivery": row.delivery.model_dump(mode="json", exclude_none=True),
+    }
+
+
+class ProfileQueries:
+    _session: AsyncSession
+
+    async def insert_profile(self, profile: PricingProfile) -> None:
+        await self._session.execute(
+            insert(pricing_profiles).values(id=profile.id, name=profile.name, kind=profile.kind)
+        )
+        await self._insert_rows(profile)
+
+    async def _insert_rows(self, profile: PricingProfile) -> None:
+        if profile.rows:
+            await self._session.execute(
+                insert(profile_rows),
+                [_row_values(profile.id, i, row) for i, row in enumerate(profile.rows)],
+            )
+
+    async def replace_profile(self, profile: PricingProfile) -> None:
+        """New name and rows; rows keep their ids (license ids) when the caller kept them."""
+        await self._session.execute(
+            update(pricing_profiles)
+            .where(pricing_profiles.c.id == profile.id)
+            .values(name=profile.name, updated_at=func.now())
+        )
+        await self._session.execute(
+            delete(profile_rows).where(profile_rows.c.profile_id == profile.id)
+        )
+        await self._insert_rows(profile)
+
+    async def get_profile(self, profile_id: uuid.UUID) -> PricingProfile | None:
+        found = await self.profiles_by_id([profile_id])
+        return found[0] if found else None
+
+    async def list_profiles(self) -> list[PricingProfile]:
+        ids = await self._session.scalars(
+            select(pricing_profiles.c.id).order_by(pricing_profiles.c.name, pricing_profiles.c.id)
+        )
+        return await self.profiles_by_id(list(ids))
+
+    async def profiles_by_id(self, ids: list[uuid.UUID]) -> list[PricingProfile]:
+        if not ids:
+            return []
+        heads = {
+            r.id: r
+            for r in (
+                await self._session.execute(
+                    select(pricing_profiles).where(pricing_profiles.c.id.in_(ids))
+                )
+            ).all()
+        }
+        rows = (
+            await self._session.execute(
+                select(profile_rows)
+                .where(profile_rows.c.profile_id.in_(ids))
+                .order_by(profile_rows.c.profile_id, profile_rows.c.position)
+            )
+        ).all()
+        grouped: dict[uuid.UUID, list[ProfileRow]] = {i: [] for i in heads}
+        for r in rows:
+            grouped[r.profile_id].append(
+                ProfileRow(
+                    id=r.id,
+                    name=r.name,
+                    price=r.price,
+                    delivery=DeliverySpec.model_validate(r.delivery),
+                    description=r.description,
+                    usage_terms=r.usage_terms,
+                )
+            )
+        return [
+            PricingProfile(id=i, name=heads[i].name, kind=heads[i].kind, rows=grouped[i])
+            for i in ids
+            if i in heads
+        ]
+
+    async def delete_profile(self, profile_id: uuid.UUID) -> None:
+        await self._session.execute(
+            delete(pricing_profiles).where(pricing_profiles.c.id == profile_id)
+        )
+
+    async def row_owners(self, row_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+        if not row_ids:
+            return {}
+        rows = await self._session.execute(
+            select(profile_rows.c.id, profile_rows.c.profile_id).where(
+                profile_rows.c.id.in_(row_ids)
+            )
+        )
+        return {r.id: r.profile_id for r in rows}
+
+    async def existing_profile_ids(self, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+        if not ids:
+            return set()
+        found = await self._session.scalars(
+            select(pricing_profiles.c.id).where(pricing_profiles.c.id.in_(ids))
+        )
+        return set(found)
+
+    async def profile_attachments(
+        self, profile_id: uuid.UUID
+    ) -> tuple[list[uuid.UUID], list[uuid.UUID]]:
+        """(media it is attached to, galleries it is attached to)."""
+        media_ids = await self._session.scalars(
+            select(media_profiles.c.media_id).where(media_profiles.c.profile_id == profile_id)
+        )
+        gallery_ids = await self._session.scalars(
+            select(gallery_profiles.c.gallery_id).where(gallery_profiles.c.profile_id == profile_id)
+        )
+        return list(media_ids), list(gallery_ids)
+
+    async def media_priced_by(self, profile_id: uuid.UUID) -> list[uuid.UUID]:
+        """Media whose offers use this profile: its own attachments and its galleries'."""
+        own = select(media_profiles.c.media_id).where(media_profiles.c.profile_id == profile_id)
+        inherited = (
+            select(gallery_media.c.media_id)
+            .join(gallery_profiles, gallery_profiles.c.gallery_id == gallery_media.c.gallery_id)
+            .where(gallery_profiles.c.profile_id == profile_id)
+        )
+        found = await self._session.scalars(own.union(inherited))
+        return sorted(found)
+
+    async def existing_media_ids(self, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+        """Those of `ids` that are media of the library (not withdrawn)."""
+        if not ids:
+            return set()
+        found = await self._session.scalars(
+            select(media.c.id).where(media.c.id.in_(ids), media.c.withdrawn_at.is_(None))
+        )
+        return set(found)
+
+    async def media_profile_ids(self, media_id: uuid.UUID) -> list[uuid.UUID]:
+        found = await self._session.scalars(
+            select(media_profiles.c.profile_id)
+            .where(media_profiles.c.media_id == media_id)
+            .order_by(media_profiles.c.position)
+        )
+        return list(found)
+
+    async def set_media_profiles(self, media_id: uuid.UUID, profile_ids: list[uuid.UUID]) -> None:
+        await self._session.execute(
+            delete(media_profiles).where(media_profiles.c.media_id == media_id)
+        )
+        if profile_ids:
+            await self._session.execute(
+                insert(media_profiles),
+                [
+                    {"media_id": media_id, "profile_id": p, "position": i}
+                    for i, p in enumerate(profile_ids)
+                ],
+            )

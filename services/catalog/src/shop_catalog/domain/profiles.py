@@ -1,0 +1,64 @@
+"""Pricing profiles (royalty-free price lists) and what the storefront shows of a media."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from shop_contracts.common import DeliverySpec
+
+ProfileKind = Literal["royalty_free", "rights_managed"]
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileRow:
+    id: uuid.UUID  # the license_id orders name
+    name: str
+    price: int
+    delivery: DeliverySpec
+    description: str | None = None
+    usage_terms: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PricingProfile:
+    id: uuid.UUID
+    name: str
+    kind: ProfileKind = "royalty_free"
+    rows: list[ProfileRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class StoreMedia:
+    """A media as the storefront shows it, with the offers it was last published with."""
+
+    id: uuid.UUID
+    title: str
+    kind: Literal["image", "video"]
+    width: int
+    height: int
+    file_revision: int
+    caption: str | None = None
+    credit: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    offers: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class GalleryCard:
+    id: uuid.UUID
+    slug: str
+    title: str
+    description: str | None
+    cover: StoreMedia | None
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    id: uuid.UUID
+    token: str
+    title: str
+    client_email: str
+    message: str | None
+    media_ids: list[uuid.UUID] = field(default_factory=list)

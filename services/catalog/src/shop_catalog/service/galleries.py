@@ -1,0 +1,257 @@
+"""Galleries: create, edit, delete, their media, allowed emails, free-download grants.
+
+Every change that can alter an offer or a gallery snapshot publishes in the same
+transaction: media whose offers change (`publish_media`), the gallery's `gallery_offered`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from shop_catalog.domain.sales import (
+    FieldError,
+    Gallery,
+    GalleryFacts,
+    SalesNotFoundError,
+    Visibility,
+    check_access_setup,
+    gallery_slug,
+    unique_emails,
+)
+from shop_catalog.service.gallery_access import GalleryKeys, hash_password_async, new_access_token
+from shop_catalog.service.offering import gallery_offered, publish
+from shop_catalog.service.ports import Repositories
+from shop_catalog.service.profiles import check_profile_ids
+from shop_contracts.common import DeliverySpec
+from shop_contracts.events import FreeDownloadGranted, GalleryAccessGranted
+from shop_platform.security import random_token
+
+
+@dataclass(frozen=True, slots=True)
+class GalleryDraft:
+    title: str
+    visibility: Visibility = "public"
+    description: str | None = None
+    password: str | None = None  # None: keep the current one (edit)
+    allowed_emails: list[str] = field(default_factory=list)
+    parent_id: uuid.UUID | None = None
+    position: int = 0
+    cover_media_id: uuid.UUID | None = None
+    pricing_profile_ids: list[uuid.UUID] = field(default_factory=list)
+    whole_gallery_price: int | None = None
+    whole_gallery_delivery: DeliverySpec | None = None
+
+
+async def get_gallery(repos: Repositories, gallery_id: uuid.UUID) -> Gallery:
+    gallery = await repos.sales.get_gallery(gallery_id)
+    if gallery is None:
+        raise SalesNotFoundError(f"no gallery {gallery_id}")
+    return gallery
+
+
+async def _check(repos: Repositories, draft: GalleryDraft, gallery_id: uuid.UUID | None) -> None:
+    if not draft.title.strip():
+        raise FieldError("title", "must not be empty")
+    await check_profile_ids(repos, draft.pricing_profile_ids, "pricing_profile_ids")
+    if draft.parent_id is not None:
+        if draft.parent_id == gallery_id:
+            raise FieldError("parent_id", "a gallery cannot be its own parent")
+        if await repos.sales.get_gallery(draft.parent_id) is None:
+            raise FieldError("parent_id", f"no gallery {draft.parent_id}")
+    if draft.cover_media_id is not None and not await repos.sales.existing_media_ids(
+        [draft.cover_media_id]
+    ):
+        raise FieldError("cover_media_id", f"no media {draft.cover_media_id}")
+
+
+async def _unique_slug(repos: Repositories, title: str, visibility: Visibility) -> str:
+    for attempt in range(50):
+        slug = gallery_slug(title, visibility, random_token(9).lower().replace("_", "x"))
+        if attempt and visibility == "public":
+            slug = f"{slug}-{attempt + 1}"
+        if not await repos.sales.slug_taken(slug):
+            return slug
+    raise FieldError("title", "no free address for this title")  # pragma: no cover
+
+
+async def _grant_access(
+    repos: Repositories, gallery: Gallery, emails: list[str], keys: GalleryKeys, now: datetime
+) -> None:
+    """New allowed emails get an access link by email (GalleryAccessGranted)."""
+    envelopes = []
+    for email in emails:
+        token, token_hash = new_access_token()
+        if await repos.sales.add_allowed_email(gallery.id, email, token_hash):
+            event = GalleryAccessGranted(
+                gallery_id=gallery.id,
+                gallery_title=gallery.title,
+                client_email=email,
+                access_url=keys.access_url(gallery.slug, token),
+            )
+            envelopes.append(event.envelope(correlation_id=gallery.id, occurred_at=now))
+    await repos.outbox.add(*envelopes)
+
+
+async def create_gallery(
+    repos: Repositories, draft: GalleryDraft, *, keys: GalleryKeys, now: datetime
+) -> Gallery:
+    await _check(repos, draft, None)
+    emails = unique_emails(draft.allowed_emails)
+    check_access_setup(draft.visibility, has_password=bool(draft.password), allowed_emails=emails)
+    password_hash = (
+        await hash_password_async(draft.password)
+        if draft.password and draft.visibility == "private"
+        else None
+    )
+    gallery = Gallery(
+        id=uuid.uuid4(),
+        slug=await _unique_slug(repos, draft.title.strip(), draft.visibility),
+        title=draft.title.strip(),
+        description=draft.description,
+        visibility=draft.visibility,
+        parent_id=draft.parent_id,
+        position=draft.position,
+        cover_media_id=draft.cover_media_id,
+        password_hash=password_hash,
+        whole_gallery_price=draft.whole_gallery_price,
+        whole_gallery_delivery=draft.whole_gallery_delivery,
+        profile_ids=draft.pricing_profile_ids,
+    )
+    await repos.sales.insert_gallery(gallery)
+    if gallery.is_private:
+        await _grant_access(repos, gallery, emails, keys, now)
+    await publish(repos, gallery_ids=[gallery.id], now=now)
+    return await get_gallery(repos, gallery.id)
+
+
+async def update_gallery(
+    repos: Repositories,
+    gallery_id: uuid.UUID,
+    draft: GalleryDraft,
+    *,
+    keys: GalleryKeys,
+    now: datetime,
+) -> Gallery:
+    """Replace the gallery's settings. The password is kept unless a new one is given; a
+    gallery that stops being private forgets it. A new visibility gets a matching slug
+    (readable for public, unguessable otherwise)."""
+    current = await get_gallery(repos, gallery_id)
+    await _check(repos, draft, gallery_id)
+    emails = unique_emails(draft.allowed_emails)
+    private = draft.visibility == "private"
+    password_hash = current.password_hash if private else None
+    if private and draft.password:
+        password_hash = await hash_password_async(draft.password)
+    check_access_setup(
+        draft.visibility, has_password=password_hash is not None, allowed_emails=emails
+    )
+    slug = current.slug
+    if draft.visibility != current.visibility:  # a title edit keeps the address
+        slug = await _unique_slug(repos, draft.title.strip(), draft.visibility)
+    gallery = replace(
+        current,
+        slug=slug,
+        title=draft.title.strip(),
+        description=draft.description,
+        visibility=draft.visibility,
+        parent_id=draft.parent_id,
+        position=draft.position,
+        cover_media_id=draft.cover_media_id,
+        password_hash=password_hash,
+        whole_gallery_price=draft.whole_gallery_price,
+        whole_gallery_delivery=draft.whole_gallery_delivery,
+        profile_ids=draft.pricing_profile_ids,
+    )
+    await repos.sales.update_gallery(gallery)
+    await repos.sales.remove_allowed_emails(gallery_id, emails if private else [])
+    if private:
+        await _grant_access(repos, gallery, emails, keys, now)
+    members = await repos.sales.gallery_media_ids(gallery_id)
+    profiles_changed = current.profile_ids != draft.pricing_profile_ids
+    await publish(
+        repos, media_ids=members if profiles_changed else [], gallery_ids=[gallery_id], now=now
+    )
+    return await get_gallery(repos, gallery_id)
+
+
+async def delete_gallery(repos: Repositories, gallery_id: uuid.UUID, *, now: datetime) -> None:
+    """Gone from the storefront; its media are republished without its price lists, and
+    orders learns it is no longer sold whole (`deleted`)."""
+    gallery = await get_gallery(repos, gallery_id)
+    members = await repos.sales.gallery_media_ids(gallery_id)
+    await repos.sales.delete_gallery(gallery_id)
+    await publish(repos, media_ids=members, now=now)
+    facts = GalleryFacts(
+        id=gallery.id,
+        revision=gallery.revision + 1,
+        title=gallery.title,
+        slug=gallery.slug,
+        whole_gallery_price=None,
+        delivery=gallery.whole_gallery_delivery or DeliverySpec(),
+    )
+    event = gallery_offered(facts, [], deleted=True)
+    await repos.outbox.add(event.envelope(correlation_id=gallery.id, occurred_at=now))
+
+
+async def set_gallery_media(
+    repos: Repositories, gallery_id: uuid.UUID, media_ids: list[uuid.UUID], *, now: datetime
+) -> list[uuid.UUID]:
+    """The gallery's media, in that order. Media that enter or leave it are republished
+    (their offers include the gallery's price lists)."""
+    await get_gallery(repos, gallery_id)
+    if len(set(media_ids)) != len(media_ids):
+        raise FieldError("media_ids", "the same media appears twice")
+    existing = await repos.sales.existing_media_ids(media_ids)
+    missing = [m for m in media_ids if m not in existing]
+    if missing:
+        raise FieldError("media_ids", f"no media {missing[0]}")
+    before = await repos.sales.gallery_media_ids(gallery_id)
+    await repos.sales.set_gallery_media(gallery_id, media_ids)
+    changed = set(before) ^ set(media_ids)
+    await publish(
+        repos,
+        media_ids=[m for m in [*before, *media_ids] if m in changed],
+        gallery_ids=[gallery_id],
+        now=now,
+    )
+    return media_ids
+
+
+async def grant_free_download(
+    repos: Repositories,
+    gallery_id: uuid.UUID,
+    client_email: str,
+    delivery: DeliverySpec,
+    *,
+    now: datetime,
+) -> uuid.UUID:
+    """A client may download the gallery's files for free, with these link limits."""
+    gallery = await get_gallery(repos, gallery_id)
+    members = (await repos.sales.gallery_members([gallery_id])).get(gallery_id, [])
+    if not members:
+        raise FieldError("gallery", "the gallery has no media to download")
+    grant_id = uuid.uuid4()
+    email = client_email.strip().lower()
+    await repos.sales.insert_free_download(grant_id, gallery_id, email, delivery)
+    event = FreeDownloadGranted(
+        grant_id=grant_id,
+        gallery_id=gallery_id,
+        gallery_title=gallery.title,
+        client_email=email,
+        members=members,
+        delivery=delivery,
+    )
+    await repos.outbox.add(event.envelope(correlation_id=grant_id, occurred_at=now))
+    return grant_id
+
+
+async def add_allowed_email(
+    repos: Repositories, gallery_id: uuid.UUID, email: str, *, keys: GalleryKeys, now: datetime
+) -> Gallery:
+    gallery = await get_gallery(repos, gallery_id)
+    if not gallery.is_private:
+        raise FieldError("email", "only a private gallery has allowed emails")
+    await _grant_access(repos, gallery, unique_emails([email]), keys, now)
+    return await get_gallery(repos, gallery_id)

@@ -1,0 +1,66 @@
+"""Selections: the photographer picks media and sends their link to a client, who browses
+and buys from it (`/s/{token}`, an unguessable token)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from shop_catalog.domain.profiles import Selection
+from shop_catalog.domain.sales import FieldError, SalesNotFoundError
+from shop_catalog.service.ports import Repositories
+from shop_contracts.events import SelectionSent
+from shop_platform.security import random_token
+
+
+def selection_url(public_url: str, token: str) -> str:
+    return f"{public_url.rstrip('/')}/s/{token}"
+
+
+async def create_selection(
+    repos: Repositories,
+    *,
+    title: str,
+    media_ids: list[uuid.UUID],
+    client_email: str,
+    message: str | None,
+    public_url: str,
+    now: datetime,
+) -> tuple[Selection, str]:
+    """Record the selection and email its link (SelectionSent). Returns it and its URL."""
+    if not title.strip():
+        raise FieldError("title", "must not be empty")
+    if not media_ids:
+        raise FieldError("media_ids", "pick at least one media")
+    if len(set(media_ids)) != len(media_ids):
+        raise FieldError("media_ids", "the same media appears twice")
+    existing = await repos.sales.existing_media_ids(media_ids)
+    missing = [m for m in media_ids if m not in existing]
+    if missing:
+        raise FieldError("media_ids", f"no media {missing[0]}")
+    selection = Selection(
+        id=uuid.uuid4(),
+        token=random_token(24),
+        title=title.strip(),
+        client_email=client_email.strip().lower(),
+        message=message or None,
+        media_ids=media_ids,
+    )
+    await repos.sales.insert_selection(selection)
+    url = selection_url(public_url, selection.token)
+    event = SelectionSent(
+        selection_id=selection.id,
+        title=selection.title,
+        client_email=selection.client_email,
+        url=url,
+        message=selection.message,
+    )
+    await repos.outbox.add(event.envelope(correlation_id=selection.id, occurred_at=now))
+    return selection, url
+
+
+async def open_selection(repos: Repositories, token: str) -> Selection:
+    selection = await repos.sales.selection_by_token(token) if token else None
+    if selection is None:
+        raise SalesNotFoundError("no such selection")
+    return selection

@@ -1,0 +1,96 @@
+"""What a visitor may see: public galleries, unlisted ones by their address, private ones
+with their password, access link or unlock cookie, selections by their token; and search
+over public galleries only."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from shop_catalog.domain.profiles import Selection, StoreMedia
+from shop_catalog.domain.sales import Gallery, GalleryLockedError, SalesNotFoundError
+from shop_catalog.service.gallery_access import GalleryKeys
+from shop_catalog.service.ports import Repositories
+from shop_catalog.service.selections import open_selection
+from shop_platform.security import hash_token
+
+PAGE_SIZE = 60
+SEARCH_LIMIT = 120
+
+
+@dataclass(frozen=True, slots=True)
+class GalleryPage:
+    gallery: Gallery
+    media: list[StoreMedia]
+    page: int
+    has_next: bool
+
+
+async def find_gallery(repos: Repositories, slug: str) -> Gallery:
+    gallery = await repos.sales.gallery_by_slug(slug)
+    if gallery is None:
+        raise SalesNotFoundError("no such gallery")
+    return gallery
+
+
+async def access_link_valid(repos: Repositories, gallery: Gallery, token: str) -> bool:
+    return gallery.is_private and await repos.sales.allowed_by_token(gallery.id, hash_token(token))
+
+
+async def gallery_page(repos: Repositories, gallery: Gallery, page: int) -> GalleryPage:
+    """One page (PAGE_SIZE media) of an opened gallery: one query."""
+    page = max(1, page)
+    found = await repos.sales.gallery_page(
+        gallery.id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1
+    )
+    return GalleryPage(gallery, found[:PAGE_SIZE], page, len(found) > PAGE_SIZE)
+
+
+async def visible_media(
+    repos: Repositories,
+    media_id: uuid.UUID,
+    *,
+    keys: GalleryKeys,
+    cookies: Mapping[str, str],
+    selection_token: str | None = None,
+) -> StoreMedia:
+    """A media seen through a public or unlisted gallery, an unlocked private one, or the
+    selection whose token is given; otherwise 404 (never telling why)."""
+    found = await repos.sales.store_media([media_id])
+    if not found:
+        raise SalesNotFoundError("no such media")
+    if selection_token:
+        selection = await repos.sales.selection_by_token(selection_token)
+        if selection is not None and media_id in selection.media_ids:
+            return found[0]
+    for gallery_id, visibility, password_hash in await repos.sales.galleries_of_media(media_id):
+        if visibility != "private":
+            return found[0]
+        gallery = Gallery(
+            id=gallery_id,
+            slug="",
+            title="",
+            description=None,
+            visibility=visibility,
+            password_hash=password_hash,
+        )
+        if keys.unlocked(gallery, cookies):
+            return found[0]
+    raise SalesNotFoundError("no such media")
+
+
+async def selection_view(repos: Repositories, token: str) -> tuple[Selection, list[StoreMedia]]:
+    selection = await open_selection(repos, token)
+    return selection, await repos.sales.store_media(selection.media_ids)
+
+
+async def search(repos: Repositories, q: str) -> list[StoreMedia]:
+    q = q.strip()
+    if not q:
+        return []
+    return await repos.sales.search_public(q[:100], limit=SEARCH_LIMIT)
+
+
+def locked(gallery: Gallery) -> GalleryLockedError:
+    return GalleryLockedError("this gallery needs its password")
