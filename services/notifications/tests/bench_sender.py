@@ -77,7 +77,8 @@ async def one_run(database_url: str, count: int) -> dict[str, float]:
                 await repository.add(
                     NewEmail(
                         id=uuid.uuid4(),
-                        order_id=uuid.uuid4(),
+                        order_id=(order_id := uuid.uuid4()),
+                        correlation_id=order_id,
                         message_id=uuid.uuid4(),
                         message_type="order.validated",
                         template="order_validated",

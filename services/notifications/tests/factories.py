@@ -12,11 +12,14 @@ from shop_contracts.events import (
     DeliveryCompleted,
     DeliveryFilesReleased,
     DownloadLinksReissued,
+    FreeDownloadReady,
+    GalleryAccessGranted,
     OrderCancelled,
     OrderPlaced,
     OrderValidated,
     PaidLine,
     PaymentRequested,
+    SelectionSent,
 )
 
 SELLER = "seller@example.com"
@@ -173,4 +176,46 @@ def payment_requested(
         payment_url=placed.payment_url,
         how=how,  # type: ignore[arg-type]
         instructions=instructions,
+    )
+
+
+# --- the catalog's messages (not about an order) ---------------------------------------------
+
+CATALOG = "http://catalog.test"
+
+
+def gallery_access_granted(email: str = CLIENT) -> GalleryAccessGranted:
+    return GalleryAccessGranted(
+        gallery_id=uuid.uuid4(),
+        gallery_title="Wedding of Ada & Bo",
+        client_email=email,
+        access_url=f"{CATALOG}/g/ada-bo-wedding?access=signed.tok3n",
+    )
+
+
+def selection_sent(
+    message: str | None = "Here are my favourites.\nTell me what you think!",
+) -> SelectionSent:
+    selection_id = uuid.uuid4()
+    return SelectionSent(
+        selection_id=selection_id,
+        title="Lisbon at dawn",
+        client_email=CLIENT,
+        url=f"{CATALOG}/s/sel3ction-tok3n",
+        message=message,
+    )
+
+
+def free_download_ready() -> FreeDownloadReady:
+    grant_id = uuid.uuid4()
+    return FreeDownloadReady(
+        grant_id=grant_id,
+        gallery_title="Press kit 2026",
+        client_email=CLIENT,
+        downloads_url=f"http://delivery.test/orders/{grant_id}/downloads?token=free",
+        files=[
+            DeliveredFile(line_id=uuid.uuid4(), file_name="press_01.jpg", size_bytes=2_345_678),
+            DeliveredFile(line_id=uuid.uuid4(), file_name="press_02.jpg", size_bytes=3_456_789),
+        ],
+        expires_at=datetime(2027, 1, 10, 8, 0, tzinfo=UTC),
     )

@@ -18,7 +18,8 @@ How a trace crosses the outbox and the broker:
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from typing import Any
 
 STORED_KEY = "trace_context"  # in the outbox row's envelope JSON; removed before publishing
@@ -39,6 +40,11 @@ def enable(tracer_provider: Any) -> None:
 def disable() -> None:
     global _tracer
     _tracer = None
+
+
+def current_traceparent() -> str | None:
+    """The caller's W3C `traceparent` alone (to keep with a row), or None."""
+    return (current_context() or {}).get("traceparent")
 
 
 def current_context() -> dict[str, str] | None:
@@ -116,5 +122,46 @@ def consume_span(
             "messaging.consumer.group.name": consumer,
             "shop.message_type": message_type,
         },
+    ):
+        yield
+
+
+def span(
+    name: str,
+    *,
+    parent: str | None = None,
+    links: Iterable[str | None] = (),
+    attributes: Mapping[str, Any] | None = None,
+) -> AbstractContextManager[None]:
+    """An INTERNAL span for work done outside the request or handler that caused it (a loop
+    sending what a handler stored, a webhook about an order placed earlier).
+
+    `parent`: a stored `traceparent` whose trace the span joins, as its child (None: the
+    current context's child). `links`: stored `traceparent`s of other traces the work
+    belongs with (span links: an operator jumps from one trace to the other). Off: a
+    `nullcontext`, nothing imported."""
+    if _tracer is None:
+        return contextlib.nullcontext()
+    return _span(name, parent, links, attributes)
+
+
+@contextlib.contextmanager
+def _span(
+    name: str,
+    parent: str | None,
+    links: Iterable[str | None],
+    attributes: Mapping[str, Any] | None,
+) -> Iterator[None]:
+    from opentelemetry import trace
+    from opentelemetry.propagate import extract
+
+    context = extract({"traceparent": parent}) if parent else None
+    span_links = []
+    for traceparent in links:
+        linked = trace.get_current_span(extract({"traceparent": traceparent or ""}))
+        if linked.get_span_context().is_valid:
+            span_links.append(trace.Link(linked.get_span_context()))
+    with _tracer.start_as_current_span(
+        name, context=context, links=span_links, attributes=dict(attributes or {})
     ):
         yield

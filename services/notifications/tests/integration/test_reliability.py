@@ -7,6 +7,7 @@ import asyncio
 from shop_notifications.db.claims import claim_pending
 from shop_notifications.db.repository import EmailRepository
 from shop_notifications.domain.emails import order_validated_emails
+from shop_notifications.domain.model import About
 from shop_notifications.service.record import record_emails
 from shop_testkit.smtp import SmtpServer
 
@@ -41,7 +42,7 @@ async def test_the_unique_key_backs_the_inbox(make_service: MakeService, query: 
                 service.renderer,
                 order_validated_emails(event),
                 cause=envelope,
-                order_id=event.order_id,
+                about=About.order(event.order_id),
             )
         assert added == expected
     assert len(await query("SELECT id FROM emails")) == 1

@@ -21,6 +21,7 @@ from shop_notifications.domain.emails import (
 from shop_notifications.domain.model import (
     KINDS,
     UNVOUCHED_TEMPLATES,
+    About,
     EmailIntent,
     EmailStatus,
     Template,
@@ -158,7 +159,7 @@ class FakeStore:
 
 async def record(store: FakeStore, envelope: Envelope, intents: list[EmailIntent]) -> int:
     return await record_emails(
-        store, renderer, intents, cause=envelope, order_id=envelope.correlation_id
+        store, renderer, intents, cause=envelope, about=About.order(envelope.correlation_id)
     )
 
 

@@ -13,7 +13,14 @@ from shop_notifications.domain.model import EmailStatus, LoggedEmail
 
 class EmailSummary(BaseModel):
     id: uuid.UUID
-    order_id: uuid.UUID
+    order_id: uuid.UUID | None = Field(
+        description="the order it is about; null for a gallery's access link, a selection..."
+    )
+    correlation_id: uuid.UUID | None = Field(
+        default=None,
+        description="what it is about: the order's id, or the selection's, the free-download "
+        "grant's, or one gallery access's",
+    )
     template: str
     to: str
     subject: str
@@ -44,6 +51,7 @@ def _summary(email: LoggedEmail) -> dict[str, Any]:
     return {
         "id": email.id,
         "order_id": email.order_id,
+        "correlation_id": email.correlation_id,
         "template": email.template,
         "to": email.recipient,
         "subject": email.subject,

@@ -6,6 +6,10 @@ loop sends them after the commit. A redelivered message is skipped by the inbox,
 
 `payment.requested` needs its order (`order.placed`, through another queue): one that
 arrives first is kept (`shop_messaging.waiting`) and replayed once `order.placed` is handled.
+
+The catalog's messages (a private gallery's access link, a selection, a free download) are
+not about an order: their emails are known by the message's own id (`About.other`), need
+no order, and are not told to orders (no `email.sent`).
 """
 
 from __future__ import annotations
@@ -20,16 +24,19 @@ from shop_contracts.events import (
     DeliveryCompleted,
     DeliveryFilesReleased,
     DownloadLinksReissued,
+    FreeDownloadReady,
+    GalleryAccessGranted,
     OrderCancelled,
     OrderPlaced,
     OrderValidated,
     PaymentRequested,
+    SelectionSent,
 )
 from shop_messaging.consumer import Handler, MessageRouter
 from shop_messaging.locks import lock_order
 from shop_messaging.waiting import keep_waiting
 from shop_notifications.domain import emails
-from shop_notifications.domain.model import EmailIntent
+from shop_notifications.domain.model import About, EmailIntent
 from shop_notifications.service.payment_request import email_payment_request, remember_order
 from shop_notifications.service.ports import EmailStore, KnownOrders, Renderer
 from shop_notifications.service.record import record_emails
@@ -38,6 +45,7 @@ from shop_web import BrandingSource
 CONSUMER = "notifications"
 
 IntentsOf = Callable[[Any], list[EmailIntent]]
+AboutOf = Callable[[Any], About]
 
 # The messages whose emails need nothing but the message itself.
 SIMPLE_EMAILS: Mapping[type[MessageBody], IntentsOf] = {
@@ -47,6 +55,17 @@ SIMPLE_EMAILS: Mapping[type[MessageBody], IntentsOf] = {
     DownloadLinksReissued: emails.links_reissued_emails,
     DeliveryFilesReleased: emails.files_released_emails,
 }
+
+# Not about an order: what the photographer sends a client from the catalog.
+NOT_ORDERS: Mapping[type[MessageBody], tuple[IntentsOf, AboutOf]] = {
+    GalleryAccessGranted: (emails.gallery_access_emails, emails.gallery_access_about),
+    SelectionSent: (emails.selection_sent_emails, emails.selection_about),
+    FreeDownloadReady: (emails.free_download_ready_emails, emails.free_download_about),
+}
+
+
+def _order(msg: Any) -> About:
+    return About.order(msg.order_id)
 
 
 StoreOn = Callable[[AsyncSession], EmailStore]  # db's, handed in by the root
@@ -65,15 +84,11 @@ def build_router(
     router = MessageRouter(CONSUMER, sessions)
     admin_orders = f"{orders_public_url.rstrip('/')}/admin/orders"
 
-    def recording(intents_of: IntentsOf) -> Handler:
+    def recording(intents_of: IntentsOf, about_of: AboutOf = _order) -> Handler:
         async def handler(session: AsyncSession, msg: Any, env: Envelope) -> None:
             await renderer.refresh()
             await record_emails(
-                store(session),
-                renderer,
-                intents_of(msg),
-                cause=env,
-                order_id=msg.order_id,
+                store(session), renderer, intents_of(msg), cause=env, about=about_of(msg)
             )
 
         return handler
@@ -106,5 +121,7 @@ def build_router(
 
     for message, intents_of in SIMPLE_EMAILS.items():
         router.on(message)(recording(intents_of))
+    for message, (intents_of, about_of) in NOT_ORDERS.items():
+        router.on(message)(recording(intents_of, about_of))
 
     return router

@@ -17,7 +17,8 @@ _CLAIM = claim_statement(
     ready="status = 'pending' AND available_at <= now()",
     order_by="available_at, created_at",
     returning=(
-        "id, order_id, message_id, template, recipient, subject, text_body, html_body, attempts"
+        "id, order_id, correlation_id, message_id, template, recipient, subject, text_body, "
+        "html_body, attempts, traceparent"
     ),
 )
 
@@ -36,6 +37,8 @@ async def claim_pending(engine: AsyncEngine, *, lease_s: float, batch: int) -> l
             text=r.text_body,
             html=r.html_body,
             attempts=r.attempts,
+            correlation_id=r.correlation_id,
+            traceparent=r.traceparent,
         )
         for r in rows
     ]

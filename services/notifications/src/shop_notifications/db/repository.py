@@ -17,7 +17,7 @@ from shop_notifications.db.tables import EMAILS_CHANNEL, emails, orders
 from shop_notifications.domain.model import EmailStatus, LoggedEmail
 from shop_notifications.service.ports import Delivered, NewEmail
 
-_SUMMARY_COLUMNS = [c for c in emails.c if c.name not in ("text_body", "html_body")]
+_SUMMARY_COLUMNS = [c for c in emails.c if c.name not in ("text_body", "html_body", "traceparent")]
 _NUMBER = orders.c.number.label("order_number")
 _WITH_NUMBER = emails.outerjoin(orders, orders.c.order_id == emails.c.order_id)
 
@@ -63,6 +63,7 @@ class EmailRepository:
         values = {
             "id": email.id,
             "order_id": email.order_id,
+            "correlation_id": email.correlation_id,
             "message_id": email.message_id,
             "message_type": email.message_type,
             "template": email.template,
@@ -72,6 +73,7 @@ class EmailRepository:
             "html_body": email.html,
             "status": str(email.status),
             "last_error": email.reason,  # shown next to the status in the log
+            "traceparent": email.traceparent,
         }
         result = await self._session.execute(_ADD, values)
         return result.first() is not None
@@ -165,4 +167,5 @@ def _logged(row: Mapping[Any, Any]) -> LoggedEmail:
         text_body=row.get("text_body"),
         html_body=row.get("html_body"),
         order_number=row.get("order_number"),
+        correlation_id=row["correlation_id"],
     )

@@ -29,7 +29,10 @@ emails = Table(
     "emails",
     metadata,
     Column("id", UUID(as_uuid=True), primary_key=True),
-    Column("order_id", UUID(as_uuid=True), nullable=False),
+    # None: not about an order (a gallery's access link, a selection, a free download)
+    Column("order_id", UUID(as_uuid=True), nullable=True),
+    # What it is about: the order's id, or the selection's, the free-download grant's...
+    Column("correlation_id", UUID(as_uuid=True), nullable=False),
     Column("message_id", UUID(as_uuid=True), nullable=False),  # the causing message's event_id
     Column("message_type", String(100), nullable=False),
     Column("template", String(100), nullable=False),
@@ -51,6 +54,9 @@ emails = Table(
     # A sender's lease: other senders leave the row alone until it expires.
     Column("claimed_until", DateTime(timezone=True), nullable=True),
     Column("sent_at", DateTime(timezone=True), nullable=True),
+    # The W3C traceparent of the handler's span that recorded it (tracing on): the sender's
+    # span for it is that span's child, in the order's trace.
+    Column("traceparent", Text, nullable=True),
     UniqueConstraint("message_id", "template", "recipient", name="uq_emails_idempotency"),
     CheckConstraint(
         "status IN ('pending', 'sent', 'logged', 'failed', 'suppressed')", name="ck_emails_status"

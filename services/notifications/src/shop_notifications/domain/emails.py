@@ -5,6 +5,7 @@ Contract payloads are plain data (pydantic, no I/O); the domain reads them direc
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -13,15 +14,24 @@ from shop_contracts.events import (
     DeliveryCompleted,
     DeliveryFilesReleased,
     DownloadLinksReissued,
+    FreeDownloadReady,
+    GalleryAccessGranted,
     OrderCancelled,
     OrderPlaced,
     OrderValidated,
     PaymentRequested,
+    SelectionSent,
 )
 from shop_contracts.formatting import format_datetime, format_size
 from shop_contracts.money import format_money
 from shop_notifications.domain.formatting import address_lines, one_line
-from shop_notifications.domain.model import EmailIntent, KnownOrder, ShopContact, Template
+from shop_notifications.domain.model import (
+    About,
+    EmailIntent,
+    KnownOrder,
+    ShopContact,
+    Template,
+)
 from shop_notifications.domain.unvouched import unvouched_context
 
 
@@ -207,3 +217,61 @@ def files_released_emails(event: DeliveryFilesReleased) -> list[EmailIntent]:
     return _downloads_email(
         Template.FILES_RELEASED, event, f"More files ready for order {event.number}"
     )
+
+
+# --- not about an order: what the photographer sends from the catalog -----------------------
+
+
+def gallery_access_emails(event: GalleryAccessGranted) -> list[EmailIntent]:
+    """A client email was allowed into a private gallery: its access link."""
+    return [
+        _intent(
+            Template.GALLERY_ACCESS,
+            event.client_email,
+            f"Your access to the gallery {event.gallery_title}",
+            gallery_title=event.gallery_title,
+            access_url=event.access_url,
+        )
+    ]
+
+
+def gallery_access_about(event: GalleryAccessGranted) -> About:
+    """One gallery's access for one address (the grant has no id of its own)."""
+    return About.other(uuid.uuid5(event.gallery_id, event.client_email.strip().lower()))
+
+
+def selection_sent_emails(event: SelectionSent) -> list[EmailIntent]:
+    """The photographer's selection: its title, their message, its link."""
+    return [
+        _intent(
+            Template.SELECTION_SENT,
+            event.client_email,
+            f"A selection for you: {event.title}",
+            title=event.title,
+            message=(event.message or "").strip() or None,
+            url=event.url,
+        )
+    ]
+
+
+def selection_about(event: SelectionSent) -> About:
+    return About.other(event.selection_id)
+
+
+def free_download_ready_emails(event: FreeDownloadReady) -> list[EmailIntent]:
+    """A free-download authorization's files are ready: the download page and its expiry."""
+    return [
+        _intent(
+            Template.FREE_DOWNLOAD_READY,
+            event.client_email,
+            f"Your free download: {event.gallery_title}",
+            gallery_title=event.gallery_title,
+            downloads_url=event.downloads_url,
+            files=_files(event.files),
+            expires_at=_expiry(event.expires_at),
+        )
+    ]
+
+
+def free_download_about(event: FreeDownloadReady) -> About:
+    return About.other(event.grant_id)

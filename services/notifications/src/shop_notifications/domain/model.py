@@ -28,6 +28,10 @@ class Template(StrEnum):
     DELIVERY_COMPLETED = "delivery_completed"
     LINKS_REISSUED = "links_reissued"
     FILES_RELEASED = "files_released"
+    # Not about an order: the photographer sent the client something from the catalog.
+    GALLERY_ACCESS = "gallery_access"
+    SELECTION_SENT = "selection_sent"
+    FREE_DOWNLOAD_READY = "free_download_ready"
 
     @property
     def kind(self) -> EmailKind:
@@ -61,9 +65,33 @@ KINDS: Mapping[Template, EmailKind] = {
     Template.DELIVERY_COMPLETED: EmailKind(to_client=True, before_payment=False),
     Template.LINKS_REISSUED: EmailKind(to_client=True, before_payment=False),
     Template.FILES_RELEASED: EmailKind(to_client=True, before_payment=False),
+    # The photographer chose the address (an allowed email, a selection's client, a free
+    # download's): vouched for, as a paid order's client is.
+    Template.GALLERY_ACCESS: EmailKind(to_client=True, before_payment=False),
+    Template.SELECTION_SENT: EmailKind(to_client=True, before_payment=False),
+    Template.FREE_DOWNLOAD_READY: EmailKind(to_client=True, before_payment=False),
 }
 
 UNVOUCHED_TEMPLATES = frozenset(t for t, kind in KINDS.items() if kind.unvouched)
+
+
+@dataclass(frozen=True)
+class About:
+    """What an email is about. An order's emails go to its history in orders (`email.sent`);
+    the others (a private gallery's access link, a selection, a free download) are known by
+    their own id (`correlation_id`) and told to nobody: orders would keep an `email.sent`
+    about an order it never had waiting forever."""
+
+    correlation_id: uuid.UUID  # the order's id, or the selection's, the grant's...
+    order_id: uuid.UUID | None = None
+
+    @classmethod
+    def order(cls, order_id: uuid.UUID) -> About:
+        return cls(correlation_id=order_id, order_id=order_id)
+
+    @classmethod
+    def other(cls, correlation_id: uuid.UUID) -> About:
+        return cls(correlation_id=correlation_id)
 
 
 @dataclass(frozen=True)
@@ -100,7 +128,7 @@ class OutgoingEmail:
     """A recorded email the sender loop has claimed."""
 
     id: uuid.UUID
-    order_id: uuid.UUID
+    order_id: uuid.UUID | None  # None: not about an order (no `email.sent`)
     message_id: uuid.UUID  # the message that caused it
     template: str
     to: str
@@ -108,6 +136,8 @@ class OutgoingEmail:
     text: str
     html: str
     attempts: int
+    correlation_id: uuid.UUID | None = None  # the order's id, or what else it is about
+    traceparent: str | None = None  # the handler's span that recorded it (tracing on)
 
 
 @dataclass(frozen=True)
@@ -115,7 +145,7 @@ class LoggedEmail:
     """One line of the email log as the photographer reads it (bodies only when asked)."""
 
     id: uuid.UUID
-    order_id: uuid.UUID
+    order_id: uuid.UUID | None  # None: not about an order
     message_id: uuid.UUID  # the message that caused it
     message_type: str
     template: str
@@ -129,6 +159,7 @@ class LoggedEmail:
     text_body: str | None = None
     html_body: str | None = None
     order_number: str | None = None  # None: an order placed before numbers were kept here
+    correlation_id: uuid.UUID | None = None  # the order's id, or the selection's, the grant's...
 
 
 class EmailNotFoundError(Exception):

@@ -13,6 +13,9 @@ Stopping (SIGTERM) is graceful: nothing more is claimed or started, the send in 
 finishes within the grace period, what was sent is settled, the emails claimed but not sent
 are given back at once and the SMTP connection is closed. An interrupted send leaves its
 email pending; an unsent email is never marked sent.
+
+Tracing on: each send is a span, child of the handler's span that recorded the email (its
+`traceparent` is kept with the row), so the email joins the trace of the order that caused it.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import Any
 import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from shop_messaging import tracing
 from shop_messaging.leased_loop import (
     DEFAULT_SETTLE_RETRY_DELAYS_S,
     LeasedWorkLoop,
@@ -139,6 +143,17 @@ class EmailSender:
         return item.id
 
     async def process(self, item: OutgoingEmail) -> SendOutcome:
+        if not tracing.enabled():
+            return await self._send(item)
+        # The send joins the trace of the handler that recorded the email (the order's).
+        with tracing.span(
+            "email send",
+            parent=item.traceparent,
+            attributes={"shop.email.template": item.template, "shop.email.id": str(item.id)},
+        ):
+            return await self._send(item)
+
+    async def _send(self, item: OutgoingEmail) -> SendOutcome:
         try:
             status = await self.transport.deliver(item)
         except Exception as exc:

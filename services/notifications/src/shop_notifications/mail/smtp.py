@@ -80,7 +80,8 @@ def build_message(
     message["Subject"] = one_line(email.subject)
     message["Date"] = format_datetime(now or datetime.now(UTC))
     message["Message-ID"] = message_id_for(email, mail_from)
-    message["X-Shop-Order-Id"] = str(email.order_id)
+    if email.order_id is not None:  # not for a gallery's access link, a selection...
+        message["X-Shop-Order-Id"] = str(email.order_id)
     message.set_content(email.text)
     message.add_alternative(email.html, subtype="html")
     return message

@@ -12,7 +12,7 @@ import structlog
 from shop_contracts.envelope import Envelope
 from shop_contracts.events import OrderPlaced, PaymentRequested
 from shop_notifications.domain import emails
-from shop_notifications.domain.model import KnownOrder, ShopContact
+from shop_notifications.domain.model import About, KnownOrder, ShopContact
 from shop_notifications.service.ports import EmailStore, KnownOrders, Renderer
 from shop_notifications.service.record import record_emails
 from shop_web import BrandingSource
@@ -54,5 +54,5 @@ async def email_payment_request(
     if not intents:
         log.info("email.payment_link_with_validation", order_id=str(event.order_id))
         return True
-    await record_emails(store, renderer, intents, cause=cause, order_id=event.order_id)
+    await record_emails(store, renderer, intents, cause=cause, about=About.order(event.order_id))
     return True

@@ -21,7 +21,8 @@ class RenderedEmail:
 @dataclass(frozen=True)
 class NewEmail:
     id: uuid.UUID
-    order_id: uuid.UUID
+    order_id: uuid.UUID | None  # None: not about an order (no `email.sent`)
+    correlation_id: uuid.UUID  # the order's id, or the selection's, the grant's...
     message_id: uuid.UUID
     message_type: str
     template: str
@@ -31,6 +32,7 @@ class NewEmail:
     html: str
     status: EmailStatus = EmailStatus.PENDING  # or SUPPRESSED: recorded, never sent
     reason: str | None = None  # why it was suppressed
+    traceparent: str | None = None  # the recording handler's span (tracing on): the send joins it
 
 
 @dataclass(frozen=True)

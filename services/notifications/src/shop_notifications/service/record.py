@@ -9,7 +9,8 @@ from collections.abc import Iterable
 import structlog
 
 from shop_contracts.envelope import Envelope
-from shop_notifications.domain.model import UNVOUCHED_TEMPLATES, EmailIntent, EmailStatus
+from shop_messaging import tracing
+from shop_notifications.domain.model import UNVOUCHED_TEMPLATES, About, EmailIntent, EmailStatus
 from shop_notifications.domain.unvouched import UNVOUCHED_WINDOW, suppression_reason
 from shop_notifications.service.ports import EmailStore, NewEmail, Renderer
 
@@ -33,18 +34,21 @@ async def record_emails(
     intents: Iterable[EmailIntent],
     *,
     cause: Envelope,
-    order_id: uuid.UUID,
+    about: About,
 ) -> int:
     """Returns how many were new (suppressed ones included). An email already recorded for
     the same (message, template, recipient) is skipped: the unique key backs the inbox
-    against a redelivery."""
+    against a redelivery. With tracing on, each email keeps the current span's context
+    (the handler's): the sender's span for it joins that trace."""
     added = pending = 0
+    traceparent = tracing.current_traceparent()
     for intent in intents:
         reason = await _suppression(store, intent)
         rendered = renderer.render(intent.template, intent.context)
         email = NewEmail(
             id=uuid.uuid4(),
-            order_id=order_id,
+            order_id=about.order_id,
+            correlation_id=about.correlation_id,
             message_id=cause.event_id,
             message_type=cause.type,
             template=intent.template,
@@ -54,12 +58,14 @@ async def record_emails(
             html=rendered.html,
             status=EmailStatus.PENDING if reason is None else EmailStatus.SUPPRESSED,
             reason=reason,
+            traceparent=traceparent,
         )
+        ids = {"template": str(intent.template), **_about(about)}
         if not await store.add(email):
-            log.info("email.already_recorded", template=intent.template, order_id=str(order_id))
+            log.info("email.already_recorded", **ids)
             continue
         added += 1
-        ids = {"email_id": str(email.id), "template": intent.template, "order_id": str(order_id)}
+        ids["email_id"] = str(email.id)
         if reason is None:
             pending += 1
             log.info("email.recorded", **ids)
@@ -68,3 +74,9 @@ async def record_emails(
     if pending:
         await store.wake_sender()
     return added
+
+
+def _about(about: About) -> dict[str, str]:
+    if about.order_id is not None:
+        return {"order_id": str(about.order_id)}
+    return {"correlation_id": str(about.correlation_id)}

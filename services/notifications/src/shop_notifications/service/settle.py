@@ -1,5 +1,7 @@
 """After send attempts: record the outcomes (and the EmailSent events) in the caller's
-transaction."""
+transaction. Only an order's emails are told (`email.sent`, to the order's history in
+orders); the others (a gallery's access link, a selection, a free download) are not: orders
+would keep an `email.sent` about an order it never had waiting forever."""
 
 from __future__ import annotations
 
@@ -20,11 +22,17 @@ async def record_delivered(store: EmailStore, delivered: Sequence[Delivered]) ->
     outbox: one update and one outbox insert, in the caller's transaction. Returns how many
     were recorded; an email another sender settled first is left alone (and reported)."""
     changed = await store.mark_delivered(delivered)
+    recorded = 0
     events = []
     for d in delivered:
         email = d.email
         if email.id not in changed:
             log.warning("email.already_settled", email_id=str(email.id))
+            continue
+        recorded += 1
+        ids = {"email_id": str(email.id), "template": email.template}
+        if email.order_id is None:  # not an order's: nobody to tell
+            log.info(f"email.{d.status}", **ids, correlation_id=str(email.correlation_id))
             continue
         event = EmailSent(
             order_id=email.order_id,
@@ -35,14 +43,10 @@ async def record_delivered(store: EmailStore, delivered: Sequence[Delivered]) ->
             sent_at=d.sent_at,
         )
         events.append(event.envelope(correlation_id=email.order_id, causation_id=email.message_id))
-        log.info(
-            f"email.{d.status}",
-            email_id=str(email.id),
-            template=email.template,
-            order_id=str(email.order_id),
-        )
-    await store.add_events(events)
-    return len(events)
+        log.info(f"email.{d.status}", **ids, order_id=str(email.order_id))
+    if events:
+        await store.add_events(events)
+    return recorded
 
 
 async def record_failed_attempt(
