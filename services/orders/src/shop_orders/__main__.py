@@ -10,11 +10,13 @@ from shop_orders.config import OrdersSettings
 
 
 async def seed(root: OrdersRoot) -> None:
-    # Here, not at the top: the demo generator loads PyAV (~30 MB), which `serve` never needs.
-    from shop_orders.service.seeding import seed_catalog
-
-    count = await seed_catalog(root.transaction, root.media_store)
-    structlog.get_logger().info("orders.seed_done", media_inserted=count)
+    """Kept so that old scripts still run: the demo catalog is the catalog service's now
+    (`python -m shop_catalog seed`); orders' read model fills from its events."""
+    structlog.get_logger().info(
+        "orders.seed_moved",
+        detail="the demo catalog is seeded by catalog (python -m shop_catalog seed); "
+        "orders' read model fills from catalog's events",
+    )
 
 
 if __name__ == "__main__":

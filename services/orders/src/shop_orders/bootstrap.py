@@ -14,7 +14,6 @@ from fastapi import FastAPI
 
 from shop_kernel.root import ServiceRoot
 from shop_kernel.unit_of_work import SqlTransaction
-from shop_media.store import LocalMediaStore, MediaStore
 from shop_messaging.consumer import MessageRouter
 from shop_messaging.runtime import MessagingRuntime
 from shop_orders.api.app import create_app
@@ -44,7 +43,6 @@ class OrdersRoot(ServiceRoot):
     transaction: SqlTransaction[Repositories]
     links: Links
     router: MessageRouter
-    media_store: MediaStore
     action_wait_s: float = 3.0  # see WebContext
 
     def http_app(self) -> FastAPI:
@@ -55,8 +53,6 @@ class OrdersRoot(ServiceRoot):
             settings=settings,
             transaction=self.transaction,
             links=self.links,
-            media_store=self.media_store,
-            preview_dir=Path(settings.preview_cache_dir),
             web=web,
             branding=branding,
             auth=AdminAuth(settings, StoredAdminSessions(self.transaction)),
@@ -73,6 +69,7 @@ class OrdersRoot(ServiceRoot):
                 self.engine,
                 {
                     "orders": settings.orders_public_url,
+                    "catalog": settings.catalog_public_url,
                     "payments": settings.payments_public_url,
                     "delivery": settings.delivery_public_url,
                     "notifications": settings.notifications_public_url,
@@ -100,5 +97,4 @@ def bootstrap(settings: OrdersSettings | None = None) -> OrdersRoot:
         ),
         router=router,
         runtime=MessagingRuntime(SERVICE, settings.amqp_url, engine, router=router),
-        media_store=LocalMediaStore(Path(settings.media_root)),
     )

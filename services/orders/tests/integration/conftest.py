@@ -21,10 +21,15 @@ from shop_orders.domain.catalog import LicenseOption, Media
 from shop_platform.db import migrate
 from shop_testkit.databases import create_database, remove_database
 
+from .read_model import offer_media
+
 ADMIN_TOKEN = "test-admin-token"
 SECRET_KEY = "test-secret-key"
 
 TABLES = (
+    "cart_lines",
+    "carts",
+    "galleries_for_sale",
     "order_history",
     "order_lines",
     "orders",
@@ -66,6 +71,7 @@ async def service(
         orders_public_url="http://orders.test",
         payments_public_url="http://payments.test",
         notifications_public_url="http://notifications.test",
+        catalog_public_url="http://catalog.test",
         rate_limit_per_minute=0,  # one address for every test: tests/hostile tests the limit
     )
     built = bootstrap(settings)
@@ -113,7 +119,8 @@ def admin_headers() -> dict[str, str]:
 
 @pytest.fixture
 async def catalog(service: OrdersRoot) -> list[Media]:
-    """Two media, each with its licenses (no files needed: orders never reads them)."""
+    """Two media, each with its licenses (no files needed: orders never reads them), offered
+    by catalog's snapshots through the consumer (the read model)."""
     photo, clip = uuid.uuid4(), uuid.uuid4()
     media = [
         Media(
@@ -144,7 +151,5 @@ async def catalog(service: OrdersRoot) -> list[Media]:
             licenses=[LicenseOption(uuid.uuid4(), clip, "Full clip", 12000, {"mode": "original"})],
         ),
     ]
-    async with service.transaction() as repos:
-        for item in media:
-            await repos.catalog.add_media(item)
+    await offer_media(service, media)
     return media

@@ -15,7 +15,7 @@ from shop_devtools.testing import dead_letter_one
 from shop_messaging.broker import make_broker
 from shop_messaging.dead_letters import queue_depths
 from shop_messaging.topology import declare_topology
-from shop_orders.api.system_probe import SystemProbe, _metric_sums
+from shop_orders.api.system_probe import SERVICES, SystemProbe, _metric_sums
 from shop_orders.bootstrap import OrdersRoot
 from shop_testkit.vhosts import create_vhost, delete_vhost
 
@@ -37,7 +37,7 @@ async def amqp_url() -> AsyncIterator[str]:
 def probed(app, service: OrdersRoot, amqp_url: str) -> Iterator[None]:  # type: ignore[no-untyped-def]
     """The page reads the throwaway vhost; the services' URLs answer nothing (here, no
     service runs but orders in-process)."""
-    urls = {s: "http://127.0.0.1:9" for s in ("orders", "payments", "delivery", "notifications")}
+    urls = {s: "http://127.0.0.1:9" for s in SERVICES}
     probe = SystemProbe(amqp_url, service.engine, urls, timeout_s=0.5)
     kept = app.state.context
     app.state.context = dataclasses.replace(kept, system=probe)

@@ -9,13 +9,12 @@ from fastapi import FastAPI
 from shop_kernel.http import service_app
 from shop_orders.api import (
     admin_api,
-    admin_catalog_api,
-    admin_catalog_pages,
     admin_pages,
     admin_settings_pages,
     admin_system_pages,
+    cart_api,
+    cart_pages,
     internal,
-    preview,
     shop_pages,
     storefront,
 )
@@ -29,14 +28,13 @@ if TYPE_CHECKING:
 # The routers of the app, in the order they are matched.
 ROUTER_MODULES = (
     storefront,
+    cart_api,
     admin_api,
-    admin_catalog_api,
-    preview,
+    cart_pages,
     shop_pages,
     admin_pages,
     admin_settings_pages,
     admin_system_pages,
-    admin_catalog_pages,
     internal,
 )
 

@@ -19,6 +19,7 @@ _ADDRESS_FIELDS = ("line1", "city", "postal_code", "country")
 NO_ITEMS = "Please tick at least one license above (the box next to its name)."
 ITEM_GONE = "One of the licenses you ticked is no longer offered; please tick again."
 ONE_LICENSE = "Please choose one license for this file: each file is licensed once."
+EMPTY_CART = "Your cart is empty or expired: add files from the galleries first."
 FIELDS = {
     "name": Field("your name"),
     "email": Field(
@@ -54,8 +55,9 @@ def chosen_items(form: FormData) -> list[tuple[str, str]]:
     return [tuple(str(v).partition(":")[::2]) for v in form.getlist("items")]  # type: ignore[misc]
 
 
-def order_body(form: FormData) -> dict[str, Any]:
-    """The JSON body the API would receive for this form."""
+def order_body(form: FormData, cart_id: str | None = None) -> dict[str, Any]:
+    """The JSON body the API would receive for this form (ordering `cart_id` when given,
+    else the ticked boxes)."""
 
     def text(name: str) -> str | None:
         value = form.get(name)
@@ -65,11 +67,15 @@ def order_body(form: FormData) -> dict[str, Any]:
     address: dict[str, Any] = {name: text(name) or "" for name in _ADDRESS_FIELDS}
     address["line2"] = text("line2")
     address["country"] = address["country"].upper()
-    return {
+    body: dict[str, Any] = {
         "client": {"name": text("name") or "", "email": text("email") or "", "address": address},
-        "items": items,
         "note": text("note"),
     }
+    if cart_id is not None:
+        body["cart_id"] = cart_id
+    else:
+        body["items"] = items
+    return body
 
 
 def _field_of(error: Mapping[str, Any]) -> str:
@@ -93,6 +99,8 @@ def invalid_form(exc: ValidationError) -> CheckoutErrors:
 
 def refused_order(exc: InvalidOrderError, form: FormData) -> CheckoutErrors:
     """The catalog refused a choice: said on the file it is about when there is one."""
+    if exc.field == "cart_id":  # a line of the cart is no longer offered: say which
+        return CheckoutErrors(form=f"Your order is not placed: {exc.message}.")
     if isinstance(exc, SecondLicenseError):
         return CheckoutErrors(media={str(exc.media_id): ONE_LICENSE})
     parts = exc.field.split(".")

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from shop_kernel.deps import context_dependency
-from shop_media.store import MediaStore
 from shop_orders.api.branding import StoredBranding
 from shop_orders.api.system_probe import SystemProbe
 from shop_orders.config import OrdersSettings
@@ -27,8 +25,6 @@ class WebContext:
     settings: OrdersSettings
     transaction: Transaction
     links: Links
-    media_store: MediaStore
-    preview_dir: Path
     web: Web  # the shared look (shop_web): pages, error pages, the branding
     branding: StoredBranding  # what `web` shows, read from the shop settings
     auth: AdminAuth

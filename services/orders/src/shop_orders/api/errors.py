@@ -6,6 +6,8 @@ from typing import Any
 
 from shop_kernel.errors import ErrorAnswer, ErrorMap
 from shop_orders.domain.errors import (
+    CartCheckedOutError,
+    CartNotFoundError,
     CatalogItemNotFoundError,
     FieldError,
     IdempotencyKeyConflictError,
@@ -27,5 +29,7 @@ ERRORS: ErrorMap = {
     IdempotencyKeyConflictError: ErrorAnswer(409, "conflict"),
     OrderNotFoundError: ErrorAnswer(404, "not_found"),
     CatalogItemNotFoundError: ErrorAnswer(404, "not_found"),
+    CartNotFoundError: ErrorAnswer(404, "not_found"),
+    CartCheckedOutError: ErrorAnswer(409, "conflict"),
     FieldError: ErrorAnswer(422, "invalid_input", _fields),
 }

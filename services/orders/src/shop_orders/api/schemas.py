@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
 from shop_contracts.common import Address, Client
 from shop_orders.api.text_fields import check_multiline, check_single_line
@@ -107,19 +107,37 @@ class ClientIn(BaseModel):
 
 
 class ItemIn(BaseModel):
+    """A media under one of its licenses (`media_id` + `license_id`), or a whole gallery
+    (`gallery_id` alone)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    media_id: uuid.UUID
-    license_id: uuid.UUID
+    media_id: uuid.UUID | None = None
+    license_id: uuid.UUID | None = None
+    gallery_id: uuid.UUID | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> ItemIn:
+        if self.gallery_id is not None:
+            if self.media_id is not None or self.license_id is not None:
+                raise ValueError("name either a gallery_id or a media_id and license_id")
+        elif self.media_id is None or self.license_id is None:
+            raise ValueError("needs media_id and license_id (or gallery_id)")
+        return self
+
+    def choice(self) -> ItemChoice:
+        return ItemChoice(self.media_id, self.license_id, self.gallery_id)
 
 
 class OrderCreate(BaseModel):
-    """Prices are not accepted from the client: they always come from the catalog."""
+    """Prices are not accepted from the client: they always come from the catalog. Either
+    `items` or `cart_id` (the cart's lines)."""
 
     model_config = ConfigDict(extra="forbid")
 
     client: ClientIn
-    items: list[ItemIn] = Field(min_length=1, max_length=100)
+    items: list[ItemIn] | None = Field(default=None, min_length=1, max_length=100)
+    cart_id: str | None = Field(default=None, min_length=1, max_length=64)
     note: str | None = Field(default=None, max_length=2000)
 
     @field_validator("note", mode="before")
@@ -130,9 +148,10 @@ class OrderCreate(BaseModel):
     def command(self, idempotency_key: str | None) -> PlaceOrder:
         return PlaceOrder(
             client=self.client.to_contract(),
-            items=[ItemChoice(item.media_id, item.license_id) for item in self.items],
+            items=[item.choice() for item in self.items or []],
             note=self.note,
             idempotency_key=idempotency_key or None,
+            cart_id=self.cart_id,
         )
 
 
@@ -161,6 +180,9 @@ class OrderPlacedRead(BaseModel):
     status: OrderStatus
     payment_status: str
     delivery_status: str
+    subtotal: int
+    discount: int = 0
+    tax: int = 0
     total: int
     currency: str
     access_token: str
@@ -169,6 +191,7 @@ class OrderPlacedRead(BaseModel):
     @classmethod
     def of(cls, order: Order, links: Links) -> OrderPlacedRead:
         return cls(
+            subtotal=order.total,
             id=order.id,
             number=order.number,
             status=order.status,
@@ -190,6 +213,7 @@ class OrderItemRead(BaseModel):
     license_name: str
     price: int
     media_status: Literal["proof", "final"] = "final"
+    gallery_id: uuid.UUID | None = None
 
 
 class OrderRead(OrderPlacedRead):
@@ -214,6 +238,7 @@ class OrderRead(OrderPlacedRead):
                     license_name=line.license_name,
                     price=line.price,
                     media_status=line.media_status,
+                    gallery_id=line.gallery_id,
                 )
                 for line in order.lines
             ],

@@ -1,9 +1,9 @@
-"""The storefront's HTML: the checkout page, its form POST, the client's order page."""
+"""The storefront's HTML in orders: `/` (to the catalog's home), the checkout page over the
+cart and its form POST, the client's order page."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, status
@@ -11,20 +11,20 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from shop_contracts.money import currency_exponent
+from shop_orders.api.cart_pages import CART_COOKIE, cart_context, check_own_origin, cookie_cart
 from shop_orders.api.checkout_form import (
+    EMPTY_CART,
     FORM_FIELDS,
-    ITEM_GONE,
     CheckoutErrors,
     invalid_form,
     order_body,
     refused_order,
 )
 from shop_orders.api.context import Ctx, WebContext
-from shop_orders.api.offer_text import delivery_text
 from shop_orders.api.schemas import OrderCreate
-from shop_orders.domain.catalog import Media
 from shop_orders.domain.errors import (
+    CartCheckedOutError,
+    CartNotFoundError,
     IdempotencyKeyConflictError,
     InvalidOrderError,
     OrderNotFoundError,
@@ -40,26 +40,6 @@ REFRESH_S = 2
 NO_SUCH_ORDER = "No such order. Please open the link from your email again, in full."
 
 
-def _offers(media: list[Media]) -> list[dict[str, Any]]:
-    """Each license as the storefront shows it: price, what file it is, its usage terms."""
-    return [
-        {
-            "media": m,
-            "licenses": [
-                {"option": o, "about": delivery_text(o.delivery, m), "terms": o.usage_terms}
-                for o in m.licenses
-            ],
-        }
-        for m in media
-    ]
-
-
-def _total(media: list[Media], chosen: set[str]) -> tuple[int, int]:
-    """(sum, count) of the ticked licenses that are on the page."""
-    prices = [o.price for m in media for o in m.licenses if f"{m.id}:{o.id}" in chosen]
-    return sum(prices), len(prices)
-
-
 async def render_checkout(
     request: Request,
     ctx: WebContext,
@@ -69,23 +49,15 @@ async def render_checkout(
     keep_key: bool = True,
     code: int = 422,
 ) -> HTMLResponse:
-    """The checkout page; after a refused submit, with the errors and what was typed."""
+    """The checkout page over the cart's lines; after a refused submit, with the errors and
+    what was typed."""
     async with ctx.transaction() as repos:
-        media = await queries.list_catalog(repos)
+        view = await cookie_cart(request, repos)
     errors = errors or CheckoutErrors()
-    if any(mid not in {str(m.id) for m in media} for mid in errors.media):
-        errors.fields.setdefault("items", ITEM_GONE)  # a file no longer on the page
-    chosen = {str(v) for v in form.getlist("items")} if form else set()
-    total, count = _total(media, chosen)
     key = str(form.get("idempotency_key") or "") if form and keep_key else ""
     context = {
-        "offers": _offers(media),
-        "currency": ctx.settings.currency,
-        "decimals": currency_exponent(ctx.settings.currency),
+        **cart_context(ctx, view),
         "form": {name: str(form.get(name) or "") if form else "" for name in FORM_FIELDS},
-        "chosen": chosen,
-        "total": total,
-        "count": count,
         "errors": errors,
         "idempotency_key": key or str(uuid.uuid4()),  # a double submit places one order
     }
@@ -94,19 +66,30 @@ async def render_checkout(
     )
 
 
-@router.get("/", response_class=HTMLResponse)
-@router.get("/shop", response_class=HTMLResponse)
+@router.get("/")
+@router.get("/shop")
+async def home(ctx: Ctx) -> RedirectResponse:
+    """The storefront is the catalog's: its home page lists the galleries."""
+    home_url = f"{ctx.settings.catalog_public_url.rstrip('/')}/"
+    return RedirectResponse(home_url, status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/checkout", response_class=HTMLResponse)
 async def checkout_page(request: Request, ctx: Ctx) -> HTMLResponse:
     return await render_checkout(request, ctx)
 
 
 @router.post("/checkout")
 async def checkout(request: Request, ctx: Ctx) -> Response:
-    """Place the order through the same use case as the API, then go to the payment page
+    """Order the cart through the same use case as the API, then go to the payment page
     (or, when the seller validates orders first, to the order page that says so)."""
+    check_own_origin(request, ctx)
     form = await request.form()
+    cart_id = request.cookies.get(CART_COOKIE) or ""
+    if not cart_id:
+        return await render_checkout(request, ctx, form, CheckoutErrors(form=EMPTY_CART))
     try:
-        body = OrderCreate.model_validate(order_body(form))
+        body = OrderCreate.model_validate(order_body(form, cart_id))
     except ValidationError as exc:
         return await render_checkout(request, ctx, form, invalid_form(exc))
     key = str(form.get("idempotency_key") or "") or None
@@ -127,6 +110,13 @@ async def checkout(request: Request, ctx: Ctx) -> Response:
     except InvalidOrderError as exc:
         ctx.order_limit.give_back(address)
         return await render_checkout(request, ctx, form, refused_order(exc, form))
+    except CartNotFoundError:
+        ctx.order_limit.give_back(address)
+        return await render_checkout(request, ctx, form, CheckoutErrors(form=EMPTY_CART))
+    except CartCheckedOutError:
+        ctx.order_limit.give_back(address)
+        error = "This cart was already ordered. Add files to a new cart to order again."
+        return await render_checkout(request, ctx, form, CheckoutErrors(form=error))
     except IdempotencyKeyConflictError:  # the form was changed after a submit: a new order
         ctx.order_limit.give_back(address)
         error = "This checkout was already sent with other details; check them and send again."
@@ -141,7 +131,9 @@ async def checkout(request: Request, ctx: Ctx) -> Response:
         target = ctx.links.payment_url(order.id)
     else:
         target = ctx.links.order_url(order.id)
-    return RedirectResponse(target, status_code=status.HTTP_303_SEE_OTHER)
+    response = RedirectResponse(target, status_code=status.HTTP_303_SEE_OTHER)
+    response.delete_cookie(CART_COOKIE, path="/")  # ordered: the next file starts a new cart
+    return response
 
 
 @router.get("/orders/{order_id}", response_class=HTMLResponse)

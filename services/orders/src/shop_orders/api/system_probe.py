@@ -16,7 +16,7 @@ from shop_contracts.routing import SUBSCRIPTIONS
 from shop_messaging.dead_letters import QueueDepth, queue_depths, replay_dlq
 from shop_messaging.relay import replay_parked
 
-SERVICES = ("orders", "payments", "delivery", "notifications")
+SERVICES = ("orders", "catalog", "payments", "delivery", "notifications")
 # The other services' numbers, read from their /metrics when they serve it (summed over labels).
 METRICS = {
     "shop_outbox_waiting_rows": "outbox waiting",

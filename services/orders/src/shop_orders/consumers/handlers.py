@@ -1,4 +1,5 @@
-"""Payment, delivery and email outcomes, consumed as `orders` (one inbox per message).
+"""Payment, delivery and email outcomes, and catalog's snapshots (the read model of the
+catalog), consumed as `orders` (one inbox per message).
 
 Delivery's facts: delivered (with Proof files held), failed, links re-issued, files released.
 
@@ -20,11 +21,14 @@ from shop_contracts.events import (
     DeliveryFilesReleased,
     DownloadLinksReissued,
     EmailSent,
+    GalleryOffered,
+    MediaOffered,
+    MediaWithdrawn,
     PaymentConfirmed,
     PaymentFailed,
 )
 from shop_messaging.consumer import MessageRouter, PoisonMessageError
-from shop_orders.service import outcomes
+from shop_orders.service import outcomes, read_model
 from shop_orders.service.ports import Repositories
 
 CONSUMER = "orders"
@@ -57,4 +61,8 @@ def build_router(
     register(EmailSent, outcomes.record_email_sent)
     register(DownloadLinksReissued, outcomes.record_links_reissued)
     register(DeliveryFilesReleased, outcomes.record_files_released)
+    # the read model of the catalog: snapshots kept when newer (service/read_model.py)
+    register(MediaOffered, read_model.apply_media_offered)
+    register(MediaWithdrawn, read_model.apply_media_withdrawn)
+    register(GalleryOffered, read_model.apply_gallery_offered)
     return router

@@ -1,4 +1,8 @@
-"""Catalog queries and changes: media with their license options."""
+"""The read model of the catalog: media with their offers, and the galleries for sale.
+
+Filled from catalog's snapshots: each is kept only when its revision is higher than the
+stored one (an older snapshot arriving late, or a redelivery, changes nothing).
+"""
 
 from __future__ import annotations
 
@@ -8,19 +12,14 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, column, delete, func, insert, select, text, update
+from sqlalchemy import bindparam, column, delete, func, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop_orders.db.tables import license_options, media
-from shop_orders.domain.catalog import LicenseOption, Media, MediaStatus
+from shop_orders.db.tables import galleries_for_sale, license_options, media
+from shop_orders.domain.catalog import GalleryForSale, LicenseOption, Media
 from shop_orders.service.ports import CatalogChoice
-
-_SEED_LOCK = 7_310_001  # pg advisory lock key: one seed at a time
-
-
-def _license(row: Row[tuple[object, ...]]) -> LicenseOption:
-    return _license_of(row._mapping)
 
 
 def _license_of(m: Mapping[Any, Any]) -> LicenseOption:
@@ -32,6 +31,8 @@ def _license_of(m: Mapping[Any, Any]) -> LicenseOption:
         delivery=dict(m["delivery"]),
         position=m["position"],
         usage_terms=m["usage_terms"],
+        profile_id=m["profile_id"],
+        description=m["description"],
     )
 
 
@@ -44,6 +45,8 @@ def _license_values(option: LicenseOption) -> dict[str, Any]:
         "delivery": option.delivery,
         "position": option.position,
         "usage_terms": option.usage_terms,
+        "profile_id": option.profile_id,
+        "description": option.description,
     }
 
 
@@ -57,15 +60,30 @@ def _media(m: Mapping[Any, Any], licenses: list[LicenseOption]) -> Media:
         height=m["height"],
         credit=m["credit"],
         licenses=licenses,
-        status=m["status"],
+        state=m["state"],
+        revision=m["revision"],
+        for_sale=m["for_sale"],
         created_at=m["created_at"],
         updated_at=m["updated_at"],
     )
 
 
+def _gallery(m: Mapping[Any, Any]) -> GalleryForSale:
+    return GalleryForSale(
+        id=m["gallery_id"],
+        revision=m["revision"],
+        title=m["title"],
+        slug=m["slug"],
+        whole_gallery_price=m["whole_gallery_price"],
+        delivery=dict(m["delivery"]),
+        members=list(m["members"]),
+        deleted=m["deleted"],
+    )
+
+
 def _choices_query() -> Any:
-    """Each (media id, license id) pair with the media and the license option it names,
-    NULLs where an id is unknown, in the pairs' order: one query for a whole checkout."""
+    """Each (media id, license id) pair with the media and the offer it names, NULLs where
+    an id is unknown, in the pairs' order: one query for a whole checkout."""
     uuids = ARRAY(UUID(as_uuid=True))
     items = (
         func.unnest(bindparam("media_ids", type_=uuids), bindparam("license_ids", type_=uuids))
@@ -78,7 +96,9 @@ def _choices_query() -> Any:
         .render_derived()
     )
     joined = items.outerjoin(media, media.c.id == items.c.media_id).outerjoin(
-        license_options, license_options.c.id == items.c.license_id
+        license_options,
+        (license_options.c.id == items.c.license_id)
+        & (license_options.c.media_id == items.c.media_id),
     )
     return (
         select(
@@ -98,24 +118,45 @@ def _prefixed(m: Mapping[Any, Any], prefix: str) -> dict[str, Any] | None:
     return None if found["id"] is None else found
 
 
+def _media_values(item: Media) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "title": item.title,
+        "kind": item.kind,
+        "media_key": item.media_key,
+        "width": item.width,
+        "height": item.height,
+        "credit": item.credit,
+        "state": item.state,
+        "revision": item.revision,
+        "for_sale": item.for_sale,
+        "withdrawn_at": None,
+        "created_at": item.created_at or func.now(),
+        "updated_at": item.updated_at or func.now(),
+    }
+
+
 class SqlCatalogRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def _media(self, ids: Sequence[uuid.UUID] | None, lock: bool = False) -> list[Media]:
+    async def _media(self, ids: Sequence[uuid.UUID] | None) -> list[Media]:
         media_query = select(media).order_by(media.c.created_at, media.c.title, media.c.id)
         license_query = select(license_options).order_by(
             license_options.c.media_id, license_options.c.position, license_options.c.price
         )
-        if ids is not None:
+        if ids is None:
+            media_query = media_query.where(media.c.for_sale)
+            license_query = license_query.where(
+                license_options.c.media_id.in_(select(media.c.id).where(media.c.for_sale))
+            )
+        else:
             media_query = media_query.where(media.c.id.in_(ids))
             license_query = license_query.where(license_options.c.media_id.in_(ids))
-        if lock:
-            media_query = media_query.with_for_update()
         rows = [row._mapping for row in await self._session.execute(media_query)]
         by_media: dict[uuid.UUID, list[LicenseOption]] = defaultdict(list)
         for row in await self._session.execute(license_query):
-            option = _license(row)
+            option = _license_of(row._mapping)
             by_media[option.media_id].append(option)
         return [_media(m, by_media.get(m["id"], [])) for m in rows]
 
@@ -126,10 +167,6 @@ class SqlCatalogRepository:
         if not ids:
             return {}
         return {m.id: m for m in await self._media(list(set(ids)))}
-
-    async def get_one(self, media_id: uuid.UUID, *, for_update: bool = False) -> Media | None:
-        found = await self._media([media_id], lock=for_update)
-        return found[0] if found else None
 
     async def get_choices(
         self, items: Sequence[tuple[uuid.UUID, uuid.UUID]]
@@ -151,65 +188,86 @@ class SqlCatalogRepository:
             )
         return choices
 
-    async def get_licenses(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, LicenseOption]:
+    async def get_galleries(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, GalleryForSale]:
         if not ids:
             return {}
         rows = await self._session.execute(
-            select(license_options).where(license_options.c.id.in_(set(ids)))
+            select(galleries_for_sale).where(galleries_for_sale.c.gallery_id.in_(set(ids)))
         )
-        return {option.id: option for option in map(_license, rows)}
+        return {g.id: g for g in (_gallery(row._mapping) for row in rows)}
 
-    async def count_media(self) -> int:
-        return int(await self._session.scalar(select(func.count()).select_from(media)) or 0)
-
-    async def add_media(self, item: Media) -> None:
-        values: dict[str, Any] = {
-            "id": item.id,
-            "title": item.title,
-            "kind": item.kind,
-            "media_key": item.media_key,
-            "width": item.width,
-            "height": item.height,
-            "credit": item.credit,
-            "status": item.status,
-        }
-        if item.created_at is not None:
-            values["created_at"] = values["updated_at"] = item.created_at
-        await self._session.execute(insert(media).values(**values))
+    async def put_media(self, item: Media) -> bool:
+        """Keep this snapshot (and replace the media's offers by its own) when its revision
+        is higher than the stored one; False when it is not (nothing is written then)."""
+        values = _media_values(item)
+        statement = pg_insert(media).values(**values)
+        updated = {k: statement.excluded[k] for k in values if k != "id"}
+        kept = await self._session.scalar(
+            statement.on_conflict_do_update(
+                index_elements=[media.c.id],
+                set_=updated,
+                where=media.c.revision < statement.excluded.revision,
+            ).returning(media.c.id)
+        )
+        if kept is None:
+            return False
+        await self._session.execute(
+            delete(license_options).where(license_options.c.media_id == item.id)
+        )
         if item.licenses:
             await self._session.execute(
                 insert(license_options), [_license_values(option) for option in item.licenses]
             )
+        return True
 
-    async def set_media_status(
-        self, media_id: uuid.UUID, status: MediaStatus, now: datetime
-    ) -> None:
+    async def withdraw_media(self, media_id: uuid.UUID, revision: int, now: datetime) -> bool:
+        """No longer for sale from this revision on. An unknown media gets a placeholder
+        row (not for sale) so that an older snapshot arriving later stays ignored."""
+        statement = pg_insert(media).values(
+            id=media_id,
+            title="",
+            kind="image",
+            media_key=f"withdrawn/{media_id}",
+            width=1,
+            height=1,
+            revision=revision,
+            for_sale=False,
+            withdrawn_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+        kept = await self._session.scalar(
+            statement.on_conflict_do_update(
+                index_elements=[media.c.id],
+                set_={"revision": revision, "for_sale": False, "withdrawn_at": now},
+                where=media.c.revision < revision,
+            ).returning(media.c.id)
+        )
+        if kept is None:
+            return False
         await self._session.execute(
-            update(media).where(media.c.id == media_id).values(status=status, updated_at=now)
+            delete(license_options).where(license_options.c.media_id == media_id)
         )
+        return True
 
-    async def next_license_position(self, media_id: uuid.UUID) -> int:
-        highest = await self._session.scalar(
-            select(func.max(license_options.c.position)).where(
-                license_options.c.media_id == media_id
-            )
+    async def put_gallery(self, gallery: GalleryForSale, now: datetime) -> bool:
+        values = {
+            "gallery_id": gallery.id,
+            "revision": gallery.revision,
+            "title": gallery.title,
+            "slug": gallery.slug,
+            "whole_gallery_price": gallery.whole_gallery_price,
+            "delivery": gallery.delivery,
+            "members": gallery.members,
+            "deleted": gallery.deleted,
+            "updated_at": now,
+        }
+        statement = pg_insert(galleries_for_sale).values(**values)
+        kept = await self._session.scalar(
+            statement.on_conflict_do_update(
+                index_elements=[galleries_for_sale.c.gallery_id],
+                set_={k: statement.excluded[k] for k in values if k != "gallery_id"},
+                where=galleries_for_sale.c.revision < statement.excluded.revision,
+            ).returning(galleries_for_sale.c.gallery_id)
         )
-        return 0 if highest is None else int(highest) + 1
-
-    async def add_license(self, option: LicenseOption) -> None:
-        await self._session.execute(insert(license_options).values(**_license_values(option)))
-
-    async def save_license(self, option: LicenseOption) -> None:
-        values = _license_values(option)
-        del values["id"], values["media_id"]
-        await self._session.execute(
-            update(license_options).where(license_options.c.id == option.id).values(**values)
-        )
-
-    async def delete_license(self, license_id: uuid.UUID) -> None:
-        await self._session.execute(
-            delete(license_options).where(license_options.c.id == license_id)
-        )
-
-    async def lock_for_seeding(self) -> None:
-        await self._session.execute(text(f"SELECT pg_advisory_xact_lock({_SEED_LOCK})"))
+        return kept is not None

@@ -61,6 +61,8 @@ def _line_values(order_id: uuid.UUID, position: int, line: OrderLine) -> dict[st
         "media_updated_at": line.media_updated_at,
         "credit": line.credit,
         "usage_terms": line.usage_terms,
+        "gallery_id": line.gallery_id,
+        "members": list(line.members),
     }
 
 

@@ -52,6 +52,8 @@ def _line(row: Mapping[Any, Any], prefix: str = "") -> OrderLine:
         media_updated_at=m["media_updated_at"],
         credit=m["credit"],
         usage_terms=m["usage_terms"],
+        gallery_id=m["gallery_id"],
+        members=tuple(m["members"] or ()),
     )
 
 

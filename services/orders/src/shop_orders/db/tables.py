@@ -16,7 +16,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
@@ -30,33 +32,90 @@ media = Table(
     "media",
     metadata,
     Column("id", UUID(as_uuid=True), primary_key=True),
-    Column("title", String(200), nullable=False),
+    Column("title", Text, nullable=False),
     Column("kind", String(10), nullable=False),
     Column("media_key", String(500), nullable=False, unique=True),
     Column("width", Integer, nullable=False),
     Column("height", Integer, nullable=False),
-    Column("credit", String(200), nullable=True),
-    Column("status", String(10), nullable=False, server_default="final"),
+    Column("credit", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # The read model of the catalog (catalog.media_offered / media_withdrawn): a snapshot is
+    # kept only when its revision is higher; 0 is a row from before the catalog service.
+    Column("revision", Integer, nullable=False, server_default="0"),
+    Column("state", String(10), nullable=False, server_default="undefined"),
+    Column("for_sale", Boolean, nullable=False, server_default="true"),
+    Column("withdrawn_at", DateTime(timezone=True), nullable=True),
     CheckConstraint("kind IN ('image', 'video')", name="ck_media_kind"),
-    CheckConstraint("status IN ('proof', 'final')", name="ck_media_status"),
+    CheckConstraint("state IN ('undefined', 'proof', 'final')", name="ck_media_state"),
 )
 
+# One row per (media, offer): an offer's id is its price-list row's id (the `license_id` an
+# order names), shared by every media that list is attached to.
 license_options = Table(
     "license_options",
     metadata,
     Column("id", UUID(as_uuid=True), primary_key=True),
     Column(
-        "media_id", UUID(as_uuid=True), ForeignKey("media.id", ondelete="CASCADE"), nullable=False
+        "media_id",
+        UUID(as_uuid=True),
+        ForeignKey("media.id", ondelete="CASCADE"),
+        primary_key=True,
     ),
     Column("name", String(100), nullable=False),
     Column("price", BigInteger, nullable=False),
     Column("delivery", JSONB, nullable=False),
     Column("position", Integer, nullable=False, server_default="0"),
     Column("usage_terms", Text, nullable=True),
+    Column("profile_id", UUID(as_uuid=True), nullable=True),
+    Column("description", Text, nullable=True),
     CheckConstraint("price >= 0", name="ck_license_options_price"),
     Index("ix_license_options_media_id", "media_id", "position"),
+)
+
+# The galleries' snapshots (catalog.gallery_offered): a whole gallery sold as one line.
+galleries_for_sale = Table(
+    "galleries_for_sale",
+    metadata,
+    Column("gallery_id", UUID(as_uuid=True), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("slug", Text, nullable=False),
+    Column("whole_gallery_price", BigInteger, nullable=True),  # None: not sold whole
+    Column("delivery", JSONB, nullable=False),
+    Column("members", JSONB, nullable=False),
+    Column("deleted", Boolean, nullable=False, server_default="false"),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Server-side carts: prices are never stored here, they come from the read model each time.
+carts = Table(
+    "carts",
+    metadata,
+    Column("id", String(64), primary_key=True),  # an unguessable token: the shareable link
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("checked_out_at", DateTime(timezone=True), nullable=True),
+    Index("ix_carts_expires_at", "expires_at"),
+)
+
+cart_lines = Table(
+    "cart_lines",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("cart_id", String(64), ForeignKey("carts.id", ondelete="CASCADE"), nullable=False),
+    Column("media_id", UUID(as_uuid=True), nullable=True),
+    Column("license_id", UUID(as_uuid=True), nullable=True),
+    Column("gallery_id", UUID(as_uuid=True), nullable=True),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("cart_id", "media_id", name="uq_cart_lines_media"),
+    UniqueConstraint("cart_id", "gallery_id", name="uq_cart_lines_gallery"),
+    CheckConstraint(
+        "(media_id IS NOT NULL AND license_id IS NOT NULL AND gallery_id IS NULL)"
+        " OR (media_id IS NULL AND license_id IS NULL AND gallery_id IS NOT NULL)",
+        name="ck_cart_lines_kind",
+    ),
 )
 
 orders = Table(
@@ -106,7 +165,7 @@ order_lines = Table(
     Column("position", Integer, nullable=False),
     # A snapshot: the catalog may change or lose the media later; the order keeps what was sold.
     Column("media_id", UUID(as_uuid=True), nullable=False),
-    Column("media_title", String(200), nullable=False),
+    Column("media_title", Text, nullable=False),
     Column("media_kind", String(10), nullable=False),
     Column("media_key", String(500), nullable=False),
     Column("license_id", UUID(as_uuid=True), nullable=False),
@@ -116,8 +175,11 @@ order_lines = Table(
     Column("media_status", String(10), nullable=False, server_default="final"),
     Column("media_created_at", DateTime(timezone=True), nullable=True),
     Column("media_updated_at", DateTime(timezone=True), nullable=True),
-    Column("credit", String(200), nullable=True),
+    Column("credit", Text, nullable=True),
     Column("usage_terms", Text, nullable=True),
+    # A whole gallery sold as one line: media_id = license_id = gallery_id, media_key "".
+    Column("gallery_id", UUID(as_uuid=True), nullable=True),
+    Column("members", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     Index("ix_order_lines_order_id", "order_id", "position"),
 )
 

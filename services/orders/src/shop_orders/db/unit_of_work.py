@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_messaging.outbox import SessionOutbox
 from shop_orders.db.admin_session_repository import SqlAdminSessionRepository
+from shop_orders.db.cart_repository import SqlCartRepository
 from shop_orders.db.catalog_repository import SqlCatalogRepository
 from shop_orders.db.order_repository import SqlOrderRepository
 from shop_orders.db.settings_repository import SqlSettingsRepository
@@ -15,6 +16,7 @@ from shop_orders.service.ports import Repositories
 def repositories(session: AsyncSession, *, default_seller_email: str) -> Repositories:
     return Repositories(
         catalog=SqlCatalogRepository(session),
+        carts=SqlCartRepository(session),
         orders=SqlOrderRepository(session),
         settings=SqlSettingsRepository(session, default_seller_email=default_seller_email),
         outbox=SessionOutbox(session),

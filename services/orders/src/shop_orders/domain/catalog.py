@@ -8,14 +8,17 @@ from datetime import datetime
 from typing import Any, Literal
 
 from shop_orders.domain.branding import DEFAULT_SHOP_NAME
-from shop_orders.domain.errors import IllegalTransitionError
 from shop_orders.domain.order import MediaKind
 
-MediaStatus = Literal["proof", "final"]
+MediaState = Literal["undefined", "proof", "final"]
+MediaStatus = Literal["proof", "final"]  # what an order line says: only Proof is held
 
 
 @dataclass(frozen=True, slots=True)
 class LicenseOption:
+    """One offer of a media in the read model of the catalog (catalog.media_offered): its
+    id is the price-list row's id, the `license_id` an order names."""
+
     id: uuid.UUID
     media_id: uuid.UUID
     name: str
@@ -25,10 +28,15 @@ class LicenseOption:
     delivery: dict[str, Any]
     position: int = 0
     usage_terms: str | None = None
+    profile_id: uuid.UUID | None = None
+    description: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Media:
+    """A media as orders knows it from catalog's snapshots (revision 0: from before the
+    catalog service)."""
+
     id: uuid.UUID
     title: str
     kind: MediaKind
@@ -37,7 +45,9 @@ class Media:
     height: int
     credit: str | None = None
     licenses: list[LicenseOption] = field(default_factory=list)
-    status: MediaStatus = "final"
+    state: MediaState = "undefined"
+    revision: int = 0
+    for_sale: bool = True
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -46,18 +56,34 @@ class Media:
         return f"{self.width} x {self.height} px"
 
     @property
+    def status(self) -> MediaStatus:
+        """What an order line records: Undefined counts as Final (only Proof is held)."""
+        return "proof" if self.state == "proof" else "final"
+
+    @property
     def is_proof(self) -> bool:
-        return self.status == "proof"
+        return self.state == "proof"
 
-    def check_finalize(self) -> None:
-        """Marking Final is for a Proof only: a second press is refused (409), not repeated."""
-        if not self.is_proof:
-            raise IllegalTransitionError(f"media {self.id} is already final")
+    def offer(self, license_id: uuid.UUID) -> LicenseOption | None:
+        return next((o for o in self.licenses if o.id == license_id), None)
 
-    def check_mark_proof(self) -> None:
-        """A Final file becomes a Proof again (e.g. a retouch is coming); not twice."""
-        if self.is_proof:
-            raise IllegalTransitionError(f"media {self.id} is already a proof")
+
+@dataclass(frozen=True, slots=True)
+class GalleryForSale:
+    """A gallery's snapshot (catalog.gallery_offered): sold whole when it has a price."""
+
+    id: uuid.UUID
+    revision: int
+    title: str
+    slug: str
+    whole_gallery_price: int | None
+    delivery: dict[str, Any]  # a DeliverySpec as JSON
+    members: list[dict[str, Any]]  # GalleryMember as JSON
+    deleted: bool = False
+
+    @property
+    def sold_whole(self) -> bool:
+        return not self.deleted and self.whole_gallery_price is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,14 @@ class CatalogItemNotFoundError(OrderDomainError):
     """No such media or license option (HTTP 404)."""
 
 
+class CartNotFoundError(OrderDomainError):
+    """No such cart, or it expired (HTTP 404)."""
+
+
+class CartCheckedOutError(OrderDomainError):
+    """The cart was already ordered (HTTP 409)."""
+
+
 class FieldError(OrderDomainError):
     """Input that names something the shop refuses (HTTP 422, naming the field)."""
 
@@ -49,7 +57,3 @@ class SecondLicenseError(InvalidOrderError):
     def __init__(self, field: str, reason: str, media_id: uuid.UUID) -> None:
         super().__init__(field, reason)
         self.media_id = media_id
-
-
-class InvalidLicenseError(FieldError):
-    """A license option the photographer saves cannot be offered as it is."""

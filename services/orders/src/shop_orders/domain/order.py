@@ -80,6 +80,10 @@ class OrderLine:
     media_updated_at: datetime | None = None
     credit: str | None = None
     usage_terms: str | None = None
+    # A whole gallery sold as one line: media_id = license_id = gallery_id, media_key "",
+    # members = the gallery's files when the order was placed (GalleryMember as JSON).
+    gallery_id: uuid.UUID | None = None
+    members: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

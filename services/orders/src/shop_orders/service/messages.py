@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from shop_contracts.commands import ForceDelivery, MarkOrderPaid, ReissueDownloadLinks
-from shop_contracts.common import Address, Client, ClientContact, DeliverySpec, OrderLine
+from shop_contracts.common import (
+    Address,
+    Client,
+    ClientContact,
+    DeliverySpec,
+    GalleryMember,
+    OrderLine,
+)
 from shop_contracts.envelope import Envelope
 from shop_contracts.events import OrderCancelled, OrderPlaced, OrderValidated
 from shop_orders.domain.catalog import ShopSettings
@@ -43,6 +50,8 @@ def order_placed(order: Order, settings: ShopSettings, links: Links) -> Envelope
             media_updated_at=line.media_updated_at,
             credit=line.credit,
             usage_terms=line.usage_terms,
+            gallery_id=line.gallery_id,
+            members=[GalleryMember.model_validate(member) for member in line.members],
         )
         for line in order.lines
     ]

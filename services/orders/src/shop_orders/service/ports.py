@@ -10,7 +10,8 @@ from datetime import datetime
 from typing import Protocol
 
 from shop_contracts.envelope import Envelope
-from shop_orders.domain.catalog import LicenseOption, Media, MediaStatus, ShopSettings
+from shop_orders.domain.cart import Cart, CartLine
+from shop_orders.domain.catalog import GalleryForSale, LicenseOption, Media, ShopSettings
 from shop_orders.domain.facts import Effect, Fact, Note
 from shop_orders.domain.order import HistoryEntry, Order, OrderStatus
 
@@ -24,10 +25,14 @@ class CatalogChoice:
 
 
 class CatalogRepository(Protocol):
-    async def list_media(self) -> list[Media]: ...
+    """The read model of the catalog, fed by catalog's snapshots."""
+
+    async def list_media(self) -> list[Media]:
+        """The media for sale, each with its offers."""
+        ...
 
     async def get_media(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, Media]:
-        """The media with these ids that exist, each with its license options."""
+        """The media with these ids that are known (for sale or not), with their offers."""
         ...
 
     async def get_choices(
@@ -36,29 +41,33 @@ class CatalogRepository(Protocol):
         """For each (media id, license id), in order, what the catalog has: one round trip."""
         ...
 
-    async def get_licenses(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, LicenseOption]: ...
+    async def get_galleries(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, GalleryForSale]: ...
 
-    async def count_media(self) -> int: ...
-
-    async def add_media(self, media: Media) -> None: ...
-
-    async def get_one(self, media_id: uuid.UUID, *, for_update: bool = False) -> Media | None:
-        """The media with all its license options (locked with `for_update`)."""
+    async def put_media(self, item: Media) -> bool:
+        """Keep the snapshot when its revision is higher than the stored one."""
         ...
 
-    async def set_media_status(
-        self, media_id: uuid.UUID, status: MediaStatus, now: datetime
-    ) -> None: ...
+    async def withdraw_media(self, media_id: uuid.UUID, revision: int, now: datetime) -> bool: ...
 
-    async def next_license_position(self, media_id: uuid.UUID) -> int: ...
+    async def put_gallery(self, gallery: GalleryForSale, now: datetime) -> bool: ...
 
-    async def add_license(self, option: LicenseOption) -> None: ...
 
-    async def save_license(self, option: LicenseOption) -> None: ...
+class CartRepository(Protocol):
+    async def add(self, cart: Cart) -> None: ...
 
-    async def delete_license(self, license_id: uuid.UUID) -> None: ...
+    async def get(self, cart_id: str, *, for_update: bool = False) -> Cart | None: ...
 
-    async def lock_for_seeding(self) -> None: ...
+    async def put_line(self, cart_id: str, line: CartLine) -> None:
+        """Add the line; a media line replaces the cart's line for that media."""
+        ...
+
+    async def remove_line(self, cart_id: str, line_id: uuid.UUID) -> bool: ...
+
+    async def touch(self, cart_id: str, now: datetime, expires_at: datetime) -> None: ...
+
+    async def check_out(self, cart_id: str, now: datetime) -> bool: ...
+
+    async def purge_expired(self, before: datetime) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +137,7 @@ class Repositories:
     """Everything one transaction touches."""
 
     catalog: CatalogRepository
+    carts: CartRepository
     orders: OrderRepository
     settings: SettingsRepository
     outbox: Outbox

@@ -13,13 +13,10 @@ from shop_orders.service.ports import Repositories
 
 
 async def list_catalog(repos: Repositories) -> list[Media]:
-    """The storefront's catalog: options bigger than the original are never offered."""
-    return [offered(media) for media in await repos.catalog.list_media()]
-
-
-async def list_all_media(repos: Repositories) -> list[Media]:
-    """The admin's catalog: every option, offered or not."""
-    return await repos.catalog.list_media()
+    """The media for sale with their offers, from the read model (options bigger than the
+    original are never offered; a media without offers is not listed)."""
+    media = [offered(item) for item in await repos.catalog.list_media()]
+    return [item for item in media if item.licenses]
 
 
 async def get_order(repos: Repositories, order_id: uuid.UUID) -> Order:
@@ -55,12 +52,3 @@ async def get_settings(repos: Repositories) -> ShopSettings:
 
 async def order_history(repos: Repositories, order_id: uuid.UUID) -> list[HistoryEntry]:
     return await repos.orders.history(order_id)
-
-
-async def media_of_license(repos: Repositories, license_id: uuid.UUID) -> uuid.UUID | None:
-    option = (await repos.catalog.get_licenses([license_id])).get(license_id)
-    return option.media_id if option else None
-
-
-async def find_media(repos: Repositories, media_id: uuid.UUID) -> Media | None:
-    return (await repos.catalog.get_media([media_id])).get(media_id)

@@ -1,0 +1,140 @@
+"""The cart's pages: `POST /cart/lines` (the catalog's "Add to cart" forms), `GET /cart`,
+`GET /cart/{id}` (a shared cart, adopted into the cookie), `POST /cart/lines/{id}/remove`.
+
+The cart's id is kept in the `shop_cart` cookie (HttpOnly, SameSite=Lax, Secure over
+https). Forms are accepted from the shop's own origins only (403 otherwise).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from shop_orders.api.cart_schemas import CartLineWrite
+from shop_orders.api.context import Ctx, WebContext
+from shop_orders.domain.cart import CART_LIFETIME
+from shop_orders.domain.errors import CartCheckedOutError, CartNotFoundError, InvalidOrderError
+from shop_orders.service import carts
+from shop_orders.service.carts import CartView
+from shop_orders.service.ports import Repositories
+from shop_platform.errors import ForbiddenError
+from shop_platform.settings import origin_of
+
+router = APIRouter(include_in_schema=False)
+CART_COOKIE = "shop_cart"
+NO_SUCH_CART = "No such cart: it was never made, or it expired (carts are kept 30 days)."
+CANNOT_ADD = "This file or license is not offered (any more). Please choose again."
+
+
+def check_own_origin(request: Request, ctx: WebContext) -> None:
+    """403 unless the form comes from one of the shop's own pages (the catalog's "Add to
+    cart", the cart page itself): another site cannot fill a client's cart."""
+    origin = request.headers.get("origin")
+    if origin is not None and origin != "null":
+        if origin_of(origin) in ctx.settings.public_origins():
+            return
+        raise ForbiddenError(f"forms from {origin} are refused: not one of the shop's pages")
+    if request.headers.get("sec-fetch-site") == "same-origin":
+        return
+    raise ForbiddenError("this form needs an Origin header from the shop's pages")
+
+
+def set_cart_cookie(response: Response, ctx: WebContext, cart_id: str) -> None:
+    response.set_cookie(
+        CART_COOKIE,
+        cart_id,
+        max_age=int(CART_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=ctx.settings.orders_public_url.startswith("https://"),
+        path="/",
+    )
+
+
+async def cookie_cart(request: Request, repos: Repositories) -> CartView | None:
+    """The cart the cookie names, while it can still be ordered."""
+    cart_id = request.cookies.get(CART_COOKIE)
+    if not cart_id or len(cart_id) > 64:
+        return None
+    try:
+        view = await carts.get_cart(repos, cart_id)
+    except CartNotFoundError:
+        return None
+    return None if view.cart.is_checked_out else view
+
+
+def cart_context(ctx: WebContext, view: CartView | None) -> dict[str, Any]:
+    return {
+        "lines": view.lines if view else [],
+        "total": view.total if view else 0,
+        "problems": view.problems if view and view.lines else [],
+        "currency": ctx.settings.currency,
+        "share_url": (
+            f"{ctx.settings.orders_public_url.rstrip('/')}/cart/{view.cart.id}" if view else ""
+        ),
+    }
+
+
+@router.post("/cart/lines")
+async def add_to_cart(request: Request, ctx: Ctx) -> Response:
+    """Add a media under a license (replacing the cart's license for that media) or a whole
+    gallery, then show the cart."""
+    check_own_origin(request, ctx)
+    form = await request.form()
+    try:
+        line = CartLineWrite.model_validate({k: str(v) for k, v in form.items() if v != ""})
+    except ValidationError:
+        return await ctx.web.error_page(request, 422, CANNOT_ADD, title="Cannot add this")
+    try:
+        async with ctx.transaction() as repos:
+            view = await cookie_cart(request, repos)
+            if view is None:
+                view = await carts.create_cart(repos)
+            await carts.add_line(repos, view.cart.id, line.choice())
+    except (InvalidOrderError, CartCheckedOutError):
+        return await ctx.web.error_page(request, 422, CANNOT_ADD, title="Cannot add this")
+    response = RedirectResponse("/cart", status_code=status.HTTP_303_SEE_OTHER)
+    set_cart_cookie(response, ctx, view.cart.id)
+    return response
+
+
+@router.post("/cart/lines/{line_id}/remove")
+async def remove_from_cart(request: Request, ctx: Ctx, line_id: uuid.UUID) -> Response:
+    check_own_origin(request, ctx)
+    async with ctx.transaction() as repos:
+        view = await cookie_cart(request, repos)
+        if view is not None:
+            # already removed (a second click): the cart shows what is left
+            with contextlib.suppress(CartNotFoundError):
+                await carts.remove_line(repos, view.cart.id, line_id)
+    return RedirectResponse("/cart", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/cart", response_class=HTMLResponse)
+async def cart_page(request: Request, ctx: Ctx) -> HTMLResponse:
+    async with ctx.transaction() as repos:
+        view = await cookie_cart(request, repos)
+    return await ctx.web.page(request, "cart.html", cart_context(ctx, view))
+
+
+@router.get("/cart/{cart_id}", response_class=HTMLResponse)
+async def shared_cart_page(request: Request, ctx: Ctx, cart_id: str) -> HTMLResponse:
+    """A shared cart's link: the cart becomes this browser's cart."""
+    try:
+        async with ctx.transaction() as repos:
+            view = await carts.get_cart(repos, cart_id[:64])
+    except CartNotFoundError:
+        return await ctx.web.error_page(request, 404, NO_SUCH_CART, title="Cart not found")
+    if view.cart.is_checked_out:
+        notice = "This cart was already ordered: add files to start a new one."
+        return await ctx.web.page(
+            request, "cart.html", {**cart_context(ctx, None), "notice": notice}
+        )
+    response = await ctx.web.page(request, "cart.html", cart_context(ctx, view))
+    set_cart_cookie(response, ctx, view.cart.id)
+    return response
