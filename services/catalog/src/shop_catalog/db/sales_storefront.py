@@ -148,10 +148,12 @@ class StorefrontQueries:
     async def search_public(self, q: str, *, limit: int) -> list[StoreMedia]:
         """Media of public galleries whose title or a keyword contains `q`."""
         pattern = f"%{_escape_like(q)}%"
-        keyword = func.unnest(media.c.keywords).table_valued("k")
+        # keywords joined by a unit separator: a pattern (which cannot hold one) never
+        # matches across two keywords
+        keywords = func.array_to_string(media.c.keywords, "\x1f")
         matches = or_(
             media.c.title.ilike(pattern, escape="\\"),
-            exists(select(1).select_from(keyword).where(keyword.c.k.ilike(pattern, escape="\\"))),
+            keywords.ilike(pattern, escape="\\"),
         )
         public = exists().where(
             and_(

@@ -86,7 +86,7 @@ async def selection_view(repos: Repositories, token: str) -> tuple[Selection, li
 
 
 async def search(repos: Repositories, q: str) -> list[StoreMedia]:
-    q = q.strip()
+    q = "".join(c for c in q if c.isprintable()).strip()
     if not q:
         return []
     return await repos.sales.search_public(q[:100], limit=SEARCH_LIMIT)
