@@ -75,7 +75,9 @@ async def test_after_a_seed_start_waits_for_the_catalog_in_orders(make_stack):
     stack = make_stack(FAKE_EMPTY_CATALOG="1")
     stack.start_timeout = 2
     await stack.prepare()
-    with pytest.raises(StackError, match=r"/api/catalog offers no media after 2s"):
+    with pytest.raises(
+        StackError, match=r"never reached orders: GET .*/api/catalog offers no media after 2s"
+    ):
         await stack.start()
     assert not any(i.running for i in stack.instances.values())
 

@@ -207,10 +207,13 @@ class ShopStack:
                         return len(media)
                     last = f"{response.status_code} {response.text[:200]}"
                 await asyncio.sleep(0.2)
+        detail = (
+            f"the demo catalog never reached orders: GET {url} offers no media after "
+            f"{self.start_timeout:.0f}s (last: {last})"
+        )
         catalog = self.instances.get("catalog")
-        detail = f"{url} offers no media after {self.start_timeout:.0f}s (last: {last})"
-        if catalog is not None:
-            detail = catalog.describe_failure(detail + "; the demo catalog never reached orders")
+        if catalog is not None:  # the seed's events leave from catalog: quote its log
+            detail = catalog.describe_failure(f"is healthy but {detail}")
         raise StackError(detail)
 
     def port_of(self, instance: ServiceProcess) -> int:
