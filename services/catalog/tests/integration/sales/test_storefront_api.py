@@ -37,7 +37,8 @@ async def test_visibility_public_unlisted_private(
     private = await gallery_with(client, [secret], visibility="private", password="open sesame")
     listed = {g["id"] for g in (await anonymous.get("/api/galleries")).json()}
     assert public["id"] in listed
-    assert unlisted["id"] not in listed and private["id"] not in listed
+    assert unlisted["id"] not in listed
+    assert private["id"] not in listed
     assert (await anonymous.get(f"/api/galleries/{unlisted['slug']}")).status_code == 200
     found = (await anonymous.get("/api/search", params={"q": word})).json()["media"]
     assert [m["title"] for m in found] == [f"{word} shown"]
@@ -88,7 +89,8 @@ async def test_a_gallery_shows_its_media_with_offers_and_pages(
     )
     first = (await anonymous.get(f"/api/galleries/{made['slug']}")).json()
     assert first["whole_gallery_price"] == 30000
-    assert len(first["media"]) == 60 and first["next_page"] == 2
+    assert len(first["media"]) == 60
+    assert first["next_page"] == 2
     item = first["media"][0]
     assert item["title"] == "Wave 000"
     assert item["thumbnail_url"] == f"http://catalog.test/previews/{item['id']}/thumb.jpg?v=1"
