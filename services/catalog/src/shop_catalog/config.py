@@ -41,3 +41,10 @@ class CatalogSettings(SharedSettings):
             "CATALOG_UNLOCK_RATE_LIMIT_PER_MINUTE", "unlock_rate_limit_per_minute"
         ),
     )
+    # The one-off move of the catalog out of orders (`python -m shop_catalog seed` on an
+    # empty catalog): orders' database, whose old `media` / `license_options` rows are copied
+    # with their ids. The only time catalog reads another service's tables.
+    legacy_orders_database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("ORDERS_DATABASE_URL", "legacy_orders_database_url"),
+    )
