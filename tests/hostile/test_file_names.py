@@ -19,10 +19,13 @@ def _format_chars(text: str) -> list[str]:
     return [f"U+{ord(c):04X}" for c in text if unicodedata.category(c) == "Cf"]
 
 
-async def _license_with_template(shop: Shop, item: dict[str, str], template: str) -> Json:
+async def _license_with_template(
+    shop: Shop, item: dict[str, str], template: str
+) -> tuple[Json, Json]:
     """A price list whose one row delivers like the Web license but names files with
     `template`, offered for the item's media through an unlisted gallery; returns the
-    profile (its row's id is the license an order names) once orders offers it."""
+    profile (its row's id is the license an order names) and the gallery once orders
+    offers it."""
     web = (await shop.client.wait_for_offer(item["media_id"], item["license_id"]))["licenses"]
     [delivery] = [lic["delivery"] for lic in web if lic["id"] == item["license_id"]]
     row = {
@@ -53,11 +56,11 @@ async def _license_with_template(shop: Shop, item: dict[str, str], template: str
     path = f"/api/admin/galleries/{gallery['id']}/media"
     await shop.client.admin_call("PUT", "catalog", path, {"media_ids": [item["media_id"]]})
     await shop.client.wait_for_offer(item["media_id"], profile["rows"][0]["id"])
-    return profile
+    return profile, gallery
 
 
 async def test_format_characters_never_reach_a_delivered_file_name(shop, web_item):
-    profile = await _license_with_template(shop, web_item, DISGUISE)
+    profile, gallery = await _license_with_template(shop, web_item, DISGUISE)
     try:
         item = {"media_id": web_item["media_id"], "license_id": profile["rows"][0]["id"]}
         order = await shop.delivered_order(item, "disguised-name")
@@ -65,6 +68,8 @@ async def test_format_characters_never_reach_a_delivered_file_name(shop, web_ite
         page = await shop.client.download_page(order)
         response = await shop.http.get(link)
     finally:
+        url = shop.url("catalog", f"/api/admin/galleries/{gallery['id']}")
+        await shop.http.delete(url, headers=shop.client.admin)
         url = shop.url("catalog", f"/api/admin/pricing-profiles/{profile['id']}")
         await shop.http.delete(url, headers=shop.client.admin, params={"detach": "true"})
 
