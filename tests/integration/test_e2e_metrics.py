@@ -48,7 +48,10 @@ async def test_metrics_after_a_forced_delivery(shop, web_item):
     assert placed >= 1
     assert _value(orders, "shop_http_request_duration_seconds_count", route="/api/orders") >= 1
 
-    for service in ("payments", "delivery", "notifications"):
+    # orders' read model of the catalog comes from catalog's events
+    assert _value(orders, "shop_messages_consumed_total", type="catalog.media_offered") >= 1
+
+    for service in ("payments", "delivery", "notifications", "catalog"):
         samples = scraped[service]
         applied = _value(
             samples, "shop_messages_consumed_total", type="order.placed", outcome="applied"
