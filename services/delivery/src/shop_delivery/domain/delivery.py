@@ -98,8 +98,15 @@ class Delivery:
         if self.withdrawn_at is None:
             self.withdrawn_at = at
 
+    def require_order(self, action: str) -> None:
+        """Refuse an order's `action` (payment, forced delivery, cancellation, re-issue) on a
+        free download: it is no order, and none of orders' messages may change it."""
+        if self.is_free:
+            raise IllegalTransitionError(f"cannot {action} {self.number}: it is a free download")
+
     def require_live(self, action: str) -> None:
         """Refuse `action` (re-issue links, release files) unless the delivery is live."""
+        self.require_order(action)
         if self.status is DeliveryStatus.CANCELLED or self.withdrawn_at is not None:
             raise DeliveryCancelledError(
                 f"cannot {action} for order {self.number}: it was cancelled"
@@ -111,6 +118,10 @@ class Delivery:
 
     def start(self, trigger: Trigger, at: datetime) -> None:
         """Accept a trigger: raises with the reason when this delivery must not happen."""
+        if trigger is not Trigger.GRANT:
+            self.require_order("deliver")
+        elif not self.is_free:
+            raise IllegalTransitionError(f"order {self.number} is not a free download")
         self._refuse_unless_awaiting("deliver")
         self.trigger = trigger
         self.forced = trigger is Trigger.FORCE

@@ -116,7 +116,7 @@ async def trigger_delivery(
     if loaded is None:
         log.info("delivery.trigger_early", order_id=str(order_id), trigger=trigger.value)
         return False
-    if trigger is Trigger.PAYMENT:
+    if trigger is Trigger.PAYMENT and not loaded.delivery.is_free:
         loaded.delivery.record_payment()
     try:
         await deliver(repos, ctx, loaded, trigger, message_id)
@@ -146,6 +146,11 @@ async def cancel_delivery(
     if delivery is None:
         log.info("delivery.cancel_early", order_id=str(order_id))
         return False
+    try:
+        delivery.require_order("cancel")
+    except IllegalTransitionError as exc:
+        log.info("delivery.cancel_ignored", order_id=str(order_id), reason=exc.reason)
+        return True
     revoked = await repos.links.revoke_for_order(order_id, ctx.now())
     if delivery.status is DeliveryStatus.DELIVERED:
         delivery.withdraw(ctx.now())
