@@ -45,6 +45,7 @@ _REQUEST_FIELDS = (
     "lines",
     "order_url",
     "requested_at",
+    "order_traceparent",
 )
 
 

@@ -116,6 +116,9 @@ class PaymentRequest:
     lines: tuple[RequestLine, ...] = ()
     order_url: str | None = None  # the client's order page (orders), token included
     requested_at: datetime | None = None  # when the client was told how to pay
+    # The W3C traceparent of the span that handled order.placed (tracing on): the card
+    # payment's webhook, a trace of its own, links back to the order's.
+    order_traceparent: str | None = None
 
     @classmethod
     def place(
@@ -131,6 +134,7 @@ class PaymentRequest:
         now: datetime,
         lines: tuple[RequestLine, ...] = (),
         order_url: str | None = None,
+        order_traceparent: str | None = None,
     ) -> PaymentRequest:
         status = RequestStatus.AWAITING_VALIDATION if manual_validation else RequestStatus.OPEN
         return cls(
@@ -145,6 +149,7 @@ class PaymentRequest:
             updated_at=now,
             lines=lines,
             order_url=order_url,
+            order_traceparent=order_traceparent,
         )
 
     def validate(self, now: datetime) -> None:

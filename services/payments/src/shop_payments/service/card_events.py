@@ -1,4 +1,10 @@
-"""A verified processor event: processed once; a paid checkout confirms the payment."""
+"""A verified processor event: processed once; a paid checkout confirms the payment.
+
+Tracing on: the webhook is a trace of its own (the processor's request), not the order's
+(the storefront's POST /api/orders). Its handling span links to the order's trace (span
+links, from the traceparent the payment request kept when order.placed was handled), so an
+operator goes from one to the other; `payment.confirmed` continues the webhook's trace.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ from datetime import datetime
 import structlog
 
 from shop_contracts import PaymentFailed
+from shop_messaging import tracing
 from shop_payments.domain.errors import AmountMismatchError, UnknownOrderEventError
 from shop_payments.domain.model import PaymentMethod, PaymentRequest, ReceivedPayment
 from shop_payments.service.ports import EventVerifier, ProcessorEvent, Repositories, Transaction
@@ -40,6 +47,17 @@ async def handle_processor_event(repos: Repositories, event: ProcessorEvent, now
     # The order first: an event that comes before order.placed (the processor retries it)
     # then costs one SELECT, not an event row inserted and rolled back.
     request = await _paid_request(repos, event) if event.confirms_payment else None
+    with tracing.span(
+        f"{event.processor} webhook {event.type}",
+        links=[request.order_traceparent if request is not None else None],
+        attributes={"shop.processor_event.type": event.type},
+    ):
+        return await _process(repos, event, request, now)
+
+
+async def _process(
+    repos: Repositories, event: ProcessorEvent, request: PaymentRequest | None, now: datetime
+) -> str:
     if not await repos.events.claim(event.event_id, event.processor, event.type):
         log.info("processor_event.duplicate", event_id=event.event_id)
         return DUPLICATE

@@ -15,6 +15,7 @@ import structlog
 
 from shop_contracts import MarkOrderPaid, OrderCancelled, OrderPlaced, OrderValidated
 from shop_contracts.envelope import Envelope
+from shop_messaging import tracing
 from shop_payments.domain.errors import IllegalTransitionError
 from shop_payments.domain.model import (
     PaymentMethod,
@@ -68,6 +69,7 @@ async def _record_order(
             RequestLine(line.media_title, line.license_name, line.price) for line in placed.lines
         ),
         order_url=placed.order_url,
+        order_traceparent=tracing.current_traceparent(),  # order.placed's handler (tracing on)
     )
     if not await repos.requests.add(request):
         log.info("payment_request.already_known", order_id=str(placed.order_id))
