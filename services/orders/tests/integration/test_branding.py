@@ -95,12 +95,12 @@ async def test_every_orders_page_shows_the_branding(
 ) -> None:
     await client.put("/api/admin/settings", json=STUDIO, headers=admin_headers)
     await login(client)
-    for path in ("/", "/admin", "/admin/settings", "/no/such/page"):
+    for path in ("/cart", "/checkout", "/admin", "/admin/settings", "/no/such/page"):
         page = await client.get(path, headers={"Accept": "text/html"})
         assert "Studio Nord" in page.text, path
         assert "--accent: #1f4e8c" in page.text, path
         assert 'src="https://studio-nord.example/logo.png"' in page.text or "admin" in path
-    storefront = (await client.get("/")).text
+    storefront = (await client.get("/cart")).text
     assert 'href="mailto:hello@studio-nord.example"' in storefront
     assert 'href="tel:+33123456789"' in storefront
 

@@ -12,66 +12,48 @@ import uuid
 import httpx
 
 from shop_orders.bootstrap import OrdersRoot
-from shop_orders.domain.catalog import LicenseOption, Media
+from shop_orders.domain.catalog import Media
 
 from .helpers import deliver, order_body, pay
 from .test_admin_order_page import REFRESH, visible_text, watch_url
-from .test_pages import login
+from .test_pages import fill_cart, login
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}
 CONTACT = 'href="mailto:seller@example.com"'
 
 
-async def test_the_storefront_names_each_box_after_its_file_and_tells_what_it_sells(
-    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot
-) -> None:
-    photo = catalog[0]
-    terms = LicenseOption(
-        uuid.uuid4(),
-        photo.id,
-        "Print",
-        4000,
-        {"mode": "long_edge", "long_edge": 3000, "format": "tiff"},
-        2,
-        usage_terms="One print run, up to 5,000 copies.",
-    )
-    async with service.transaction() as repos:
-        await repos.catalog.add_license(terms)
-    html = (await client.get("/")).text
-    web = photo.licenses[0]
-    box = re.search(rf'<input type="checkbox" id="license-{web.id}"[^>]*>', html, re.S)
-    assert box, "a checkbox per license"
-    assert 'data-price="2500"' in box.group(0)
-    assert f'data-one-per="{photo.id}"' in box.group(0), "one license per file (shop.js)"
-    label = re.search(rf'<label for="license-{web.id}">(.*?)</label>', html, re.S)
-    assert label
-    name = " ".join(visible_text(label.group(1)).split())
-    assert name == "Alpine Lake: Web 25.00 EUR", "the accessible name says which image"
-    assert "JPEG" not in name
-    assert "Same format as the original, 1024 px on the long side." in html
-    assert "TIFF, 3000 px on the long side." in html
-    assert "Usage terms: One print run, up to 5,000 copies." in html
-    assert "The original clip, 640 x 360." in html
-    total = re.search(r"Total: <output data-total-for=\"checkout\"[^>]*>([^<]*)</output>", html)
-    assert total
-    assert total.group(1) == "0.00 EUR"
-    assert 'role="img" aria-label="Video clip: Ridge Drift"' in html
-
-
-async def test_a_refused_checkout_keeps_the_ticked_boxes_and_their_total(
+async def test_the_cart_names_each_license_choice_after_its_file_with_its_prices(
     client: httpx.AsyncClient, catalog: list[Media]
 ) -> None:
-    photo, clip = catalog
-    items = [f"{photo.id}:{photo.licenses[0].id}", f"{clip.id}:{clip.licenses[0].id}"]
+    await fill_cart(client, catalog)
+    html = (await client.get("/cart")).text
+    photo = catalog[0]
+    line = re.search(r'<tr id="line-([0-9a-f-]{36})">(.*?)</tr>', html, re.S)
+    assert line
+    assert "Alpine Lake" in line.group(2)
+    label = re.search(r'<label for="license-[^"]+" class="visually-hidden">([^<]*)</label>', html)
+    assert label
+    assert label.group(1) == "License for Alpine Lake", "the accessible name says which image"
+    assert "Web (25.00 EUR)" in html
+    assert "Full resolution (90.00 EUR)" in html
+    assert f'<option value="{photo.licenses[1].id}" selected>' in html
+    assert 'Remove<span class="visually-hidden"> Alpine Lake</span>' in html
+    assert "Total: <strong>210.00 EUR</strong> (2 items)" in html
+    assert "<script>" not in html, "no inline scripts"
+
+
+async def test_a_refused_checkout_keeps_the_cart_and_its_total(
+    client: httpx.AsyncClient, catalog: list[Media]
+) -> None:
+    await fill_cart(client, catalog)
     refused = await client.post(
-        "/checkout", data={"items": items, "name": "Ada", "email": "ada@example.com"}
+        "/checkout", data={"name": "Ada", "email": "ada@example.com", "idempotency_key": "k"}
     )
     assert refused.status_code == 422
-    assert ">145.00 EUR (2 files)</output>" in refused.text
-    for value in items:
-        box = re.search(rf'<input[^>]*value="{value}"[^>]*>', refused.text)
-        assert box, value
-        assert re.search(r"\schecked\b", box.group(0)), value
+    assert "Total: <strong>210.00 EUR</strong>" in refused.text
+    assert "Alpine Lake" in refused.text
+    assert "Ridge Drift" in refused.text
+    assert 'value="Ada"' in refused.text, "what was typed is kept"
 
 
 async def test_the_client_order_page_in_plain_words_through_its_life(

@@ -16,7 +16,7 @@ from shop_platform.security import order_access_token
 
 from .conftest import SECRET_KEY
 from .helpers import counts, deliver, order_body
-from .test_pages import checkout_form, login
+from .test_pages import checkout_form, fill_cart, login
 
 SCRIPT = "<script>alert('x')</script>"
 
@@ -56,6 +56,7 @@ async def test_html_is_stored_as_typed_and_escaped_on_every_page(
 async def test_a_refused_checkout_form_escapes_what_was_typed(
     client: httpx.AsyncClient, catalog: list[Media]
 ) -> None:
+    await fill_cart(client, catalog)
     form = checkout_form(catalog, name=SCRIPT, note=SCRIPT, email="bad")
     page = await client.post("/checkout", data=form)
     assert page.status_code == 422
@@ -117,17 +118,6 @@ async def test_admin_text_fields_refuse_control_characters(
     settings = {"manual_validation": False, "seller_email": "a@b.c", "terms_text": "x\x00"}
     refused = await client.put("/api/admin/settings", json=settings, headers=admin_headers)
     assert "terms_text" in refused.json()["detail"]
-    url = f"/api/admin/media/{catalog[0].id}/licenses"
-    for body, field in [
-        ({"name": "Web\r\nX", "price": 1}, "name"),
-        ({"name": "Web", "price": 1, "usage_terms": "\x00"}, "usage_terms"),
-        ({"name": "Web", "price": 1, "delivery": {"file_name_template": "a\x00"}}, "template"),
-        ({"name": "Web", "price": 10**13}, "price"),
-        ({"name": "Web", "price": -1}, "price"),
-    ]:
-        refused = await client.post(url, json=body, headers=admin_headers)
-        assert refused.status_code == 422, body
-        assert field in refused.json()["detail"], body
 
 
 async def test_oversized_and_malformed_bodies(

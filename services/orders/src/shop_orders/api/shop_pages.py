@@ -131,9 +131,9 @@ async def checkout(request: Request, ctx: Ctx) -> Response:
         target = ctx.links.payment_url(order.id)
     else:
         target = ctx.links.order_url(order.id)
-    response = RedirectResponse(target, status_code=status.HTTP_303_SEE_OTHER)
-    response.delete_cookie(CART_COOKIE, path="/")  # ordered: the next file starts a new cart
-    return response
+    # The cookie stays: a double submit finds the same order (Idempotency-Key), and the next
+    # "Add to cart" starts a new cart since this one is ordered.
+    return RedirectResponse(target, status_code=status.HTTP_303_SEE_OTHER)
 
 
 @router.get("/orders/{order_id}", response_class=HTMLResponse)

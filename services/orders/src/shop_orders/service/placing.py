@@ -241,15 +241,21 @@ def _line(
     media_field = field if in_cart else f"{field}.media_id"
     license_field = field if in_cart else f"{field}.license_id"
     if media is None or not media.for_sale:
-        raise InvalidOrderError(media_field, f"unknown media {item.media_id}")
-    if license_ is None:
-        raise InvalidOrderError(
-            license_field,
-            f"license {item.license_id} is not offered for media {item.media_id}"
-            f" ({media.title}) any more"
+        what = (
+            f"{media.title if media and media.title else 'a file'} ({item.media_id}) is no "
+            "longer for sale: remove it from the cart"
             if in_cart
-            else f"unknown license {item.license_id}",
+            else f"unknown media {item.media_id}"
         )
+        raise InvalidOrderError(media_field, what)
+    if license_ is None:
+        what = (
+            f"{media.title}: license {item.license_id} is no longer offered: choose another "
+            "in the cart"
+            if in_cart
+            else f"unknown license {item.license_id}"
+        )
+        raise InvalidOrderError(license_field, what)
     if not is_offered(media, license_):
         raise InvalidOrderError(
             license_field,
