@@ -92,6 +92,22 @@ class Shop(PrivateShop):
         await self.download_links(order)
         return order
 
+    # --- the checkout form (orders' page over the client's cart) ---------------------------
+
+    async def cart_with(self, item: Json) -> str:
+        """A new cart (orders' API) holding `item`: the id its `shop_cart` cookie carries."""
+        cart = await self.client.new_cart()
+        await self.client.add_to_cart(cart["id"], item)
+        return str(cart["id"])
+
+    def form_headers(self, cart_id: str | None = None) -> dict[str, str]:
+        """What a browser sends with the checkout form: the page's Origin (orders refuses a
+        form without one of the shop's own) and, with `cart_id`, the cart cookie."""
+        headers = {"Origin": self.config.public_url("orders")}
+        if cart_id is not None:
+            headers["Cookie"] = f"shop_cart={cart_id}"
+        return headers
+
     async def admin_session(self) -> httpx.AsyncClient:
         """A separate HTTP client logged in to the admin pages (the signed `shop_admin` cookie)."""
         # A browser: sends Origin with its POSTs (the admin pages refuse a change without it).

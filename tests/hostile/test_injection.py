@@ -185,10 +185,12 @@ async def test_header_injection_in_the_email_address_is_refused(shop, web_item, 
     assert await shop.order_count() == before
 
 
-async def test_reflected_markup_is_escaped(shop, placed_order):
+async def test_reflected_markup_is_escaped(shop, placed_order, web_item):
     """Values sent back into a page (a refused checkout form, error pages) stay text."""
+    cart_id = await shop.cart_with(web_item)
     checkout = await shop.http.post(
         shop.url("orders", "/checkout"),
+        headers=shop.form_headers(cart_id),
         data={
             "name": f"{SCRIPT}{ATTR}",
             "email": f"not-an-email{ATTR}",
