@@ -189,7 +189,7 @@ _REFRESH_ITEM = (
     update(delivery_items)
     .where(
         delivery_items.c.id == bindparam("item_id"),
-        delivery_items.c.file_stale_at == bindparam("seen_stale_at"),
+        delivery_items.c.file_stale_at.is_not_distinct_from(bindparam("seen_stale_at")),
     )
     .values(
         file_source=bindparam("new_file_source"),
@@ -350,7 +350,7 @@ class SqlDeliveryRepository:
         refreshed = 0
         for item in items:
             stored = item.file
-            if stored is None or item.file_stale_at is None:
+            if stored is None:
                 continue
             result = await self.session.execute(
                 _REFRESH_ITEM,

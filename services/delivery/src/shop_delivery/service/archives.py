@@ -29,6 +29,7 @@ from shop_delivery.domain.files import slug
 from shop_delivery.domain.items import ItemKind
 from shop_delivery.service.context import ServiceContext
 from shop_delivery.service.ports import LinkedFile, Repositories
+from shop_delivery.service.refresh import outdated
 from shop_platform.security import check_order_access_token, order_access_token
 
 log = structlog.get_logger()
@@ -126,8 +127,8 @@ async def open_archive(
     by_item = {f.link.item_id: f for f in linked}
     now = ctx.now()
     files = [by_item[f.item_id] for f in plan[part - 1]]
-    stale = [f.link.item_id for f in files if f.stale]
-    if stale:  # originals replaced since: produced again first (`service.refresh`)
+    stale = [f.link.item_id for f in files if outdated(f, ctx.renderer.path_of(f.file))]
+    if stale:  # produced again first (`service.refresh`)
         raise FileOutdatedError(order_id, stale)
     candidates = [f for f in files if f.link.state(now) is LinkState.AVAILABLE]
     if not head:

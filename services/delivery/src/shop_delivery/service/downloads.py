@@ -28,6 +28,7 @@ from shop_delivery.domain.ranges import RangeRequest, parse_range
 from shop_delivery.service.archives import ArchiveSummary, archive_summaries
 from shop_delivery.service.context import DOWNLOAD_PURPOSE, ServiceContext
 from shop_delivery.service.ports import LinkedFile, Repositories
+from shop_delivery.service.refresh import outdated
 from shop_platform.security import check_order_access_token, unsign_value
 
 log = structlog.get_logger()
@@ -149,9 +150,9 @@ async def find_download(
     linked = await repos.links.get(link_id, for_update=for_update)
     if linked is None:
         raise DownloadNotFoundError(UNKNOWN_LINK)
-    if linked.stale:  # its original was replaced: produced again first (`service.refresh`)
-        raise FileOutdatedError(linked.link.order_id, [linked.link.item_id])
     path = ctx.renderer.path_of(linked.file)
+    if outdated(linked, path):  # produced again first (`service.refresh`)
+        raise FileOutdatedError(linked.link.order_id, [linked.link.item_id])
     if not path.is_file():
         log.error("download.file_missing", link_id=str(link_id), key=linked.file.key)
         raise DownloadNotFoundError("This file is no longer available.")

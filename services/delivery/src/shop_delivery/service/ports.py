@@ -96,8 +96,8 @@ class DeliveryRepository(Protocol):
         ...
 
     async def refresh_files(self, items: Sequence[DeliveryItem]) -> int:
-        """Store files produced again (each item unless it went stale again since it was
-        read: `file_stale_at` as read); their links' byte credit starts over."""
+        """Store files produced again (each item unless its original was replaced again
+        since it was read: `file_stale_at` as read); their links' byte credit starts over."""
         ...
 
     async def drop_holds(self, order_id: uuid.UUID) -> int:

@@ -1,6 +1,7 @@
 """Delivered files whose original was replaced since: produced again before they are served.
 
-A download or an archive that meets such a file (`FileOutdatedError`) has these produced
+So are delivered renditions (and stamped copies) gone from the disk. A download or an
+archive that meets such a file (`FileOutdatedError`) has these produced
 again from the new original, outside any transaction (the rendition is cached, the license
 is stamped again into the same per-order copy), stores them, then tries again. The file
 keeps its name and its link; only its bytes (and size) change.
@@ -10,13 +11,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Collection
+from pathlib import Path
 from typing import TypeVar
 
 import structlog
 
 from shop_delivery.domain.errors import DownloadNotFoundError, FileOutdatedError
+from shop_delivery.domain.items import DeliveryItem, FileSource, ItemKind
 from shop_delivery.service.context import ServiceContext
-from shop_delivery.service.ports import Transaction
+from shop_delivery.service.ports import LinkedFile, Transaction
 from shop_delivery.service.producing import stamped
 from shop_delivery.service.renditions import RenditionFailedError
 
@@ -24,6 +27,27 @@ log = structlog.get_logger()
 
 T = TypeVar("T")
 ATTEMPTS = 3
+
+
+def outdated(linked: LinkedFile, path: Path) -> bool:
+    """Its original was replaced since it was produced, or its rendition (or stamped copy)
+    is gone from the disk: it can be produced again (an original that is gone cannot)."""
+    if linked.stale:
+        return True
+    return _renderable(linked.kind, linked.file.source) and not path.is_file()
+
+
+def _renderable(kind: ItemKind, source: FileSource) -> bool:
+    return kind is ItemKind.MEDIA and source is not FileSource.MEDIA
+
+
+def _needs_refresh(ctx: ServiceContext, item: DeliveryItem) -> bool:
+    if item.file is None or item.kind is not ItemKind.MEDIA:
+        return False
+    if item.file_stale_at is not None:
+        return True
+    gone = not ctx.renderer.path_of(item.file).is_file()
+    return _renderable(item.kind, item.file.source) and gone
 
 
 async def refresh_files(
@@ -37,11 +61,7 @@ async def refresh_files(
     if loaded is None:
         return 0
     delivery = loaded.delivery
-    stale = [
-        item
-        for item in loaded.items
-        if item.id in item_ids and item.file_stale_at is not None and item.file is not None
-    ]
+    stale = [item for item in loaded.items if item.id in item_ids and _needs_refresh(ctx, item)]
     at = delivery.triggered_at or ctx.now()
     for item in stale:
         try:
