@@ -18,8 +18,9 @@ log = structlog.get_logger()
 
 
 async def record_delivered(store: EmailStore, delivered: Sequence[Delivered]) -> int:
-    """Mark a batch of sent (or logged) emails and write their `EmailSent` events to the
-    outbox: one update and one outbox insert, in the caller's transaction. Returns how many
+    """Mark a batch of sent (or logged) emails and write their `EmailSent` events (an
+    order's emails only) to the outbox: one update and one outbox insert, in the caller's
+    transaction. Returns how many
     were recorded; an email another sender settled first is left alone (and reported)."""
     changed = await store.mark_delivered(delivered)
     recorded = 0
