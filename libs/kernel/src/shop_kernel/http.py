@@ -13,7 +13,7 @@ from shop_kernel.errors import ErrorMap, install_error_map
 from shop_kernel.metrics import install_metrics
 from shop_kernel.pages import install_error_pages, refusal_page
 from shop_kernel.root import ServiceRoot
-from shop_platform.body_limit import BodySizeLimitMiddleware
+from shop_platform.body_limit import BodyLimit, BodySizeLimitMiddleware
 from shop_platform.web_security import install_http_security
 from shop_web import Web
 
@@ -43,15 +43,19 @@ def service_app(
     routers: Iterable[APIRouter],
     errors: ErrorMap,
     web: Web | None = None,
+    body_limit: BodyLimit | None = None,
 ) -> FastAPI:
     """`web`: the service's pages (shared look); with it, browsers get error pages and the
-    shared styles are served."""
+    shared styles are served. `body_limit`: a larger body limit for some requests (file
+    uploads: the route then streams the body and enforces its own cap)."""
     app = FastAPI(
         title=title, version="1.0.0", description=description, docs_url=None, redoc_url=None
     )
     set_context(app, context)
     # 413 before anything reads the body (a page for a browser's form)
-    app.add_middleware(BodySizeLimitMiddleware, page=refusal_page(web) if web else None)
+    app.add_middleware(
+        BodySizeLimitMiddleware, page=refusal_page(web) if web else None, limit_for=body_limit
+    )
     install_error_map(app, errors)
     install_http_security(app, public_url=public_url)
     app.include_router(health_router(root))

@@ -16,6 +16,8 @@ from shop_catalog.api.context import CatalogContext
 from shop_catalog.config import CatalogSettings
 from shop_catalog.consumers.handlers import build_router
 from shop_catalog.db.unit_of_work import repositories
+from shop_catalog.previews.workshop import PreviewWorkshop
+from shop_catalog.service.media_library import MediaLibrary
 from shop_catalog.service.ports import Repositories
 from shop_kernel.root import ServiceRoot
 from shop_kernel.unit_of_work import SqlTransaction
@@ -40,6 +42,16 @@ class CatalogRoot(ServiceRoot):
     router: MessageRouter
     media_store: MediaStore
     branding: BrandingSource  # the shop's name and contact details, set in orders
+    previews: PreviewWorkshop  # libvips/PyAV pool: upload checks and previews
+
+    @property
+    def media_library(self) -> MediaLibrary:
+        return MediaLibrary(
+            transaction=self.transaction,
+            store=self.media_store,
+            workshop=self.previews,
+            max_upload_bytes=self.settings.upload_max_bytes,
+        )
 
     def http_app(self, admin_sessions: AdminSessions | None = None) -> FastAPI:
         """`admin_sessions`: where admin sessions are checked (default: ask orders, which
@@ -60,6 +72,7 @@ class CatalogRoot(ServiceRoot):
             unlock_limit=RateLimiter(
                 settings.unlock_rate_limit_per_minute, what="gallery password attempts"
             ),
+            media_library=self.media_library,
             trusted_proxies=parse_networks(settings.trusted_proxies),
         )
         return create_app(self, context)
@@ -73,6 +86,10 @@ def bootstrap(
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
     router = build_router(sessions, repositories)
+    media_store = LocalMediaStore(Path(settings.media_root))
+    previews = PreviewWorkshop(
+        store=media_store, root=Path(settings.preview_dir), workers=settings.preview_workers
+    )
     return CatalogRoot(
         settings=settings,
         engine=engine,
@@ -80,6 +97,8 @@ def bootstrap(
         transaction=SqlTransaction(sessions, repositories),
         router=router,
         runtime=MessagingRuntime(SERVICE, settings.amqp_url, engine, router=router),
-        media_store=LocalMediaStore(Path(settings.media_root)),
+        media_store=media_store,
+        previews=previews,
+        closers=[previews.aclose],
         branding=branding or RemoteBranding(settings.orders_public_url, fallback=Branding()),
     )

@@ -26,4 +26,5 @@ def create_app(root: ServiceRoot, context: CatalogContext) -> FastAPI:
         routers=[*media_routes.ROUTERS, *sales_routes.ROUTERS],
         errors=ERRORS,
         web=context.web,
+        body_limit=media_routes.upload_body_limit(context.settings),
     )

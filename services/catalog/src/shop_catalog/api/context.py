@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from shop_catalog.config import CatalogSettings
+from shop_catalog.service.media_library import MediaLibrary
 from shop_catalog.service.ports import Transaction
 from shop_kernel.deps import context_dependency
 from shop_media.store import MediaStore
@@ -25,6 +26,7 @@ class CatalogContext:
     web: Web  # the shared look (shop_web): pages, error pages, the branding
     auth: AdminAuth  # bearer token or the admin session cookie (checked with orders)
     unlock_limit: RateLimiter  # wrong private-gallery passwords per client address
+    media_library: MediaLibrary  # the media library's use cases' tools (store, previews)
     trusted_proxies: tuple[Network, ...] = ()
 
     def client_address(self, request: Request) -> str:

@@ -1,0 +1,35 @@
+"""The media library's error table: its domain errors as HTTP answers."""
+
+from __future__ import annotations
+
+from starlette.requests import ClientDisconnect
+
+from shop_catalog.domain.media_errors import (
+    DuplicateMediaError,
+    IllegalStateChangeError,
+    InvalidCatalogSettingsError,
+    InvalidMediaEditError,
+    InvalidUploadError,
+    MediaInUseError,
+    MediaNotFoundError,
+    MediaWithdrawnError,
+    UnsupportedUploadError,
+    UploadTooLargeError,
+)
+from shop_kernel.errors import ErrorAnswer, ErrorMap
+
+ERRORS: ErrorMap = {
+    MediaNotFoundError: ErrorAnswer(404, "not_found"),
+    MediaInUseError: ErrorAnswer(409, "media_in_use"),
+    MediaWithdrawnError: ErrorAnswer(409, "media_withdrawn"),
+    IllegalStateChangeError: ErrorAnswer(409, "conflict"),
+    DuplicateMediaError: ErrorAnswer(
+        409, "duplicate_media", lambda e: {"media_id": str(getattr(e, "existing_id", ""))}
+    ),
+    InvalidMediaEditError: ErrorAnswer(422, "invalid_input"),
+    InvalidCatalogSettingsError: ErrorAnswer(422, "invalid_input"),
+    UploadTooLargeError: ErrorAnswer(413, "payload_too_large"),
+    UnsupportedUploadError: ErrorAnswer(415, "unsupported_media_type"),
+    InvalidUploadError: ErrorAnswer(422, "invalid_file"),
+    ClientDisconnect: ErrorAnswer(400, "upload_cut_off"),
+}

@@ -1,0 +1,382 @@
+"""The media library's admin pages (admin session cookie from the orders login, or bearer):
+the library's grid with the upload zone, one media's page (edit, replace, delete), the
+watermark and "offer only Final" settings. Forms work without JavaScript; with it
+(`/static/catalog/media-upload.js`), dropped files are uploaded one by one with progress."""
+
+# No `from __future__ import annotations`: FastAPI must resolve the `Ctx` alias.
+import uuid
+from importlib import resources
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from shop_catalog.api.context import CatalogContext, Ctx
+from shop_catalog.api.media_errors import ERRORS
+from shop_catalog.api.media_multipart import UploadForm, read_upload_form
+from shop_catalog.api.media_schemas import MediaRead
+from shop_catalog.domain.media import MediaEdit
+from shop_catalog.domain.media_errors import MediaLibraryError
+from shop_catalog.domain.media_settings import (
+    POSITIONS,
+    CatalogSettings,
+    WatermarkSettings,
+)
+from shop_catalog.service import media_library as library
+from shop_catalog.service.media_settings import (
+    MAX_LOGO_BYTES,
+    current_settings,
+    set_watermark_logo,
+    update_settings,
+)
+from shop_catalog.service.media_staging import staging_dir
+from shop_catalog.service.media_urls import preview_urls
+from shop_kernel.errors import answer_for
+from shop_platform.errors import error_responses
+
+router = APIRouter(tags=["admin pages"])
+MAX_FILES = 20
+_REDIRECT: dict[int | str, dict[str, Any]] = {303: {"description": "done, or to the login"}}
+STATE_LABELS = {"undefined": "Undefined", "proof": "Proof", "final": "Final"}
+POSITION_LABELS = {
+    "center": "Centre",
+    "top-left": "Top left",
+    "top-right": "Top right",
+    "bottom-left": "Bottom left",
+    "bottom-right": "Bottom right",
+}
+
+
+def _login(ctx: CatalogContext, path: str) -> RedirectResponse:
+    own = f"{ctx.settings.catalog_public_url.rstrip('/')}{path}"
+    return RedirectResponse(f"{ctx.login_url}?next={quote(own)}", status_code=303)
+
+
+async def _page(
+    request: Request, ctx: CatalogContext, name: str, *, status_code: int = 200, **values: Any
+) -> HTMLResponse:
+    context = {
+        "nav_here": "media",
+        "csrf": ctx.auth.csrf_token(request),
+        "state_labels": STATE_LABELS,
+        "position_labels": POSITION_LABELS,
+        "positions": POSITIONS,
+        "urls": lambda m: preview_urls(ctx.settings.catalog_public_url, m),
+        "max_upload_bytes": ctx.settings.upload_max_bytes,
+        **values,
+    }
+    return await ctx.web.page(request, f"pages/{name}.html", context, status_code=status_code)
+
+
+def _status_of(ctx: CatalogContext, exc: Exception) -> int:
+    answer = answer_for(ERRORS, exc)
+    return answer.status if answer else 422
+
+
+@router.get("/static/catalog/media-upload.js", include_in_schema=False)
+async def upload_script() -> Response:
+    script = resources.files("shop_catalog").joinpath("static/media-upload.js").read_bytes()
+    return Response(
+        script,
+        media_type="text/javascript; charset=utf-8",
+        headers={"Cache-Control": "public, max-age=300"},
+    )
+
+
+async def _library_page(
+    request: Request,
+    ctx: CatalogContext,
+    *,
+    q: str | None = None,
+    cursor: str | None = None,
+    results: list[dict[str, Any]] | None = None,
+    flash: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    found, next_cursor = await library.list_media(ctx.media_library, q=q, cursor=cursor)
+    return await _page(
+        request,
+        ctx,
+        "media",
+        status_code=status_code,
+        media=found,
+        q=q or "",
+        next_cursor=next_cursor,
+        results=results or [],
+        flash=flash,
+    )
+
+
+@router.get(
+    "/admin/media", response_class=HTMLResponse, responses={**_REDIRECT, **error_responses(422)}
+)
+async def media_page(
+    request: Request,
+    ctx: Ctx,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, Query(max_length=300)] = None,
+    done: Annotated[str | None, Query(max_length=40)] = None,
+) -> Response:
+    if not await ctx.auth.is_admin(request):
+        return _login(ctx, "/admin/media")
+    flash = {"deleted": "The media was deleted (withdrawn from sale).", "uploaded": "Uploaded."}
+    return await _library_page(request, ctx, q=q, cursor=cursor, flash=flash.get(done or ""))
+
+
+async def _staged_form(
+    request: Request, ctx: CatalogContext, *, max_files: int = 1, max_bytes: int | None = None
+) -> UploadForm:
+    lib = ctx.media_library
+    form = await read_upload_form(
+        request,
+        folder=staging_dir(lib.store),
+        max_file_bytes=max_bytes or lib.max_upload_bytes,
+        max_files=max_files,
+    )
+    try:
+        ctx.auth.check_csrf(request, form.fields.get("csrf") or request.headers.get("x-csrf-token"))
+    except Exception:
+        form.discard()
+        raise
+    return form
+
+
+@router.post(
+    "/admin/media",
+    response_class=HTMLResponse,
+    responses={**_REDIRECT, **error_responses(401, 403, 413, 422)},
+)
+async def upload_files_page(request: Request, ctx: Ctx) -> Response:
+    """The upload form without JavaScript: every chosen file, each told apart."""
+    if not await ctx.auth.is_admin(request):
+        return _login(ctx, "/admin/media")
+    form = await _staged_form(request, ctx, max_files=MAX_FILES)
+    results: list[dict[str, Any]] = []
+    try:
+        for staged in form.files_named("file"):
+            name = staged.filename or "file"
+            try:
+                media = await library.upload_media(ctx.media_library, staged)
+                results.append({"name": name, "ok": True, "media": media})
+            except MediaLibraryError as exc:
+                results.append({"name": name, "ok": False, "reason": exc.reason})
+    finally:
+        form.discard()
+    if not results:
+        results.append({"name": "", "ok": False, "reason": "choose at least one file"})
+    if all(r["ok"] for r in results):
+        return RedirectResponse("/admin/media?done=uploaded", status_code=303)
+    return await _library_page(request, ctx, results=results, status_code=422)
+
+
+@router.post(
+    "/admin/media/upload",
+    status_code=201,
+    response_model=MediaRead,
+    responses=error_responses(401, 403, 409, 413, 415, 422),
+)
+async def upload_one_page(request: Request, ctx: Ctx) -> Response:
+    """One file, for the page's script (the same checks as `POST /api/admin/media`)."""
+    if not await ctx.auth.is_admin(request):
+        return JSONResponse({"error": "unauthorized", "detail": "log in again"}, 401)
+    form = await _staged_form(request, ctx)
+    try:
+        media = await library.upload_media(ctx.media_library, form.one_file("file"))
+    finally:
+        form.discard()
+    body = MediaRead.of(media, ctx.settings.catalog_public_url)
+    return JSONResponse(body.model_dump(mode="json"), status_code=201)
+
+
+async def _settings_page(
+    request: Request,
+    ctx: CatalogContext,
+    settings: CatalogSettings,
+    *,
+    saved: bool = False,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    return await _page(
+        request,
+        ctx,
+        "media_settings",
+        settings=settings,
+        saved=saved,
+        error=error,
+        status_code=status_code,
+    )
+
+
+@router.get("/admin/media/settings", response_class=HTMLResponse, responses=_REDIRECT)
+async def settings_page(request: Request, ctx: Ctx, saved: bool = False) -> Response:
+    if not await ctx.auth.is_admin(request):
+        return _login(ctx, "/admin/media/settings")
+    settings = await current_settings(ctx.media_library)
+    return await _settings_page(request, ctx, settings, saved=saved)
+
+
+@router.post(
+    "/admin/media/settings",
+    response_class=HTMLResponse,
+    responses={**_REDIRECT, **error_responses(401, 403, 422)},
+)
+async def save_settings_page(
+    request: Request,
+    ctx: Ctx,
+    csrf: Annotated[str, Form()] = "",
+    offer_only_final: Annotated[str, Form()] = "",
+    watermark_kind: Annotated[str, Form(max_length=10)] = "text",
+    watermark_text: Annotated[str, Form(max_length=200)] = "",
+    watermark_position: Annotated[str, Form(max_length=20)] = "center",
+    watermark_size_pct: Annotated[int, Form(ge=1, le=100)] = 40,
+    watermark_opacity_pct: Annotated[int, Form(ge=0, le=100)] = 35,
+) -> Response:
+    if not await ctx.auth.is_admin(request):
+        return _login(ctx, "/admin/media/settings")
+    ctx.auth.check_csrf(request, csrf)
+    current = await current_settings(ctx.media_library)
+    wanted = CatalogSettings(
+        offer_only_final=offer_only_final in ("on", "true", "1"),
+        watermark=WatermarkSettings(
+            kind=watermark_kind,  # type: ignore[arg-type]
+            text=watermark_text,
+            logo_key=current.watermark.logo_key,
+            position=watermark_position,  # type: ignore[arg-type]
+            size_pct=watermark_size_pct,
+            opacity_pct=watermark_opacity_pct,
+            version=current.watermark.version,
+        ),
+    )
+    try:
+        await update_settings(ctx.media_library, wanted)
+    except MediaLibraryError as exc:
+        return await _settings_page(request, ctx, wanted, error=exc.reason, status_code=422)
+    return RedirectResponse("/admin/media/settings?saved=true", status_code=303)
+
+
+@router.post(
+    "/admin/media/settings/logo",
+    response_class=HTMLResponse,
+    responses={**_REDIRECT, **error_responses(401, 403, 413, 422)},
+)
+async def logo_page(request: Request, ctx: Ctx) -> Response:
+    if not await ctx.auth.is_admin(request):
+        return _login(ctx, "/admin/media/settings")
+    form = await _staged_form(request, ctx, max_bytes=MAX_LOGO_BYTES)
+    try:
+        await set_watermark_logo(ctx.media_library, form.one_file("file"))
+    except MediaLibraryError as exc:
+        current = await current_settings(ctx.media_library)
+        return await _settings_page(
+            request, ctx, current, error=exc.reason, status_code=_status_of(ctx, exc)
+        )
+    finally:
+        form.discard()
+    return RedirectResponse("/admin/media/settings?saved=true", status_code=303)
+
+
+async def _edit_page(
+    request: Request,
+    ctx: CatalogContext,
+    media_id: uuid.UUID,
+    *,
+    saved: bool = False,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    media = await library.get_media(ctx.media_library, media_id)
+    return await _page(
+        request, ctx, "media_edit", media=media, saved=saved, error=error, status_code=status_code
+    )
+
+
+@router.get(
+    "/admin/media/{media_id}",
+    response_class=HTMLResponse,
+    responses={**_REDIRECT, **error_responses(404, 422)},
+)
+async def edit_page(
+    request: Request, ctx: Ctx, media_id: uuid.UUID, saved: bool = False
+) -> Response:
+    if not await ctx.auth.is_admin(request):
+        return _login(ctx, f"/admin/media/{media_id}")
+    return await _edit_page(request, ctx, media_id, saved=saved)
+
+
+@router.post(
+    "/admin/media/{media_id}",
+    response_class=HTMLResponse,
+    responses={**_REDIRECT, **error_responses(401, 403, 404, 409, 422)},
+)
+async def save_media_page(
+    request: Request,
+    ctx: Ctx,
+    media_id: uuid.UUID,
+    csrf: Annotated[str, Form()] = "",
+    title: Annotated[str, Form(max_length=300)] = "",
+    caption: Annotated[str, Form(max_length=5000)] = "",
+    keywords: Annotated[str, Form(max_length=12000)] = "",
+    state: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    if not await ctx.auth.is_admin(request):
+        return _login(ctx, f"/admin/media/{media_id}")
+    ctx.auth.check_csrf(request, csrf)
+    edit = MediaEdit(
+        title=title,
+        caption=caption,
+        keywords=[keywords],
+        state=state or None,  # type: ignore[arg-type]
+    )
+    try:
+        await library.edit_media(ctx.media_library, media_id, edit)
+    except MediaLibraryError as exc:
+        status = _status_of(ctx, exc)
+        if status == 404:
+            raise
+        return await _edit_page(request, ctx, media_id, error=exc.reason, status_code=status)
+    return RedirectResponse(f"/admin/media/{media_id}?saved=true", status_code=303)
+
+
+@router.post(
+    "/admin/media/{media_id}/file",
+    response_class=HTMLResponse,
+    responses={**_REDIRECT, **error_responses(401, 403, 404, 409, 413, 415, 422)},
+)
+async def replace_file_page(request: Request, ctx: Ctx, media_id: uuid.UUID) -> Response:
+    if not await ctx.auth.is_admin(request):
+        return _login(ctx, f"/admin/media/{media_id}")
+    await library.get_media(ctx.media_library, media_id)
+    form = await _staged_form(request, ctx)
+    try:
+        await library.replace_media_file(ctx.media_library, media_id, form.one_file("file"))
+    except MediaLibraryError as exc:
+        status = _status_of(ctx, exc)
+        if status == 404:
+            raise
+        return await _edit_page(request, ctx, media_id, error=exc.reason, status_code=status)
+    finally:
+        form.discard()
+    return RedirectResponse(f"/admin/media/{media_id}?saved=true", status_code=303)
+
+
+@router.post(
+    "/admin/media/{media_id}/delete",
+    response_class=HTMLResponse,
+    responses={**_REDIRECT, **error_responses(401, 403, 404, 409)},
+)
+async def delete_page(
+    request: Request, ctx: Ctx, media_id: uuid.UUID, csrf: Annotated[str, Form()] = ""
+) -> Response:
+    if not await ctx.auth.is_admin(request):
+        return _login(ctx, f"/admin/media/{media_id}")
+    ctx.auth.check_csrf(request, csrf)
+    try:
+        await library.delete_media(ctx.media_library, media_id)
+    except MediaLibraryError as exc:
+        status = _status_of(ctx, exc)
+        if status == 404:
+            raise
+        return await _edit_page(request, ctx, media_id, error=exc.reason, status_code=status)
+    return RedirectResponse("/admin/media?done=deleted", status_code=303)
