@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from shop_catalog.api import sales_admin_api, storefront_api
+from shop_catalog.api import sales_admin_api, storefront_api, storefront_pages
 from shop_catalog.api.sales_errors import SALES_ERRORS
 from shop_kernel.errors import ErrorMap
 
-ROUTERS: list[APIRouter] = [sales_admin_api.router, storefront_api.router]
+ROUTERS: list[APIRouter] = [
+    sales_admin_api.router,
+    storefront_api.router,
+    storefront_pages.router,
+]
 ERRORS: ErrorMap = SALES_ERRORS

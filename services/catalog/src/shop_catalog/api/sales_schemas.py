@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, 
 from shop_catalog.domain.profiles import GalleryCard, PricingProfile, StoreMedia
 from shop_catalog.domain.sales import Gallery
 from shop_catalog.service.galleries import GalleryDraft
+from shop_catalog.service.media_urls import preview_url, preview_urls
 from shop_catalog.service.profiles import RIGHTS_MANAGED_LATER, ProfileDraft, RowDraft
 from shop_contracts.common import DeliverySpec
 
@@ -208,15 +209,6 @@ class SelectionWrite(Strict):
 # --- storefront -------------------------------------------------------------------------
 
 
-def preview_url(base: str, media_id: uuid.UUID, name: str, file_revision: int) -> str:
-    """The media library's preview address (`/previews/{id}/thumb.jpg?v=<file_revision>`)."""
-    return f"{base}/previews/{media_id}/{name}?v={file_revision}"
-
-
-def large_name(m: StoreMedia) -> str:
-    return "large.jpg" if m.kind == "image" else "poster.jpg"
-
-
 def store_offer(offer: dict[str, Any]) -> dict[str, Any]:
     """A published offer as the storefront shows it (no delivery internals)."""
     return {
@@ -240,11 +232,7 @@ def media_json(m: StoreMedia, base: str) -> dict[str, Any]:
         "caption": m.caption,
         "credit": m.credit,
         "keywords": m.keywords,
-        "thumbnail_url": preview_url(base, m.id, "thumb.jpg", m.file_revision),
-        "preview_url": preview_url(base, m.id, large_name(m), m.file_revision),
-        "clip_url": preview_url(base, m.id, "clip.mp4", m.file_revision)
-        if m.kind == "video"
-        else None,
+        **preview_urls(base, m),
         "offers": [store_offer(o) for o in m.offers],
     }
 
