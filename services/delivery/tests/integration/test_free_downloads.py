@@ -92,7 +92,7 @@ async def test_a_grant_delivers_its_files_with_its_limits_once(client, shop) -> 
     text = archive.read("LICENSE.txt").decode()
     assert text.startswith(f"Free download FREE-{grant.grant_id.hex[:8].upper()}")
     assert "Licensee: bo@example.com" in text
-    assert "License: Free download (whole gallery: Harbour lights)" in text
+    assert "License: Free download (gallery: Harbour lights)" in text
 
 
 async def test_order_messages_never_change_a_grant(client, shop) -> None:

@@ -84,7 +84,8 @@ async def test_a_gallery_line_delivers_every_file_of_the_gallery_and_the_zip_has
     single = shop.line(shop.SMALL, "Web", shop.WEB)
     line = gallery_line(gallery_id, big)  # placed when the gallery had one file
 
-    order_id, completed = await shop.delivered_order(single, line)
+    after = shop.line(shop.BIG, "Web", shop.WEB)
+    order_id, completed = await shop.delivered_order(single, line, after)
 
     files = completed["files"]
     assert [f["file_name"] for f in files] == [
@@ -92,8 +93,13 @@ async def test_a_gallery_line_delivers_every_file_of_the_gallery_and_the_zip_has
         "alpine-lake_whole-gallery.jpg",
         "small-harbour_whole-gallery.jpg",
         "glacier_whole-gallery.jpg",
+        "alpine-lake_web.jpg",
     ]
-    assert [f["line_id"] for f in files] == [str(single.line_id)] + [str(line.line_id)] * 3
+    assert [f["line_id"] for f in files] == [
+        str(single.line_id),
+        *[str(line.line_id)] * 3,
+        str(after.line_id),
+    ]
     rows = await shop.sql(
         "SELECT media_id, media_key, gallery_title, spec->>'long_edge' FROM delivery_items"
         " WHERE order_id = :id AND line_id = :line ORDER BY position",
@@ -108,7 +114,8 @@ async def test_a_gallery_line_delivers_every_file_of_the_gallery_and_the_zip_has
     assert {(r[2], r[3]) for r in rows} == {("Alps at dawn", "1024")}
 
     page = await shop.page(client, order_id)
-    assert "Gallery: Alps at dawn" in page
+    headings = re.findall(r"<h2>([^<]+)</h2>", page)
+    assert headings == ["Gallery: Alps at dawn", "Other files"]  # the file after the gallery
     links = await shop.links(client, order_id)
     assert sorted(links) == sorted(f["file_name"] for f in files)
     for name in ("alpine-lake_whole-gallery.jpg", "glacier_whole-gallery.jpg"):
@@ -126,7 +133,7 @@ async def test_a_gallery_line_delivers_every_file_of_the_gallery_and_the_zip_has
             f["size_bytes"] for f in files if f["file_name"] == name
         )
     text = archive.read("LICENSE.txt").decode()
-    licensed = "License: Whole gallery (whole gallery: Alps at dawn)"
+    licensed = "License: Whole gallery (gallery: Alps at dawn)"
     assert f"glacier_whole-gallery.jpg\r\n  {licensed}" in text
     assert "small-harbour_web.jpg\r\n  License: Web\r\n" in text
 

@@ -88,7 +88,7 @@ def license_text(text: LicenseText) -> str:
     for file in text.included:
         lines.append(file.name)
         if file.gallery:
-            lines.append(f"  License: {file.license_name} (whole gallery: {file.gallery})")
+            lines.append(f"  License: {file.license_name} (gallery: {file.gallery})")
         else:
             lines.append(f"  License: {file.license_name}")
         if file.usage_terms:
