@@ -24,7 +24,9 @@ XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
     xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/"
     photoshop:Credit="{credit}">
    <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
-   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{caption}</rdf:li></rdf:Alt></dc:description>
+   <dc:description>
+    <rdf:Alt><rdf:li xml:lang="x-default">{caption}</rdf:li></rdf:Alt>
+   </dc:description>
    <dc:subject><rdf:Bag><rdf:li>lake</rdf:li><rdf:li>alps</rdf:li></rdf:Bag></dc:subject>
    <dc:rights><rdf:Alt><rdf:li xml:lang="x-default">{rights}</rdf:li></rdf:Alt></dc:rights>
   </rdf:Description>
@@ -58,7 +60,9 @@ def jpeg_bytes(
     if credit:
         image.set_type(text, "exif-ifd0-Artist", credit)
     if title:
-        xmp = XMP.format(title=title, caption=caption or "", credit=credit or "", rights=rights or "")
+        xmp = XMP.format(
+            title=title, caption=caption or "", credit=credit or "", rights=rights or ""
+        )
         image.set_type(pyvips.GValue.blob_type, "xmp-data", xmp.encode())
         datasets: list[tuple[int, int, str | bytes]] = [(2, 5, title)]
         datasets += [(2, 25, k) for k in keywords]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from shop_catalog.bootstrap import CatalogRoot
 from .. import media_factories as files
 
 URL = "/api/admin/media"
+ADMIN_HEADERS = {"Authorization": "Bearer test-admin-token"}  # conftest's token
 
 
 def stored_files(media_root: Path) -> set[str]:
@@ -61,14 +63,16 @@ async def test_a_jpeg_with_exif_iptc_and_xmp(
     assert body["captured_at"].startswith("2024-06-02T06:30:00")
     assert body["mime_type"] == "image/jpeg"
     # The key is the server's: the client's name appears nowhere in it.
-    assert body["media_key"].startswith("library/") and body["media_key"].endswith(".jpg")
+    assert body["media_key"].startswith("library/")
+    assert body["media_key"].endswith(".jpg")
     assert "IMG_0042" not in body["media_key"]
     stored = media_root / body["media_key"]
     assert stored.read_bytes() == data
     rows = await query("SELECT sha256, size_bytes FROM media WHERE id = :id", id=body["id"])
     assert rows == [{"sha256": hashlib.sha256(data).hexdigest(), "size_bytes": len(data)}]
     read = await client.get(f"{URL}/{body['id']}")
-    assert read.status_code == 200 and read.json()["title"] == "Alpine Lake at Dusk"
+    assert read.status_code == 200
+    assert read.json()["title"] == "Alpine Lake at Dusk"
     await root.previews.idle()
 
 
@@ -100,7 +104,8 @@ async def test_a_video(
     response = await client.post(URL, files={"file": ("ridge.mp4", data, "video/mp4")})
     assert response.status_code == 201, response.text
     body = response.json()
-    assert body["kind"] == "video" and body["mime_type"] == "video/mp4"
+    assert body["kind"] == "video"
+    assert body["mime_type"] == "video/mp4"
     assert (body["width"], body["height"]) == (320, 180)
     assert body["duration_s"] == pytest.approx(1.0, abs=0.1)
     assert body["media_key"].endswith(".mp4")
@@ -120,7 +125,9 @@ BAD_INPUTS = [
     ),
     pytest.param("bomb.jpg", files.pixel_bomb(), 422, id="pixel-bomb"),
     pytest.param(
-        "broken.mp4", b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00" * 500, 422,
+        "broken.mp4",
+        b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00" * 500,
+        422,
         id="corrupt-mp4",
     ),
 ]
@@ -168,7 +175,8 @@ async def test_a_form_without_the_file_field(client: httpx.AsyncClient) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["../../../etc/passwd.jpg", "..\\..\\windows\\evil.jpg", "/abs/path/x.jpg", "a\x00b.jpg"]
+    "name",
+    ["../../../etc/passwd.jpg", "..\\..\\windows\\evil.jpg", "/abs/path/x.jpg", "a\x00b.jpg"],
 )
 async def test_path_characters_in_the_name_never_reach_the_store(
     client: httpx.AsyncClient, root: CatalogRoot, media_root: Path, name: str
@@ -177,11 +185,12 @@ async def test_path_characters_in_the_name_never_reach_the_store(
     response = await upload(client, data, name)
     assert response.status_code == 201, response.text
     body = response.json()
-    assert "/" not in body["title"] and "\\" not in body["title"] and ".." not in body["title"]
+    for bad in ("/", "\\", ".."):
+        assert bad not in body["title"]
     assert "\x00" not in body["title"]
     assert body["media_key"].startswith("library/")
     stored = (media_root / body["media_key"]).resolve()
-    assert stored.is_relative_to(media_root.resolve())
+    assert stored.is_relative_to(media_root.resolve())  # noqa: ASYNC240
     assert stored.read_bytes() == data
     assert not (media_root.parent / "etc").exists()
     await root.previews.idle()
@@ -192,7 +201,9 @@ async def test_two_uploads_of_the_same_file_at_once(
 ) -> None:
     data = files.jpeg_bytes(700, 460, seed=77)
     before_files = stored_files(media_root)
-    first, second = await asyncio.gather(upload(client, data, "a.jpg"), upload(client, data, "b.jpg"))
+    first, second = await asyncio.gather(
+        upload(client, data, "a.jpg"), upload(client, data, "b.jpg")
+    )
     statuses = sorted([first.status_code, second.status_code])
     assert statuses == [201, 409], (first.text, second.text)
     refused = first if first.status_code == 409 else second
@@ -200,7 +211,7 @@ async def test_two_uploads_of_the_same_file_at_once(
     assert refused.json()["media_id"] == kept.json()["id"]
     sha = hashlib.sha256(data).hexdigest()
     assert await query("SELECT id FROM media WHERE sha256 = :s", s=sha) == [
-        {"id": __import__("uuid").UUID(kept.json()["id"])}
+        {"id": uuid.UUID(kept.json()["id"])}
     ]
     assert stored_files(media_root) - before_files == {kept.json()["media_key"]}
     await root.previews.idle()
