@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_delivery.db.deliveries import SqlDeliveryRepository
+from shop_delivery.db.files import SqlDeliveredFiles
 from shop_delivery.db.galleries import SqlGalleryRepository
 from shop_delivery.db.links import SqlLinkRepository
 from shop_delivery.db.pending import SqlEarlyMessages
@@ -23,4 +24,5 @@ def repositories(session: AsyncSession) -> Repositories:
         outbox=SessionOutbox(session),
         galleries=SqlGalleryRepository(session),
         renditions=SqlRenditionRows(session),
+        files=SqlDeliveredFiles(session),
     )

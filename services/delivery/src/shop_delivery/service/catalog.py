@@ -46,7 +46,7 @@ async def drop_replaced_renditions(
 ) -> int:
     """Forget every rendition of the replaced original; returns how many were cached."""
     paths = await repos.renditions.drop(event.media_key)
-    stale = await repos.deliveries.mark_stale(event.media_key, ctx.now())
+    stale = await repos.files.mark_stale(event.media_key, ctx.now())
     # Deleted now, before the commit: a row left by a rollback finds no file and is rendered
     # again (`Renderer` checks the file of every cached row it uses).
     ctx.renderer.forget(event.media_key, paths)

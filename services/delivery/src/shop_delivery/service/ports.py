@@ -91,15 +91,6 @@ class DeliveryRepository(Protocol):
         """Those of these media marked Final (`media.finalized`)."""
         ...
 
-    async def mark_stale(self, media_key: str, at: datetime) -> int:
-        """Delivered files of this original were made from a file since replaced."""
-        ...
-
-    async def refresh_files(self, items: Sequence[DeliveryItem]) -> int:
-        """Store files produced again (each item unless its original was replaced again
-        since it was read: `file_stale_at` as read); their links' byte credit starts over."""
-        ...
-
     async def drop_holds(self, order_id: uuid.UUID) -> int:
         """A withdrawn delivery never releases its held files; how many there were."""
         ...
@@ -111,6 +102,17 @@ class DeliveryRepository(Protocol):
         ...
 
     async def mark_finalized(self, media_id: uuid.UUID, media_key: str) -> None: ...
+
+
+class DeliveredFileRepository(Protocol):
+    async def mark_stale(self, media_key: str, at: datetime) -> int:
+        """Delivered files of this original were made from a file since replaced."""
+        ...
+
+    async def refresh_files(self, items: Sequence[DeliveryItem]) -> int:
+        """Store files produced again (each item unless its original was replaced again
+        since it was read: `file_stale_at` as read); their links' byte credit starts over."""
+        ...
 
 
 class GalleryRepository(Protocol):
@@ -176,6 +178,7 @@ class Repositories:
     outbox: Outbox
     galleries: GalleryRepository
     renditions: RenditionRows
+    files: DeliveredFileRepository
 
 
 class Transaction(Protocol):

@@ -71,7 +71,7 @@ async def refresh_files(
             raise DownloadNotFoundError("This file is no longer available.") from exc
         item.file = await stamped(ctx, delivery, item, produced, at)
     async with transaction() as repos:
-        refreshed = await repos.deliveries.refresh_files(stale)
+        refreshed = await repos.files.refresh_files(stale)
     log.info("delivery.files_refreshed", order_id=str(order_id), files=refreshed)
     return refreshed
 
