@@ -24,6 +24,7 @@ class OrdersSettings(SharedSettings):
         ge=0,
         validation_alias=AliasChoices("ORDERS_RATE_LIMIT_PER_MINUTE", "rate_limit_per_minute"),
     )
+    # No longer used (previews are catalog's); kept so that older .env files still load.
     preview_cache_dir: str = Field(
         default="var/cache/orders-previews",
         validation_alias=AliasChoices("ORDERS_PREVIEW_CACHE_DIR", "preview_cache_dir"),

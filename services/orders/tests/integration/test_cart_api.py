@@ -4,6 +4,7 @@ galleries, prices always from the read model (never the client's), a running tot
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -232,3 +233,23 @@ async def test_items_or_a_cart_not_both(client: httpx.AsyncClient, catalog: list
     empty = await client.post("/api/orders", json=checkout_body(catalog, cart_id))
     assert empty.status_code == 422
     assert "the cart is empty" in empty.json()["detail"]
+
+
+async def test_two_checkouts_of_one_cart_at_once_place_one_order(
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot
+) -> None:
+    photo = catalog[0]
+    cart_id = (await new_cart(client))["id"]
+    await put(client, cart_id, media_id=photo.id, license_id=photo.licenses[0].id)
+    answers = await asyncio.gather(
+        *(
+            client.post(
+                "/api/orders",
+                json=checkout_body(catalog, cart_id),
+                headers={"Idempotency-Key": f"tab-{i}"},
+            )
+            for i in range(3)
+        )
+    )
+    assert sorted(a.status_code for a in answers) == [201, 409, 409]
+    assert (await counts(service))["orders"] == 1

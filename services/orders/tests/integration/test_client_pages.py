@@ -39,6 +39,8 @@ async def test_the_cart_names_each_license_choice_after_its_file_with_its_prices
     assert f'<option value="{photo.licenses[1].id}" selected>' in html
     assert 'Remove<span class="visually-hidden"> Alpine Lake</span>' in html
     assert "Total: <strong>210.00 EUR</strong> (2 items)" in html
+    assert "The original file, full size, 4000 x 2667 px" in html, "what the license delivers"
+    assert "The original clip, 640 x 360" in html
     assert "<script>" not in html, "no inline scripts"
 
 

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from shop_orders.api.cart_schemas import CartLineWrite
 from shop_orders.api.context import Ctx, WebContext
+from shop_orders.api.offer_text import delivery_text
 from shop_orders.domain.cart import CART_LIFETIME
 from shop_orders.domain.errors import CartCheckedOutError, CartNotFoundError, InvalidOrderError
 from shop_orders.service import carts
@@ -69,8 +70,15 @@ async def cookie_cart(request: Request, repos: Repositories) -> CartView | None:
 
 
 def cart_context(ctx: WebContext, view: CartView | None) -> dict[str, Any]:
+    lines = view.lines if view else []
     return {
-        "lines": view.lines if view else [],
+        "lines": lines,
+        # what each license delivers, in words ("JPEG, 1024 px on the long side")
+        "abouts": {
+            p.line.id: delivery_text(p.delivery, p.media)
+            for p in lines
+            if p.media is not None and p.delivery is not None
+        },
         "total": view.total if view else 0,
         "problems": view.problems if view and view.lines else [],
         "currency": ctx.settings.currency,

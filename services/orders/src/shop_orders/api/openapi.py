@@ -42,7 +42,6 @@ TEXT_PATTERNS: dict[str, dict[str, str]] = {
         "contact_phone": PHONE,
         "logo_url": LOGO_URL,
     },
-    "LicenseWrite": {"name": SINGLE_LINE, "usage_terms": MULTILINE},
     "DeliverySpec": {"file_name_template": TEMPLATE},
 }
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
+
+from shop_orders.domain.catalog import Media
 
 CART_LIFETIME = timedelta(days=30)  # after the last change
 PURGE_AFTER = timedelta(days=7)  # expired carts are deleted this long after they expire
@@ -52,6 +55,8 @@ class PricedLine:
     problem: str | None = None  # why it cannot be ordered, in words
     # the media's offers (license id, name, price), for the page's license choice
     choices: tuple[tuple[uuid.UUID, str, int], ...] = ()
+    media: Media | None = None  # what the chosen license delivers, for the page to say
+    delivery: dict[str, Any] | None = None
 
     @property
     def available(self) -> bool:

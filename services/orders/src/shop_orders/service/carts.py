@@ -158,4 +158,6 @@ def _media_line(line: CartLine, media: Media | None) -> PricedLine:
     option = next((o for o in offered if o.id == line.license_id), None)
     if option is None:
         return PricedLine(line, media.title, "", None, GONE, choices)
-    return PricedLine(line, media.title, option.name, option.price, None, choices)
+    return PricedLine(
+        line, media.title, option.name, option.price, None, choices, media, option.delivery
+    )

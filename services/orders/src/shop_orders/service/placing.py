@@ -122,8 +122,9 @@ async def place_order(
         replayed = await _replayed(repos, command)
         assert replayed is not None, "the conflicting order is committed before we see it"
         return replayed
-    if command.cart_id is not None:
-        await repos.carts.check_out(command.cart_id, now)  # locked by _items: not ordered yet
+    if command.cart_id is not None and not await repos.carts.check_out(command.cart_id, now):
+        # locked by _items, so not expected: the transaction is refused rather than two orders
+        raise CartCheckedOutError(f"cart {command.cart_id} was already ordered")
     await repos.outbox.add(messages.order_placed(order, settings, links))
     log.info("order.placed", order_id=str(order.id), number=order.number, total=order.total)
     return PlacedOrder(order, created=True)
