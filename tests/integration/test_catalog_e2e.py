@@ -6,41 +6,21 @@ gallery sells as one line and delivers every file."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-import pyvips
 
 from shop_devtools.client import default_client
-from shop_media import iptc
-from shop_media.synth import landscape
 
-Json = dict[str, Any]
+from .catalog_helpers import Json, make_jpeg, new_gallery, row, sha256
+
 ORIGINAL_PRICE = 9000
 WEB_PRICE = 3000
 WHOLE_GALLERY_PRICE = 15000
-
-
-def make_jpeg(path: Path, *, title: str, keywords: list[str], seed: int) -> bytes:
-    """A real JPEG (pyvips) whose IPTC names its title (2:05) and keywords (2:25)."""
-    image = landscape(1200, 800, seed).copy()
-    datasets: list[tuple[int, int, str | bytes]] = [(2, 5, title)]
-    datasets += [(2, 25, keyword) for keyword in keywords]
-    image.set_type(
-        pyvips.GValue.blob_type, "iptc-data", iptc.wrap_photoshop(iptc.encode_iim(datasets))
-    )
-    image.jpegsave(str(path), Q=85)
-    return path.read_bytes()
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass
@@ -84,9 +64,9 @@ async def uploads(shop, tag, tmp_path_factory) -> list[Upload]:
 
 @pytest.fixture(scope="module")
 async def price_list(shop, tag) -> Json:
-    """A royalty-free profile: Web (800 px), Original, and Poster (bigger than the uploads)."""
+    """A royalty-free profile: Screen (800 px), Original, and Poster (bigger than the uploads)."""
     rows = [
-        row("Web", WEB_PRICE, {"mode": "long_edge", "long_edge": 800}),
+        row("Screen", WEB_PRICE, {"mode": "long_edge", "long_edge": 800}),
         row("Original", ORIGINAL_PRICE, {"mode": "original"}),
         row("Poster", 40000, {"mode": "long_edge", "long_edge": 6000}),
     ]
@@ -94,45 +74,14 @@ async def price_list(shop, tag) -> Json:
     profile = await shop.client.admin_call(
         "POST", "catalog", "/api/admin/pricing-profiles", body, expect=201
     )
-    assert [r["name"] for r in profile["rows"]] == ["Web", "Original", "Poster"]
+    assert [r["name"] for r in profile["rows"]] == ["Screen", "Original", "Poster"]
     assert all(r["id"] for r in profile["rows"])
     return profile
-
-
-def row(name: str, price: int, delivery: Json) -> Json:
-    return {
-        "name": name,
-        "description": f"{name} download",
-        "usage_terms": f"{name}: editorial and commercial use, no resale",
-        "price": price,
-        "delivery": delivery,
-        "link_expiry_days": 30,
-        "max_downloads": 5,
-    }
 
 
 def row_id(profile: Json, name: str) -> str:
     [found] = [r["id"] for r in profile["rows"] if r["name"] == name]
     return str(found)
-
-
-async def new_gallery(shop, media_ids: list[str], **fields: Any) -> Json:
-    body = {
-        "title": f"Gallery {uuid.uuid4().hex[:8]}",
-        "description": "Made by the e2e test",
-        "visibility": "public",
-        "password": None,
-        "allowed_emails": [],
-        "parent_id": None,
-        "pricing_profile_ids": [],
-        "whole_gallery_price": None,
-    } | fields
-    gallery = await shop.client.admin_call("POST", "catalog", "/api/admin/galleries", body, 201)
-    assert gallery["id"]
-    assert gallery["slug"]
-    path = f"/api/admin/galleries/{gallery['id']}/media"
-    await shop.client.admin_call("PUT", "catalog", path, {"media_ids": media_ids})
-    return gallery
 
 
 async def delivered_files(shop, order: Json) -> tuple[list[bytes], list[str]]:
@@ -174,7 +123,7 @@ async def test_a_client_buys_the_uploaded_originals_from_a_public_gallery(
 ):
     ids = [u.id for u in uploads]
     gallery = await new_gallery(shop, ids, pricing_profile_ids=[price_list["id"]])
-    web, original = row_id(price_list, "Web"), row_id(price_list, "Original")
+    web, original = row_id(price_list, "Screen"), row_id(price_list, "Original")
 
     # The client finds it: the public list, the gallery, the search.
     assert gallery["slug"] in [g["slug"] for g in await shop.client.galleries()]
@@ -184,7 +133,7 @@ async def test_a_client_buys_the_uploaded_originals_from_a_public_gallery(
     assert [m["id"] for m in shown["media"]] == ids, "the gallery's order is kept"
     for media in shown["media"]:
         offers = {o["name"]: o for o in media["offers"]}
-        assert set(offers) == {"Web", "Original"}, "a row bigger than the original is offered"
+        assert set(offers) == {"Screen", "Original"}, "a row bigger than the original is offered"
         assert offers["Original"]["license_id"] == original
         assert offers["Original"]["price"] == ORIGINAL_PRICE
         assert media["thumbnail_url"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from .catalog_helpers import new_gallery, new_price_list, row, upload_jpeg
+
 
 async def delivered_order(shop, item, email):
     order = await shop.client.place_order([item], email=email)
@@ -65,10 +67,17 @@ async def order_of_a_proof(shop, item, email, timeout=30.0):
         await asyncio.sleep(0.3)
 
 
-async def test_a_proof_is_held_until_marked_final_then_delivered(shop, catalog):
-    media = catalog["media"][1]
-    web = next(lic for lic in media["licenses"] if lic["name"] == "Web")
-    item = {"media_id": media["id"], "license_id": web["id"]}
+async def test_a_proof_is_held_until_marked_final_then_delivered(shop, tmp_path):
+    """A file of the photographer's own (a Final file never goes back to Proof)."""
+    media = await upload_jpeg(shop, tmp_path, title="Proof check", keywords=["proof"], seed=21)
+    prices = await new_price_list(
+        shop, row("Proof check", 2500, {"mode": "long_edge", "long_edge": 640})
+    )
+    await new_gallery(
+        shop, [media["id"]], visibility="unlisted", pricing_profile_ids=[prices["id"]]
+    )
+    item = {"media_id": media["id"], "license_id": prices["rows"][0]["id"]}
+    await shop.client.wait_for_offer(item["media_id"], item["license_id"])
     admin_media = shop.client.url("catalog", f"/api/admin/media/{media['id']}")
     headers = shop.client.admin
     proof = await shop.client.http.patch(admin_media, headers=headers, json={"state": "proof"})

@@ -188,16 +188,18 @@ async def test_one_order_is_one_trace_across_the_services(
 
     # The forced delivery is its own request: its trace reaches the delivery email's handler.
     async def forced_trace_complete() -> bool:
-        """Both consumers' spans of delivery.completed have been exported (each process
-        exports its own batch: orders' may come after notifications')."""
+        """Delivery's span of the command and both consumers' spans of delivery.completed
+        have been exported (each process exports its own batches: a handler's span ends
+        after its SQL spans and may come in a later batch)."""
         forced = _server_span(receiver.snapshot(), "force-delivery", "POST")
         if forced is None:
             return False
         services = in_trace(forced.trace_id)
-        return all(
+        completed = all(
             "delivery.completed process" in services.get(s, set())
             for s in ("orders", "notifications")
         )
+        return completed and "delivery.force process" in services.get("delivery", set())
 
     await eventually(forced_trace_complete, timeout=30, what="the delivery email in one trace")
     forced = _server_span(receiver.snapshot(), "force-delivery", "POST")
