@@ -225,3 +225,42 @@ async def test_without_the_admin_token(anonymous: httpx.AsyncClient, media_root:
     wrong = await anonymous.get(URL, headers={"Authorization": "Bearer nope"})
     assert wrong.status_code == 401
     assert stored_files(media_root) == before
+
+
+async def test_files_over_the_default_body_limit_are_taken(
+    client: httpx.AsyncClient, root: CatalogRoot, media_root: Path
+) -> None:
+    """Other routes refuse bodies over 1 MB; the upload routes stream up to the upload cap."""
+    image = files.picture(2600, 1800, seed=97)
+    data = bytes(image.jpegsave_buffer(Q=98))
+    assert len(data) > 1_500_000
+    response = await upload(client, data, "big.jpg")
+    assert response.status_code == 201, response.text
+    assert (media_root / response.json()["media_key"]).stat().st_size == len(data)
+    await root.previews.idle()
+
+
+async def test_the_cap_is_enforced_while_streaming(
+    client: httpx.AsyncClient, root: CatalogRoot, media_root: Path
+) -> None:
+    """A chunked body (no Content-Length) over the cap: refused by the streaming reader."""
+    cap = root.settings.upload_max_bytes
+    head = (
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n\r\n'
+        + files.jpeg_bytes(64, 48)
+    )
+
+    async def body() -> Any:
+        yield head
+        chunk = b"\x00" * 1_000_000
+        for _ in range(cap // len(chunk) + 2):
+            yield chunk
+        yield b"\r\n--b--\r\n"
+
+    before = stored_files(media_root)
+    response = await client.post(
+        URL, content=body(), headers={"Content-Type": "multipart/form-data; boundary=b"}
+    )
+    assert response.status_code == 413
+    assert "upload limit" in response.json()["detail"]
+    assert stored_files(media_root) == before
