@@ -79,3 +79,40 @@ async def test_a_slow_render_blocks_neither_downloads_nor_other_messages(
     assert await shop.status(other) == "awaiting_trigger"
     assert elapsed < 1.0
     assert await shop.status(order_id) == "delivered"
+
+
+async def test_gallery_files_grants_and_replaced_files_render_outside_transactions(
+    client, shop, root
+) -> None:
+    from shop_contracts.events import MediaFileReplaced
+
+    from .test_free_downloads import granted
+    from .test_galleries import gallery_line, member, offered
+
+    seen: list[int] = []
+
+    async def render(executor, src, dest, spec):
+        async with root.engine.connect() as conn:
+            seen.append((await conn.execute(OPEN_TRANSACTIONS)).scalar_one())
+        return await saved(executor, src, dest, spec)
+
+    saved = root.renderer.render
+    gallery_id, order_id = uuid.uuid4(), uuid.uuid4()
+    first, second = shop.copy_media(shop.BIG), shop.copy_media(shop.SMALL)
+    await shop.send(offered(gallery_id, 1, member(first), member(second)))
+    await shop.send(shop.placed(order_id, gallery_line(gallery_id)))
+    grant = granted(member(shop.copy_media(shop.BIG)))
+    with render_with(root, render):
+        await shop.send(shop.paid(order_id))
+        assert seen == [0, 0]  # the gallery's two files, before the transaction
+        await shop.send(grant, grant.envelope(correlation_id=grant.grant_id))
+        assert seen == [0, 0, 0]
+        links = await shop.links(client, order_id)
+        replaced = MediaFileReplaced(media_id=uuid.uuid4(), media_key=first, revision=2)
+        await shop.send(replaced)
+        for url in links.values():
+            assert (await client.get(url)).status_code == 200
+        assert seen == [0, 0, 0, 0]  # the replaced one, rendered again between transactions
+
+    assert await shop.status(order_id) == "delivered"
+    assert await shop.status(grant.grant_id) == "delivered"
