@@ -1,0 +1,213 @@
+"""The admin's price list pages: the list, and one price list's form with its rows (name,
+description, usage terms, price, delivery format, link expiry, download limit). A row left
+without a name is dropped; rows keep their ids (the license ids carts hold)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from shop_catalog.api.context import CatalogContext, Ctx
+from shop_catalog.api.sales_page_helpers import (
+    admin_page,
+    amount_of,
+    checked_form,
+    int_of,
+    login_redirect,
+    refusal,
+    see_other,
+    text_of,
+)
+from shop_catalog.api.sales_schemas import ProfileWrite
+from shop_catalog.domain.profiles import PricingProfile
+from shop_catalog.domain.sales import FieldError, ProfileInUseError
+from shop_catalog.service import profiles
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+BLANK_ROWS = 2  # empty rows offered under the existing ones
+MAX_ROWS = 50
+FLASH = {"created": "Price list created.", "saved": "Price list saved: future orders only."}
+
+
+def _row_count(form: FormData) -> int:
+    return min(MAX_ROWS, int_of(form, "rows") or 0)
+
+
+def _delivery(form: FormData, i: int) -> dict[str, Any]:
+    mode = text_of(form, f"mode_{i}") or "original"
+    delivery: dict[str, Any] = {"mode": mode}
+    if mode == "long_edge":
+        delivery["long_edge"] = int_of(form, f"long_edge_{i}")
+        delivery["format"] = "jpeg"
+    for name in ("link_expiry_days", "max_downloads"):
+        value = int_of(form, f"{name}_{i}")
+        if value is not None:
+            delivery[name] = value
+    return delivery
+
+
+def _profile_body(form: FormData, currency: str) -> ProfileWrite:
+    rows = []
+    for i in range(_row_count(form)):
+        name = text_of(form, f"name_{i}")
+        if not name:
+            continue
+        price = amount_of(form, f"price_{i}", currency)
+        if price is None:
+            raise FieldError(f"price_{i}", f"row {name!r} needs a price")
+        rows.append(
+            {
+                "id": text_of(form, f"id_{i}") or None,
+                "name": name,
+                "description": text_of(form, f"description_{i}") or None,
+                "usage_terms": text_of(form, f"usage_terms_{i}") or None,
+                "price": price,
+                "delivery": _delivery(form, i),
+            }
+        )
+    return ProfileWrite.model_validate({"name": text_of(form, "name"), "rows": rows})
+
+
+def _rows_of(profile: PricingProfile | None, ctx: CatalogContext) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for row in profile.rows if profile else []:
+        d = row.delivery
+        rows.append(
+            {
+                "id": str(row.id),
+                "name": row.name,
+                "description": row.description or "",
+                "usage_terms": row.usage_terms or "",
+                "price": row.price,
+                "mode": "long_edge" if d.mode == "long_edge" else "original",
+                "long_edge": d.long_edge or "",
+                "link_expiry_days": d.link_expiry_days or "",
+                "max_downloads": d.max_downloads or "",
+            }
+        )
+    return rows + [{"price": None, "mode": "original"} for _ in range(BLANK_ROWS)]
+
+
+async def _form_page(
+    request: Request,
+    ctx: CatalogContext,
+    profile: PricingProfile | None,
+    *,
+    rows: list[dict[str, Any]] | None = None,
+    name: str | None = None,
+    error: str | None = None,
+    flash: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    return await admin_page(
+        request,
+        ctx,
+        "admin_profile",
+        nav="pricing",
+        status_code=status_code,
+        profile=profile,
+        profile_name=name if name is not None else (profile.name if profile else ""),
+        rows=rows if rows is not None else _rows_of(profile, ctx),
+        error=error,
+        flash=flash,
+    )
+
+
+def _typed_rows(form: FormData) -> list[dict[str, Any]]:
+    fields = ("id", "name", "description", "usage_terms", "price", "mode", "long_edge")
+    more = ("link_expiry_days", "max_downloads")
+    return [
+        {f: text_of(form, f"{f}_{i}") for f in (*fields, *more)} | {"typed": True}
+        for i in range(_row_count(form))
+    ]
+
+
+@router.get("/pricing-profiles")
+async def profiles_page(request: Request, ctx: Ctx, done: str = "") -> Response:
+    if not await ctx.auth.is_admin(request):
+        return login_redirect(ctx, "/admin/pricing-profiles")
+    async with ctx.transaction() as repos:
+        found = await repos.sales.list_profiles()
+    flash = {"deleted": "Price list deleted."}.get(done)
+    return await admin_page(
+        request, ctx, "admin_profiles", nav="pricing", profiles=found, flash=flash
+    )
+
+
+@router.get("/pricing-profiles/new")
+async def new_profile_page(request: Request, ctx: Ctx) -> Response:
+    if not await ctx.auth.is_admin(request):
+        return login_redirect(ctx, "/admin/pricing-profiles/new")
+    return await _form_page(request, ctx, None)
+
+
+@router.get("/pricing-profiles/{profile_id}")
+async def profile_page(
+    request: Request, ctx: Ctx, profile_id: uuid.UUID, done: str = ""
+) -> Response:
+    if not await ctx.auth.is_admin(request):
+        return login_redirect(ctx, f"/admin/pricing-profiles/{profile_id}")
+    async with ctx.transaction() as repos:
+        profile = await profiles.get_profile(repos, profile_id)
+    return await _form_page(request, ctx, profile, flash=FLASH.get(done))
+
+
+async def _save(request: Request, ctx: CatalogContext, profile_id: uuid.UUID | None) -> Response:
+    form = await checked_form(request, ctx)
+    current = None
+    try:
+        body = _profile_body(form, ctx.settings.currency)
+        async with ctx.transaction() as repos:
+            if profile_id is None:
+                saved = await profiles.create_profile(repos, body.draft())
+            else:
+                current = await profiles.get_profile(repos, profile_id)
+                saved = await profiles.replace_profile(
+                    repos, profile_id, body.draft(), now=datetime.now(UTC)
+                )
+    except (FieldError, ValidationError) as exc:
+        return await _form_page(
+            request,
+            ctx,
+            current,
+            rows=_typed_rows(form),
+            name=text_of(form, "name"),
+            error=refusal(exc),
+            status_code=422,
+        )
+    done = "created" if profile_id is None else "saved"
+    return see_other(f"/admin/pricing-profiles/{saved.id}?done={done}")
+
+
+@router.post("/pricing-profiles/new")
+async def create_profile(request: Request, ctx: Ctx) -> Response:
+    if not await ctx.auth.is_admin(request):
+        return login_redirect(ctx, "/admin/pricing-profiles/new")
+    return await _save(request, ctx, None)
+
+
+@router.post("/pricing-profiles/{profile_id}")
+async def save_profile(request: Request, ctx: Ctx, profile_id: uuid.UUID) -> Response:
+    if not await ctx.auth.is_admin(request):
+        return login_redirect(ctx, f"/admin/pricing-profiles/{profile_id}")
+    return await _save(request, ctx, profile_id)
+
+
+@router.post("/pricing-profiles/{profile_id}/delete")
+async def delete_profile(request: Request, ctx: Ctx, profile_id: uuid.UUID) -> Response:
+    """Detaches it from its media and galleries (the page asks first)."""
+    if not await ctx.auth.is_admin(request):
+        return login_redirect(ctx, "/admin/pricing-profiles")
+    await checked_form(request, ctx)
+    try:
+        async with ctx.transaction() as repos:
+            await profiles.delete_profile(repos, profile_id, detach=True, now=datetime.now(UTC))
+    except ProfileInUseError as exc:  # pragma: no cover - detach=True never refuses
+        return await ctx.web.error_page(request, 409, exc.reason)
+    return see_other("/admin/pricing-profiles?done=deleted")

@@ -1,0 +1,302 @@
+"""The admin's gallery and selection pages (admin session cookie from the orders login;
+every form carries the CSRF token, and a cookie-authenticated POST needs our Origin).
+
+- `/admin/galleries`: the list; `/admin/galleries/new` and `/admin/galleries/{id}`: one form
+  for the settings (visibility, password, allowed emails, price lists, whole price) and the
+  media picker (checkboxes over the library, with their order); a free-download form.
+- `/admin/selections`: the sent selections and the form that sends a new one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from shop_catalog.api.context import CatalogContext, Ctx
+from shop_catalog.api.sales_admin_api import keys_of
+from shop_catalog.api.sales_page_helpers import (
+    admin_page,
+    amount_of,
+    checked_form,
+    int_of,
+    login_redirect,
+    refusal,
+    see_other,
+    text_of,
+)
+from shop_catalog.api.sales_schemas import FreeDownloadWrite, GalleryWrite, SelectionWrite
+from shop_catalog.domain.sales import FieldError, Gallery
+from shop_catalog.service import galleries, selections
+from shop_contracts.common import DeliverySpec
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+FLASH = {
+    "created": "Gallery created.",
+    "saved": "Gallery saved.",
+    "deleted": "Gallery deleted.",
+    "granted": "Free download authorized: the client will receive the links by email.",
+}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ids(form: FormData, name: str) -> list[str]:
+    return [v for v in form.getlist(name) if isinstance(v, str) and v]
+
+
+def _typed(form: FormData) -> dict[str, Any]:
+    """What was typed, to show the refused form again (never the password)."""
+    typed: dict[str, Any] = {
+        k: v for k, v in form.items() if isinstance(v, str) and k not in ("csrf", "password")
+    }
+    typed["media_id"] = set(_ids(form, "media_id"))
+    typed["profile_id"] = set(_ids(form, "profile_id"))
+    return typed
+
+
+def _picked_media(form: FormData) -> list[uuid.UUID]:
+    """Checked media, in the order typed beside them (then the page's order)."""
+    picked = []
+    for index, value in enumerate(_ids(form, "media_id")):
+        try:
+            media_id = uuid.UUID(value)
+        except ValueError:
+            raise FieldError("media_ids", f"no media {value!r}") from None
+        position = int_of(form, f"pos_{media_id}")
+        picked.append((position if position is not None else 10**9, index, media_id))
+    return [media_id for _, _, media_id in sorted(picked)]
+
+
+def _gallery_body(form: FormData, currency: str) -> GalleryWrite:
+    emails = [e.strip() for e in text_of(form, "allowed_emails").splitlines() if e.strip()]
+    return GalleryWrite.model_validate(
+        {
+            "title": text_of(form, "title"),
+            "description": text_of(form, "description") or None,
+            "visibility": text_of(form, "visibility") or "public",
+            "password": text_of(form, "password") or None,
+            "allowed_emails": emails,
+            "pricing_profile_ids": _ids(form, "profile_id"),
+            "whole_gallery_price": amount_of(form, "whole_gallery_price", currency),
+            "position": int_of(form, "position") or 0,
+        }
+    )
+
+
+async def _form_page(
+    request: Request,
+    ctx: CatalogContext,
+    gallery: Gallery | None,
+    *,
+    typed: dict[str, Any] | None = None,
+    error: str | None = None,
+    flash: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    async with ctx.transaction() as repos:
+        library = await repos.sales.library()
+        profiles = await repos.sales.list_profiles()
+        members = await repos.sales.gallery_media_ids(gallery.id) if gallery else []
+    positions = {m: i + 1 for i, m in enumerate(members)}
+    library.sort(key=lambda m: (positions.get(m.id, 10**9), m.title))
+    return await admin_page(
+        request,
+        ctx,
+        "admin_gallery",
+        nav="galleries",
+        status_code=status_code,
+        gallery=gallery,
+        typed=typed or {},
+        library=library,
+        positions=positions,
+        profiles=profiles,
+        error=error,
+        flash=flash,
+        storefront=ctx.settings.catalog_public_url.rstrip("/"),
+    )
+
+
+@router.get("/galleries")
+async def galleries_page(request: Request, ctx: Ctx, done: str = "") -> Response:
+    if not await ctx.auth.is_admin(request):
+        return login_redirect(ctx, "/admin/galleries")
+    async with ctx.transaction() as repos:
+        found = await repos.sales.list_galleries()
+    return await admin_page(
+        request, ctx, "admin_galleries", nav="galleries", galleries=found, flash=FLASH.get(done)
+    )
+
+
+@router.get("/galleries/new")
+async def new_gallery_page(request: Request, ctx: Ctx) -> Response:
+    if not await ctx.auth.is_admin(request):
+        return login_redirect(ctx, "/admin/galleries/new")
+    return await _form_page(request, ctx, None)
+
+
+@router.get("/galleries/{gallery_id}")
+async def gallery_page(
+    request: Request, ctx: Ctx, gallery_id: uuid.UUID, done: str = ""
+) -> Response:
+    if not await ctx.auth.is_admin(request):
+        return login_redirect(ctx, f"/admin/galleries/{gallery_id}")
+    async with ctx.transaction() as repos:
+        gallery = await galleries.get_gallery(repos, gallery_id)
+    return await _form_page(request, ctx, gallery, flash=FLASH.get(done))
+
+
+async def _save(request: Request, ctx: CatalogContext, gallery_id: uuid.UUID | None) -> Response:
+    form = await checked_form(request, ctx)
+    typed = _typed(form)
+    current = None
+    try:
+        body = _gallery_body(form, ctx.settings.currency)
+        picked = _picked_media(form)
+        async with ctx.transaction() as repos:
+            if gallery_id is None:
+                saved = await galleries.create_gallery(
+                    repos, body.draft(), keys=keys_of(ctx), now=_now()
+                )
+            else:
+                current = await galleries.get_gallery(repos, gallery_id)
+                saved = await galleries.update_gallery(
+                    repos, gallery_id, body.draft(), keys=keys_of(ctx), now=_now()
+                )
+            await galleries.set_gallery_media(repos, saved.id, picked, now=_now())
+    except (FieldError, ValidationError) as exc:
+        return await _form_page(
+            request, ctx, current, typed=typed, error=refusal(exc), status_code=422
+        )
+    done = "created" if gallery_id is None else "saved"
+    return see_other(f"/admin/galleries/{saved.id}?done={done}")
+
+
+@router.post("/galleries/new")
+async def create_gallery(request: Request, ctx: Ctx) -> Response:
+    if not await ctx.auth.is_admin(request):
+        return login_redirect(ctx, "/admin/galleries/new")
+    return await _save(request, ctx, None)
+
+
+@router.post("/galleries/{gallery_id}")
+async def save_gallery(request: Request, ctx: Ctx, gallery_id: uuid.UUID) -> Response:
+    if not await ctx.auth.is_admin(request):
+        return login_redirect(ctx, f"/admin/galleries/{gallery_id}")
+    return await _save(request, ctx, gallery_id)
+
+
+@router.post("/galleries/{gallery_id}/delete")
+async def delete_gallery(request: Request, ctx: Ctx, gallery_id: uuid.UUID) -> Response:
+    if not await ctx.auth.is_admin(request):
+        return login_redirect(ctx, "/admin/galleries")
+    await checked_form(request, ctx)
+    async with ctx.transaction() as repos:
+        await galleries.delete_gallery(repos, gallery_id, now=_now())
+    return see_other("/admin/galleries?done=deleted")
+
+
+@router.post("/galleries/{gallery_id}/free-downloads")
+async def grant_free_download(request: Request, ctx: Ctx, gallery_id: uuid.UUID) -> Response:
+    if not await ctx.auth.is_admin(request):
+        return login_redirect(ctx, f"/admin/galleries/{gallery_id}")
+    form = await checked_form(request, ctx)
+    try:
+        limits = {
+            "link_expiry_days": int_of(form, "link_expiry_days"),
+            "max_downloads": int_of(form, "max_downloads"),
+        }
+        body = FreeDownloadWrite.model_validate(
+            {
+                "client_email": text_of(form, "client_email"),
+                "delivery": DeliverySpec.model_validate(
+                    {k: v for k, v in limits.items() if v is not None}
+                ),
+            }
+        )
+        async with ctx.transaction() as repos:
+            await galleries.grant_free_download(
+                repos, gallery_id, str(body.client_email), body.delivery, now=_now()
+            )
+    except (FieldError, ValidationError) as exc:
+        async with ctx.transaction() as repos:
+            gallery = await galleries.get_gallery(repos, gallery_id)
+        return await _form_page(request, ctx, gallery, error=refusal(exc), status_code=422)
+    return see_other(f"/admin/galleries/{gallery_id}?done=granted")
+
+
+# --- selections --------------------------------------------------------------------------
+
+
+async def _selections_page(
+    request: Request,
+    ctx: CatalogContext,
+    *,
+    typed: dict[str, Any] | None = None,
+    error: str | None = None,
+    sent: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    async with ctx.transaction() as repos:
+        found = await repos.sales.list_selections()
+        library = await repos.sales.library()
+    base = ctx.settings.catalog_public_url
+    return await admin_page(
+        request,
+        ctx,
+        "admin_selections",
+        nav="selections",
+        status_code=status_code,
+        selections=[(s, selections.selection_url(base, s.token)) for s in found],
+        library=library,
+        typed=typed or {},
+        error=error,
+        sent=sent,
+    )
+
+
+@router.get("/selections")
+async def selections_page(request: Request, ctx: Ctx, sent: str = "") -> Response:
+    if not await ctx.auth.is_admin(request):
+        return login_redirect(ctx, "/admin/selections")
+    return await _selections_page(request, ctx, sent=sent or None)
+
+
+@router.post("/selections")
+async def send_selection(request: Request, ctx: Ctx) -> Response:
+    if not await ctx.auth.is_admin(request):
+        return login_redirect(ctx, "/admin/selections")
+    form = await checked_form(request, ctx)
+    typed = _typed(form)
+    try:
+        body = SelectionWrite.model_validate(
+            {
+                "title": text_of(form, "title"),
+                "client_email": text_of(form, "client_email"),
+                "message": text_of(form, "message") or None,
+                "media_ids": _ids(form, "media_id"),
+            }
+        )
+        async with ctx.transaction() as repos:
+            _, url = await selections.create_selection(
+                repos,
+                title=body.title,
+                media_ids=body.media_ids,
+                client_email=str(body.client_email),
+                message=body.message,
+                public_url=ctx.settings.catalog_public_url,
+                now=_now(),
+            )
+    except (FieldError, ValidationError) as exc:
+        return await _selections_page(
+            request, ctx, typed=typed, error=refusal(exc), status_code=422
+        )
+    return see_other(f"/admin/selections?sent={quote(url, safe='')}")
