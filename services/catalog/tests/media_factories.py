@@ -101,8 +101,10 @@ def avif_bytes() -> bytes:
 
 
 def video_bytes(tmp: Path, *, seconds: float = 1.0) -> bytes:
+    """A fresh clip each time (its own landscape: the library refuses the same file twice)."""
     path = tmp / f"clip-{uuid.uuid4().hex[:6]}.mp4"
-    make_demo_video(path, seconds=seconds, width=320, height=180)
+    seed = uuid.uuid4().int % 10_000
+    make_demo_video(path, seconds=seconds, width=320, height=180, seed=seed)
     return path.read_bytes()
 
 
