@@ -11,6 +11,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import JSONResponse
 
 from shop_catalog.api.context import CatalogContext, Ctx
 from shop_catalog.api.sales_admin_api import keys_of
@@ -58,20 +59,23 @@ async def public_galleries(ctx: Ctx) -> list[dict[str, Any]]:
     return [card_json(c, base_url(ctx)) for c in cards]
 
 
-@router.get("/galleries/{slug}", responses=error_responses(403, 404, 429))
+@router.get(
+    "/galleries/{slug}", response_class=JSONResponse, responses=error_responses(403, 404, 429)
+)
 async def gallery(
     request: Request,
     ctx: Ctx,
     slug: str,
     x_gallery_password: Annotated[str | None, Header()] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-) -> dict[str, Any]:
-    """One page (60 media) of a gallery; `next_page` is null on the last one."""
+) -> JSONResponse:
+    """One page (60 media) of a gallery; `next_page` is null on the last one. (Answered as
+    built: plain JSON types, no re-encoding pass over the 60 media.)"""
     async with ctx.transaction() as repos:
         found = await opened_gallery(request, ctx, repos, slug, x_gallery_password)
         view = await storefront.gallery_page(repos, found, page)
     base = base_url(ctx)
-    return {
+    body = {
         "id": str(found.id),
         "slug": found.slug,
         "title": found.title,
@@ -83,6 +87,7 @@ async def gallery(
         "next_page": view.page + 1 if view.has_next else None,
         "media": [media_json(m, base) for m in view.media],
     }
+    return JSONResponse(body)
 
 
 @router.get("/media/{media_id}", responses=error_responses(404))

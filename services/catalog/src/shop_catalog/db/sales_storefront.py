@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop_catalog.db.sales_media_view import media, store_media_columns
 from shop_catalog.db.sales_tables import galleries, gallery_media, offered_media, selection_media
 from shop_catalog.domain.profiles import GalleryCard, StoreMedia
-from shop_catalog.domain.sales import Visibility
+from shop_catalog.domain.sales import Gallery, Visibility
 
 
 def _store_media(r: Any) -> StoreMedia:
@@ -96,6 +96,35 @@ class StorefrontQueries:
             )
             for r in rows
         ]
+
+    async def store_gallery(self, slug: str) -> Gallery | None:
+        """A gallery as the storefront opens it (one small query, by its unique slug)."""
+        r = (
+            await self._session.execute(
+                select(
+                    galleries.c.id,
+                    galleries.c.slug,
+                    galleries.c.title,
+                    galleries.c.description,
+                    galleries.c.visibility,
+                    galleries.c.password_hash,
+                    galleries.c.whole_gallery_price,
+                    galleries.c.cover_media_id,
+                ).where(galleries.c.slug == slug)
+            )
+        ).first()
+        if r is None:
+            return None
+        return Gallery(
+            id=r.id,
+            slug=r.slug,
+            title=r.title,
+            description=r.description,
+            visibility=r.visibility,
+            password_hash=r.password_hash,
+            whole_gallery_price=r.whole_gallery_price,
+            cover_media_id=r.cover_media_id,
+        )
 
     async def gallery_page(
         self, gallery_id: uuid.UUID, *, offset: int, limit: int

@@ -28,7 +28,7 @@ class GalleryPage:
 
 
 async def find_gallery(repos: Repositories, slug: str) -> Gallery:
-    gallery = await repos.sales.gallery_by_slug(slug)
+    gallery = await repos.sales.store_gallery(slug[:200])
     if gallery is None:
         raise SalesNotFoundError("no such gallery")
     return gallery
