@@ -171,3 +171,15 @@ async def test_unknown_media_names_and_originals(
     key = media["media_key"]
     assert (await anonymous.get(f"/{key}")).status_code == 404
     assert (await anonymous.get(f"/previews/{media['id']}/thumb.jpg?v=7")).status_code == 404
+
+
+async def test_an_original_gone_from_the_store(
+    client: httpx.AsyncClient, anonymous: httpx.AsyncClient, root: CatalogRoot, media_root: Path
+) -> None:
+    media = await uploaded(client, files.jpeg_bytes(300, 200, seed=47))
+    await root.previews.idle()
+    await root.previews.drop(uuid.UUID(media["id"]))
+    (media_root / media["media_key"]).unlink()
+    response = await anonymous.get(f"/previews/{media['id']}/large.jpg")
+    assert response.status_code == 503
+    assert response.json()["error"] == "preview_unavailable"

@@ -13,6 +13,7 @@ from shop_catalog.domain.media_errors import (
     MediaInUseError,
     MediaNotFoundError,
     MediaWithdrawnError,
+    PreviewUnavailableError,
     UnsupportedUploadError,
     UploadTooLargeError,
 )
@@ -32,4 +33,5 @@ ERRORS: ErrorMap = {
     UnsupportedUploadError: ErrorAnswer(415, "unsupported_media_type"),
     InvalidUploadError: ErrorAnswer(422, "invalid_file"),
     ClientDisconnect: ErrorAnswer(400, "upload_cut_off"),
+    PreviewUnavailableError: ErrorAnswer(503, "preview_unavailable"),
 }

@@ -56,3 +56,7 @@ class InvalidCatalogSettingsError(MediaLibraryError):
     def __init__(self, field: str, reason: str) -> None:
         super().__init__(f"{field}: {reason}")
         self.field = field
+
+
+class PreviewUnavailableError(MediaLibraryError):
+    """The preview cannot be made (the original is missing or unreadable on the server)."""

@@ -32,7 +32,7 @@ from shop_media.ingest import (
     UnsupportedFileError,
     inspect_upload,
 )
-from shop_media.memory import release_freed_memory
+from shop_media.memory import bound_render_memory, release_freed_memory
 from shop_media.store import MediaStore
 from shop_media.watermark import Watermark
 
@@ -51,6 +51,7 @@ class PreviewWorkshop:
         workers: int,
         max_pixels: int = DEFAULT_MAX_PIXELS,
     ) -> None:
+        bound_render_memory()  # no libvips cache, one libvips thread per worker, 2 arenas
         self._store = store
         self._root = root.resolve()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="preview")

@@ -5,10 +5,14 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from shop_catalog.domain.media_errors import MediaNotFoundError
+import structlog
+
+from shop_catalog.domain.media_errors import MediaNotFoundError, PreviewUnavailableError
 from shop_catalog.domain.media_settings import WatermarkSettings
 from shop_catalog.service.media_library import MediaLibrary
 from shop_catalog.service.media_ports import IMAGE_PREVIEWS, VIDEO_PREVIEWS, PreviewName
+
+log = structlog.get_logger()
 
 WATERMARKED = frozenset({"large.jpg", "poster.jpg"})
 
@@ -25,5 +29,9 @@ async def preview_file(
     if name not in (VIDEO_PREVIEWS if media.kind == "video" else IMAGE_PREVIEWS):
         raise MediaNotFoundError(f"{media_id}/{name}")
     mark = settings.watermark if settings is not None else None
-    path = await library.workshop.preview(media, name, mark or WatermarkSettings())
+    try:
+        path = await library.workshop.preview(media, name, mark or WatermarkSettings())
+    except Exception as exc:
+        log.warning("preview.unavailable", media_id=str(media_id), name=name, error=repr(exc))
+        raise PreviewUnavailableError(f"the preview of media {media_id} cannot be made") from exc
     return path, media.file_revision, name in WATERMARKED

@@ -9,6 +9,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,7 +95,7 @@ def remove(store: MediaStore, key: str) -> None:
 def kept_aside(store: MediaStore, key: str) -> Iterator[None]:
     """Keep the current file of `key` until the block ends: put back if the block fails."""
     dest = store.path_for(key)
-    backup = dest.with_name(f".{dest.name}.previous")
+    backup = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:12]}.previous")
     had = dest.exists()
     if had:
         with contextlib.suppress(FileNotFoundError):
