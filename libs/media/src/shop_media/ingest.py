@@ -92,11 +92,12 @@ def _load_header(path: Path, found: FileType) -> pyvips.Image:
         image: pyvips.Image = load(str(path), access="sequential", fail_on="error")
         return image
     except pyvips.Error as exc:
-        raise _unreadable(found, exc) from exc
+        raise _unreadable(found, exc, path) from exc
 
 
-def _unreadable(found: FileType, exc: pyvips.Error) -> UploadError:
-    message = str(exc).replace("\n", " ").strip()
+def _unreadable(found: FileType, exc: pyvips.Error, path: Path) -> UploadError:
+    # libvips names the file: never show the server's paths to the client
+    message = " ".join(str(exc).replace(str(path), "the file").split())
     if found.format == "heif" and any(
         word in message.lower() for word in ("unsupported", "no decoder", "codec")
     ):
@@ -122,10 +123,13 @@ def _inspect_image(path: Path, found: FileType, max_pixels: int) -> Inspected:
     try:
         # Decode it whole (shrink-on-load where the format has it): a truncated or corrupt
         # file fails here, not later in a preview or a client's delivery.
-        check = pyvips.Image.thumbnail(str(path), CHECK_EDGE, fail_on="error")
-        check.avg()
+        if found.format == "heif":  # thumbnail() could read the embedded preview only
+            header.avg()
+        else:
+            check = pyvips.Image.thumbnail(str(path), CHECK_EDGE, fail_on="error")
+            check.avg()
     except pyvips.Error as exc:
-        raise _unreadable(found, exc) from exc
+        raise _unreadable(found, exc, path) from exc
     return Inspected(found, width, height, None, describe_image(path, header))
 
 
@@ -150,7 +154,8 @@ def _inspect_video(path: Path, found: FileType, max_pixels: int) -> Inspected:
             duration = _duration(container, stream)
             tags = {str(k): str(v) for k, v in container.metadata.items()}
     except av.FFmpegError as exc:
-        raise UnreadableFileError(f"the video is truncated or corrupt ({exc})") from exc
+        reason = " ".join(str(exc).replace(str(path), "the file").split())
+        raise UnreadableFileError(f"the video is truncated or corrupt ({reason})") from exc
     return Inspected(found, width, height, duration, describe_video_tags(tags))
 
 

@@ -264,3 +264,23 @@ async def test_the_cap_is_enforced_while_streaming(
     assert response.status_code == 413
     assert "upload limit" in response.json()["detail"]
     assert stored_files(media_root) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("cut.avif", files.avif_bytes()[:2000]),
+        ("cut.jpg", files.jpeg_bytes(900, 600, seed=98)[:5000]),
+        ("cut.png", files.png_bytes(400, 300)[:3000]),
+        ("cut.mp4", b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x01" * 300),
+    ],
+)
+async def test_refusals_never_show_server_paths(
+    client: httpx.AsyncClient, media_root: Path, name: str, data: bytes
+) -> None:
+    response = await upload(client, data, name)
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"]
+    assert str(media_root) not in detail
+    assert ".incoming" not in detail
+    assert "upload-" not in detail
