@@ -29,13 +29,14 @@ async def get_shop(ctx: Ctx, response: Response) -> ShopRead:
 
 @router.get("/catalog")
 async def get_catalog(ctx: Ctx) -> CatalogRead:
+    """The media for sale with their offers, from orders' read model of the catalog."""
     async with ctx.transaction() as repos:
         media = await queries.list_catalog(repos)
     return CatalogRead.of(media, ctx.settings.currency)
 
 
 @router.post(
-    "/orders", status_code=status.HTTP_201_CREATED, responses=error_responses(409, 422, 429)
+    "/orders", status_code=status.HTTP_201_CREATED, responses=error_responses(404, 409, 422, 429)
 )
 async def create_order(
     request: Request,
@@ -44,9 +45,12 @@ async def create_order(
     response: Response,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> OrderPlacedRead:
-    """Place an order. The same `Idempotency-Key` from the same client with the same body
-    returns the same order, never a second; with another body it answers 409. Orders
-    placed per client address are limited (429 with Retry-After)."""
+    """Place an order: `items` (a media with one of its licenses, or `{"gallery_id"}` for a
+    whole gallery) or `cart_id` (the cart's lines; the cart is then ordered: a second
+    checkout answers 409, an unknown or expired cart 404). Prices come from the catalog's
+    read model, never from the body. The same `Idempotency-Key` from the same client with
+    the same body returns the same order, never a second; with another body it answers 409.
+    Orders placed per client address are limited (429 with Retry-After)."""
     address = ctx.client_address(request)
     ctx.order_limit.take(address)  # a slot, given back unless an order is placed
     try:
