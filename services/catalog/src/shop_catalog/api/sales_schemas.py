@@ -244,6 +244,7 @@ def card_json(card: GalleryCard, base: str) -> dict[str, Any]:
         "slug": card.slug,
         "title": card.title,
         "description": card.description,
+        "parent_id": str(card.parent_id) if card.parent_id else None,
         "cover_url": preview_url(base, cover.id, "thumb.jpg", cover.file_revision)
         if cover
         else None,

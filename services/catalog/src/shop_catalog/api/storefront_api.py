@@ -85,6 +85,7 @@ async def gallery(
         "currency": ctx.settings.currency,
         "page": view.page,
         "next_page": view.page + 1 if view.has_next else None,
+        "galleries": [card_json(c, base) for c in view.children],
         "media": [media_json(m, base) for m in view.media],
     }
     return JSONResponse(body)

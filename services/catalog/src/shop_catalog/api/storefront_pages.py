@@ -72,7 +72,7 @@ def _unlocked_response(request: Request, ctx: CatalogContext, gallery: Gallery) 
 @router.get("/")
 async def home(request: Request, ctx: Ctx) -> Response:
     async with ctx.transaction() as repos:
-        cards = await repos.sales.public_galleries()
+        cards = await storefront.home_galleries(repos)
     return await _page(request, ctx, "home", galleries=cards)
 
 

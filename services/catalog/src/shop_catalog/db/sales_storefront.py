@@ -45,6 +45,15 @@ class StorefrontQueries:
     async def public_galleries(self) -> list[GalleryCard]:
         """Public galleries (top level first, in their order) with their cover: the chosen
         one, else the first media."""
+        return await self._cards(galleries.c.visibility == "public")
+
+    async def child_galleries(self, gallery_id: uuid.UUID) -> list[GalleryCard]:
+        """The galleries nested in this one that its visitors may open (not private)."""
+        return await self._cards(
+            and_(galleries.c.parent_id == gallery_id, galleries.c.visibility != "private")
+        )
+
+    async def _cards(self, where: Any) -> list[GalleryCard]:
         first = (
             select(gallery_media.c.media_id)
             .where(gallery_media.c.gallery_id == galleries.c.id)
@@ -59,30 +68,33 @@ class StorefrontQueries:
                 galleries.c.slug,
                 galleries.c.title,
                 galleries.c.description,
+                galleries.c.parent_id,
+                galleries.c.position,
                 cover_id,
             )
-            .where(galleries.c.visibility == "public")
-            .order_by(galleries.c.parent_id.is_not(None), galleries.c.position, galleries.c.title)
+            .where(where)
             .subquery()
         )
-        rows = (
-            await self._session.execute(
-                select(
-                    listed,
-                    media.c.title.label("cover_title"),
-                    media.c.file_revision,
-                    media.c.kind,
-                    media.c.width,
-                    media.c.height,
-                ).outerjoin(media, media.c.id == listed.c.cover_id)
+        query = (
+            select(
+                listed,
+                media.c.title.label("cover_title"),
+                media.c.file_revision,
+                media.c.kind,
+                media.c.width,
+                media.c.height,
             )
-        ).all()
+            .outerjoin(media, media.c.id == listed.c.cover_id)
+            .order_by(listed.c.parent_id.is_not(None), listed.c.position, listed.c.title)
+        )
+        rows = (await self._session.execute(query)).all()
         return [
             GalleryCard(
                 id=r.id,
                 slug=r.slug,
                 title=r.title,
                 description=r.description,
+                parent_id=r.parent_id,
                 cover=StoreMedia(
                     id=r.cover_id,
                     title=r.cover_title,

@@ -52,6 +52,7 @@ class GalleryCard:
     title: str
     description: str | None
     cover: StoreMedia | None
+    parent_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from shop_catalog.domain.profiles import Selection, StoreMedia
+from shop_catalog.domain.profiles import GalleryCard, Selection, StoreMedia
 from shop_catalog.domain.sales import Gallery, GalleryLockedError, SalesNotFoundError
 from shop_catalog.service.gallery_access import GalleryKeys
 from shop_catalog.service.ports import Repositories
@@ -25,6 +25,15 @@ class GalleryPage:
     media: list[StoreMedia]
     page: int
     has_next: bool
+    children: list[GalleryCard] = field(default_factory=list)
+
+
+async def home_galleries(repos: Repositories) -> list[GalleryCard]:
+    """The home page's galleries: public ones not nested in another public gallery (those
+    are shown on their parent's page)."""
+    cards = await repos.sales.public_galleries()
+    public = {c.id for c in cards}
+    return [c for c in cards if c.parent_id is None or c.parent_id not in public]
 
 
 async def find_gallery(repos: Repositories, slug: str) -> Gallery:
@@ -44,7 +53,8 @@ async def gallery_page(repos: Repositories, gallery: Gallery, page: int) -> Gall
     found = await repos.sales.gallery_page(
         gallery.id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1
     )
-    return GalleryPage(gallery, found[:PAGE_SIZE], page, len(found) > PAGE_SIZE)
+    children = await repos.sales.child_galleries(gallery.id) if page == 1 else []
+    return GalleryPage(gallery, found[:PAGE_SIZE], page, len(found) > PAGE_SIZE, children)
 
 
 async def visible_media(

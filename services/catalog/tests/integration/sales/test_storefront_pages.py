@@ -178,3 +178,26 @@ async def test_a_selection_page_shows_its_media(
         assert f"/media/{photos[0]}?selection={token}" in page.text
         assert (await browser.get(f"/media/{photos[0]}?selection={token}")).status_code == 200
         assert (await browser.get("/s/not-a-token")).status_code == 404
+
+
+async def test_nested_galleries_show_on_their_parents_page(
+    client: httpx.AsyncClient, root: CatalogRoot, add_media: AddMedia
+) -> None:
+    parent = (await client.post("/api/admin/galleries", json={"title": "Travels"})).json()
+    child = (
+        await client.post(
+            "/api/admin/galleries", json={"title": "Iceland 2024", "parent_id": parent["id"]}
+        )
+    ).json()
+    await client.put(
+        f"/api/admin/galleries/{child['id']}/media", json={"media_ids": [str(await add_media())]}
+    )
+    async with visitor(root) as browser:
+        home = await browser.get("/")
+        assert f'href="/g/{parent["slug"]}"' in home.text
+        assert f'href="/g/{child["slug"]}"' not in home.text
+        page = await browser.get(f"/g/{parent['slug']}")
+        assert "Galleries inside" in page.text
+        assert f'href="/g/{child["slug"]}"' in page.text
+        api = (await browser.get(f"/api/galleries/{parent['slug']}")).json()
+        assert [g["slug"] for g in api["galleries"]] == [child["slug"]]
