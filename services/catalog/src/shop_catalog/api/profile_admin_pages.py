@@ -211,3 +211,63 @@ async def delete_profile(request: Request, ctx: Ctx, profile_id: uuid.UUID) -> R
     except ProfileInUseError as exc:  # pragma: no cover - detach=True never refuses
         return await ctx.web.error_page(request, 409, exc.reason)
     return see_other("/admin/pricing-profiles?done=deleted")
+
+
+# --- the price lists of one media ---------------------------------------------------------
+
+
+async def _media_page(
+    request: Request,
+    ctx: CatalogContext,
+    media_id: uuid.UUID,
+    *,
+    flash: str | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    async with ctx.transaction() as repos:
+        found = await repos.sales.store_media([media_id])
+        if not found:
+            return await ctx.web.error_page(request, 404, "No such media.")
+        attached = await repos.sales.media_profile_ids(media_id)
+        all_profiles = await repos.sales.list_profiles()
+    return await admin_page(
+        request,
+        ctx,
+        "admin_media_profiles",
+        nav="media",
+        status_code=status_code,
+        media=found[0],
+        attached=attached,
+        profiles=all_profiles,
+        flash=flash,
+        error=error,
+    )
+
+
+@router.get("/media/{media_id}/price-lists")
+async def media_profiles_page(
+    request: Request, ctx: Ctx, media_id: uuid.UUID, saved: bool = False
+) -> Response:
+    if not await ctx.auth.is_admin(request):
+        return login_redirect(ctx, f"/admin/media/{media_id}/price-lists")
+    flash = "Saved: the media is offered with these price lists." if saved else None
+    return await _media_page(request, ctx, media_id, flash=flash)
+
+
+@router.post("/media/{media_id}/price-lists")
+async def save_media_profiles(request: Request, ctx: Ctx, media_id: uuid.UUID) -> Response:
+    if not await ctx.auth.is_admin(request):
+        return login_redirect(ctx, f"/admin/media/{media_id}/price-lists")
+    form = await checked_form(request, ctx)
+    try:
+        ids = [uuid.UUID(v) for v in form.getlist("profile_id") if isinstance(v, str)]
+        async with ctx.transaction() as repos:
+            await profiles.set_media_profiles(repos, media_id, ids, now=datetime.now(UTC))
+    except ValueError:
+        return await _media_page(
+            request, ctx, media_id, error="Not saved: unknown price list.", status_code=422
+        )
+    except FieldError as exc:
+        return await _media_page(request, ctx, media_id, error=refusal(exc), status_code=422)
+    return see_other(f"/admin/media/{media_id}/price-lists?saved=true")

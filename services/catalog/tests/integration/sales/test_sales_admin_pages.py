@@ -162,3 +162,25 @@ async def test_a_selection_is_sent_from_its_page(
     events = [e for e in await outbox("catalog.selection_sent") if e["title"] == "Form pick"]
     assert events[-1]["client_email"] == "zoe@example.com"
     assert events[-1]["url"] in shown.text
+
+
+async def test_a_media_gets_its_own_price_lists_from_its_page(
+    admin: httpx.AsyncClient, client: httpx.AsyncClient, add_media: AddMedia, outbox: Outbox
+) -> None:
+    photo = await add_media("Own prices")
+    profile = await client.post(
+        "/api/admin/pricing-profiles",
+        json={"name": "Solo", "rows": [{"name": "Full", "price": 4200}]},
+    )
+    page = await admin.get(f"/admin/media/{photo}/price-lists")
+    assert page.status_code == 200
+    assert "Not for sale" in page.text
+    saved = await admin.post(
+        f"/admin/media/{photo}/price-lists",
+        data={"csrf": csrf_of(page.text), "profile_id": [profile.json()["id"]]},
+    )
+    assert saved.status_code == 303
+    shown = await admin.get(saved.headers["location"])
+    assert "42.00 EUR" in shown.text
+    offers = (await outbox("catalog.media_offered", about=photo))[-1]["offers"]
+    assert [o["name"] for o in offers] == ["Full"]
