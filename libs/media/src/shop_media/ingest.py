@@ -77,11 +77,14 @@ def inspect_upload(
     *,
     max_pixels: int = DEFAULT_MAX_PIXELS,
     max_video_pixels: int = DEFAULT_MAX_VIDEO_PIXELS,
+    decode: bool = True,
 ) -> Inspected:
+    """`decode=False`: an image's header only (the caller decodes it whole itself, e.g.
+    while making its previews, and reports failures with `unreadable`)."""
     found = file_type(path)
     if found.kind == "video":
         return _inspect_video(path, found, max_video_pixels)
-    return _inspect_image(path, found, max_pixels)
+    return _inspect_image(path, found, max_pixels, decode=decode)
 
 
 def _load_header(path: Path, found: FileType) -> pyvips.Image:
@@ -92,10 +95,11 @@ def _load_header(path: Path, found: FileType) -> pyvips.Image:
         image: pyvips.Image = load(str(path), access="sequential", fail_on="error")
         return image
     except pyvips.Error as exc:
-        raise _unreadable(found, exc, path) from exc
+        raise unreadable(found, exc, path) from exc
 
 
-def _unreadable(found: FileType, exc: pyvips.Error, path: Path) -> UploadError:
+def unreadable(found: FileType, exc: pyvips.Error, path: Path) -> UploadError:
+    """The refusal of a file of type `found` that libvips failed to decode."""
     # libvips names the file: never show the server's paths to the client
     message = " ".join(str(exc).replace(str(path), "the file").split())
     if found.format == "heif" and any(
@@ -110,7 +114,7 @@ def _unreadable(found: FileType, exc: pyvips.Error, path: Path) -> UploadError:
     )
 
 
-def _inspect_image(path: Path, found: FileType, max_pixels: int) -> Inspected:
+def _inspect_image(path: Path, found: FileType, max_pixels: int, *, decode: bool) -> Inspected:
     header = _load_header(path, found)
     width, height = upright_size(header)
     if width < 1 or height < 1:
@@ -120,6 +124,8 @@ def _inspect_image(path: Path, found: FileType, max_pixels: int) -> Inspected:
             f"the image declares {width} x {height} pixels, over the limit of "
             f"{max_pixels // 1_000_000} megapixels"
         )
+    if not decode:
+        return Inspected(found, width, height, None, describe_image(path, header))
     try:
         # Decode it whole (shrink-on-load where the format has it): a truncated or corrupt
         # file fails here, not later in a preview or a client's delivery.
@@ -129,7 +135,7 @@ def _inspect_image(path: Path, found: FileType, max_pixels: int) -> Inspected:
             check = pyvips.Image.thumbnail(str(path), CHECK_EDGE, fail_on="error")
             check.avg()
     except pyvips.Error as exc:
-        raise _unreadable(found, exc, path) from exc
+        raise unreadable(found, exc, path) from exc
     return Inspected(found, width, height, None, describe_image(path, header))
 
 

@@ -59,6 +59,28 @@ def image_preview(
     return image.width, image.height
 
 
+def image_previews(
+    src: Path,
+    *,
+    thumb: Path,
+    large: Path,
+    watermark: Watermark | None,
+    thumb_edge: int = THUMB_EDGE,
+    large_edge: int = LARGE_EDGE,
+) -> tuple[int, int]:
+    """The thumbnail and the large preview from one decode of `src` (the costly part of a
+    24 Mpixel JPEG): the large one first, the thumbnail shrunk from it in memory. Raises
+    `pyvips.Error` when the file does not decode whole (fail_on="error")."""
+    base = pyvips.Image.thumbnail(
+        str(src), large_edge, height=large_edge, size="down", fail_on="error"
+    )
+    base = _srgb(base).copy_memory()  # decoded here: a truncated file fails now
+    small = base.thumbnail_image(thumb_edge, height=thumb_edge, size="down")
+    _save_jpeg(small, thumb)
+    _save_jpeg(apply_watermark(base, watermark) if watermark is not None else base, large)
+    return base.width, base.height
+
+
 def video_poster(
     src: Path, dest: Path, *, long_edge: int, watermark: Watermark | None = None
 ) -> tuple[int, int]:

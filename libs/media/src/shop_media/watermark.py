@@ -3,6 +3,7 @@ the centre, sized as a share of the preview's width, at an opacity."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -23,8 +24,10 @@ class Watermark:
     opacity_pct: int = 35
 
 
+@functools.lru_cache(maxsize=32)
 def _text_mark(text: str, width: int) -> pyvips.Image:
-    """White text with a dark edge, as RGBA, about `width` wide."""
+    """White text with a dark edge, as RGBA, about `width` wide (rendered once per size:
+    most previews are 1600 px wide)."""
     height = max(8, width // max(2, len(text) // 2 + 1))
     mask = pyvips.Image.text(
         text or " ", font="sans bold", width=width, height=height, align="centre"
@@ -36,7 +39,7 @@ def _text_mark(text: str, width: int) -> pyvips.Image:
     black = (mask.new_from_image([0, 0, 0])).copy(interpretation="srgb")
     shadow = black.bandjoin(edge)
     letters = white.bandjoin(mask)
-    return shadow.composite2(letters, "over")
+    return shadow.composite2(letters, "over").copy_memory()
 
 
 def _logo_mark(path: Path, width: int) -> pyvips.Image:

@@ -135,14 +135,24 @@ BAD_INPUTS = [
 
 @pytest.mark.parametrize(("name", "data", "status"), BAD_INPUTS)
 async def test_bad_files_are_refused_and_leave_nothing(
-    client: httpx.AsyncClient, media_root: Path, query: Any, name: str, data: bytes, status: int
+    client: httpx.AsyncClient,
+    root: CatalogRoot,
+    media_root: Path,
+    preview_dir: Path,
+    query: Any,
+    name: str,
+    data: bytes,
+    status: int,
 ) -> None:
+    await root.previews.idle()
     before_rows, before_files = await media_count(query), stored_files(media_root)
+    before_previews = stored_files(preview_dir)
     response = await upload(client, data, name)
     assert response.status_code == status, response.text
     assert response.json()["detail"]  # a sentence naming the problem
     assert await media_count(query) == before_rows
     assert stored_files(media_root) == before_files
+    assert stored_files(preview_dir) == before_previews  # no preview of a refused file
 
 
 async def test_the_refusals_name_the_problem(client: httpx.AsyncClient) -> None:
@@ -197,7 +207,7 @@ async def test_path_characters_in_the_name_never_reach_the_store(
 
 
 async def test_two_uploads_of_the_same_file_at_once(
-    client: httpx.AsyncClient, root: CatalogRoot, media_root: Path, query: Any
+    client: httpx.AsyncClient, root: CatalogRoot, media_root: Path, preview_dir: Path, query: Any
 ) -> None:
     data = files.jpeg_bytes(700, 460, seed=77)
     before_files = stored_files(media_root)
@@ -215,6 +225,10 @@ async def test_two_uploads_of_the_same_file_at_once(
     ]
     assert stored_files(media_root) - before_files == {kept.json()["media_key"]}
     await root.previews.idle()
+    folders = {p.name for p in preview_dir.iterdir()}  # noqa: ASYNC240
+    assert kept.json()["id"] in folders
+    known = {str(r["id"]) for r in await query("SELECT id FROM media")}
+    assert folders <= known  # the refused upload's previews were dropped
 
 
 async def test_without_the_admin_token(anonymous: httpx.AsyncClient, media_root: Path) -> None:

@@ -30,7 +30,9 @@ from shop_media.ingest import (
     Inspected,
     UnreadableFileError,
     UnsupportedFileError,
+    file_type,
     inspect_upload,
+    unreadable,
 )
 from shop_media.memory import bound_render_memory, release_freed_memory
 from shop_media.store import MediaStore
@@ -68,11 +70,51 @@ class PreviewWorkshop:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, call)
 
-    async def inspect(self, path: Path) -> Inspected:
-        result: Inspected = await self._run(
-            lambda: inspect_upload(path, max_pixels=self._max_pixels)
-        )
+    async def inspect(
+        self,
+        path: Path,
+        *,
+        preview_as: tuple[uuid.UUID, int] | None = None,
+        watermark: WatermarkSettings | None = None,
+    ) -> Inspected:
+        """With `preview_as` (media id, file revision), an image's previews are made from
+        the same decode that proves the file whole: one decode of the original in all."""
+
+        def work() -> Inspected:
+            try:
+                return self._inspect(path, preview_as, watermark or WatermarkSettings())
+            finally:
+                release_freed_memory()
+
+        started = time.perf_counter()
+        result: Inspected = await self._run(work)
+        if preview_as is not None and result.kind == "image":
+            self._count("preview_upload", "made", started)
         return result
+
+    def _inspect(
+        self,
+        path: Path,
+        preview_as: tuple[uuid.UUID, int] | None,
+        watermark: WatermarkSettings,
+    ) -> Inspected:
+        found = file_type(path)
+        if preview_as is None or found.kind != "image" or found.format == "heif":
+            return inspect_upload(path, max_pixels=self._max_pixels)
+        inspected = inspect_upload(path, max_pixels=self._max_pixels, decode=False)
+        media_id, revision = preview_as
+        folder = self.folder(media_id) / f"r{revision}"
+        try:
+            make.image_previews(
+                path,
+                thumb=folder / "thumb.jpg",
+                large=folder / self._large_name("large.jpg", watermark),
+                watermark=self._watermark(watermark),
+            )
+        except pyvips.Error as exc:
+            shutil.rmtree(self.folder(media_id), ignore_errors=True)
+            raise unreadable(found, exc, path) from exc
+        return inspected
 
     async def check_logo(self, path: Path) -> None:
         def check() -> None:
@@ -92,11 +134,16 @@ class PreviewWorkshop:
     def folder(self, media_id: uuid.UUID) -> Path:
         return self._root / str(media_id)
 
-    def path_of(self, media: Media, name: PreviewName, watermark: WatermarkSettings) -> Path:
+    @staticmethod
+    def _large_name(name: str, watermark: WatermarkSettings) -> str:
         stem, _, suffix = name.partition(".")
         if name in WATERMARKED:
             stem = f"{stem}-w{watermark.version}" if watermark.kind != "none" else f"{stem}-w0"
-        return self.folder(media.id) / f"r{media.file_revision}" / f"{stem}.{suffix}"
+        return f"{stem}.{suffix}"
+
+    def path_of(self, media: Media, name: PreviewName, watermark: WatermarkSettings) -> Path:
+        folder = self.folder(media.id) / f"r{media.file_revision}"
+        return folder / self._large_name(name, watermark)
 
     async def preview(self, media: Media, name: PreviewName, watermark: WatermarkSettings) -> Path:
         wanted = VIDEO_PREVIEWS if media.kind == "video" else IMAGE_PREVIEWS
@@ -189,6 +236,9 @@ class PreviewWorkshop:
         keep = f"r{keep_revision}" if keep_revision is not None else None
 
         def remove() -> None:
+            if keep is None:
+                shutil.rmtree(folder, ignore_errors=True)
+                return
             if not folder.is_dir():
                 return
             for child in folder.iterdir():

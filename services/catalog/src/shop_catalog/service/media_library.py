@@ -28,6 +28,7 @@ from shop_catalog.domain.media_errors import (
     MediaNotFoundError,
     UnsupportedUploadError,
 )
+from shop_catalog.domain.media_settings import WatermarkSettings
 from shop_catalog.service.media_ports import PreviewWorkshop
 from shop_catalog.service.media_staging import StagedFile, adopt, kept_aside, remove
 from shop_catalog.service.offering import publish_media
@@ -59,12 +60,20 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-async def inspect(library: MediaLibrary, staged: StagedFile) -> Inspected:
+async def inspect(
+    library: MediaLibrary,
+    staged: StagedFile,
+    *,
+    preview_as: tuple[uuid.UUID, int] | None = None,
+    watermark: WatermarkSettings | None = None,
+) -> Inspected:
     """The upload checked by content, or the domain's refusal naming the problem."""
     if not staged.complete:
         raise InvalidUploadError("the upload was cut off before the file's end")
     try:
-        return await library.workshop.inspect(staged.path)
+        return await library.workshop.inspect(
+            staged.path, preview_as=preview_as, watermark=watermark
+        )
     except UnsupportedFileError as exc:
         raise UnsupportedUploadError(str(exc)) from exc
     except UploadError as exc:
@@ -90,10 +99,13 @@ async def _refuse_duplicate(
 async def upload_media(
     library: MediaLibrary, staged: StagedFile, *, title: str | None = None
 ) -> Media:
-    """A new media from a staged upload; the file joins the store only if the row commits."""
-    inspected = await inspect(library, staged)
-    now = now_utc()
+    """A new media from a staged upload; the file joins the store only if the row commits.
+    An image's previews are made while it is checked (one decode), a video's after."""
     media_id = uuid.uuid4()
+    async with library.transaction() as repos:
+        watermark = (await repos.media.settings()).watermark
+    inspected = await inspect(library, staged, preview_as=(media_id, 1), watermark=watermark)
+    now = now_utc()
     described = inspected.descriptive
     wanted_title = (title or "").strip()
     media = Media(
@@ -132,6 +144,7 @@ async def upload_media(
     except BaseException:
         if moved:
             remove(library.store, media.media_key)
+        await library.workshop.drop(media.id)
         raise
     library.workshop.make_soon(media, settings.watermark)
     return await get_media(library, media.id)

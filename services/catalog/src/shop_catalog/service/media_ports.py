@@ -59,8 +59,16 @@ class MediaUsageRepository(Protocol):
 class PreviewWorkshop(Protocol):
     """libvips / PyAV work in a bounded pool: checking uploads, making previews."""
 
-    async def inspect(self, path: Path) -> Inspected:
-        """The upload's type, size and metadata, or a `shop_media.ingest.UploadError`."""
+    async def inspect(
+        self,
+        path: Path,
+        *,
+        preview_as: tuple[uuid.UUID, int] | None = None,
+        watermark: WatermarkSettings | None = None,
+    ) -> Inspected:
+        """The upload's type, size and metadata, or a `shop_media.ingest.UploadError`;
+        with `preview_as` (media id, file revision) an image's previews are made from the
+        same decode (`drop` them if the upload is not kept)."""
         ...
 
     async def preview(self, media: Media, name: PreviewName, watermark: WatermarkSettings) -> Path:
