@@ -69,6 +69,19 @@ def _unlocked_response(request: Request, ctx: CatalogContext, gallery: Gallery) 
     return response
 
 
+SILENT_CAPTIONS = "WEBVTT\n\nNOTE The preview clips are silent: there is nothing to caption.\n"
+
+
+@router.get("/static/catalog/silent.vtt")
+async def silent_captions() -> Response:
+    """The captions track of the (silent) video previews."""
+    return Response(
+        SILENT_CAPTIONS,
+        media_type="text/vtt; charset=utf-8",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
 @router.get("/")
 async def home(request: Request, ctx: Ctx) -> Response:
     async with ctx.transaction() as repos:

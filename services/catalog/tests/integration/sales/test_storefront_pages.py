@@ -201,3 +201,19 @@ async def test_nested_galleries_show_on_their_parents_page(
         assert f'href="/g/{child["slug"]}"' in page.text
         api = (await browser.get(f"/api/galleries/{parent['slug']}")).json()
         assert [g["slug"] for g in api["galleries"]] == [child["slug"]]
+
+
+async def test_a_video_page_plays_the_silent_clip_with_a_captions_track(
+    client: httpx.AsyncClient, root: CatalogRoot, add_media: AddMedia
+) -> None:
+    clip = await add_media("Waves clip", kind="video", width=640, height=360)
+    await make_gallery(client, [clip], title="Clips")
+    async with visitor(root) as browser:
+        page = await browser.get(f"/media/{clip}")
+        assert page.status_code == 200
+        assert f"/previews/{clip}/clip.mp4?v=1" in page.text
+        assert f"/previews/{clip}/poster.jpg?v=1" in page.text
+        assert '<track kind="captions" src="/static/catalog/silent.vtt"' in page.text
+        captions = await browser.get("/static/catalog/silent.vtt")
+        assert captions.status_code == 200
+        assert captions.text.startswith("WEBVTT")
