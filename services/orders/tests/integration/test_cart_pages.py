@@ -58,6 +58,43 @@ async def test_add_to_cart_from_the_catalog_sets_the_cart_cookie(
     assert "Total: <strong>145.00 EUR</strong>" in page
 
 
+async def test_a_browser_form_from_the_catalog_without_its_origin(
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot
+) -> None:
+    """Our pages send `Referrer-Policy: no-referrer`, so a browser posts their forms with
+    `Origin: null`: the catalog's page (another port or subdomain of the shop) is
+    `Sec-Fetch-Site: same-site`; another site is `cross-site` and refused."""
+    client.headers.pop("Origin")
+    null = {"Origin": "null"}
+    refused = await client.post(
+        "/cart/lines", data=_add(catalog[0]), headers={**null, "Sec-Fetch-Site": "cross-site"}
+    )
+    assert refused.status_code == 403
+    assert await _cart_count(service) == 0
+    added = await client.post(
+        "/cart/lines", data=_add(catalog[0]), headers={**null, "Sec-Fetch-Site": "same-site"}
+    )
+    assert added.status_code == 303
+    assert "Alpine Lake" in (await client.get("/cart")).text
+    form = {
+        "name": "Ada",
+        "email": "ada@example.com",
+        "line1": "1 Rue X",
+        "city": "Paris",
+        "postal_code": "75001",
+        "country": "FR",
+        "idempotency_key": "k",
+    }
+    same_site = await client.post(
+        "/checkout", data=form, headers={**null, "Sec-Fetch-Site": "same-site"}
+    )
+    assert same_site.status_code == 403, "the checkout form is orders' own page only"
+    same_origin = await client.post(
+        "/checkout", data=form, headers={**null, "Sec-Fetch-Site": "same-origin"}
+    )
+    assert same_origin.status_code == 303
+
+
 def test_the_cart_cookie_is_secure_over_https(app) -> None:  # type: ignore[no-untyped-def]
     context = app.state.context
     https = context.settings.model_copy(update={"orders_public_url": "https://shop.example"})

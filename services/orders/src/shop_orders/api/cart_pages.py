@@ -32,17 +32,25 @@ NO_SUCH_CART = "No such cart: it was never made, or it expired (carts are kept 3
 CANNOT_ADD = "This file or license is not offered (any more). Please choose again."
 
 
-def check_own_origin(request: Request, ctx: WebContext) -> None:
-    """403 unless the form comes from one of the shop's own pages (the catalog's "Add to
-    cart", the cart page itself): another site cannot fill a client's cart."""
+def check_own_origin(request: Request, ctx: WebContext, *, same_site: bool = False) -> None:
+    """403 unless the form comes from one of the shop's own pages: another site cannot fill
+    a client's cart or place an order in their name.
+
+    Our pages answer with `Referrer-Policy: no-referrer`, so a browser posting their forms
+    sends `Origin: null`; then `Sec-Fetch-Site` says where the form was: `same-origin` (the
+    cart and checkout pages), or, with `same_site`, `same-site` too (the catalog's "Add to
+    cart", on another port or subdomain of the shop's site: the cart cookie is SameSite=Lax
+    and would not come from another site anyway)."""
     origin = request.headers.get("origin")
     if origin is not None and origin != "null":
-        if origin_of(origin) in ctx.settings.public_origins():
+        own = origin_of(f"{request.url.scheme}://{request.headers.get('host', '')}")
+        if origin_of(origin) in ctx.settings.public_origins() | {own}:
             return
         raise ForbiddenError(f"forms from {origin} are refused: not one of the shop's pages")
-    if request.headers.get("sec-fetch-site") == "same-origin":
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site == "same-origin" or (same_site and fetch_site == "same-site"):
         return
-    raise ForbiddenError("this form needs an Origin header from the shop's pages")
+    raise ForbiddenError("this form is accepted from the shop's own pages only")
 
 
 def set_cart_cookie(response: Response, ctx: WebContext, cart_id: str) -> None:
@@ -92,7 +100,7 @@ def cart_context(ctx: WebContext, view: CartView | None) -> dict[str, Any]:
 async def add_to_cart(request: Request, ctx: Ctx) -> Response:
     """Add a media under a license (replacing the cart's license for that media) or a whole
     gallery, then show the cart."""
-    check_own_origin(request, ctx)
+    check_own_origin(request, ctx, same_site=True)
     form = await request.form()
     try:
         line = CartLineWrite.model_validate({k: str(v) for k, v in form.items() if v != ""})
@@ -113,7 +121,7 @@ async def add_to_cart(request: Request, ctx: Ctx) -> Response:
 
 @router.post("/cart/lines/{line_id}/remove")
 async def remove_from_cart(request: Request, ctx: Ctx, line_id: uuid.UUID) -> Response:
-    check_own_origin(request, ctx)
+    check_own_origin(request, ctx, same_site=True)
     async with ctx.transaction() as repos:
         view = await cookie_cart(request, repos)
         if view is not None:
