@@ -56,7 +56,8 @@ class StorefrontQueries:
     async def _cards(self, where: Any) -> list[GalleryCard]:
         first = (
             select(gallery_media.c.media_id)
-            .where(gallery_media.c.gallery_id == galleries.c.id)
+            .join(media, media.c.id == gallery_media.c.media_id)
+            .where(gallery_media.c.gallery_id == galleries.c.id, media.c.withdrawn_at.is_(None))
             .order_by(gallery_media.c.position)
             .limit(1)
             .scalar_subquery()
@@ -84,7 +85,7 @@ class StorefrontQueries:
                 media.c.width,
                 media.c.height,
             )
-            .outerjoin(media, media.c.id == listed.c.cover_id)
+            .outerjoin(media, and_(media.c.id == listed.c.cover_id, media.c.withdrawn_at.is_(None)))
             .order_by(listed.c.parent_id.is_not(None), listed.c.position, listed.c.title)
         )
         rows = (await self._session.execute(query)).all()
