@@ -118,19 +118,37 @@ class Choice:
         return {"media_id": self.media_id, "license_id": self.license_id}
 
 
-@pytest.fixture(scope="package")
-async def web_choice(shop: Shop) -> Choice:
-    """A demo image with its Web license (a 1024 px JPEG), as the storefront lists it."""
+async def demo_image_offers(shop: Shop) -> list[dict[str, Choice]]:
+    """Each demo image's licenses by name, as orders' read model of the catalog offers them."""
     catalog = await shop.client.catalog()
+    images = []
     for media in catalog["media"]:
-        if media["kind"] != "image":
-            continue
-        for option in media["licenses"]:
-            if option["name"].lower() == "web":
-                return Choice(
-                    media["title"], option["name"], int(option["price"]), media["id"], option["id"]
-                )
-    raise AssertionError(f"no image with a Web license in the demo catalog: {catalog}")
+        if media["kind"] == "image" and media["licenses"]:
+            images.append(
+                {
+                    o["name"]: Choice(
+                        media["title"], o["name"], int(o["price"]), media["id"], o["id"]
+                    )
+                    for o in media["licenses"]
+                }
+            )
+    assert len(images) >= 2, f"fewer than two demo images with licenses: {catalog}"
+    return images
+
+
+@pytest.fixture(scope="package")
+async def image_offers(shop: Shop) -> list[dict[str, Choice]]:
+    return await demo_image_offers(shop)
+
+
+@pytest.fixture(scope="package")
+async def web_choice(image_offers: list[dict[str, Choice]]) -> Choice:
+    """A demo image with its Web license (a 1024 px JPEG), as the storefront lists it."""
+    for offers in image_offers:
+        for name, choice in offers.items():
+            if name.lower() == "web":
+                return choice
+    raise AssertionError(f"no image with a Web license in the demo catalog: {image_offers}")
 
 
 # --- the browser ----------------------------------------------------------------------------

@@ -112,30 +112,61 @@ def amount(minor: int) -> str:
 
 
 async def open_storefront(page: Page, shop: Shop) -> None:
+    """The catalog's home: the public galleries (orders' `/` sends the client there)."""
     await page.goto(shop.url("orders", "/"))
+    await shows(
+        page,
+        page.get_by_role("link", name=words("gallery")),
+        "orders' home leads to the catalog's home, which lists the public galleries",
+    )
+    assert page.url.startswith(shop.url("catalog", "/")), f"orders' / went to {page.url}"
     await check_page(page)
 
 
-async def tick(page: Page, choice: Choice) -> None:
-    """Tick the license of one image, finding the checkbox by what a screen reader says: the
-    image's title and the license's name (issue 10: "Web 25.00 EUR" alone names no image)."""
-    named = rf"^(?=.*{re.escape(choice.title)})(?=.*\b{re.escape(choice.name)}\b)"
-    box = page.get_by_role("checkbox", name=re.compile(named, re.IGNORECASE))
-    why = f"a checkbox named after {choice.title!r} and {choice.name!r}"
-    await shows(page, box, why, AT_ONCE_MS)
-    await box.first.check()
+async def add_to_cart_button(page: Page, license_name: str) -> Locator:
+    """The Add to cart button of one offer: named after the license (issue 10: a button's
+    name says what it acts on), else the one in the offer's form that names the license."""
+    name = re.escape(license_name)
+    named = page.get_by_role(
+        "button", name=re.compile(rf"^(?=.*\badd\b)(?=.*\bcart\b)(?=.*\b{name}\b)", re.I)
+    )
+    if await named.count():
+        return named
+    return (
+        page.locator("form")
+        .filter(has_text=re.compile(rf"(?<![A-Za-z]){name}(?![a-z])"))
+        .get_by_role("button", name=re.compile(r"\badd\b.*\bcart\b", re.IGNORECASE))
+    )
+
+
+async def open_media_page(page: Page, shop: Shop, choice: Choice) -> None:
+    await page.goto(shop.url("catalog", f"/media/{choice.media_id}"))
+    await shows(page, page.get_by_role("heading", name=choice.title), "the media page's title")
+    await check_page(page)
+
+
+async def add_to_cart(page: Page, choice: Choice) -> None:
+    """On the media page: the offer's Add to cart -> the cart (orders) lists the line."""
+    button = await add_to_cart_button(page, choice.name)
+    await shows(page, button, f"an Add to cart button for the {choice.name!r} offer", AT_ONCE_MS)
+    await button.first.click()
+    await shows(
+        page, page.get_by_role("heading", name=words("cart")), "Add to cart leads to the cart"
+    )
+    await shows(page, page.get_by_text(choice.title).first, f"{choice.title!r} in the cart")
 
 
 async def running_total(page: Page, minor: int) -> None:
-    """The storefront shows the total of what is ticked (issue 10: no running total)."""
+    """The page shows the total of what is chosen (issue 10: no running total)."""
     total = re.compile(rf"\btotal\b\W*(?:[A-Z]{{3}}\s*)?{re.escape(amount(minor))}", re.I)
     try:
         await expect(page.locator("body")).to_contain_text(
             total, timeout=AT_ONCE_MS, use_inner_text=True
         )
     except AssertionError:
+        said = " ".join((await body_text(page)).split())[:700]
         raise AssertionError(
-            f"no running total of {amount(minor)} on the storefront after ticking a license"
+            f"no running total of {amount(minor)} at {page.url}; the page says: {said}"
         ) from None
 
 
@@ -152,10 +183,27 @@ async def fill_details(page: Page, name: str, email: str) -> None:
         await country.fill("FR")
 
 
+async def go_to_checkout(page: Page) -> None:
+    """From the cart, the checkout form."""
+    await (
+        link(page, words(r"^checkout$", r"^check ?out\b", r"^proceed to checkout"))
+        .or_(page.get_by_role("button", name=words(r"^check ?out\b", r"^proceed to checkout")))
+        .first.click()
+    )
+    await shows(
+        page, page.get_by_label(re.compile(r"^e-?mail", re.I)), "the checkout form asks details"
+    )
+    await check_page(page)
+
+
 async def checkout(page: Page, shop: Shop, choice: Choice, email: str) -> None:
-    """The storefront: tick one license, see the total, type the details, place the order."""
-    await open_storefront(page, shop)
-    await tick(page, choice)
+    """The media page: Add to cart; the cart shows the total; Checkout; the details; Place
+    order (the payment page or the next step follows)."""
+    await open_media_page(page, shop, choice)
+    await add_to_cart(page, choice)
+    await running_total(page, choice.price)
+    await check_page(page)
+    await go_to_checkout(page)
     await running_total(page, choice.price)
     await fill_details(page, "Ada Client", email)
     await button(page, "Place order").click()

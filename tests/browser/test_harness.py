@@ -10,12 +10,12 @@ from playwright.async_api import Page
 
 from .conftest import Choice
 from .journey import (
+    add_to_cart_button,
     assert_accessible,
     assert_fits_screen,
     button,
     press_after_confirming,
     running_total,
-    tick,
 )
 
 HEAD = (
@@ -49,15 +49,21 @@ async def test_sideways_scrolling_is_caught(page: Page) -> None:
         await assert_fits_screen(page)
 
 
-async def test_checkbox_found_by_image_title_and_license(page: Page) -> None:
-    named = '<label><input type="checkbox" name="items"> Alpine Lake at Dusk: Web</label>'
-    await page.set_content(html(named))
-    await tick(page, CHOICE)
-    assert await page.get_by_role("checkbox").is_checked()
+async def test_add_to_cart_button_found_by_license(page: Page) -> None:
+    def offer(name: str, price: str, label: str = "Add to cart") -> str:
+        return f"<form><h2>{name}</h2><p>{price}</p><button>{label}</button></form>"
 
-    await page.set_content(html('<label><input type="checkbox"> Web 25.00 EUR</label>'))
-    with pytest.raises(AssertionError, match="checkbox named after 'Alpine Lake at Dusk'"):
-        await tick(page, CHOICE)
+    await page.set_content(html(offer("Web", "25.00") + offer("Full resolution", "90.00")))
+    found = await add_to_cart_button(page, "Web")
+    assert await found.count() == 1
+    assert "25.00" in await found.locator("xpath=..").inner_text()
+
+    named = "<button>Add Full resolution to cart</button><button>Add Web to cart</button>"
+    await page.set_content(html(named))
+    assert await (await add_to_cart_button(page, "Web")).inner_text() == "Add Web to cart"
+
+    await page.set_content(html("<p>Web 25.00</p><form><button>Add to cart</button></form>"))
+    assert await (await add_to_cart_button(page, "Web")).count() == 0
 
 
 async def test_running_total(page: Page) -> None:
