@@ -187,13 +187,19 @@ async def settle(
             if not unsettled and busy == 0:
                 await asyncio.sleep(2.0)  # quiet period: late duplicates would show up now
                 return True, time.monotonic() - start
+            where = {f"{s} outbox": n for s, n in outbox.items() if n}
+            where |= {q: n for q, n in queues.items() if n}
+            where |= {"emails pending": pending} if pending else {}
         except Exception as exc:  # the database or broker may still be coming back
-            unsettled, busy = [f"({exc!r:.80})"], -1
+            unsettled, busy, where = [f"({exc!r:.80})"], -1, {}
         now = time.monotonic()
         if now - start > timeout:
             return False, now - start
         if now - last_report > 15:
-            log(f"  settling: {len(unsettled)} orders not final {unsettled[:5]}, in flight {busy}")
+            log(
+                f"  settling: {len(unsettled)} orders not final {unsettled[:5]}, "
+                f"in flight {busy} {where or ''}"
+            )
             last_report = now
         await asyncio.sleep(1.0)
 
