@@ -19,7 +19,7 @@ from shop_devtools.client import default_client
 from .catalog_helpers import Json, make_jpeg, new_gallery, row, sha256
 
 ORIGINAL_PRICE = 9000
-WEB_PRICE = 3000
+SCREEN_PRICE = 3000
 WHOLE_GALLERY_PRICE = 15000
 
 
@@ -66,7 +66,7 @@ async def uploads(shop, tag, tmp_path_factory) -> list[Upload]:
 async def price_list(shop, tag) -> Json:
     """A royalty-free profile: Screen (800 px), Original, and Poster (bigger than the uploads)."""
     rows = [
-        row("Screen", WEB_PRICE, {"mode": "long_edge", "long_edge": 800}),
+        row("Screen", SCREEN_PRICE, {"mode": "long_edge", "long_edge": 800}),
         row("Original", ORIGINAL_PRICE, {"mode": "original"}),
         row("Poster", 40000, {"mode": "long_edge", "long_edge": 6000}),
     ]
@@ -176,8 +176,7 @@ async def test_a_client_buys_the_uploaded_originals_from_a_public_gallery(
     # The delivered files are the uploaded originals, byte for byte.
     files, zipped = await delivered_files(shop, order)
     assert sorted(sha256(f) for f in files) == sorted(u.digest for u in uploads)
-    if zipped:
-        assert sorted(zipped) == sorted(u.digest for u in uploads)
+    assert sorted(zipped) == sorted(u.digest for u in uploads), "Download all: both files"
 
 
 async def test_a_private_gallery_is_hidden_and_needs_its_password(shop, price_list, tmp_path):
