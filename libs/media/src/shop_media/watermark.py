@@ -69,7 +69,10 @@ def apply_watermark(image: pyvips.Image, mark: Watermark) -> pyvips.Image:
     alpha = (overlay[3] * opacity).cast("uchar")
     overlay = overlay.extract_band(0, n=3).bandjoin(alpha).copy(interpretation="srgb")
     x, y = _place(mark.position, image, overlay)
-    return image.composite2(overlay, "over", x=x, y=y).extract_band(0, n=3)
+    # Blend only the patch under the mark (composite works in float), then put it back.
+    patch = image.crop(x, y, overlay.width, overlay.height)
+    patch = patch.composite2(overlay, "over").extract_band(0, n=3).cast("uchar")
+    return image.insert(patch.copy(interpretation=image.interpretation), x, y)
 
 
 def _place(position: Position, image: pyvips.Image, overlay: pyvips.Image) -> tuple[int, int]:

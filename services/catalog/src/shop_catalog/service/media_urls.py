@@ -22,7 +22,7 @@ def preview_url(base_url: str, media_id: uuid.UUID, name: str, file_revision: in
 
 
 def preview_urls(base_url: str, media: PreviewedMedia) -> dict[str, str | None]:
-    """`thumbnail_url` (400 px), `preview_url` (1600 px, watermarked: the image's large
+    """`thumbnail_url` (400 px), `preview_url` (1500 px, watermarked: the image's large
     preview or the video's poster frame) and `clip_url` (a video's short silent clip, else
     None). `?v=` changes when the file is replaced, so browsers may cache them."""
     revision = media.file_revision
