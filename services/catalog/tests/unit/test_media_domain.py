@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -120,3 +121,21 @@ def test_preview_urls() -> None:
     video = media(kind="video")
     assert preview_urls("https://s", video)["preview_url"].endswith("/poster.jpg?v=1")
     assert preview_urls("https://s", video)["clip_url"].endswith("/clip.mp4?v=1")
+
+
+def test_stale_staged_parts_are_swept(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from shop_catalog.service.media_staging import sweep_stale
+
+    old, fresh, other = (tmp_path / n for n in ("upload-a.part", "upload-b.part", "keep.jpg"))
+    for path in (old, fresh, other):
+        path.write_bytes(b"x")
+    long_ago = time.time() - 2 * 24 * 3600
+    os.utime(old, (long_ago, long_ago))
+    os.utime(other, (long_ago, long_ago))
+    assert sweep_stale(tmp_path, now=time.time()) == 1
+    assert not old.exists()
+    assert fresh.exists()
+    assert other.exists()

@@ -9,6 +9,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,12 +19,30 @@ from shop_catalog.domain.media_errors import UploadTooLargeError
 from shop_media.store import LocalMediaStore, MediaStore
 
 STAGING_KEY = ".incoming"  # a folder of the store that no media key uses
+STALE_AFTER_S = 24 * 3600  # a staged part this old belongs to a process that died
+SWEEP_EVERY_S = 3600
+_last_sweep: dict[Path, float] = {}
 
 
 def staging_dir(store: MediaStore) -> Path:
     folder = store.path_for(STAGING_KEY)
     folder.mkdir(parents=True, exist_ok=True)
+    now = time.time()
+    if now - _last_sweep.get(folder, 0.0) > SWEEP_EVERY_S:
+        _last_sweep[folder] = now
+        sweep_stale(folder, now=now)
     return folder
+
+
+def sweep_stale(folder: Path, *, now: float, older_than_s: float = STALE_AFTER_S) -> int:
+    """Remove staged parts left by a process that died mid-upload; how many went."""
+    removed = 0
+    for part in folder.glob("upload-*.part"):
+        with contextlib.suppress(FileNotFoundError):
+            if now - part.stat().st_mtime > older_than_s:
+                part.unlink()
+                removed += 1
+    return removed
 
 
 @dataclass
