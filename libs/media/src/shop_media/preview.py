@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pyvips
 
@@ -110,10 +111,33 @@ def video_poster(
     return image.width, image.height
 
 
+def _marked_frame(frame: Any, watermark: Watermark) -> Any:
+    """The frame with the watermark: through libvips in RGB, back to YUV for the encoder."""
+    import av
+
+    rgb = frame.reformat(format="rgb24")
+    plane = rgb.planes[0]
+    width, height, stride = rgb.width, rgb.height, plane.line_size
+    data = bytes(plane)
+    if stride != width * 3:
+        data = b"".join(data[row * stride : row * stride + width * 3] for row in range(height))
+    image = pyvips.Image.new_from_memory(data, width, height, 3, "uchar")
+    marked = apply_watermark(image.copy(interpretation="srgb"), watermark).bandjoin(255)
+    pixels = bytes(marked.write_to_memory())  # PyAV takes RGBA, not RGB24
+    out = av.VideoFrame.from_bytes(pixels, width, height, format="rgba")
+    return out.reformat(format="yuv420p")
+
+
 def video_clip(
-    src: Path, dest: Path, *, seconds: float = CLIP_SECONDS, max_height: int = CLIP_HEIGHT
+    src: Path,
+    dest: Path,
+    *,
+    seconds: float = CLIP_SECONDS,
+    max_height: int = CLIP_HEIGHT,
+    watermark: Watermark | None = None,
 ) -> None:
-    """A short silent H.264 MP4 of the video's start, at most `max_height` high."""
+    """A short silent H.264 MP4 of the video's start, at most `max_height` high, with the
+    watermark on every frame."""
     import av
     from av.filter import Graph
 
@@ -158,6 +182,8 @@ def video_clip(
                         scaled = graph.vpull()
                     except (BlockingIOError, EOFError):
                         break
+                    if watermark is not None:
+                        scaled = _marked_frame(scaled, watermark)
                     scaled.pts = count
                     scaled.time_base = step
                     out.mux(v_out.encode(scaled))

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+import pyvips
 
+from shop_media.demo import make_demo_video
 from shop_media.descriptive import parse_date, read_xmp
+from shop_media.preview import video_clip
 from shop_media.sniff import describe_refusal, sniff
+from shop_media.watermark import Watermark
 
 
 @pytest.mark.parametrize(
@@ -70,3 +75,28 @@ def test_xmp_with_entities_is_ignored() -> None:
         b"</rdf:Description></rdf:RDF></x:xmpmeta>"
     )
     assert read_xmp(plain)["subject"] == ["a", "b"]
+
+
+def _first_frame(path: Path) -> pyvips.Image:
+    import av
+
+    with av.open(str(path)) as container:
+        frame = next(container.decode(container.streams.video[0])).reformat(format="rgb24")
+    plane = frame.planes[0]
+    data, width, stride = bytes(plane), frame.width, plane.line_size
+    rows = b"".join(data[r * stride : r * stride + width * 3] for r in range(frame.height))
+    return pyvips.Image.new_from_memory(rows, width, frame.height, 3, "uchar")
+
+
+def test_the_video_clip_carries_the_watermark(tmp_path: Path) -> None:
+    source = tmp_path / "source.mp4"
+    make_demo_video(source, seconds=1.0, width=320, height=180)
+    plain, marked = tmp_path / "plain.mp4", tmp_path / "marked.mp4"
+    video_clip(source, plain, seconds=0.5)
+    mark = Watermark("text", text="PREVIEW", size_pct=60, opacity_pct=80)
+    video_clip(source, marked, seconds=0.5, watermark=mark)
+    a, b = _first_frame(plain), _first_frame(marked)
+    assert (a.width, a.height) == (320, 180)
+    w, h = a.width, a.height
+    assert (a - b).abs().crop(w // 4, h // 3, w // 2, h // 3).avg() > 8
+    assert (a - b).abs().crop(0, 0, w // 10, h // 10).avg() < 3

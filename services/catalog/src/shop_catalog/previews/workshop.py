@@ -41,7 +41,7 @@ from shop_media.watermark import Watermark
 log = structlog.get_logger()
 
 MAX_LOGO_EDGE = 4000
-WATERMARKED: frozenset[str] = frozenset({"large.jpg", "poster.jpg"})
+WATERMARKED: frozenset[str] = frozenset({"large.jpg", "poster.jpg", "clip.mp4"})
 
 
 class PreviewWorkshop:
@@ -170,7 +170,7 @@ class PreviewWorkshop:
         def work() -> None:
             try:
                 if name == "clip.mp4":
-                    make.video_clip(src, dest)
+                    make.video_clip(src, dest, watermark=mark)
                 elif media.kind == "video":
                     edge = make.THUMB_EDGE if name == "thumb.jpg" else make.LARGE_EDGE
                     make.video_poster(src, dest, long_edge=edge, watermark=mark)

@@ -14,7 +14,7 @@ from shop_catalog.service.media_ports import IMAGE_PREVIEWS, VIDEO_PREVIEWS, Pre
 
 log = structlog.get_logger()
 
-WATERMARKED = frozenset({"large.jpg", "poster.jpg"})
+WATERMARKED = frozenset({"large.jpg", "poster.jpg", "clip.mp4"})
 
 
 async def preview_file(
