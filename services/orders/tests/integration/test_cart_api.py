@@ -44,7 +44,9 @@ async def test_a_new_cart_is_empty_with_its_shareable_link(client: httpx.AsyncCl
     assert cart["lines"] == []
     assert (cart["total"], cart["currency"]) == (0, "EUR")
     assert cart["url"] == f"http://orders.test/cart/{cart['id']}"
-    assert (await client.get(f"/api/carts/{cart['id']}")).json() == cart
+    read = await client.get(f"/api/carts/{cart['id']}")
+    assert read.json() == cart
+    assert read.headers["cache-control"] == "no-store"
 
 
 async def test_a_new_license_replaces_the_old_and_the_total_follows(

@@ -52,7 +52,9 @@ async def test_add_to_cart_from_the_catalog_sets_the_cart_cookie(
     again = await client.post("/cart/lines", data=_add(catalog[1]), headers=CATALOG)
     assert "set-cookie" in again.headers
     assert again.headers["set-cookie"].split(";")[0] == cookie.split(";")[0], "the same cart"
-    page = (await client.get("/cart")).text
+    cart = await client.get("/cart")
+    assert cart.headers["cache-control"] == "no-store", "one client's page: no cache keeps it"
+    page = cart.text
     assert "Alpine Lake" in page
     assert "Ridge Drift" in page
     assert "Total: <strong>145.00 EUR</strong>" in page
@@ -163,6 +165,7 @@ async def test_a_shared_cart_link_becomes_this_browsers_cart(
     async with httpx.AsyncClient(transport=transport, base_url="http://orders.test") as other:
         opened = await other.get(share.group(1))
         assert opened.status_code == 200
+        assert opened.headers["cache-control"] == "no-store"
         assert "Alpine Lake" in opened.text
         assert opened.headers["set-cookie"].startswith(
             f"shop_cart={share.group(1).rsplit('/', 1)[1]}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, status
+from fastapi import APIRouter, Depends, Path, Response, status
 
 from shop_orders.api.cart_schemas import CartLineWrite, CartRead
 from shop_orders.api.context import Ctx, WebContext
@@ -14,7 +14,17 @@ from shop_orders.service import carts
 from shop_orders.service.carts import CartView
 from shop_platform.errors import error_responses
 
-router = APIRouter(prefix="/api/carts", tags=["cart"])
+
+async def _private(response: Response) -> None:
+    """A cart is one client's: no cache keeps it."""
+    response.headers["Cache-Control"] = "no-store"
+
+
+router = APIRouter(
+    prefix="/api/carts",
+    tags=["cart"],
+    dependencies=[Depends(_private)],
+)
 CartId = Annotated[str, Path(min_length=1, max_length=64)]
 
 

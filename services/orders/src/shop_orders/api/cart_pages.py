@@ -28,6 +28,7 @@ from shop_platform.settings import origin_of
 
 router = APIRouter(include_in_schema=False)
 CART_COOKIE = "shop_cart"
+PRIVATE = "no-store"  # a cart is one client's: no cache keeps it
 NO_SUCH_CART = "No such cart: it was never made, or it expired (carts are kept 30 days)."
 CANNOT_ADD = "This file or license is not offered (any more). Please choose again."
 
@@ -135,7 +136,9 @@ async def remove_from_cart(request: Request, ctx: Ctx, line_id: uuid.UUID) -> Re
 async def cart_page(request: Request, ctx: Ctx) -> HTMLResponse:
     async with ctx.transaction() as repos:
         view = await cookie_cart(request, repos)
-    return await ctx.web.page(request, "cart.html", cart_context(ctx, view))
+    page = await ctx.web.page(request, "cart.html", cart_context(ctx, view))
+    page.headers["Cache-Control"] = PRIVATE
+    return page
 
 
 @router.get("/cart/{cart_id}", response_class=HTMLResponse)
@@ -148,9 +151,11 @@ async def shared_cart_page(request: Request, ctx: Ctx, cart_id: str) -> HTMLResp
         return await ctx.web.error_page(request, 404, NO_SUCH_CART, title="Cart not found")
     if view.cart.is_checked_out:
         notice = "This cart was already ordered: add files to start a new one."
-        return await ctx.web.page(
+        response = await ctx.web.page(
             request, "cart.html", {**cart_context(ctx, None), "notice": notice}
         )
-    response = await ctx.web.page(request, "cart.html", cart_context(ctx, view))
-    set_cart_cookie(response, ctx, view.cart.id)
+    else:
+        response = await ctx.web.page(request, "cart.html", cart_context(ctx, view))
+        set_cart_cookie(response, ctx, view.cart.id)
+    response.headers["Cache-Control"] = PRIVATE
     return response
