@@ -7,11 +7,12 @@ limit, `429` with `Retry-After`, before the password is even checked.
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from shop_catalog.api.context import CatalogContext, Ctx
 from shop_catalog.api.sales_admin_api import keys_of
@@ -23,6 +24,15 @@ from shop_catalog.service.ports import Repositories
 from shop_platform.errors import error_responses
 
 router = APIRouter(prefix="/api", tags=["storefront"])
+
+
+def page_cache(request: Request) -> storefront.PageCache[tuple[bytes, bool]]:
+    """This app's cache of gallery pages (media as served, by gallery revision)."""
+    state = request.app.state
+    cache = getattr(state, "gallery_pages", None)
+    if cache is None:
+        cache = state.gallery_pages = storefront.PageCache()
+    return cache  # type: ignore[no-any-return]
 
 
 def base_url(ctx: CatalogContext) -> str:
@@ -68,14 +78,24 @@ async def gallery(
     slug: str,
     x_gallery_password: Annotated[str | None, Header()] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-) -> JSONResponse:
-    """One page (60 media) of a gallery; `next_page` is null on the last one. (Answered as
-    built: plain JSON types, no re-encoding pass over the 60 media.)"""
+) -> Response:
+    """One page (60 media) of a gallery; `next_page` is null on the last one. The media
+    part is kept as served per gallery revision (`storefront.PageCache`): a page asked
+    again costs one small query."""
+    cache = page_cache(request)
     async with ctx.transaction() as repos:
         found = await opened_gallery(request, ctx, repos, slug, x_gallery_password)
-        view = await storefront.gallery_page(repos, found, page)
-    base = base_url(ctx)
-    body = {
+        cached = cache.get(found, page)
+        if cached is None:
+            view = await storefront.gallery_page(repos, found, page)
+            media = json.dumps([media_json(m, base_url(ctx)) for m in view.media])
+            cached = (media.encode(), view.has_next)
+            cache.put(found, page, cached)
+            children = view.children
+        else:
+            children = await storefront.children_of(repos, found, page)
+    media_bytes, has_next = cached
+    head = {
         "id": str(found.id),
         "slug": found.slug,
         "title": found.title,
@@ -83,12 +103,12 @@ async def gallery(
         "visibility": found.visibility,
         "whole_gallery_price": found.whole_gallery_price,
         "currency": ctx.settings.currency,
-        "page": view.page,
-        "next_page": view.page + 1 if view.has_next else None,
-        "galleries": [card_json(c, base) for c in view.children],
-        "media": [media_json(m, base) for m in view.media],
+        "page": page,
+        "next_page": page + 1 if has_next else None,
+        "galleries": [card_json(c, base_url(ctx)) for c in children],
     }
-    return JSONResponse(body)
+    body = json.dumps(head).encode()[:-1] + b', "media": ' + media_bytes + b"}"
+    return Response(body, media_type="application/json")
 
 
 @router.get("/media/{media_id}", responses=error_responses(404))

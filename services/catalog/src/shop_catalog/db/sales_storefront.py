@@ -123,6 +123,7 @@ class StorefrontQueries:
                     galleries.c.password_hash,
                     galleries.c.whole_gallery_price,
                     galleries.c.cover_media_id,
+                    galleries.c.revision,
                 ).where(galleries.c.slug == slug)
             )
         ).first()
@@ -137,6 +138,7 @@ class StorefrontQueries:
             password_hash=r.password_hash,
             whole_gallery_price=r.whole_gallery_price,
             cover_media_id=r.cover_media_id,
+            revision=r.revision,
         )
 
     async def gallery_page(

@@ -5,8 +5,10 @@ over public galleries only."""
 from __future__ import annotations
 
 import uuid
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from shop_catalog.domain.profiles import GalleryCard, Selection, StoreMedia
 from shop_catalog.domain.sales import Gallery, GalleryLockedError, SalesNotFoundError
@@ -16,6 +18,7 @@ from shop_catalog.service.selections import open_selection
 from shop_platform.security import hash_token
 
 PAGE_SIZE = 60
+T = TypeVar("T")
 SEARCH_LIMIT = 120
 
 
@@ -53,8 +56,41 @@ async def gallery_page(repos: Repositories, gallery: Gallery, page: int) -> Gall
     found = await repos.sales.gallery_page(
         gallery.id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1
     )
-    children = await repos.sales.child_galleries(gallery.id) if page == 1 else []
-    return GalleryPage(gallery, found[:PAGE_SIZE], page, len(found) > PAGE_SIZE, children)
+    return GalleryPage(
+        gallery,
+        found[:PAGE_SIZE],
+        page,
+        len(found) > PAGE_SIZE,
+        await children_of(repos, gallery, page),
+    )
+
+
+async def children_of(repos: Repositories, gallery: Gallery, page: int) -> list[GalleryCard]:
+    """The galleries nested in this one (shown on its first page)."""
+    return await repos.sales.child_galleries(gallery.id) if page == 1 else []
+
+
+class PageCache(Generic[T]):
+    """Gallery pages as served, keyed by (gallery id, revision, page). A gallery's revision
+    grows with every change of the gallery or of one of its media (`offering.publish`), so
+    an entry is never stale: a changed gallery is simply asked under a new key. Bounded
+    (least recently used first out); each process keeps its own."""
+
+    def __init__(self, max_entries: int = 256) -> None:
+        self._entries: OrderedDict[tuple[uuid.UUID, int, int], T] = OrderedDict()
+        self._max = max_entries
+
+    def get(self, gallery: Gallery, page: int) -> T | None:
+        key = (gallery.id, gallery.revision, page)
+        found = self._entries.get(key)
+        if found is not None:
+            self._entries.move_to_end(key)
+        return found
+
+    def put(self, gallery: Gallery, page: int, value: T) -> None:
+        self._entries[(gallery.id, gallery.revision, page)] = value
+        while len(self._entries) > self._max:
+            self._entries.popitem(last=False)
 
 
 async def visible_media(

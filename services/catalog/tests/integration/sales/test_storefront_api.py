@@ -102,3 +102,35 @@ async def test_a_gallery_shows_its_media_with_offers_and_pages(
     assert second["next_page"] is None
     one = (await anonymous.get(f"/api/media/{item['id']}")).json()
     assert one["offers"][0]["license_id"] == profile.json()["rows"][0]["id"]
+
+
+async def test_a_gallery_page_shows_every_change_at_once(
+    client: httpx.AsyncClient, anonymous: httpx.AsyncClient, add_media: AddMedia, query: Any
+) -> None:
+    """Pages are kept per gallery revision: each change publishes a new one."""
+    profile = (
+        await client.post(
+            "/api/admin/pricing-profiles", json={"name": "Web", "rows": [row("Web", 2500, WEB)]}
+        )
+    ).json()
+    first, second = await add_media("First"), await add_media("Second")
+    made = await gallery_with(client, [first, second], pricing_profile_ids=[profile["id"]])
+    url = f"/api/galleries/{made['slug']}"
+
+    def prices(page: dict[str, Any]) -> list[int]:
+        return [o["price"] for m in page["media"] for o in m["offers"]]
+
+    assert prices((await anonymous.get(url)).json()) == [2500, 2500]
+    assert prices((await anonymous.get(url)).json()) == [2500, 2500]  # from the cache
+    edited = {"name": "Web", "rows": [{**row("Web", 3100, WEB), "id": profile["rows"][0]["id"]}]}
+    await client.put(f"/api/admin/pricing-profiles/{profile['id']}", json=edited)
+    assert prices((await anonymous.get(url)).json()) == [3100, 3100]
+    await client.put(f"/api/admin/galleries/{made['id']}/media", json={"media_ids": [str(second)]})
+    assert [m["title"] for m in (await anonymous.get(url)).json()["media"]] == ["Second"]
+    await client.put(
+        f"/api/admin/galleries/{made['id']}",
+        json={"title": "Coastlines", "whole_gallery_price": 999, "pricing_profile_ids": []},
+    )
+    page = (await anonymous.get(url)).json()
+    assert page["whole_gallery_price"] == 999
+    assert prices(page) == []
