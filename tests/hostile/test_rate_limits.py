@@ -82,3 +82,34 @@ async def test_failed_admin_logins_lock_the_address_out(shop):
     async with _as(new_client_address()) as photographer:  # elsewhere, logins still work
         response = await photographer.post(login, data={"token": shop.config.admin_token})
         assert response.status_code == 303
+
+
+async def test_private_gallery_passwords_are_limited_per_address(shop, web_item):
+    """Issue 11, item 7: wrong gallery passwords get 403, then 429 (CATALOG_UNLOCK_RATE_LIMIT_
+    PER_MINUTE, 10): guessing stops, even with the right one; other clients are unaffected."""
+    body = {"title": "Guess me", "visibility": "private", "password": "s3cret-guess-me"}
+    gallery = await shop.client.admin_call("POST", "catalog", "/api/admin/galleries", body, 201)
+    media = {"media_ids": [web_item["media_id"]]}
+    path = f"/api/admin/galleries/{gallery['id']}/media"
+    await shop.client.admin_call("PUT", "catalog", path, media)
+    url = shop.url("catalog", f"/api/galleries/{gallery['slug']}")
+    try:
+        async with _as(new_client_address()) as attacker:
+            codes = [
+                (await attacker.get(url, headers={"X-Gallery-Password": f"guess-{n}"})).status_code
+                for n in range(12)
+            ]
+            right = await attacker.get(url, headers={"X-Gallery-Password": "s3cret-guess-me"})
+        assert codes[:10] == [403] * 10, codes
+        assert codes[10:] == [429, 429], codes
+        assert right.status_code == 429, "the right password got through the lockout"
+        assert right.headers["Retry-After"]
+        async with _as(new_client_address()) as client:
+            opened = await client.get(url, headers={"X-Gallery-Password": "s3cret-guess-me"})
+        assert opened.status_code == 200, opened.text
+        assert [m["id"] for m in opened.json()["media"]] == [web_item["media_id"]]
+    finally:
+        await shop.http.delete(
+            shop.url("catalog", f"/api/admin/galleries/{gallery['id']}"),
+            headers=shop.client.admin,
+        )

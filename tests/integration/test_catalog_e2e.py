@@ -194,6 +194,8 @@ async def test_a_private_gallery_is_hidden_and_needs_its_password(shop, price_li
     assert gallery["slug"] not in [g["slug"] for g in await shop.client.galleries()]
     assert hidden.id not in {m["id"] for m in await shop.client.search(secret)}
     assert hidden.id not in {m["id"] for m in await shop.client.search("Backstage")}
+    alone = await shop.client.http.get(shop.client.url("catalog", f"/api/media/{hidden.id}"))
+    assert alone.status_code in (403, 404), "a private gallery's media is reachable by its id"
     assert (await shop.client.gallery(gallery["slug"])).status_code == 403
     assert (await shop.client.gallery(gallery["slug"], "not-the-password")).status_code == 403
     unlocked = await shop.client.gallery(gallery["slug"], password)
