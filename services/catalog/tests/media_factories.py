@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import tempfile
 import uuid
 import zipfile
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from shop_contracts.events import OrderPlaced
 from shop_media import iptc
 from shop_media.demo import make_demo_video, srgb_profile
 from shop_media.synth import landscape
+from shop_media.video import transcode_video
 
 XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
@@ -106,6 +108,17 @@ def video_bytes(tmp: Path, *, seconds: float = 1.0) -> bytes:
     seed = uuid.uuid4().int % 10_000
     make_demo_video(path, seconds=seconds, width=320, height=180, seed=seed)
     return path.read_bytes()
+
+
+def cut_faststart_video() -> bytes:
+    """An MP4 with its index first (faststart), cut in half: its first frame still decodes."""
+    with tempfile.TemporaryDirectory() as folder:
+        source, faststart = Path(folder) / "s.mp4", Path(folder) / "f.mp4"
+        make_demo_video(source, seconds=2.0, width=320, height=180, seed=9)
+        transcode_video(source, faststart, max_height=180)
+        data = faststart.read_bytes()
+    assert data[24:40].find(b"moov") >= 0 or b"moov" in data[:2000]
+    return data[: len(data) // 2]
 
 
 def pixel_bomb() -> bytes:

@@ -159,6 +159,16 @@ def _inspect_video(path: Path, found: FileType, max_pixels: int) -> Inspected:
                 width, height = height, width
             duration = _duration(container, stream)
             tags = {str(k): str(v) for k, v in container.metadata.items()}
+            expected = stream.frames
+        if expected:  # every packet the index promises must be there (read, not decoded)
+            with av.open(str(path), mode="r") as again:
+                packets = again.demux(again.streams.video[0])
+                found_packets = sum(1 for packet in packets if packet.size)
+                if found_packets < expected:
+                    raise UnreadableFileError(
+                        f"the video is truncated: {found_packets} of its {expected} frames "
+                        "are in the file"
+                    )
     except av.FFmpegError as exc:
         reason = " ".join(str(exc).replace(str(path), "the file").split())
         raise UnreadableFileError(f"the video is truncated or corrupt ({reason})") from exc

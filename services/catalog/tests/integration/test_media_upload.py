@@ -130,6 +130,7 @@ BAD_INPUTS = [
         422,
         id="corrupt-mp4",
     ),
+    pytest.param("cut.mp4", files.cut_faststart_video(), 422, id="cut-faststart-mp4"),
 ]
 
 
