@@ -355,8 +355,6 @@ class LoadResult:
     errors: dict[str, int]
     seconds: float
     latencies_ms: list[float]
-    body_bytes: int
-    media_listed: int
 
     @property
     def rate(self) -> float:
@@ -369,24 +367,57 @@ class LoadResult:
         return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
-async def drive(http: httpx.AsyncClient, url: str, rate: float, seconds: float) -> LoadResult:
-    """Open loop: request i goes at t0 + i/rate whatever the earlier ones did."""
+@dataclass
+class GalleryPage:
+    url: str
+    body_bytes: int
+    media: int
+
+
+async def page_urls(http: httpx.AsyncClient, base: str) -> list[GalleryPage]:
+    """Every page of the gallery (the API serves it in pages: `next_page`)."""
+    pages: list[GalleryPage] = []
+    url: str | None = base
+    while url is not None:
+        response = await http.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url}: {response.status_code} {response.text[:300]}")
+        data = response.json()
+        pages.append(GalleryPage(url, len(response.content), len(data.get("media", []))))
+        following = data.get("next_page")
+        url = f"{base}?page={following}" if following else None
+    return pages
+
+
+async def one_at_a_time(
+    http: httpx.AsyncClient, pages: list[GalleryPage], count: int
+) -> list[float]:
+    """Latencies (ms) of `count` requests sent one after the other: the unloaded cost."""
+    latencies = []
+    for i in range(count):
+        started = time.perf_counter()
+        response = await http.get(pages[i % len(pages)].url)
+        response.raise_for_status()
+        latencies.append(1000 * (time.perf_counter() - started))
+    return latencies
+
+
+async def drive(
+    http: httpx.AsyncClient, urls: list[str], rate: float, seconds: float
+) -> LoadResult:
+    """Open loop: request i (to urls[i % len(urls)]) goes at t0 + i/rate whatever the
+    earlier ones did."""
     total = max(1, round(rate * seconds))
     latencies: list[float] = []
     errors: dict[str, int] = {}
-    sizes: list[int] = []
-    listed: list[int] = []
     loop = asyncio.get_running_loop()
 
-    async def one(due: float) -> None:
+    async def one(url: str, due: float) -> None:
         try:
             response = await http.get(url)
             done = loop.time()
             if response.status_code == 200:
                 latencies.append(1000 * (done - due))
-                if not sizes:
-                    sizes.append(len(response.content))
-                    listed.append(len(response.json().get("media", [])))
             else:
                 errors[str(response.status_code)] = errors.get(str(response.status_code), 0) + 1
         except httpx.HTTPError as exc:
@@ -399,7 +430,7 @@ async def drive(http: httpx.AsyncClient, url: str, rate: float, seconds: float) 
         delay = due - loop.time()
         if delay > 0:
             await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(due)))
+        tasks.append(asyncio.create_task(one(urls[i % len(urls)], due)))
     await asyncio.gather(*tasks)
     elapsed = loop.time() - t0
     return LoadResult(
@@ -408,12 +439,15 @@ async def drive(http: httpx.AsyncClient, url: str, rate: float, seconds: float) 
         errors=errors,
         seconds=elapsed,
         latencies_ms=latencies,
-        body_bytes=sizes[0] if sizes else 0,
-        media_listed=listed[0] if listed else 0,
     )
 
 
 # --- the run -------------------------------------------------------------------------------
+
+
+def load_average() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min)"
 
 
 def verdict(ok: bool) -> str:
@@ -428,7 +462,7 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
     mb = sum(p.stat().st_size for p in big) / len(big) / 1e6
     print(
         f"{len(big)} JPEGs {WIDTH}x{HEIGHT} (~{mb:.1f} MB each) made in "
-        f"{time.perf_counter() - started:.1f} s; {os.cpu_count()} CPUs",
+        f"{time.perf_counter() - started:.1f} s; {os.cpu_count()} CPUs; {load_average()}",
         flush=True,
     )
     started = time.perf_counter()
@@ -474,25 +508,35 @@ async def measure(
         slug, seconds = await big_gallery(catalog, small)
         print(f"  gallery {slug!r} ready in {seconds:.1f} s", flush=True)
 
-    url = f"{shop.config.url('catalog')}/api/galleries/{slug}"
+    base = f"{shop.config.url('catalog')}/api/galleries/{slug}"
     # A fresh client for the load: its own pool, no upload connections left in it.
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
     async with httpx.AsyncClient(limits=limits, timeout=httpx.Timeout(30.0)) as http:
-        warm = await drive(http, url, min(args.rate, 20.0), 2.0)
-        if not warm.ok:
-            raise RuntimeError(f"GET {url} never answered 200: {warm.errors}")
+        pages = await page_urls(http, base)
+        serial = await one_at_a_time(http, pages, 50)
         print(
-            f"  GET /api/galleries/{slug}: {warm.body_bytes / 1000:.0f} kB, "
-            f"{warm.media_listed} media listed; {args.rate:.0f} req/s for {args.seconds:.0f} s ...",
+            f"  GET /api/galleries/{slug}: {len(pages)} pages ({pages[0].body_bytes / 1000:.0f} kB, "
+            f"{pages[0].media} media on the first); one at a time: p50 "
+            f"{statistics.median(serial):.1f} ms, max {max(serial):.1f} ms",
             flush=True,
         )
-        load = await drive(http, url, args.rate, args.seconds)
+        print(
+            f"  open loop over the pages in turn: {args.rate:.0f} req/s for "
+            f"{args.seconds:.0f} s ...",
+            flush=True,
+        )
+        process = psutil.Process(pid)
+        cpu0 = sum(process.cpu_times()[:2])
+        load = await drive(http, [p.url for p in pages], args.rate, args.seconds)
+        cpu_ms = 1000 * (sum(process.cpu_times()[:2]) - cpu0) / max(1, load.ok)
     print(
         f"  achieved {load.rate:.1f} req/s ({load.ok}/{load.sent} answered 200), "
         f"p50 {load.pct(50):.1f} ms, p90 {load.pct(90):.1f} ms, p99 {load.pct(99):.1f} ms, "
-        f"max {max(load.latencies_ms, default=float('nan')):.1f} ms, errors {load.errors or 0}"
+        f"max {max(load.latencies_ms, default=float('nan')):.1f} ms, errors {load.errors or 0}; "
+        f"catalog CPU {cpu_ms:.1f} ms per request"
     )
 
+    print(f"  {load_average()} (other work on the machine skews every number above)")
     images_ok = result.per_s >= TARGET_IMAGES_PER_S
     rss_ok = result.peak_rss_mb < TARGET_RSS_MB
     p99_ok = load.pct(99) <= TARGET_P99_MS and not load.errors and load.ok == load.sent
