@@ -157,6 +157,9 @@ async def test_bad_files_are_refused_and_leave_nothing(
 
 
 async def test_the_refusals_name_the_problem(client: httpx.AsyncClient) -> None:
+    cut = await upload(client, files.cut_faststart_video(), "cut.mp4")
+    assert "truncated" in cut.json()["detail"]
+    assert "frames are in the file" in cut.json()["detail"]
     zipped = await upload(client, files.zip_bytes(), "archive.jpg")
     assert "ZIP" in zipped.json()["detail"]
     svg = await upload(client, files.SVG, "x.svg")
