@@ -19,6 +19,7 @@
     label.textContent = name + ": ";
     var bar = document.createElement("progress");
     bar.max = 100; bar.value = 0;
+    bar.setAttribute("aria-label", "Upload of " + name);
     var note = document.createElement("span");
     item.appendChild(label); item.appendChild(bar); item.appendChild(note);
     list.appendChild(item);
