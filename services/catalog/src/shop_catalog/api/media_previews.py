@@ -9,7 +9,6 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 from shop_catalog.api.context import Ctx
-from shop_catalog.domain.media_errors import MediaNotFoundError
 from shop_catalog.service.media_previews import preview_file
 from shop_platform.errors import error_responses
 
@@ -34,9 +33,9 @@ async def preview(
 ) -> FileResponse:
     """`?v=<file_revision>` (as the preview URLs carry it) lets browsers keep it."""
     path, revision, watermarked = await preview_file(ctx.media_library, media_id, name)
-    if v is not None and v != revision:
-        raise MediaNotFoundError(media_id)
-    if v is not None and not watermarked:
+    if v is not None and v != revision:  # a page made before the file was replaced
+        cache = "no-cache"
+    elif v is not None and not watermarked:
         cache = "public, max-age=31536000, immutable"
     else:  # the watermark may change: browsers ask again after a while
         cache = "public, max-age=600"
