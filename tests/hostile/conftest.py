@@ -26,6 +26,7 @@ from shop_testkit.smtp import ReceivedEmail
 
 Json = dict[str, Any]
 SELLER = "seller@hostile.example.com"
+UPLOAD_CAP = 4 * 1024 * 1024  # CATALOG_UPLOAD_MAX_BYTES of the suite's shop (test_uploads)
 _LEFT = re.compile(r"(\d+) downloads? left")
 
 
@@ -151,8 +152,8 @@ async def _as_a_new_client(request: httpx.Request) -> None:
 async def shop(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Shop]:
     root: Path = tmp_path_factory.mktemp("hostile")
     # 127.0.0.1 plays the reverse proxy: X-Forwarded-For says which client is asking.
-    proxy = {"TRUSTED_PROXIES": "127.0.0.1"}
-    async with private_shop(root, "hostile", SELLER, proxy) as private:
+    extra = {"TRUSTED_PROXIES": "127.0.0.1", "CATALOG_UPLOAD_MAX_BYTES": str(UPLOAD_CAP)}
+    async with private_shop(root, "hostile", SELLER, extra) as private:
         private.client.http.event_hooks["request"].append(_as_a_new_client)
         shop = Shop(private.stack, private.client, private.mail)
         await private.client.settings("orders", manual_validation=False)
