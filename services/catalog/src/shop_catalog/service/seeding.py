@@ -38,6 +38,7 @@ from shop_catalog.service.offering import publish
 from shop_catalog.service.ports import Repositories, Transaction
 from shop_contracts.common import DeliverySpec
 from shop_media.store import MediaStore
+from shop_platform.security import sign_value
 
 log = structlog.get_logger()
 
@@ -91,8 +92,14 @@ async def seed_catalog(root: Any, legacy: LegacyCatalog | None = None) -> int:
         await repos.sales.lock_for_seeding()
         if await repos.sales.count_media() > 0:
             return 0
-        count = await insert_demo(repos, files)
-    log.info("catalog.seeded", media=count)
+        count = await insert_demo(repos, files, private_slug=private_demo_slug(root.settings))
+    public_url = root.settings.catalog_public_url.rstrip("/")
+    log.info(
+        "catalog.seeded",
+        media=count,
+        private_gallery=f"{public_url}/g/{private_demo_slug(root.settings)}",
+        password=PRIVATE_PASSWORD,
+    )
     return count
 
 
@@ -158,7 +165,16 @@ def _demo_profiles() -> dict[str, PricingProfile]:
     }
 
 
-async def insert_demo(repos: Repositories, files: Sequence[dict[str, Any]]) -> int:
+def private_demo_slug(settings: Any) -> str:
+    """Stable in one shop, unguessable without its SECRET_KEY."""
+    return (
+        f"private-demo-{sign_value(settings.secret_key, 'demo-gallery', 'private')[-12:]}".lower()
+    )
+
+
+async def insert_demo(
+    repos: Repositories, files: Sequence[dict[str, Any]], *, private_slug: str
+) -> int:
     await repos.sales.insert_media_rows(list(files))
     profiles = _demo_profiles()
     for profile in profiles.values():
@@ -177,7 +193,7 @@ async def insert_demo(repos: Repositories, files: Sequence[dict[str, Any]]) -> i
     )
     private = Gallery(
         id=demo_id("gallery", "private"),
-        slug=f"private-demo-{uuid.uuid4().hex[:12]}",
+        slug=private_slug,
         title="Private demo",
         description=f'A private gallery: its password is "{PRIVATE_PASSWORD}".',
         visibility="private",
