@@ -28,6 +28,8 @@ from shop_contracts.common import DeliverySpec
 from shop_contracts.events import FreeDownloadGranted, GalleryAccessGranted
 from shop_platform.security import random_token
 
+MAX_DEPTH = 10
+
 
 @dataclass(frozen=True, slots=True)
 class GalleryDraft:
@@ -55,11 +57,16 @@ async def _check(repos: Repositories, draft: GalleryDraft, gallery_id: uuid.UUID
     if not draft.title.strip():
         raise FieldError("title", "must not be empty")
     await check_profile_ids(repos, draft.pricing_profile_ids, "pricing_profile_ids")
-    if draft.parent_id is not None:
-        if draft.parent_id == gallery_id:
-            raise FieldError("parent_id", "a gallery cannot be its own parent")
-        if await repos.sales.get_gallery(draft.parent_id) is None:
-            raise FieldError("parent_id", f"no gallery {draft.parent_id}")
+    parent_id, depth = draft.parent_id, 0
+    while parent_id is not None:  # up to the top: no gallery inside itself
+        if parent_id == gallery_id:
+            raise FieldError("parent_id", "a gallery cannot be inside itself")
+        parent = await repos.sales.get_gallery(parent_id)
+        if parent is None:
+            raise FieldError("parent_id", f"no gallery {parent_id}")
+        parent_id, depth = parent.parent_id, depth + 1
+        if depth > MAX_DEPTH:
+            raise FieldError("parent_id", f"galleries nest {MAX_DEPTH} deep at most")
     if draft.cover_media_id is not None and not await repos.sales.existing_media_ids(
         [draft.cover_media_id]
     ):

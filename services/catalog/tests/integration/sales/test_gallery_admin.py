@@ -199,3 +199,16 @@ async def test_deleting_a_gallery_publishes_it_deleted(
     assert last["whole_gallery_price"] is None
     assert (await outbox("catalog.media_offered", about=photo))[-1]["offers"] == []
     assert (await client.get(f"/api/admin/galleries/{made['id']}")).status_code == 404
+
+
+async def test_a_gallery_cannot_be_inside_itself(client: httpx.AsyncClient) -> None:
+    top = await gallery(client)
+    inner = await gallery(client, parent_id=top["id"])
+    body = {"title": "Harbours", "parent_id": inner["id"]}
+    looped = await client.put(f"/api/admin/galleries/{top['id']}", json=body)
+    assert looped.status_code == 422
+    assert looped.json()["fields"][0]["field"] == "parent_id"
+    unknown = await client.post(
+        "/api/admin/galleries", json={"title": "X", "parent_id": str(uuid.uuid4())}
+    )
+    assert unknown.status_code == 422
