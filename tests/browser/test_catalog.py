@@ -1,8 +1,9 @@
 """The catalog's pages in Chromium (issue 11), on a desktop screen and a 390 px phone, every
 page checked by axe-core: the photographer's media library (upload through the file input and
-by dropping files, thumbnails, editing a title), the storefront (home, a public gallery with
-lazy thumbnails, a media page with its offers; a private gallery's password), and the cart
-(add, change the license, remove, the shareable link)."""
+by dropping files, thumbnails, editing a title) and other catalog pages, the storefront (home,
+a public gallery with lazy thumbnails, a media page with its offers, search; a private
+gallery's password), and the cart (add, change the license, remove, the shareable link). The
+checkout from the cart to the download page is test_journeys' card journey."""
 
 from __future__ import annotations
 
@@ -152,6 +153,38 @@ async def test_admin_uploads_images_and_edits_a_title(
     await shows(page, library_entry(page, new_title), "the library lists the new title")
 
 
+async def test_admin_catalog_pages(shop: Shop, admin_page: Page) -> None:
+    """The photographer's other catalog pages: galleries (the demo gallery's page), price
+    lists (one of them), selections, the watermark settings."""
+    page = admin_page
+    await admin_logs_in(page, shop)
+    sections = (
+        ("/admin/galleries", "Galleries", PUBLIC_GALLERY),
+        ("/admin/pricing-profiles", "Price lists", None),
+        ("/admin/selections", "Selections", None),
+        ("/admin/media/settings", "Watermark", None),
+    )
+    for path, heading, item in sections:
+        await page.goto(shop.url("catalog", path))
+        await shows(
+            page, page.get_by_role("heading", name=words(heading)).first, f"{path}: {heading}"
+        )
+        await check_page(page)
+        if item is not None:
+            await link(page, item).first.click()
+            await shows(page, page.get_by_role("heading", name=item), f"{item!r}'s own page")
+            await check_page(page)
+    await page.goto(shop.url("catalog", "/admin/pricing-profiles"))
+    await (
+        page.get_by_role("main")
+        .get_by_role("link", name=re.compile(r"\w"))
+        .filter(has_not_text=words(r"^new\b"))
+        .first.click()
+    )
+    await shows(page, page.get_by_role("textbox").first, "a price list's page with its rows")
+    await check_page(page)
+
+
 # --- the storefront ---------------------------------------------------------------------------
 
 
@@ -186,6 +219,13 @@ async def test_public_gallery_to_media_page(
         button = await add_to_cart_button(page, offer.name)
         await shows(page, button, f"an Add to cart button for {offer.name!r}", AT_ONCE_MS)
     await shows(page, page.get_by_text(words(r"\busage\b")).first, "the offers' usage terms")
+    await check_page(page)
+
+    word = choice.title.split()[0]
+    await open_storefront(page, shop)
+    await page.get_by_role("searchbox").first.fill(word)
+    await page.get_by_role("searchbox").first.press("Enter")
+    await shows(page, link(page, re.compile(re.escape(choice.title))), f"a search for {word!r}")
     await check_page(page)
 
 
