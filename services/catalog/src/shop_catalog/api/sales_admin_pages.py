@@ -88,6 +88,7 @@ def _gallery_body(form: FormData, currency: str) -> GalleryWrite:
             "pricing_profile_ids": _ids(form, "profile_id"),
             "whole_gallery_price": amount_of(form, "whole_gallery_price", currency),
             "position": int_of(form, "position") or 0,
+            "cover_media_id": text_of(form, "cover_media_id") or None,
         }
     )
 

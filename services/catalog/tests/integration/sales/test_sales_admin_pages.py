@@ -91,7 +91,7 @@ async def test_a_price_list_is_created_and_edited_through_its_form(
 
 
 async def test_a_gallery_is_created_with_media_and_a_whole_price(
-    admin: httpx.AsyncClient, add_media: AddMedia, outbox: Outbox
+    admin: httpx.AsyncClient, client: httpx.AsyncClient, add_media: AddMedia, outbox: Outbox
 ) -> None:
     photos = [await add_media(f"Page pick {i}") for i in range(3)]
     page = await admin.get("/admin/galleries/new")
@@ -116,6 +116,13 @@ async def test_a_gallery_is_created_with_media_and_a_whole_price(
     edit = await admin.get(f"/admin/galleries/{gallery_id}")
     assert title in edit.text
     assert "150.00" in edit.text
+    assert f'<option value="{photos[2]}">Page pick 2</option>' in edit.text  # cover choices
+    covered = await admin.post(
+        f"/admin/galleries/{gallery_id}", data={**data, "cover_media_id": str(photos[0])}
+    )
+    assert covered.status_code == 303
+    read = await client.get(f"/api/admin/galleries/{gallery_id}")
+    assert read.json()["cover_media_id"] == str(photos[0])
     refused = await admin.post(
         f"/admin/galleries/{gallery_id}", data={**data, "visibility": "private"}
     )
