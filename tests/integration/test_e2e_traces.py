@@ -2,7 +2,9 @@
 OTEL_EXPORTER_OTLP_ENDPOINT pointing at a small OTLP/HTTP receiver in this test, which decodes
 the ExportTraceServiceRequests; the spans of orders, payments, delivery and notifications share
 the trace of the POST /api/orders request that started them (the context travels through the
-outbox rows and the AMQP headers)."""
+outbox rows and the AMQP headers). The admin's forced delivery is a trace of its own, reaching
+the delivery email's send in notifications, and its command span links back to the order's
+trace (the traceparent the order kept when it was placed)."""
 
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ class ReceivedSpan:
     span_id: str
     parent_id: str
     attributes: dict[str, Any]
+    links: tuple[tuple[str, str], ...]  # (trace id, span id) of each span link
 
 
 class OtlpReceiver:
@@ -86,6 +89,9 @@ class OtlpReceiver:
                                 a.key: a.value.string_value or a.value.int_value
                                 for a in span.attributes
                             },
+                            links=tuple(
+                                (link.trace_id.hex(), link.span_id.hex()) for link in span.links
+                            ),
                         )
                     )
         with self._lock:
@@ -186,11 +192,12 @@ async def test_one_order_is_one_trace_across_the_services(
     # and the SQL of the handlers (asyncpg's instrumentation)
     assert len(services["delivery"]) > 1, services["delivery"]
 
-    # The forced delivery is its own request: its trace reaches the delivery email's handler.
+    # The forced delivery is its own request: its trace reaches the delivery email's send.
     async def forced_trace_complete() -> bool:
-        """Delivery's span of the command and both consumers' spans of delivery.completed
-        have been exported (each process exports its own batches: a handler's span ends
-        after its SQL spans and may come in a later batch)."""
+        """Orders' command span, delivery's span of the command, both consumers' spans of
+        delivery.completed and notifications' send of the email have been exported (each
+        process exports its own batches: a handler's span ends after its SQL spans and may
+        come in a later batch; the sender loop sends after the handler's commit)."""
         forced = _server_span(receiver.snapshot(), "force-delivery", "POST")
         if forced is None:
             return False
@@ -199,11 +206,42 @@ async def test_one_order_is_one_trace_across_the_services(
             "delivery.completed process" in services.get(s, set())
             for s in ("orders", "notifications")
         )
-        return completed and "delivery.force process" in services.get("delivery", set())
+        return (
+            completed
+            and "delivery.force process" in services.get("delivery", set())
+            and "order force-delivery" in services.get("orders", set())
+            and "email send" in services.get("notifications", set())
+        )
 
     await eventually(forced_trace_complete, timeout=30, what="the delivery email in one trace")
-    forced = _server_span(receiver.snapshot(), "force-delivery", "POST")
+    spans = receiver.snapshot()
+    forced = _server_span(spans, "force-delivery", "POST")
     assert forced is not None
+    assert forced.trace_id != placed.trace_id  # the admin's request: a trace of its own
     forced_services = in_trace(forced.trace_id)
     assert "delivery.force process" in forced_services["delivery"], forced_services
     assert "delivery.completed process" in forced_services["orders"], forced_services
+    # The delivery email's send (notifications' sender loop, after the handler's commit)
+    # joins the trace, under the delivery.completed handler that recorded the email.
+    sends = [
+        s
+        for s in spans
+        if s.service == "notifications" and s.name == "email send" and s.trace_id == forced.trace_id
+    ]
+    assert sends, forced_services
+    handlers = {
+        s.span_id
+        for s in spans
+        if s.trace_id == forced.trace_id
+        and s.service == "notifications"
+        and s.name == "delivery.completed process"
+    }
+    assert all(send.parent_id in handlers for send in sends), (sends, handlers)
+
+    # Orders' command span: under the admin's request, with a link to the placing request's
+    # span (the order's trace); an operator jumps from the forced delivery to the order.
+    (command,) = [s for s in spans if s.service == "orders" and s.name == "order force-delivery"]
+    assert command.trace_id == forced.trace_id
+    assert command.parent_id == forced.span_id
+    assert command.links == ((placed.trace_id, placed.span_id),)
+    assert command.attributes["shop.order.id"] == order["id"]

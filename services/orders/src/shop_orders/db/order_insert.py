@@ -38,6 +38,7 @@ def _order_values(order: Order) -> dict[str, Any]:
         "downloads_url": order.downloads_url,
         "idempotency_key": order.idempotency_key,
         "request_hash": order.request_hash,
+        "traceparent": order.traceparent,
         "created_at": order.created_at,
         "updated_at": order.updated_at,
     }

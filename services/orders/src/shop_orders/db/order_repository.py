@@ -81,6 +81,7 @@ def _order(m: Mapping[Any, Any], lines: list[OrderLine]) -> Order:
         downloads_url=m["downloads_url"],
         idempotency_key=m["idempotency_key"],
         request_hash=m["request_hash"],
+        traceparent=m["traceparent"],
     )
 
 

@@ -142,6 +142,8 @@ orders = Table(
     Column("request_hash", String(64), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # The placing request's trace (tracing on): the admin commands' spans link to it.
+    Column("traceparent", Text, nullable=True),
     CheckConstraint(
         "status IN ('awaiting_validation', 'awaiting_payment', 'paid', 'delivered', 'cancelled')",
         name="ck_orders_status",

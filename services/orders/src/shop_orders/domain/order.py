@@ -115,6 +115,9 @@ class Order:
     downloads_url: str | None = None
     idempotency_key: str | None = None  # scoped to the client (service/idempotency.py)
     request_hash: str | None = None  # what the key was first used for: another body is a 409
+    # The W3C traceparent of the request that placed it (tracing on): the photographer's
+    # commands on the order, each a trace of its own, link back to the order's trace.
+    traceparent: str | None = None
     new_history: list[HistoryEntry] = field(default_factory=list)
 
     @classmethod
@@ -131,6 +134,7 @@ class Order:
         note: str | None = None,
         idempotency_key: str | None = None,
         request_hash: str | None = None,
+        traceparent: str | None = None,
     ) -> Order:
         if not lines:
             raise ValueError("an order has at least one line")
@@ -150,6 +154,7 @@ class Order:
             status=status,
             idempotency_key=idempotency_key,
             request_hash=request_hash,
+            traceparent=traceparent,
         )
         detail = "placed, held for manual validation" if manual_validation else "placed"
         order._record(now, "placed", detail, "client")

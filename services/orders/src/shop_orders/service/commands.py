@@ -3,6 +3,12 @@ re-issue download links.
 
 Each loads the order locked, lets the domain guard the transition (an illegal one raises
 `IllegalTransitionError`, answered 409), saves it and writes its message to the outbox.
+
+Tracing on: a command is a trace of its own (the admin's request), not the order's (the
+storefront's POST /api/orders, maybe days before). Its span (`order <action>`, under the
+request's) carries a span link to the order's trace, from the traceparent the order kept
+when it was placed, so an operator goes from one trace to the other; the message it writes
+continues the command's trace (what payments and delivery do with it, the emails).
 """
 
 from __future__ import annotations
@@ -14,8 +20,9 @@ from datetime import UTC, datetime
 import structlog
 
 from shop_contracts.envelope import Envelope
+from shop_messaging import tracing
 from shop_orders.domain.errors import OrderNotFoundError
-from shop_orders.domain.order import Order
+from shop_orders.domain.order import AdminAction, Order
 from shop_orders.service import messages
 from shop_orders.service.links import Links
 from shop_orders.service.ports import Repositories
@@ -27,15 +34,22 @@ log = structlog.get_logger()
 Step = Callable[[Order, datetime], Envelope]
 
 
-async def _run(repos: Repositories, order_id: uuid.UUID, event: str, step: Step) -> Order:
+async def _run(
+    repos: Repositories, order_id: uuid.UUID, action: AdminAction, event: str, step: Step
+) -> Order:
     """Lock the order, apply the guarded transition, save it, write its message."""
     order = await repos.orders.get(order_id, for_update=True)
     if order is None:
         raise OrderNotFoundError(f"no order {order_id}")
-    now = datetime.now(UTC)
-    message = step(order, now)
-    await repos.orders.save(order)
-    await repos.outbox.add(message)
+    with tracing.span(
+        f"order {action.value}",
+        links=[order.traceparent],  # the order's trace (None: placed with tracing off)
+        attributes={"shop.order.id": str(order.id), "shop.order.action": action.value},
+    ):
+        now = datetime.now(UTC)
+        message = step(order, now)
+        await repos.orders.save(order)
+        await repos.outbox.add(message)
     log.info(event, order_id=str(order.id))
     return order
 
@@ -47,7 +61,7 @@ async def validate_order(
         order.validate(now, actor)
         return messages.order_validated(order, links, now)
 
-    return await _run(repos, order_id, "order.validated", step)
+    return await _run(repos, order_id, AdminAction.VALIDATE, "order.validated", step)
 
 
 async def request_mark_paid(
@@ -59,7 +73,7 @@ async def request_mark_paid(
         order.request_mark_paid(now, actor)
         return messages.mark_order_paid(order, now, actor)
 
-    return await _run(repos, order_id, "order.mark_paid_requested", step)
+    return await _run(repos, order_id, AdminAction.MARK_PAID, "order.mark_paid_requested", step)
 
 
 async def request_force_delivery(
@@ -69,7 +83,7 @@ async def request_force_delivery(
         order.request_force_delivery(now, actor)
         return messages.force_delivery(order, now, actor)
 
-    return await _run(repos, order_id, "order.delivery_forced", step)
+    return await _run(repos, order_id, AdminAction.FORCE_DELIVERY, "order.delivery_forced", step)
 
 
 async def cancel_order(
@@ -79,7 +93,7 @@ async def cancel_order(
         order.cancel(now, actor, reason)
         return messages.order_cancelled(order, now, reason)
 
-    return await _run(repos, order_id, "order.cancelled", step)
+    return await _run(repos, order_id, AdminAction.CANCEL, "order.cancelled", step)
 
 
 async def request_links_reissue(
@@ -91,4 +105,6 @@ async def request_links_reissue(
         order.request_links_reissue(now, actor)
         return messages.reissue_links(order, now, actor)
 
-    return await _run(repos, order_id, "order.links_reissue_requested", step)
+    return await _run(
+        repos, order_id, AdminAction.REISSUE_LINKS, "order.links_reissue_requested", step
+    )

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import structlog
 
 from shop_contracts.common import Client
+from shop_messaging import tracing
 from shop_orders.domain.catalog import GalleryForSale, LicenseOption, Media
 from shop_orders.domain.errors import (
     CartCheckedOutError,
@@ -117,6 +118,7 @@ async def place_order(
         note=(command.note or "").strip() or None,
         idempotency_key=command.scoped_key,
         request_hash=command.request_hash(),
+        traceparent=tracing.current_traceparent(),  # the placing request's span (tracing on)
     )
     if not await repos.orders.add(order):  # the key placed an order before (or concurrently)
         replayed = await _replayed(repos, command)
