@@ -112,6 +112,7 @@ class StorefrontQueries:
 
     async def store_gallery(self, slug: str) -> Gallery | None:
         """A gallery as the storefront opens it (one small query, by its unique slug)."""
+        children = galleries.alias("children")
         r = (
             await self._session.execute(
                 select(
@@ -124,6 +125,7 @@ class StorefrontQueries:
                     galleries.c.whole_gallery_price,
                     galleries.c.cover_media_id,
                     galleries.c.revision,
+                    exists().where(children.c.parent_id == galleries.c.id).label("has_children"),
                 ).where(galleries.c.slug == slug)
             )
         ).first()
@@ -139,6 +141,7 @@ class StorefrontQueries:
             whole_gallery_price=r.whole_gallery_price,
             cover_media_id=r.cover_media_id,
             revision=r.revision,
+            has_children=r.has_children,
         )
 
     async def gallery_page(

@@ -90,6 +90,7 @@ class Gallery:
     profile_ids: list[uuid.UUID] = field(default_factory=list)
     allowed_emails: list[str] = field(default_factory=list)
     media_count: int = 0
+    has_children: bool = True  # False when known to have no nested gallery (storefront)
 
     @property
     def is_private(self) -> bool:

@@ -67,7 +67,9 @@ async def gallery_page(repos: Repositories, gallery: Gallery, page: int) -> Gall
 
 async def children_of(repos: Repositories, gallery: Gallery, page: int) -> list[GalleryCard]:
     """The galleries nested in this one (shown on its first page)."""
-    return await repos.sales.child_galleries(gallery.id) if page == 1 else []
+    if page != 1 or not gallery.has_children:
+        return []
+    return await repos.sales.child_galleries(gallery.id)
 
 
 class PageCache(Generic[T]):
