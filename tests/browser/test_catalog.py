@@ -359,3 +359,20 @@ async def test_empty_cart(shop: Shop, page: Page) -> None:
     checkout = link(page, "Checkout").or_(button(page, "Checkout"))
     await gone(page, checkout, "no checkout from an empty cart", 500)
     await check_page(page)
+
+
+async def test_whole_gallery_to_cart(shop: Shop, page: Page) -> None:
+    """The public gallery sold as a whole: one cart line at the gallery's price."""
+    listed = await shop.client.http.get(shop.url("catalog", "/api/galleries"))
+    slug = next(g["slug"] for g in listed.json() if g["title"] == PUBLIC_GALLERY)
+    response = await shop.client.http.get(shop.url("catalog", f"/api/galleries/{slug}"))
+    assert response.status_code == 200, response.text
+    price = response.json()["whole_gallery_price"]
+    assert price, "the demo gallery is sold as a whole too"
+
+    await page.goto(shop.url("catalog", f"/g/{slug}"))
+    await button(page, "Add the whole gallery to cart").click()
+    await shows(page, page.get_by_role("heading", name=words("cart")), "the cart")
+    await shows(page, page.get_by_text(PUBLIC_GALLERY).first, "the gallery's line")
+    await running_total(page, int(price))
+    await check_page(page)
