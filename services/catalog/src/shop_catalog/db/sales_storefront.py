@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_catalog.db.sales_media_view import media, store_media_columns
@@ -37,6 +37,22 @@ def _with_offers() -> Select[Any]:
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+_children = galleries.alias("children")
+# Built once (the storefront's hottest query): no statement construction per request.
+STORE_GALLERY = select(
+    galleries.c.id,
+    galleries.c.slug,
+    galleries.c.title,
+    galleries.c.description,
+    galleries.c.visibility,
+    galleries.c.password_hash,
+    galleries.c.whole_gallery_price,
+    galleries.c.cover_media_id,
+    galleries.c.revision,
+    exists().where(_children.c.parent_id == galleries.c.id).label("has_children"),
+).where(galleries.c.slug == bindparam("slug"))
 
 
 class StorefrontQueries:
@@ -112,23 +128,7 @@ class StorefrontQueries:
 
     async def store_gallery(self, slug: str) -> Gallery | None:
         """A gallery as the storefront opens it (one small query, by its unique slug)."""
-        children = galleries.alias("children")
-        r = (
-            await self._session.execute(
-                select(
-                    galleries.c.id,
-                    galleries.c.slug,
-                    galleries.c.title,
-                    galleries.c.description,
-                    galleries.c.visibility,
-                    galleries.c.password_hash,
-                    galleries.c.whole_gallery_price,
-                    galleries.c.cover_media_id,
-                    galleries.c.revision,
-                    exists().where(children.c.parent_id == galleries.c.id).label("has_children"),
-                ).where(galleries.c.slug == slug)
-            )
-        ).first()
+        r = (await self._session.execute(STORE_GALLERY, {"slug": slug})).first()
         if r is None:
             return None
         return Gallery(
