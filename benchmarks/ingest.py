@@ -37,7 +37,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import httpx
 import psutil
@@ -194,7 +194,7 @@ class RssSampler:
             self.samples += 1
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> RssSampler:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
@@ -374,6 +374,45 @@ class GalleryPage:
     media: int
 
 
+async def settle(shop: PrivateShop, pid: int, timeout: float = 120.0) -> float:
+    """Wait until the catalog has published everything (its outbox is empty: a gallery of
+    1,000 media means 1,000 MediaOffered and a GalleryOffered) and its process is idle (under
+    10% of a CPU for a second); seconds waited."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    dsn = make_url(shop.config.database_urls["catalog"]).set(drivername="postgresql")
+    connection = await asyncpg.connect(dsn.render_as_string(hide_password=False))
+    process = psutil.Process(pid)
+    started = time.monotonic()
+    try:
+        while time.monotonic() - started < timeout:
+            waiting = await connection.fetchval("SELECT count(*) FROM outbox")
+            busy = await asyncio.to_thread(process.cpu_percent, 1.0)
+            if not waiting and busy < 10:
+                break
+    finally:
+        await connection.close()
+    return time.monotonic() - started
+
+
+class CpuSampler(RssSampler):
+    """The catalog's and the whole machine's CPU use, every 0.5 s, in a thread."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(pid, interval=0.5)
+        self.catalog: list[float] = []
+        self.machine: list[float] = []
+
+    def _run(self) -> None:
+        self.process.cpu_percent(None)
+        psutil.cpu_percent(None)
+        while not self._stop.wait(self.interval):
+            with contextlib.suppress(psutil.Error):
+                self.catalog.append(self.process.cpu_percent(None))
+            self.machine.append(psutil.cpu_percent(None))
+
+
 async def page_urls(http: httpx.AsyncClient, base: str) -> list[GalleryPage]:
     """Every page of the gallery (the API serves it in pages: `next_page`)."""
     pages: list[GalleryPage] = []
@@ -507,6 +546,8 @@ async def measure(
         print(f"\ngallery: uploading {len(small)} small media ...", flush=True)
         slug, seconds = await big_gallery(catalog, small)
         print(f"  gallery {slug!r} ready in {seconds:.1f} s", flush=True)
+        waited = await settle(shop, pid)
+        print(f"  catalog idle, outbox empty after {waited:.1f} s more", flush=True)
 
     base = f"{shop.config.url('catalog')}/api/galleries/{slug}"
     # A fresh client for the load: its own pool, no upload connections left in it.
@@ -527,7 +568,8 @@ async def measure(
         )
         process = psutil.Process(pid)
         cpu0 = sum(process.cpu_times()[:2])
-        load = await drive(http, [p.url for p in pages], args.rate, args.seconds)
+        with CpuSampler(pid) as cpu:
+            load = await drive(http, [p.url for p in pages], args.rate, args.seconds)
         cpu_ms = 1000 * (sum(process.cpu_times()[:2]) - cpu0) / max(1, load.ok)
     print(
         f"  achieved {load.rate:.1f} req/s ({load.ok}/{load.sent} answered 200), "
@@ -535,6 +577,12 @@ async def measure(
         f"max {max(load.latencies_ms, default=float('nan')):.1f} ms, errors {load.errors or 0}; "
         f"catalog CPU {cpu_ms:.1f} ms per request"
     )
+    if cpu.catalog:
+        print(
+            f"  during the load: catalog CPU mean {statistics.mean(cpu.catalog):.0f}% (busiest "
+            f"half-second {max(cpu.catalog):.0f}%), machine CPU mean "
+            f"{statistics.mean(cpu.machine):.0f}% of {os.cpu_count()} CPUs"
+        )
 
     print(f"  {load_average()} (other work on the machine skews every number above)")
     images_ok = result.per_s >= TARGET_IMAGES_PER_S
