@@ -7,6 +7,7 @@ no serious or critical violation, the page does not scroll sideways, no raw stat
 
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path
 
@@ -249,6 +250,40 @@ async def download_page(page: Page, url: str) -> None:
     await shows(page, page.get_by_role("heading", name=words("download")), "the download page")
     await shows(page, link(page, FILE_DOWNLOAD), "a Download button for each file")
     await check_page(page)
+
+
+async def wait_image_loaded(
+    page: Page, image: Locator, why: str, timeout: int = STATE_TIMEOUT_MS
+) -> None:
+    """`image` shows a real picture (loaded, non-zero size), without a reload."""
+    await image.scroll_into_view_if_needed()
+    handle = await image.element_handle()
+    try:
+        await page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=handle, timeout=timeout
+        )
+    except Exception:
+        src = await image.get_attribute("src")
+        raise AssertionError(f"{why}: the image {src} never loaded at {page.url}") from None
+
+
+async def drop_files(page: Page, target: Locator, files: list[Path]) -> None:
+    """What a browser does when files are dropped on `target`: dragenter, dragover, drop
+    with a DataTransfer holding the files."""
+    payload = [{"name": p.name, "data": base64.b64encode(p.read_bytes()).decode()} for p in files]
+    transfer = await page.evaluate_handle(
+        """(files) => {
+          const transfer = new DataTransfer();
+          for (const f of files) {
+            const bytes = Uint8Array.from(atob(f.data), (c) => c.charCodeAt(0));
+            transfer.items.add(new File([bytes], f.name, { type: "image/jpeg" }));
+          }
+          return transfer;
+        }""",
+        payload,
+    )
+    for event in ("dragenter", "dragover", "drop"):
+        await target.dispatch_event(event, {"dataTransfer": transfer})
 
 
 # --- the photographer -----------------------------------------------------------------------

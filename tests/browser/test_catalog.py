@@ -7,7 +7,6 @@ checkout from the cart to the download page is test_journeys' card journey."""
 
 from __future__ import annotations
 
-import base64
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,12 +25,14 @@ from .journey import (
     amount,
     button,
     check_page,
+    drop_files,
     gone,
     link,
     open_media_page,
     open_storefront,
     running_total,
     shows,
+    wait_image_loaded,
     words,
 )
 
@@ -60,38 +61,6 @@ def uploads(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Upload]]
             files.append(Upload(path, title))
         made[device] = files
     return made
-
-
-async def wait_image_loaded(page: Page, image: Locator, why: str) -> None:
-    """`image` shows a real picture (loaded, non-zero size), without a reload."""
-    await image.scroll_into_view_if_needed()
-    handle = await image.element_handle()
-    try:
-        await page.wait_for_function(
-            "img => img.complete && img.naturalWidth > 0", arg=handle, timeout=15_000
-        )
-    except Exception:
-        src = await image.get_attribute("src")
-        raise AssertionError(f"{why}: the image {src} never loaded at {page.url}") from None
-
-
-async def drop_files(page: Page, target: Locator, files: list[Path]) -> None:
-    """What a browser does when files are dropped on `target`: dragenter, dragover, drop
-    with a DataTransfer holding the files."""
-    payload = [{"name": p.name, "data": base64.b64encode(p.read_bytes()).decode()} for p in files]
-    transfer = await page.evaluate_handle(
-        """(files) => {
-          const transfer = new DataTransfer();
-          for (const f of files) {
-            const bytes = Uint8Array.from(atob(f.data), (c) => c.charCodeAt(0));
-            transfer.items.add(new File([bytes], f.name, { type: "image/jpeg" }));
-          }
-          return transfer;
-        }""",
-        payload,
-    )
-    for event in ("dragenter", "dragover", "drop"):
-        await target.dispatch_event(event, {"dataTransfer": transfer})
 
 
 # --- the media library ------------------------------------------------------------------------

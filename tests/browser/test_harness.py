@@ -4,6 +4,7 @@ because of the shop, so each check is shown to pass on a right page and fail on 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Page
@@ -14,8 +15,10 @@ from .journey import (
     assert_accessible,
     assert_fits_screen,
     button,
+    drop_files,
     press_after_confirming,
     running_total,
+    wait_image_loaded,
 )
 
 HEAD = (
@@ -24,6 +27,10 @@ HEAD = (
 )
 # The checks do not depend on the screen: one is enough.
 pytestmark = pytest.mark.parametrize("device", ["desktop"])
+PIXEL = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8"
+    "z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
 CHOICE = Choice("Alpine Lake at Dusk", "Web", 2500, "m", "l")
 
 
@@ -98,3 +105,28 @@ async def test_confirmation_on_the_page(page: Page) -> None:
     await page.set_content(html(shows + dialog))
     await press_after_confirming(page, button(page, "Cancel"), re.compile("^yes", re.I))
     await page.get_by_text("Order cancelled.").wait_for()
+
+
+async def test_image_loaded_or_not(page: Page) -> None:
+    await page.set_content(html(f'<img src="{PIXEL}" alt="A pixel">'))
+    await wait_image_loaded(page, page.get_by_role("img"), "a pixel")
+
+    await page.set_content(html('<img src="data:image/png;base64,AAAA" alt="Broken">'))
+    with pytest.raises(AssertionError, match="never loaded"):
+        await wait_image_loaded(page, page.get_by_role("img"), "broken", timeout=500)
+
+
+async def test_dropped_files_reach_the_drop_handler(page: Page, tmp_path: Path) -> None:
+    dropped = tmp_path / "dune.jpg"
+    dropped.write_bytes(b"\xff\xd8\xff" + bytes(range(256)) * 4)
+    zone = (
+        '<div id="zone" ondragover="event.preventDefault()" ondrop="event.preventDefault();'
+        " const f = event.dataTransfer.files[0];"
+        " document.getElementById('got').textContent = f.name + ' ' + f.size + ' ' + f.type\">"
+        '<p>Drop files here</p></div><p id="got"></p>'
+    )
+    await page.set_content(html(zone))
+    await drop_files(page, page.get_by_text("Drop files here"), [dropped])
+    assert (
+        await page.locator("#got").inner_text() == f"dune.jpg {dropped.stat().st_size} image/jpeg"
+    )
