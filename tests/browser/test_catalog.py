@@ -185,8 +185,8 @@ async def test_public_gallery_to_media_page(
     for offer in offers.values():
         named = re.compile(rf"^{re.escape(offer.name)}\b.*{re.escape(amount(offer.price))}")
         await shows(page, page.get_by_role("heading", name=named), f"{offer.name!r} and price")
-        button = await add_to_cart_button(page, offer.name)
-        await shows(page, button, f"an Add to cart button for {offer.name!r}", AT_ONCE_MS)
+        add = await add_to_cart_button(page, offer.name)
+        await shows(page, add, f"an Add to cart button for {offer.name!r}", AT_ONCE_MS)
     await shows(page, page.get_by_text(words(r"\busage\b")).first, "the offers' usage terms")
     await check_page(page)
 
