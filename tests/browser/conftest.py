@@ -3,7 +3,7 @@ Playwright, at desktop and phone width, with axe-core checking every page (issue
 
 One private shop for the folder (package-scoped: stopped when the folder is done), started like
 tests/integration's: its own databases, RabbitMQ vhost, SMTP server, media root and ports; the
-four services as real processes. One Chromium for the folder; each test gets fresh browser
+five services as real processes. One Chromium for the folder; each test gets fresh browser
 profiles (no cookies) with the screen of its `device` (desktop 1280x800, phone 390x844). On a
 failure every page the test opened is saved as var/browser-failures/<test-id>[-<who>].png.
 """
@@ -105,7 +105,7 @@ async def shop(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Shop]:
 
 @dataclass(frozen=True)
 class Choice:
-    """What the client ticks on the storefront: an image's title and one of its licenses."""
+    """What the client chooses on a media page: an image's title and one of its licenses."""
 
     title: str
     name: str
