@@ -10,7 +10,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from shop_catalog.api.context import CatalogContext, Ctx
@@ -21,6 +20,7 @@ from shop_catalog.api.sales_page_helpers import (
     int_of,
     login_redirect,
     refusal,
+    save_form,
     see_other,
     text_of,
 )
@@ -159,30 +159,27 @@ async def profile_page(
 
 
 async def _save(request: Request, ctx: CatalogContext, profile_id: uuid.UUID | None) -> Response:
-    form = await checked_form(request, ctx)
-    current = None
-    try:
+    async def write(form: FormData) -> uuid.UUID:
         body = _profile_body(form, ctx.settings.currency)
         async with ctx.transaction() as repos:
             if profile_id is None:
-                saved = await profiles.create_profile(repos, body.draft())
-            else:
+                created = await profiles.create_profile(repos, body.draft())
+                return created.id
+            await profiles.replace_profile(repos, profile_id, body.draft(), now=datetime.now(UTC))
+        return profile_id
+
+    async def refused(form: FormData, error: str) -> Response:
+        current = None
+        if profile_id is not None:  # the form goes on editing it
+            async with ctx.transaction() as repos:
                 current = await profiles.get_profile(repos, profile_id)
-                saved = await profiles.replace_profile(
-                    repos, profile_id, body.draft(), now=datetime.now(UTC)
-                )
-    except (FieldError, ValidationError) as exc:
+        rows, name = _typed_rows(form), text_of(form, "name")
         return await _form_page(
-            request,
-            ctx,
-            current,
-            rows=_typed_rows(form),
-            name=text_of(form, "name"),
-            error=refusal(exc),
-            status_code=422,
+            request, ctx, current, rows=rows, name=name, error=error, status_code=422
         )
-    done = "created" if profile_id is None else "saved"
-    return see_other(f"/admin/pricing-profiles/{saved.id}?done={done}")
+
+    path = "/admin/pricing-profiles"
+    return await save_form(request, ctx, path, profile_id, write=write, refused=refused)
 
 
 @router.post("/pricing-profiles/new")

@@ -28,6 +28,7 @@ from shop_catalog.api.sales_page_helpers import (
     int_of,
     login_redirect,
     refusal,
+    save_form,
     see_other,
     text_of,
 )
@@ -156,10 +157,7 @@ async def gallery_page(
 
 
 async def _save(request: Request, ctx: CatalogContext, gallery_id: uuid.UUID | None) -> Response:
-    form = await checked_form(request, ctx)
-    typed = _typed(form)
-    current = None
-    try:
+    async def write(form: FormData) -> uuid.UUID:
         body = _gallery_body(form, ctx.settings.currency)
         picked = _picked_media(form)
         async with ctx.transaction() as repos:
@@ -168,17 +166,22 @@ async def _save(request: Request, ctx: CatalogContext, gallery_id: uuid.UUID | N
                     repos, body.draft(), keys=keys_of(ctx), now=_now()
                 )
             else:
-                current = await galleries.get_gallery(repos, gallery_id)
                 saved = await galleries.update_gallery(
                     repos, gallery_id, body.draft(), keys=keys_of(ctx), now=_now()
                 )
             await galleries.set_gallery_media(repos, saved.id, picked, now=_now())
-    except (FieldError, ValidationError) as exc:
-        return await _form_page(
-            request, ctx, current, typed=typed, error=refusal(exc), status_code=422
-        )
-    done = "created" if gallery_id is None else "saved"
-    return see_other(f"/admin/galleries/{saved.id}?done={done}")
+        return saved.id
+
+    async def refused(form: FormData, error: str) -> Response:
+        current = None
+        if gallery_id is not None:  # the form goes on editing it
+            async with ctx.transaction() as repos:
+                current = await galleries.get_gallery(repos, gallery_id)
+        typed = _typed(form)
+        return await _form_page(request, ctx, current, typed=typed, error=error, status_code=422)
+
+    path = "/admin/galleries"
+    return await save_form(request, ctx, path, gallery_id, write=write, refused=refused)
 
 
 @router.post("/galleries/new")

@@ -1,14 +1,17 @@
-"""What the sales part's admin pages share: the login check, CSRF-checked forms, rendering
-on `shop_web/admin.html`, amounts typed in the currency's units, refusals as sentences."""
+"""What the sales part's admin pages share: the login check, CSRF-checked forms, saving a
+form (then the saved item's page, or the form again with the refusal), rendering on
+`shop_web/admin.html`, amounts typed in the currency's units, refusals as sentences."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Awaitable, Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
@@ -33,6 +36,28 @@ async def checked_form(request: Request, ctx: CatalogContext) -> FormData:
     token = form.get("csrf")
     ctx.auth.check_csrf(request, token if isinstance(token, str) else None)
     return form
+
+
+async def save_form(
+    request: Request,
+    ctx: CatalogContext,
+    path: str,
+    item_id: uuid.UUID | None,
+    *,
+    write: Callable[[FormData], Awaitable[uuid.UUID]],
+    refused: Callable[[FormData, str], Awaitable[Response]],
+) -> Response:
+    """The create (`item_id` None) or edit form of an item listed at `path`: once its CSRF
+    token is checked, `write` saves it and returns its id, and the browser is sent to its
+    page (`?done=created` or `?done=saved`); a refusal (`FieldError`, `ValidationError`)
+    shows the form again through `refused` with the sentence naming the fields."""
+    form = await checked_form(request, ctx)
+    try:
+        saved_id = await write(form)
+    except (FieldError, ValidationError) as exc:
+        return await refused(form, refusal(exc))
+    done = "created" if item_id is None else "saved"
+    return see_other(f"{path}/{saved_id}?done={done}")
 
 
 async def admin_page(

@@ -88,6 +88,10 @@ async def test_a_price_list_is_created_and_edited_through_its_form(
     assert bad.status_code == 422
     assert "price_0" in bad.text.replace(" ", "_") or "amount" in bad.text
     assert not await query("SELECT 1 FROM pricing_profiles WHERE name = 'Bad'")
+    edited = created.headers["location"].split("?")[0]
+    mistyped = await admin.post(edited, data={**body, "price_0": "abc"})
+    assert mistyped.status_code == 422
+    assert f'action="{edited}"' in mistyped.text  # still this price list's form
 
 
 async def test_a_gallery_is_created_with_media_and_a_whole_price(
@@ -128,6 +132,11 @@ async def test_a_gallery_is_created_with_media_and_a_whole_price(
     )
     assert refused.status_code == 422
     assert "password" in refused.text
+    mistyped = await admin.post(
+        f"/admin/galleries/{gallery_id}", data={**data, "whole_gallery_price": "abc"}
+    )
+    assert mistyped.status_code == 422
+    assert f'action="/admin/galleries/{gallery_id}"' in mistyped.text  # still this gallery's form
     listed = await admin.get("/admin/galleries")
     assert title in listed.text
 
