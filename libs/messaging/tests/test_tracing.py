@@ -8,9 +8,6 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, get_current_span
 from sqlalchemy import insert, select
 
@@ -21,22 +18,16 @@ from shop_messaging.consumer import MessageRouter
 from shop_messaging.outbox import add_to_outbox
 from shop_messaging.runtime import MessagingRuntime
 from shop_messaging.tables import outbox
+from shop_testkit.tracing import Spans, kept_spans
 from shop_testkit.waiting import eventually
 
 from .conftest import effects
 
 
 @pytest.fixture
-def spans() -> Iterator[tuple[TracerProvider, InMemorySpanExporter]]:
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    tracing.enable(provider)
-    try:
-        yield provider, exporter
-    finally:
-        tracing.disable()
-        provider.shutdown()
+def spans() -> Iterator[Spans]:
+    with kept_spans() as kept:
+        yield kept
 
 
 def test_off_by_default_and_costs_nothing() -> None:

@@ -8,36 +8,20 @@ from collections.abc import Iterator
 
 import pytest
 from opentelemetry.propagate import inject
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
 from shop_messaging import tracing
 from shop_testkit.smtp import SmtpServer
+from shop_testkit.tracing import Spans, kept_spans, named
 
 from ..factories import delivery_completed, wrap
 from .conftest import MakeService, Query
 
-Spans = tuple[TracerProvider, InMemorySpanExporter]
-
 
 @pytest.fixture
 def spans() -> Iterator[Spans]:
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    tracing.enable(provider)
-    try:
-        yield provider, exporter
-    finally:
-        tracing.disable()
-        provider.shutdown()
-
-
-def named(exporter: InMemorySpanExporter, name: str) -> ReadableSpan:
-    (span,) = [s for s in exporter.get_finished_spans() if s.name == name]
-    return span
+    with kept_spans() as kept:
+        yield kept
 
 
 async def test_the_send_span_is_a_child_of_the_handlers_span(

@@ -12,8 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 from sqlalchemy import select
@@ -23,24 +22,16 @@ from shop_messaging import tracing
 from shop_orders.bootstrap import OrdersRoot
 from shop_orders.db.tables import orders
 from shop_orders.domain.catalog import Media
+from shop_testkit.tracing import Spans, kept_spans, named
 
 from .helpers import deliver, order_body, outbox_rows
 from .test_pages import login
 
-Spans = tuple[TracerProvider, InMemorySpanExporter]
-
 
 @pytest.fixture
 def spans() -> Iterator[Spans]:
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    tracing.enable(provider)
-    try:
-        yield provider, exporter
-    finally:
-        tracing.disable()
-        provider.shutdown()
+    with kept_spans() as kept:
+        yield kept
 
 
 @pytest.fixture
@@ -66,11 +57,6 @@ def server_span(exporter: InMemorySpanExporter, route: str, method: str) -> Read
         and (s.attributes or {}).get("http.route") == route
         and s.name.startswith(method)
     ]
-    return span
-
-
-def named(exporter: InMemorySpanExporter, name: str) -> ReadableSpan:
-    (span,) = [s for s in exporter.get_finished_spans() if s.name == name]
     return span
 
 

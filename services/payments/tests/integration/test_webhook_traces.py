@@ -9,38 +9,22 @@ from collections.abc import Iterator
 
 import pytest
 from opentelemetry.propagate import inject
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from sqlalchemy import select
 
 from shop_messaging import tracing
 from shop_messaging.tables import outbox
 from shop_payments.bootstrap import PaymentsRoot
 from shop_payments.db.tables import payment_requests
+from shop_testkit.tracing import Spans, kept_spans, named
 
 from .conftest import envelope_of, order_placed, place
 from .test_webhooks import checkout_completed, post_event
 
-Spans = tuple[TracerProvider, InMemorySpanExporter]
-
 
 @pytest.fixture
 def spans() -> Iterator[Spans]:
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    tracing.enable(provider)
-    try:
-        yield provider, exporter
-    finally:
-        tracing.disable()
-        provider.shutdown()
-
-
-def named(exporter: InMemorySpanExporter, name: str) -> ReadableSpan:
-    (span,) = [s for s in exporter.get_finished_spans() if s.name == name]
-    return span
+    with kept_spans() as kept:
+        yield kept
 
 
 async def kept_traceparent(root: PaymentsRoot, order_id: object) -> str | None:
