@@ -566,11 +566,12 @@ async def measure(
             f"{args.seconds:.0f} s ...",
             flush=True,
         )
-        process = psutil.Process(pid)
-        cpu0 = sum(process.cpu_times()[:2])
+        process, driver = psutil.Process(pid), psutil.Process()
+        cpu0, driver0 = sum(process.cpu_times()[:2]), sum(driver.cpu_times()[:2])
         with CpuSampler(pid) as cpu:
             load = await drive(http, [p.url for p in pages], args.rate, args.seconds)
         cpu_ms = 1000 * (sum(process.cpu_times()[:2]) - cpu0) / max(1, load.ok)
+        driver_ms = 1000 * (sum(driver.cpu_times()[:2]) - driver0) / max(1, load.ok)
     print(
         f"  achieved {load.rate:.1f} req/s ({load.ok}/{load.sent} answered 200), "
         f"p50 {load.pct(50):.1f} ms, p90 {load.pct(90):.1f} ms, p99 {load.pct(99):.1f} ms, "
@@ -581,7 +582,8 @@ async def measure(
         print(
             f"  during the load: catalog CPU mean {statistics.mean(cpu.catalog):.0f}% (busiest "
             f"half-second {max(cpu.catalog):.0f}%), machine CPU mean "
-            f"{statistics.mean(cpu.machine):.0f}% of {os.cpu_count()} CPUs"
+            f"{statistics.mean(cpu.machine):.0f}% of {os.cpu_count()} CPUs; this driver "
+            f"(httpx) {driver_ms:.1f} ms of CPU per request"
         )
 
     print(f"  {load_average()} (other work on the machine skews every number above)")
