@@ -4,33 +4,17 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict
 
+from shop_orders.api.schemas import ItemIn
 from shop_orders.service.carts import CartView
-from shop_orders.service.placing import ItemChoice
 
 
-class CartLineWrite(BaseModel):
+class CartLineWrite(ItemIn):
     """A media under one of its licenses, or a whole gallery. Anything else sent (a price,
     say) is ignored: prices come from the catalog on the server."""
 
     model_config = ConfigDict(extra="ignore")
-
-    media_id: uuid.UUID | None = None
-    license_id: uuid.UUID | None = None
-    gallery_id: uuid.UUID | None = None
-
-    @model_validator(mode="after")
-    def _one_kind(self) -> CartLineWrite:
-        if self.gallery_id is not None:
-            if self.media_id is not None or self.license_id is not None:
-                raise ValueError("name either a gallery_id or a media_id and license_id")
-        elif self.media_id is None or self.license_id is None:
-            raise ValueError("needs media_id and license_id (or gallery_id)")
-        return self
-
-    def choice(self) -> ItemChoice:
-        return ItemChoice(self.media_id, self.license_id, self.gallery_id)
 
 
 class CartLineRead(BaseModel):
