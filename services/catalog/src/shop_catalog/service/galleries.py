@@ -101,6 +101,26 @@ async def _grant_access(
     await repos.outbox.add(*envelopes)
 
 
+def _with_settings(
+    gallery: Gallery, draft: GalleryDraft, *, slug: str, password_hash: str | None
+) -> Gallery:
+    """The gallery with the draft's settings (what the admin's form and API set)."""
+    return replace(
+        gallery,
+        slug=slug,
+        title=draft.title.strip(),
+        description=draft.description,
+        visibility=draft.visibility,
+        parent_id=draft.parent_id,
+        position=draft.position,
+        cover_media_id=draft.cover_media_id,
+        password_hash=password_hash,
+        whole_gallery_price=draft.whole_gallery_price,
+        whole_gallery_delivery=draft.whole_gallery_delivery,
+        profile_ids=draft.pricing_profile_ids,
+    )
+
+
 async def create_gallery(
     repos: Repositories, draft: GalleryDraft, *, keys: GalleryKeys, now: datetime
 ) -> Gallery:
@@ -112,19 +132,11 @@ async def create_gallery(
         if draft.password and draft.visibility == "private"
         else None
     )
-    gallery = Gallery(
-        id=uuid.uuid4(),
+    gallery = _with_settings(
+        Gallery(id=uuid.uuid4(), slug="", title="", description=None, visibility="public"),
+        draft,
         slug=await _unique_slug(repos, draft.title.strip(), draft.visibility),
-        title=draft.title.strip(),
-        description=draft.description,
-        visibility=draft.visibility,
-        parent_id=draft.parent_id,
-        position=draft.position,
-        cover_media_id=draft.cover_media_id,
         password_hash=password_hash,
-        whole_gallery_price=draft.whole_gallery_price,
-        whole_gallery_delivery=draft.whole_gallery_delivery,
-        profile_ids=draft.pricing_profile_ids,
     )
     await repos.sales.insert_gallery(gallery)
     if gallery.is_private:
@@ -157,20 +169,7 @@ async def update_gallery(
     slug = current.slug
     if draft.visibility != current.visibility:  # a title edit keeps the address
         slug = await _unique_slug(repos, draft.title.strip(), draft.visibility)
-    gallery = replace(
-        current,
-        slug=slug,
-        title=draft.title.strip(),
-        description=draft.description,
-        visibility=draft.visibility,
-        parent_id=draft.parent_id,
-        position=draft.position,
-        cover_media_id=draft.cover_media_id,
-        password_hash=password_hash,
-        whole_gallery_price=draft.whole_gallery_price,
-        whole_gallery_delivery=draft.whole_gallery_delivery,
-        profile_ids=draft.pricing_profile_ids,
-    )
+    gallery = _with_settings(current, draft, slug=slug, password_hash=password_hash)
     await repos.sales.update_gallery(gallery)
     await repos.sales.remove_allowed_emails(gallery_id, emails if private else [])
     if private:
