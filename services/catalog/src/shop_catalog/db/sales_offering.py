@@ -11,13 +11,13 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_catalog.db.sales_media_view import catalog_settings, media
+from shop_catalog.db.sales_profiles import records_by_profile
 from shop_catalog.db.sales_tables import (
     galleries,
     gallery_media,
     gallery_profiles,
     media_profiles,
     offered_media,
-    profile_rows,
 )
 from shop_catalog.domain.sales import GalleryFacts, MediaFacts
 from shop_contracts.common import DeliverySpec, GalleryMember, Offer
@@ -118,19 +118,11 @@ class OfferingQueries:
     async def royalty_free_profiles(
         self, ids: set[uuid.UUID]
     ) -> dict[uuid.UUID, RoyaltyFreeProfile]:
-        if not ids:
-            return {}
-        rows = (
-            await self._session.execute(
-                select(profile_rows)
-                .where(profile_rows.c.profile_id.in_(ids))
-                .order_by(profile_rows.c.profile_id, profile_rows.c.position)
-            )
-        ).all()
-        grouped: dict[uuid.UUID, list[Row]] = {i: [] for i in ids}
-        for record in rows:
-            grouped[record.profile_id].append(row_of(record))
-        return {i: RoyaltyFreeProfile(id=i, name="", rows=tuple(r)) for i, r in grouped.items()}
+        grouped = await records_by_profile(self._session, ids)
+        return {
+            i: RoyaltyFreeProfile(id=i, name="", rows=tuple(row_of(r) for r in records))
+            for i, records in grouped.items()
+        }
 
     async def offer_only_final(self) -> bool:
         """The media library's "offer only Final" setting (off when no settings row yet)."""

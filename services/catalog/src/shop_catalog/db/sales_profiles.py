@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -18,6 +19,23 @@ from shop_catalog.db.sales_tables import (
 )
 from shop_catalog.domain.profiles import PricingProfile, ProfileRow
 from shop_contracts.common import DeliverySpec
+
+
+async def records_by_profile(
+    session: AsyncSession, ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, list[Any]]:
+    """Each profile's row records in their order ([] for a profile without rows)."""
+    grouped: dict[uuid.UUID, list[Any]] = {i: [] for i in ids}
+    if not ids:
+        return grouped
+    records = await session.execute(
+        select(profile_rows)
+        .where(profile_rows.c.profile_id.in_(ids))
+        .order_by(profile_rows.c.profile_id, profile_rows.c.position)
+    )
+    for record in records:
+        grouped[record.profile_id].append(record)
+    return grouped
 
 
 def _row_values(profile_id: uuid.UUID, position: int, row: ProfileRow) -> dict[str, Any]:
@@ -82,27 +100,24 @@ class ProfileQueries:
                 )
             ).all()
         }
-        rows = (
-            await self._session.execute(
-                select(profile_rows)
-                .where(profile_rows.c.profile_id.in_(ids))
-                .order_by(profile_rows.c.profile_id, profile_rows.c.position)
-            )
-        ).all()
-        grouped: dict[uuid.UUID, list[ProfileRow]] = {i: [] for i in heads}
-        for r in rows:
-            grouped[r.profile_id].append(
-                ProfileRow(
-                    id=r.id,
-                    name=r.name,
-                    price=r.price,
-                    delivery=DeliverySpec.model_validate(r.delivery),
-                    description=r.description,
-                    usage_terms=r.usage_terms,
-                )
-            )
+        grouped = await records_by_profile(self._session, ids)
         return [
-            PricingProfile(id=i, name=heads[i].name, kind=heads[i].kind, rows=grouped[i])
+            PricingProfile(
+                id=i,
+                name=heads[i].name,
+                kind=heads[i].kind,
+                rows=[
+                    ProfileRow(
+                        id=r.id,
+                        name=r.name,
+                        price=r.price,
+                        delivery=DeliverySpec.model_validate(r.delivery),
+                        description=r.description,
+                        usage_terms=r.usage_terms,
+                    )
+                    for r in grouped[i]
+                ],
+            )
             for i in ids
             if i in heads
         ]
