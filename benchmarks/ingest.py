@@ -1,7 +1,8 @@
 """Ingest benchmark: 24-megapixel uploads processed per second, and a 1,000-media gallery's API.
 
     uv run python benchmarks/ingest.py [--images 40] [--clients 4] [--gallery-media 1000]
-                                       [--rate 100] [--seconds 20] [--quick]
+                                       [--rate 100] [--seconds 20] [--driver httpx|raw]
+                                       [--quick] [--keep]
     (or `make bench-ingest`, `make bench-ingest QUICK=1`)
 
 1. N 24-megapixel JPEGs (6000x4000 demo landscapes with EXIF/XMP/IPTC/ICC, no two alike)
@@ -31,13 +32,16 @@ import asyncio
 import contextlib
 import os
 import statistics
+import sys
 import tempfile
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
+from urllib.parse import urlsplit
 
 import httpx
 import psutil
@@ -87,6 +91,13 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--gallery-media", type=int, default=1000, help="media in the gallery (1000)")
     p.add_argument("--rate", type=float, default=100.0, help="gallery API requests/s (100)")
     p.add_argument("--seconds", type=float, default=20.0, help="gallery load duration (20)")
+    p.add_argument(
+        "--driver",
+        choices=("httpx", "raw"),
+        default="httpx",
+        help="gallery load client: httpx (default) or the pipeline benchmark's minimal "
+        "keep-alive client (pipeline/http.py), which costs the shared CPUs far less",
+    )
     p.add_argument("--quick", action="store_true", help="8 images, 200 media, 5 s: a smoke test")
     p.add_argument("--keep", action="store_true", help="keep the run folder (logs)")
     args = p.parse_args()
@@ -441,9 +452,33 @@ async def one_at_a_time(
     return latencies
 
 
-async def drive(
-    http: httpx.AsyncClient, urls: list[str], rate: float, seconds: float
-) -> LoadResult:
+Getter = Callable[[str], Awaitable[int]]  # GET a URL, its status code
+
+
+def httpx_getter(http: httpx.AsyncClient) -> Getter:
+    async def get(url: str) -> int:
+        return (await http.get(url)).status_code
+
+    return get
+
+
+def raw_getter(base_url: str) -> tuple[Getter, Any]:
+    """pipeline/http.py's keep-alive pool (what `make bench` drives the shop with)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from pipeline.http import HttpPool
+
+    parts = urlsplit(base_url)
+    pool = HttpPool(parts.hostname or "127.0.0.1", parts.port or 80, size=200)
+
+    async def get(url: str) -> int:
+        target = urlsplit(url)
+        path = target.path + (f"?{target.query}" if target.query else "")
+        return int((await pool.request("GET", path)).status)
+
+    return get, pool
+
+
+async def drive(get: Getter, urls: list[str], rate: float, seconds: float) -> LoadResult:
     """Open loop: request i (to urls[i % len(urls)]) goes at t0 + i/rate whatever the
     earlier ones did."""
     total = max(1, round(rate * seconds))
@@ -453,13 +488,13 @@ async def drive(
 
     async def one(url: str, due: float) -> None:
         try:
-            response = await http.get(url)
+            status = await get(url)
             done = loop.time()
-            if response.status_code == 200:
+            if status == 200:
                 latencies.append(1000 * (done - due))
             else:
-                errors[str(response.status_code)] = errors.get(str(response.status_code), 0) + 1
-        except httpx.HTTPError as exc:
+                errors[str(status)] = errors.get(str(status), 0) + 1
+        except Exception as exc:  # httpx's errors, the raw client's HttpError, timeouts
             errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
 
     tasks = []
@@ -568,8 +603,15 @@ async def measure(
         )
         process, driver = psutil.Process(pid), psutil.Process()
         cpu0, driver0 = sum(process.cpu_times()[:2]), sum(driver.cpu_times()[:2])
+        pool = None
+        if args.driver == "raw":
+            get, pool = raw_getter(base)
+        else:
+            get = httpx_getter(http)
         with CpuSampler(pid) as cpu:
-            load = await drive(http, [p.url for p in pages], args.rate, args.seconds)
+            load = await drive(get, [p.url for p in pages], args.rate, args.seconds)
+        if pool is not None:
+            await pool.aclose()
         cpu_ms = 1000 * (sum(process.cpu_times()[:2]) - cpu0) / max(1, load.ok)
         driver_ms = 1000 * (sum(driver.cpu_times()[:2]) - driver0) / max(1, load.ok)
     print(
@@ -583,7 +625,7 @@ async def measure(
             f"  during the load: catalog CPU mean {statistics.mean(cpu.catalog):.0f}% (busiest "
             f"half-second {max(cpu.catalog):.0f}%), machine CPU mean "
             f"{statistics.mean(cpu.machine):.0f}% of {os.cpu_count()} CPUs; this driver "
-            f"(httpx) {driver_ms:.1f} ms of CPU per request"
+            f"({args.driver}) {driver_ms:.1f} ms of CPU per request"
         )
 
     print(f"  {load_average()} (other work on the machine skews every number above)")
@@ -610,7 +652,7 @@ async def measure(
         f"images_per_s={result.per_s:.2f} peak_rss_mb={result.peak_rss_mb:.0f} "
         f"vmhwm_mb={result.hwm_mb:.0f} gallery_media={len(small)} "
         f"gallery_rate={load.rate:.1f} target_rate={args.rate:.0f} "
-        f"p50_ms={load.pct(50):.1f} p99_ms={load.pct(99):.1f} "
+        f"p50_ms={load.pct(50):.1f} p99_ms={load.pct(99):.1f} driver={args.driver} "
         f"errors={sum(load.errors.values())}"
     )
 
