@@ -25,6 +25,7 @@ from shop_catalog.api.sales_schemas import (
     ProfileWrite,
     SelectionWrite,
 )
+from shop_catalog.domain.profiles import Selection
 from shop_catalog.service import galleries, profiles, selections
 from shop_catalog.service.gallery_access import GalleryKeys
 from shop_platform.auth import bearer_is_admin
@@ -197,10 +198,11 @@ async def grant_free_download(
 # --- selections --------------------------------------------------------------------------
 
 
-@router.post("/selections", status_code=status.HTTP_201_CREATED)
-async def create_selection(ctx: Ctx, body: SelectionWrite) -> dict[str, Any]:
+async def record_selection(ctx: CatalogContext, body: SelectionWrite) -> tuple[Selection, str]:
+    """Records the selection and emails its link (the API's and the admin page's): it and
+    its URL."""
     async with ctx.transaction() as repos:
-        selection, url = await selections.create_selection(
+        return await selections.create_selection(
             repos,
             title=body.title,
             media_ids=body.media_ids,
@@ -209,6 +211,11 @@ async def create_selection(ctx: Ctx, body: SelectionWrite) -> dict[str, Any]:
             public_url=ctx.settings.catalog_public_url,
             now=_now(),
         )
+
+
+@router.post("/selections", status_code=status.HTTP_201_CREATED)
+async def create_selection(ctx: Ctx, body: SelectionWrite) -> dict[str, Any]:
+    selection, url = await record_selection(ctx, body)
     return {"id": str(selection.id), "url": url}
 
 

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from shop_catalog.api.context import CatalogContext, Ctx
-from shop_catalog.api.sales_admin_api import keys_of
+from shop_catalog.api.sales_admin_api import keys_of, record_selection
 from shop_catalog.api.sales_page_helpers import (
     admin_page,
     amount_of,
@@ -289,16 +289,7 @@ async def send_selection(request: Request, ctx: Ctx) -> Response:
                 "media_ids": _ids(form, "media_id"),
             }
         )
-        async with ctx.transaction() as repos:
-            _, url = await selections.create_selection(
-                repos,
-                title=body.title,
-                media_ids=body.media_ids,
-                client_email=str(body.client_email),
-                message=body.message,
-                public_url=ctx.settings.catalog_public_url,
-                now=_now(),
-            )
+        _, url = await record_selection(ctx, body)
     except (FieldError, ValidationError) as exc:
         return await _selections_page(
             request, ctx, typed=typed, error=refusal(exc), status_code=422
