@@ -234,24 +234,8 @@ class SqlDeliveryRepository:
                 **_delivery_values(delivery),
             )
         )
-        rows = [
-            {
-                "id": item.id,
-                "order_id": item.order_id,
-                "position": item.position,
-                "line_id": item.line_id,
-                "media_id": item.media_id,
-                "media_key": item.media_key,
-                "media_kind": item.media_kind,
-                "license_name": item.license_name,
-                "spec": item.spec,
-                "kind": item.kind.value,
-                **{name: getattr(item, name) for name in _ITEM_FIELDS},
-            }
-            for item in items
-        ]
-        if rows:
-            await self.session.execute(insert(delivery_items), rows)
+        if items:
+            await self.session.execute(insert(delivery_items), [_item_row(i) for i in items])
         self._seen(delivery)
 
     async def save(
