@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from shop_platform.db import drop_database, ensure_database
+from shop_platform.db import drop_database, ensure_database, migrate
 from shop_testkit.servers import postgres_server_url
 
 
@@ -23,3 +27,15 @@ async def create_database(prefix: str) -> str:
 
 async def remove_database(url: str) -> None:
     await drop_database(url)
+
+
+@asynccontextmanager
+async def database_at(prefix: str, alembic_ini: Path, revision: str) -> AsyncIterator[str]:
+    """A new database with the service's migrations up to `revision` (to test the ones
+    after it on rows written the old way): its URL; dropped after."""
+    url = await create_database(prefix)
+    try:
+        await asyncio.to_thread(migrate, alembic_ini, url, revision)
+        yield url
+    finally:
+        await remove_database(url)

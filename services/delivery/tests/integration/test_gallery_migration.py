@@ -14,17 +14,15 @@ from sqlalchemy import text
 from shop_delivery.bootstrap import DeliveryRoot, bootstrap
 from shop_delivery.config import DeliverySettings
 from shop_platform.db import make_engine, migrate
-from shop_testkit.databases import create_database, remove_database
+from shop_testkit.databases import database_at
 
 from .conftest import ADMIN, ALEMBIC_INI, SECRET, Shop
 
 
 @pytest.fixture
 async def old_database() -> AsyncIterator[str]:
-    url = await create_database("shop_delivery_upgrade6")
-    await asyncio.to_thread(migrate, ALEMBIC_INI, url, "0005")
-    yield url
-    await remove_database(url)
+    async with database_at("shop_delivery_upgrade6", ALEMBIC_INI, "0005") as url:
+        yield url
 
 
 async def test_a_delivery_from_before_is_kept_and_served(

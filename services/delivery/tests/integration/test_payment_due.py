@@ -14,7 +14,7 @@ from sqlalchemy import text
 from shop_delivery.bootstrap import DeliveryRoot, bootstrap
 from shop_delivery.config import DeliverySettings
 from shop_platform.db import make_engine, migrate
-from shop_testkit.databases import create_database, remove_database
+from shop_testkit.databases import database_at
 
 from .conftest import ADMIN, ALEMBIC_INI, SECRET, Shop
 
@@ -80,10 +80,8 @@ async def test_a_payment_after_cancellation_is_recorded_and_delivers_nothing(sho
 
 @pytest.fixture
 async def old_database():  # type: ignore[no-untyped-def]
-    url = await create_database("shop_delivery_payment_upgrade")
-    await asyncio.to_thread(migrate, ALEMBIC_INI, url, "0004")
-    yield url
-    await remove_database(url)
+    async with database_at("shop_delivery_payment_upgrade", ALEMBIC_INI, "0004") as url:
+        yield url
 
 
 async def test_forced_deliveries_from_before_are_never_said_due(

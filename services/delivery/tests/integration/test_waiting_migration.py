@@ -14,17 +14,15 @@ from sqlalchemy import text
 from shop_delivery.bootstrap import DeliveryRoot, bootstrap
 from shop_delivery.config import DeliverySettings
 from shop_platform.db import make_engine, migrate
-from shop_testkit.databases import create_database, remove_database
+from shop_testkit.databases import database_at
 
 from .conftest import ADMIN, ALEMBIC_INI, SECRET, Shop
 
 
 @pytest.fixture
 async def old_database() -> AsyncIterator[str]:
-    url = await create_database("shop_delivery_upgrade")
-    await asyncio.to_thread(migrate, ALEMBIC_INI, url, "0003")
-    yield url
-    await remove_database(url)
+    async with database_at("shop_delivery_upgrade", ALEMBIC_INI, "0003") as url:
+        yield url
 
 
 async def test_old_pending_triggers_are_replayed_after_the_upgrade(

@@ -15,7 +15,7 @@ from alembic.config import Config
 from sqlalchemy import text
 
 from shop_platform.db import make_engine, migrate
-from shop_testkit.databases import create_database, remove_database
+from shop_testkit.databases import database_at
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 INSERT = text(
@@ -34,10 +34,8 @@ def downgrade(url: str, revision: str) -> None:
 
 @pytest.fixture
 async def old_database() -> AsyncIterator[str]:
-    url = await create_database("shop_notifications_upgrade_0004")
-    await asyncio.to_thread(migrate, ALEMBIC_INI, url, "0003")
-    yield url
-    await remove_database(url)
+    async with database_at("shop_notifications_upgrade_0004", ALEMBIC_INI, "0003") as url:
+        yield url
 
 
 async def test_emails_logged_before_are_about_their_order(old_database: str) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from shop_notifications.db.orders import OrderRepository
 from shop_platform.db import make_engine, make_session_factory, migrate
-from shop_testkit.databases import create_database, remove_database
+from shop_testkit.databases import database_at
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 INSERT = text(
@@ -25,10 +25,8 @@ INSERT = text(
 
 @pytest.fixture
 async def old_database() -> AsyncIterator[str]:
-    url = await create_database("shop_notifications_upgrade")
-    await asyncio.to_thread(migrate, ALEMBIC_INI, url, "0002")
-    yield url
-    await remove_database(url)
+    async with database_at("shop_notifications_upgrade", ALEMBIC_INI, "0002") as url:
+        yield url
 
 
 async def test_orders_placed_before_are_known_after_the_upgrade(old_database: str) -> None:

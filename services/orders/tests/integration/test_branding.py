@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from shop_orders.bootstrap import ALEMBIC_INI
 from shop_platform.db import make_engine, migrate
-from shop_testkit.databases import create_database, remove_database
+from shop_testkit.databases import database_at
 from shop_web import Branding
 
 from .test_pages import csrf_of, login, note_of
@@ -129,10 +129,8 @@ async def test_the_settings_page_sets_the_branding_with_a_sentence_next_to_a_wro
 
 @pytest.fixture
 async def database_at_0003() -> AsyncIterator[str]:
-    url = await create_database("shop_orders_upgrade")
-    await asyncio.to_thread(migrate, ALEMBIC_INI, url, "0003")
-    yield url
-    await remove_database(url)
+    async with database_at("shop_orders_upgrade", ALEMBIC_INI, "0003") as url:
+        yield url
 
 
 async def test_migration_0004_starts_the_contact_email_as_the_seller_email(

@@ -14,19 +14,15 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from shop_orders.bootstrap import ALEMBIC_INI
 from shop_platform.db import migrate
-from shop_testkit.databases import create_database, remove_database
+from shop_testkit.databases import database_at
 
 PHOTO, WEB = uuid.uuid4(), uuid.uuid4()
 
 
 @pytest.fixture
 async def old_database() -> AsyncIterator[str]:
-    url = await create_database("shop_orders_migration")
-    try:
-        await asyncio.to_thread(migrate, ALEMBIC_INI, url, "0004")
+    async with database_at("shop_orders_migration", ALEMBIC_INI, "0004") as url:
         yield url
-    finally:
-        await remove_database(url)
 
 
 async def test_existing_media_and_licenses_survive_with_their_ids(old_database: str) -> None:

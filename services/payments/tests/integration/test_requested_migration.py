@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from shop_payments.bootstrap import bootstrap
 from shop_platform.db import make_engine, migrate
-from shop_testkit.databases import create_database, remove_database
+from shop_testkit.databases import database_at
 
 from .conftest import ALEMBIC_INI, PUBLIC, make_settings, published, request_status, send
 from .test_payment_requested import validated
@@ -21,10 +21,8 @@ from .test_payment_requested import validated
 
 @pytest.fixture
 async def database_0002() -> AsyncIterator[str]:
-    url = await create_database("shop_payments_upgrade_0003")
-    await asyncio.to_thread(migrate, ALEMBIC_INI, url, "0002")
-    yield url
-    await remove_database(url)
+    async with database_at("shop_payments_upgrade_0003", ALEMBIC_INI, "0002") as url:
+        yield url
 
 
 async def test_a_request_from_before_is_validated_and_requested(database_0002: str) -> None:

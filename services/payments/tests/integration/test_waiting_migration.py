@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from shop_payments.bootstrap import bootstrap
 from shop_platform.db import make_engine, migrate
-from shop_testkit.databases import create_database, remove_database
+from shop_testkit.databases import database_at
 
 from .conftest import ALEMBIC_INI, envelope_of, make_settings, place, request_status
 from .test_consumer import cancelled
@@ -21,10 +21,8 @@ from .test_consumer import cancelled
 
 @pytest.fixture
 async def old_database() -> AsyncIterator[str]:
-    url = await create_database("shop_payments_upgrade")
-    await asyncio.to_thread(migrate, ALEMBIC_INI, url, "0001")
-    yield url
-    await remove_database(url)
+    async with database_at("shop_payments_upgrade", ALEMBIC_INI, "0001") as url:
+        yield url
 
 
 async def test_old_pending_messages_are_replayed_after_the_upgrade(old_database: str) -> None:
