@@ -83,6 +83,19 @@ def media_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+def settings_for(database_url: str, renditions: Path, media_root: Path) -> DeliverySettings:
+    """The test service's settings on that database (no broker: messages are handed over)."""
+    return DeliverySettings(
+        DELIVERY_DATABASE_URL=database_url,
+        DELIVERY_RENDITION_ROOT=str(renditions),
+        media_root=str(media_root),
+        secret_key=SECRET,
+        admin_token=ADMIN,
+        delivery_public_url="https://delivery.example",
+        amqp_url="amqp://guest:guest@127.0.0.1:1/",
+    )
+
+
 @pytest.fixture(scope="session")
 def render_spy() -> RenderSpy:
     return RenderSpy()
@@ -95,15 +108,7 @@ async def root(
     tmp_path_factory: pytest.TempPathFactory,
     render_spy: RenderSpy,
 ) -> AsyncIterator[DeliveryRoot]:
-    settings = DeliverySettings(
-        DELIVERY_DATABASE_URL=database_url,
-        DELIVERY_RENDITION_ROOT=str(tmp_path_factory.mktemp("renditions")),
-        media_root=str(media_root),
-        secret_key=SECRET,
-        admin_token=ADMIN,
-        delivery_public_url="https://delivery.example",
-        amqp_url="amqp://guest:guest@127.0.0.1:1/",
-    )
+    settings = settings_for(database_url, tmp_path_factory.mktemp("renditions"), media_root)
     built = bootstrap(settings, render=render_spy, branding=FixedBranding(SHOP))
     yield built
     await built.aclose()

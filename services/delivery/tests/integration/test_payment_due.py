@@ -12,11 +12,10 @@ import pytest
 from sqlalchemy import text
 
 from shop_delivery.bootstrap import DeliveryRoot, bootstrap
-from shop_delivery.config import DeliverySettings
 from shop_platform.db import make_engine, migrate
 from shop_testkit.databases import database_at
 
-from .conftest import ADMIN, ALEMBIC_INI, SECRET, Shop
+from .conftest import ALEMBIC_INI, Shop, settings_for
 
 DUE = "The payment for this order is still due."
 PAY = '<a class="button" href="https://pay.example/pay">Pay for your order</a>'
@@ -113,15 +112,7 @@ async def test_forced_deliveries_from_before_are_never_said_due(
 
     await asyncio.to_thread(migrate, ALEMBIC_INI, old_database)
 
-    settings = DeliverySettings(
-        DELIVERY_DATABASE_URL=old_database,
-        DELIVERY_RENDITION_ROOT=str(tmp_path / "renditions"),
-        media_root=str(media_root),
-        secret_key=SECRET,
-        admin_token=ADMIN,
-        amqp_url="amqp://guest:guest@127.0.0.1:1/",
-    )
-    root: DeliveryRoot = bootstrap(settings)
+    root: DeliveryRoot = bootstrap(settings_for(old_database, tmp_path / "renditions", media_root))
     try:
         shop = Shop(root, media_root)
         assert [await payment_of(shop, o) for o in (paid, forced, waiting)] == [
