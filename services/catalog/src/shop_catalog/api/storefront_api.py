@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from shop_catalog.api.context import CatalogContext, Ctx
 from shop_catalog.api.sales_admin_api import keys_of
 from shop_catalog.api.sales_schemas import card_json, media_json
+from shop_catalog.domain.profiles import StoreMedia
 from shop_catalog.domain.sales import Gallery
 from shop_catalog.service import storefront
 from shop_catalog.service.gallery_access import password_matches_async
@@ -60,6 +61,21 @@ async def opened_gallery(
     if gallery.is_private:
         await open_private(request, ctx, gallery, password)
     return gallery
+
+
+async def visible_media(
+    request: Request, ctx: CatalogContext, media_id: uuid.UUID, selection: str | None
+) -> StoreMedia:
+    """The media as this visitor may see it (its galleries, unlock cookies, or the selection's
+    token), else 404 (the JSON's and the page's)."""
+    async with ctx.transaction() as repos:
+        return await storefront.visible_media(
+            repos,
+            media_id,
+            keys=keys_of(ctx),
+            cookies=request.cookies,
+            selection_token=selection,
+        )
 
 
 @router.get("/galleries")
@@ -115,14 +131,7 @@ async def gallery(
 async def media(
     request: Request, ctx: Ctx, media_id: uuid.UUID, selection: str | None = None
 ) -> dict[str, Any]:
-    async with ctx.transaction() as repos:
-        found = await storefront.visible_media(
-            repos,
-            media_id,
-            keys=keys_of(ctx),
-            cookies=request.cookies,
-            selection_token=selection,
-        )
+    found = await visible_media(request, ctx, media_id, selection)
     return {**media_json(found, base_url(ctx)), "currency": ctx.settings.currency}
 
 

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from shop_catalog.api.context import CatalogContext, Ctx
 from shop_catalog.api.sales_admin_api import keys_of
 from shop_catalog.api.sales_schemas import media_json
+from shop_catalog.api.storefront_api import visible_media
 from shop_catalog.domain.sales import Gallery
 from shop_catalog.service import storefront
 from shop_catalog.service.gallery_access import cookie_name, password_matches_async
@@ -156,14 +157,7 @@ async def unlock(
 async def media_page(
     request: Request, ctx: Ctx, media_id: uuid.UUID, selection: str | None = None
 ) -> Response:
-    async with ctx.transaction() as repos:
-        found = await storefront.visible_media(
-            repos,
-            media_id,
-            keys=keys_of(ctx),
-            cookies=request.cookies,
-            selection_token=selection,
-        )
+    found = await visible_media(request, ctx, media_id, selection)
     return await _page(request, ctx, "media_page", media=found, item=media_json(found, _base(ctx)))
 
 
