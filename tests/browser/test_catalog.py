@@ -174,6 +174,7 @@ async def test_public_gallery_to_media_page(
         "imgs => imgs.filter((i) => i.loading !== 'lazy').map((i) => i.src)"
     )
     assert not eager, f"thumbnails loaded at once, not lazily: {eager}"
+    await wait_image_loaded(page, thumbnails.last, "the last thumbnail, once scrolled to")
 
     offers = image_offers[0]
     choice = next(iter(offers.values()))
