@@ -7,7 +7,6 @@ Tests isolate themselves with fresh ids; `query` reads or cleans what they need.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -18,9 +17,9 @@ from sqlalchemy import text
 
 from shop_catalog.bootstrap import ALEMBIC_INI, CatalogRoot, bootstrap
 from shop_catalog.config import CatalogSettings
-from shop_platform.db import make_engine, migrate
+from shop_platform.db import make_engine
 from shop_testkit.admin_sessions import KnownAdminSessions
-from shop_testkit.databases import create_database, remove_database
+from shop_testkit.databases import database_at
 from shop_web import Branding
 from shop_web.branding import FixedBranding
 
@@ -34,12 +33,8 @@ Query = Callable[..., Awaitable[list[dict[str, Any]]]]
 
 @pytest.fixture(scope="session")
 async def database_url() -> AsyncIterator[str]:
-    url = await create_database("shop_catalog_test")
-    try:
-        await asyncio.to_thread(migrate, ALEMBIC_INI, url)
+    async with database_at("shop_catalog_test", ALEMBIC_INI) as url:
         yield url
-    finally:
-        await remove_database(url)
 
 
 @pytest.fixture(scope="session")

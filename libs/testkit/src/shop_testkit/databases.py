@@ -30,8 +30,8 @@ async def remove_database(url: str) -> None:
 
 
 @asynccontextmanager
-async def database_at(prefix: str, alembic_ini: Path, revision: str) -> AsyncIterator[str]:
-    """A new database with the service's migrations up to `revision` (to test the ones
+async def database_at(prefix: str, alembic_ini: Path, revision: str = "head") -> AsyncIterator[str]:
+    """A new database with the service's migrations (up to `revision`, to test the ones
     after it on rows written the old way): its URL; dropped after."""
     url = await create_database(prefix)
     try:

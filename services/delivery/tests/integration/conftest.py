@@ -6,12 +6,11 @@ renders), so they share the database and the rendition cache.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shutil
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,9 +31,8 @@ from shop_media.render import render_image
 from shop_media.rendition import render_rendition_in_pool
 from shop_media.spec import DeliverySpec as MediaSpec
 from shop_messaging.tables import outbox
-from shop_platform.db import migrate
 from shop_platform.security import order_access_token
-from shop_testkit.databases import create_database, remove_database
+from shop_testkit.databases import database_at
 from shop_web import Branding
 from shop_web.branding import FixedBranding
 
@@ -60,12 +58,27 @@ class RenderSpy:
         return await render_rendition_in_pool(executor, src, dest, spec)
 
 
+@contextmanager
+def renders_counted(root: DeliveryRoot) -> Iterator[list[str]]:
+    """The names of the files rendered while it lasts (each still rendered for real)."""
+    renders: list[str] = []
+    saved = root.renderer.render
+
+    async def counting(executor: Any, src: Path, dest: Path, spec: Any) -> Any:
+        renders.append(src.name)
+        return await saved(executor, src, dest, spec)
+
+    root.renderer.render = counting
+    try:
+        yield renders
+    finally:
+        root.renderer.render = saved
+
+
 @pytest.fixture(scope="session")
 async def database_url() -> AsyncIterator[str]:
-    url = await create_database("shop_delivery_test")
-    await asyncio.to_thread(migrate, ALEMBIC_INI, url)
-    yield url
-    await remove_database(url)
+    async with database_at("shop_delivery_test", ALEMBIC_INI) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

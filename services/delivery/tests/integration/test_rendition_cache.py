@@ -7,7 +7,8 @@ lookup): a file deleted or replaced behind its back must not be served from that
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+
+from .conftest import renders_counted
 
 
 def _renditions(root: Path) -> list[Path]:
@@ -15,16 +16,8 @@ def _renditions(root: Path) -> list[Path]:
 
 
 async def test_a_deleted_rendition_is_rendered_again(client, shop, root) -> None:
-    renders: list[str] = []
-    saved = root.renderer.render
-
-    async def counting(executor: Any, src: Path, dest: Path, spec: Any) -> Any:
-        renders.append(src.name)
-        return await saved(executor, src, dest, spec)
-
     key = shop.copy_media(shop.BIG)
-    root.renderer.render = counting
-    try:
+    with renders_counted(root) as renders:
         first, _ = await shop.delivered_order(shop.line(key, "Web", shop.WEB))
         second, _ = await shop.delivered_order(shop.line(key, "Web", shop.WEB))
         assert len(renders) == 1  # the second order reused the first one's rendition
@@ -32,8 +25,6 @@ async def test_a_deleted_rendition_is_rendered_again(client, shop, root) -> None
         [cached] = [p for p in _renditions(root.renderer.root) if key in str(p)]
         cached.unlink()
         third, _ = await shop.delivered_order(shop.line(key, "Web", shop.WEB))
-    finally:
-        root.renderer.render = saved
 
     assert len(renders) == 2
     assert cached.is_file()

@@ -8,13 +8,13 @@ import io
 import re
 import uuid
 import zipfile
-from pathlib import Path
-from typing import Any
 
 import pyvips
 
 from shop_contracts.events import MediaFileReplaced
 from shop_media.demo import make_demo_jpeg
+
+from .conftest import renders_counted
 
 
 def replace_original(shop, key: str) -> None:
@@ -37,16 +37,8 @@ async def replaced(shop, key: str) -> bool:
 async def test_a_replaced_original_is_rendered_again_and_issued_links_give_the_new_file(
     client, shop, root
 ) -> None:
-    renders: list[str] = []
-    saved = root.renderer.render
-
-    async def counting(executor: Any, src: Path, dest: Path, spec: Any) -> Any:
-        renders.append(src.name)
-        return await saved(executor, src, dest, spec)
-
     key = shop.copy_media(shop.BIG)
-    root.renderer.render = counting
-    try:
+    with renders_counted(root) as renders:
         by_link, _ = await shop.delivered_order(shop.line(key, "Web", shop.WEB))
         by_zip, _ = await shop.delivered_order(shop.line(key, "Web", shop.WEB))
         original, _ = await shop.delivered_order(shop.line(key, "Full", shop.ORIGINAL))
@@ -90,8 +82,6 @@ async def test_a_replaced_original_is_rendered_again_and_issued_links_give_the_n
         [later_url] = (await shop.links(client, later)).values()
         assert size_of((await client.get(later_url)).content) == (1024, 1024)
         assert len(renders) == 2
-    finally:
-        root.renderer.render = saved
 
     # The original itself, delivered before: the new file byte for byte, its size updated.
     [full_url] = (await shop.links(client, original)).values()

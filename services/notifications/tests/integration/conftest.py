@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,9 +12,9 @@ from sqlalchemy import text
 from shop_notifications.bootstrap import NotificationsRoot, bootstrap
 from shop_notifications.config import NotificationsSettings
 from shop_notifications.mail.sender import SenderPolicy
-from shop_platform.db import make_engine, migrate
+from shop_platform.db import make_engine
 from shop_platform.settings import DEV_ADMIN_TOKEN, DEV_SECRET_KEY
-from shop_testkit.databases import create_database, remove_database
+from shop_testkit.databases import database_at
 from shop_testkit.smtp import SmtpServer
 from shop_web import Branding
 from shop_web.branding import FixedBranding
@@ -33,12 +32,8 @@ SHOP = Branding(
 
 @pytest.fixture(scope="session")
 async def database_url() -> AsyncIterator[str]:
-    url = await create_database("shop_notifications_test")
-    try:
-        await asyncio.to_thread(migrate, ALEMBIC_INI, url)
+    async with database_at("shop_notifications_test", ALEMBIC_INI) as url:
         yield url
-    finally:
-        await remove_database(url)
 
 
 @pytest.fixture(autouse=True)

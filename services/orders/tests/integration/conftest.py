@@ -6,7 +6,6 @@ outbox rows are the observable output.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,8 +17,7 @@ from sqlalchemy import text
 from shop_orders.bootstrap import ALEMBIC_INI, OrdersRoot, bootstrap
 from shop_orders.config import OrdersSettings
 from shop_orders.domain.catalog import LicenseOption, Media
-from shop_platform.db import migrate
-from shop_testkit.databases import create_database, remove_database
+from shop_testkit.databases import database_at
 
 from .read_model import offer_media
 
@@ -43,12 +41,8 @@ TABLES = (
 
 @pytest.fixture(scope="session")
 async def database_url() -> AsyncIterator[str]:
-    url = await create_database("shop_orders_test")
-    try:
-        await asyncio.to_thread(migrate, ALEMBIC_INI, url)
+    async with database_at("shop_orders_test", ALEMBIC_INI) as url:
         yield url
-    finally:
-        await remove_database(url)
 
 
 @pytest.fixture(scope="session")

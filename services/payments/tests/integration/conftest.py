@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -21,10 +20,9 @@ from shop_payments.db.tables import payments, processor_events
 from shop_payments.domain.settings import PaymentSettings
 from shop_payments.service.payment_page import PageWait
 from shop_payments.webhooks.poster import HttpxWebhookPoster
-from shop_platform.db import migrate
 from shop_platform.security import order_access_token
 from shop_testkit.admin_sessions import KnownAdminSessions
-from shop_testkit.databases import create_database, remove_database
+from shop_testkit.databases import database_at
 from shop_web import Branding
 from shop_web.branding import FixedBranding
 
@@ -47,10 +45,8 @@ BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}  # what Chromi
 
 @pytest.fixture(scope="session")
 async def database_url() -> AsyncIterator[str]:
-    url = await create_database("shop_payments_test")
-    await asyncio.to_thread(migrate, ALEMBIC_INI, url)
-    yield url
-    await remove_database(url)
+    async with database_at("shop_payments_test", ALEMBIC_INI) as url:
+        yield url
 
 
 def make_settings(database_url: str, **overrides: object) -> PaymentsSettings:
