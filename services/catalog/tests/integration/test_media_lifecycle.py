@@ -60,6 +60,8 @@ async def test_edit_title_caption_keywords_and_state(
     assert body["keywords"] == ["sea", "boat"]
     assert (await client.patch(url, json={"caption": None})).json()["caption"] is None
     assert (await client.patch(url, json={"title": "  "})).status_code == 422
+    for bad in ({"title": "a\u0000b"}, {"title": "a\nb"}, {"keywords": ["x\u0000"]}):
+        assert (await client.patch(url, json=bad)).status_code == 422, bad
     assert (await client.patch(url, json={"state": "draft"})).status_code == 422
     assert (await client.patch(url, json={"width": 5})).status_code == 422
     assert (await client.patch(url, json={"state": "proof"})).json()["state"] == "proof"

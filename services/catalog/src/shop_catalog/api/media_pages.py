@@ -34,6 +34,7 @@ from shop_catalog.service.media_staging import staging_dir
 from shop_catalog.service.media_urls import preview_urls
 from shop_kernel.errors import answer_for
 from shop_platform.errors import error_responses
+from shop_platform.text import check_multiline, check_single_line
 
 router = APIRouter(tags=["admin pages"])
 MAX_FILES = 20
@@ -323,6 +324,11 @@ async def save_media_page(
     if not await ctx.auth.is_admin(request):
         return _login(ctx, f"/admin/media/{media_id}")
     ctx.auth.check_csrf(request, csrf)
+    try:  # the API's text rules (no control characters): a NUL would break PostgreSQL
+        title, keywords = (str(check_single_line(v)) for v in (title, keywords))
+        caption = str(check_multiline(caption))
+    except ValueError as exc:
+        return await _edit_page(request, ctx, media_id, error=str(exc), status_code=422)
     edit = MediaEdit(
         title=title,
         caption=caption,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from shop_catalog.domain.media import Media, MediaEdit
 from shop_catalog.domain.media_settings import (
@@ -16,6 +16,7 @@ from shop_catalog.domain.media_settings import (
     WatermarkSettings,
 )
 from shop_catalog.service.media_urls import preview_urls
+from shop_platform.text import check_multiline, check_single_line
 
 
 class MediaRead(BaseModel):
@@ -81,9 +82,15 @@ class MediaList(BaseModel):
 class MediaPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    title: str | None = Field(default=None, max_length=300)
-    caption: str | None = Field(default=None, max_length=5000)
-    keywords: list[str] | None = Field(default=None, max_length=100)
+    title: Annotated[str, BeforeValidator(check_single_line)] | None = Field(
+        default=None, max_length=300
+    )
+    caption: Annotated[str, BeforeValidator(check_multiline)] | None = Field(
+        default=None, max_length=5000
+    )
+    keywords: list[Annotated[str, BeforeValidator(check_single_line)]] | None = Field(
+        default=None, max_length=100
+    )
     state: Literal["undefined", "proof", "final"] | None = None
 
     def edit(self) -> MediaEdit:
@@ -99,7 +106,9 @@ class WatermarkBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: WatermarkKind = "text"
-    text: str = Field(default="Preview", max_length=100)
+    text: Annotated[str, BeforeValidator(check_single_line)] = Field(
+        default="Preview", max_length=100
+    )
     position: WatermarkPosition = "center"
     size_pct: int = Field(default=40, ge=1, le=100)
     opacity_pct: int = Field(default=35, ge=0, le=100)

@@ -6,7 +6,15 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from shop_catalog.domain.profiles import GalleryCard, PricingProfile, StoreMedia
 from shop_catalog.domain.sales import Gallery
@@ -14,11 +22,22 @@ from shop_catalog.service.galleries import GalleryDraft
 from shop_catalog.service.media_urls import preview_url, preview_urls
 from shop_catalog.service.profiles import RIGHTS_MANAGED_LATER, ProfileDraft, RowDraft
 from shop_contracts.common import DeliverySpec
+from shop_platform.text import check_multiline, check_single_line
 
 MAX_PRICE = 10**12
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Text = Annotated[str, StringConstraints(max_length=5000)]
+# Free text refuses control characters (a NUL breaks PostgreSQL, a line break in a title
+# breaks an email subject) and drops invisible format characters: shop_platform.text.
+Name = Annotated[
+    str,
+    BeforeValidator(check_single_line),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+]
+Title = Annotated[
+    str,
+    BeforeValidator(check_single_line),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+]
+Text = Annotated[str, BeforeValidator(check_multiline), StringConstraints(max_length=5000)]
 Price = Annotated[int, Field(ge=0, le=MAX_PRICE, strict=True)]
 
 
@@ -121,7 +140,12 @@ class GalleryWrite(Strict):
     title: Title
     description: Text | None = None
     visibility: Literal["public", "unlisted", "private"] = "public"
-    password: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    password: (
+        Annotated[
+            str, BeforeValidator(check_single_line), StringConstraints(min_length=1, max_length=200)
+        ]
+        | None
+    ) = None
     allowed_emails: list[EmailStr] = Field(default_factory=list, max_length=500)
     parent_id: uuid.UUID | None = None
     position: int = Field(default=0, ge=0, le=100_000)

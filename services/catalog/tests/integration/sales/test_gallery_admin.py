@@ -64,6 +64,10 @@ async def test_bad_galleries_are_refused_and_nothing_is_written(
         ({"title": "X", "whole_gallery_price": 10**13}, "whole_gallery_price"),
         ({"title": "X", "pricing_profile_ids": [str(uuid.uuid4())]}, "pricing_profile_ids"),
         ({"title": "X", "allowed_emails": ["not-an-email"]}, "allowed_emails"),
+        # a NUL would break PostgreSQL (500 before), a line break an email subject
+        ({"title": "\u0000"}, "title"),
+        ({"title": "Harbours\r\nBcc: x@example.com"}, "title"),
+        ({"title": "X", "description": "a\u0000b"}, "description"),
     ]
     for body, field in cases:
         response = await client.post("/api/admin/galleries", json=body)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-# domain.text's refusals (control characters, line breaks): worded for people already.
+# shop_platform.text's refusals (control characters, line breaks): worded for people already.
 TEXT_PROBLEMS = ("must be a single line", "contains a control", "contains an invalid")
 
 

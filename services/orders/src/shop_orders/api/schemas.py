@@ -9,13 +9,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
 from shop_contracts.common import Address, Client
-from shop_orders.api.text_fields import check_multiline, check_single_line
 from shop_orders.domain.catalog import Media
 from shop_orders.domain.countries import is_country_code
 from shop_orders.domain.order import HistoryEntry, Order, OrderStatus
 from shop_orders.service.links import Links
 from shop_orders.service.messages import client_of
 from shop_orders.service.placing import ItemChoice, PlaceOrder
+from shop_platform.text import check_multiline, check_single_line
 
 # -- storefront --------------------------------------------------------------------------
 

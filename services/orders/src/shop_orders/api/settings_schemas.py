@@ -7,7 +7,6 @@ from dataclasses import replace
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
-from shop_orders.api.text_fields import check_multiline, check_single_line
 from shop_orders.domain.branding import (
     DEFAULT_SHOP_NAME,
     MAX_LOGO_URL,
@@ -18,6 +17,7 @@ from shop_orders.domain.branding import (
     phone_problem,
 )
 from shop_orders.domain.catalog import ShopSettings
+from shop_platform.text import check_multiline, check_single_line
 
 # Permissive on purpose: the development default is `seller@localhost`.
 EMAIL_PATTERN = r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+$"
