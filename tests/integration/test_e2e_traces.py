@@ -2,9 +2,11 @@
 OTEL_EXPORTER_OTLP_ENDPOINT pointing at a small OTLP/HTTP receiver in this test, which decodes
 the ExportTraceServiceRequests; the spans of orders, payments, delivery and notifications share
 the trace of the POST /api/orders request that started them (the context travels through the
-outbox rows and the AMQP headers). The admin's forced delivery is a trace of its own, reaching
-the delivery email's send in notifications, and its command span links back to the order's
-trace (the traceparent the order kept when it was placed)."""
+outbox rows and the AMQP headers), up to the delivery email's send. What a later request does
+about the order joins that trace too: the admin's forced delivery (its command span is a child
+of the placing request's span, from the traceparent the order kept) and the card payment's
+webhook (a child of payments' order.placed handler); each of those requests stays a short
+trace of its own, which the span working on the order links to."""
 
 from __future__ import annotations
 
@@ -138,41 +140,57 @@ def _web_item(catalog: dict[str, Any]) -> dict[str, str]:
     raise AssertionError("no image with a Web license in the demo catalog")
 
 
-def _server_span(spans: list[ReceivedSpan], route_part: str, method: str) -> ReceivedSpan | None:
+def _server_span(
+    spans: list[ReceivedSpan], service: str, route_part: str, method: str
+) -> ReceivedSpan | None:
     for span in spans:
         route = str(span.attributes.get("http.route", ""))
-        server = span.service == "orders" and span.kind == Span.SPAN_KIND_SERVER
+        server = span.service == service and span.kind == Span.SPAN_KIND_SERVER
         if server and route_part in route and span.name.startswith(method):
             return span
     return None
 
 
-async def test_one_order_is_one_trace_across_the_services(
-    traced_shop: Shop, receiver: OtlpReceiver
-) -> None:
-    shop = traced_shop
-    item = _web_item(await shop.client.catalog())
-    client = shop.new_email("traced")
-    order = await shop.client.place_order([item], email=client)
-    response = await shop.client.admin_command(order["id"], "force-delivery")
-    assert response.status_code == 202, response.text
-    await shop.client.wait_for_order(order, status="delivered", delivery_status="delivered")
-    email = await shop.email_to(client, containing=f"/orders/{order['id']}/downloads")
-    assert order["id"] in full_text(email)
+def _placings(spans: list[ReceivedSpan]) -> list[ReceivedSpan]:
+    """Orders' server spans of POST /api/orders (one per order placed)."""
+    return [
+        s
+        for s in spans
+        if s.service == "orders"
+        and s.kind == Span.SPAN_KIND_SERVER
+        and s.attributes.get("http.route") == "/api/orders"
+        and s.name.startswith("POST")
+    ]
 
-    def in_trace(trace_id: str) -> dict[str, set[str]]:
-        """Per service, the names of its spans in that trace."""
+
+class OrderTrace:
+    """The spans of the trace one POST /api/orders started (the order the test places: the
+    placing span not seen before it, every earlier test having waited for its own)."""
+
+    def __init__(self, receiver: OtlpReceiver) -> None:
+        self.receiver = receiver
+        self.before = {s.span_id for s in _placings(receiver.snapshot())}
+
+    def placing(self) -> ReceivedSpan | None:
+        new = [s for s in _placings(self.receiver.snapshot()) if s.span_id not in self.before]
+        assert len(new) <= 1, new
+        return new[0] if new else None
+
+    def spans(self) -> list[ReceivedSpan]:
+        placing = self.placing()
+        if placing is None:
+            return []
+        return [s for s in self.receiver.snapshot() if s.trace_id == placing.trace_id]
+
+    def names(self) -> dict[str, set[str]]:
+        """Per service, the names of its spans in the order's trace."""
         names: dict[str, set[str]] = {}
-        for span in receiver.snapshot():
-            if span.trace_id == trace_id:
-                names.setdefault(span.service, set()).add(span.name)
+        for span in self.spans():
+            names.setdefault(span.service, set()).add(span.name)
         return names
 
-    async def placed_trace_complete() -> bool:
-        placed = _server_span(receiver.snapshot(), "/api/orders", "POST")
-        if placed is None:
-            return False
-        services = in_trace(placed.trace_id)
+    async def placed_complete(self) -> bool:
+        services = self.names()
         handled = all(
             "order.placed process" in services.get(s, set())
             for s in ("payments", "delivery", "notifications")
@@ -180,68 +198,144 @@ async def test_one_order_is_one_trace_across_the_services(
         published = any(name.endswith(" publish") for name in services.get("orders", set()))
         return handled and published
 
-    await eventually(placed_trace_complete, timeout=30, what="order.placed handled in one trace")
-    spans = receiver.snapshot()
-    placed = _server_span(spans, "/api/orders", "POST")
+    def delivery_email_sends(self) -> list[ReceivedSpan]:
+        """Notifications' `email send` spans under its delivery.completed handler."""
+        spans = self.spans()
+        handlers = {
+            s.span_id
+            for s in spans
+            if s.service == "notifications" and s.name == "delivery.completed process"
+        }
+        return [
+            s
+            for s in spans
+            if s.service == "notifications" and s.name == "email send" and s.parent_id in handlers
+        ]
+
+    def delivered(self, *delivery_handlers: str) -> bool:
+        """Delivery's handlers (named), both consumers' spans of delivery.completed and the
+        delivery email's send are in the order's trace (each process exports its own batches:
+        a handler's span ends after its SQL spans and may come in a later batch; the sender
+        loop sends after the handler's commit)."""
+        services = self.names()
+        return (
+            all(h in services.get("delivery", set()) for h in delivery_handlers)
+            and all(
+                "delivery.completed process" in services.get(s, set())
+                for s in ("orders", "notifications")
+            )
+            and bool(self.delivery_email_sends())
+        )
+
+
+async def _check_placed(trace: OrderTrace) -> ReceivedSpan:
+    await eventually(trace.placed_complete, timeout=30, what="order.placed handled in one trace")
+    placed = trace.placing()
     assert placed is not None
     assert placed.parent_id == ""  # the request started the trace
-    services = in_trace(placed.trace_id)
+    services = trace.names()
     assert set(services) >= {"orders", "payments", "delivery", "notifications"}, services
     # the publishes and the handlers of the order's own messages are in it
     assert any(name.endswith(" publish") for name in services["orders"]), services["orders"]
     # and the SQL of the handlers (asyncpg's instrumentation)
     assert len(services["delivery"]) > 1, services["delivery"]
+    return placed
 
-    # The forced delivery is its own request: its trace reaches the delivery email's send.
-    async def forced_trace_complete() -> bool:
-        """Orders' command span, delivery's span of the command, both consumers' spans of
-        delivery.completed and notifications' send of the email have been exported (each
-        process exports its own batches: a handler's span ends after its SQL spans and may
-        come in a later batch; the sender loop sends after the handler's commit)."""
-        forced = _server_span(receiver.snapshot(), "force-delivery", "POST")
-        if forced is None:
-            return False
-        services = in_trace(forced.trace_id)
-        completed = all(
-            "delivery.completed process" in services.get(s, set())
-            for s in ("orders", "notifications")
-        )
-        return (
-            completed
-            and "delivery.force process" in services.get("delivery", set())
-            and "order force-delivery" in services.get("orders", set())
-            and "email send" in services.get("notifications", set())
-        )
 
-    await eventually(forced_trace_complete, timeout=30, what="the delivery email in one trace")
-    spans = receiver.snapshot()
-    forced = _server_span(spans, "force-delivery", "POST")
+async def test_one_order_is_one_trace_up_to_the_forced_delivery_email(
+    traced_shop: Shop, receiver: OtlpReceiver
+) -> None:
+    shop = traced_shop
+    item = _web_item(await shop.client.catalog())
+    client = shop.new_email("traced")
+    trace = OrderTrace(receiver)
+    order = await shop.client.place_order([item], email=client)
+    response = await shop.client.admin_command(order["id"], "force-delivery")
+    assert response.status_code == 202, response.text
+    await shop.client.wait_for_order(order, status="delivered", delivery_status="delivered")
+    email = await shop.email_to(client, containing=f"/orders/{order['id']}/downloads")
+    assert order["id"] in full_text(email)
+
+    placed = await _check_placed(trace)
+
+    # The forced delivery (the admin's request, later) continues the ORDER's trace, up to
+    # the delivery email's send.
+    async def forced_complete() -> bool:
+        names = trace.names().get("orders", set())
+        return "order force-delivery" in names and trace.delivered("delivery.force process")
+
+    await eventually(forced_complete, timeout=30, what="the forced delivery in the order's trace")
+    spans = trace.spans()
+    names = trace.names()
+    assert "delivery.force process" in names["delivery"], names
+    assert "delivery.completed process" in names["orders"], names
+    assert "delivery.completed process" in names["notifications"], names
+    sends = trace.delivery_email_sends()
+    assert sends, names  # in the trace of the order's POST /api/orders
+
+    # Orders' command span: a child of the placing request's span, with a link to the admin's
+    # request (a short trace of its own): an operator jumps from one to the other.
+    (command,) = [s for s in spans if s.service == "orders" and s.name == "order force-delivery"]
+    assert command.trace_id == placed.trace_id
+    assert command.parent_id == placed.span_id
+    assert command.attributes["shop.order.id"] == order["id"]
+    forced = _server_span(receiver.snapshot(), "orders", "force-delivery", "POST")
     assert forced is not None
     assert forced.trace_id != placed.trace_id  # the admin's request: a trace of its own
-    forced_services = in_trace(forced.trace_id)
-    assert "delivery.force process" in forced_services["delivery"], forced_services
-    assert "delivery.completed process" in forced_services["orders"], forced_services
-    # The delivery email's send (notifications' sender loop, after the handler's commit)
-    # joins the trace, under the delivery.completed handler that recorded the email.
-    sends = [
-        s
-        for s in spans
-        if s.service == "notifications" and s.name == "email send" and s.trace_id == forced.trace_id
-    ]
-    assert sends, forced_services
-    handlers = {
-        s.span_id
-        for s in spans
-        if s.trace_id == forced.trace_id
-        and s.service == "notifications"
-        and s.name == "delivery.completed process"
-    }
-    assert all(send.parent_id in handlers for send in sends), (sends, handlers)
+    assert command.links == ((forced.trace_id, forced.span_id),)
 
-    # Orders' command span: under the admin's request, with a link to the placing request's
-    # span (the order's trace); an operator jumps from the forced delivery to the order.
-    (command,) = [s for s in spans if s.service == "orders" and s.name == "order force-delivery"]
-    assert command.trace_id == forced.trace_id
-    assert command.parent_id == forced.span_id
-    assert command.links == ((placed.trace_id, placed.span_id),)
-    assert command.attributes["shop.order.id"] == order["id"]
+
+async def test_a_card_payment_joins_the_orders_trace_up_to_the_delivery_email(
+    traced_shop: Shop, receiver: OtlpReceiver
+) -> None:
+    shop = traced_shop
+    before = (await shop.client.settings("payments"))["card_processor"]
+    await shop.client.settings("payments", card_processor="sandbox")
+    try:
+        item = _web_item(await shop.client.catalog())
+        client = shop.new_email("traced-card")
+        trace = OrderTrace(receiver)
+        order = await shop.client.place_order([item], email=client)
+        await shop.client.pay_with_sandbox(order)
+        await shop.client.wait_for_order(
+            order, status="delivered", payment_status="paid", delivery_status="delivered"
+        )
+        await shop.email_to(client, containing=f"/orders/{order['id']}/downloads")
+    finally:
+        await shop.client.settings("payments", card_processor=before)
+
+    placed = await _check_placed(trace)
+
+    # The sandbox's webhook (a request of its own, minutes later for a real client) continues
+    # the ORDER's trace: payment.confirmed, the delivery, the delivery email's send.
+    webhook_name = "sandbox webhook checkout.session.completed"
+
+    async def paid_complete() -> bool:
+        names = trace.names()
+        return (
+            webhook_name in names.get("payments", set())
+            and "payment.confirmed process" in names.get("orders", set())
+            and trace.delivered("payment.confirmed process")
+        )
+
+    await eventually(paid_complete, timeout=30, what="the card payment in the order's trace")
+    spans = trace.spans()
+    sends = trace.delivery_email_sends()
+    assert sends, trace.names()  # in the trace of the order's POST /api/orders
+
+    # The webhook's span: a child of payments' order.placed handler, with a link to the
+    # webhook's request (its own trace).
+    (webhook,) = [s for s in spans if s.service == "payments" and s.name == webhook_name]
+    (handler,) = [s for s in spans if s.service == "payments" and s.name == "order.placed process"]
+    assert webhook.parent_id == handler.span_id
+    request = [
+        s
+        for s in receiver.snapshot()
+        if s.service == "payments"
+        and s.kind == Span.SPAN_KIND_SERVER
+        and s.attributes.get("http.route") == "/webhooks/stripe"
+        and (s.trace_id, s.span_id) in webhook.links
+    ]
+    assert len(request) == 1, (webhook.links, request)
+    assert request[0].trace_id != placed.trace_id  # the webhook's request: a trace of its own
+    assert webhook.links == ((request[0].trace_id, request[0].span_id),)

@@ -1,8 +1,9 @@
 """Tracing on: an order keeps the traceparent of the request that placed it (POST /api/orders),
-and the photographer's commands on it (the admin API and the admin page's buttons), each a
-trace of its own, start their span with a link to that placement span; the message a command
-writes continues the command's trace (spans kept in memory, a real database, the app over
-HTTP with FastAPI's instrumentation as in production). Off: nothing is kept."""
+and the photographer's commands on it (the admin API and the admin page's buttons) start
+their span as a child of that placement span, in the order's trace, with a link to the
+admin's request (a short trace of its own); the message a command writes continues the
+order's trace (spans kept in memory, a real database, the app over HTTP with FastAPI's
+instrumentation as in production). Off: nothing is kept."""
 
 from __future__ import annotations
 
@@ -85,7 +86,7 @@ def stored_context(row: Any) -> str:
         ("page", "cancel", "order.cancelled"),
     ],
 )
-async def test_a_command_links_to_the_placing_request(
+async def test_a_command_joins_the_orders_trace_and_links_to_its_request(
     service: OrdersRoot,
     traced: httpx.AsyncClient,
     spans: Spans,
@@ -115,19 +116,21 @@ async def test_a_command_links_to_the_placing_request(
         assert response.headers["location"].endswith(f"?done={action}")
         route = "/admin/orders/{order_id}/{action}"
     request = server_span(exporter, route, "POST")
+    assert request.context.trace_id != placing.context.trace_id  # the admin's own trace
     command = named(exporter, f"order {action}")
-    # The command's own trace: a child of the admin's request, not of the placing request...
-    assert command.context.trace_id == request.context.trace_id != placing.context.trace_id
+    # The order's trace: a child of the placing request's span, not of the admin's request...
+    assert command.context.trace_id == placing.context.trace_id
     assert command.parent is not None
-    assert command.parent.span_id == request.context.span_id
-    # ...with a link to the placing request's span: the operator goes from one to the other.
+    assert command.parent.trace_id == placing.context.trace_id
+    assert command.parent.span_id == placing.context.span_id
+    # ...with a link to the admin's request span: the operator goes from one to the other.
     (link,) = command.links
-    assert link.context.trace_id == placing.context.trace_id
-    assert link.context.span_id == placing.context.span_id
+    assert link.context.trace_id == request.context.trace_id
+    assert link.context.span_id == request.context.span_id
     assert (command.attributes or {})["shop.order.id"] == order["id"]
     assert (command.attributes or {})["shop.order.action"] == action
 
-    # The command's message continues the command's trace (payments or delivery go on in it).
+    # The command's message continues the order's trace (payments or delivery go on in it).
     (row,) = [
         r
         for r in await outbox_rows(service, uuid.UUID(order["id"]))
@@ -138,7 +141,7 @@ async def test_a_command_links_to_the_placing_request(
     )
 
 
-async def test_every_command_links_to_the_order(
+async def test_every_command_joins_the_orders_trace(
     service: OrdersRoot,
     traced: httpx.AsyncClient,
     spans: Spans,
@@ -161,11 +164,15 @@ async def test_every_command_links_to_the_order(
     path = f"/api/admin/orders/{order['id']}/reissue-links"
     assert (await traced.post(path, headers=admin_headers)).status_code == 202
     for action in ("validate", "force-delivery", "reissue-links"):
-        (link,) = named(exporter, f"order {action}").links
-        assert link.context.span_id == placing.context.span_id
+        command = named(exporter, f"order {action}")
+        assert command.parent is not None
+        assert command.parent.span_id == placing.context.span_id
+        request = server_span(exporter, f"/api/admin/orders/{{order_id}}/{action}", "POST")
+        (link,) = command.links
+        assert link.context.span_id == request.context.span_id
 
 
-async def test_an_order_placed_with_tracing_off_has_commands_without_link(
+async def test_an_order_placed_with_tracing_off_has_commands_under_their_request(
     service: OrdersRoot,
     client: httpx.AsyncClient,
     traced: httpx.AsyncClient,
@@ -173,7 +180,8 @@ async def test_an_order_placed_with_tracing_off_has_commands_without_link(
     catalog: list[Media],
     admin_headers: dict[str, str],
 ) -> None:
-    """Placed while tracing was off (or before the column existed): nothing to link to."""
+    """Placed while tracing was off (or before the column existed): no order trace to join,
+    the command's span is its request's child (and links to nothing)."""
     provider, exporter = spans
     tracing.disable()
     order = await place(client, catalog)
@@ -181,7 +189,12 @@ async def test_an_order_placed_with_tracing_off_has_commands_without_link(
     tracing.enable(provider)
     path = f"/api/admin/orders/{order['id']}/cancel"
     assert (await traced.post(path, headers=admin_headers)).status_code == 202
-    assert named(exporter, "order cancel").links == ()
+    command = named(exporter, "order cancel")
+    request = server_span(exporter, "/api/admin/orders/{order_id}/cancel", "POST")
+    assert command.parent is not None
+    assert command.parent.span_id == request.context.span_id
+    assert command.context.trace_id == request.context.trace_id
+    assert command.links == ()
 
 
 async def test_a_refused_command_is_an_error_span_and_writes_nothing(
@@ -197,6 +210,8 @@ async def test_a_refused_command_is_an_error_span_and_writes_nothing(
     assert (await traced.post(path, headers=admin_headers)).status_code == 409
     command = named(exporter, "order reissue-links")
     assert not command.status.is_ok
+    placing = server_span(exporter, "/api/orders", "POST")
+    assert command.context.trace_id == placing.context.trace_id
     assert len(command.links) == 1
     types = [r["message_type"] for r in await outbox_rows(service, uuid.UUID(order["id"]))]
     assert types == ["order.placed"]

@@ -1,23 +1,30 @@
-"""Tracing on: a card payment's webhook is a trace of its own (the processor's request), and
-its handling span links to the order's trace, through the traceparent the payment request
-kept from order.placed's handler; payment.confirmed continues the webhook's trace (spans
-kept in memory, a real database, the webhook over HTTP). Off: nothing is kept."""
+"""Tracing on: a card payment's webhook joins the order's trace: its handling span is a child
+of order.placed's handler (the traceparent the payment request kept), with a link to the
+webhook's own HTTP request (the processor's, a trace of its own); payment.confirmed continues
+the order's trace (spans kept in memory, a real database, the webhook over HTTP through
+FastAPI's instrumentation as in production). Off: nothing is kept."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
+import httpx
 import pytest
 from opentelemetry.propagate import inject
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
 from sqlalchemy import select
 
+from shop_kernel.tracing import trace_app
 from shop_messaging import tracing
+from shop_messaging.consumer import MessageRouter
 from shop_messaging.tables import outbox
 from shop_payments.bootstrap import PaymentsRoot
 from shop_payments.db.tables import payment_requests
 from shop_testkit.tracing import Spans, kept_spans, named
 
-from .conftest import envelope_of, order_placed, place
+from .conftest import ADMIN_SESSIONS, BRANDING, PUBLIC, envelope_of, order_placed, place
 from .test_webhooks import checkout_completed, post_event
 
 
@@ -25,6 +32,26 @@ from .test_webhooks import checkout_completed, post_event
 def spans() -> Iterator[Spans]:
     with kept_spans() as kept:
         yield kept
+
+
+@pytest.fixture
+async def traced(root: PaymentsRoot, spans: Spans) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of an app with FastAPI's instrumentation (what `trace_app` installs when
+    OTEL_EXPORTER_OTLP_ENDPOINT is set): each request is a SERVER span."""
+    app = root.http_app(admin_sessions=ADMIN_SESSIONS, branding=BRANDING)
+    trace_app(app, spans[0])
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=PUBLIC) as c:
+        yield c
+
+
+def webhook_request(exporter: InMemorySpanExporter) -> ReadableSpan:
+    (span,) = [
+        s
+        for s in exporter.get_finished_spans()
+        if s.kind is SpanKind.SERVER
+        and (s.attributes or {}).get("http.route") == "/webhooks/stripe"
+    ]
+    return span
 
 
 async def kept_traceparent(root: PaymentsRoot, order_id: object) -> str | None:
@@ -35,7 +62,7 @@ async def kept_traceparent(root: PaymentsRoot, order_id: object) -> str | None:
         return (await session.execute(query)).scalar_one()  # type: ignore[no-any-return]
 
 
-async def test_the_webhook_span_links_to_the_orders_trace(root, client, router, spans) -> None:  # type: ignore[no-untyped-def]
+async def test_the_webhook_span_joins_the_orders_trace(root, traced, router, spans) -> None:  # type: ignore[no-untyped-def]
     provider, exporter = spans
     placed = order_placed()
     # What orders' relay puts in order.placed's AMQP headers: the order's trace.
@@ -50,15 +77,22 @@ async def test_the_webhook_span_links_to_the_orders_trace(root, client, router, 
     assert kept is not None
     assert kept.startswith(f"00-{order_trace:032x}-{handled.context.span_id:016x}-")
 
-    response = await post_event(root, client, checkout_completed(placed.order_id))
+    response = await post_event(root, traced, checkout_completed(placed.order_id))
     assert response.json()["outcome"] == "confirmed"
+    request = webhook_request(exporter)
+    assert request.context.trace_id != order_trace  # the processor's request: its own trace
     webhook = named(exporter, "stripe webhook checkout.session.completed")
-    assert webhook.context.trace_id != order_trace  # the processor's request: its own trace
+    # The order's trace: a child of order.placed's handler, not of the webhook request...
+    assert webhook.context.trace_id == order_trace
+    assert webhook.parent is not None
+    assert webhook.parent.trace_id == order_trace
+    assert webhook.parent.span_id == handled.context.span_id
+    # ...with a link to the webhook request's span: the operator goes from one to the other.
     (link,) = webhook.links
-    assert link.context.trace_id == order_trace
-    assert link.context.span_id == handled.context.span_id
+    assert link.context.trace_id == request.context.trace_id
+    assert link.context.span_id == request.context.span_id
 
-    # payment.confirmed continues the webhook's trace (its outbox row keeps that context).
+    # payment.confirmed continues the order's trace (its outbox row keeps that context).
     async with root.sessions() as session:
         rows = await session.execute(
             select(outbox.c.envelope).where(
@@ -68,21 +102,27 @@ async def test_the_webhook_span_links_to_the_orders_trace(root, client, router, 
         )
         (confirmed,) = [row.envelope for row in rows]
     stored = confirmed[tracing.STORED_KEY]["traceparent"]
-    assert stored.startswith(f"00-{webhook.context.trace_id:032x}-{webhook.context.span_id:016x}-")
+    assert stored.startswith(f"00-{order_trace:032x}-{webhook.context.span_id:016x}-")
 
 
-async def test_a_request_kept_without_a_context_has_a_webhook_span_without_link(
-    root, client, router, spans
-) -> None:  # type: ignore[no-untyped-def]
-    """Placed while tracing was off (or before the column existed): nothing to link to."""
+async def test_a_request_kept_without_a_context_has_a_webhook_span_under_its_request(
+    root: PaymentsRoot, traced: httpx.AsyncClient, router: MessageRouter, spans: Spans
+) -> None:
+    """Placed while tracing was off (or before the column existed): no order trace to join,
+    the handling span is the webhook request's child (and links to nothing)."""
     _, exporter = spans
     tracing.disable()
     placed = await place(router)
     assert await kept_traceparent(root, placed.order_id) is None
     tracing.enable(spans[0])
-    response = await post_event(root, client, checkout_completed(placed.order_id))
+    response = await post_event(root, traced, checkout_completed(placed.order_id))
     assert response.json()["outcome"] == "confirmed"
-    assert named(exporter, "stripe webhook checkout.session.completed").links == ()
+    webhook = named(exporter, "stripe webhook checkout.session.completed")
+    request = webhook_request(exporter)
+    assert webhook.parent is not None
+    assert webhook.parent.span_id == request.context.span_id
+    assert webhook.context.trace_id == request.context.trace_id
+    assert webhook.links == ()
 
 
 async def test_off_nothing_is_kept(root, client, router) -> None:  # type: ignore[no-untyped-def]

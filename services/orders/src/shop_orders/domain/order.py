@@ -116,7 +116,7 @@ class Order:
     idempotency_key: str | None = None  # scoped to the client (service/idempotency.py)
     request_hash: str | None = None  # what the key was first used for: another body is a 409
     # The W3C traceparent of the request that placed it (tracing on): the photographer's
-    # commands on the order, each a trace of its own, link back to the order's trace.
+    # commands on the order join the order's trace as its children.
     traceparent: str | None = None
     new_history: list[HistoryEntry] = field(default_factory=list)
 

@@ -4,11 +4,12 @@ re-issue download links.
 Each loads the order locked, lets the domain guard the transition (an illegal one raises
 `IllegalTransitionError`, answered 409), saves it and writes its message to the outbox.
 
-Tracing on: a command is a trace of its own (the admin's request), not the order's (the
-storefront's POST /api/orders, maybe days before). Its span (`order <action>`, under the
-request's) carries a span link to the order's trace, from the traceparent the order kept
-when it was placed, so an operator goes from one trace to the other; the message it writes
-continues the command's trace (what payments and delivery do with it, the emails).
+Tracing on: a command's work joins the ORDER's trace (the storefront's POST /api/orders,
+maybe days before): its span (`order <action>`) is a child of the placing request's span,
+from the traceparent the order kept when it was placed, and carries a span link to the
+admin's request (a short trace of its own), so an operator goes from one trace to the
+other; the message it writes continues the order's trace (what payments and delivery do
+with it, the emails). An order placed with tracing off: the span is the request's child.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ async def _run(
         raise OrderNotFoundError(f"no order {order_id}")
     with tracing.span(
         f"order {action.value}",
-        links=[order.traceparent],  # the order's trace (None: placed with tracing off)
+        parent=order.traceparent,  # the order's trace (None: placed with tracing off)
+        links=[tracing.current_traceparent()] if order.traceparent else (),  # the request
         attributes={"shop.order.id": str(order.id), "shop.order.action": action.value},
     ):
         now = datetime.now(UTC)

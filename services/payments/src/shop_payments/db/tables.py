@@ -41,7 +41,7 @@ payment_requests = Table(
     Column("lines", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     Column("order_url", Text, nullable=True),  # the client's order page, from order.placed
     Column("requested_at", DateTime(timezone=True), nullable=True),  # PaymentRequested sent
-    # The order's trace (tracing on): its webhook's span links to it.
+    # The order's trace (tracing on): its webhook's span joins it.
     Column("order_traceparent", Text, nullable=True),
     CheckConstraint(
         "status IN ('awaiting_validation', 'open', 'paid', 'cancelled')",

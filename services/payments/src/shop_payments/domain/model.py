@@ -117,7 +117,7 @@ class PaymentRequest:
     order_url: str | None = None  # the client's order page (orders), token included
     requested_at: datetime | None = None  # when the client was told how to pay
     # The W3C traceparent of the span that handled order.placed (tracing on): the card
-    # payment's webhook, a trace of its own, links back to the order's.
+    # payment's webhook span joins the order's trace as its child.
     order_traceparent: str | None = None
 
     @classmethod

@@ -1,9 +1,12 @@
 """A verified processor event: processed once; a paid checkout confirms the payment.
 
-Tracing on: the webhook is a trace of its own (the processor's request), not the order's
-(the storefront's POST /api/orders). Its handling span links to the order's trace (span
-links, from the traceparent the payment request kept when order.placed was handled), so an
-operator goes from one to the other; `payment.confirmed` continues the webhook's trace.
+Tracing on: a paid checkout's webhook joins the ORDER's trace (the storefront's
+POST /api/orders): its handling span is a child of the span the payment request kept when
+order.placed was handled, and carries a span link to the webhook's own HTTP request (the
+processor's, a short trace of its own), so an operator goes from one to the other;
+`payment.confirmed` then continues the order's trace (delivery, the emails). An event about
+no stored context (a failure, an unknown type, a request kept with tracing off) stays under
+the webhook's request.
 """
 
 from __future__ import annotations
@@ -47,9 +50,11 @@ async def handle_processor_event(repos: Repositories, event: ProcessorEvent, now
     # The order first: an event that comes before order.placed (the processor retries it)
     # then costs one SELECT, not an event row inserted and rolled back.
     request = await _paid_request(repos, event) if event.confirms_payment else None
+    order_trace = request.order_traceparent if request is not None else None
     with tracing.span(
         f"{event.processor} webhook {event.type}",
-        links=[request.order_traceparent if request is not None else None],
+        parent=order_trace,  # the order's trace (None: the webhook request's child)
+        links=[tracing.current_traceparent()] if order_trace else (),  # the webhook request
         attributes={"shop.processor_event.type": event.type},
     ):
         return await _process(repos, event, request, now)
