@@ -1,6 +1,6 @@
 """Issue 16: a payment request keeps the order's trace context (the W3C `traceparent` of the
-span that handled order.placed, tracing on), so a card payment's webhook span links to the
-order's trace. Empty with tracing off, and for requests opened before.
+span that handled order.placed, tracing on), so a card payment's webhook span joins the
+order's trace (as a child). Empty with tracing off, and for requests opened before.
 
 Revision ID: 0004
 Revises: 0003
