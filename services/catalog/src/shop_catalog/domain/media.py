@@ -143,9 +143,9 @@ def withdraw(media: Media, *, in_use_by: int, now: datetime) -> Media:
     if media.withdrawn:
         return media
     if in_use_by:
-        orders = "order" if in_use_by == 1 else "orders"
+        orders = "order uses" if in_use_by == 1 else "orders use"
         raise MediaInUseError(
-            f"{in_use_by} unfinished {orders} use this media; "
+            f"{in_use_by} unfinished {orders} this media; "
             "it can be deleted once they are delivered or cancelled"
         )
     return dataclasses.replace(media, withdrawn_at=now, updated_at=now)
