@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import signal
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import structlog
@@ -25,6 +26,7 @@ from shop_contracts.routing import SUBSCRIPTIONS
 from shop_messaging import tracing
 from shop_messaging.broker import DEFAULT_PREFETCH, make_broker, publish_envelope
 from shop_messaging.consumer import MessageRouter
+from shop_messaging.inbox_purge import DEFAULT_INBOX_RETENTION, InboxPurger
 from shop_messaging.relay import OutboxRelay
 from shop_messaging.topology import declare_topology, service_queue
 from shop_platform.http_server import server_limits
@@ -34,21 +36,25 @@ log = structlog.get_logger()
 
 @dataclass
 class MessagingRuntime:
-    """Broker connection, the service's subscriber and its relay."""
+    """Broker connection, the service's subscriber, its relay and (with a subscriber) the
+    purge of inbox rows older than `inbox_retention` (`inbox_purge.py`)."""
 
     service: str
     amqp_url: str
     engine: AsyncEngine
     router: MessageRouter | None = None
     prefetch: int = DEFAULT_PREFETCH
+    inbox_retention: timedelta = DEFAULT_INBOX_RETENTION
     broker: RabbitBroker = field(init=False)
     relay: OutboxRelay = field(init=False)
+    inbox_purger: InboxPurger = field(init=False)
     started: bool = field(default=False, init=False)
     subscriber: Any = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.broker = make_broker(self.amqp_url, prefetch=self.prefetch)
         self.relay = OutboxRelay(self.engine, self._publish, broker_up=self.broker_connected)
+        self.inbox_purger = InboxPurger(self.engine, retention=self.inbox_retention)
         if self.router is not None:
             router = self.router
             queue = service_queue(SUBSCRIPTIONS[self.service])
@@ -86,6 +92,8 @@ class MessagingRuntime:
         await declare_topology(self.broker)
         await self.broker.start()
         self.relay.start()
+        if self.router is not None:  # only a consumer writes inbox rows
+            self.inbox_purger.start()
         self.started = True
         log.info("service.messaging_started", service=self.service)
 
@@ -93,6 +101,7 @@ class MessagingRuntime:
         """Graceful: the relay finishes its current batch; the consumer stops taking messages,
         lets the handlers in flight finish (graceful_timeout) and closes its channel, which
         returns the messages it had prefetched but not started to the queue."""
+        await self.inbox_purger.stop()
         await self.relay.stop()
         await self.broker.stop()  # waits for in-flight handlers (graceful_timeout)
         self.started = False
