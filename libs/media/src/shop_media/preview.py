@@ -139,10 +139,9 @@ def video_clip(
     """A short silent H.264 MP4 of the video's start, at most `max_height` high, with the
     watermark on every frame."""
     import av
-    from av.filter import Graph
 
     from shop_media.demo import video_codec
-    from shop_media.video import inspect_video, target_video_size
+    from shop_media.video import drain, inspect_video, scale_graph, target_video_size
 
     source = inspect_video(src)
     width, height = target_video_size(source, max_height)
@@ -159,35 +158,26 @@ def video_clip(
                 v_out.bit_rate = 600_000
             else:
                 v_out.options = {"preset": "veryfast", "crf": "30"}
-            graph = Graph()
-            chain = [graph.add_buffer(template=v_in)]
-            turns = {90: [("transpose", "cclock")], 180: [("hflip", ""), ("vflip", "")]}
-            turns[270] = [("transpose", "clock")]
-            for name, args in turns.get(source.rotation, []):
-                chain.append(graph.add(name, args))
-            chain.append(graph.add("scale", f"{width}:{height}"))
-            chain.append(graph.add("setsar", "1"))
-            chain.append(graph.add("format", "yuv420p"))
-            chain.append(graph.add("buffersink"))
-            graph.link_nodes(*chain).configure()
+            # the default (bicubic) scaler: a preview needs no lanczos
+            graph = scale_graph(v_in, source, (width, height), flags="bicubic")
             count, limit = 0, max(1, int(float(rate) * seconds))
             step = 1 / Fraction(rate)
             v_out.codec_context.time_base = step
+
+            def encode(scaled: Any) -> None:
+                nonlocal count
+                if watermark is not None:
+                    scaled = _marked_frame(scaled, watermark)
+                scaled.pts = count
+                scaled.time_base = step
+                out.mux(v_out.encode(scaled))
+                count += 1
+
             for frame in inp.decode(v_in):
                 if count >= limit:
                     break
                 graph.vpush(frame)
-                while True:
-                    try:
-                        scaled = graph.vpull()
-                    except (BlockingIOError, EOFError):
-                        break
-                    if watermark is not None:
-                        scaled = _marked_frame(scaled, watermark)
-                    scaled.pts = count
-                    scaled.time_base = step
-                    out.mux(v_out.encode(scaled))
-                    count += 1
+                drain(graph, encode)
             out.mux(v_out.encode(None))
 
     write_atomically(dest, write)

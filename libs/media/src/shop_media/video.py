@@ -201,7 +201,7 @@ def _transcode(
     v_out.width, v_out.height, v_out.pix_fmt = size[0], size[1], "yuv420p"
     if v_in.time_base is not None:
         v_out.codec_context.time_base = v_in.time_base
-    graph = _scale_graph(v_in, source, size)
+    graph = scale_graph(v_in, source, size)
 
     a_in = inp.streams.audio[0] if audio and inp.streams.audio else None
     audio_out = _AudioOut(out, a_in) if a_in is not None else None
@@ -215,17 +215,20 @@ def _transcode(
         if packet.stream.index == v_in.index:
             for frame in packet.decode():
                 graph.vpush(frame)  # type: ignore[arg-type]
-                _drain(graph, encode)
+                drain(graph, encode)
         elif audio_out is not None:
             audio_out.handle(packet)
     graph.vpush(None)
-    _drain(graph, encode)
+    drain(graph, encode)
     encode(None)
     if audio_out is not None:
         audio_out.flush()
 
 
-def _scale_graph(stream: VideoStream, source: SourceVideo, size: tuple[int, int]) -> Graph:
+def scale_graph(
+    stream: VideoStream, source: SourceVideo, size: tuple[int, int], *, flags: str = "lanczos"
+) -> Graph:
+    """Upright (the display matrix applied), scaled to `size`, square pixels, yuv420p."""
     graph = Graph()
     chain = [graph.add_buffer(template=stream)]
     # The display matrix is counter-clockwise; transpose=clock turns 90 deg clockwise.
@@ -233,7 +236,7 @@ def _scale_graph(stream: VideoStream, source: SourceVideo, size: tuple[int, int]
     turns[270] = [("transpose", "clock")]
     for name, args in turns.get(source.rotation, []):
         chain.append(graph.add(name, args))
-    chain.append(graph.add("scale", f"{size[0]}:{size[1]}:flags=lanczos"))
+    chain.append(graph.add("scale", f"{size[0]}:{size[1]}:flags={flags}"))
     chain.append(graph.add("setsar", "1"))
     chain.append(graph.add("format", "yuv420p"))
     chain.append(graph.add("buffersink"))
@@ -241,7 +244,7 @@ def _scale_graph(stream: VideoStream, source: SourceVideo, size: tuple[int, int]
     return graph
 
 
-def _drain(graph: Graph, encode: Callable[[av.VideoFrame], None]) -> None:
+def drain(graph: Graph, encode: Callable[[av.VideoFrame], None]) -> None:
     """Encode every frame the graph has ready (PyAV's errors subclass these builtins)."""
     while True:
         try:
