@@ -80,6 +80,34 @@ def require_admin_token(admin_token: str) -> Callable[[Request], Awaitable[None]
     return dependency
 
 
+def check_own_origin(
+    request: Request,
+    origins: frozenset[str],
+    *,
+    same_site: bool = False,
+    foreign: str = "forms from {origin} are refused: not one of the shop's pages",
+    unknown: str = "this form is accepted from the shop's own pages only",
+) -> None:
+    """403 (`ForbiddenError`) unless the browser says the request comes from one of the
+    shop's own `origins` (or this request's own origin).
+
+    Our pages answer with `Referrer-Policy: no-referrer`, so a browser posting their forms
+    sends `Origin: null`; then `Sec-Fetch-Site` says where the form was: `same-origin`, or,
+    with `same_site`, `same-site` too (another port or subdomain of the shop's site, e.g.
+    the catalog's "Add to cart" posting to orders). `foreign` and `unknown` word the refusal
+    (`{origin}` is filled in)."""
+    origin = request.headers.get("origin")
+    if origin is not None and origin != "null":
+        own = origin_of(f"{request.url.scheme}://{request.headers.get('host', '')}")
+        if origin_of(origin) in origins | {own}:
+            return
+        raise ForbiddenError(foreign.format(origin=origin))
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site == "same-origin" or (same_site and fetch_site == "same-site"):
+        return
+    raise ForbiddenError(unknown)
+
+
 class AdminAuth:
     """Who is asking, for the admin pages of one service."""
 
@@ -109,16 +137,12 @@ class AdminAuth:
 
     def check_origin(self, request: Request) -> None:
         """403 unless the browser says the request comes from one of our own origins."""
-        origin = request.headers.get("origin")
-        if origin is not None and origin != "null":
-            own = origin_of(f"{request.url.scheme}://{request.headers.get('host', '')}")
-            if origin_of(origin) in self._origins | {own}:
-                return
-            raise ForbiddenError(f"cross-origin request from {origin} refused")
-        if request.headers.get("sec-fetch-site") == "same-origin":
-            return
-        raise ForbiddenError(
-            "a change made with the admin session needs an Origin header from the shop's pages"
+        check_own_origin(
+            request,
+            self._origins,
+            foreign="cross-origin request from {origin} refused",
+            unknown="a change made with the admin session needs an Origin header from the "
+            "shop's pages",
         )
 
     def csrf_token(self, request: Request) -> str:

@@ -23,8 +23,7 @@ from shop_orders.domain.errors import CartCheckedOutError, CartNotFoundError, In
 from shop_orders.service import carts
 from shop_orders.service.carts import CartView
 from shop_orders.service.ports import Repositories
-from shop_platform.errors import ForbiddenError
-from shop_platform.settings import origin_of
+from shop_platform.auth import check_own_origin as shared_check_own_origin
 
 router = APIRouter(include_in_schema=False)
 CART_COOKIE = "shop_cart"
@@ -35,23 +34,10 @@ CANNOT_ADD = "This file or license is not offered (any more). Please choose agai
 
 def check_own_origin(request: Request, ctx: WebContext, *, same_site: bool = False) -> None:
     """403 unless the form comes from one of the shop's own pages: another site cannot fill
-    a client's cart or place an order in their name.
-
-    Our pages answer with `Referrer-Policy: no-referrer`, so a browser posting their forms
-    sends `Origin: null`; then `Sec-Fetch-Site` says where the form was: `same-origin` (the
-    cart and checkout pages), or, with `same_site`, `same-site` too (the catalog's "Add to
-    cart", on another port or subdomain of the shop's site: the cart cookie is SameSite=Lax
+    a client's cart or place an order in their name. `same_site`: the catalog's "Add to
+    cart" (another port or subdomain of the shop's site; the cart cookie is SameSite=Lax
     and would not come from another site anyway)."""
-    origin = request.headers.get("origin")
-    if origin is not None and origin != "null":
-        own = origin_of(f"{request.url.scheme}://{request.headers.get('host', '')}")
-        if origin_of(origin) in ctx.settings.public_origins() | {own}:
-            return
-        raise ForbiddenError(f"forms from {origin} are refused: not one of the shop's pages")
-    fetch_site = request.headers.get("sec-fetch-site")
-    if fetch_site == "same-origin" or (same_site and fetch_site == "same-site"):
-        return
-    raise ForbiddenError("this form is accepted from the shop's own pages only")
+    shared_check_own_origin(request, ctx.settings.public_origins(), same_site=same_site)
 
 
 def set_cart_cookie(response: Response, ctx: WebContext, cart_id: str) -> None:
