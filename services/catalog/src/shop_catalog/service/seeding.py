@@ -79,14 +79,18 @@ async def seed_catalog(root: Any, legacy: LegacyCatalog | None = None) -> int:
     transaction: Transaction = root.transaction
     async with transaction() as repos:
         await repos.sales.lock_for_seeding()  # two seeds at once: one inserts, one waits
-        if await repos.sales.count_media() > 0:
-            log.info("catalog.seed_skipped", reason="catalog not empty")
-            return 0
-        found = await legacy.read() if legacy is not None else []
+        seeded = await repos.sales.count_media() > 0
+        found = [] if seeded or legacy is None else await legacy.read()
         if found:
             count = await import_legacy(repos, found, root.media_store)
             log.info("catalog.legacy_imported", media=count)
             return count
+    if seeded:
+        # The database can outlive the media folder (a fresh clone against the same
+        # PostgreSQL, a wiped var/): put back the demo files the demo rows name.
+        await asyncio.to_thread(_restore_demo_files, root.media_store)
+        log.info("catalog.seed_skipped", reason="catalog not empty")
+        return 0
     files = await asyncio.to_thread(_prepare_demo_files, root.media_store)
     async with transaction() as repos:
         await repos.sales.lock_for_seeding()
@@ -112,6 +116,12 @@ def _file_facts(store: MediaStore, key: str) -> tuple[int, str]:
         for chunk in iter(lambda: handle.read(1024 * 1024), b""):
             digest.update(chunk)
     return store.size(key), digest.hexdigest()
+
+
+def _restore_demo_files(store: MediaStore) -> None:
+    from shop_media.demo import ensure_demo_media
+
+    ensure_demo_media(store)
 
 
 def _prepare_demo_files(store: MediaStore) -> list[dict[str, Any]]:

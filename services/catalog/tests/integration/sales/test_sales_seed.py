@@ -129,6 +129,26 @@ async def orders_like_database() -> AsyncIterator[str]:
     await remove_database(url)
 
 
+async def test_a_seeded_database_gets_its_demo_files_back_in_a_new_media_folder(
+    empty_catalog: CatalogRoot, tmp_path: Path
+) -> None:
+    """A fresh clone against the same PostgreSQL: the rows are there, the files are not."""
+    from shop_media.store import LocalMediaStore
+
+    root = empty_catalog
+    assert await seed_catalog(root) == 4
+    (key,) = [
+        r["media_key"]
+        for r in await rows(root, "SELECT media_key FROM media")
+        if r["media_key"].endswith(".mp4")
+    ]
+    root.media_store = LocalMediaStore(tmp_path / "new-clone-media")
+    assert not root.media_store.exists(key)
+    assert await seed_catalog(root) == 0  # no second demo in the database...
+    for r in await rows(root, "SELECT media_key FROM media"):
+        assert root.media_store.exists(r["media_key"]), r["media_key"]  # ...but its files
+
+
 async def test_the_legacy_import_keeps_media_and_license_ids(
     empty_catalog: CatalogRoot, orders_like_database: str
 ) -> None:
