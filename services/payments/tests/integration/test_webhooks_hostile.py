@@ -75,7 +75,9 @@ async def test_unsigned_wrongly_signed_and_stale_webhooks(root, client, router) 
     for stale in (now - 301, now - 86_400):
         old = await post_event(root, client, event, timestamp=stale)
         refused(old, 400, "invalid_signature", "tolerance")
-    for ahead in (now + 301, now + 3600, now + 10**9):  # signed ahead, replayable until then
+    # signed ahead, replayable until then; 330, not 301: a second of lag on a loaded machine
+    # put now + 301 back inside the 300 s tolerance (seen once in a full run)
+    for ahead in (now + 330, now + 3600, now + 10**9):
         future = await post_event(root, client, event, timestamp=ahead)
         refused(future, 400, "invalid_signature", f"tolerance zone ({ahead})")
         assert "in the future" in future.json()["detail"]
