@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
-from typing import Literal
+from decimal import Decimal
+from typing import Annotated, Literal
 
 from pydantic import (
     AwareDatetime,
@@ -31,6 +32,9 @@ class Address(Frozen):
     city: str = Field(min_length=1, max_length=100)
     postal_code: str = Field(min_length=1, max_length=20)
     country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code")
+    region: str | None = Field(
+        default=None, max_length=100, description="state or province (tax rates by region)"
+    )
 
 
 class Client(Frozen):
@@ -144,6 +148,14 @@ class GalleryMember(Frozen):
     state: MediaState = "undefined"
 
 
+class QuantityTier(Frozen):
+    """A quantity discount of a pricing profile: `percent` off each of its lines when the
+    order has at least `min_quantity` lines priced with that profile (shop_pricing.discounts)."""
+
+    min_quantity: int = Field(ge=2, le=10_000)
+    percent: Decimal = Field(gt=0, le=100)
+
+
 class Offer(Frozen):
     """A royalty-free row of a pricing profile as offered for one media: rows asking for
     more pixels than the original are never offered (the catalog checks that with
@@ -158,6 +170,52 @@ class Offer(Frozen):
     usage_terms: str | None = None
     price: MinorUnits = Field(ge=0, le=10**12)
     delivery: DeliverySpec
+    quantity_tiers: list[QuantityTier] = Field(default_factory=list, description="the profile's")
+
+
+class RightsManagedOption(Frozen):
+    name: str = Field(min_length=1, max_length=200)
+    ratio: Decimal = Field(gt=0)
+
+
+class RightsManagedGroup(Frozen):
+    """One dimension of a usage (usage, size, duration, territory...): the client chooses
+    one option; prices scale by (chosen ratio / base option's ratio)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    base_option: str = Field(min_length=1, max_length=200)
+    options: list[RightsManagedOption] = Field(min_length=1)
+
+
+class RightsManagedOffer(Frozen):
+    """A rights-managed profile as offered for one media: the client chooses an option in
+    every group and the price is computed with `shop_pricing.rights_managed` (base price x
+    product of ratio / base ratio, raised to the minimum, rounded once). The order line's
+    `license_id` is then the profile id and its `usage` the choices."""
+
+    kind: Literal["rights_managed"] = "rights_managed"
+    profile_id: uuid.UUID
+    name: str = Field(min_length=1, max_length=100)
+    description: str | None = None
+    usage_terms: str | None = None
+    base_price: MinorUnits = Field(ge=0, le=10**12)
+    minimum_price: MinorUnits | None = Field(default=None, ge=0, le=10**12)
+    groups: list[RightsManagedGroup] = Field(min_length=1)
+    delivery: DeliverySpec = Field(
+        default_factory=DeliverySpec, description="the original unless the profile says otherwise"
+    )
+    quantity_tiers: list[QuantityTier] = Field(default_factory=list)
+
+
+AnyOffer = Annotated[Offer | RightsManagedOffer, Field(discriminator="kind")]
+
+
+class InfoFieldValue(Frozen):
+    """A client's answer to one of the photographer's order information fields."""
+
+    name: str = Field(min_length=1, max_length=100)
+    label: str = Field(min_length=1, max_length=200)
+    value: str = Field(max_length=10_000)
 
 
 class OrderLine(Frozen):
@@ -185,6 +243,20 @@ class OrderLine(Frozen):
     # (`catalog.gallery_offered`), falling back to these.
     gallery_id: uuid.UUID | None = None
     members: list[GalleryMember] = Field(default_factory=list)
+    # Pricing issue: the profile the line was priced with; for a rights-managed line
+    # `license_id` is that profile's id and `usage` the option chosen in each group (in the
+    # profile's order), written into the delivered file's license. `discount` is the line's
+    # share of the order's discounts (quantity and coupon, spread in proportion).
+    profile_id: uuid.UUID | None = None
+    usage: dict[str, str] | None = None
+    discount: MinorUnits = Field(default=0, ge=0)
+
+    @property
+    def usage_text(self) -> str | None:
+        """ "Usage: Web; Size: A3" (None: royalty-free)."""
+        if not self.usage:
+            return None
+        return "; ".join(f"{group}: {option}" for group, option in self.usage.items())
 
     @property
     def is_gallery(self) -> bool:

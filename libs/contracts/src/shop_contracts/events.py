@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
 from shop_contracts.common import (
+    AnyOffer,
     Client,
     ClientContact,
     CurrencyField,
     DeliverySpec,
     Frozen,
     GalleryMember,
+    InfoFieldValue,
     MediaState,
     MinorUnits,
-    Offer,
     OrderLine,
 )
 from shop_contracts.envelope import MessageBody
@@ -41,6 +43,19 @@ class OrderPlaced(MessageBody):
     order_url: str = Field(description="the client's view of the order, token included")
     terms_text: str | None = Field(
         default=None, description="the photographer's terms, delivered as a PDF with the files"
+    )
+    # Pricing issue: total = subtotal - discount + tax (shop_pricing.totals.order_totals);
+    # `subtotal` None on orders from before it (then subtotal = total, no discount, no tax).
+    subtotal: MinorUnits | None = Field(default=None, ge=0)
+    discount: MinorUnits = Field(default=0, ge=0)
+    tax: MinorUnits = Field(default=0, ge=0)
+    tax_rate: Decimal | None = Field(default=None, description="percent; None: no tax set")
+    prices_include_tax: bool = False
+    reverse_charge: bool = Field(default=False, description="EU business buyer: no VAT charged")
+    vat_number: str | None = None
+    coupon_code: str | None = None
+    fields: list[InfoFieldValue] = Field(
+        default_factory=list, description="the photographer's order information fields"
     )
 
 
@@ -87,6 +102,9 @@ class PaymentRequested(MessageBody):
     total: MinorUnits = Field(ge=0)
     currency: str = CurrencyField
     payment_url: str
+    subtotal: MinorUnits | None = Field(default=None, ge=0, description="None: = total")
+    discount: MinorUnits = Field(default=0, ge=0)
+    tax: MinorUnits = Field(default=0, ge=0)
     how: Literal["card", "instructions", "contact"] = Field(
         description="card: a card processor; instructions: the photographer's payment "
         "instructions; contact: neither, the client contacts the photographer"
@@ -216,7 +234,7 @@ class MediaOffered(MessageBody):
     height: int = Field(ge=1)
     credit: str | None = None
     state: MediaState = "undefined"
-    offers: list[Offer] = Field(default_factory=list)
+    offers: list[AnyOffer] = Field(default_factory=list)
     created_at: AwareDatetime
     updated_at: AwareDatetime
 
@@ -311,3 +329,62 @@ class FreeDownloadReady(MessageBody):
     downloads_url: str
     files: list[DeliveredFile]
     expires_at: AwareDatetime | None = None
+
+
+# --- invoices (pricing issue) -----------------------------------------------------------------
+
+
+class InvoiceParty(Frozen):
+    """The seller or the buyer as an invoice names them."""
+
+    name: str
+    address_lines: list[str] = Field(default_factory=list)
+    email: str | None = None
+    vat_number: str | None = None
+
+
+class InvoiceLine(Frozen):
+    description: str = Field(description="media title and license name")
+    usage: str | None = Field(default=None, description="rights-managed usage, as text")
+    price: MinorUnits = Field(ge=0)
+    discount: MinorUnits = Field(default=0, ge=0)
+
+
+class Invoice(Frozen):
+    """A paid order's receipt: numbered without gaps in its own sequence (order numbers may
+    have gaps), fixed once issued. Rendered to PDF for the client, the admin and the
+    delivery email."""
+
+    invoice_number: str
+    order_id: uuid.UUID
+    order_number: str
+    issued_at: AwareDatetime
+    currency: str = CurrencyField
+    seller: InvoiceParty
+    buyer: InvoiceParty
+    lines: list[InvoiceLine] = Field(min_length=1)
+    subtotal: MinorUnits = Field(ge=0)
+    discount: MinorUnits = Field(default=0, ge=0)
+    tax: MinorUnits = Field(default=0, ge=0)
+    total: MinorUnits = Field(ge=0)
+    tax_rate: Decimal | None = None
+    prices_include_tax: bool = False
+    reverse_charge: bool = False
+    coupon_code: str | None = None
+    payment_method: str | None = None
+    paid_at: AwareDatetime | None = None
+    mentions: list[str] = Field(
+        default_factory=list, description="legal mentions (the seller's, the reverse charge)"
+    )
+
+
+class InvoiceIssued(MessageBody):
+    """A paid order got its invoice (in the transaction that recorded the payment). The
+    client receives it attached to the delivery email (or, delivered before payment, in an
+    email of its own)."""
+
+    TYPE = "order.invoice_issued"
+
+    invoice: Invoice
+    client: ClientContact
+    order_url: str = Field(description="the client's view of the order, token included")

@@ -16,6 +16,7 @@ from shop_contracts.events import (
     FreeDownloadReady,
     GalleryAccessGranted,
     GalleryOffered,
+    InvoiceIssued,
     MediaFileReplaced,
     MediaFinalized,
     MediaOffered,
@@ -102,6 +103,7 @@ SUBSCRIPTIONS: dict[str, Subscription] = {
                 GalleryAccessGranted,
                 SelectionSent,
                 FreeDownloadReady,
+                InvoiceIssued,
             ),
         ),
         # which media an unfinished order uses (deleting one is refused while it does)
@@ -117,6 +119,7 @@ PUBLISHERS: dict[str, tuple[type[MessageBody], ...]] = {
         MarkOrderPaid,
         ForceDelivery,
         ReissueDownloadLinks,
+        InvoiceIssued,
     ),
     "catalog": (
         MediaOffered,
