@@ -388,3 +388,13 @@ class InvoiceIssued(MessageBody):
     invoice: Invoice
     client: ClientContact
     order_url: str = Field(description="the client's view of the order, token included")
+
+
+class CurrencyChanged(MessageBody):
+    """The photographer changed the shop's currency (refused while unpaid orders exist;
+    prices are not converted). The catalog shows and reads amounts in it from then on."""
+
+    TYPE = "order.currency_changed"
+
+    currency: str = CurrencyField
+    changed_at: AwareDatetime

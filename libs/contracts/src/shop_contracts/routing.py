@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from shop_contracts.commands import ForceDelivery, MarkOrderPaid, ReissueDownloadLinks
 from shop_contracts.envelope import MessageBody
 from shop_contracts.events import (
+    CurrencyChanged,
     DeliveryCompleted,
     DeliveryFailed,
     DeliveryFilesReleased,
@@ -107,7 +108,7 @@ SUBSCRIPTIONS: dict[str, Subscription] = {
             ),
         ),
         # which media an unfinished order uses (deleting one is refused while it does)
-        Subscription("catalog", (OrderPlaced, OrderCancelled, DeliveryCompleted)),
+        Subscription("catalog", (OrderPlaced, OrderCancelled, DeliveryCompleted, CurrencyChanged)),
     )
 }
 
@@ -120,6 +121,7 @@ PUBLISHERS: dict[str, tuple[type[MessageBody], ...]] = {
         ForceDelivery,
         ReissueDownloadLinks,
         InvoiceIssued,
+        CurrencyChanged,
     ),
     "catalog": (
         MediaOffered,
