@@ -14,7 +14,7 @@ from shop_kernel.http import service_app
 from shop_kernel.root import ServiceRoot
 from shop_messaging.runtime import MessagingRuntime
 from shop_platform.db import make_session_factory
-from shop_web import Branding, SiteLinks, Web, status_label
+from shop_web import Branding, SiteLinks, Web, request_locale, status_label
 from shop_web.branding import FixedBranding
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}
@@ -147,3 +147,49 @@ async def test_a_form_over_the_body_limit_is_the_error_page_for_a_browser(client
     program = await client.post("/checkout", data=note)
     assert program.status_code == 413
     assert program.json()["error"] == "payload_too_large"
+
+
+class _FakeRequest:
+    def __init__(self, accept_language: str | None) -> None:
+        self.headers = {"accept-language": accept_language} if accept_language else {}
+
+
+def test_money_is_in_the_readers_locale_or_the_neutral_form() -> None:
+    web = Web("shop_web", links=LINKS)
+    template = web.env.from_string("{{ amount | money(currency) }}")
+
+    def shown(accept_language: str | None, amount: int = 123450, currency: str = "EUR") -> str:
+        request = _FakeRequest(accept_language)
+        return template.render(amount=amount, currency=currency, request=request)
+
+    assert shown(None) == "1,234.50 EUR"  # no header: the neutral form
+    assert shown("fr-FR,fr;q=0.9,en;q=0.8") == "1\u202f234,50\xa0€"
+    assert shown("en-US") == "€1,234.50"
+    assert shown("de;q=0.5, en-GB;q=0.9") == "€1,234.50"  # the preferred language first
+    assert shown("*") == "1,234.50 EUR"
+    assert shown("xx-nonsense, ;q=abc") == "1,234.50 EUR"
+    assert shown("ja", 4500, "JPY") == "￥4,500"
+    assert web.env.from_string("{{ 9000 | money('EUR') }}").render() == "90.00 EUR"
+
+
+def test_request_locale_reads_accept_language() -> None:
+    assert request_locale(None) is None
+    assert request_locale(_FakeRequest("fr-CH, fr;q=0.9")) == "fr_CH"  # type: ignore[arg-type]
+    assert request_locale(_FakeRequest("zz, de-AT;q=0.1")) == "de_AT"  # type: ignore[arg-type]
+    assert request_locale(_FakeRequest("en;q=0")) is None  # type: ignore[arg-type]
+
+
+def test_the_admin_navigation_has_the_pricing_pages() -> None:
+    web = Web("shop_web", links=LINKS)
+    html = web.env.get_template("shop_web/admin.html").render(
+        shop=Branding(), nav_here="coupons", csrf=""
+    )
+    for href, label in (
+        ("http://o.test/admin/coupons", "Coupons"),
+        ("http://o.test/admin/tax", "Tax"),
+        ("http://o.test/admin/order-fields", "Order fields"),
+        ("http://o.test/admin/invoice-settings", "Invoice settings"),
+    ):
+        assert f'<a href="{href}"' in html
+        assert f">{label}</a>" in html
+    assert '<a href="http://o.test/admin/coupons" aria-current="page">Coupons</a>' in html

@@ -14,7 +14,7 @@
 
 from shop_web.branding import Branding, BrandingSource, RemoteBranding
 from shop_web.labels import delivery_label, payment_label, status_label
-from shop_web.web import SiteLinks, Web, wants_html
+from shop_web.web import SiteLinks, Web, request_locale, wants_html
 
 __all__ = [
     "Branding",
@@ -24,6 +24,7 @@ __all__ = [
     "Web",
     "delivery_label",
     "payment_label",
+    "request_locale",
     "status_label",
     "wants_html",
 ]

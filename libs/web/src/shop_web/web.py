@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from shop_contracts.formatting import format_datetime, format_size
-from shop_contracts.money import format_money
+from shop_contracts.money import format_money, known_locale
 from shop_web.branding import BrandingSource, FixedBranding
 from shop_web.labels import delivery_label, payment_label, status_label
 
@@ -42,6 +42,40 @@ class SiteLinks:
             notifications=settings.notifications_public_url.rstrip("/"),
             catalog=settings.catalog_public_url.rstrip("/"),
         )
+
+
+# At most this many languages of an Accept-Language header are looked at.
+MAX_LANGUAGES = 8
+
+
+def request_locale(request: Request | None) -> str | None:
+    """The client's locale from Accept-Language ("fr-FR,fr;q=0.9,en;q=0.8" -> "fr_FR"): the
+    preferred language Babel knows, or None (no header, "*" only, nothing known)."""
+    header = request.headers.get("accept-language", "") if request is not None else ""
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate(header.split(",")[:MAX_LANGUAGES]):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                continue
+        if tag and tag != "*" and weight > 0:
+            ranked.append((-weight, index, tag))
+    for _, _, tag in sorted(ranked):
+        locale = known_locale(tag)
+        if locale is not None:
+            return locale
+    return None
+
+
+@jinja2.pass_context
+def money(context: jinja2.runtime.Context, minor: int, currency: str) -> str:
+    """`{{ amount | money(currency) }}`: the amount in the way of the request's locale
+    (Accept-Language), else in the neutral form "1,234.50 EUR"."""
+    request = context.get("request")
+    return format_money(minor, currency, request_locale(request))
 
 
 def wants_html(request: Request) -> bool:
@@ -72,7 +106,8 @@ class Web:
             autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         )
         env.filters.update(
-            price=format_money,
+            price=format_money,  # the neutral form "1,234.50 EUR", whoever reads it
+            money=money,  # in the reader's locale (Accept-Language)
             status_label=status_label,
             payment_label=payment_label,
             delivery_label=delivery_label,
