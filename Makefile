@@ -6,7 +6,7 @@ UV ?= $(shell command -v uv >/dev/null 2>&1 && echo uv || echo "$(PYTHON) -m uv"
 PYTEST_ARGS ?=
 # Playwright drives Debian's Chromium: its own browser download is never attempted.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
-PACKAGES := shop_contracts shop_pricing shop_catalog shop_platform shop_messaging shop_kernel shop_web shop_media shop_testkit shop_devtools \
+PACKAGES := shop_contracts shop_pricing shop_invoices shop_catalog shop_platform shop_messaging shop_kernel shop_web shop_media shop_testkit shop_devtools \
 	shop_orders shop_payments shop_delivery shop_notifications
 
 .DEFAULT_GOAL := help

@@ -1,0 +1,316 @@
+"""An invoice as a PDF (fpdf2): `render_invoice_pdf(invoice, locale=None) -> bytes`.
+
+A4, one document per paid order:
+
+- the title block: "Invoice", its number, the order number, the issue date, the payment
+  (date and method);
+- the seller (from the shop's invoice settings) and the buyer (name, address, email, VAT
+  number) side by side;
+- the lines: description (media title and license), the rights-managed usage under it, the
+  price, the line's share of the discounts and what it comes to (a table that runs over pages
+  with its headings repeated);
+- the totals: subtotal, discount (with the coupon's code), tax (with its rate) or the reverse
+  charge, total;
+- the legal mentions (the seller's text, the reverse-charge mention when it applies).
+
+Amounts are written by `shop_contracts.money.format_money`: the client's locale when given
+(and known to Babel), else the neutral form "1,234.50 EUR"; dates likewise (Babel's long date
+in a locale, ISO 8601 without one). The labels are English.
+
+Unicode: the TrueType font `shop_media.terms_pdf.unicode_font` finds (DejaVu Sans or
+Liberation Sans) is embedded when the system has one, so names and addresses print as
+written; without one, the core font Helvetica (Windows-1252, the rest transliterated).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from fpdf import FPDF
+from fpdf.enums import TableBordersLayout, WrapMode
+from fpdf.fonts import FontFace
+
+from shop_contracts.events import Invoice, InvoiceLine, InvoiceParty
+from shop_contracts.money import format_money, known_locale
+from shop_invoices.mentions import with_reverse_charge
+from shop_media.terms_pdf import CORE_ENCODING, CORE_FONT, unicode_font
+
+FAMILY = "body"
+MARGIN = 18.0
+DARK = 20
+MUTED = 95
+
+
+def render_invoice_pdf(
+    invoice: Invoice, locale: str | None = None, *, system_font: bool = True
+) -> bytes:
+    """The invoice's PDF bytes. `locale` (e.g. "fr_FR", "de-DE"; unknown or None: the
+    neutral forms) writes the amounts and dates; `system_font=False` forces the core font."""
+    return _InvoiceWriter(invoice, known_locale(locale), system_font=system_font).render()
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
+def _core_safe(text: str) -> str:
+    """Text the core font can print: Windows-1252 kept, the rest transliterated or `?`."""
+    out = []
+    for char in text:
+        try:
+            char.encode(CORE_ENCODING)
+            out.append(char)
+        except UnicodeEncodeError:
+            plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+            out.append(plain or ("" if unicodedata.category(char) == "Mn" else "?"))
+    return "".join(out)
+
+
+class _Pdf(FPDF):
+    footer_text = ""
+
+    def footer(self) -> None:
+        self.set_y(-14)
+        self.set_font(size=8)
+        self.set_text_color(MUTED)
+        self.cell(0, 8, f"{self.footer_text} - page {self.page_no()}/{{nb}}", align="C")
+
+
+class _InvoiceWriter:
+    def __init__(self, invoice: Invoice, locale: str | None, *, system_font: bool) -> None:
+        self.invoice = invoice
+        self.locale = locale
+        self.pdf = _Pdf(format="A4")
+        self.pdf.set_margins(MARGIN, MARGIN, MARGIN)
+        self.pdf.set_auto_page_break(auto=True, margin=20)
+        font = unicode_font() if system_font else None
+        self.clean: Callable[[str], str]
+        if font is not None:
+            self.pdf.add_font(FAMILY, "", str(font[0]))
+            self.pdf.add_font(FAMILY, "B", str(font[1]))
+            self.family, self.clean = FAMILY, _as_is
+        else:
+            self.pdf.core_fonts_encoding = CORE_ENCODING
+            self.family, self.clean = CORE_FONT, _core_safe
+
+    # -- formatting ------------------------------------------------------------------------
+
+    def money(self, minor: int) -> str:
+        return format_money(minor, self.invoice.currency, self.locale)
+
+    def date(self, moment: datetime) -> str:
+        if self.locale is None:
+            return f"{moment:%Y-%m-%d}"
+        return format_date(moment.date(), format="long", locale=self.locale)
+
+    def percent(self, rate: Decimal) -> str:
+        rate = rate.normalize()
+        if rate == rate.to_integral_value():
+            rate = rate.quantize(Decimal(1))
+        text = format_decimal(rate, locale=self.locale) if self.locale else f"{rate:f}"
+        return f"{text} %"
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    @property
+    def width(self) -> float:
+        return float(self.pdf.epw)
+
+    def font(self, size: float, *, bold: bool = False, color: int = DARK) -> None:
+        self.pdf.set_font(self.family, "B" if bold else "", size)
+        self.pdf.set_text_color(color)
+
+    def text(self, width: float, height: float, text: str, *, align: str = "L") -> None:
+        self.pdf.multi_cell(
+            width,
+            height,
+            self.clean(text),
+            align=align,
+            new_x="LMARGIN",
+            new_y="NEXT",
+            wrapmode=WrapMode.CHAR,
+        )
+
+    def render(self) -> bytes:
+        invoice, pdf = self.invoice, self.pdf
+        pdf.set_title(self.clean(f"Invoice {invoice.invoice_number}"))
+        pdf.set_author(self.clean(invoice.seller.name))
+        pdf.set_subject(self.clean(f"Order {invoice.order_number}"))
+        pdf.set_creation_date(invoice.issued_at)
+        pdf.footer_text = self.clean(f"Invoice {invoice.invoice_number}")
+        pdf.add_page()
+        self.title_block()
+        self.parties()
+        self.lines_table()
+        self.totals()
+        self.payment()
+        self.mentions()
+        return bytes(pdf.output())
+
+    def title_block(self) -> None:
+        invoice = self.invoice
+        self.font(20, bold=True)
+        self.text(0, 10, f"Invoice {invoice.invoice_number}")
+        self.pdf.ln(1)
+        facts = [
+            ("Invoice number", invoice.invoice_number),
+            ("Order number", invoice.order_number),
+            ("Issue date", self.date(invoice.issued_at)),
+        ]
+        if invoice.paid_at is not None:
+            facts.append(("Payment date", self.date(invoice.paid_at)))
+        for label, value in facts:
+            self.font(9.5, color=MUTED)
+            self.pdf.cell(34, 5.5, self.clean(label))
+            self.font(9.5, bold=True)
+            self.text(0, 5.5, value)
+        self.pdf.ln(5)
+
+    def parties(self) -> None:
+        pdf = self.pdf
+        gap = 10.0
+        column = (self.width - gap) / 2
+        top = pdf.get_y()
+        bottoms = []
+        for index, (heading, party) in enumerate(
+            (("Seller", self.invoice.seller), ("Billed to", self.invoice.buyer))
+        ):
+            pdf.set_xy(pdf.l_margin + index * (column + gap), top)
+            self.party(heading, party, column)
+            bottoms.append(pdf.get_y())
+        pdf.set_xy(pdf.l_margin, max(bottoms))
+        pdf.ln(6)
+
+    def party(self, heading: str, party: InvoiceParty, width: float) -> None:
+        pdf = self.pdf
+        left = pdf.get_x()
+        rows: list[tuple[str, bool, int]] = [(party.name, True, DARK)]
+        rows += [(line, False, DARK) for line in party.address_lines if line.strip()]
+        if party.email:
+            rows.append((party.email, False, MUTED))
+        if party.vat_number:
+            rows.append((f"VAT number: {party.vat_number}", False, DARK))
+        self.font(8.5, bold=True, color=MUTED)
+        pdf.multi_cell(width, 5, self.clean(heading.upper()), new_x="LEFT", new_y="NEXT")
+        for text, bold, color in rows:
+            self.font(10, bold=bold, color=color)
+            pdf.set_x(left)
+            pdf.multi_cell(
+                width, 5, self.clean(text), new_x="LEFT", new_y="NEXT", wrapmode=WrapMode.CHAR
+            )
+
+    def line_description(self, line: InvoiceLine) -> str:
+        if line.usage:
+            return f"{line.description}\nUsage: {line.usage}"
+        return line.description
+
+    def lines_table(self) -> None:
+        pdf = self.pdf
+        amount = 30.0
+        widths = (self.width - 3 * amount, amount, amount, amount)
+        self.font(9.5)
+        pdf.set_draw_color(190)
+        with pdf.table(
+            col_widths=widths,
+            text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT"),
+            borders_layout=TableBordersLayout.HORIZONTAL_LINES,
+            headings_style=FontFace(emphasis="BOLD", fill_color=(238, 238, 238)),
+            line_height=5,
+            padding=1.5,
+            wrapmode=WrapMode.CHAR,
+            first_row_as_headings=True,
+        ) as table:
+            heading = table.row()
+            for label in ("Description", "Price", "Discount", "Amount"):
+                heading.cell(self.clean(label))
+            for line in self.invoice.lines:
+                row = table.row()
+                row.cell(self.clean(self.line_description(line)))
+                row.cell(self.clean(self.money(line.price)))
+                row.cell(self.clean(self.money(-line.discount) if line.discount else "-"))
+                row.cell(self.clean(self.money(line.price - line.discount)))
+        if self.invoice.prices_include_tax:
+            self.font(8.5, color=MUTED)
+            pdf.ln(1)
+            self.text(0, 4.5, "Line prices include tax; the totals below are net of tax.")
+        pdf.ln(4)
+
+    def total_rows(self) -> list[tuple[str, str]]:
+        invoice = self.invoice
+        taxed = invoice.tax_rate is not None or invoice.reverse_charge or invoice.tax > 0
+        rows = [("Subtotal (excl. tax)" if taxed else "Subtotal", self.money(invoice.subtotal))]
+        if invoice.discount or invoice.coupon_code:
+            code = invoice.coupon_code
+            label = f"Discount (coupon {code})" if code else "Discount"
+            rows.append((label, self.money(-invoice.discount)))
+        if invoice.reverse_charge:
+            rows.append(("VAT: reverse charge", self.money(invoice.tax)))
+        elif invoice.tax_rate is not None:
+            rows.append((f"Tax ({self.percent(invoice.tax_rate)})", self.money(invoice.tax)))
+        elif invoice.tax:
+            rows.append(("Tax", self.money(invoice.tax)))
+        return rows
+
+    def totals(self) -> None:
+        pdf = self.pdf
+        value_width, label_width = 40.0, 70.0
+        left = pdf.l_margin + self.width - value_width - label_width
+        for label, value in self.total_rows():
+            pdf.set_x(left)
+            self.font(10, color=MUTED)
+            pdf.cell(label_width, 6, self.clean(label))
+            self.font(10)
+            pdf.cell(value_width, 6, self.clean(value), align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_draw_color(120)
+        y = pdf.get_y() + 0.5
+        pdf.line(left, y, pdf.l_margin + self.width, y)
+        pdf.ln(1.5)
+        pdf.set_x(left)
+        self.font(12, bold=True)
+        pdf.cell(label_width, 8, "Total")
+        pdf.cell(
+            value_width,
+            8,
+            self.clean(self.money(self.invoice.total)),
+            align="R",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        pdf.ln(5)
+
+    def payment(self) -> None:
+        invoice = self.invoice
+        parts = []
+        if invoice.paid_at is not None:
+            parts.append(f"Paid on {self.date(invoice.paid_at)}")
+        else:
+            parts.append("Paid")
+        if invoice.payment_method:
+            parts.append(f"payment method: {invoice.payment_method}")
+        self.font(10)
+        self.text(0, 5.5, ", ".join(parts) + ".")
+        self.pdf.ln(4)
+
+    def mentions(self) -> None:
+        mentions = [
+            m.strip()
+            for m in with_reverse_charge(self.invoice.mentions, self.invoice.reverse_charge)
+            if m.strip()
+        ]
+        if not mentions:
+            return
+        self.pdf.set_draw_color(200)
+        y = self.pdf.get_y()
+        self.pdf.line(self.pdf.l_margin, y, self.pdf.l_margin + self.width, y)
+        self.pdf.ln(3)
+        self.font(8.5, bold=True, color=MUTED)
+        self.text(0, 5, "LEGAL MENTIONS")
+        self.font(8.5, color=DARK)
+        for mention in mentions:
+            self.text(0, 4.5, mention.replace("\r\n", "\n").replace("\r", "\n"))
+            self.pdf.ln(1)

@@ -1,0 +1,210 @@
+"""The invoice PDF, read back: what a client and an accountant need is printed on it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from shop_contracts.events import Invoice, InvoiceLine, InvoiceParty
+from shop_invoices.mentions import REVERSE_CHARGE_MENTION, with_reverse_charge
+from shop_invoices.pdf import render_invoice_pdf
+from shop_invoices.readback import pdf_text
+from shop_media.terms_pdf import unicode_font
+
+SELLER = InvoiceParty(
+    name="Ana Berg Photographie",
+    address_lines=["12 rue des Écoles", "75005 Paris", "France"],
+    email="ana@example.com",
+    vat_number="FR40303265045",
+)
+BUYER = InvoiceParty(
+    name="Zoë Łukasiewicz",
+    address_lines=["Hauptstraße 5", "10115 Berlin", "DE"],
+    email="zoe@example.com",
+)
+
+
+def invoice(**changes: object) -> Invoice:
+    base: dict[str, object] = {
+        "invoice_number": "INV-000042",
+        "order_id": uuid.UUID(int=7),
+        "order_number": "2026-0107",
+        "issued_at": datetime(2026, 12, 6, 10, 30, tzinfo=UTC),
+        "currency": "EUR",
+        "seller": SELLER,
+        "buyer": BUYER,
+        "lines": [
+            InvoiceLine(
+                description="Sunset over the bay - Rights-managed",
+                usage="Usage: web; Size: A3; Duration: 1 year",
+                price=15000,
+                discount=1500,
+            ),
+            InvoiceLine(description="Harbour at dawn - Web (2000 px)", price=4500, discount=450),
+        ],
+        "subtotal": 19500,
+        "discount": 1950,
+        "tax": 3510,
+        "total": 21060,
+        "tax_rate": Decimal("20.0"),
+        "coupon_code": "SUMMER10",
+        "payment_method": "card",
+        "paid_at": datetime(2026, 12, 6, 10, 29, tzinfo=UTC),
+        "mentions": ["Payment received: no late-payment penalty applies."],
+    }
+    base.update(changes)
+    return Invoice.model_validate(base)
+
+
+def test_the_invoice_names_the_parties_the_lines_and_the_totals() -> None:
+    pdf = render_invoice_pdf(invoice())
+    assert pdf.startswith(b"%PDF-")
+    text = pdf_text(pdf)
+    for expected in (
+        "Invoice INV-000042",
+        "Order number\n2026-0107",
+        "Issue date\n2026-12-06",
+        "Payment date\n2026-12-06",
+        # the seller, from the shop's invoice settings
+        "Ana Berg Photographie",
+        "12 rue des Écoles",
+        "75005 Paris",
+        "ana@example.com",
+        "VAT number: FR40303265045",
+        # the buyer, as the checkout wrote it (Unicode kept with the embedded font)
+        "Zoë Łukasiewicz",
+        "Hauptstraße 5",
+        "zoe@example.com",
+        # the lines: description, usage, price, discount share, what it comes to
+        "Sunset over the bay - Rights-managed\nUsage: Usage: web; Size: A3; Duration: 1 year",
+        "150.00 EUR\n-15.00 EUR\n135.00 EUR",
+        "Harbour at dawn - Web (2000 px)\n45.00 EUR\n-4.50 EUR\n40.50 EUR",
+        # the totals
+        "Subtotal (excl. tax)\n195.00 EUR",
+        "Discount (coupon SUMMER10)\n-19.50 EUR",
+        "Tax (20 %)\n35.10 EUR",
+        "Total\n210.60 EUR",
+        "Paid on 2026-12-06, payment method: card.",
+        "LEGAL MENTIONS\nPayment received: no late-payment penalty applies.",
+        "Invoice INV-000042 - page 1/",
+    ):
+        assert expected in text, expected
+    assert REVERSE_CHARGE_MENTION not in text
+    if unicode_font() is not None:
+        assert b"/FontFile2" in pdf  # the TrueType font is embedded
+
+
+def test_reverse_charge_replaces_the_tax_line_and_is_mentioned_once() -> None:
+    buyer = BUYER.model_copy(update={"vat_number": "DE136695976"})
+    for mentions in ([], ["Seller's mention", REVERSE_CHARGE_MENTION]):
+        text = pdf_text(
+            render_invoice_pdf(
+                invoice(
+                    buyer=buyer,
+                    tax=0,
+                    total=17550,
+                    tax_rate=None,
+                    reverse_charge=True,
+                    mentions=mentions,
+                )
+            )
+        )
+        assert "VAT number: DE136695976" in text
+        assert "VAT: reverse charge\n0.00 EUR" in text
+        assert "Tax (" not in text
+        assert "Total\n175.50 EUR" in text
+        assert text.count(REVERSE_CHARGE_MENTION) == 1
+
+
+def test_amounts_and_dates_follow_the_locale_else_the_neutral_form() -> None:
+    french = pdf_text(render_invoice_pdf(invoice(), "fr-FR"))
+    assert "Total\n210,60\u00a0€" in french
+    assert "6 décembre 2026" in french
+    assert "-19,50\u00a0€" in french
+    german = pdf_text(render_invoice_pdf(invoice(tax_rate=Decimal("7.5")), "de_DE"))
+    assert "Tax (7,5 %)" in german
+    assert "210,60\u00a0€" in german
+    unknown = pdf_text(render_invoice_pdf(invoice(), "xx-nowhere"))
+    assert "Total\n210.60 EUR" in unknown
+    assert "Issue date\n2026-12-06" in unknown
+
+
+def test_no_tax_no_discount_and_a_currency_without_decimals() -> None:
+    text = pdf_text(
+        render_invoice_pdf(
+            invoice(
+                currency="JPY",
+                lines=[InvoiceLine(description="Temple - Print", price=4500)],
+                subtotal=4500,
+                discount=0,
+                tax=0,
+                total=4500,
+                tax_rate=None,
+                coupon_code=None,
+                payment_method=None,
+                paid_at=None,
+                mentions=[],
+            )
+        )
+    )
+    assert "Subtotal\n4,500 JPY" in text
+    assert "Temple - Print\n4,500 JPY\n-\n4,500 JPY" in text
+    assert "Total\n4,500 JPY" in text
+    assert "Discount (" not in text
+    assert "Tax" not in text
+    assert "Paid." in text
+    assert "LEGAL MENTIONS" not in text
+
+
+def test_prices_entered_with_tax_say_so() -> None:
+    text = pdf_text(render_invoice_pdf(invoice(prices_include_tax=True)))
+    assert "Line prices include tax; the totals below are net of tax." in text
+
+
+def test_many_lines_run_over_pages_with_the_headings_repeated() -> None:
+    lines = [
+        InvoiceLine(description=f"Photo {n} - Web", usage="Editorial", price=1000)
+        for n in range(60)
+    ]
+    text = pdf_text(
+        render_invoice_pdf(
+            invoice(lines=lines, subtotal=60000, discount=0, tax=0, total=60000, tax_rate=None)
+        )
+    )
+    assert "Photo 59 - Web\nUsage: Editorial" in text
+    assert "page 2/" in text
+    assert text.count("Description\nPrice\nDiscount\nAmount") >= 2
+    assert "Total\n600.00 EUR" in text
+
+
+def test_without_a_system_font_the_core_font_prints_what_it_can() -> None:
+    pdf = render_invoice_pdf(invoice(), system_font=False)
+    assert b"/FontFile2" not in pdf
+    text = pdf_text(pdf)
+    assert "12 rue des Écoles" in text  # Windows-1252 kept
+    assert "Zoë ?ukasiewicz" in text  # outside it: transliterated or "?"
+    assert "Total\n210.60 EUR" in text
+
+
+def test_long_unbroken_text_is_wrapped_not_refused() -> None:
+    seller = SELLER.model_copy(update={"address_lines": ["x" * 300]})
+    text = pdf_text(render_invoice_pdf(invoice(seller=seller, mentions=["y" * 1000])))
+    assert "Total\n210.60 EUR" in text
+    assert text.count("y") >= 1000
+
+
+@pytest.mark.parametrize(
+    ("mentions", "reverse_charge", "expected"),
+    [
+        ([], False, []),
+        (["A"], True, ["A", REVERSE_CHARGE_MENTION]),
+        ([REVERSE_CHARGE_MENTION], True, [REVERSE_CHARGE_MENTION]),
+    ],
+)
+def test_with_reverse_charge(
+    mentions: list[str], reverse_charge: bool, expected: list[str]
+) -> None:
+    assert with_reverse_charge(mentions, reverse_charge) == expected
