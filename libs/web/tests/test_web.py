@@ -3,6 +3,8 @@ files, plain-word statuses."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import httpx
 import pytest
 from fastapi import APIRouter, FastAPI, Request
@@ -193,3 +195,11 @@ def test_the_admin_navigation_has_the_pricing_pages() -> None:
         assert f'<a href="{href}"' in html
         assert f">{label}</a>" in html
     assert '<a href="http://o.test/admin/coupons" aria-current="page">Coupons</a>' in html
+
+
+def test_a_tax_rate_reads_as_people_write_it() -> None:
+    web = Web("shop_web", links=LINKS)
+    shown = web.env.from_string("{{ rate | percent }}")
+    assert shown.render(rate=Decimal("20.0")) == "20 %"
+    assert shown.render(rate=Decimal("5.50")) == "5.5 %"
+    assert shown.render(rate="7.7") == "7.7 %"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from http import HTTPStatus
 from typing import Any
 
@@ -78,6 +79,18 @@ def money(context: jinja2.runtime.Context, minor: int, currency: str) -> str:
     return format_money(minor, currency, request_locale(request))
 
 
+def percent(rate: object) -> str:
+    """A tax rate as people write it: Decimal("20.0") -> "20 %", Decimal("5.50") -> "5.5 %"."""
+    try:
+        value = Decimal(str(rate))
+    except ArithmeticError:
+        return f"{rate} %"
+    text = format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text} %"
+
+
 def wants_html(request: Request) -> bool:
     """A browser on one of our pages (not a program on the API)."""
     if request.url.path.startswith(API_PREFIXES):
@@ -108,6 +121,7 @@ class Web:
         env.filters.update(
             price=format_money,  # the neutral form "1,234.50 EUR", whoever reads it
             money=money,  # in the reader's locale (Accept-Language)
+            percent=percent,
             status_label=status_label,
             payment_label=payment_label,
             delivery_label=delivery_label,
