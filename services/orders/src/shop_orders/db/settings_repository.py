@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import literal, select, update
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop_orders.db.tables import order_number_seq, shop_settings
+from shop_orders.db.pricing_tables import shop_currency
+from shop_orders.db.tables import order_number_seq, orders, shop_settings
 from shop_orders.domain.catalog import ShopSettings
 from shop_orders.domain.numbers import format_order_number
 
@@ -43,9 +44,12 @@ def _settings(m: Any) -> ShopSettings:
 
 
 class SqlSettingsRepository:
-    def __init__(self, session: AsyncSession, *, default_seller_email: str) -> None:
+    def __init__(
+        self, session: AsyncSession, *, default_seller_email: str, default_currency: str = "EUR"
+    ) -> None:
         self._session = session
         self._default_seller_email = default_seller_email
+        self._default_currency = default_currency
 
     async def get(self, *, for_update: bool = False) -> ShopSettings:
         query = select(shop_settings).where(shop_settings.c.id == _ROW)
@@ -60,6 +64,7 @@ class SqlSettingsRepository:
                     manual_validation=False,
                     seller_email=self._default_seller_email,
                     contact_email=self._default_seller_email,  # until the photographer changes it
+                    currency=self._default_currency,
                 )
                 .on_conflict_do_nothing()
             )
@@ -79,3 +84,31 @@ class SqlSettingsRepository:
             .where(shop_settings.c.id == _ROW)
             .values(**{name: getattr(settings, name) for name in _COLUMNS}, updated_at=now)
         )
+
+    async def currency(self, *, for_update: bool = False) -> str:
+        """The shop's currency (ISO 4217): what a new order is placed in."""
+        query = select(shop_currency).where(shop_settings.c.id == _ROW)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self._session.execute(query)).first()
+        if row is None:  # no settings row yet: create it with the defaults
+            await self.get()
+            row = (await self._session.execute(query)).one()
+        return str(row[0] or self._default_currency)
+
+    async def set_currency(self, currency: str, now: datetime) -> None:
+        await self.get()  # the row exists from here on
+        await self._session.execute(
+            update(shop_settings)
+            .where(shop_settings.c.id == _ROW)
+            .values({shop_currency: currency, shop_settings.c.updated_at: now})
+        )
+
+    async def unpaid_orders(self) -> int:
+        """How many orders are neither paid nor cancelled (a currency change waits for them)."""
+        query = (
+            select(func.count())
+            .select_from(orders)
+            .where(orders.c.payment_status == "unpaid", orders.c.status != "cancelled")
+        )
+        return int((await self._session.execute(query)).scalar_one())

@@ -12,8 +12,12 @@ from typing import Protocol
 from shop_contracts.envelope import Envelope
 from shop_orders.domain.cart import Cart, CartLine
 from shop_orders.domain.catalog import GalleryForSale, LicenseOption, Media, ShopSettings
+from shop_orders.domain.coupons import CouponRecord
 from shop_orders.domain.facts import Effect, Fact, Note
 from shop_orders.domain.order import HistoryEntry, Order, OrderStatus
+from shop_orders.domain.order_fields import OrderField
+from shop_pricing.coupons import Refusal
+from shop_pricing.tax import TaxSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +119,77 @@ class SettingsRepository(Protocol):
 
     async def save(self, settings: ShopSettings, now: datetime) -> None: ...
 
+    async def currency(self, *, for_update: bool = False) -> str:
+        """The shop's currency (ISO 4217): what a new order is placed in (H8, issue 12)."""
+        ...
+
+    async def set_currency(self, currency: str, now: datetime) -> None: ...
+
+    async def unpaid_orders(self) -> int:
+        """How many orders are neither paid nor cancelled."""
+        ...
+
+
+class CouponRepository(Protocol):
+    """Coupons and their uses (issue 12)."""
+
+    async def get_by_code(self, code: str) -> CouponRecord | None:
+        """The active coupon with this code (case-insensitive); None otherwise."""
+        ...
+
+    async def used_by(self, coupon_id: uuid.UUID, client_email: str) -> bool:
+        """Whether this email holds a once-per-client use of the coupon."""
+        ...
+
+    async def take_use(
+        self,
+        coupon_id: uuid.UUID,
+        order_id: uuid.UUID,
+        client_email: str,
+        once_per_client: bool,
+        now: datetime | None = None,
+    ) -> Refusal | None:
+        """Take one use atomically for the order (None), or say why not (nothing written)."""
+        ...
+
+    async def give_back(self, order_id: uuid.UUID) -> bool:
+        """Give back the order's use (the cancelling transaction); False: it held none."""
+        ...
+
+    async def list(self) -> list[CouponRecord]: ...
+
+    async def get(
+        self, coupon_id: uuid.UUID, *, for_update: bool = False
+    ) -> CouponRecord | None: ...
+
+    async def code_taken(self, code: str, *, other_than: uuid.UUID | None = None) -> bool: ...
+
+    async def add(self, record: CouponRecord, now: datetime) -> bool:
+        """False when the code is taken (nothing written)."""
+        ...
+
+    async def save(self, record: CouponRecord, now: datetime) -> None: ...
+
+    async def delete(self, coupon_id: uuid.UUID) -> bool:
+        """False when there is no such coupon never used."""
+        ...
+
+
+class TaxRepository(Protocol):
+    async def get(self) -> TaxSettings | None:
+        """The shop's tax settings; None until the photographer saves them (no tax)."""
+        ...
+
+    async def save(self, settings: TaxSettings, now: datetime) -> None: ...
+
+
+class OrderFieldRepository(Protocol):
+    async def list(self) -> list[OrderField]:
+        """The order information fields, in the checkout's order."""
+        ...
+
+    async def replace(self, fields: Sequence[OrderField]) -> None: ...
+
 
 class Outbox(Protocol):
     async def add(self, *envelopes: Envelope) -> None: ...
@@ -142,6 +217,9 @@ class Repositories:
     settings: SettingsRepository
     outbox: Outbox
     admin_sessions: AdminSessionRepository
+    coupons: CouponRepository
+    tax: TaxRepository
+    order_fields: OrderFieldRepository
 
 
 class Transaction(Protocol):
