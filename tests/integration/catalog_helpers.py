@@ -79,3 +79,31 @@ async def upload_jpeg(shop, folder: Path, *, title: str, keywords: list[str], se
     assert response.status_code == 201, f"upload: {response.status_code} {response.text[:500]}"
     media: Json = response.json()
     return media
+
+
+def rm_group(name: str, base_option: str, options: list[tuple[str, int | str]]) -> Json:
+    """A group of a rights-managed profile: its options (name, ratio) and its base option."""
+    return {
+        "name": name,
+        "base_option": base_option,
+        "options": [{"name": option, "ratio": ratio} for option, ratio in options],
+    }
+
+
+async def new_rights_managed_profile(
+    shop, name: str, base_price: int, groups: list[Json], **fields: Any
+) -> Json:
+    """A rights-managed profile (CONTRACT.md: POST /api/admin/pricing-profiles, kind
+    rights_managed); `fields`: minimum_price, delivery, quantity_discounts, description..."""
+    body = {
+        "name": name,
+        "kind": "rights_managed",
+        "base_price": base_price,
+        "minimum_price": None,
+        "groups": groups,
+    } | fields
+    profile: Json = await shop.client.admin_call(
+        "POST", "catalog", "/api/admin/pricing-profiles", body, expect=201
+    )
+    assert profile["id"], profile
+    return profile
