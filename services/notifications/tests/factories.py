@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
-from shop_contracts.common import Address, Client, ClientContact, DeliverySpec, OrderLine
+from shop_contracts.common import (
+    Address,
+    Client,
+    ClientContact,
+    DeliverySpec,
+    InfoFieldValue,
+    OrderLine,
+)
 from shop_contracts.envelope import Envelope, MessageBody
 from shop_contracts.events import (
     DeliveredFile,
@@ -14,6 +22,10 @@ from shop_contracts.events import (
     DownloadLinksReissued,
     FreeDownloadReady,
     GalleryAccessGranted,
+    Invoice,
+    InvoiceIssued,
+    InvoiceLine,
+    InvoiceParty,
     OrderCancelled,
     OrderPlaced,
     OrderValidated,
@@ -82,6 +94,68 @@ def order_placed(
     )
 
 
+def priced_order_placed(*, order_id: uuid.UUID | None = None, manual: bool = False) -> OrderPlaced:
+    """An order of the pricing issue: a rights-managed line with its usage, a royalty-free
+    line, a coupon spread over both, VAT at 20 %, a business buyer's VAT number, and the
+    photographer's information fields. 150.00 + 25.00 = 175.00, -17.50 coupon, +31.50 tax
+    = 189.00 EUR."""
+    placed = order_placed(order_id=order_id, manual=manual)
+    rm, rf = placed.lines
+    lines = [
+        rm.model_copy(
+            update={
+                "license_name": "Editorial RM",
+                "price": 15000,
+                "usage": {"Usage": "Magazine cover", "Size": "A3", "Territory": "Europe"},
+                "discount": 1500,
+                "profile_id": uuid.uuid4(),
+            }
+        ),
+        rf.model_copy(update={"price": 2500, "discount": 250}),
+    ]
+    return placed.model_copy(
+        update={
+            "lines": lines,
+            "subtotal": 17500,
+            "discount": 1750,
+            "tax": 3150,
+            "total": 18900,
+            "tax_rate": Decimal("20.0"),
+            "vat_number": "FR40303265045",
+            "coupon_code": "SPRING10",
+            "fields": [
+                InfoFieldValue(name="project", label="Project name", value="Lisbon guide"),
+                InfoFieldValue(name="print_run", label="Print run", value="5000 copies"),
+            ],
+        }
+    )
+
+
+def invoice_issued(
+    order_id: uuid.UUID, *, number: str = "INV-000007", total: int = 18900
+) -> InvoiceIssued:
+    return InvoiceIssued(
+        invoice=Invoice(
+            invoice_number=number,
+            order_id=order_id,
+            order_number="2026-0042",
+            issued_at=datetime(2026, 11, 27, 10, 45, tzinfo=UTC),
+            currency="EUR",
+            seller=InvoiceParty(name="Ana Berg Photography", address_lines=["1 Rue Y"]),
+            buyer=InvoiceParty(name="Ada Client", address_lines=["1 Rue X", "75001 Paris"]),
+            lines=[InvoiceLine(description="Sunset over Lisbon, Web", price=17500, discount=1750)],
+            subtotal=17500,
+            discount=1750,
+            tax=3150,
+            total=total,
+            tax_rate=Decimal("20.0"),
+            coupon_code="SPRING10",
+        ),
+        client=ClientContact(name="Ada Client", email=CLIENT),
+        order_url=f"http://orders.test/orders/{order_id}?token=tok",
+    )
+
+
 def order_validated(order_id: uuid.UUID | None = None) -> OrderValidated:
     order_id = order_id or uuid.uuid4()
     return OrderValidated(
@@ -108,7 +182,10 @@ def delivery_completed(
     *,
     held_line_ids: list[uuid.UUID] | None = None,
     client_name: str = "Ada Client",
+    forced: bool = True,
 ) -> DeliveryCompleted:
+    """`forced` by default: sent at once. A paid order's (`forced=False`) waits for its
+    invoice (test_invoices.py)."""
     order_id = order_id or uuid.uuid4()
     return DeliveryCompleted(
         order_id=order_id,
@@ -119,7 +196,7 @@ def delivery_completed(
             DeliveredFile(line_id=uuid.uuid4(), file_name="lisbon_web.jpg", size_bytes=1_234_567),
             DeliveredFile(line_id=uuid.uuid4(), file_name="waves.mp4", size_bytes=45_000_000),
         ],
-        forced=False,
+        forced=forced,
         delivered_at=datetime(2026, 11, 27, 11, 0, tzinfo=UTC),
         expires_at=datetime(2026, 11, 27, 11, 0, tzinfo=UTC) + timedelta(days=30),
         held_line_ids=held_line_ids or [],
@@ -174,6 +251,9 @@ def payment_requested(
         total=placed.total,
         currency=placed.currency,
         payment_url=placed.payment_url,
+        subtotal=placed.subtotal,
+        discount=placed.discount,
+        tax=placed.tax,
         how=how,  # type: ignore[arg-type]
         instructions=instructions,
     )

@@ -5,9 +5,10 @@ Tests call `bootstrap()` with their own settings and, when they want, their own 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -19,12 +20,15 @@ from shop_messaging.runtime import MessagingRuntime
 from shop_notifications.api.app import create_app
 from shop_notifications.config import NotificationsSettings
 from shop_notifications.consumers.handlers import CONSUMER, build_router
+from shop_notifications.db.invoices import InvoiceRepository
 from shop_notifications.db.orders import OrderRepository
 from shop_notifications.db.repository import EmailRepository
+from shop_notifications.mail.invoice_pdf import InvoicePdfRenderer
 from shop_notifications.mail.render import EmailRenderer
 from shop_notifications.mail.sender import EmailSender, SenderPolicy
 from shop_notifications.mail.smtp import Transport, make_transport
 from shop_notifications.service.email_log import EmailLog
+from shop_notifications.service.ports import InvoicePdf
 from shop_platform.auth import AdminSessions, RemoteAdminSessions
 from shop_platform.db import make_engine, make_session_factory
 from shop_web import Branding, BrandingSource, RemoteBranding, SiteLinks, Web
@@ -63,14 +67,23 @@ class NotificationsRoot(ServiceRoot):
             yield EmailRepository(session)
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 def bootstrap(
     settings: NotificationsSettings | None = None,
     *,
     transport: Transport | None = None,
     sender_policy: SenderPolicy | None = None,
     branding: BrandingSource | None = None,
+    clock: Callable[[], datetime] | None = None,
+    invoice_pdf: InvoicePdf | None = None,
 ) -> NotificationsRoot:
-    """`branding`: where the shop's name and contact details come from (default: orders)."""
+    """`branding`: where the shop's name and contact details come from (default: orders).
+    `clock`: the time a held delivery email's wait for its invoice is measured in (tests
+    move it); `invoice_pdf`: the invoice's PDF (default: `shop_invoices`)."""
+    clock = clock or _utc_now
     settings = settings or NotificationsSettings()
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
@@ -87,14 +100,17 @@ def bootstrap(
     policy = sender_policy or SenderPolicy(
         max_attempts=settings.email_max_attempts, retry_base_s=settings.email_retry_base_s
     )
-    sender = EmailSender(engine, sessions, transport, policy)
+    sender = EmailSender(engine, sessions, transport, policy, clock=clock)
     router = build_router(
         sessions,
         EmailRepository,
         renderer,
         orders=OrderRepository,
+        invoices=InvoiceRepository,
+        invoice_pdf=invoice_pdf or InvoicePdfRenderer(),
         branding=branding,
         orders_public_url=settings.orders_public_url,
+        clock=clock,
     )
     return NotificationsRoot(
         settings=settings,

@@ -41,7 +41,12 @@ async def _empty_tables(database_url: str) -> AsyncIterator[None]:
     yield
     engine = make_engine(database_url, pool_size=1)
     async with engine.begin() as conn:
-        await conn.execute(text("TRUNCATE emails, orders, waiting_messages, outbox, inbox"))
+        await conn.execute(
+            text(
+                "TRUNCATE emails, email_attachments, invoices, orders, waiting_messages, "
+                "outbox, inbox"
+            )
+        )
     await engine.dispose()
 
 

@@ -7,6 +7,11 @@ loop sends them after the commit. A redelivered message is skipped by the inbox,
 `payment.requested` needs its order (`order.placed`, through another queue): one that
 arrives first is kept (`shop_messaging.waiting`) and replayed once `order.placed` is handled.
 
+`delivery.completed` and `order.invoice_issued` come in either order: under the order's lock,
+a paid order's delivery email is held for its invoice (at most `emails.INVOICE_WAIT`) and
+released with the PDF attached, or the invoice goes in an email of its own
+(`service.invoices`).
+
 The catalog's messages (a private gallery's access link, a selection, a free download) are
 not about an order: their emails are known by the message's own id (`About.other`), need
 no order, and are not told to orders (no `email.sent`).
@@ -15,6 +20,7 @@ no order, and are not told to orders (no `email.sent`).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -26,6 +32,7 @@ from shop_contracts.events import (
     DownloadLinksReissued,
     FreeDownloadReady,
     GalleryAccessGranted,
+    InvoiceIssued,
     OrderCancelled,
     OrderPlaced,
     OrderValidated,
@@ -37,8 +44,16 @@ from shop_messaging.locks import lock_order
 from shop_messaging.waiting import keep_waiting
 from shop_notifications.domain import emails
 from shop_notifications.domain.model import About, EmailIntent
+from shop_notifications.service.invoices import email_delivery, email_invoice
 from shop_notifications.service.payment_request import email_payment_request, remember_order
-from shop_notifications.service.ports import EmailStore, KnownOrders, Renderer
+from shop_notifications.service.ports import (
+    Clock,
+    EmailStore,
+    InvoicePdf,
+    KnownInvoices,
+    KnownOrders,
+    Renderer,
+)
 from shop_notifications.service.record import record_emails
 from shop_web import BrandingSource
 
@@ -49,9 +64,7 @@ AboutOf = Callable[[Any], About]
 
 # The messages whose emails need nothing but the message itself.
 SIMPLE_EMAILS: Mapping[type[MessageBody], IntentsOf] = {
-    OrderValidated: emails.order_validated_emails,
     OrderCancelled: emails.order_cancelled_emails,
-    DeliveryCompleted: emails.delivery_completed_emails,
     DownloadLinksReissued: emails.links_reissued_emails,
     DeliveryFilesReleased: emails.files_released_emails,
 }
@@ -70,6 +83,11 @@ def _order(msg: Any) -> About:
 
 StoreOn = Callable[[AsyncSession], EmailStore]  # db's, handed in by the root
 OrdersOn = Callable[[AsyncSession], KnownOrders]
+InvoicesOn = Callable[[AsyncSession], KnownInvoices]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def build_router(
@@ -78,9 +96,13 @@ def build_router(
     renderer: Renderer,
     *,
     orders: OrdersOn,
+    invoices: InvoicesOn,
+    invoice_pdf: InvoicePdf,
     branding: BrandingSource,
     orders_public_url: str,
+    clock: Clock = _utc_now,
 ) -> MessageRouter:
+    """`clock`: when a held delivery email's wait for its invoice starts (tests move it)."""
     router = MessageRouter(CONSUMER, sessions)
     admin_orders = f"{orders_public_url.rstrip('/')}/admin/orders"
 
@@ -118,6 +140,33 @@ def build_router(
         )
         if not known:
             await keep_waiting(session, router.consumer, str(msg.order_id), env)
+
+    @router.on(OrderValidated)
+    async def on_order_validated(session: AsyncSession, msg: OrderValidated, env: Envelope) -> None:
+        await renderer.refresh()
+        order = await orders(session).get(msg.order_id)  # its subtotal, discount, tax
+        intents = emails.order_validated_emails(msg, order)
+        await record_emails(store(session), renderer, intents, cause=env, about=_order(msg))
+
+    # Both take the order's lock: the invoice either finds the delivery email (held, or
+    # gone without it) or is found by it.
+    @router.on(DeliveryCompleted)
+    async def on_delivery_completed(
+        session: AsyncSession, msg: DeliveryCompleted, env: Envelope
+    ) -> None:
+        await lock_order(session, CONSUMER, msg.order_id)
+        await renderer.refresh()
+        await email_delivery(
+            store(session), invoices(session), renderer, invoice_pdf, msg, cause=env, clock=clock
+        )
+
+    @router.on(InvoiceIssued)
+    async def on_invoice_issued(session: AsyncSession, msg: InvoiceIssued, env: Envelope) -> None:
+        await lock_order(session, CONSUMER, msg.invoice.order_id)
+        await renderer.refresh()
+        await email_invoice(
+            store(session), invoices(session), renderer, invoice_pdf, msg, cause=env
+        )
 
     for message, intents_of in SIMPLE_EMAILS.items():
         router.on(message)(recording(intents_of))

@@ -4,17 +4,25 @@ replicas share the work and a crashed sender's emails come back once its lease e
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shop_messaging.leased_loop import claim_statement
-from shop_notifications.domain.model import OutgoingEmail
+from shop_notifications.db.tables import email_attachments
+from shop_notifications.domain.model import Attachment, OutgoingEmail
 
+# A held email (a delivery email waiting for its invoice) is left alone until it is released
+# (held_until NULL) or its wait is over (`:now`, the sender's clock).
 _CLAIM = claim_statement(
     "emails",
-    ready="status = 'pending' AND available_at <= now()",
+    ready=(
+        "status = 'pending' AND available_at <= now() "
+        "AND (held_until IS NULL OR held_until <= CAST(:now AS timestamptz))"
+    ),
     order_by="available_at, created_at",
     returning=(
         "id, order_id, correlation_id, message_id, template, recipient, subject, text_body, "
@@ -23,9 +31,26 @@ _CLAIM = claim_statement(
 )
 
 
-async def claim_pending(engine: AsyncEngine, *, lease_s: float, batch: int) -> list[OutgoingEmail]:
+_ATTACHMENTS = select(
+    email_attachments.c.email_id,
+    email_attachments.c.filename,
+    email_attachments.c.content_type,
+    email_attachments.c.content,
+).order_by(email_attachments.c.email_id, email_attachments.c.position)
+
+
+async def claim_pending(
+    engine: AsyncEngine, *, lease_s: float, batch: int, now: datetime | None = None
+) -> list[OutgoingEmail]:
+    """`now`: the sender's clock, for the held emails' wait (default: the real time)."""
+    params = {"lease_s": lease_s, "limit": batch, "now": now or datetime.now(UTC)}
+    attached: dict[uuid.UUID, list[Attachment]] = defaultdict(list)
     async with engine.begin() as conn:
-        rows = (await conn.execute(_CLAIM, {"lease_s": lease_s, "limit": batch})).all()
+        rows = (await conn.execute(_CLAIM, params)).all()
+        if rows:
+            query = _ATTACHMENTS.where(email_attachments.c.email_id.in_([r.id for r in rows]))
+            for a in (await conn.execute(query)).all():
+                attached[a.email_id].append(Attachment(a.filename, a.content_type, a.content))
     return [
         OutgoingEmail(
             id=r.id,
@@ -39,6 +64,7 @@ async def claim_pending(engine: AsyncEngine, *, lease_s: float, batch: int) -> l
             attempts=r.attempts,
             correlation_id=r.correlation_id,
             traceparent=r.traceparent,
+            attachments=tuple(attached.get(r.id, ())),
         )
         for r in rows
     ]

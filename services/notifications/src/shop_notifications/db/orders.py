@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_notifications.db.tables import orders
 from shop_notifications.domain.model import KnownOrder
+from shop_notifications.domain.pricing import Pricing
 
 _ADD = insert(orders).on_conflict_do_nothing(index_elements=[orders.c.order_id])
 
@@ -26,6 +27,7 @@ class OrderRepository:
                 "order_id": order.order_id,
                 "number": order.number,
                 "manual_validation": order.manual_validation,
+                "pricing": order.pricing.to_json() if order.pricing is not None else None,
             },
         )
 
@@ -36,5 +38,8 @@ class OrderRepository:
         if row is None:
             return None
         return KnownOrder(
-            order_id=row.order_id, number=row.number, manual_validation=row.manual_validation
+            order_id=row.order_id,
+            number=row.number,
+            manual_validation=row.manual_validation,
+            pricing=Pricing.from_json(row.pricing) if row.pricing is not None else None,
         )

@@ -13,11 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_contracts.envelope import Envelope
 from shop_messaging.outbox import add_to_outbox
-from shop_notifications.db.tables import EMAILS_CHANNEL, emails, orders
-from shop_notifications.domain.model import EmailStatus, LoggedEmail
+from shop_notifications.db.tables import EMAILS_CHANNEL, email_attachments, emails, orders
+from shop_notifications.domain.model import Attachment, EmailStatus, LoggedEmail, OrderEmail
 from shop_notifications.service.ports import Delivered, NewEmail
 
-_SUMMARY_COLUMNS = [c for c in emails.c if c.name not in ("text_body", "html_body", "traceparent")]
+_SUMMARY_COLUMNS = [
+    c for c in emails.c if c.name not in ("text_body", "html_body", "traceparent", "held_context")
+]
 _NUMBER = orders.c.number.label("order_number")
 _WITH_NUMBER = emails.outerjoin(orders, orders.c.order_id == emails.c.order_id)
 
@@ -74,9 +76,105 @@ class EmailRepository:
             "status": str(email.status),
             "last_error": email.reason,  # shown next to the status in the log
             "traceparent": email.traceparent,
+            "held_until": email.held_until,
+            "held_context": dict(email.held_context) if email.held_context is not None else None,
+            "invoice_number": email.invoice_number,
         }
         result = await self._session.execute(_ADD, values)
-        return result.first() is not None
+        if result.first() is None:
+            return False
+        await self._attach(email.id, email.attachments)
+        return True
+
+    async def _attach(self, email_id: uuid.UUID, attachments: Sequence[Attachment]) -> None:
+        if not attachments:
+            return
+        await self._session.execute(
+            insert(email_attachments),
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "email_id": email_id,
+                    "position": position,
+                    "filename": a.filename,
+                    "content_type": a.content_type,
+                    "content": a.content,
+                }
+                for position, a in enumerate(attachments)
+            ],
+        )
+
+    async def order_emails(
+        self, order_id: uuid.UUID, *, templates: Collection[str]
+    ) -> list[OrderEmail]:
+        """The order's emails of `templates`, oldest first; `in_flight`: a sender's lease
+        holds it right now."""
+        in_flight = (emails.c.claimed_until.is_not(None)) & (emails.c.claimed_until > func.now())
+        query = (
+            select(
+                emails.c.id,
+                emails.c.template,
+                emails.c.recipient,
+                emails.c.subject,
+                emails.c.status,
+                emails.c.held_until,
+                emails.c.held_context,
+                emails.c.invoice_number,
+                in_flight.label("in_flight"),
+            )
+            .where(emails.c.order_id == order_id, emails.c.template.in_(list(templates)))
+            .order_by(emails.c.created_at, emails.c.id)
+        )
+        rows = (await self._session.execute(query)).all()
+        return [
+            OrderEmail(
+                id=r.id,
+                template=r.template,
+                to=r.recipient,
+                subject=r.subject,
+                status=EmailStatus(r.status),
+                held=r.held_until is not None,
+                in_flight=bool(r.in_flight),
+                invoice_number=r.invoice_number,
+                held_context=r.held_context,
+            )
+            for r in rows
+        ]
+
+    async def release_held(
+        self,
+        email_id: uuid.UUID,
+        *,
+        text: str,
+        html: str,
+        invoice_number: str,
+        attachments: Sequence[Attachment],
+    ) -> bool:
+        """Held, pending, no sender's lease on it (checked again under the row's lock: a
+        sender claiming it meanwhile wins, and the invoice goes in an email of its own)."""
+        result = await self._session.execute(
+            update(emails)
+            .where(
+                emails.c.id == email_id,
+                emails.c.status == EmailStatus.PENDING,
+                emails.c.held_until.is_not(None),
+                emails.c.invoice_number.is_(None),
+                emails.c.claimed_until.is_(None) | (emails.c.claimed_until <= func.now()),
+            )
+            .values(
+                text_body=text,
+                html_body=html,
+                invoice_number=invoice_number,
+                held_until=None,
+                held_context=None,
+                claimed_until=None,
+            )
+            .returning(emails.c.id)
+        )
+        if result.first() is None:
+            return False
+        await self._attach(email_id, attachments)
+        return True
 
     async def count_recent_to(
         self, to: str, *, templates: Collection[str], within: timedelta
@@ -168,4 +266,6 @@ def _logged(row: Mapping[Any, Any]) -> LoggedEmail:
         html_body=row.get("html_body"),
         order_number=row.get("order_number"),
         correlation_id=row["correlation_id"],
+        held_until=row.get("held_until"),
+        invoice_number=row.get("invoice_number"),
     )

@@ -8,8 +8,10 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
+    ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -19,7 +21,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 metadata = MetaData()
 
@@ -57,6 +59,11 @@ emails = Table(
     # The W3C traceparent of the handler's span that recorded it (tracing on): the sender's
     # span for it is that span's child, in the order's trace.
     Column("traceparent", Text, nullable=True),
+    # A paid order's delivery email waits for its invoice until then (NULL: not held, or
+    # released with the invoice); the sender claims it once released or expired.
+    Column("held_until", DateTime(timezone=True), nullable=True),
+    Column("held_context", JSONB, nullable=True),  # what it was rendered from (held ones)
+    Column("invoice_number", Text, nullable=True),  # the invoice it carries
     UniqueConstraint("message_id", "template", "recipient", name="uq_emails_idempotency"),
     CheckConstraint(
         "status IN ('pending', 'sent', 'logged', 'failed', 'suppressed')", name="ck_emails_status"
@@ -78,5 +85,39 @@ orders = Table(
     Column("number", Text, nullable=False),  # as orders wrote it (no length of ours)
     Column("manual_validation", Boolean, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # Subtotal, discount, tax, coupon... as `order.placed` told them (domain.pricing.Pricing);
+    # NULL: an order from before the pricing issue.
+    Column("pricing", JSONB, nullable=True),
     Index("ix_orders_number", func.lower(column("number"))),
+)
+
+# Files sent with an email (the invoice PDF), written in the transaction that records or
+# releases it.
+email_attachments = Table(
+    "email_attachments",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column(
+        "email_id", UUID(as_uuid=True), ForeignKey("emails.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("position", Integer, nullable=False, server_default=text("0")),
+    Column("filename", Text, nullable=False),
+    Column("content_type", Text, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Index("ix_email_attachments_email_id", "email_id"),
+)
+
+# The invoices orders issued (`order.invoice_issued`), one per order: kept for the delivery
+# email that comes after them.
+invoices = Table(
+    "invoices",
+    metadata,
+    Column("order_id", UUID(as_uuid=True), primary_key=True),
+    Column("invoice_number", Text, nullable=False),
+    Column("message_id", UUID(as_uuid=True), nullable=False),
+    Column("document", JSONB, nullable=False),  # shop_contracts.events.Invoice
+    Column("client_name", Text, nullable=False),
+    Column("client_email", Text, nullable=False),
+    Column("order_url", Text, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

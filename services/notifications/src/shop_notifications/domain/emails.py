@@ -5,9 +5,11 @@ Contract payloads are plain data (pydantic, no I/O); the domain reads them direc
 
 from __future__ import annotations
 
+import re
 import uuid
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from shop_contracts.events import (
     DeliveredFile,
@@ -16,6 +18,8 @@ from shop_contracts.events import (
     DownloadLinksReissued,
     FreeDownloadReady,
     GalleryAccessGranted,
+    Invoice,
+    InvoiceIssued,
     OrderCancelled,
     OrderPlaced,
     OrderValidated,
@@ -27,11 +31,13 @@ from shop_contracts.money import format_money
 from shop_notifications.domain.formatting import address_lines, one_line
 from shop_notifications.domain.model import (
     About,
+    Attachment,
     EmailIntent,
     KnownOrder,
     ShopContact,
     Template,
 )
+from shop_notifications.domain.pricing import Pricing, totals_context
 from shop_notifications.domain.unvouched import unvouched_context
 
 
@@ -42,13 +48,17 @@ def _intent(template: Template, to: str, subject: str, **context: object) -> Ema
     return EmailIntent(template=template, to=to, subject=one_line(subject), context=context)
 
 
-def _lines(event: OrderPlaced) -> list[dict[str, str]]:
+def _lines(event: OrderPlaced) -> list[dict[str, str | None]]:
+    """Each line with its rights-managed usage ("Usage: Web; Size: A3") and its share of the
+    discounts, when it has them."""
     return [
         {
             "title": line.media_title,
             "kind": line.media_kind,
             "license": line.license_name,
+            "usage": line.usage_text,
             "price": format_money(line.price, event.currency),
+            "discount": format_money(line.discount, event.currency) if line.discount else None,
         }
         for line in event.lines
     ]
@@ -62,6 +72,7 @@ def order_placed_emails(event: OrderPlaced, *, admin_order_url: str) -> list[Ema
         "client_name": event.client.name,
         "lines": _lines(event),
         "total": format_money(event.total, event.currency),
+        "totals": totals_context(Pricing.of_placed(event)),
         "manual_validation": event.manual_validation,
     }
     emails = [
@@ -76,6 +87,9 @@ def order_placed_emails(event: OrderPlaced, *, admin_order_url: str) -> list[Ema
             address_lines=address_lines(event.client.address),
             placed_at=format_datetime(event.placed_at),
             admin_order_url=admin_order_url,
+            vat_number=event.vat_number,
+            reverse_charge=event.reverse_charge,
+            fields=[{"label": f.label, "value": f.value} for f in event.fields],
         )
     ]
     if event.manual_validation:
@@ -114,10 +128,13 @@ def payment_requested_emails(
             "title": line.media_title,
             "kind": None,
             "license": line.license_name,
+            "usage": None,
             "price": format_money(line.price, event.currency),
+            "discount": None,
         }
         for line in event.lines
     ]
+    pricing = _payment_pricing(event, order)
     return [
         _intent(
             Template.PAYMENT_REQUESTED,
@@ -127,6 +144,7 @@ def payment_requested_emails(
             client_name=event.client.name,
             lines=lines,
             total=format_money(event.total, event.currency),
+            totals=totals_context(pricing),
             payment_url=event.payment_url,
             how="contact" if shows_contact(event) else event.how,
             instructions=_instructions(event),
@@ -135,7 +153,31 @@ def payment_requested_emails(
     ]
 
 
-def order_validated_emails(event: OrderValidated) -> list[EmailIntent]:
+def _payment_pricing(event: PaymentRequested, order: KnownOrder) -> Pricing:
+    """The payment request's figures, with the rate, coupon and reverse charge the order
+    was placed with (`order.placed`)."""
+    placed = order.pricing
+    return Pricing(
+        total=event.total,
+        currency=event.currency,
+        subtotal=event.subtotal,
+        discount=event.discount,
+        tax=event.tax,
+        tax_rate=placed.tax_rate if placed else None,
+        prices_include_tax=placed.prices_include_tax if placed else False,
+        reverse_charge=placed.reverse_charge if placed else False,
+        coupon_code=placed.coupon_code if placed else None,
+    )
+
+
+def order_validated_emails(
+    event: OrderValidated, order: KnownOrder | None = None
+) -> list[EmailIntent]:
+    """The payment link; the order's subtotal, discount and tax when notifications knows
+    the order (`order.placed` came first, as it does) and its total is still that."""
+    pricing = order.pricing if order is not None else None
+    if pricing is None or pricing.total != event.total or pricing.currency != event.currency:
+        pricing = Pricing(total=event.total, currency=event.currency)
     return [
         _intent(
             Template.ORDER_VALIDATED,
@@ -144,6 +186,7 @@ def order_validated_emails(event: OrderValidated) -> list[EmailIntent]:
             number=event.number,
             client_name=event.client.name,
             total=format_money(event.total, event.currency),
+            totals=totals_context(pricing),
             payment_url=event.payment_url,
         )
     ]
@@ -191,15 +234,86 @@ def _downloads_email(
     ]
 
 
-def delivery_completed_emails(event: DeliveryCompleted) -> list[EmailIntent]:
-    """The download page link; Proof files held until Final are announced as following."""
-    return _downloads_email(
+# A paid order's delivery email waits this long for its invoice at most.
+INVOICE_WAIT = timedelta(minutes=10)
+
+
+def waits_for_invoice(event: DeliveryCompleted) -> bool:
+    """Paid orders are invoiced (in the transaction that records the payment): their
+    delivery email waits for the invoice. A forced delivery may precede any payment."""
+    return not event.forced
+
+
+def delivery_completed_emails(
+    event: DeliveryCompleted,
+    *,
+    invoice: Invoice | None = None,
+    pdf: bytes | None = None,
+    hold_until: datetime | None = None,
+) -> list[EmailIntent]:
+    """The download page link; Proof files held until Final are announced as following.
+    With the order's invoice (and its PDF) when known; else held until `hold_until` when
+    given (the invoice is expected: `with_invoice` makes it again once it comes)."""
+    (intent,) = _downloads_email(
         Template.DELIVERY_COMPLETED,
         event,
         f"Your files for order {event.number} are ready",
         expires_at=_expiry(event.expires_at),
         held_count=len(event.held_line_ids),
+        invoice_number=None,
     )
+    if invoice is not None and pdf is not None:
+        return [with_invoice(intent, invoice, pdf)]
+    if hold_until is not None:
+        return [replace(intent, held_until=hold_until)]
+    return [intent]
+
+
+def with_invoice(intent: EmailIntent, invoice: Invoice, pdf: bytes) -> EmailIntent:
+    """The delivery email again, saying the invoice is attached, with the PDF."""
+    context = {**intent.context, "invoice_number": invoice.invoice_number}
+    return EmailIntent(
+        template=intent.template,
+        to=intent.to,
+        subject=intent.subject,
+        context=context,
+        attachments=(invoice_attachment(invoice, pdf),),
+        invoice_number=invoice.invoice_number,
+    )
+
+
+def held_delivery_intent(to: str, subject: str, context: Mapping[str, object]) -> EmailIntent:
+    """A held delivery email as recorded (to render it again with its invoice)."""
+    return EmailIntent(
+        template=Template.DELIVERY_COMPLETED, to=to, subject=subject, context=dict(context)
+    )
+
+
+def invoice_attachment(invoice: Invoice, pdf: bytes) -> Attachment:
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", invoice.invoice_number).strip("-") or "invoice"
+    return Attachment(filename=f"{safe}.pdf", content_type="application/pdf", content=pdf)
+
+
+def invoice_issued_emails(event: InvoiceIssued, pdf: bytes) -> list[EmailIntent]:
+    """The invoice of an order whose delivery email went without it (delivered before
+    payment, or the invoice came after the wait): in an email of its own, the PDF attached."""
+    invoice = event.invoice
+    return [
+        EmailIntent(
+            template=Template.INVOICE_ISSUED,
+            to=str(event.client.email),
+            subject=one_line(f"Your invoice {invoice.invoice_number}"),
+            context={
+                "number": invoice.order_number,
+                "client_name": event.client.name,
+                "invoice_number": invoice.invoice_number,
+                "totals": totals_context(Pricing.of_invoice(invoice)),
+                "order_url": event.order_url,
+            },
+            attachments=(invoice_attachment(invoice, pdf),),
+            invoice_number=invoice.invoice_number,
+        )
+    ]
 
 
 def links_reissued_emails(event: DownloadLinksReissued) -> list[EmailIntent]:

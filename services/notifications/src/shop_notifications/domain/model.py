@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+
+from shop_notifications.domain.pricing import Pricing
 
 
 class EmailStatus(StrEnum):
@@ -28,6 +30,7 @@ class Template(StrEnum):
     DELIVERY_COMPLETED = "delivery_completed"
     LINKS_REISSUED = "links_reissued"
     FILES_RELEASED = "files_released"
+    INVOICE_ISSUED = "invoice_issued"  # an invoice after the delivery email went without it
     # Not about an order: the photographer sent the client something from the catalog.
     GALLERY_ACCESS = "gallery_access"
     SELECTION_SENT = "selection_sent"
@@ -65,6 +68,7 @@ KINDS: Mapping[Template, EmailKind] = {
     Template.DELIVERY_COMPLETED: EmailKind(to_client=True, before_payment=False),
     Template.LINKS_REISSUED: EmailKind(to_client=True, before_payment=False),
     Template.FILES_RELEASED: EmailKind(to_client=True, before_payment=False),
+    Template.INVOICE_ISSUED: EmailKind(to_client=True, before_payment=False),  # paid
     # The photographer chose the address (an allowed email, a selection's client, a free
     # download's): vouched for, as a paid order's client is.
     Template.GALLERY_ACCESS: EmailKind(to_client=True, before_payment=False),
@@ -95,13 +99,28 @@ class About:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with an email (the invoice PDF)."""
+
+    filename: str
+    content_type: str  # "application/pdf"
+    content: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
 class EmailIntent:
-    """An email a message causes: rendered from `template` with `context`."""
+    """An email a message causes: rendered from `template` with `context`.
+
+    `held_until`: recorded now but not sent before then unless released (a paid order's
+    delivery email waiting for its invoice); its context is kept to render it again."""
 
     template: Template
     to: str
     subject: str
     context: Mapping[str, object]
+    attachments: tuple[Attachment, ...] = ()
+    invoice_number: str | None = None  # the invoice it carries (attached)
+    held_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +131,22 @@ class KnownOrder:
     order_id: uuid.UUID
     number: str
     manual_validation: bool
+    pricing: Pricing | None = None  # None: placed before the pricing issue
+
+
+@dataclass(frozen=True)
+class OrderEmail:
+    """One of an order's emails as the invoice's use case sees it."""
+
+    id: uuid.UUID
+    template: str
+    to: str
+    subject: str
+    status: EmailStatus
+    held: bool  # held for the invoice (not released yet)
+    in_flight: bool  # a sender holds it right now: it may be on its way already
+    invoice_number: str | None
+    held_context: Mapping[str, object] | None
 
 
 @dataclass(frozen=True)
@@ -138,6 +173,7 @@ class OutgoingEmail:
     attempts: int
     correlation_id: uuid.UUID | None = None  # the order's id, or what else it is about
     traceparent: str | None = None  # the handler's span that recorded it (tracing on)
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,6 +196,8 @@ class LoggedEmail:
     html_body: str | None = None
     order_number: str | None = None  # None: an order placed before numbers were kept here
     correlation_id: uuid.UUID | None = None  # the order's id, or the selection's, the grant's...
+    held_until: datetime | None = None  # waiting for the order's invoice until then
+    invoice_number: str | None = None  # the invoice it carries
 
 
 class EmailNotFoundError(Exception):

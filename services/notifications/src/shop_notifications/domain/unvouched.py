@@ -23,6 +23,7 @@ UNVOUCHED_CONTEXT = frozenset(
         "number",
         "lines",
         "total",
+        "totals",  # subtotal, discount (the photographer's coupon code), tax, total
         "order_url",
         "manual_validation",
         "reason",

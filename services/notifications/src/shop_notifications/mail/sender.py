@@ -20,7 +20,7 @@ Tracing on: each send is a span, child of the handler's span that recorded the e
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -80,8 +80,11 @@ class EmailSender:
         sessions: async_sessionmaker[AsyncSession],
         transport: Transport,
         policy: SenderPolicy | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
+        """`clock`: the time held emails' waits are measured against (tests move it)."""
         self._engine = engine
+        self._clock = clock or (lambda: datetime.now(UTC))
         self._sessions = sessions
         self.transport = transport
         self.policy = policy = policy or SenderPolicy()
@@ -137,7 +140,7 @@ class EmailSender:
 
     # LeasedWork ------------------------------------------------------------------------
     async def claim(self, *, lease_s: float, limit: int) -> Sequence[OutgoingEmail]:
-        return await claim_pending(self._engine, lease_s=lease_s, batch=limit)
+        return await claim_pending(self._engine, lease_s=lease_s, batch=limit, now=self._clock())
 
     def key(self, item: OutgoingEmail) -> Hashable:
         return item.id

@@ -84,6 +84,14 @@ def build_message(
         message["X-Shop-Order-Id"] = str(email.order_id)
     message.set_content(email.text)
     message.add_alternative(email.html, subtype="html")
+    for attachment in email.attachments:  # the invoice PDF
+        maintype, _, subtype = attachment.content_type.partition("/")
+        message.add_attachment(
+            attachment.content,
+            maintype=maintype,
+            subtype=subtype or "octet-stream",
+            filename=one_line(attachment.filename),
+        )
     return message
 
 

@@ -13,6 +13,7 @@ from shop_contracts.envelope import Envelope
 from shop_contracts.events import OrderPlaced, PaymentRequested
 from shop_notifications.domain import emails
 from shop_notifications.domain.model import About, KnownOrder, ShopContact
+from shop_notifications.domain.pricing import Pricing
 from shop_notifications.service.ports import EmailStore, KnownOrders, Renderer
 from shop_notifications.service.record import record_emails
 from shop_web import BrandingSource
@@ -25,6 +26,7 @@ async def remember_order(orders: KnownOrders, placed: OrderPlaced) -> None:
         order_id=placed.order_id,
         number=placed.number,
         manual_validation=placed.manual_validation,
+        pricing=Pricing.of_placed(placed),
     )
     await orders.add(order)
 

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from shop_contracts.envelope import Envelope
-from shop_notifications.domain.model import EmailStatus, KnownOrder, OutgoingEmail
+from shop_contracts.events import Invoice, InvoiceIssued
+from shop_notifications.domain.model import (
+    Attachment,
+    EmailStatus,
+    KnownOrder,
+    OrderEmail,
+    OutgoingEmail,
+)
+
+Clock = Callable[[], datetime]  # timezone-aware UTC; tests hand in their own
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,10 @@ class NewEmail:
     status: EmailStatus = EmailStatus.PENDING  # or SUPPRESSED: recorded, never sent
     reason: str | None = None  # why it was suppressed
     traceparent: str | None = None  # the recording handler's span (tracing on): the send joins it
+    attachments: tuple[Attachment, ...] = field(default=(), repr=False)
+    invoice_number: str | None = None  # the invoice it carries
+    held_until: datetime | None = None  # not sent before then unless released
+    held_context: Mapping[str, object] | None = None  # to render it again (held ones)
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,42 @@ class EmailStore(Protocol):
     ) -> None: ...
 
     async def add_events(self, envelopes: Sequence[Envelope]) -> None: ...
+
+    async def order_emails(
+        self, order_id: uuid.UUID, *, templates: Collection[str]
+    ) -> list[OrderEmail]:
+        """The order's emails of `templates`, oldest first."""
+        ...
+
+    async def release_held(
+        self,
+        email_id: uuid.UUID,
+        *,
+        text: str,
+        html: str,
+        invoice_number: str,
+        attachments: Sequence[Attachment],
+    ) -> bool:
+        """A held email with its invoice: new bodies, the attachments, no longer held.
+        False when it is no longer held and pending, or a sender holds it right now (it
+        may be on its way without the invoice)."""
+        ...
+
+
+class KnownInvoices(Protocol):
+    """The invoices orders issued (`order.invoice_issued`), one per order."""
+
+    async def add(self, issued: InvoiceIssued, *, message_id: uuid.UUID) -> bool:
+        """Keep it; False when the order's invoice is already kept (it stays as it was)."""
+        ...
+
+    async def get(self, order_id: uuid.UUID) -> InvoiceIssued | None: ...
+
+
+class InvoicePdf(Protocol):
+    """`shop_invoices`' rendering of an invoice (the document orders issued)."""
+
+    async def render(self, invoice: Invoice) -> bytes: ...
 
 
 class KnownOrders(Protocol):

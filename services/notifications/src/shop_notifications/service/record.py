@@ -59,6 +59,10 @@ async def record_emails(
             status=EmailStatus.PENDING if reason is None else EmailStatus.SUPPRESSED,
             reason=reason,
             traceparent=traceparent,
+            attachments=intent.attachments,
+            invoice_number=intent.invoice_number,
+            held_until=intent.held_until,
+            held_context=intent.context if intent.held_until is not None else None,
         )
         ids = {"template": str(intent.template), **_about(about)}
         if not await store.add(email):
@@ -68,7 +72,10 @@ async def record_emails(
         ids["email_id"] = str(email.id)
         if reason is None:
             pending += 1
-            log.info("email.recorded", **ids)
+            if intent.held_until is not None:
+                log.info("email.held", **ids, held_until=intent.held_until.isoformat())
+            else:
+                log.info("email.recorded", **ids)
         else:
             log.warning("email.suppressed", **ids, reason=reason)
     if pending:
