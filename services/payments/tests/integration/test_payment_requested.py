@@ -50,6 +50,9 @@ async def test_placing_with_a_card_processor_requests_a_card_payment(root, route
         "total": 4500,
         "currency": "EUR",
         "payment_url": placed.payment_url,
+        "subtotal": None,  # an order without figures: subtotal = total
+        "discount": 0,
+        "tax": 0,
         "how": "card",
         "instructions": None,
     }

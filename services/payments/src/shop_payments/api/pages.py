@@ -17,8 +17,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel
 
+from shop_contracts.money import known_locale
 from shop_payments.api.context import Ctx, PaymentsContext
 from shop_payments.api.rendering import page_errors
+from shop_payments.domain.charge import tax_label
 from shop_payments.service.checkout import CheckoutUrls, start_checkout
 from shop_payments.service.payment_page import PageState, PaymentPage, ready_payment_page
 from shop_platform.errors import error_responses
@@ -33,8 +35,22 @@ class PageStateRead(BaseModel):
     changed: bool  # not the state the page was showing: reload it
 
 
+def client_locale(request: Request) -> str | None:
+    """The browser's first Accept-Language choice Babel knows (amounts in its way), or None
+    (the neutral "1,234.50 EUR")."""
+    header = request.headers.get("accept-language", "")
+    first = header.split(",", 1)[0].split(";", 1)[0].strip()
+    return known_locale(first) if first and first != "*" else None
+
+
 def _page_context(
-    ctx: PaymentsContext, order_id: uuid.UUID, token: str, page: PaymentPage, *, updates: bool
+    ctx: PaymentsContext,
+    order_id: uuid.UUID,
+    token: str,
+    page: PaymentPage,
+    *,
+    updates: bool,
+    locale: str | None = None,
 ) -> dict[str, Any]:
     """`updates`: the page waits for its state to change, and reloads itself then."""
     request = page.request
@@ -42,6 +58,8 @@ def _page_context(
         "page": page,
         "state": page.state.value,
         "updates": updates,
+        "locale": locale,
+        "tax_label": tax_label(request) if request is not None else None,
         "order_url": (request.order_url if request else None) or ctx.order_url(order_id, token),
         "state_url": f"/pay/{order_id}/state?token={quote(token)}&known={page.state.value}",
     }
@@ -54,8 +72,11 @@ async def pay_page(request: Request, ctx: Ctx, order_id: str, token: Token = Non
     page = await ready_payment_page(
         ctx.transaction, ctx.processors, ctx.policy, parsed, ctx.page_wait
     )
-    preparing = page.state is PageState.PREPARING
-    context = _page_context(ctx, parsed, checked, page, updates=preparing)
+    # a zero total waits for orders' own mark-paid (amount 0), a moment later
+    waiting = page.state in (PageState.PREPARING, PageState.NOTHING_TO_PAY)
+    context = _page_context(
+        ctx, parsed, checked, page, updates=waiting, locale=client_locale(request)
+    )
     context["checkout_action"] = f"/pay/{parsed}/checkout?token={quote(checked)}"
     return await ctx.web.page(request, "pay.html", context)
 
@@ -109,5 +130,7 @@ async def done_page(request: Request, ctx: Ctx, order_id: str, token: Token = No
         ctx.transaction, ctx.processors, ctx.policy, parsed, ctx.page_wait
     )
     confirming = page.state not in (PageState.PAID, PageState.CANCELLED)
-    context = _page_context(ctx, parsed, checked, page, updates=confirming)
+    context = _page_context(
+        ctx, parsed, checked, page, updates=confirming, locale=client_locale(request)
+    )
     return await ctx.web.page(request, "done.html", context)

@@ -18,6 +18,7 @@ from shop_payments.db.tables import (
     processor_events,
 )
 from shop_payments.domain.model import (
+    OrderFigures,
     Payment,
     PaymentDisposition,
     PaymentMethod,
@@ -49,18 +50,24 @@ _REQUEST_FIELDS = (
 )
 
 
+_FIGURE_FIELDS = tuple(field.name for field in dataclasses.fields(OrderFigures))
+
+
 def _request_row(request: PaymentRequest) -> dict[str, Any]:
     row = {name: getattr(request, name) for name in _REQUEST_FIELDS}
     row["status"] = request.status.value
     row["lines"] = [dataclasses.asdict(line) for line in request.lines]
+    row.update(dataclasses.asdict(request.figures))
     return row
 
 
 def _request(row: Any) -> PaymentRequest:
     values = {name: getattr(row, name) for name in _REQUEST_FIELDS}
     values["status"] = RequestStatus(row.status)
+    # rows from before the pricing issue have lines without discount and usage
     values["lines"] = tuple(RequestLine(**line) for line in row.lines)
-    return PaymentRequest(**values)
+    figures = OrderFigures(**{name: getattr(row, name) for name in _FIGURE_FIELDS})
+    return PaymentRequest(**values, figures=figures)
 
 
 def _payment(row: Any) -> Payment:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from sqlalchemy import select, update
@@ -9,13 +10,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shop_payments.db.tables import sandbox_sessions
-from shop_payments.service.ports import SandboxSession
+from shop_payments.service.ports import SandboxLine, SandboxSession
 
 _COLUMNS = ("id", "order_id", "number", "amount", "currency", "status", "success_url", "cancel_url")
 
 
 def _session(row: Any) -> SandboxSession:
-    return SandboxSession(**{name: getattr(row, name) for name in _COLUMNS})
+    lines = tuple(SandboxLine(**line) for line in row.lines or ())
+    return SandboxSession(**{name: getattr(row, name) for name in _COLUMNS}, lines=lines)
 
 
 class SqlSandboxStore:
@@ -23,7 +25,8 @@ class SqlSandboxStore:
         self._sessions = sessions
 
     async def create(self, session: SandboxSession, idempotency_key: str) -> SandboxSession:
-        values = {name: getattr(session, name) for name in _COLUMNS}
+        values: dict[str, Any] = {name: getattr(session, name) for name in _COLUMNS}
+        values["lines"] = [dataclasses.asdict(line) for line in session.lines]
         async with self._sessions.begin() as db:
             await db.execute(
                 pg_insert(sandbox_sessions)

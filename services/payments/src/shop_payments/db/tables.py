@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     DateTime,
     Index,
     Integer,
     MetaData,
+    Numeric,
     String,
     Table,
     Text,
@@ -43,11 +45,25 @@ payment_requests = Table(
     Column("requested_at", DateTime(timezone=True), nullable=True),  # PaymentRequested sent
     # The order's trace (tracing on): its webhook's span joins it.
     Column("order_traceparent", Text, nullable=True),
+    # The order's figures (order.placed; pricing issue): amount = subtotal - discount + tax.
+    # subtotal NULL: an order from before them.
+    Column("subtotal", BigInteger, nullable=True),
+    Column("discount", BigInteger, nullable=False, server_default=text("0")),
+    Column("tax", BigInteger, nullable=False, server_default=text("0")),
+    Column("tax_rate", Numeric, nullable=True),  # percent
+    Column("prices_include_tax", Boolean, nullable=False, server_default=text("false")),
+    Column("reverse_charge", Boolean, nullable=False, server_default=text("false")),
+    Column("vat_number", Text, nullable=True),
+    Column("coupon_code", Text, nullable=True),
     CheckConstraint(
         "status IN ('awaiting_validation', 'open', 'paid', 'cancelled')",
         name="ck_payment_requests_status",
     ),
     CheckConstraint("amount >= 0", name="ck_payment_requests_amount"),
+    CheckConstraint(
+        "discount >= 0 AND tax >= 0 AND (subtotal IS NULL OR subtotal >= 0)",
+        name="ck_payment_requests_figures",
+    ),
 )
 
 payments = Table(
@@ -98,6 +114,8 @@ sandbox_sessions = Table(
     Column("success_url", Text, nullable=False),
     Column("cancel_url", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # the line items ([{"name", "amount", "description"}]); amount is their sum
+    Column("lines", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
 )
 
 payment_settings = Table(

@@ -8,8 +8,9 @@ open, the client is told how to pay, once (`request_payment`).
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from shop_payments.domain.errors import AmountMismatchError, IllegalTransitionError
@@ -90,11 +91,42 @@ class Settlement:
 
 @dataclass(frozen=True)
 class RequestLine:
-    """What the client pays for (a copy of the order's line, for the payment page and email)."""
+    """What the client pays for (a copy of the order's line, for the payment page and email).
+
+    `discount`: the line's share of the order's discounts (quantity and coupon);
+    `usage`: a rights-managed line's chosen options, as text ("Usage: Web; Size: A3")."""
 
     media_title: str
     license_name: str
     price: int
+    discount: int = 0
+    usage: str | None = None
+
+    @property
+    def net(self) -> int:
+        """What the line costs after its discounts (in the prices' own terms)."""
+        return self.price - self.discount
+
+
+@dataclass(frozen=True)
+class OrderFigures:
+    """The order's figures from order.placed: total = subtotal - discount + tax
+    (`shop_pricing.totals`). `subtotal` None: an order from before them (subtotal = total).
+    With `prices_include_tax`, the tax is part of the lines' prices (shown, not added)."""
+
+    subtotal: int | None = None
+    discount: int = 0
+    tax: int = 0
+    tax_rate: Decimal | None = None  # percent
+    prices_include_tax: bool = False
+    reverse_charge: bool = False
+    vat_number: str | None = None
+    coupon_code: str | None = None
+
+    @property
+    def itemised(self) -> bool:
+        """Whether the order carries its figures (placed since the pricing issue)."""
+        return self.subtotal is not None
 
 
 @dataclass
@@ -119,6 +151,7 @@ class PaymentRequest:
     # The W3C traceparent of the span that handled order.placed (tracing on): the card
     # payment's webhook span joins the order's trace as its child.
     order_traceparent: str | None = None
+    figures: OrderFigures = field(default_factory=OrderFigures)
 
     @classmethod
     def place(
@@ -135,6 +168,7 @@ class PaymentRequest:
         lines: tuple[RequestLine, ...] = (),
         order_url: str | None = None,
         order_traceparent: str | None = None,
+        figures: OrderFigures | None = None,
     ) -> PaymentRequest:
         status = RequestStatus.AWAITING_VALIDATION if manual_validation else RequestStatus.OPEN
         return cls(
@@ -150,7 +184,14 @@ class PaymentRequest:
             lines=lines,
             order_url=order_url,
             order_traceparent=order_traceparent,
+            figures=figures or OrderFigures(),
         )
+
+    @property
+    def nothing_to_pay(self) -> bool:
+        """A total of 0 (a coupon covered everything): orders confirms it itself with
+        `MarkOrderPaid` (amount 0, requested by "system"); the client pays nothing."""
+        return self.amount == 0
 
     def validate(self, now: datetime) -> None:
         if self.status is not RequestStatus.AWAITING_VALIDATION:
@@ -162,8 +203,11 @@ class PaymentRequest:
 
     def request_payment(self, now: datetime) -> bool:
         """Whether the client is to be told now how to pay: once, when the request is open
-        (on placing, or on validation). False when already told, or not open."""
+        (on placing, or on validation). False when already told, or not open, or when there
+        is nothing to pay (orders marks a zero total paid itself: no "how to pay" email)."""
         if self.status is not RequestStatus.OPEN or self.requested_at is not None:
+            return False
+        if self.nothing_to_pay:
             return False
         self.requested_at = now
         self.updated_at = now
@@ -195,7 +239,10 @@ class PaymentRequest:
                 f"order {self.number} awaits the photographer's validation"
             ),
         }
-        return reasons.get(self.status)
+        refusal = reasons.get(self.status)
+        if refusal is None and self.nothing_to_pay:
+            return f"order {self.number} has nothing to pay"
+        return refusal
 
     def start_checkout(self, processor: str, now: datetime) -> str:
         """Count a checkout attempt; returns its idempotency key (order + attempt). Its

@@ -20,10 +20,12 @@ from urllib.parse import quote
 
 import structlog
 
+from shop_payments.domain.charge import charge_lines
 from shop_payments.domain.model import PaymentRequest
 from shop_payments.service.ports import (
     CheckoutRedirect,
     ProcessorUnavailableError,
+    SandboxLine,
     SandboxSession,
     SandboxStore,
 )
@@ -86,11 +88,17 @@ class SandboxProcessor:
     async def create_checkout(
         self, request: PaymentRequest, success_url: str, cancel_url: str
     ) -> CheckoutRedirect:
+        # The same line items Stripe is given; the session's amount is their sum, as
+        # Stripe's amount_total is (the webhook checks it against the order's total).
+        lines = tuple(
+            SandboxLine(line.name, line.amount, line.description) for line in charge_lines(request)
+        )
         candidate = SandboxSession(
             id=f"{SESSION_PREFIX}{secrets.token_urlsafe(18)}",
             order_id=request.order_id,
             number=request.number,
-            amount=request.amount,
+            amount=sum(line.amount for line in lines),
+            lines=lines,
             currency=request.currency,
             status="open",
             success_url=success_url,

@@ -8,6 +8,7 @@ from typing import Any, cast
 import stripe
 import structlog
 
+from shop_payments.domain.charge import ChargeLine, charge_lines
 from shop_payments.domain.model import PaymentRequest
 from shop_payments.service.ports import CheckoutRedirect, ProcessorUnavailableError
 
@@ -21,23 +22,30 @@ def redact_keys(text: str) -> str:
     return _KEYS.sub(r"\1_[redacted]", text)
 
 
+def _line_item(line: ChargeLine, currency: str) -> dict[str, Any]:
+    product: dict[str, Any] = {"name": line.name}
+    if line.description:
+        product["description"] = line.description
+    return {
+        "quantity": 1,
+        "price_data": {
+            "currency": currency.lower(),
+            "unit_amount": line.amount,
+            "product_data": product,
+        },
+    }
+
+
 def checkout_session_params(
     request: PaymentRequest, success_url: str, cancel_url: str
 ) -> dict[str, Any]:
-    """One line for the whole order, in its currency, the amount in minor units."""
+    """The order's charge lines (`domain.charge`: net lines plus a tax line, or one line for
+    the order), in its currency, amounts in minor units: they add up to the order's total,
+    which Stripe then reports as `amount_total` to the webhook's amount check."""
     order_id = str(request.order_id)
     return {
         "mode": "payment",
-        "line_items": [
-            {
-                "quantity": 1,
-                "price_data": {
-                    "currency": request.currency.lower(),
-                    "unit_amount": request.amount,
-                    "product_data": {"name": f"Order {request.number}"},
-                },
-            }
-        ],
+        "line_items": [_line_item(line, request.currency) for line in charge_lines(request)],
         "client_reference_id": order_id,
         "customer_email": request.client_email,
         "metadata": {"order_id": order_id, "order_number": request.number},

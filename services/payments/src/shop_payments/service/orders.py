@@ -18,6 +18,7 @@ from shop_contracts.envelope import Envelope
 from shop_messaging import tracing
 from shop_payments.domain.errors import IllegalTransitionError
 from shop_payments.domain.model import (
+    OrderFigures,
     PaymentMethod,
     PaymentRequest,
     ReceivedPayment,
@@ -66,16 +67,34 @@ async def _record_order(
         manual_validation=placed.manual_validation,
         now=now,
         lines=tuple(
-            RequestLine(line.media_title, line.license_name, line.price) for line in placed.lines
+            RequestLine(
+                line.media_title, line.license_name, line.price, line.discount, line.usage_text
+            )
+            for line in placed.lines
         ),
         order_url=placed.order_url,
         order_traceparent=tracing.current_traceparent(),  # order.placed's handler (tracing on)
+        figures=figures_of(placed),
     )
     if not await repos.requests.add(request):
         log.info("payment_request.already_known", order_id=str(placed.order_id))
         return None
     log.info("payment_request.created", order_id=str(placed.order_id), status=request.status)
     return request
+
+
+def figures_of(placed: OrderPlaced) -> OrderFigures:
+    """What payments keeps of the order's figures (the payment page, payment.requested)."""
+    return OrderFigures(
+        subtotal=placed.subtotal,
+        discount=placed.discount,
+        tax=placed.tax,
+        tax_rate=placed.tax_rate,
+        prices_include_tax=placed.prices_include_tax,
+        reverse_charge=placed.reverse_charge,
+        vat_number=placed.vat_number,
+        coupon_code=placed.coupon_code,
+    )
 
 
 async def _request(repos: Repositories, order_id: uuid.UUID, what: str) -> PaymentRequest | None:
@@ -135,7 +154,9 @@ async def cancel_order(
 async def mark_paid(
     repos: Repositories, command: MarkOrderPaid, envelope: Envelope, now: datetime
 ) -> bool:
-    """payment.mark_paid: an off-line payment; confirmed once, never after cancellation."""
+    """payment.mark_paid: an off-line payment; confirmed once, never after cancellation.
+    A zero-total order (a coupon covered it all) is marked paid by orders itself
+    (`requested_by="system"`, amount 0): confirmed with amount 0, and delivery follows."""
     request = await _request(repos, command.order_id, envelope.type)
     if request is None:
         return False

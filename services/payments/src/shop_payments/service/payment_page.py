@@ -26,6 +26,7 @@ class PageState(StrEnum):
     CARD = "card"  # a "Secure payment" button
     INSTRUCTIONS = "instructions"  # the photographer's instructions, no button
     CONTACT = "contact"  # the default contact-us text, no button
+    NOTHING_TO_PAY = "nothing_to_pay"  # a total of 0: orders confirms it, no button
     PAID = "paid"
     CANCELLED = "cancelled"
 
@@ -68,6 +69,8 @@ async def payment_page(
         return PaymentPage(PageState.PREPARING)
     if request.status in _FIXED:
         return PaymentPage(_FIXED[request.status], request)
+    if request.nothing_to_pay:
+        return PaymentPage(PageState.NOTHING_TO_PAY, request)
     way, instructions = await way_to_pay(repos, processors, policy)
     return PaymentPage(_WAYS[way], request, instructions)
 

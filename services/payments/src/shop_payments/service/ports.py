@@ -159,15 +159,25 @@ class EventVerifier(Protocol):
 
 
 @dataclass(frozen=True)
+class SandboxLine:
+    """A line item of a sandbox checkout, as Stripe's `line_items` carry them."""
+
+    name: str
+    amount: int
+    description: str | None = None
+
+
+@dataclass(frozen=True)
 class SandboxSession:
     id: str
     order_id: uuid.UUID
     number: str
-    amount: int
+    amount: int  # the sum of `lines` (Stripe's amount_total)
     currency: str
     status: str  # open | complete
     success_url: str
     cancel_url: str
+    lines: tuple[SandboxLine, ...] = ()
 
 
 class SandboxStore(Protocol):
