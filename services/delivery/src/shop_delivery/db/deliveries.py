@@ -52,6 +52,7 @@ _ITEM_FIELDS = (
     "media_updated_at",
     "credit",
     "usage_terms",
+    "usage",
     "held",
     "released_at",
     "gallery_title",

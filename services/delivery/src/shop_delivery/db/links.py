@@ -38,6 +38,7 @@ _FILE_COLUMNS = (
     delivery_items.c.line_id,
     delivery_items.c.license_name,
     delivery_items.c.usage_terms,
+    delivery_items.c.usage,
     delivery_items.c.credit,
     delivery_items.c.gallery_title,
     delivery_items.c.file_stale_at,
@@ -66,6 +67,7 @@ def _linked(row: Row[tuple[object, ...]]) -> LinkedFile:
         usage_terms=m["usage_terms"],
         credit=m["credit"],
         gallery_title=m["gallery_title"],
+        usage=m["usage"],
         stale=m["file_stale_at"] is not None,
     )
 

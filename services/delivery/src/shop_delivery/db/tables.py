@@ -89,6 +89,7 @@ delivery_items = Table(
     Column("media_updated_at", DateTime(timezone=True), nullable=True),
     Column("credit", String(300), nullable=True),
     Column("usage_terms", Text, nullable=True),
+    Column("usage", Text, nullable=True),  # a rights-managed line's usage, as text
     Column("held", Boolean, nullable=False, server_default=text("false")),  # proof, not yet final
     Column("released_at", DateTime(timezone=True), nullable=True),
     Column("gallery_title", Text, nullable=True),  # a whole-gallery line's file

@@ -28,6 +28,7 @@ class ArchiveFile:
     usage_terms: str | None
     credit: str | None
     gallery: str | None = None  # the whole gallery it was licensed with
+    usage: str | None = None  # a rights-managed license's usage ("Usage: Web; Size: A3")
 
 
 def entry_cost(name: str, size_bytes: int) -> int:
@@ -91,6 +92,8 @@ def license_text(text: LicenseText) -> str:
             lines.append(f"  License: {file.license_name} (gallery: {file.gallery})")
         else:
             lines.append(f"  License: {file.license_name}")
+        if file.usage:
+            lines.append(f"  Licensed usage (rights-managed): {file.usage}")
         if file.usage_terms:
             lines.append(f"  Usage terms: {file.usage_terms}")
         if file.credit:

@@ -64,6 +64,9 @@ class DeliveryItem:
     media_updated_at: datetime | None = None
     credit: str | None = None
     usage_terms: str | None = None
+    # A rights-managed line's chosen usage, in the profile's group order ("Usage: Web;
+    # Size: A3"): written into the file's XMP and LICENSE.txt. None: royalty-free.
+    usage: str | None = None
     held: bool = False  # a Proof file kept back until it is marked Final
     released_at: datetime | None = None
     gallery_title: str | None = None  # a file of a whole-gallery line (or a free download)

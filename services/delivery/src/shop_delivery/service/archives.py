@@ -65,6 +65,7 @@ def _archive_file(linked: LinkedFile) -> ArchiveFile:
         usage_terms=linked.usage_terms,
         credit=linked.credit,
         gallery=linked.gallery_title,
+        usage=linked.usage,
     )
 
 

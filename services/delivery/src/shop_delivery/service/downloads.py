@@ -51,6 +51,7 @@ class PageFile:
     license_name: str
     is_terms: bool
     gallery: str | None = None  # the whole gallery (or free download) it belongs to
+    usage: str | None = None  # a rights-managed license's usage
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ def _page_file(ctx: ServiceContext, linked: LinkedFile, now: datetime) -> PageFi
         license_name=linked.license_name,
         is_terms=linked.kind.value == "terms",
         gallery=linked.gallery_title,
+        usage=linked.usage,
     )
 
 

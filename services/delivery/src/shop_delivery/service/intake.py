@@ -95,6 +95,7 @@ def _item(order_id: uuid.UUID, position: int, line: OrderLine) -> DeliveryItem:
         media_updated_at=line.media_updated_at,
         credit=line.credit,
         usage_terms=line.usage_terms,
+        usage=line.usage_text,
     )
 
 

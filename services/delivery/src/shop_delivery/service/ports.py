@@ -40,6 +40,7 @@ class LinkedFile:
     usage_terms: str | None
     credit: str | None
     gallery_title: str | None = None  # a file of a whole-gallery line
+    usage: str | None = None  # a rights-managed line's usage
     stale: bool = False  # its original was replaced: produce it again before serving it
 
 

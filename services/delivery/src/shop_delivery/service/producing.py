@@ -2,8 +2,15 @@
 
 Stamping writes a per-order copy under `<rendition root>/orders/<order id>/`: the shared
 cached rendition is never modified. Not stamped: the `original` mode (it promises the
-byte-identical file), videos and formats without an XMP slot we can write (WebP...): those
+original file), videos and formats without an XMP slot we can write (WebP...): those
 are delivered as rendered, and the download page and LICENSE.txt still carry the license.
+
+A rights-managed license is its usage (what the client chose and paid for), so its file
+carries it even when delivered as the original (the default for rights-managed profiles):
+a JPEG or TIFF original gets the license in its XMP without its image data being touched
+(the JPEG's compressed data and the TIFF's strips are copied byte for byte: nothing is
+re-encoded). Other originals (PNG would be re-saved) are delivered as they are, the usage
+in LICENSE.txt and on the download page.
 """
 
 from __future__ import annotations
@@ -76,11 +83,25 @@ async def _render_all(
     return [(item, produced[key(item)]) for item in items]
 
 
+# Originals whose license goes into the XMP without re-encoding (`shop_media.license_xmp`).
+_STAMPED_AS_IS = frozenset({"image/jpeg", "image/tiff"})
+
+
 def _should_stamp(item: DeliveryItem, stored: StoredFile, src: Path) -> bool:
     spec = parse_spec(item.media_key, item.spec)
-    if not spec.stamp_license or stored.source is FileSource.MEDIA:
+    if not spec.stamp_license or is_video(src):
         return False
-    return rendition_key(spec, video=is_video(src)) != "original" and not is_video(src)
+    if stored.source is FileSource.MEDIA or rendition_key(spec, video=False) == "original":
+        return item.usage is not None and stored.mime_type in _STAMPED_AS_IS
+    return True
+
+
+def license_terms(item: DeliveryItem) -> str:
+    """The XMP's usage terms: a rights-managed usage first, then the license's own terms."""
+    parts = [f"Licensed usage (rights-managed): {item.usage}"] if item.usage else []
+    if item.usage_terms:
+        parts.append(item.usage_terms)
+    return "\n".join(parts)
 
 
 async def stamped(
@@ -97,8 +118,8 @@ async def stamped(
     info = LicenseInfo(
         licensee=delivery.client_name,
         order_number=delivery.number,
-        license_name=item.license_name,
-        usage_terms=item.usage_terms or "",
+        license_name=f"{item.license_name} ({item.usage})" if item.usage else item.license_name,
+        usage_terms=license_terms(item),
         credit=item.credit or "",
         licensed_on=at,
         file_name=item.file_name,
