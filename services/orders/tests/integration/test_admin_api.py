@@ -182,6 +182,7 @@ BRANDING_DEFAULTS = {
     "contact_phone": None,
     "accent_colour": None,
     "logo_url": None,
+    "currency": "EUR",  # ORDERS_CURRENCY until the photographer changes it (issue 12)
 }
 
 

@@ -14,6 +14,7 @@ from shop_orders.api.settings_schemas import SettingsRead, SettingsUpdate
 from shop_orders.domain.order import AdminAction, Order, OrderStatus
 from shop_orders.service import commands, queries
 from shop_orders.service.ports import Repositories
+from shop_orders.service.pricing_settings import change_currency, shop_currency
 from shop_orders.service.settings import update_settings
 from shop_platform.errors import error_responses
 
@@ -100,13 +101,19 @@ async def reissue_links(ctx: Ctx, order_id: uuid.UUID) -> AdminOrderRead:
 @router.get("/settings")
 async def get_settings(ctx: Ctx) -> SettingsRead:
     async with ctx.transaction() as repos:
-        return SettingsRead.of(await queries.get_settings(repos))
+        settings = await queries.get_settings(repos)
+        return SettingsRead.of(settings, await shop_currency(repos))
 
 
-@router.put("/settings", responses=error_responses(422))
+@router.put("/settings", responses=error_responses(409, 422))
 async def put_settings(ctx: Ctx, body: SettingsUpdate) -> SettingsRead:
-    """A field left out keeps its current value (`terms_text`, the branding)."""
+    """A field left out keeps its current value (`terms_text`, the branding, `currency`).
+    A currency change is refused (409, nothing saved) while orders are unpaid and not
+    cancelled; prices are not converted."""
     async with ctx.transaction() as repos:
         saved = await update_settings(repos, body.settings)
+        if body.currency is not None:
+            await change_currency(repos, body.currency)
+        currency = await shop_currency(repos)
     ctx.branding.forget()  # this service's pages show the change at once
-    return SettingsRead.of(saved)
+    return SettingsRead.of(saved, currency)

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
+from shop_contracts.money import is_currency
 from shop_orders.domain.branding import (
     DEFAULT_SHOP_NAME,
     MAX_LOGO_URL,
@@ -36,10 +37,15 @@ class SettingsRead(BaseModel):
     contact_phone: str | None
     accent_colour: str | None = Field(description="#rrggbb; null: the default")
     logo_url: str | None
+    currency: str = Field(
+        description="ISO 4217: new orders are placed in it (every order keeps its own); prices"
+        " are not converted when it changes"
+    )
 
     @classmethod
-    def of(cls, settings: ShopSettings) -> SettingsRead:
+    def of(cls, settings: ShopSettings, currency: str) -> SettingsRead:
         return cls(
+            currency=currency,
             manual_validation=settings.manual_validation,
             seller_email=settings.seller_email,
             terms_text=settings.terms_text,
@@ -78,6 +84,23 @@ class SettingsUpdate(BaseModel):
     contact_phone: str | None = Field(default=None, max_length=MAX_PHONE)
     accent_colour: str | None = Field(default=None, pattern=COLOUR_PATTERN)
     logo_url: str | None = Field(default=None, max_length=MAX_LOGO_URL)
+    currency: str | None = Field(
+        default=None,
+        min_length=3,
+        max_length=3,
+        description="ISO 4217 (left out or null: unchanged); refused (409) while orders are"
+        " unpaid and not cancelled",
+    )
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        code = value.strip().upper()
+        if not is_currency(code):
+            raise ValueError(f"unknown currency {value!r} (ISO 4217)")
+        return code
 
     @field_validator("seller_email", "shop_name", mode="before")
     @classmethod

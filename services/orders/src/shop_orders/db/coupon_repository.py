@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_orders.db.pricing_tables import coupon_uses, coupons
@@ -201,13 +202,22 @@ class SqlCouponRepository:
         )
         return inserted.first() is not None
 
-    async def save(self, record: CouponRecord, now: datetime) -> None:
-        """Store what the admin may change (the caller holds the row lock)."""
-        await self._session.execute(
+    async def save(self, record: CouponRecord, now: datetime) -> bool:
+        """Store what the admin may change (the caller holds the row lock); False when the
+        code is taken by another coupon (nothing is written then)."""
+        statement = (
             update(coupons)
             .where(coupons.c.id == record.id)
             .values(updated_at=now, **_values(record))
         )
+        try:
+            async with self._session.begin_nested():
+                await self._session.execute(statement)
+        except IntegrityError as exc:
+            if "coupons_code_key" not in str(exc.orig):
+                raise
+            return False
+        return True
 
     async def delete(self, coupon_id: uuid.UUID) -> bool:
         """Delete a coupon never used; False when there is no such unused coupon."""

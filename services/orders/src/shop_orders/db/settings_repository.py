@@ -85,11 +85,15 @@ class SqlSettingsRepository:
             .values(**{name: getattr(settings, name) for name in _COLUMNS}, updated_at=now)
         )
 
-    async def currency(self, *, for_update: bool = False) -> str:
-        """The shop's currency (ISO 4217): what a new order is placed in."""
+    async def currency(self, *, for_share: bool = False, for_update: bool = False) -> str:
+        """The shop's currency (ISO 4217): what a new order is placed in. Placing reads it
+        `for_share` (placings do not wait for each other, a currency change waits for them
+        and they for it); the change reads it `for_update`."""
         query = select(shop_currency).where(shop_settings.c.id == _ROW)
         if for_update:
             query = query.with_for_update()
+        elif for_share:
+            query = query.with_for_update(read=True)
         row = (await self._session.execute(query)).first()
         if row is None:  # no settings row yet: create it with the defaults
             await self.get()

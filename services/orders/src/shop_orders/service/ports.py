@@ -119,8 +119,9 @@ class SettingsRepository(Protocol):
 
     async def save(self, settings: ShopSettings, now: datetime) -> None: ...
 
-    async def currency(self, *, for_update: bool = False) -> str:
-        """The shop's currency (ISO 4217): what a new order is placed in (H8, issue 12)."""
+    async def currency(self, *, for_share: bool = False, for_update: bool = False) -> str:
+        """The shop's currency (ISO 4217): what a new order is placed in. Placing reads it
+        `for_share` (a currency change, `for_update`, then counts every unpaid order)."""
         ...
 
     async def set_currency(self, currency: str, now: datetime) -> None: ...
@@ -168,7 +169,9 @@ class CouponRepository(Protocol):
         """False when the code is taken (nothing written)."""
         ...
 
-    async def save(self, record: CouponRecord, now: datetime) -> None: ...
+    async def save(self, record: CouponRecord, now: datetime) -> bool:
+        """False when the code is taken by another coupon (nothing written)."""
+        ...
 
     async def delete(self, coupon_id: uuid.UUID) -> bool:
         """False when there is no such coupon never used."""
