@@ -1,5 +1,6 @@
-"""The admin's shop settings page: manual validation, the seller email, the terms, and the
-shop's branding (name, contact email and phone, accent colour, logo) that every page of every
+"""The admin's shop settings page: manual validation, the seller email, the terms, the shop's
+currency (refused while unpaid orders exist: prices are not converted) and the shop's
+branding (name, contact email and phone, accent colour, logo) that every page of every
 service shows. A refused field is shown again as typed, with a sentence next to it."""
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ from shop_orders.api.context import Ctx
 from shop_orders.api.form_errors import Field, field_errors
 from shop_orders.api.settings_schemas import BRANDING, SettingsUpdate
 from shop_orders.service import queries
+from shop_orders.service.pricing_settings import (
+    CurrencyChangeRefusedError,
+    change_currency,
+    shop_currency,
+)
 from shop_orders.service.settings import update_settings
 from shop_web.branding import DEFAULT_ACCENT
 
@@ -35,6 +41,10 @@ FIELDS = {
         own_words=True,
     ),
     "logo_url": Field("the logo address", own_words=True),
+    "currency": Field(
+        "the currency",
+        "Please enter a currency as its three-letter ISO 4217 code, like EUR, USD or JPY.",
+    ),
 }
 
 
@@ -57,14 +67,23 @@ def settings_values(form: FormData) -> dict[str, Any]:
         "terms_text": text("terms_text"),
     }
     values.update({name: text(name) for name in BRANDING if name in form})
+    if "currency" in form:  # an older form without it keeps the currency
+        values["currency"] = text("currency").strip().upper()
     return values
 
 
 async def _render(
-    request: Request, ctx: Ctx, values: Any, errors: dict[str, str], message: str | None, code: int
+    request: Request,
+    ctx: Ctx,
+    values: Any,
+    currency: str,
+    errors: dict[str, str],
+    message: str | None,
+    code: int,
 ) -> Response:
     context = {
         "settings": values,
+        "currency": currency,
         "errors": errors,
         "message": message,
         "default_accent": DEFAULT_ACCENT,
@@ -78,7 +97,20 @@ async def settings_page(request: Request, ctx: Ctx, saved: str = "") -> Response
         return to_login
     async with ctx.transaction() as repos:
         settings = await queries.get_settings(repos)
-    return await _render(request, ctx, settings, {}, "Settings saved." if saved else None, 200)
+        currency = await shop_currency(repos)
+    message = "Settings saved." if saved else None
+    return await _render(request, ctx, settings, currency, {}, message, 200)
+
+
+def currency_refused(exc: CurrencyChangeRefusedError) -> str:
+    """The 409 as a sentence: how many orders wait, and what to do."""
+    count = exc.reason.split(" ", 1)[0]
+    orders = "1 order is" if count == "1" else f"{count} orders are"
+    return (
+        f"The currency was not changed: {orders} not paid yet (and not cancelled). Their "
+        "amounts are in the current currency, and prices are not converted: change it once "
+        "they are paid or cancelled. Nothing was saved."
+    )
 
 
 @router.post("/settings")
@@ -90,12 +122,26 @@ async def save_settings(request: Request, ctx: Ctx) -> Response:
     try:
         update = SettingsUpdate.model_validate(values)
     except ValidationError as exc:
-        async with ctx.transaction() as repos:
-            current = await queries.get_settings(repos)
-        shown = {**{name: getattr(current, name) for name in BRANDING}, **values}
         errors = field_errors(exc.errors(include_url=False), _field_of, FIELDS)
-        return await _render(request, ctx, shown, errors, None, 422)
-    async with ctx.transaction() as repos:
-        await update_settings(repos, update.settings)
+        return await _refused(request, ctx, values, errors, 422)
+    try:
+        async with ctx.transaction() as repos:  # all or nothing: a refused currency saves none
+            await update_settings(repos, update.settings)
+            if update.currency is not None:
+                await change_currency(repos, update.currency)
+    except CurrencyChangeRefusedError as exc:
+        return await _refused(request, ctx, values, {"currency": currency_refused(exc)}, 409)
     ctx.branding.forget()  # the next page shows the new name, colour and contact details
     return redirect("/admin/settings?saved=1")
+
+
+async def _refused(
+    request: Request, ctx: Ctx, values: dict[str, Any], errors: dict[str, str], code: int
+) -> Response:
+    """The form again as typed, the refusals next to their fields."""
+    async with ctx.transaction() as repos:
+        current = await queries.get_settings(repos)
+        currency = await shop_currency(repos)
+    shown = {**{name: getattr(current, name) for name in BRANDING}, **values}
+    typed = str(values.get("currency") or currency)
+    return await _render(request, ctx, shown, typed, errors, None, code)

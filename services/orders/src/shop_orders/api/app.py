@@ -15,6 +15,8 @@ from shop_orders.api import (
     cart_api,
     cart_pages,
     internal,
+    pricing_admin_api,
+    pricing_admin_pages,
     shop_pages,
     storefront,
 )
@@ -30,10 +32,12 @@ ROUTER_MODULES = (
     storefront,
     cart_api,
     admin_api,
+    pricing_admin_api,
     cart_pages,
     shop_pages,
     admin_pages,
     admin_settings_pages,
+    pricing_admin_pages,
     admin_system_pages,
     internal,
 )
