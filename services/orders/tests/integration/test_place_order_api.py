@@ -51,9 +51,21 @@ async def test_placing_an_order(
         "tax": 0,
         "total": 2500 + 12000,
         "currency": "EUR",
+        "tax_rate": None,
+        "prices_include_tax": False,
+        "reverse_charge": False,
+        "vat_number": None,
+        "coupon": None,
+        "fields": {},
+        "invoice_number": None,
+        "items": body["items"],
         "access_token": token,
         "next": {"action": "pay", "url": f"http://payments.test/pay/{order_id}?token={token}"},
     }
+    assert [(item["price"], item["discount"], item["usage"]) for item in body["items"]] == [
+        (2500, 0, None),
+        (12000, 0, None),
+    ]
     assert body["number"].startswith("PL-20")
     assert len(body["number"]) == 14
     assert await history_details(service, order_id) == ["placed"]

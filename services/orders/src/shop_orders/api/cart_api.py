@@ -29,7 +29,7 @@ CartId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 def _read(ctx: WebContext, view: CartView) -> CartRead:
-    return CartRead.of(view, ctx.settings.currency, ctx.settings.orders_public_url)
+    return CartRead.of(view, view.currency, ctx.settings.orders_public_url)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

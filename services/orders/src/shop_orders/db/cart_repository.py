@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -11,6 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_orders.db.tables import cart_lines, carts
 from shop_orders.domain.cart import Cart, CartLine
+
+
+def _options_of(stored: Any) -> tuple[tuple[str, str], ...] | None:
+    """A rights-managed line's choices, kept as [[group, option], ...] (a list keeps order)."""
+    if stored is None:
+        return None
+    return tuple((str(group), str(option)) for group, option in stored)
 
 
 class SqlCartRepository:
@@ -53,6 +61,8 @@ class SqlCartRepository:
                     media_id=m["media_id"],
                     license_id=m["license_id"],
                     gallery_id=m["gallery_id"],
+                    profile_id=m["profile_id"],
+                    options=_options_of(m["options"]),
                 )
                 for m in lines.mappings()
             ],
@@ -68,12 +78,18 @@ class SqlCartRepository:
             "license_id": line.license_id,
             "gallery_id": line.gallery_id,
             "added_at": line.added_at,
+            "profile_id": line.profile_id,
+            "options": None if line.options is None else [list(pair) for pair in line.options],
         }
         statement = pg_insert(cart_lines).values(**values)
         if line.media_id is not None:
             statement = statement.on_conflict_do_update(
                 index_elements=[cart_lines.c.cart_id, cart_lines.c.media_id],
-                set_={"license_id": line.license_id},
+                set_={
+                    "license_id": line.license_id,
+                    "profile_id": statement.excluded.profile_id,
+                    "options": statement.excluded.options,
+                },
             )
         else:
             statement = statement.on_conflict_do_nothing(

@@ -33,6 +33,9 @@ def _license_of(m: Mapping[Any, Any]) -> LicenseOption:
         usage_terms=m["usage_terms"],
         profile_id=m["profile_id"],
         description=m["description"],
+        kind=m["kind"],
+        rights_managed=m["rights_managed"],
+        quantity_tiers=tuple(m["quantity_tiers"] or ()),
     )
 
 
@@ -47,6 +50,9 @@ def _license_values(option: LicenseOption) -> dict[str, Any]:
         "usage_terms": option.usage_terms,
         "profile_id": option.profile_id,
         "description": option.description,
+        "kind": option.kind,
+        "rights_managed": option.rights_managed,
+        "quantity_tiers": list(option.quantity_tiers),
     }
 
 

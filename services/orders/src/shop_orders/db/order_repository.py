@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop_contracts.common import InfoFieldValue
 from shop_orders.db.fact_statements import (
     APPEND_NOTE,
     APPLY_FACT,
@@ -21,6 +22,7 @@ from shop_orders.db.tables import order_history, order_lines, orders
 from shop_orders.domain.facts import Fact, Note
 from shop_orders.domain.order import (
     Address,
+    Charges,
     Customer,
     DeliveryStatus,
     HistoryEntry,
@@ -54,6 +56,9 @@ def _line(row: Mapping[Any, Any], prefix: str = "") -> OrderLine:
         usage_terms=m["usage_terms"],
         gallery_id=m["gallery_id"],
         members=tuple(m["members"] or ()),
+        profile_id=m["profile_id"],
+        usage=None if m["usage"] is None else tuple((g, o) for g, o in m["usage"]),
+        discount=m["discount"],
     )
 
 
@@ -64,6 +69,7 @@ def _order(m: Mapping[Any, Any], lines: list[OrderLine]) -> Order:
         city=m["address_city"],
         postal_code=m["address_postal_code"],
         country=m["address_country"],
+        region=m["address_region"],
     )
     return Order(
         id=m["id"],
@@ -82,6 +88,26 @@ def _order(m: Mapping[Any, Any], lines: list[OrderLine]) -> Order:
         idempotency_key=m["idempotency_key"],
         request_hash=m["request_hash"],
         traceparent=m["traceparent"],
+        charges=_charges(m),
+        vat_number=m["vat_number"],
+        coupon_code=m["coupon_code"],
+        coupon_id=m["coupon_id"],
+        fields=[InfoFieldValue.model_validate(value) for value in m["fields"] or ()],
+        invoice_number=m["invoice_number"],
+    )
+
+
+def _charges(m: Mapping[Any, Any]) -> Charges | None:
+    """None on orders placed before the pricing rules (their total is their lines' sum)."""
+    if m["subtotal"] is None:
+        return None
+    return Charges(
+        subtotal=m["subtotal"],
+        discount=m["discount"],
+        tax=m["tax"],
+        tax_rate=m["tax_rate"],
+        prices_include_tax=m["prices_include_tax"],
+        reverse_charge=m["reverse_charge"],
     )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Numeric,
     Sequence,
     String,
     Table,
@@ -69,7 +70,13 @@ license_options = Table(
     Column("usage_terms", Text, nullable=True),
     Column("profile_id", UUID(as_uuid=True), nullable=True),
     Column("description", Text, nullable=True),
+    # Rights-managed: the row's id is its profile's id, `price` the base price and
+    # `rights_managed` the option tree ({"base_price", "minimum_price", "groups"}).
+    Column("kind", String(20), nullable=False, server_default="royalty_free"),
+    Column("rights_managed", JSONB(none_as_null=True), nullable=True),
+    Column("quantity_tiers", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     CheckConstraint("price >= 0", name="ck_license_options_price"),
+    CheckConstraint("kind IN ('royalty_free', 'rights_managed')", name="ck_license_options_kind"),
     Index("ix_license_options_media_id", "media_id", "position"),
 )
 
@@ -109,12 +116,19 @@ cart_lines = Table(
     Column("license_id", UUID(as_uuid=True), nullable=True),
     Column("gallery_id", UUID(as_uuid=True), nullable=True),
     Column("added_at", DateTime(timezone=True), nullable=False),
+    # A rights-managed line: license_id = profile_id, `options` {group: option}.
+    Column("profile_id", UUID(as_uuid=True), nullable=True),
+    Column("options", JSONB(none_as_null=True), nullable=True),
     UniqueConstraint("cart_id", "media_id", name="uq_cart_lines_media"),
     UniqueConstraint("cart_id", "gallery_id", name="uq_cart_lines_gallery"),
     CheckConstraint(
         "(media_id IS NOT NULL AND license_id IS NOT NULL AND gallery_id IS NULL)"
         " OR (media_id IS NULL AND license_id IS NULL AND gallery_id IS NOT NULL)",
         name="ck_cart_lines_kind",
+    ),
+    CheckConstraint(
+        "options IS NULL OR (profile_id IS NOT NULL AND license_id = profile_id)",
+        name="ck_cart_lines_options",
     ),
 )
 
@@ -144,6 +158,19 @@ orders = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     # The placing request's trace (tracing on): the admin commands' spans link to it.
     Column("traceparent", Text, nullable=True),
+    # Pricing (issue 12): total = subtotal - discount + tax; subtotal NULL on older orders.
+    Column("subtotal", BigInteger, nullable=True),
+    Column("discount", BigInteger, nullable=False, server_default="0"),
+    Column("tax", BigInteger, nullable=False, server_default="0"),
+    Column("tax_rate", Numeric(9, 4), nullable=True),
+    Column("prices_include_tax", Boolean, nullable=False, server_default="false"),
+    Column("reverse_charge", Boolean, nullable=False, server_default="false"),
+    Column("vat_number", String(40), nullable=True),
+    Column("coupon_code", String(64), nullable=True),
+    Column("coupon_id", UUID(as_uuid=True), nullable=True),
+    Column("fields", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("address_region", String(100), nullable=True),
+    Column("invoice_number", String(30), nullable=True),  # set when the invoice is issued
     CheckConstraint(
         "status IN ('awaiting_validation', 'awaiting_payment', 'paid', 'delivered', 'cancelled')",
         name="ck_orders_status",
@@ -153,6 +180,9 @@ orders = Table(
         "delivery_status IN ('pending', 'delivered')", name="ck_orders_delivery_status"
     ),
     CheckConstraint("total >= 0", name="ck_orders_total"),
+    CheckConstraint("subtotal >= 0 AND discount >= 0 AND tax >= 0", name="ck_orders_amounts"),
+    UniqueConstraint("invoice_number", name="uq_orders_invoice_number"),
+    Index("ix_orders_coupon_id", "coupon_id", postgresql_where=text("coupon_id IS NOT NULL")),
     Index("ix_orders_created_at", "created_at"),
     Index("ix_orders_status_created_at", "status", "created_at"),
 )
@@ -182,6 +212,12 @@ order_lines = Table(
     # A whole gallery sold as one line: media_id = license_id = gallery_id, media_key "".
     Column("gallery_id", UUID(as_uuid=True), nullable=True),
     Column("members", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    # Pricing (issue 12): the profile priced with, the rights-managed usage as [[group,
+    # option], ...] (a list keeps the profile's group order), the line's share of discounts.
+    Column("profile_id", UUID(as_uuid=True), nullable=True),
+    Column("usage", JSONB(none_as_null=True), nullable=True),
+    Column("discount", BigInteger, nullable=False, server_default="0"),
+    CheckConstraint("discount >= 0 AND discount <= price", name="ck_order_lines_discount"),
     Index("ix_order_lines_order_id", "order_id", "position"),
 )
 

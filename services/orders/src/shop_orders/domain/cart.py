@@ -25,6 +25,10 @@ class CartLine:
     media_id: uuid.UUID | None = None
     license_id: uuid.UUID | None = None
     gallery_id: uuid.UUID | None = None
+    # A rights-managed line: `license_id` = `profile_id`, `options` the client's choices
+    # ((group, option) pairs; priced, and checked against the tree, each time it is shown).
+    profile_id: uuid.UUID | None = None
+    options: tuple[tuple[str, str], ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +61,17 @@ class PricedLine:
     choices: tuple[tuple[uuid.UUID, str, int], ...] = ()
     media: Media | None = None  # what the chosen license delivers, for the page to say
     delivery: dict[str, Any] | None = None
+    # Pricing (issue 12): a rights-managed line's usage ((group, option) in the profile's
+    # order) and the line's quantity discount (its profile's tiers reached in this cart).
+    usage: tuple[tuple[str, str], ...] | None = None
+    discount: int = 0
+    profile_id: uuid.UUID | None = None
+
+    @property
+    def usage_text(self) -> str | None:
+        if not self.usage:
+            return None
+        return "; ".join(f"{group}: {option}" for group, option in self.usage)
 
     @property
     def available(self) -> bool:

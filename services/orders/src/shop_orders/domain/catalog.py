@@ -12,6 +12,7 @@ from shop_orders.domain.order import MediaKind
 
 MediaState = Literal["undefined", "proof", "final"]
 MediaStatus = Literal["proof", "final"]  # what an order line says: only Proof is held
+OfferKind = Literal["royalty_free", "rights_managed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,18 @@ class LicenseOption:
     usage_terms: str | None = None
     profile_id: uuid.UUID | None = None
     description: str | None = None
+    # Pricing (issue 12). A rights-managed offer: `id` = `profile_id`, `price` = the base
+    # price, `rights_managed` = {"base_price", "minimum_price", "groups": [{"name",
+    # "base_option", "options": [{"name", "ratio"}]}]} (ratios as decimal strings), priced
+    # for the usage a client chooses. `quantity_tiers`: the profile's [{"min_quantity",
+    # "percent"}] (percent a decimal string).
+    kind: OfferKind = "royalty_free"
+    rights_managed: dict[str, Any] | None = None
+    quantity_tiers: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def is_rights_managed(self) -> bool:
+        return self.kind == "rights_managed"
 
 
 @dataclass(frozen=True, slots=True)

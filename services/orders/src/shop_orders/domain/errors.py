@@ -57,3 +57,13 @@ class SecondLicenseError(InvalidOrderError):
     def __init__(self, field: str, reason: str, media_id: uuid.UUID) -> None:
         super().__init__(field, reason)
         self.media_id = media_id
+
+
+class CouponRefusedError(InvalidOrderError):
+    """The coupon cannot apply (HTTP 422 naming `coupon` and the reason: `unknown`,
+    `not_started`, `expired`, `used_up`, `below_minimum`, `not_applicable`,
+    `already_used_by_client`); nothing is recorded and no use is taken."""
+
+    def __init__(self, field: str, reason: str, refusal: str) -> None:
+        super().__init__(field, reason)
+        self.refusal = refusal

@@ -12,9 +12,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal
 
+from shop_contracts.common import InfoFieldValue
 from shop_orders.domain.errors import IllegalTransitionError
 from shop_orders.domain.facts import Note
 from shop_orders.domain.status import DeliveryStatus, OrderState, OrderStatus, PaymentStatus
@@ -22,6 +24,7 @@ from shop_orders.domain.status import DeliveryStatus, OrderState, OrderStatus, P
 __all__ = [
     "Address",
     "AdminAction",
+    "Charges",
     "Customer",
     "DeliveryStatus",
     "HistoryEntry",
@@ -34,6 +37,8 @@ __all__ = [
 ]
 
 MediaKind = Literal["image", "video"]
+Usage = tuple[tuple[str, str], ...]  # (group, option) pairs in the profile's group order
+PAYMENT_SKIPPED = "Nothing to pay (total 0 after the coupon): payment skipped"
 
 
 class AdminAction(StrEnum):
@@ -53,6 +58,7 @@ class Address:
     postal_code: str
     country: str
     line2: str | None = None
+    region: str | None = None  # state or province: tax rates may differ by region
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +90,37 @@ class OrderLine:
     # members = the gallery's files when the order was placed (GalleryMember as JSON).
     gallery_id: uuid.UUID | None = None
     members: tuple[dict[str, Any], ...] = ()
+    # Pricing (issue 12): the profile the line was priced with; a rights-managed line's
+    # usage, (group, option) in the profile's group order (its license_id is the profile's
+    # id); the line's share of the order's discounts (quantity and coupon).
+    profile_id: uuid.UUID | None = None
+    usage: Usage | None = None
+    discount: int = 0
+
+    @property
+    def usage_text(self) -> str | None:
+        """ "Usage: Web; Size: A3" (None: royalty-free)."""
+        if not self.usage:
+            return None
+        return "; ".join(f"{group}: {option}" for group, option in self.usage)
+
+
+@dataclass(frozen=True, slots=True)
+class Charges:
+    """What an order charges (shop_pricing.totals.order_totals): total = subtotal - discount
+    + tax. With prices entered with tax the figures are net of tax (the lines' prices stay as
+    entered). `tax_rate` is a percentage, None when no tax settings applied."""
+
+    subtotal: int
+    discount: int = 0
+    tax: int = 0
+    tax_rate: Decimal | None = None
+    prices_include_tax: bool = False
+    reverse_charge: bool = False
+
+    @property
+    def total(self) -> int:
+        return self.subtotal - self.discount + self.tax
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +155,13 @@ class Order:
     # The W3C traceparent of the request that placed it (tracing on): the photographer's
     # commands on the order join the order's trace as its children.
     traceparent: str | None = None
+    # Pricing (issue 12). `charges` None: figured from the lines (no discount, no tax).
+    charges: Charges | None = None
+    vat_number: str | None = None
+    coupon_code: str | None = None
+    coupon_id: uuid.UUID | None = None
+    fields: list[InfoFieldValue] = field(default_factory=list)  # information fields answered
+    invoice_number: str | None = None  # set when the invoice is issued (paid orders)
     new_history: list[HistoryEntry] = field(default_factory=list)
 
     @classmethod
@@ -135,6 +179,11 @@ class Order:
         idempotency_key: str | None = None,
         request_hash: str | None = None,
         traceparent: str | None = None,
+        charges: Charges | None = None,
+        vat_number: str | None = None,
+        coupon_code: str | None = None,
+        coupon_id: uuid.UUID | None = None,
+        fields: list[InfoFieldValue] | None = None,
     ) -> Order:
         if not lines:
             raise ValueError("an order has at least one line")
@@ -155,14 +204,58 @@ class Order:
             idempotency_key=idempotency_key,
             request_hash=request_hash,
             traceparent=traceparent,
+            charges=charges,
+            vat_number=vat_number,
+            coupon_code=coupon_code,
+            coupon_id=coupon_id,
+            fields=list(fields or []),
         )
         detail = "placed, held for manual validation" if manual_validation else "placed"
         order._record(now, "placed", detail, "client")
+        if not manual_validation:
+            order.skip_payment_if_free(now)
         return order
 
     @property
+    def subtotal(self) -> int:
+        return self.charges.subtotal if self.charges else sum(line.price for line in self.lines)
+
+    @property
+    def discount(self) -> int:
+        return self.charges.discount if self.charges else 0
+
+    @property
+    def tax(self) -> int:
+        return self.charges.tax if self.charges else 0
+
+    @property
+    def tax_rate(self) -> Decimal | None:
+        return self.charges.tax_rate if self.charges else None
+
+    @property
+    def prices_include_tax(self) -> bool:
+        return self.charges.prices_include_tax if self.charges else False
+
+    @property
+    def reverse_charge(self) -> bool:
+        return self.charges.reverse_charge if self.charges else False
+
+    @property
     def total(self) -> int:
-        return sum(line.price for line in self.lines)
+        return self.subtotal - self.discount + self.tax
+
+    @property
+    def is_free(self) -> bool:
+        """Nothing to pay (a coupon took it all, say): payment is skipped."""
+        return self.total == 0
+
+    def skip_payment_if_free(self, now: datetime) -> bool:
+        """A free order awaiting payment is not sent to pay: the history says why (the use
+        case asks payments to confirm it with amount 0). True when skipped."""
+        if not self.is_free or self.status is not OrderStatus.AWAITING_PAYMENT or self.is_paid:
+            return False
+        self._record(now, "payment_skipped", PAYMENT_SKIPPED, "system")
+        return True
 
     @property
     def state(self) -> OrderState:
@@ -221,6 +314,10 @@ class Order:
     def validate(self, now: datetime, actor: str = "admin") -> None:
         self._guard(AdminAction.VALIDATE)
         self.status = OrderStatus.AWAITING_PAYMENT
+        if self.is_free:
+            self._record(now, "validated", "validated", actor)
+            self.skip_payment_if_free(now)
+            return
         self._record(now, "validated", "validated: payment link sent to the client", actor)
 
     def request_mark_paid(self, now: datetime, actor: str = "admin") -> None:

@@ -7,6 +7,7 @@ Expired carts are purged lazily, when a new cart is created.
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -15,12 +16,15 @@ from datetime import UTC, datetime
 import structlog
 
 from shop_orders.domain.cart import CART_LIFETIME, PURGE_AFTER, Cart, CartLine, PricedLine
-from shop_orders.domain.catalog import GalleryForSale, Media
+from shop_orders.domain.catalog import GalleryForSale, LicenseOption, Media
 from shop_orders.domain.errors import CartCheckedOutError, CartNotFoundError, InvalidOrderError
+from shop_orders.domain.pricing import group_of, price_usage, tiers_by_profile
+from shop_orders.service.catalog_lines import WHOLE_GALLERY, ItemChoice
 from shop_orders.service.offers import is_offered
-from shop_orders.service.placing import WHOLE_GALLERY, ItemChoice
 from shop_orders.service.ports import Repositories
-from shop_pricing.totals import totals_of
+from shop_pricing.lines import Line
+from shop_pricing.rounding import PriceError
+from shop_pricing.totals import order_totals
 
 log = structlog.get_logger()
 
@@ -29,12 +33,19 @@ GONE = "no longer offered: remove it (or choose another license) to check out"
 
 @dataclass(frozen=True, slots=True)
 class CartView:
+    """The cart priced now: its lines (each with its quantity discount), the subtotal of
+    the available lines, their quantity discounts and what they cost after them (`total`;
+    coupons and tax come at checkout)."""
+
     cart: Cart
     lines: list[PricedLine]
+    subtotal: int = 0
+    discount: int = 0
+    currency: str = ""  # the shop's currency setting
 
     @property
     def total(self) -> int:
-        return totals_of(line.price for line in self.lines if line.price is not None).total
+        return self.subtotal - self.discount
 
     @property
     def problems(self) -> list[str]:
@@ -59,7 +70,7 @@ async def create_cart(repos: Repositories, now: datetime | None = None) -> CartV
         expires_at=now + CART_LIFETIME,
     )
     await repos.carts.add(cart)
-    return CartView(cart, [])
+    return CartView(cart, [], currency=await repos.settings.currency())
 
 
 async def _open(
@@ -91,25 +102,50 @@ async def add_line(
     else:
         assert item.media_id is not None
         assert item.license_id is not None
-        media = (await repos.catalog.get_media([item.media_id])).get(item.media_id)
-        if media is None or not media.for_sale:
-            raise InvalidOrderError("media_id", f"unknown media {item.media_id}")
-        option = media.offer(item.license_id)
-        if option is None or not is_offered(media, option):
-            raise InvalidOrderError(
-                "license_id",
-                f"license {item.license_id} is not offered for media {item.media_id}",
-            )
+        await _check_media_item(repos, item)
     line = CartLine(
         id=uuid.uuid4(),
         added_at=now,
         media_id=item.media_id,
-        license_id=item.license_id,
+        license_id=item.offer_id if item.gallery_id is None else None,
         gallery_id=item.gallery_id,
+        profile_id=item.profile_id,
+        options=_usage_of(item),
     )
     await repos.carts.put_line(cart.id, line)
     await repos.carts.touch(cart.id, now, now + CART_LIFETIME)
     return await price(repos, await _open(repos, cart_id, now))
+
+
+async def _check_media_item(repos: Repositories, item: ItemChoice) -> None:
+    """A media under an offer the read model has for it (rights-managed: with an option
+    chosen in every group of its tree); InvalidOrderError naming the field otherwise."""
+    assert item.media_id is not None
+    media = (await repos.catalog.get_media([item.media_id])).get(item.media_id)
+    if media is None or not media.for_sale:
+        raise InvalidOrderError("media_id", f"unknown media {item.media_id}")
+    option = media.offer(item.offer_id) if item.offer_id is not None else None
+    named = "profile_id" if item.is_rights_managed else "license_id"
+    if (
+        option is None
+        or option.is_rights_managed != item.is_rights_managed
+        or not is_offered(media, option)
+    ):
+        raise InvalidOrderError(
+            named, f"{named} {item.offer_id} is not offered for media {item.media_id}"
+        )
+    if item.is_rights_managed:
+        try:
+            price_usage(option, dict(item.options or ()))
+        except PriceError as exc:
+            group = group_of(exc.field)
+            raise InvalidOrderError(f"options.{group}" if group else named, exc.problem) from None
+
+
+def _usage_of(item: ItemChoice) -> tuple[tuple[str, str], ...] | None:
+    if not item.is_rights_managed:
+        return None
+    return tuple(item.options or ())
 
 
 async def remove_line(
@@ -140,7 +176,26 @@ async def price(repos: Repositories, cart: Cart) -> CartView:
         else:
             assert line.media_id is not None
             priced.append(_media_line(line, media.get(line.media_id)))
-    return CartView(cart, priced)
+    return _with_discounts(cart, priced, media, await repos.settings.currency())
+
+
+def _with_discounts(
+    cart: Cart, priced: list[PricedLine], media: dict[uuid.UUID, Media], currency: str
+) -> CartView:
+    """The quantity discounts of the available lines (their profiles' tiers), each line's
+    share on it: what the checkout will take off before a coupon."""
+    available = [(i, p) for i, p in enumerate(priced) if p.price is not None]
+    try:
+        tiers = tiers_by_profile([o for m in media.values() for o in m.licenses])
+        totals = order_totals(
+            [Line(p.price or 0, p.profile_id) for _, p in available], quantity_tiers=tiers
+        )
+    except PriceError:  # tiers the rules refuse, or an absurd sum: no discount shown
+        return CartView(cart, priced, sum(p.price or 0 for _, p in available), 0, currency)
+    lines = list(priced)
+    for (index, line), share in zip(available, totals.lines, strict=True):
+        lines[index] = dataclasses.replace(line, discount=share.discount)
+    return CartView(cart, lines, totals.totals.subtotal, totals.totals.discount, currency)
 
 
 def _gallery_line(line: CartLine, gallery: GalleryForSale | None) -> PricedLine:
@@ -154,10 +209,38 @@ def _media_line(line: CartLine, media: Media | None) -> PricedLine:
     if media is None or not media.for_sale:
         return PricedLine(line, media.title if media and media.title else "A file", "", None, GONE)
     offered = [o for o in media.licenses if is_offered(media, o)]
-    choices = tuple((o.id, o.name, o.price) for o in offered)
-    option = next((o for o in offered if o.id == line.license_id), None)
+    choices = tuple((o.id, o.name, o.price) for o in offered if not o.is_rights_managed)
+    rights_managed = line.options is not None
+    option = next(
+        (o for o in offered if o.id == line.license_id and o.is_rights_managed == rights_managed),
+        None,
+    )
     if option is None:
         return PricedLine(line, media.title, "", None, GONE, choices)
+    usage, price, problem = _price(option, line)
     return PricedLine(
-        line, media.title, option.name, option.price, None, choices, media, option.delivery
+        line,
+        media.title,
+        option.name,
+        price,
+        problem,
+        choices,
+        media,
+        option.delivery,
+        usage=usage,
+        profile_id=option.profile_id,
     )
+
+
+def _price(
+    option: LicenseOption, line: CartLine
+) -> tuple[tuple[tuple[str, str], ...] | None, int | None, str | None]:
+    """A royalty-free row's price, or the usage chosen priced from the profile's tree now
+    (the tree may have changed since: a choice gone makes the line unavailable)."""
+    if line.options is None:
+        return None, option.price, None
+    try:
+        usage, price = price_usage(option, dict(line.options))
+    except PriceError as exc:
+        return None, None, f"{exc.problem}: choose the usage again ({GONE})"
+    return usage, price, None

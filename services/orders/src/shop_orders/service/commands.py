@@ -31,8 +31,8 @@ from shop_orders.service.ports import Repositories
 log = structlog.get_logger()
 
 
-# A command's domain transition; it returns the message to publish (same `now` for both).
-Step = Callable[[Order, datetime], Envelope]
+# A command's domain transition; it returns the messages to publish (same `now` for all).
+Step = Callable[[Order, datetime], list[Envelope]]
 
 
 async def _run(
@@ -49,9 +49,9 @@ async def _run(
         attributes={"shop.order.id": str(order.id), "shop.order.action": action.value},
     ):
         now = datetime.now(UTC)
-        message = step(order, now)
+        sent = step(order, now)
         await repos.orders.save(order)
-        await repos.outbox.add(message)
+        await repos.outbox.add(*sent)
     log.info(event, order_id=str(order.id))
     return order
 
@@ -59,9 +59,12 @@ async def _run(
 async def validate_order(
     repos: Repositories, order_id: uuid.UUID, *, links: Links, actor: str = "admin"
 ) -> Order:
-    def step(order: Order, now: datetime) -> Envelope:
-        order.validate(now, actor)
-        return messages.order_validated(order, links, now)
+    def step(order: Order, now: datetime) -> list[Envelope]:
+        order.validate(now, actor)  # a free order: payment skipped (its history says so)
+        validated = messages.order_validated(order, links, now)
+        if order.is_free:
+            return [validated, messages.mark_order_paid(order, now, "system")]
+        return [validated]
 
     return await _run(repos, order_id, AdminAction.VALIDATE, "order.validated", step)
 
@@ -71,9 +74,9 @@ async def request_mark_paid(
 ) -> Order:
     """Ask payments to record an off-line payment; the order turns paid on payment.confirmed."""
 
-    def step(order: Order, now: datetime) -> Envelope:
+    def step(order: Order, now: datetime) -> list[Envelope]:
         order.request_mark_paid(now, actor)
-        return messages.mark_order_paid(order, now, actor)
+        return [messages.mark_order_paid(order, now, actor)]
 
     return await _run(repos, order_id, AdminAction.MARK_PAID, "order.mark_paid_requested", step)
 
@@ -81,9 +84,9 @@ async def request_mark_paid(
 async def request_force_delivery(
     repos: Repositories, order_id: uuid.UUID, *, actor: str = "admin"
 ) -> Order:
-    def step(order: Order, now: datetime) -> Envelope:
+    def step(order: Order, now: datetime) -> list[Envelope]:
         order.request_force_delivery(now, actor)
-        return messages.force_delivery(order, now, actor)
+        return [messages.force_delivery(order, now, actor)]
 
     return await _run(repos, order_id, AdminAction.FORCE_DELIVERY, "order.delivery_forced", step)
 
@@ -91,11 +94,15 @@ async def request_force_delivery(
 async def cancel_order(
     repos: Repositories, order_id: uuid.UUID, *, actor: str = "admin", reason: str | None = None
 ) -> Order:
-    def step(order: Order, now: datetime) -> Envelope:
+    def step(order: Order, now: datetime) -> list[Envelope]:
         order.cancel(now, actor, reason)
-        return messages.order_cancelled(order, now, reason)
+        return [messages.order_cancelled(order, now, reason)]
 
-    return await _run(repos, order_id, AdminAction.CANCEL, "order.cancelled", step)
+    order = await _run(repos, order_id, AdminAction.CANCEL, "order.cancelled", step)
+    if order.coupon_id is not None and await repos.coupons.give_back(order.id):
+        # in the cancelling transaction: the use is another client's again
+        log.info("coupon.use_given_back", order_id=str(order.id), coupon=order.coupon_code)
+    return order
 
 
 async def request_links_reissue(
@@ -103,9 +110,9 @@ async def request_links_reissue(
 ) -> Order:
     """Ask delivery for fresh download links (it emails the client); delivered orders only."""
 
-    def step(order: Order, now: datetime) -> Envelope:
+    def step(order: Order, now: datetime) -> list[Envelope]:
         order.request_links_reissue(now, actor)
-        return messages.reissue_links(order, now, actor)
+        return [messages.reissue_links(order, now, actor)]
 
     return await _run(
         repos, order_id, AdminAction.REISSUE_LINKS, "order.links_reissue_requested", step

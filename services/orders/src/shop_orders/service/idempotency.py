@@ -9,6 +9,7 @@ for, so a replay with a different body is refused instead of answered.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import orjson
 
@@ -20,14 +21,24 @@ def scoped_key(client_email: str, key: str) -> str:
     return hashlib.sha256(f"{client_email.strip().lower()}\x1f{key}".encode()).hexdigest()
 
 
-def request_hash(client: Client, items: list[tuple[str, str]], note: str | None) -> str:
-    """What the request asked for, canonical (key order and blank notes do not matter)."""
-    canonical = orjson.dumps(
-        {
-            "client": client.model_dump(mode="json"),
-            "items": sorted(items),
-            "note": (note or "").strip() or None,
-        },
-        option=orjson.OPT_SORT_KEYS,
-    )
+def request_hash(
+    client: Client,
+    items: list[tuple[str, str]],
+    note: str | None,
+    extra: dict[str, Any] | None = None,
+) -> str:
+    """What the request asked for, canonical (key order and blank notes do not matter).
+    `extra`: the coupon, VAT number and information fields (pricing issue), left out when
+    there are none so that a body without them hashes as it did before."""
+    dumped = client.model_dump(mode="json")
+    if dumped["address"].get("region") is None:  # as hashed before the address had one
+        dumped["address"].pop("region", None)
+    asked: dict[str, Any] = {
+        "client": dumped,
+        "items": sorted(items),
+        "note": (note or "").strip() or None,
+    }
+    if extra:
+        asked["extra"] = extra
+    canonical = orjson.dumps(asked, option=orjson.OPT_SORT_KEYS)
     return hashlib.sha256(canonical).hexdigest()

@@ -24,7 +24,12 @@ def client_of(order: Order) -> Client:
     c = order.customer
     a = c.address
     address = Address(
-        line1=a.line1, line2=a.line2, city=a.city, postal_code=a.postal_code, country=a.country
+        line1=a.line1,
+        line2=a.line2,
+        city=a.city,
+        postal_code=a.postal_code,
+        country=a.country,
+        region=a.region,
     )
     return Client(name=c.name, email=c.email, address=address)
 
@@ -52,6 +57,9 @@ def order_placed(order: Order, settings: ShopSettings, links: Links) -> Envelope
             usage_terms=line.usage_terms,
             gallery_id=line.gallery_id,
             members=[GalleryMember.model_validate(member) for member in line.members],
+            profile_id=line.profile_id,
+            usage=dict(line.usage) if line.usage is not None else None,
+            discount=line.discount,
         )
         for line in order.lines
     ]
@@ -69,6 +77,15 @@ def order_placed(order: Order, settings: ShopSettings, links: Links) -> Envelope
         payment_url=links.payment_url(order.id),
         order_url=links.order_url(order.id),
         terms_text=settings.terms_text,
+        subtotal=order.subtotal,
+        discount=order.discount,
+        tax=order.tax,
+        tax_rate=order.tax_rate,
+        prices_include_tax=order.prices_include_tax,
+        reverse_charge=order.reverse_charge,
+        vat_number=order.vat_number,
+        coupon_code=order.coupon_code,
+        fields=list(order.fields),
     ).envelope(correlation_id=order.id, occurred_at=order.created_at)
 
 

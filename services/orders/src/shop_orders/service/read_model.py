@@ -7,14 +7,16 @@ replaced by the snapshot's (an offer's id is its price-list row's id: the licens
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 import structlog
 
-from shop_contracts.common import DeliverySpec
+from shop_contracts.common import DeliverySpec, Offer, RightsManagedOffer
 from shop_contracts.events import GalleryOffered, MediaOffered, MediaWithdrawn
-from shop_orders.domain.catalog import GalleryForSale, LicenseOption, Media
+from shop_orders.domain.catalog import GalleryForSale, LicenseOption, Media, OfferKind
+from shop_orders.domain.pricing import rights_managed_json
 from shop_orders.service.ports import Repositories
 
 log = structlog.get_logger()
@@ -40,19 +42,41 @@ def media_of(snapshot: MediaOffered) -> Media:
         created_at=snapshot.created_at,
         updated_at=snapshot.updated_at,
         licenses=[
-            LicenseOption(
-                id=offer.license_id,
-                media_id=snapshot.media_id,
-                name=offer.name,
-                price=offer.price,
-                delivery=spec_json(offer.delivery),
-                position=position,
-                usage_terms=offer.usage_terms,
-                profile_id=offer.profile_id,
-                description=offer.description,
-            )
+            option_of(snapshot.media_id, position, offer)
             for position, offer in enumerate(snapshot.offers)
         ],
+    )
+
+
+def option_of(
+    media_id: uuid.UUID, position: int, offer: Offer | RightsManagedOffer
+) -> LicenseOption:
+    """One offer of a snapshot as the read model keeps it: a royalty-free row under its
+    row's id; a rights-managed profile under the profile's id, its base price as the price
+    and its option tree beside it."""
+    kind: OfferKind = "royalty_free"
+    license_id, price, tree = offer.profile_id, 0, None
+    if isinstance(offer, RightsManagedOffer):
+        kind, price = "rights_managed", offer.base_price
+        tree = rights_managed_json(offer.base_price, offer.minimum_price, offer.groups)
+    else:
+        license_id, price = offer.license_id, offer.price
+    return LicenseOption(
+        id=license_id,
+        media_id=media_id,
+        name=offer.name,
+        price=price,
+        delivery=spec_json(offer.delivery),
+        position=position,
+        usage_terms=offer.usage_terms,
+        profile_id=offer.profile_id,
+        description=offer.description,
+        kind=kind,
+        rights_managed=tree,
+        quantity_tiers=tuple(
+            {"min_quantity": tier.min_quantity, "percent": str(tier.percent)}
+            for tier in offer.quantity_tiers
+        ),
     )
 
 
