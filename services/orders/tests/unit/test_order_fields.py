@@ -64,6 +64,9 @@ def test_optional_answers_left_out_are_not_kept_and_a_checkbox_left_out_is_false
         ({"project": "X", "accept": "true", "newsletter": "perhaps"}, "fields.newsletter"),
         ({"project": 12, "accept": "true"}, "fields.project"),
         ({"project": "X", "accept": "true", "brief": "x" * 10_001}, "fields.brief"),
+        ({"project": "X", "accept": "true", "brief": "nul\x00"}, "fields.brief"),
+        ({"project": "lone \ud800", "accept": "true"}, "fields.project"),
+        ({"project": "X", "accept": "true", "\ud800": "x"}, "fields.\\ud800"),
     ],
 )
 def test_refusals_name_the_field(values: dict[str, object], field: str) -> None:
@@ -72,12 +75,21 @@ def test_refusals_name_the_field(values: dict[str, object], field: str) -> None:
     assert refused.value.field == field
 
 
+def test_invisible_format_characters_are_dropped_and_tabs_kept_in_long_text() -> None:
+    values = validate(
+        DEFINITIONS, {"project": "Spring\u202e", "accept": "true", "brief": "a\tb\nc"}
+    )
+    assert [v.value for v in values][:2] == ["Spring", "a\tb\nc"]
+
+
 def test_definitions_are_checked() -> None:
     check_definitions(DEFINITIONS)
     for fields, field in [
         ([OrderField("Name", "X", "text")], "0.name"),
         ([OrderField("a", "X", "text"), OrderField("a", "Y", "text")], "1.name"),
         ([OrderField("a", "", "text")], "0.label"),
+        ([OrderField("a", "bad \ud800", "text")], "0.label"),
+        ([OrderField("a", "X", "choice", choices=("ok", "nul\x00"))], "0.choices"),
         ([OrderField("a", "X", "choice")], "0.choices"),
         ([OrderField("a", "X", "text", choices=("x",))], "0.choices"),
         ([OrderField("a", "X", "checkbox", max_length=3)], "0.max_length"),

@@ -64,14 +64,12 @@ class CouponWrite(BaseModel):
     def terms(self) -> CouponTerms:
         amount_off, percent_off = self.amount_off, self.percent_off
         if self.kind is not None or self.value is not None:
-            if amount_off is not None or percent_off is not None:
-                raise FieldError("kind", "give kind + value or amount_off / percent_off, not both")
             if self.kind is None or self.value is None:
                 raise FieldError("value" if self.value is None else "kind", "required")
-            if self.kind == "amount":
-                amount_off = self.value
-            else:
-                percent_off = self.value
+            same = (self.value, None) if self.kind == "amount" else (None, self.value)
+            if (amount_off, percent_off) not in ((None, None), same):
+                raise FieldError("kind", "give kind + value or amount_off / percent_off, not both")
+            amount_off, percent_off = same
         return CouponTerms(
             code=self.code,
             amount_off=amount_off,
@@ -150,6 +148,9 @@ class TaxWrite(BaseModel):
     rates: list[TaxRateIO] = Field(default_factory=list, max_length=pricing_settings.MAX_RATES)
     seller_country: StrictStr | None = Field(
         default=None, max_length=20, description="the shop's country (reverse charge)"
+    )
+    configured: StrictBool | None = Field(
+        default=None, description="ignored (what GET answers: its body may be put back as is)"
     )
 
     def settings(self) -> TaxSettings:

@@ -11,6 +11,7 @@ the order (`InfoFieldValue`, the label kept as it was) or raises InvalidOrderErr
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, get_args
@@ -30,7 +31,21 @@ MAX_CHOICE = 200
 DEFAULT_MAX = {"text": 500, "long_text": 10_000, "choice": MAX_CHOICE, "checkbox": 5}
 TRUE = frozenset({"true", "on", "yes", "1"})
 FALSE = frozenset({"false", "off", "no", "0", ""})
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _unprintable(value: str, *, multiline: bool = False) -> bool:
+    """Control characters (line breaks allowed in `multiline` text) or lone surrogates: a
+    NUL breaks PostgreSQL, a surrogate cannot be stored or sent as UTF-8."""
+    for char in value:
+        category = unicodedata.category(char)
+        if category == "Cs" or (category == "Cc" and not (multiline and char in "\n\r\t")):
+            return True
+    return False
+
+
+def _visible(value: str) -> str:
+    """Without the invisible format characters (bidi overrides, zero-width marks)."""
+    return "".join(c for c in value if unicodedata.category(c) != "Cf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +76,7 @@ def check_definitions(fields: Sequence[OrderField]) -> None:
         if f.name in seen:
             raise FieldError(f"{at}.name", f"{f.name} is defined twice")
         seen.add(f.name)
-        if not f.label.strip() or len(f.label) > MAX_LABEL or _CONTROL.search(f.label):
+        if not f.label.strip() or len(f.label) > MAX_LABEL or _unprintable(f.label):
             raise FieldError(f"{at}.label", f"must be 1 to {MAX_LABEL} printable characters")
         if f.kind not in FIELD_KINDS:
             raise FieldError(f"{at}.kind", f"must be one of {', '.join(FIELD_KINDS)}")
@@ -76,7 +91,7 @@ def check_definitions(fields: Sequence[OrderField]) -> None:
             if len(set(f.choices)) != len(f.choices):
                 raise FieldError(f"{at}.choices", "a choice is listed twice")
             for choice in f.choices:
-                if not choice.strip() or len(choice) > MAX_CHOICE or _CONTROL.search(choice):
+                if not choice.strip() or len(choice) > MAX_CHOICE or _unprintable(choice):
                     raise FieldError(
                         f"{at}.choices", f"each choice: 1 to {MAX_CHOICE} printable characters"
                     )
@@ -94,7 +109,7 @@ def _answer(f: OrderField, raw: object) -> str | None:
         raw = "true" if raw else "false"
     if raw is not None and not isinstance(raw, str):
         raise _refuse(f, "must be text")
-    value = (raw or "").strip()
+    value = _visible(raw or "").strip()
     if f.kind == "checkbox":
         if value.lower() in TRUE:
             return "true"
@@ -109,10 +124,10 @@ def _answer(f: OrderField, raw: object) -> str | None:
         return None
     if len(value) > f.limit:
         raise _refuse(f, f"at most {f.limit} characters")
-    if _CONTROL.search(value):
-        raise _refuse(f, "must not hold control characters")
     if f.kind == "text" and ("\n" in value or "\r" in value):
         raise _refuse(f, "must be one line")
+    if _unprintable(value, multiline=f.kind == "long_text"):
+        raise _refuse(f, "must not hold control characters")
     if f.kind == "choice" and value not in f.choices:
         raise _refuse(f, f"must be one of: {', '.join(f.choices)}")
     return value.replace("\r\n", "\n")
@@ -128,7 +143,8 @@ def validate(
     known = {f.name for f in definitions}
     for name in given:
         if name not in known:
-            raise InvalidOrderError(f"fields.{name}"[:120], "no such order information field")
+            shown = name[:100].encode("ascii", "backslashreplace").decode("ascii")
+            raise InvalidOrderError(f"fields.{shown}", "no such order information field")
     kept: list[InfoFieldValue] = []
     for f in definitions:
         value = _answer(f, given.get(f.name))

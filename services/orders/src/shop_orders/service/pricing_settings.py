@@ -149,6 +149,8 @@ def tax_settings_of(
             tax_rate = TaxRate(country, rate, region)
         except PriceError as exc:
             raise FieldError(f"{at}.{exc.field.rsplit('.', 1)[-1]}", exc.problem) from exc
+        if tax_rate.region is not None and len(tax_rate.region) > MAX_REGION:
+            raise FieldError(f"{at}.region", f"1 to {MAX_REGION} printable characters")
         key = (tax_rate.country, tax_rate.region)
         if key in seen:
             where = f"{country} {tax_rate.region}" if tax_rate.region else country
