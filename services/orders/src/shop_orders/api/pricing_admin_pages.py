@@ -18,11 +18,15 @@ from fastapi.responses import Response
 
 from shop_orders.api.admin_web import checked_form, login_redirect, not_found, page, redirect
 from shop_orders.api.context import Ctx
-from shop_orders.api.pricing_forms import (
+from shop_orders.api.coupon_forms import (
     COUPON_FIELDS,
-    KINDS,
     coupon_form,
     coupon_terms,
+    terms_of,
+    typed_coupon,
+)
+from shop_orders.api.pricing_forms import (
+    KINDS,
     fields_body,
     fields_form,
     first_day,
@@ -30,8 +34,6 @@ from shop_orders.api.pricing_forms import (
     tax_error,
     tax_form,
     tax_inputs,
-    terms_of,
-    typed_coupon,
 )
 from shop_orders.domain.coupons import (
     CouponConflictError,
