@@ -3,6 +3,7 @@ shop's currency. Bearer auth, validations naming the field, conflicts."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -15,6 +16,7 @@ import pytest
 from sqlalchemy import insert, text
 
 from shop_orders.bootstrap import OrdersRoot
+from shop_orders.db.settings_repository import SqlSettingsRepository
 from shop_orders.db.tables import orders
 
 from .helpers import outbox_rows
@@ -412,31 +414,32 @@ async def test_order_field_refusals_name_the_field(
 # -- the shop's currency -----------------------------------------------------------------------
 
 
-async def add_order(service: OrdersRoot, *, status: str, payment_status: str) -> uuid.UUID:
+def order_row(status: str, payment_status: str) -> dict[str, Any]:
     order_id = uuid.uuid4()
     now = datetime.now(UTC)
+    return {
+        "id": order_id,
+        "number": f"T-{order_id.hex[:12]}",
+        "status": status,
+        "payment_status": payment_status,
+        "delivery_status": "pending",
+        "client_name": "Ada Client",
+        "client_email": "ada@example.com",
+        "address_line1": "1 Rue X",
+        "address_city": "Paris",
+        "address_postal_code": "75001",
+        "address_country": "FR",
+        "total": 1000,
+        "currency": "EUR",
+        "manual_validation": False,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+async def add_order(service: OrdersRoot, *, status: str, payment_status: str) -> None:
     async with service.engine.begin() as conn:
-        await conn.execute(
-            insert(orders).values(
-                id=order_id,
-                number=f"T-{order_id.hex[:12]}",
-                status=status,
-                payment_status=payment_status,
-                delivery_status="pending",
-                client_name="Ada Client",
-                client_email="ada@example.com",
-                address_line1="1 Rue X",
-                address_city="Paris",
-                address_postal_code="75001",
-                address_country="FR",
-                total=1000,
-                currency="EUR",
-                manual_validation=False,
-                created_at=now,
-                updated_at=now,
-            )
-        )
-    return order_id
+        await conn.execute(insert(orders).values(**order_row(status, payment_status)))
 
 
 SETTINGS = {"manual_validation": False, "seller_email": "seller@example.com"}
@@ -497,3 +500,45 @@ async def test_the_currency_change_is_refused_while_orders_are_unpaid(
 async def test_an_unknown_currency_is_refused(admin: httpx.AsyncClient, currency: str) -> None:
     response = await admin.put("/api/admin/settings", json={**SETTINGS, "currency": currency})
     assert field_of(response) == "currency"
+
+
+async def test_a_settings_row_without_a_currency_reads_as_the_configured_one(
+    admin: httpx.AsyncClient, service: OrdersRoot
+) -> None:
+    async with service.engine.begin() as conn:
+        await conn.execute(
+            text("INSERT INTO shop_settings (id, seller_email) VALUES (1, 'me@studio.test')")
+        )
+    assert (await admin.get("/api/admin/settings")).json()["currency"] == "EUR"
+
+
+async def test_a_currency_change_waits_for_an_order_being_placed_and_counts_it(
+    admin: httpx.AsyncClient, service: OrdersRoot
+) -> None:
+    """Placing reads the currency FOR SHARE: the change (FOR UPDATE) waits for it to commit,
+    then sees its unpaid order."""
+    async with service.transaction() as repos:
+        await repos.settings.get()  # the row exists
+    placing_has_read = asyncio.Event()
+    may_commit = asyncio.Event()
+
+    async def place() -> None:
+        async with service.sessions.begin() as session:
+            settings = SqlSettingsRepository(session, default_seller_email="seller@example.com")
+            assert await settings.currency(for_share=True) == "EUR"
+            placing_has_read.set()
+            await may_commit.wait()
+            await session.execute(insert(orders).values(**order_row("awaiting_payment", "unpaid")))
+
+    placing = asyncio.create_task(place())
+    await placing_has_read.wait()
+    change = asyncio.create_task(
+        admin.put("/api/admin/settings", json={**SETTINGS, "currency": "USD"})
+    )
+    await asyncio.sleep(0.3)
+    assert not change.done()  # waiting for the placing transaction
+    may_commit.set()
+    await placing
+    refused = await change
+    assert refused.status_code == 409, refused.text
+    assert "1 order is unpaid" in refused.json()["detail"]
