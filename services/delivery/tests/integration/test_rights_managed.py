@@ -1,8 +1,8 @@
 """Issue 12: a rights-managed line's usage (the options the client chose, in the profile's
 group order) goes with its file: in the file's XMP license (read back from the delivered
 file), in LICENSE.txt and on the download page. Its file is delivered per the profile's
-delivery spec, the original by default: then the uploaded file unchanged (never rendered,
-re-encoded or stamped, as any original), the usage in LICENSE.txt and on the page."""
+delivery spec, the original by default: the original's image data as uploaded, never
+re-encoded (only its XMP packet is new), never rendered."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import uuid
 import zipfile
 from pathlib import Path
 from xml.dom import minidom
+
+import pyvips
 
 from shop_contracts.common import DeliverySpec
 from shop_delivery.domain.archives import ArchiveFile, LicenseText, license_text
@@ -55,70 +57,87 @@ def xmp_values(path: Path, prefix: str, local: str) -> list[str]:
     ]
 
 
-WEB_JPEG = DeliverySpec(mode="long_edge", long_edge=1024, format="jpeg")
+def image_data(path: Path) -> bytes:
+    """A JPEG's compressed image data: everything from its first SOS marker."""
+    raw = path.read_bytes()
+    return raw[raw.index(b"\xff\xda") :]
 
 
-async def test_the_usage_is_written_into_the_delivered_jpegs_xmp(client, shop, tmp_path) -> None:
-    order_id, completed = await shop.delivered_order(rm_line(shop, shop.BIG, WEB_JPEG))
-    [delivered] = (await fetch(client, shop, order_id, tmp_path)).values()
-    meta = read_metadata(delivered)
-    assert (meta["format"], meta["width"], meta["height"]) == ("jpeg", 1024, 683)  # its spec
+async def test_a_rights_managed_original_carries_its_usage_without_re_encoding(
+    client, shop, root, tmp_path
+) -> None:
+    key = shop.copy_media(shop.BIG)
+    original = shop.media_root / key
+    before = original.read_bytes()
+    with renders_counted(root) as renders:
+        order_id, _ = await shop.delivered_order(
+            rm_line(shop, key), shop.line(shop.SMALL, "Full", shop.ORIGINAL)
+        )
+    assert renders == []  # the original, not a rendition
+    files = await fetch(client, shop, order_id, tmp_path)
+    name = next(n for n in files if n.endswith("_editorial-rm.jpg"))
+    delivered = files[name]
 
     # the usage, read back from the delivered file's XMP
     [terms] = xmp_values(delivered, "xmpRights", "UsageTerms")
     assert terms == f"Licensed usage (rights-managed): {USAGE_TEXT}\nNo use in advertising."
-    assert xmp_values(delivered, "plus", "TermsAndConditionsText") == [terms]
     assert xmp_values(delivered, "plus", "OtherLicenseInfo") == [f"Editorial RM ({USAGE_TEXT})"]
-    xmp = meta["xmp"] or ""
-    assert "Ada Client" in xmp
-    assert completed["number"] in xmp
+    assert xmp_values(delivered, "plus", "TermsAndConditionsText") == [terms]
+    assert "Ada Client" in (read_metadata(delivered)["xmp"] or "")
     assert_rights_kept(delivered, "jpeg")  # the photographer's own metadata stays
-    [(usage,)] = await shop.sql(
-        "SELECT usage FROM delivery_items WHERE order_id = :id", id=order_id
+
+    # the original: same pixels, same compressed data byte for byte, the store untouched
+    assert image_data(delivered) == image_data(original)
+    assert read_metadata(delivered)["width"] == 4000
+    assert original.read_bytes() == before
+    # a royalty-free original in the same order is still the uploaded file exactly
+    assert (
+        files["small-harbour_full.jpg"].read_bytes() == (shop.media_root / shop.SMALL).read_bytes()
     )
-    assert usage == USAGE_TEXT
 
-
-async def test_the_usage_in_a_tiff_rendition(client, shop, tmp_path) -> None:
-    spec = DeliverySpec(mode="long_edge", long_edge=600)  # TIFF stays TIFF
-    order_id, _ = await shop.delivered_order(rm_line(shop, shop.TIFF, spec))
-    [delivered] = (await fetch(client, shop, order_id, tmp_path)).values()
-    assert read_metadata(delivered)["format"] == "tiff"
-    [terms] = xmp_values(delivered, "xmpRights", "UsageTerms")
-    assert terms.startswith(f"Licensed usage (rights-managed): {USAGE_TEXT}")
-
-
-async def test_a_rights_managed_original_is_the_uploaded_file_unchanged(
-    client, shop, root, tmp_path
-) -> None:
-    """The profile's default delivery: the original, as uploaded (not rendered, not
-    re-encoded, not even re-stamped); the usage is in LICENSE.txt and on the page."""
-    key = shop.copy_media(shop.BIG)
-    with renders_counted(root) as renders:
-        order_id, _ = await shop.delivered_order(rm_line(shop, key), rm_line(shop, shop.TIFF))
-    assert renders == []
-    files = await fetch(client, shop, order_id, tmp_path)
-    by_suffix = {name.rsplit(".", 1)[1]: path for name, path in files.items()}
-    assert by_suffix["jpg"].read_bytes() == (shop.media_root / key).read_bytes()
-    assert by_suffix["tif"].read_bytes() == (shop.media_root / shop.TIFF).read_bytes()
     rows = await shop.sql(
-        "SELECT usage, file_source FROM delivery_items WHERE order_id = :id", id=order_id
+        "SELECT file_name, usage, file_source FROM delivery_items WHERE order_id = :id"
+        " ORDER BY position",
+        id=order_id,
     )
-    assert {tuple(row) for row in rows} == {(USAGE_TEXT, "media")}
-    assert f"Editorial RM ({USAGE_TEXT})" in await shop.page(client, order_id)
+    assert [(row[1], row[2]) for row in rows] == [(USAGE_TEXT, "order"), (None, "media")]
 
 
-async def test_a_rights_managed_rendition_without_the_stamp(client, shop, tmp_path) -> None:
-    spec = DeliverySpec(mode="long_edge", long_edge=400, stamp_license=False)
-    order_id, _ = await shop.delivered_order(rm_line(shop, shop.SMALL, spec))
+async def test_a_rights_managed_tiff_original_keeps_its_pixels(client, shop, tmp_path) -> None:
+    order_id, _ = await shop.delivered_order(rm_line(shop, shop.TIFF))
     [delivered] = (await fetch(client, shop, order_id, tmp_path)).values()
-    assert "rights-managed" not in (read_metadata(delivered)["xmp"] or "")
+    assert xmp_values(delivered, "xmpRights", "UsageTerms")[0].startswith(
+        f"Licensed usage (rights-managed): {USAGE_TEXT}"
+    )
+    got = pyvips.Image.new_from_file(str(delivered))
+    want = pyvips.Image.new_from_file(str(shop.media_root / shop.TIFF))
+    assert (got.width, got.height, got.bands) == (want.width, want.height, want.bands)
+    assert (got - want).abs().max() == 0
+    assert_rights_kept(delivered, "tiff")
+
+
+async def test_a_rights_managed_profile_with_its_own_delivery_spec(client, shop, tmp_path) -> None:
+    spec = DeliverySpec(mode="long_edge", long_edge=1024, format="jpeg")
+    order_id, _ = await shop.delivered_order(rm_line(shop, shop.BIG, spec))
+    [delivered] = (await fetch(client, shop, order_id, tmp_path)).values()
+    meta = read_metadata(delivered)
+    assert (meta["width"], meta["height"]) == (1024, 683)
+    assert USAGE_TEXT in xmp_values(delivered, "xmpRights", "UsageTerms")[0]
+
+
+async def test_a_rights_managed_original_without_the_stamp_is_left_as_is(
+    client, shop, tmp_path
+) -> None:
+    order_id, _ = await shop.delivered_order(
+        rm_line(shop, shop.SMALL, DeliverySpec(stamp_license=False))
+    )
+    [delivered] = (await fetch(client, shop, order_id, tmp_path)).values()
+    assert delivered.read_bytes() == (shop.media_root / shop.SMALL).read_bytes()
 
 
 async def test_the_usage_is_in_license_txt_and_on_the_download_page(client, shop) -> None:
     order_id, completed = await shop.delivered_order(
-        rm_line(shop, shop.BIG),
-        shop.line(shop.SMALL, "Web", shop.WEB),  # RM: the original
+        rm_line(shop, shop.BIG), shop.line(shop.SMALL, "Web", shop.WEB)
     )
     page = await shop.page(client, order_id)
     assert f"Editorial RM ({USAGE_TEXT})" in page

@@ -5,10 +5,12 @@ cached rendition is never modified. Not stamped: the `original` mode (it promise
 original file), videos and formats without an XMP slot we can write (WebP...): those
 are delivered as rendered, and the download page and LICENSE.txt still carry the license.
 
-A rights-managed line's usage (the options the client chose) is stamped with its license
-(`xmpRights:UsageTerms`, `plus:TermsAndConditionsText`, `plus:OtherLicenseInfo`). Delivered
-as the original (the default for rights-managed profiles), its file is the uploaded file
-unchanged like any original: its usage is then in LICENSE.txt and on the download page.
+A rights-managed license is its usage (what the client chose and paid for), so its file
+carries it even when delivered as the original (the default for rights-managed profiles):
+a JPEG or TIFF original gets the license in its XMP without its image data being touched
+(the JPEG's compressed data and the TIFF's strips are copied byte for byte: nothing is
+re-encoded). Other originals (PNG would be re-saved) are delivered as they are, the usage
+in LICENSE.txt and on the download page.
 """
 
 from __future__ import annotations
@@ -81,11 +83,17 @@ async def _render_all(
     return [(item, produced[key(item)]) for item in items]
 
 
+# Originals whose license goes into the XMP without re-encoding (`shop_media.license_xmp`).
+_STAMPED_AS_IS = frozenset({"image/jpeg", "image/tiff"})
+
+
 def _should_stamp(item: DeliveryItem, stored: StoredFile, src: Path) -> bool:
     spec = parse_spec(item.media_key, item.spec)
-    if not spec.stamp_license or stored.source is FileSource.MEDIA:
+    if not spec.stamp_license or is_video(src):
         return False
-    return rendition_key(spec, video=is_video(src)) != "original" and not is_video(src)
+    if stored.source is FileSource.MEDIA or rendition_key(spec, video=False) == "original":
+        return item.usage is not None and stored.mime_type in _STAMPED_AS_IS
+    return True
 
 
 def license_terms(item: DeliveryItem) -> str:
