@@ -185,6 +185,8 @@ async def test_a_code_is_unique_whatever_its_case(admin: httpx.AsyncClient) -> N
             "ends_at",
         ),
         ({"code": "X", "percent_off": 10, "ends_at": "2026-06-01T00:00:00"}, "ends_at"),
+        ({"code": "X", "percent_off": 10, "starts_at": "0001-01-01T00:00:00+05:00"}, "starts_at"),
+        ({"code": "X", "percent_off": 10, "ends_at": "9999-12-31T23:59:59-05:00"}, "ends_at"),
         ({"code": "X", "percent_off": 10, "once_per_client": "yes"}, "once_per_client"),
         ({"code": "X", "percent_off": 10, "surprise": 1}, "surprise"),
     ],

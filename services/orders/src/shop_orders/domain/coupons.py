@@ -16,6 +16,7 @@ from shop_pricing.coupons import Coupon, check_available
 from shop_pricing.rounding import PriceError
 
 CouponKind = Literal["amount", "percent"]
+YEARS = (1970, 9000)  # a coupon's dates: past these, a date is a typing error (or an attack)
 
 
 class CouponNotFoundError(OrderNotFoundError):
@@ -94,6 +95,10 @@ class CouponTerms:
     def record(self, coupon_id: uuid.UUID, *, uses: int = 0) -> CouponRecord:
         """The record these terms make (code normalized), checked by `shop_pricing`'s
         Coupon: FieldError naming the field it refuses."""
+        for name in ("starts_at", "ends_at"):
+            moment = getattr(self, name)
+            if moment is not None and not YEARS[0] <= moment.year <= YEARS[1]:
+                raise FieldError(name, f"must be a date from {YEARS[0]} to {YEARS[1]}")
         try:
             coupon = Coupon(
                 code=self.code,
