@@ -79,7 +79,7 @@ def test_the_invoice_names_the_parties_the_lines_and_the_totals() -> None:
         "Hauptstraße 5",
         "zoe@example.com",
         # the lines: description, usage, price, discount share, what it comes to
-        "Sunset over the bay - Rights-managed\nUsage: Usage: web; Size: A3; Duration: 1 year",
+        "Sunset over the bay - Rights-managed\nUsage: web; Size: A3; Duration: 1 year",
         "150.00 EUR\n-15.00 EUR\n135.00 EUR",
         "Harbour at dawn - Web (2000 px)\n45.00 EUR\n-4.50 EUR\n40.50 EUR",
         # the totals

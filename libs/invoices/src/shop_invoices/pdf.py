@@ -205,9 +205,12 @@ class _InvoiceWriter:
             )
 
     def line_description(self, line: InvoiceLine) -> str:
-        if line.usage:
-            return f"{line.description}\nUsage: {line.usage}"
-        return line.description
+        usage = (line.usage or "").strip()
+        if not usage:
+            return line.description
+        if not usage.lower().startswith("usage"):  # "Usage: web; Size: A3" says it already
+            usage = f"Usage: {usage}"
+        return f"{line.description}\n{usage}"
 
     def lines_table(self) -> None:
         pdf = self.pdf

@@ -84,17 +84,18 @@ def bootstrap(settings: OrdersSettings | None = None) -> OrdersRoot:
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
     repositories_on = partial(repositories, default_seller_email=settings.seller_email)
-    router = build_router(sessions, repositories_on)
+    links = Links(
+        secret_key=settings.secret_key,
+        orders_public_url=settings.orders_public_url,
+        payments_public_url=settings.payments_public_url,
+    )
+    router = build_router(sessions, repositories_on, links=links)
     return OrdersRoot(
         settings=settings,
         engine=engine,
         sessions=sessions,
         transaction=SqlTransaction(sessions, repositories_on),
-        links=Links(
-            secret_key=settings.secret_key,
-            orders_public_url=settings.orders_public_url,
-            payments_public_url=settings.payments_public_url,
-        ),
+        links=links,
         router=router,
         runtime=MessagingRuntime(SERVICE, settings.amqp_url, engine, router=router),
     )

@@ -15,6 +15,7 @@ from shop_orders.api import (
     cart_api,
     cart_pages,
     internal,
+    invoice_routes,
     pricing_admin_api,
     pricing_admin_pages,
     shop_pages,
@@ -39,6 +40,7 @@ ROUTER_MODULES = (
     admin_settings_pages,
     pricing_admin_pages,
     admin_system_pages,
+    invoice_routes,
     internal,
 )
 

@@ -4,12 +4,15 @@ catalog), consumed as `orders` (one inbox per message).
 Delivery's facts: delivered (with Proof files held), failed, links re-issued, files released.
 
 The router opens the transaction and writes the inbox row; a handler only calls its use
-case. A message about an order orders never placed is poison: dead-lettered with the reason.
+case (payment.confirmed also issues the order's invoice, in the same transaction, when it
+made the order paid: `service/invoices.py`). A message about an order orders never placed is
+poison: dead-lettered with the reason.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -28,7 +31,8 @@ from shop_contracts.events import (
     PaymentFailed,
 )
 from shop_messaging.consumer import MessageRouter, PoisonMessageError
-from shop_orders.service import outcomes, read_model
+from shop_orders.service import invoices, outcomes, read_model
+from shop_orders.service.links import Links
 from shop_orders.service.ports import Repositories
 
 CONSUMER = "orders"
@@ -39,7 +43,7 @@ RepositoriesOn = Callable[[AsyncSession], Repositories]  # db's, handed in by th
 
 
 def build_router(
-    sessions: async_sessionmaker[AsyncSession], repositories: RepositoriesOn
+    sessions: async_sessionmaker[AsyncSession], repositories: RepositoriesOn, *, links: Links
 ) -> MessageRouter:
     router = MessageRouter(CONSUMER, sessions)
 
@@ -54,7 +58,7 @@ def build_router(
         handler.__name__ = f"on_{message.TYPE.replace('.', '_')}"
         router.on(message)(handler)
 
-    register(PaymentConfirmed, outcomes.apply_payment_confirmed)
+    register(PaymentConfirmed, partial(invoices.apply_payment_confirmed, links=links))
     register(PaymentFailed, outcomes.apply_payment_failed)
     register(DeliveryCompleted, outcomes.apply_delivery_completed)
     register(DeliveryFailed, outcomes.apply_delivery_failed)

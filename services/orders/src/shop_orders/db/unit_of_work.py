@@ -9,6 +9,7 @@ from shop_orders.db.admin_session_repository import SqlAdminSessionRepository
 from shop_orders.db.cart_repository import SqlCartRepository
 from shop_orders.db.catalog_repository import SqlCatalogRepository
 from shop_orders.db.coupon_repository import SqlCouponRepository
+from shop_orders.db.invoice_repository import SqlInvoiceRepository
 from shop_orders.db.order_field_repository import SqlOrderFieldRepository
 from shop_orders.db.order_repository import SqlOrderRepository
 from shop_orders.db.settings_repository import SqlSettingsRepository
@@ -31,4 +32,5 @@ def repositories(
         coupons=SqlCouponRepository(session),
         tax=SqlTaxRepository(session),
         order_fields=SqlOrderFieldRepository(session),
+        invoices=SqlInvoiceRepository(session),
     )

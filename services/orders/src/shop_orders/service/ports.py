@@ -16,6 +16,7 @@ from shop_orders.domain.coupons import CouponRecord
 from shop_orders.domain.facts import Effect, Fact, Note
 from shop_orders.domain.order import HistoryEntry, Order, OrderStatus
 from shop_orders.domain.order_fields import OrderField
+from shop_orders.service.invoice_ports import InvoiceRepository
 from shop_pricing.coupons import Refusal
 from shop_pricing.tax import TaxSettings
 
@@ -223,6 +224,7 @@ class Repositories:
     coupons: CouponRepository
     tax: TaxRepository
     order_fields: OrderFieldRepository
+    invoices: InvoiceRepository  # issue 12, H4: service/invoice_ports.py
 
 
 class Transaction(Protocol):
