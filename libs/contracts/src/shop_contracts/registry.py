@@ -7,6 +7,7 @@ from typing import TypeVar
 from shop_contracts.commands import ForceDelivery, MarkOrderPaid, ReissueDownloadLinks
 from shop_contracts.envelope import Envelope, MessageBody, UnknownMessageError
 from shop_contracts.events import (
+    CurrencyChanged,
     DeliveryCompleted,
     DeliveryFailed,
     DeliveryFilesReleased,
@@ -16,6 +17,7 @@ from shop_contracts.events import (
     FreeDownloadReady,
     GalleryAccessGranted,
     GalleryOffered,
+    InvoiceIssued,
     MediaFileReplaced,
     MediaFinalized,
     MediaOffered,
@@ -53,6 +55,8 @@ MESSAGE_TYPES: tuple[type[MessageBody], ...] = (
     SelectionSent,
     FreeDownloadGranted,
     FreeDownloadReady,
+    InvoiceIssued,
+    CurrencyChanged,
 )
 
 _BY_KEY = {(m.TYPE, m.VERSION): m for m in MESSAGE_TYPES}
