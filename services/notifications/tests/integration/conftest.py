@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy import text
 from shop_notifications.bootstrap import NotificationsRoot, bootstrap
 from shop_notifications.config import NotificationsSettings
 from shop_notifications.mail.sender import SenderPolicy
+from shop_notifications.service.ports import InvoicePdf
 from shop_platform.db import make_engine
 from shop_platform.settings import DEV_ADMIN_TOKEN, DEV_SECRET_KEY
 from shop_testkit.databases import database_at
@@ -60,6 +62,8 @@ async def make_service(database_url: str) -> AsyncIterator[MakeService]:
         *,
         amqp_url: str | None = None,
         branding: Branding = SHOP,
+        clock: Callable[[], datetime] | None = None,
+        invoice_pdf: InvoicePdf | None = None,
         **policy: Any,
     ) -> NotificationsRoot:
         values: dict[str, Any] = {
@@ -75,7 +79,13 @@ async def make_service(database_url: str) -> AsyncIterator[MakeService]:
             values["amqp_url"] = amqp_url
         settings = NotificationsSettings(_env_file=None, **values)
         policy = SenderPolicy(**{"retry_base_s": 0, **policy})
-        service = bootstrap(settings, sender_policy=policy, branding=FixedBranding(branding))
+        service = bootstrap(
+            settings,
+            sender_policy=policy,
+            branding=FixedBranding(branding),
+            clock=clock,
+            invoice_pdf=invoice_pdf,
+        )
         built.append(service)
         return service
 

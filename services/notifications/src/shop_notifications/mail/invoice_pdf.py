@@ -6,13 +6,14 @@ from __future__ import annotations
 import asyncio
 
 from shop_contracts.events import Invoice
+from shop_invoices.pdf import render_invoice_pdf
 
 
 class InvoicePdfRenderer:
+    """`locale`: how amounts and dates are written (None: the neutral "1,234.50 EUR")."""
+
     def __init__(self, locale: str | None = None) -> None:
         self._locale = locale
 
     async def render(self, invoice: Invoice) -> bytes:
-        from shop_invoices.pdf import render_invoice_pdf  # fpdf2 loaded on first use
-
         return await asyncio.to_thread(render_invoice_pdf, invoice, locale=self._locale)
