@@ -18,17 +18,20 @@ from pydantic import ValidationError
 from shop_orders.api.cart_schemas import CartLineWrite
 from shop_orders.api.context import Ctx, WebContext
 from shop_orders.api.offer_text import delivery_text
-from shop_orders.domain.cart import CART_LIFETIME
+from shop_orders.domain.cart import CART_LIFETIME, PricedLine
 from shop_orders.domain.errors import CartCheckedOutError, CartNotFoundError, InvalidOrderError
 from shop_orders.service import carts
 from shop_orders.service.carts import CartView
 from shop_orders.service.ports import Repositories
+from shop_orders.service.pricing_settings import shop_currency
 from shop_platform.auth import check_own_origin as shared_check_own_origin
+from shop_web.web import percent
 
 router = APIRouter(include_in_schema=False)
 CART_COOKIE = "shop_cart"
 PRIVATE = "no-store"  # a cart is one client's: no cache keeps it
 NO_SUCH_CART = "No such cart: it was never made, or it expired (carts are kept 30 days)."
+MINUS = "\u2212"
 CANNOT_ADD = "This file or license is not offered (any more). Please choose again."
 
 
@@ -64,7 +67,21 @@ async def cookie_cart(request: Request, repos: Repositories) -> CartView | None:
     return None if view.cart.is_checked_out else view
 
 
-def cart_context(ctx: WebContext, view: CartView | None) -> dict[str, Any]:
+def tier_note(line: PricedLine) -> str | None:
+    """The quantity discounts of the line's profile, in words: "3+ files: -10 %; 10+ files:
+    -20 %" with a true minus sign (None: none)."""
+    if line.media is None or line.line.license_id is None:
+        return None
+    option = line.media.offer(line.line.license_id)
+    if option is None or not option.quantity_tiers:
+        return None
+    tiers = sorted(option.quantity_tiers, key=lambda tier: int(tier["min_quantity"]))
+    return "; ".join(
+        f"{tier['min_quantity']}+ files: {MINUS}{percent(tier['percent'])}" for tier in tiers
+    )
+
+
+def cart_context(ctx: WebContext, view: CartView | None, currency: str) -> dict[str, Any]:
     lines = view.lines if view else []
     return {
         "lines": lines,
@@ -74,23 +91,38 @@ def cart_context(ctx: WebContext, view: CartView | None) -> dict[str, Any]:
             for p in lines
             if p.media is not None and p.delivery is not None
         },
+        "tiers": {p.line.id: note for p in lines if (note := tier_note(p))},
+        "subtotal": view.subtotal if view else 0,
+        "discount": view.discount if view else 0,
         "total": view.total if view else 0,
         "problems": view.problems if view and view.lines else [],
-        "currency": ctx.settings.currency,
+        "currency": currency,
         "share_url": (
             f"{ctx.settings.orders_public_url.rstrip('/')}/cart/{view.cart.id}" if view else ""
         ),
     }
 
 
+def cannot_add(exc: InvalidOrderError) -> str:
+    """Why a file was not added: a rights-managed usage names the group to choose in."""
+    if exc.field.startswith("options."):
+        group = exc.field.removeprefix("options.")
+        return (
+            f"Please choose an option for “{group}” from the list (this usage is not "
+            "offered), then add the file to your cart again."
+        )
+    return CANNOT_ADD
+
+
 @router.post("/cart/lines")
 async def add_to_cart(request: Request, ctx: Ctx) -> Response:
-    """Add a media under a license (replacing the cart's license for that media) or a whole
-    gallery, then show the cart."""
+    """Add a media under a license (replacing the cart's license for that media), under a
+    rights-managed profile with the usage chosen (`options[<group>]`), or a whole gallery,
+    then show the cart."""
     check_own_origin(request, ctx, same_site=True)
     form = await request.form()
     try:
-        line = CartLineWrite.model_validate({k: str(v) for k, v in form.items() if v != ""})
+        line = CartLineWrite.from_form(form)
     except ValidationError:
         return await ctx.web.error_page(request, 422, CANNOT_ADD, title="Cannot add this")
     try:
@@ -99,7 +131,9 @@ async def add_to_cart(request: Request, ctx: Ctx) -> Response:
             if view is None:
                 view = await carts.create_cart(repos)
             await carts.add_line(repos, view.cart.id, line.choice())
-    except (InvalidOrderError, CartCheckedOutError):
+    except InvalidOrderError as exc:
+        return await ctx.web.error_page(request, 422, cannot_add(exc), title="Cannot add this")
+    except CartCheckedOutError:
         return await ctx.web.error_page(request, 422, CANNOT_ADD, title="Cannot add this")
     response = RedirectResponse("/cart", status_code=status.HTTP_303_SEE_OTHER)
     set_cart_cookie(response, ctx, view.cart.id)
@@ -122,7 +156,8 @@ async def remove_from_cart(request: Request, ctx: Ctx, line_id: uuid.UUID) -> Re
 async def cart_page(request: Request, ctx: Ctx) -> HTMLResponse:
     async with ctx.transaction() as repos:
         view = await cookie_cart(request, repos)
-    page = await ctx.web.page(request, "cart.html", cart_context(ctx, view))
+        currency = await shop_currency(repos)
+    page = await ctx.web.page(request, "cart.html", cart_context(ctx, view, currency))
     page.headers["Cache-Control"] = PRIVATE
     return page
 
@@ -133,15 +168,16 @@ async def shared_cart_page(request: Request, ctx: Ctx, cart_id: str) -> HTMLResp
     try:
         async with ctx.transaction() as repos:
             view = await carts.get_cart(repos, cart_id[:64])
+            currency = await shop_currency(repos)
     except CartNotFoundError:
         return await ctx.web.error_page(request, 404, NO_SUCH_CART, title="Cart not found")
     if view.cart.is_checked_out:
         notice = "This cart was already ordered: add files to start a new one."
         response = await ctx.web.page(
-            request, "cart.html", {**cart_context(ctx, None), "notice": notice}
+            request, "cart.html", {**cart_context(ctx, None, currency), "notice": notice}
         )
     else:
-        response = await ctx.web.page(request, "cart.html", cart_context(ctx, view))
+        response = await ctx.web.page(request, "cart.html", cart_context(ctx, view, currency))
         set_cart_cookie(response, ctx, view.cart.id)
     response.headers["Cache-Control"] = PRIVATE
     return response

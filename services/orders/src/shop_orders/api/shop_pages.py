@@ -4,6 +4,8 @@ cart and its form POST, the client's order page."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, status
@@ -16,6 +18,9 @@ from shop_orders.api.checkout_form import (
     EMPTY_CART,
     FORM_FIELDS,
     CheckoutErrors,
+    checkout_terms,
+    info_answers,
+    info_field_id,
     invalid_form,
     order_body,
     refused_order,
@@ -25,19 +30,65 @@ from shop_orders.api.schemas import OrderCreate
 from shop_orders.domain.errors import (
     CartCheckedOutError,
     CartNotFoundError,
+    CouponRefusedError,
     IdempotencyKeyConflictError,
     InvalidOrderError,
     OrderNotFoundError,
 )
-from shop_orders.domain.order import Order, OrderStatus
+from shop_orders.domain.order import Charges, Order, OrderStatus
 from shop_orders.service import queries
+from shop_orders.service.checkout import CheckoutTerms
 from shop_orders.service.placing import place_order
+from shop_orders.service.pricing_settings import get_order_fields, shop_currency
+from shop_orders.service.quotes import quote_order
 from shop_platform.ratelimit import RateLimitedError
 
 router = APIRouter(include_in_schema=False)
 # While the files of a paid order are being prepared, its page looks for them this often.
 REFRESH_S = 2
 NO_SUCH_ORDER = "No such order. Please open the link from your email again, in full."
+
+
+@dataclass(frozen=True)
+class TotalsBox:
+    """The checkout's totals box: the quote's figures (None: the cart's own, before tax)."""
+
+    charges: Charges | None
+    coupon: str | None
+    country_given: bool
+
+
+async def quote_box(
+    ctx: WebContext, cart_id: str, form: FormData | None, labels: Mapping[str, str]
+) -> tuple[TotalsBox, CheckoutErrors]:
+    """The totals for what the form says so far (`POST /api/orders/quote`'s use case), and
+    the refusals to show next to their fields. A refused coupon: the totals without it."""
+    terms = checkout_terms(form) if form is not None else CheckoutTerms()
+    errors = CheckoutErrors()
+    for attempt in (terms, replace(terms, coupon=None)):
+        try:
+            async with ctx.transaction() as repos:
+                quote = await quote_order(repos, [], attempt, cart_id=cart_id)
+        except CouponRefusedError as exc:
+            errors = refused_order(exc, form or FormData(), labels)
+            continue
+        except InvalidOrderError as exc:
+            if form is not None:
+                errors = refused_order(exc, form, labels)
+            break
+        except CartNotFoundError:
+            break
+        coupon = quote.priced.coupon.code if quote.priced.coupon else None
+        return TotalsBox(quote.priced.charges, coupon, attempt.country is not None), errors
+    return TotalsBox(None, None, terms.country is not None), errors
+
+
+def _merge(first: CheckoutErrors, second: CheckoutErrors) -> CheckoutErrors:
+    return CheckoutErrors(
+        fields={**second.fields, **first.fields},
+        media={**second.media, **first.media},
+        form=first.form or second.form,
+    )
 
 
 async def render_checkout(
@@ -49,15 +100,29 @@ async def render_checkout(
     keep_key: bool = True,
     code: int = 422,
 ) -> HTMLResponse:
-    """The checkout page over the cart's lines; after a refused submit, with the errors and
-    what was typed."""
+    """The checkout page over the cart's lines, with the totals box quoted for what was
+    typed; after a refused submit (or "Update totals"), with the errors and what was typed."""
     async with ctx.transaction() as repos:
         view = await cookie_cart(request, repos)
-    errors = errors or CheckoutErrors()
+        currency = await shop_currency(repos)
+        questions = await get_order_fields(repos)
+    labels = {question.name: question.label for question in questions}
+    box = TotalsBox(None, None, False)
+    quoted = CheckoutErrors()
+    if view is not None and view.lines and not view.problems:
+        box, quoted = await quote_box(ctx, view.cart.id, form, labels)
+    errors = _merge(errors or CheckoutErrors(), quoted if form is not None else CheckoutErrors())
     key = str(form.get("idempotency_key") or "") if form and keep_key else ""
     context = {
-        **cart_context(ctx, view),
+        **cart_context(ctx, view, currency),
         "form": {name: str(form.get(name) or "") if form else "" for name in FORM_FIELDS},
+        "answers": info_answers(form) if form else {},
+        "questions": questions,
+        "choice_options": {
+            q.name: [("", "Choose…"), *((c, c) for c in q.choices)] for q in questions
+        },
+        "info_id": info_field_id,
+        "box": box,
         "errors": errors,
         "idempotency_key": key or str(uuid.uuid4()),  # a double submit places one order
     }
@@ -88,6 +153,8 @@ async def checkout(request: Request, ctx: Ctx) -> Response:
     cart_id = request.cookies.get(CART_COOKIE) or ""
     if not cart_id:
         return await render_checkout(request, ctx, form, CheckoutErrors(form=EMPTY_CART))
+    if form.get("action") == "quote":  # "Update totals": the page again, nothing placed
+        return await render_checkout(request, ctx, form)
     try:
         body = OrderCreate.model_validate(order_body(form, cart_id))
     except ValidationError as exc:
@@ -104,12 +171,12 @@ async def checkout(request: Request, ctx: Ctx) -> Response:
         return refused
     try:
         async with ctx.transaction() as repos:
-            placed = await place_order(
-                repos, body.command(key), links=ctx.links, currency=ctx.settings.currency
-            )
+            placed = await place_order(repos, body.command(key), links=ctx.links)
     except InvalidOrderError as exc:
         ctx.order_limit.give_back(address)
-        return await render_checkout(request, ctx, form, refused_order(exc, form))
+        async with ctx.transaction() as repos:
+            labels = {q.name: q.label for q in await get_order_fields(repos)}
+        return await render_checkout(request, ctx, form, refused_order(exc, form, labels))
     except CartNotFoundError:
         ctx.order_limit.give_back(address)
         return await render_checkout(request, ctx, form, CheckoutErrors(form=EMPTY_CART))
@@ -157,6 +224,9 @@ async def order_page(
         "refresh_s": REFRESH_S,
         "watch_url": f"/orders/{order.id}/state?token={quote(token)}&known={known}"
         if preparing
+        else None,
+        "invoice_url": f"/orders/{order.id}/invoice.pdf?token={quote(token)}"
+        if order.invoice_number
         else None,
     }
     return await ctx.web.page(request, "order.html", context)
