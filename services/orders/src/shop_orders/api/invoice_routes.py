@@ -25,7 +25,6 @@ from fastapi.security import HTTPBearer
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from shop_contracts.events import Invoice
-from shop_contracts.money import known_locale
 from shop_invoices.pdf import render_invoice_pdf
 from shop_orders.api.admin_web import (
     checked_form,
@@ -42,12 +41,11 @@ from shop_orders.service import invoices, queries
 from shop_orders.service.invoice_ports import InvoiceSettings
 from shop_platform.errors import error_responses
 from shop_platform.text import check_multiline, check_single_line
+from shop_web import request_locale
 
 MAX_ADDRESS_LINES = 6
 MAX_LINE = 200
 MAX_MENTIONS = 5_000
-# At most this many languages of an Accept-Language header are looked at.
-MAX_LANGUAGES = 8
 
 
 # -- the invoice settings' shape -------------------------------------------------------------
@@ -141,26 +139,6 @@ class InvoiceSettingsUpdate(BaseModel):
 
 
 # -- the PDF -----------------------------------------------------------------------------------
-
-
-def request_locale(request: Request) -> str | None:
-    """The preferred language of Accept-Language that Babel knows, or None."""
-    ranked: list[tuple[float, int, str]] = []
-    header = request.headers.get("accept-language", "")
-    for index, part in enumerate(header.split(",")[:MAX_LANGUAGES]):
-        tag, _, params = part.strip().partition(";")
-        weight = 1.0
-        if params.strip().startswith("q="):
-            try:
-                weight = float(params.strip()[2:])
-            except ValueError:
-                continue
-        if tag and tag != "*" and weight > 0:
-            ranked.append((-weight, index, tag))
-    for _, _, tag in sorted(ranked):
-        if (locale := known_locale(tag)) is not None:
-            return locale
-    return None
 
 
 async def pdf_response(request: Request, invoice: Invoice) -> Response:
