@@ -379,3 +379,22 @@ async def test_amounts_are_written_in_the_readers_locale(
     assert totals_of(quoted.text)["Total"] == format_money(TOTAL, "EUR", "fr_FR")
     neutral = (await client.get("/cart")).text
     assert eur(RM_PRICE) in neutral, "no Accept-Language: the neutral form"
+
+
+async def test_a_free_order_goes_to_its_page_not_to_the_payment_page(
+    client: httpx.AsyncClient, shop: Shop, service: OrdersRoot, admin_headers: dict[str, str]
+) -> None:
+    made = await client.post(
+        "/api/admin/coupons", json={"code": "GIFT", "percent_off": 100}, headers=admin_headers
+    )
+    assert made.status_code == 201, made.text
+    await fill_priced_cart(client, shop)
+    response = await client.post("/checkout", data=checkout_form([], coupon="gift"))
+    assert response.status_code == 303, response.text
+    location = response.headers["location"]
+    assert location.startswith("http://orders.test/orders/"), "nothing to pay: no payment page"
+    page = (await client.get(location)).text
+    assert "Nothing to pay: the total is 0 after the coupon." in page
+    assert "data-watch-url=" in page, "the page updates itself until the files are sent"
+    assert totals_of(page)["Total"] == eur(0)
+    assert "Go to the payment page" not in page

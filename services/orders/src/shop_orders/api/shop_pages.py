@@ -194,7 +194,7 @@ async def checkout(request: Request, ctx: Ctx) -> Response:
     if not placed.created:
         ctx.order_limit.give_back(address)
     order = placed.order
-    if order.status is OrderStatus.AWAITING_PAYMENT:
+    if order.status is OrderStatus.AWAITING_PAYMENT and not order.is_free:
         target = ctx.links.payment_url(order.id)
     else:
         target = ctx.links.order_url(order.id)
@@ -215,7 +215,9 @@ async def order_page(
     except OrderNotFoundError:
         return await ctx.web.error_page(request, 404, NO_SUCH_ORDER, title="Order not found")
     preparing = (
-        order.is_paid and not order.is_delivered and order.status is not OrderStatus.CANCELLED
+        (order.is_paid or order.is_free)  # a free order: payment skipped, delivery follows
+        and not order.is_delivered
+        and order.status is not OrderStatus.CANCELLED
     )
     known = quote(client_state(order))
     context = {
