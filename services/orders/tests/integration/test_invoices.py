@@ -123,6 +123,8 @@ async def test_a_paid_order_gets_invoice_1_with_the_order_s_figures_and_the_sell
     async with service.sessions() as s:
         number = await s.scalar(select(orders.c.invoice_number).where(orders.c.id == order_id))
     assert number == "INV-000001"
+    seen = await client.get(f"/api/orders/{order_id}", headers={"X-Order-Token": token(order_id)})
+    assert seen.json()["invoice_number"] == "INV-000001"  # the order JSON says so
     [message] = await issued_messages(service)
     assert message["correlation_id"] == order_id
     payload = message["envelope"]["payload"]
