@@ -1,6 +1,7 @@
-"""The admin's price list pages: the list, and one price list's form with its rows (name,
-description, usage terms, price, delivery format, link expiry, download limit). A row left
-without a name is dropped; rows keep their ids (the license ids carts hold)."""
+"""The admin's price list pages: the list, and one price list's form: a royalty-free one's
+rows (name, description, usage terms, price, delivery format, link expiry, download limit;
+a row left without a name is dropped; rows keep their ids, the license ids carts hold) or a
+rights-managed one's option tree (`profile_admin_forms`); either with quantity discounts."""
 
 from __future__ import annotations
 
@@ -13,18 +14,27 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from shop_catalog.api.context import CatalogContext, Ctx
+from shop_catalog.api.profile_admin_forms import (
+    rights_managed_fields,
+    rights_managed_of_form,
+    tier_rows,
+    tiers_of_form,
+    typed_rights_managed_fields,
+    typed_tier_rows,
+)
+from shop_catalog.api.profile_schemas import ProfileWrite
 from shop_catalog.api.sales_page_helpers import (
     admin_page,
     amount_of,
     checked_form,
     int_of,
     login_redirect,
+    page_currency,
     refusal,
     save_form,
     see_other,
     text_of,
 )
-from shop_catalog.api.sales_schemas import ProfileWrite
 from shop_catalog.domain.profiles import PricingProfile
 from shop_catalog.domain.sales import FieldError, ProfileInUseError
 from shop_catalog.service import profiles
@@ -53,6 +63,10 @@ def _delivery(form: FormData, i: int) -> dict[str, Any]:
 
 
 def _profile_body(form: FormData, currency: str) -> ProfileWrite:
+    head = {"name": text_of(form, "name"), "quantity_discounts": tiers_of_form(form)}
+    if text_of(form, "kind") == "rights_managed":
+        fields = rights_managed_of_form(form, currency)
+        return ProfileWrite.model_validate(head | {"kind": "rights_managed"} | fields)
     rows = []
     for i in range(_row_count(form)):
         name = text_of(form, f"name_{i}")
@@ -71,7 +85,7 @@ def _profile_body(form: FormData, currency: str) -> ProfileWrite:
                 "delivery": _delivery(form, i),
             }
         )
-    return ProfileWrite.model_validate({"name": text_of(form, "name"), "rows": rows})
+    return ProfileWrite.model_validate(head | {"rows": rows})
 
 
 def _rows_of(profile: PricingProfile | None, ctx: CatalogContext) -> list[dict[str, Any]]:
@@ -99,23 +113,38 @@ async def _form_page(
     ctx: CatalogContext,
     profile: PricingProfile | None,
     *,
-    rows: list[dict[str, Any]] | None = None,
-    name: str | None = None,
+    kind: str = "royalty_free",
+    typed: FormData | None = None,
     error: str | None = None,
     flash: str | None = None,
     status_code: int = 200,
 ) -> Response:
+    """The form of `profile` (or a new one of `kind`), or what was `typed` with a refusal."""
+    kind = profile.kind if profile else kind
+    values: dict[str, Any] = {}
+    if kind == "rights_managed":
+        currency = await page_currency(ctx)
+        values["rm"] = (
+            typed_rights_managed_fields(typed)
+            if typed is not None
+            else rights_managed_fields(profile, currency)
+        )
+    else:
+        values["rows"] = _typed_rows(typed) if typed is not None else _rows_of(profile, ctx)
     return await admin_page(
         request,
         ctx,
-        "admin_profile",
+        "admin_profile_rm" if kind == "rights_managed" else "admin_profile",
         nav="pricing",
         status_code=status_code,
         profile=profile,
-        profile_name=name if name is not None else (profile.name if profile else ""),
-        rows=rows if rows is not None else _rows_of(profile, ctx),
+        profile_name=text_of(typed, "name")
+        if typed is not None
+        else (profile.name if profile else ""),
+        tiers=typed_tier_rows(typed) if typed is not None else tier_rows(profile),
         error=error,
         flash=flash,
+        **values,
     )
 
 
@@ -141,10 +170,11 @@ async def profiles_page(request: Request, ctx: Ctx, done: str = "") -> Response:
 
 
 @router.get("/pricing-profiles/new")
-async def new_profile_page(request: Request, ctx: Ctx) -> Response:
+async def new_profile_page(request: Request, ctx: Ctx, kind: str = "royalty_free") -> Response:
+    """`?kind=rights_managed`: a rights-managed profile's form."""
     if not await ctx.auth.is_admin(request):
         return login_redirect(ctx, "/admin/pricing-profiles/new")
-    return await _form_page(request, ctx, None)
+    return await _form_page(request, ctx, None, kind=kind)
 
 
 @router.get("/pricing-profiles/{profile_id}")
@@ -160,7 +190,7 @@ async def profile_page(
 
 async def _save(request: Request, ctx: CatalogContext, profile_id: uuid.UUID | None) -> Response:
     async def write(form: FormData) -> uuid.UUID:
-        body = _profile_body(form, ctx.settings.currency)
+        body = _profile_body(form, await page_currency(ctx))
         async with ctx.transaction() as repos:
             if profile_id is None:
                 created = await profiles.create_profile(repos, body.draft())
@@ -173,9 +203,14 @@ async def _save(request: Request, ctx: CatalogContext, profile_id: uuid.UUID | N
         if profile_id is not None:  # the form goes on editing it
             async with ctx.transaction() as repos:
                 current = await profiles.get_profile(repos, profile_id)
-        rows, name = _typed_rows(form), text_of(form, "name")
         return await _form_page(
-            request, ctx, current, rows=rows, name=name, error=error, status_code=422
+            request,
+            ctx,
+            current,
+            kind=text_of(form, "kind") or "royalty_free",
+            typed=form,
+            error=error,
+            status_code=422,
         )
 
     path = "/admin/pricing-profiles"

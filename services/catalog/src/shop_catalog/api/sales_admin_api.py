@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request, Response, status
 
 from shop_catalog.api.context import CatalogContext, Ctx
+from shop_catalog.api.profile_schemas import ProfileRead, ProfileWrite
 from shop_catalog.api.sales_schemas import (
     AllowedEmailWrite,
     FreeDownloadWrite,
@@ -21,8 +22,6 @@ from shop_catalog.api.sales_schemas import (
     GalleryRead,
     GalleryWrite,
     MediaProfilesWrite,
-    ProfileRead,
-    ProfileWrite,
     SelectionWrite,
 )
 from shop_catalog.domain.profiles import Selection

@@ -27,6 +27,7 @@ from shop_catalog.api.sales_page_helpers import (
     checked_form,
     int_of,
     login_redirect,
+    page_currency,
     refusal,
     save_form,
     see_other,
@@ -158,7 +159,7 @@ async def gallery_page(
 
 async def _save(request: Request, ctx: CatalogContext, gallery_id: uuid.UUID | None) -> Response:
     async def write(form: FormData) -> uuid.UUID:
-        body = _gallery_body(form, ctx.settings.currency)
+        body = _gallery_body(form, await page_currency(ctx))
         picked = _picked_media(form)
         async with ctx.transaction() as repos:
             if gallery_id is None:

@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 
 from shop_catalog.api.context import CatalogContext
 from shop_catalog.domain.sales import FieldError
+from shop_catalog.service.currency import shop_currency
 from shop_catalog.service.media_urls import preview_urls
 from shop_contracts.money import currency_exponent
 
@@ -69,15 +70,23 @@ async def admin_page(
     status_code: int = 200,
     **values: Any,
 ) -> HTMLResponse:
+    currency = await page_currency(ctx)
     context = {
         "nav_here": nav,
         "csrf": ctx.auth.csrf_token(request),
-        "currency": ctx.settings.currency,
+        "currency": currency,
         "urls": lambda m: preview_urls(ctx.settings.catalog_public_url, m),
-        "amount": lambda minor: amount_text(minor, ctx.settings.currency),
+        "amount": lambda minor: amount_text(minor, currency),
         **values,
     }
     return await ctx.web.page(request, f"pages/{name}.html", context, status_code=status_code)
+
+
+async def page_currency(ctx: CatalogContext) -> str:
+    """The shop's currency (orders' setting as last announced, else the environment's):
+    amounts are shown and typed in it."""
+    async with ctx.transaction() as repos:
+        return await shop_currency(repos, ctx.settings.currency)
 
 
 def amount_text(minor: int | None, currency: str) -> str:

@@ -13,15 +13,14 @@ from pydantic import (
     EmailStr,
     Field,
     StringConstraints,
-    model_validator,
 )
 
-from shop_catalog.domain.profiles import GalleryCard, PricingProfile, StoreMedia
+from shop_catalog.domain.profiles import GalleryCard, StoreMedia
 from shop_catalog.domain.sales import Gallery
 from shop_catalog.service.galleries import GalleryDraft
 from shop_catalog.service.media_urls import preview_url, preview_urls
-from shop_catalog.service.profiles import RIGHTS_MANAGED_LATER, ProfileDraft, RowDraft
-from shop_contracts.common import DeliverySpec
+from shop_catalog.service.rights_managed import base_choices, lowest_price, quote
+from shop_contracts.common import DeliverySpec, RightsManagedOffer
 from shop_platform.text import check_multiline, check_single_line
 
 MAX_PRICE = 10**12
@@ -43,93 +42,6 @@ Price = Annotated[int, Field(ge=0, le=MAX_PRICE, strict=True)]
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class RowWrite(Strict):
-    id: uuid.UUID | None = None
-    name: Name
-    description: Text | None = None
-    usage_terms: Text | None = None
-    price: Price
-    delivery: DeliverySpec = Field(default_factory=DeliverySpec)
-    link_expiry_days: int | None = Field(default=None, ge=1, le=3650)
-    max_downloads: int | None = Field(default=None, ge=1, le=1000)
-
-    def draft(self) -> RowDraft:
-        delivery = self.delivery
-        limits = {
-            k: v
-            for k, v in (
-                ("link_expiry_days", self.link_expiry_days),
-                ("max_downloads", self.max_downloads),
-            )
-            if v is not None
-        }
-        if limits:
-            delivery = delivery.model_copy(update=limits)
-        return RowDraft(
-            id=self.id,
-            name=self.name,
-            price=self.price,
-            delivery=delivery,
-            description=self.description or None,
-            usage_terms=self.usage_terms or None,
-        )
-
-
-class ProfileWrite(Strict):
-    name: Name
-    kind: Literal["royalty_free", "rights_managed"] = "royalty_free"
-    rows: list[RowWrite] = Field(min_length=1, max_length=100)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _royalty_free_only(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("kind") == "rights_managed":
-            raise ValueError(RIGHTS_MANAGED_LATER)
-        return data
-
-    def draft(self) -> ProfileDraft:
-        return ProfileDraft(name=self.name, kind=self.kind, rows=[r.draft() for r in self.rows])
-
-
-class RowRead(BaseModel):
-    id: uuid.UUID
-    name: str
-    description: str | None
-    usage_terms: str | None
-    price: int
-    delivery: DeliverySpec
-    link_expiry_days: int | None
-    max_downloads: int | None
-
-
-class ProfileRead(BaseModel):
-    id: uuid.UUID
-    name: str
-    kind: str
-    rows: list[RowRead]
-
-    @classmethod
-    def of(cls, p: PricingProfile) -> ProfileRead:
-        return cls(
-            id=p.id,
-            name=p.name,
-            kind=p.kind,
-            rows=[
-                RowRead(
-                    id=r.id,
-                    name=r.name,
-                    description=r.description,
-                    usage_terms=r.usage_terms,
-                    price=r.price,
-                    delivery=r.delivery,
-                    link_expiry_days=r.delivery.link_expiry_days,
-                    max_downloads=r.delivery.max_downloads,
-                )
-                for r in p.rows
-            ],
-        )
 
 
 class MediaProfilesWrite(Strict):
@@ -234,7 +146,25 @@ class SelectionWrite(Strict):
 
 
 def store_offer(offer: dict[str, Any]) -> dict[str, Any]:
-    """A published offer as the storefront shows it (no delivery internals)."""
+    """A published offer as the storefront shows it (no delivery internals). Royalty-free:
+    its row (`license_id`, `price`). Rights-managed: its option tree, `price` the base
+    options' (preselected) and `from_price` the cheapest usage's. Both: `quantity_tiers`."""
+    tiers = offer.get("quantity_tiers") or []
+    if offer.get("kind") == "rights_managed":
+        rm = RightsManagedOffer.model_validate(offer)
+        return {
+            "kind": "rights_managed",
+            "profile_id": str(rm.profile_id),
+            "name": rm.name,
+            "description": rm.description,
+            "usage_terms": rm.usage_terms,
+            "base_price": rm.base_price,
+            "minimum_price": rm.minimum_price,
+            "groups": [g.model_dump(mode="json") for g in rm.groups],
+            "price": quote(rm, base_choices(rm))[1],
+            "from_price": lowest_price(rm),
+            "quantity_tiers": tiers,
+        }
     return {
         "kind": offer.get("kind", "royalty_free"),
         "license_id": offer["license_id"],
@@ -243,6 +173,8 @@ def store_offer(offer: dict[str, Any]) -> dict[str, Any]:
         "description": offer.get("description"),
         "usage_terms": offer.get("usage_terms"),
         "price": offer["price"],
+        "from_price": offer["price"],
+        "quantity_tiers": tiers,
     }
 
 

@@ -1,5 +1,6 @@
 """`MessageRouter("catalog")`: which media the unfinished orders use (order placed,
-cancelled, delivered), so deleting a media an order still needs is refused.
+cancelled, delivered), so deleting a media an order still needs is refused; and the shop's
+currency (`order.currency_changed`), in which amounts are shown and typed.
 
 Out of order is fine: a cancelled or delivered order is remembered as finished, so an
 `order.placed` that comes after it adds nothing.
@@ -11,10 +12,16 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shop_catalog.service.currency import currency_changed
 from shop_catalog.service.media_usage import order_finished, order_placed
 from shop_catalog.service.ports import Repositories
 from shop_contracts.envelope import Envelope
-from shop_contracts.events import DeliveryCompleted, OrderCancelled, OrderPlaced
+from shop_contracts.events import (
+    CurrencyChanged,
+    DeliveryCompleted,
+    OrderCancelled,
+    OrderPlaced,
+)
 from shop_messaging.consumer import MessageRouter
 
 CONSUMER = "catalog"
@@ -41,5 +48,11 @@ def build_router(
         session: AsyncSession, payload: DeliveryCompleted, _: Envelope
     ) -> None:
         await order_finished(repositories(session), payload.order_id)
+
+    @router.on(CurrencyChanged)
+    async def on_currency_changed(
+        session: AsyncSession, payload: CurrencyChanged, _: Envelope
+    ) -> None:
+        await currency_changed(repositories(session), payload)
 
     return router

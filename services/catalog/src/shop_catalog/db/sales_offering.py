@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_catalog.db.sales_media_view import catalog_settings, media
-from shop_catalog.db.sales_profiles import records_by_profile
+from shop_catalog.db.sales_profiles import load_profiles
 from shop_catalog.db.sales_tables import (
     galleries,
     gallery_media,
@@ -19,20 +19,9 @@ from shop_catalog.db.sales_tables import (
     media_profiles,
     offered_media,
 )
+from shop_catalog.domain.profiles import PricingProfile
 from shop_catalog.domain.sales import GalleryFacts, MediaFacts
-from shop_contracts.common import DeliverySpec, GalleryMember, Offer
-from shop_pricing.offers import Row, RoyaltyFreeProfile
-
-
-def row_of(record: Any) -> Row:
-    return Row(
-        id=record.id,
-        name=record.name,
-        price=record.price,
-        delivery=DeliverySpec.model_validate(record.delivery),
-        description=record.description,
-        usage_terms=record.usage_terms,
-    )
+from shop_contracts.common import AnyOffer, DeliverySpec, GalleryMember
 
 
 class OfferingQueries:
@@ -81,7 +70,7 @@ class OfferingQueries:
 
     async def profiles_of_media(
         self, ids: list[uuid.UUID]
-    ) -> dict[uuid.UUID, list[RoyaltyFreeProfile]]:
+    ) -> dict[uuid.UUID, list[PricingProfile]]:
         """Each media's profiles in the order they apply: its own, then its galleries'."""
         own = select(
             media_profiles.c.media_id,
@@ -108,28 +97,19 @@ class OfferingQueries:
         )
         attached = (await self._session.execute(order)).all()
         profile_ids = {a.profile_id for a in attached}
-        profiles = await self.royalty_free_profiles(profile_ids)
-        result: dict[uuid.UUID, list[RoyaltyFreeProfile]] = defaultdict(list)
+        profiles = await load_profiles(self._session, profile_ids)
+        result: dict[uuid.UUID, list[PricingProfile]] = defaultdict(list)
         for link in attached:
             if link.profile_id in profiles:
                 result[link.media_id].append(profiles[link.profile_id])
         return result
-
-    async def royalty_free_profiles(
-        self, ids: set[uuid.UUID]
-    ) -> dict[uuid.UUID, RoyaltyFreeProfile]:
-        grouped = await records_by_profile(self._session, ids)
-        return {
-            i: RoyaltyFreeProfile(id=i, name="", rows=tuple(row_of(r) for r in records))
-            for i, records in grouped.items()
-        }
 
     async def offer_only_final(self) -> bool:
         """The media library's "offer only Final" setting (off when no settings row yet)."""
         value = await self._session.scalar(select(catalog_settings.c.offer_only_final).limit(1))
         return bool(value)
 
-    async def save_offers(self, snapshots: list[tuple[uuid.UUID, int, list[Offer]]]) -> None:
+    async def save_offers(self, snapshots: list[tuple[uuid.UUID, int, list[AnyOffer]]]) -> None:
         if not snapshots:
             return
         values = [

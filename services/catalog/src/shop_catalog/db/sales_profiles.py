@@ -17,8 +17,8 @@ from shop_catalog.db.sales_tables import (
     pricing_profiles,
     profile_rows,
 )
-from shop_catalog.domain.profiles import PricingProfile, ProfileRow
-from shop_contracts.common import DeliverySpec
+from shop_catalog.domain.profiles import PricingProfile, ProfileRow, RightsManagedTerms
+from shop_contracts.common import DeliverySpec, QuantityTier, RightsManagedGroup
 
 
 async def records_by_profile(
@@ -51,12 +51,88 @@ def _row_values(profile_id: uuid.UUID, position: int, row: ProfileRow) -> dict[s
     }
 
 
+def rights_managed_json(terms: RightsManagedTerms | None) -> dict[str, Any] | None:
+    """The `rights_managed` column (ratios as exact decimal strings)."""
+    if terms is None:
+        return None
+    return {
+        "base_price": terms.base_price,
+        "minimum_price": terms.minimum_price,
+        "delivery": terms.delivery.model_dump(mode="json", exclude_none=True),
+        "groups": [g.model_dump(mode="json") for g in terms.groups],
+        "description": terms.description,
+        "usage_terms": terms.usage_terms,
+    }
+
+
+def rights_managed_of(value: dict[str, Any] | None) -> RightsManagedTerms | None:
+    if value is None:
+        return None
+    return RightsManagedTerms(
+        base_price=value["base_price"],
+        minimum_price=value.get("minimum_price"),
+        delivery=DeliverySpec.model_validate(value.get("delivery") or {}),
+        groups=[RightsManagedGroup.model_validate(g) for g in value["groups"]],
+        description=value.get("description"),
+        usage_terms=value.get("usage_terms"),
+    )
+
+
+def tiers_json(tiers: list[QuantityTier]) -> list[dict[str, Any]]:
+    return [t.model_dump(mode="json") for t in tiers]
+
+
+def tiers_of(value: list[dict[str, Any]] | None) -> list[QuantityTier]:
+    return [QuantityTier.model_validate(t) for t in value or []]
+
+
+def profile_of(head: Any, rows: list[Any]) -> PricingProfile:
+    """A profile from its `pricing_profiles` record and its row records."""
+    return PricingProfile(
+        id=head.id,
+        name=head.name,
+        kind=head.kind,
+        rows=[
+            ProfileRow(
+                id=r.id,
+                name=r.name,
+                price=r.price,
+                delivery=DeliverySpec.model_validate(r.delivery),
+                description=r.description,
+                usage_terms=r.usage_terms,
+            )
+            for r in rows
+        ],
+        rights_managed=rights_managed_of(head.rights_managed),
+        quantity_tiers=tiers_of(head.quantity_discounts),
+    )
+
+
+async def load_profiles(
+    session: AsyncSession, ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, PricingProfile]:
+    """The profiles of `ids` that exist, with their rows (two queries)."""
+    if not ids:
+        return {}
+    heads = (
+        await session.execute(select(pricing_profiles).where(pricing_profiles.c.id.in_(ids)))
+    ).all()
+    grouped = await records_by_profile(session, [h.id for h in heads])
+    return {h.id: profile_of(h, grouped[h.id]) for h in heads}
+
+
 class ProfileQueries:
     _session: AsyncSession
 
     async def insert_profile(self, profile: PricingProfile) -> None:
         await self._session.execute(
-            insert(pricing_profiles).values(id=profile.id, name=profile.name, kind=profile.kind)
+            insert(pricing_profiles).values(
+                id=profile.id,
+                name=profile.name,
+                kind=profile.kind,
+                rights_managed=rights_managed_json(profile.rights_managed),
+                quantity_discounts=tiers_json(profile.quantity_tiers),
+            )
         )
         await self._insert_rows(profile)
 
@@ -72,7 +148,12 @@ class ProfileQueries:
         await self._session.execute(
             update(pricing_profiles)
             .where(pricing_profiles.c.id == profile.id)
-            .values(name=profile.name, updated_at=func.now())
+            .values(
+                name=profile.name,
+                rights_managed=rights_managed_json(profile.rights_managed),
+                quantity_discounts=tiers_json(profile.quantity_tiers),
+                updated_at=func.now(),
+            )
         )
         await self._session.execute(
             delete(profile_rows).where(profile_rows.c.profile_id == profile.id)
@@ -90,37 +171,8 @@ class ProfileQueries:
         return await self.profiles_by_id(list(ids))
 
     async def profiles_by_id(self, ids: list[uuid.UUID]) -> list[PricingProfile]:
-        if not ids:
-            return []
-        heads = {
-            r.id: r
-            for r in (
-                await self._session.execute(
-                    select(pricing_profiles).where(pricing_profiles.c.id.in_(ids))
-                )
-            ).all()
-        }
-        grouped = await records_by_profile(self._session, ids)
-        return [
-            PricingProfile(
-                id=i,
-                name=heads[i].name,
-                kind=heads[i].kind,
-                rows=[
-                    ProfileRow(
-                        id=r.id,
-                        name=r.name,
-                        price=r.price,
-                        delivery=DeliverySpec.model_validate(r.delivery),
-                        description=r.description,
-                        usage_terms=r.usage_terms,
-                    )
-                    for r in grouped[i]
-                ],
-            )
-            for i in ids
-            if i in heads
-        ]
+        found = await load_profiles(self._session, ids)
+        return [found[i] for i in ids if i in found]
 
     async def delete_profile(self, profile_id: uuid.UUID) -> None:
         await self._session.execute(

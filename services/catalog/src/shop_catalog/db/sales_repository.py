@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop_catalog.db.sales_currency import CurrencyQueries
 from shop_catalog.db.sales_galleries import GalleryQueries
 from shop_catalog.db.sales_offering import OfferingQueries
 from shop_catalog.db.sales_profiles import ProfileQueries
@@ -15,7 +16,12 @@ from shop_catalog.db.sales_storefront import StorefrontQueries
 
 
 class SqlSalesRepository(
-    OfferingQueries, ProfileQueries, GalleryQueries, StorefrontQueries, SeedingQueries
+    OfferingQueries,
+    ProfileQueries,
+    GalleryQueries,
+    StorefrontQueries,
+    SeedingQueries,
+    CurrencyQueries,
 ):
     def __init__(self, session: AsyncSession) -> None:
         self._session = session

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Index,
     Integer,
     PrimaryKeyConstraint,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -51,11 +52,18 @@ pricing_profiles = Table(
     Column("id", UUID(as_uuid=True), primary_key=True),
     Column("name", String(100), nullable=False),
     Column("kind", String(20), nullable=False, server_default="royalty_free"),
-    # rights-managed profiles (pricing issue): base/minimum price, groups of options
-    Column("rights_managed", JSONB, nullable=True),
+    # rights-managed profiles (pricing issue): base/minimum price, delivery, groups of
+    # options, description, usage terms (`sales_profiles.rights_managed_json`)
+    Column("rights_managed", JSONB(none_as_null=True), nullable=True),
+    # quantity discounts of either kind: [{"min_quantity": 3, "percent": "10"}]
+    Column("quantity_discounts", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     _created_at(),
     _updated_at(),
     CheckConstraint("kind IN ('royalty_free', 'rights_managed')", name="ck_pricing_profiles_kind"),
+    CheckConstraint(
+        "(kind = 'rights_managed') = (rights_managed IS NOT NULL)",
+        name="ck_pricing_profiles_rights_managed",
+    ),
 )
 
 profile_rows = Table(
@@ -230,4 +238,16 @@ offered_media = Table(
     Column("revision", Integer, nullable=False),
     Column("offers", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     _updated_at(),
+)
+
+# The shop's currency as orders last announced it (`order.currency_changed`); no row yet:
+# the `ORDERS_CURRENCY` environment value. Amounts are shown and typed in it.
+shop_currency = Table(
+    "shop_currency",
+    metadata,
+    Column("id", SmallInteger, primary_key=True),
+    Column("currency", String(3), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("id = 1", name="ck_shop_currency_singleton"),
+    CheckConstraint("currency ~ '^[A-Z]{3}$'", name="ck_shop_currency_code"),
 )

@@ -1,4 +1,5 @@
-"""Pricing profiles (royalty-free price lists) and what the storefront shows of a media."""
+"""Pricing profiles (royalty-free price lists, rights-managed option trees, quantity
+discounts) and what the storefront shows of a media."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from shop_contracts.common import DeliverySpec
+from shop_contracts.common import DeliverySpec, QuantityTier, RightsManagedGroup
 
 ProfileKind = Literal["royalty_free", "rights_managed"]
 
@@ -22,11 +23,26 @@ class ProfileRow:
 
 
 @dataclass(frozen=True, slots=True)
+class RightsManagedTerms:
+    """A rights-managed profile's option tree and prices (minor units): the client chooses
+    one option in every group; `shop_pricing.rights_managed` prices the usage."""
+
+    base_price: int
+    groups: list[RightsManagedGroup]
+    minimum_price: int | None = None
+    delivery: DeliverySpec = field(default_factory=DeliverySpec)  # the original by default
+    description: str | None = None
+    usage_terms: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PricingProfile:
     id: uuid.UUID
     name: str
     kind: ProfileKind = "royalty_free"
-    rows: list[ProfileRow] = field(default_factory=list)
+    rows: list[ProfileRow] = field(default_factory=list)  # royalty-free only
+    rights_managed: RightsManagedTerms | None = None  # rights-managed only
+    quantity_tiers: list[QuantityTier] = field(default_factory=list)  # either kind
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,10 +3,12 @@ resolved with `shop_pricing`) and the `catalog.gallery_offered` snapshots of the
 that contain it. Every change that alters what a media is offered with calls
 `publish_media` in the same transaction (the snapshots go to the outbox).
 
-- A media's offers: the rows of its own profiles (in their order), then those of the
-  galleries it is in (gallery by gallery), none bigger than the original
-  (`shop_pricing.offers.offers_for`). Empty when "offer only Final" is on and the media is
-  not Final.
+- A media's offers: those of its own profiles (in their order), then those of the
+  galleries it is in (gallery by gallery), each profile once: a royalty-free profile's rows
+  (none bigger than the original, `shop_pricing.offers.offers_for`), a rights-managed
+  profile's option tree (`RightsManagedOffer`, unless its delivery would upsize the file);
+  each offer carries its profile's quantity tiers. Empty when "offer only Final" is on and
+  the media is not Final.
 - A withdrawn media gets its revision bumped but no `media_offered`: the media library
   writes `catalog.media_withdrawn` with the revision this returns.
 - Its galleries get a new revision and a `gallery_offered` with their current members.
@@ -18,11 +20,12 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
+from shop_catalog.domain.profiles import PricingProfile
 from shop_catalog.domain.sales import GalleryFacts, MediaFacts
 from shop_catalog.service.ports import Repositories
-from shop_contracts.common import GalleryMember, Offer
+from shop_contracts.common import AnyOffer, GalleryMember, RightsManagedOffer
 from shop_contracts.events import GalleryOffered, MediaOffered
-from shop_pricing.offers import MediaSize, RoyaltyFreeProfile, offers_for
+from shop_pricing.offers import MediaSize, Row, RoyaltyFreeProfile, offers_for, too_big
 
 
 async def publish_media(
@@ -61,19 +64,64 @@ async def publish(
     return revisions
 
 
+def _royalty_free(profile: PricingProfile) -> RoyaltyFreeProfile:
+    return RoyaltyFreeProfile(
+        id=profile.id,
+        name=profile.name,
+        rows=tuple(
+            Row(
+                id=r.id,
+                name=r.name,
+                price=r.price,
+                delivery=r.delivery,
+                description=r.description,
+                usage_terms=r.usage_terms,
+            )
+            for r in profile.rows
+        ),
+    )
+
+
+def _rights_managed(size: MediaSize, profile: PricingProfile) -> list[AnyOffer]:
+    terms = profile.rights_managed
+    if terms is None or too_big(size, terms.delivery) is not None:
+        return []
+    offer = RightsManagedOffer(
+        profile_id=profile.id,
+        name=profile.name,
+        description=terms.description,
+        usage_terms=terms.usage_terms,
+        base_price=terms.base_price,
+        minimum_price=terms.minimum_price,
+        groups=terms.groups,
+        delivery=terms.delivery,
+        quantity_tiers=profile.quantity_tiers,
+    )
+    return [offer]
+
+
 def resolve_offers(
-    media: MediaFacts, profiles: list[RoyaltyFreeProfile], *, only_final: bool
-) -> list[Offer]:
+    media: MediaFacts, profiles: list[PricingProfile], *, only_final: bool
+) -> list[AnyOffer]:
+    """What `media` is offered under `profiles` (in the order they apply), each once."""
     if media.withdrawn or (only_final and media.state != "final"):
         return []
-    return offers_for(MediaSize(media.kind, media.width, media.height), profiles)
+    size = MediaSize(media.kind, media.width, media.height)
+    offers: list[AnyOffer] = []
+    for profile in {p.id: p for p in profiles}.values():
+        if profile.kind == "rights_managed":
+            offers += _rights_managed(size, profile)
+            continue
+        tiers = {"quantity_tiers": profile.quantity_tiers}
+        offers += [o.model_copy(update=tiers) for o in offers_for(size, [_royalty_free(profile)])]
+    return offers
 
 
 async def _offer_media(repos: Repositories, media: list[MediaFacts], now: datetime) -> None:
     profiles = await repos.sales.profiles_of_media([m.id for m in media])
     only_final = await repos.sales.offer_only_final()
     envelopes = []
-    snapshots: list[tuple[uuid.UUID, int, list[Offer]]] = []
+    snapshots: list[tuple[uuid.UUID, int, list[AnyOffer]]] = []
     for item in media:
         offers = resolve_offers(item, profiles.get(item.id, []), only_final=only_final)
         snapshots.append((item.id, item.revision, offers))

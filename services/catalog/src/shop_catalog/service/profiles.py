@@ -1,4 +1,7 @@
-"""Pricing profiles (royalty-free price lists): create, replace, delete, attach to media.
+"""Pricing profiles: create, replace, delete, attach to media. A profile is a royalty-free
+price list (rows) or a rights-managed option tree (`RightsManagedTerms`), either with
+quantity discounts; both are checked with `shop_pricing` (`service/rights_managed.py`)
+before anything is written. A profile keeps its kind (make a new one to change it).
 
 Editing a profile changes future orders only (order lines keep their own copy): the media it
 prices are republished (`publish_media`) in the same transaction, with higher revisions.
@@ -11,14 +14,18 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from shop_catalog.domain.profiles import PricingProfile, ProfileKind, ProfileRow
+from shop_catalog.domain.profiles import (
+    PricingProfile,
+    ProfileKind,
+    ProfileRow,
+    RightsManagedTerms,
+)
 from shop_catalog.domain.sales import FieldError, ProfileInUseError, SalesNotFoundError
 from shop_catalog.service.offering import publish
 from shop_catalog.service.ports import Repositories
-from shop_contracts.common import DeliverySpec
+from shop_catalog.service.rights_managed import checked_terms, checked_tiers
+from shop_contracts.common import DeliverySpec, QuantityTier
 from shop_pricing.rounding import PriceError, check_amount
-
-RIGHTS_MANAGED_LATER = "rights-managed profiles come with the pricing issue"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,13 +43,23 @@ class ProfileDraft:
     name: str
     kind: ProfileKind = "royalty_free"
     rows: list[RowDraft] = field(default_factory=list)
+    rights_managed: RightsManagedTerms | None = None
+    quantity_tiers: list[QuantityTier] = field(default_factory=list)
 
 
 def _checked(draft: ProfileDraft) -> None:
-    if draft.kind != "royalty_free":
-        raise FieldError("kind", RIGHTS_MANAGED_LATER)
     if not draft.name.strip():
         raise FieldError("name", "must not be empty")
+    checked_tiers(draft.quantity_tiers)
+    if draft.kind == "rights_managed":
+        if draft.rows:
+            raise FieldError("rows", "a rights-managed profile has groups of options, not rows")
+        if draft.rights_managed is None:
+            raise FieldError("base_price", "a rights-managed profile needs a base price")
+        checked_terms(draft.rights_managed)
+        return
+    if draft.rights_managed is not None:
+        raise FieldError("kind", "base price and groups make a rights-managed profile")
     if not draft.rows:
         raise FieldError("rows", "a price list needs at least one row")
     for index, row in enumerate(draft.rows):
@@ -52,6 +69,17 @@ def _checked(draft: ProfileDraft) -> None:
             check_amount(f"rows.{index}.price", row.price)
         except PriceError as exc:
             raise FieldError(exc.field, exc.problem) from None
+
+
+def _profile(profile_id: uuid.UUID, draft: ProfileDraft) -> PricingProfile:
+    return PricingProfile(
+        id=profile_id,
+        name=draft.name.strip(),
+        kind=draft.kind,
+        rows=_rows(draft),
+        rights_managed=draft.rights_managed if draft.kind == "rights_managed" else None,
+        quantity_tiers=sorted(draft.quantity_tiers, key=lambda t: t.min_quantity),
+    )
 
 
 def _rows(draft: ProfileDraft) -> list[ProfileRow]:
@@ -72,7 +100,7 @@ async def create_profile(repos: Repositories, draft: ProfileDraft) -> PricingPro
     _checked(draft)
     if any(row.id is not None for row in draft.rows):
         raise FieldError("rows", "a new price list's rows get new ids (leave `id` out)")
-    profile = PricingProfile(id=uuid.uuid4(), name=draft.name.strip(), rows=_rows(draft))
+    profile = _profile(uuid.uuid4(), draft)
     await repos.sales.insert_profile(profile)
     return profile
 
@@ -87,9 +115,14 @@ async def get_profile(repos: Repositories, profile_id: uuid.UUID) -> PricingProf
 async def replace_profile(
     repos: Repositories, profile_id: uuid.UUID, draft: ProfileDraft, *, now: datetime
 ) -> PricingProfile:
-    """The new name and rows; rows naming an `id` of this profile keep it."""
-    await get_profile(repos, profile_id)
+    """The new name and rows (or option tree) and tiers; rows naming an `id` of this
+    profile keep it. The kind cannot change."""
+    current = await get_profile(repos, profile_id)
     _checked(draft)
+    if draft.kind != current.kind:
+        raise FieldError(
+            "kind", f"this profile is {current.kind.replace('_', '-')}: make a new one instead"
+        )
     kept = [row.id for row in draft.rows if row.id is not None]
     if len(set(kept)) != len(kept):
         raise FieldError("rows", "the same row id appears twice")
@@ -97,7 +130,7 @@ async def replace_profile(
     for index, row in enumerate(draft.rows):
         if row.id is not None and owners.get(row.id) != profile_id:
             raise FieldError(f"rows.{index}.id", f"no row {row.id} in this price list")
-    profile = PricingProfile(id=profile_id, name=draft.name.strip(), rows=_rows(draft))
+    profile = _profile(profile_id, draft)
     await repos.sales.replace_profile(profile)
     await publish(repos, media_ids=await repos.sales.media_priced_by(profile_id), now=now)
     return profile
