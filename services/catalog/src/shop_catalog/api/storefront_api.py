@@ -13,16 +13,20 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.datastructures import FormData, QueryParams
 
 from shop_catalog.api.context import CatalogContext, Ctx
 from shop_catalog.api.sales_admin_api import keys_of
 from shop_catalog.api.sales_schemas import card_json, media_json
 from shop_catalog.domain.profiles import StoreMedia
-from shop_catalog.domain.sales import Gallery
-from shop_catalog.service import storefront
+from shop_catalog.domain.sales import FieldError, Gallery
+from shop_catalog.service import rights_managed, storefront
+from shop_catalog.service.currency import shop_currency
 from shop_catalog.service.gallery_access import password_matches_async
 from shop_catalog.service.ports import Repositories
+from shop_contracts.money import format_money
 from shop_platform.errors import error_responses
+from shop_web import request_locale
 
 router = APIRouter(prefix="/api", tags=["storefront"])
 
@@ -65,17 +69,37 @@ async def opened_gallery(
 
 async def visible_media(
     request: Request, ctx: CatalogContext, media_id: uuid.UUID, selection: str | None
-) -> StoreMedia:
+) -> tuple[StoreMedia, str]:
     """The media as this visitor may see it (its galleries, unlock cookies, or the selection's
-    token), else 404 (the JSON's and the page's)."""
+    token), else 404 (the JSON's and the page's); and the shop's currency."""
     async with ctx.transaction() as repos:
-        return await storefront.visible_media(
+        found = await storefront.visible_media(
             repos,
             media_id,
             keys=keys_of(ctx),
             cookies=request.cookies,
             selection_token=selection,
         )
+        return found, await shop_currency(repos, ctx.settings.currency)
+
+
+MAX_OPTIONS = 50
+
+
+def chosen_options(params: QueryParams | FormData) -> dict[str, str]:
+    """`options[<group>]=<option>` pairs (query string or form) as {group: option};
+    FieldError when a group is given twice or too many are given."""
+    chosen: dict[str, str] = {}
+    for key, value in params.multi_items():
+        if not (key.startswith("options[") and key.endswith("]")):
+            continue
+        group = key[len("options[") : -1]
+        if group in chosen:
+            raise FieldError(key, "chosen twice")
+        if len(chosen) >= MAX_OPTIONS:
+            raise FieldError("options", f"at most {MAX_OPTIONS} groups")
+        chosen[group] = value if isinstance(value, str) else ""
+    return chosen
 
 
 @router.get("/galleries")
@@ -101,6 +125,7 @@ async def gallery(
     cache = page_cache(request)
     async with ctx.transaction() as repos:
         found = await opened_gallery(request, ctx, repos, slug, x_gallery_password)
+        currency = await shop_currency(repos, ctx.settings.currency)
         cached = cache.get(found, page)
         if cached is None:
             view = await storefront.gallery_page(repos, found, page)
@@ -118,7 +143,7 @@ async def gallery(
         "description": found.description,
         "visibility": found.visibility,
         "whole_gallery_price": found.whole_gallery_price,
-        "currency": ctx.settings.currency,
+        "currency": currency,
         "page": page,
         "next_page": page + 1 if has_next else None,
         "galleries": [card_json(c, base_url(ctx)) for c in children],
@@ -131,8 +156,34 @@ async def gallery(
 async def media(
     request: Request, ctx: Ctx, media_id: uuid.UUID, selection: str | None = None
 ) -> dict[str, Any]:
-    found = await visible_media(request, ctx, media_id, selection)
-    return {**media_json(found, base_url(ctx)), "currency": ctx.settings.currency}
+    """One media with its offers: royalty-free rows and rights-managed option trees (each
+    with its profile's quantity tiers)."""
+    found, currency = await visible_media(request, ctx, media_id, selection)
+    return {**media_json(found, base_url(ctx)), "currency": currency}
+
+
+@router.get("/media/{media_id}/price", responses=error_responses(404, 422))
+async def media_price(
+    request: Request,
+    ctx: Ctx,
+    media_id: uuid.UUID,
+    profile_id: uuid.UUID,
+    selection: str | None = None,
+) -> dict[str, Any]:
+    """The price of a rights-managed usage: `?profile_id=<id>&options[<group>]=<option>`,
+    one option in every group of the profile. `{"price", "usage"}` (plus the currency, the
+    price in the client's locale and the usage as text); a group without a choice or an
+    option outside the tree: 422 naming `options[<group>]`."""
+    found, currency = await visible_media(request, ctx, media_id, selection)
+    offer = rights_managed.offered(found.offers, profile_id)
+    usage, price = rights_managed.quote(offer, chosen_options(request.query_params))
+    return {
+        "price": price,
+        "usage": usage.as_dict(),
+        "currency": currency,
+        "price_text": format_money(price, currency, request_locale(request)),
+        "usage_text": str(usage),
+    }
 
 
 @router.get("/search")

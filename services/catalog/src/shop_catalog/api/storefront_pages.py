@@ -3,23 +3,30 @@ thumbnails, the whole-gallery offer), a media (large watermarked preview, its of
 Add to cart), search, a private gallery's unlock form and access links, a selection.
 
 "Add to cart" forms post to orders (`{ORDERS_PUBLIC_URL}/cart/lines`), which owns the cart
-and prices it from its own read model: the page never sends a price.
+and prices it from its own read model: the page never sends a price. A rights-managed offer
+posts `media_id`, `profile_id` and one `options[<group>]` per group; its price is computed
+here for the options chosen (GET `?profile_id=&options[...]=` re-renders the page; the
+script `/static/catalog/media-price.js` asks `/api/media/{id}/price` instead, when it runs).
+Amounts are shown in the shop's currency (`service.currency`), in the client's locale.
 """
 
 from __future__ import annotations
 
 import uuid
+from importlib import resources
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from shop_catalog.api.context import CatalogContext, Ctx
+from shop_catalog.api.offer_views import Chosen, from_price, offer_views
 from shop_catalog.api.sales_admin_api import keys_of
 from shop_catalog.api.sales_schemas import media_json
-from shop_catalog.api.storefront_api import visible_media
-from shop_catalog.domain.sales import Gallery
+from shop_catalog.api.storefront_api import chosen_options, visible_media
+from shop_catalog.domain.sales import FieldError, Gallery
 from shop_catalog.service import storefront
+from shop_catalog.service.currency import shop_currency
 from shop_catalog.service.gallery_access import cookie_name, password_matches_async
 from shop_catalog.service.media_urls import preview_urls
 from shop_platform.ratelimit import RateLimitedError
@@ -31,19 +38,26 @@ def _base(ctx: CatalogContext) -> str:
     return ctx.settings.catalog_public_url.rstrip("/")
 
 
+async def _currency(ctx: CatalogContext) -> str:
+    async with ctx.transaction() as repos:
+        return await shop_currency(repos, ctx.settings.currency)
+
+
 async def _page(
     request: Request,
     ctx: CatalogContext,
     name: str,
     status_code: int = 200,
     headers: dict[str, str] | None = None,
+    currency: str | None = None,
     **values: Any,
 ) -> HTMLResponse:
     context = {
-        "currency": ctx.settings.currency,
+        "currency": currency or await _currency(ctx),
         "cart_url": f"{ctx.settings.orders_public_url.rstrip('/')}/cart",
         "cart_lines_url": f"{ctx.settings.orders_public_url.rstrip('/')}/cart/lines",
         "urls": lambda m: preview_urls(_base(ctx), m),
+        "from_price": from_price,
         **values,
     }
     return await ctx.web.page(
@@ -153,12 +167,48 @@ async def unlock(
     )
 
 
+@router.get("/static/catalog/media-price.js")
+async def price_script() -> Response:
+    """The media page's script: a rights-managed price follows the options chosen."""
+    script = resources.files("shop_catalog").joinpath("static/media-price.js").read_bytes()
+    return Response(
+        script,
+        media_type="text/javascript; charset=utf-8",
+        headers={"Cache-Control": "public, max-age=300"},
+    )
+
+
+def _chosen(request: Request, profile_id: str | None) -> Chosen:
+    try:
+        return Chosen(profile_id, chosen_options(request.query_params))
+    except FieldError as exc:
+        return Chosen(profile_id, {}, f"{exc.field}: {exc.message}")
+
+
 @router.get("/media/{media_id}")
 async def media_page(
-    request: Request, ctx: Ctx, media_id: uuid.UUID, selection: str | None = None
+    request: Request,
+    ctx: Ctx,
+    media_id: uuid.UUID,
+    selection: str | None = None,
+    profile_id: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:
-    found = await visible_media(request, ctx, media_id, selection)
-    return await _page(request, ctx, "media_page", media=found, item=media_json(found, _base(ctx)))
+    """The media with its offers; `?profile_id=&options[<group>]=` picks a rights-managed
+    usage (422 with the page naming the group when the choice is refused)."""
+    found, currency = await visible_media(request, ctx, media_id, selection)
+    item = media_json(found, _base(ctx))
+    offers, refused = offer_views(found, item["offers"], _chosen(request, profile_id))
+    return await _page(
+        request,
+        ctx,
+        "media_page",
+        status_code=422 if refused else 200,
+        currency=currency,
+        media=found,
+        item=item,
+        offers=offers,
+        selection=selection,
+    )
 
 
 @router.get("/search")
