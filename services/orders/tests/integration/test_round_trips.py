@@ -4,6 +4,7 @@ FastAPI's thread pool (a plain `def` dependency or route would)."""
 from __future__ import annotations
 
 import inspect
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -21,6 +22,9 @@ from shop_orders.bootstrap import OrdersRoot
 from shop_orders.domain.catalog import Media
 
 from .helpers import deliver, handle, order_body, pay
+from .pricing import Shelf, body, coupon, empty_pricing_tables, shelf, tax
+
+__all__ = ["empty_pricing_tables", "shelf"]
 
 
 @pytest.fixture
@@ -38,7 +42,16 @@ def statements(service: OrdersRoot) -> Iterator[list[str]]:
     event.remove(engine, "before_cursor_execute", record)
 
 
-async def test_placing_an_order_is_three_statements(
+def tables(statements: list[str]) -> list[str]:
+    """What each statement reads or writes first (its first table), to say them in order."""
+    found = []
+    for statement in statements:
+        words = re.findall(r"(?:FROM|INTO|UPDATE|JOIN)\s+([a-z_]+)", statement)
+        found.append(words[0] if words else statement.split()[0])
+    return found
+
+
+async def test_placing_an_order_is_six_statements(
     client: httpx.AsyncClient, catalog: list[Media], statements: list[str]
 ) -> None:
     await client.post("/api/orders", json=order_body(catalog))  # the settings row exists
@@ -47,8 +60,16 @@ async def test_placing_an_order_is_three_statements(
         "/api/orders", json=order_body(catalog), headers={"Idempotency-Key": "k1"}
     )
     assert response.status_code == 201
-    # the catalog for all items; the settings with a number; the order, lines and history
-    assert len(statements) == 3, statements
+    # the catalog for all items; the tax settings (none saved); the information fields; the
+    # settings with a number; the shop's currency; the order, lines and history
+    assert tables(statements) == [
+        "unnest",
+        "tax_settings",
+        "order_fields",
+        "shop_settings",
+        "shop_settings",
+        "orders",
+    ], statements
     statements.clear()
     placed = response.json()
     order = await client.get(
@@ -56,6 +77,44 @@ async def test_placing_an_order_is_three_statements(
     )
     assert order.status_code == 200
     assert len(statements) == 1, statements  # the order joined with its lines
+
+
+async def test_placing_with_tax_and_a_coupon_adds_four(
+    client: httpx.AsyncClient,
+    shelf: Shelf,
+    admin_headers: dict[str, str],
+    statements: list[str],
+) -> None:
+    await tax(client, admin_headers, [{"country": "FR", "rate": "20"}])
+    await coupon(client, admin_headers, code="TEN", percent_off=10)
+    await client.post("/api/orders", json=body([shelf.rf(0)]))  # the settings row exists
+    statements.clear()
+    response = await client.post("/api/orders", json=body([shelf.rf(1)], coupon="TEN"))
+    assert response.status_code == 201, response.text
+    # + the coupon by its code, the tax rates, and the use taken (the counter and its row)
+    found = tables(statements)
+    assert found[:8] == [
+        "unnest",
+        "coupons",
+        "tax_settings",
+        "tax_rates",
+        "order_fields",
+        "shop_settings",
+        "shop_settings",
+        "orders",
+    ], statements
+    assert sorted(found[8:]) == ["coupon_uses", "coupons"], statements
+
+
+async def test_a_quote_reads_and_writes_nothing(
+    client: httpx.AsyncClient, shelf: Shelf, statements: list[str]
+) -> None:
+    await client.post("/api/orders", json=body([shelf.rf(0)]))  # the settings row exists
+    statements.clear()
+    quote = await client.post("/api/orders/quote", json={"items": [shelf.rf(1)]})
+    assert quote.status_code == 200, quote.text
+    # the catalog; the tax settings; the currency (fields are checked only when given)
+    assert tables(statements) == ["unnest", "tax_settings", "shop_settings"], statements
 
 
 async def test_every_outcome_is_one_statement(
@@ -68,8 +127,14 @@ async def test_every_outcome_is_one_statement(
         order_id=order_id, email_id=uuid.uuid4(), template="t", to="a@b.c", subject="s", sent_at=now
     )
     failed = PaymentFailed(order_id=order_id, reason="declined")
+    statements.clear()
+    await pay(service, order_id)
+    # the payment is one statement; issuing the invoice (service/invoices.py, in the same
+    # transaction) is the rest: none of them changes the order's statuses again
+    assert "WITH rules AS" in statements[0]
+    assert not any("WITH rules AS" in statement for statement in statements[1:]), statements
+    assert all("invoice" in s or s.lstrip().startswith("SELECT") for s in statements[1:])
     steps: list[Callable[[], Any]] = [
-        lambda: pay(service, order_id),
         lambda: pay(service, order_id, "offline"),  # already paid: a no-op, still one
         lambda: deliver(service, order_id),
         lambda: handle(service, failed.envelope(correlation_id=order_id)),
@@ -93,6 +158,31 @@ async def test_an_admin_command_loads_the_order_once(
     assert response.status_code == 202
     # the order locked with its lines, its update, its history entry, the history to answer
     assert len(statements) == 4, statements
+
+
+async def test_cancelling_an_order_with_a_coupon_gives_its_use_back_in_one_more(
+    client: httpx.AsyncClient,
+    shelf: Shelf,
+    admin_headers: dict[str, str],
+    statements: list[str],
+) -> None:
+    await coupon(client, admin_headers, code="TEN", percent_off=10)
+    plain = (await client.post("/api/orders", json=body([shelf.rf(0)]))).json()["id"]
+    with_coupon = (await client.post("/api/orders", json=body([shelf.rf(1)], coupon="TEN"))).json()
+    statements.clear()
+    assert (
+        await client.post(f"/api/admin/orders/{plain}/cancel", headers=admin_headers)
+    ).is_success
+    assert len(statements) == 4, statements  # as any command: no coupon, no give-back
+    statements.clear()
+    cancel = await client.post(
+        f"/api/admin/orders/{with_coupon['id']}/cancel", headers=admin_headers
+    )
+    assert cancel.is_success
+    # the order locked, its update, its history, the use given back (one statement), the
+    # history to answer
+    assert len(statements) == 5, statements
+    assert tables(statements)[3] == "coupon_uses", statements
 
 
 def _sync_calls(dependant: Dependant) -> Iterator[str]:

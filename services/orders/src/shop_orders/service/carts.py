@@ -100,8 +100,6 @@ async def add_line(
         if gallery is None or not gallery.sold_whole:
             raise InvalidOrderError("gallery_id", f"gallery {item.gallery_id} is not for sale")
     else:
-        assert item.media_id is not None
-        assert item.license_id is not None
         await _check_media_item(repos, item)
     line = CartLine(
         id=uuid.uuid4(),

@@ -125,7 +125,8 @@ def _priced(
 
 def as_decimal(rate: Fraction) -> Decimal:
     """A tax rate (a percentage entered as a decimal, so its fraction is a finite decimal)."""
-    return (Decimal(rate.numerator) / Decimal(rate.denominator)).normalize()
+    exact = (Decimal(rate.numerator) / Decimal(rate.denominator)).normalize()
+    return Decimal(format(exact, "f"))  # 20, not 2E+1
 
 
 async def _coupon(
