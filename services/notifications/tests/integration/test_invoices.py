@@ -11,6 +11,7 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 
 from shop_contracts.events import Invoice
@@ -20,6 +21,9 @@ from shop_messaging.broker import make_broker, publish_envelope
 from shop_messaging.topology import declare_topology
 from shop_notifications.bootstrap import NotificationsRoot
 from shop_notifications.domain.emails import INVOICE_WAIT
+from shop_platform.auth import ADMIN_COOKIE
+from shop_platform.settings import DEV_ADMIN_TOKEN, DEV_SECRET_KEY
+from shop_testkit.admin_sessions import KnownAdminSessions
 from shop_testkit.smtp import ReceivedEmail, SmtpServer
 from shop_testkit.vhosts import create_vhost, delete_vhost
 
@@ -85,6 +89,7 @@ def pdf_of(number: str) -> list[tuple[str | None, str, bytes]]:
     return [(f"{number}.pdf", "application/pdf", b"%PDF-1.7 fake invoice " + number.encode())]
 
 
+ADMIN = {"Authorization": f"Bearer {DEV_ADMIN_TOKEN}"}
 ROWS = "SELECT template, status, held_until, invoice_number FROM emails ORDER BY created_at"
 SENT_EVENTS = "SELECT envelope FROM outbox WHERE message_type = 'email.sent'"
 
@@ -282,13 +287,22 @@ async def test_the_log_shows_a_held_email_and_the_invoice_it_carries(
 ) -> None:
     order_id = uuid.uuid4()
     await service.router.handle(*wrap(delivery_completed(order_id, forced=False), order_id))
-    async with service.email_log() as log:
-        (held,) = await log.list(order_id=order_id, limit=5)
-    assert held.held_until is not None
-    await service.router.handle(*wrap(invoice_issued(order_id), order_id))
-    async with service.email_log() as log:
-        (released,) = await log.list(order_id=order_id, limit=5)
-    assert (released.held_until, released.invoice_number) == (None, "INV-000007")
+    sessions = KnownAdminSessions()
+    transport = httpx.ASGITransport(app=service.http_app(sessions))
+    async with httpx.AsyncClient(transport=transport, base_url="http://notifications") as client:
+        client.cookies.set(ADMIN_COOKIE, sessions.login(DEV_SECRET_KEY))
+        (held,) = (await client.get("/api/admin/emails", headers=ADMIN)).json()["emails"]
+        assert held["status"] == "pending"
+        assert held["held_until"] is not None
+        assert held["invoice_number"] is None
+        page = await client.get("/admin/emails")
+        assert "Waiting for the invoice until" in page.text
+
+        await service.router.handle(*wrap(invoice_issued(order_id), order_id))
+        (released,) = (await client.get("/api/admin/emails", headers=ADMIN)).json()["emails"]
+        assert (released["held_until"], released["invoice_number"]) == (None, "INV-000007")
+        one = await client.get(f"/admin/emails/{released['id']}")
+        assert "Invoice INV-000007 (PDF)" in one.text
 
 
 @pytest.fixture

@@ -22,8 +22,10 @@ from shop_notifications.domain.model import (
     KINDS,
     UNVOUCHED_TEMPLATES,
     About,
+    Attachment,
     EmailIntent,
     EmailStatus,
+    OrderEmail,
     Template,
 )
 from shop_notifications.domain.unvouched import (
@@ -154,6 +156,22 @@ class FakeStore:
         raise NotImplementedError
 
     async def add_events(self, envelopes: Sequence[Envelope]) -> None:
+        raise NotImplementedError
+
+    async def order_emails(
+        self, order_id: uuid.UUID, *, templates: Collection[str]
+    ) -> list[OrderEmail]:
+        raise NotImplementedError
+
+    async def release_held(
+        self,
+        email_id: uuid.UUID,
+        *,
+        text: str,
+        html: str,
+        invoice_number: str,
+        attachments: Sequence[Attachment],
+    ) -> bool:
         raise NotImplementedError
 
 

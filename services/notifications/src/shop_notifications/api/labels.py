@@ -21,6 +21,7 @@ EMAIL = {
     Template.DELIVERY_COMPLETED: "Files ready to download",
     Template.LINKS_REISSUED: "New download links",
     Template.FILES_RELEASED: "More files ready",
+    Template.INVOICE_ISSUED: "Invoice (after the files)",
     Template.GALLERY_ACCESS: "Private gallery: access link",
     Template.SELECTION_SENT: "Selection sent",
     Template.FREE_DOWNLOAD_READY: "Free download ready",

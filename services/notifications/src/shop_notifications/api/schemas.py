@@ -32,6 +32,13 @@ class EmailSummary(BaseModel):
     message_id: uuid.UUID = Field(description="event_id of the message that caused the email")
     message_type: str
     order_number: str | None = Field(default=None, description="the order's number, if known")
+    held_until: datetime | None = Field(
+        default=None,
+        description="a paid order's delivery email waits for its invoice until then at most",
+    )
+    invoice_number: str | None = Field(
+        default=None, description="the invoice it carries (its PDF attached)"
+    )
 
     @classmethod
     def of(cls, email: LoggedEmail) -> EmailSummary:
@@ -63,6 +70,8 @@ def _summary(email: LoggedEmail) -> dict[str, Any]:
         "message_id": email.message_id,
         "message_type": email.message_type,
         "order_number": email.order_number,
+        "held_until": email.held_until,
+        "invoice_number": email.invoice_number,
     }
 
 
