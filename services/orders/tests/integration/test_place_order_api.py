@@ -248,3 +248,18 @@ async def test_openapi_documents_the_errors(client: httpx.AsyncClient) -> None:
     assert "404" in spec["paths"]["/api/orders/{order_id}"]["get"]["responses"]
     cancel = spec["paths"]["/api/admin/orders/{order_id}/cancel"]["post"]["responses"]
     assert {"202", "401", "404", "409"} <= set(cancel)
+
+
+async def test_openapi_shows_the_pricing_fields(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    assert {"200", "404", "422"} <= set(spec["paths"]["/api/orders/quote"]["post"]["responses"])
+    schemas = spec["components"]["schemas"]
+    assert {"profile_id", "options"} <= set(schemas["ItemIn"]["properties"])
+    assert {"coupon", "vat_number", "fields"} <= set(schemas["OrderCreate"]["properties"])
+    assert "pattern" in str(schemas["AddressIn"]["properties"]["region"])
+    assert "FR" in str(schemas["QuoteAddressIn"]["properties"]["country"])
+    placed = schemas["OrderPlacedRead"]["properties"]
+    assert {"subtotal", "discount", "tax", "tax_rate", "coupon", "fields", "items"} <= set(placed)
+    assert {"price", "discount", "usage", "profile_id"} <= set(
+        schemas["OrderItemRead"]["properties"]
+    )

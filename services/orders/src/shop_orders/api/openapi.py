@@ -32,8 +32,10 @@ VALIDATION_ERROR = VALIDATION_ERROR_SCHEMA
 MODE_NEEDS = {"long_edge": ["long_edge"], "fit": ["width", "height"], "fill": ["width", "height"]}
 TEXT_PATTERNS: dict[str, dict[str, str]] = {
     "ClientIn": {"name": SINGLE_LINE},
-    "AddressIn": {n: SINGLE_LINE for n in ("line1", "line2", "city", "postal_code")},
-    "OrderCreate": {"note": MULTILINE},
+    "AddressIn": {n: SINGLE_LINE for n in ("line1", "line2", "city", "postal_code", "region")},
+    "OrderCreate": {"note": MULTILINE, "coupon": SINGLE_LINE, "vat_number": SINGLE_LINE},
+    "QuoteAddressIn": {"region": SINGLE_LINE},
+    "QuoteCreate": {"note": MULTILINE, "coupon": SINGLE_LINE, "vat_number": SINGLE_LINE},
     "SettingsUpdate": {
         "seller_email": EMAIL,
         "terms_text": MULTILINE,
@@ -72,9 +74,12 @@ def patch_schemas(schemas: dict[str, Any]) -> None:
         for field, pattern in patterns.items():
             if field in properties:
                 _set_pattern(properties[field], pattern)
-    country = schemas.get("AddressIn", {}).get("properties", {}).get("country")
-    if country is not None:
-        country["enum"] = sorted(ISO_COUNTRY_CODES)
+    for address in ("AddressIn", "QuoteAddressIn"):
+        country = schemas.get(address, {}).get("properties", {}).get("country")
+        if country is not None:
+            for branch in country.get("anyOf", [country]):
+                if branch.get("type") == "string":
+                    branch["enum"] = sorted(ISO_COUNTRY_CODES)
     if "DeliverySpec" in schemas:
         schemas["DeliverySpec"]["allOf"] = _mode_rules()
 

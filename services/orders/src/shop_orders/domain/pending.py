@@ -21,10 +21,17 @@ PATIENCE = timedelta(minutes=2)
 class Awaited:
     requested: str  # the history kind the request writes
     answers: frozenset[str]  # the kinds that answer it: done or failed
+    # other kinds that make the same request (a free order's skipped payment asks payments
+    # to confirm it, as Mark as paid does)
+    also: frozenset[str] = frozenset()
 
 
 AWAITED: dict[AdminAction, Awaited] = {
-    AdminAction.MARK_PAID: Awaited("mark_paid_requested", frozenset({"paid", "payment_failed"})),
+    AdminAction.MARK_PAID: Awaited(
+        "mark_paid_requested",
+        frozenset({"paid", "payment_failed"}),
+        also=frozenset({"payment_skipped"}),
+    ),
     AdminAction.FORCE_DELIVERY: Awaited(
         "delivery_forced", frozenset({"delivered", "delivery_failed"})
     ),
@@ -40,7 +47,7 @@ def _latest(
     """The latest request of this kind and the entry that answered it (None: none yet)."""
     answer = None
     for entry in reversed(history):
-        if entry.kind == awaited.requested:
+        if entry.kind == awaited.requested or entry.kind in awaited.also:
             return entry, answer
         if entry.kind in awaited.answers:
             answer = entry
