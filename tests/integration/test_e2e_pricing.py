@@ -20,10 +20,9 @@ import re
 import uuid
 import zipfile
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -40,7 +39,6 @@ from .catalog_helpers import (
     new_rights_managed_profile,
     rm_group,
     row,
-    sha256,
 )
 
 # --- the figures, by hand ---------------------------------------------------------------------
@@ -85,21 +83,29 @@ def money(minor: int) -> str:
 
 
 @dataclass
-class Setup:
+class Royalty:
+    """An upload priced with a royalty-free price list (one row: Web 40.00)."""
+
     tag: str
-    rm_media: str  # priced with the RM profile (and the RF list)
     rf_media: str
-    rm_digest: str  # sha256 of the uploaded file: RM delivers the original
-    rm_profile: Json
     rf_profile: Json
     web_license: str  # the RF list's "Web" row
+
+    def rf_item(self) -> Json:
+        return {"media_id": self.rf_media, "license_id": self.web_license}
+
+
+@dataclass
+class Setup(Royalty):
+    """Besides, an upload priced with the RM profile (Usage x Size)."""
+
+    rm_media: str = ""
+    rm_bytes: bytes = b""  # the uploaded file: RM delivers the original
+    rm_profile: Json = field(default_factory=dict)
 
     def rm_item(self, options: dict[str, str] | None = None) -> Json:
         chosen = CHOSEN if options is None else options
         return {"media_id": self.rm_media, "profile_id": self.rm_profile["id"], "options": chosen}
-
-    def rf_item(self) -> Json:
-        return {"media_id": self.rf_media, "license_id": self.web_license}
 
 
 def order_body(email: str, items: list[Json], **extra: Any) -> Json:
@@ -127,26 +133,14 @@ async def tax_settings(shop) -> AsyncIterator[Json]:
 
 
 @pytest.fixture(scope="module")
-async def catalog_setup(shop, tag, tmp_path_factory) -> Setup:
-    """Two uploads; an RM profile (Usage x Size) and an RF price list (Web 40.00) on both,
-    in a public gallery (H1: the catalog only)."""
-    folder: Path = tmp_path_factory.mktemp("pricing-uploads")
-    rm_path = folder / f"rm-{tag}.jpg"
-    rm_bytes = make_jpeg(rm_path, title=f"Lighthouse {tag}", keywords=[tag], seed=31)
-    uploaded = await shop.client.upload_media(rm_path)
+async def rf_catalog(shop, tag, tmp_path_factory) -> Royalty:
+    """An upload priced with an RF price list (Web 40.00, 800 px) in a public gallery."""
+    path = tmp_path_factory.mktemp("pricing-rf") / f"rf-{tag}.jpg"
+    make_jpeg(path, title=f"Breakwater {tag}", keywords=[tag], seed=32)
+    uploaded = await shop.client.upload_media(path)
     assert uploaded.status_code == 201, uploaded.text
-    rm_media = uploaded.json()
-    rf_path = folder / f"rf-{tag}.jpg"
-    make_jpeg(rf_path, title=f"Breakwater {tag}", keywords=[tag], seed=32)
-    uploaded = await shop.client.upload_media(rf_path)
-    assert uploaded.status_code == 201, uploaded.text
-    rf_media = uploaded.json()
-
-    rm_profile = await new_rights_managed_profile(
-        shop, f"Rights managed {tag}", RM_BASE, [USAGE, SIZE]
-    )
-    assert [g["name"] for g in rm_profile["groups"]] == ["Usage", "Size"], rm_profile
-    rf_profile = await shop.client.admin_call(
+    media = uploaded.json()
+    profile = await shop.client.admin_call(
         "POST",
         "catalog",
         "/api/admin/pricing-profiles",
@@ -157,28 +151,39 @@ async def catalog_setup(shop, tag, tmp_path_factory) -> Setup:
         },
         expect=201,
     )
-    [web] = rf_profile["rows"]
-    await new_gallery(
-        shop,
-        [rm_media["id"], rf_media["id"]],
-        pricing_profile_ids=[rm_profile["id"], rf_profile["id"]],
-    )
-    return Setup(
-        tag=tag,
-        rm_media=rm_media["id"],
-        rf_media=rf_media["id"],
-        rm_digest=sha256(rm_bytes),
-        rm_profile=rm_profile,
-        rf_profile=rf_profile,
-        web_license=web["id"],
-    )
+    [web] = profile["rows"]
+    await new_gallery(shop, [media["id"]], pricing_profile_ids=[profile["id"]])
+    return Royalty(tag=tag, rf_media=media["id"], rf_profile=profile, web_license=web["id"])
 
 
 @pytest.fixture(scope="module")
-async def setup(shop, catalog_setup, tax_settings) -> Setup:
-    """The catalog's setup once orders has heard of both offers (a quote prices them), with
-    the tax rates in place."""
-    await shop.client.wait_for_offer(catalog_setup.rf_media, catalog_setup.web_license)
+async def rf(shop, rf_catalog, tax_settings) -> Royalty:
+    """The RF upload once orders offers it, with the tax rates in place."""
+    await shop.client.wait_for_offer(rf_catalog.rf_media, rf_catalog.web_license)
+    return rf_catalog
+
+
+@pytest.fixture(scope="module")
+async def catalog_setup(shop, rf_catalog, tmp_path_factory) -> Setup:
+    """Besides the RF upload, one priced with an RM profile (Usage x Size) in a public
+    gallery (H1: rights-managed profiles)."""
+    tag = rf_catalog.tag
+    path = tmp_path_factory.mktemp("pricing-rm") / f"rm-{tag}.jpg"
+    rm_bytes = make_jpeg(path, title=f"Lighthouse {tag}", keywords=[tag], seed=31)
+    uploaded = await shop.client.upload_media(path)
+    assert uploaded.status_code == 201, uploaded.text
+    media = uploaded.json()
+    profile = await new_rights_managed_profile(
+        shop, f"Rights managed {tag}", RM_BASE, [USAGE, SIZE]
+    )
+    assert [g["name"] for g in profile["groups"]] == ["Usage", "Size"], profile
+    await new_gallery(shop, [media["id"]], pricing_profile_ids=[profile["id"]])
+    return Setup(**vars(rf_catalog), rm_media=media["id"], rm_bytes=rm_bytes, rm_profile=profile)
+
+
+@pytest.fixture(scope="module")
+async def setup(shop, catalog_setup, rf) -> Setup:
+    """Both uploads once orders prices both offers (a quote), with the tax rates in place."""
     ready = order_body("ready@client.example.com", [catalog_setup.rm_item()])
     await wait_for_quote(shop, ready)
     return catalog_setup
@@ -293,6 +298,18 @@ async def delivered(shop, order: Json) -> tuple[dict[str, bytes], str]:
                 if name.endswith("LICENSE.txt"):
                     license_text += archive.read(name).decode()
     return files, license_text
+
+
+def jpeg_parts(data: bytes) -> tuple[bytes, bytes]:
+    """A JPEG's segments before its image data (APPn: EXIF, XMP...; tables) and the image
+    data from the start of scan on."""
+    assert data[:2] == b"\xff\xd8", "not a JPEG"
+    at = 2
+    while data[at] == 0xFF:
+        if data[at + 1] == 0xDA:  # start of scan
+            return data[2:at], data[at:]
+        at += 2 + int.from_bytes(data[at + 2 : at + 4], "big")
+    raise AssertionError("a JPEG without a start of scan")
 
 
 def line_for(order: Json, media_id: str) -> Json:
@@ -444,11 +461,17 @@ async def test_rm_and_rf_with_a_coupon_and_tax_paid_delivered_and_invoiced(shop,
     admin_view = await shop.client.admin_order(order["id"])
     assert admin_view["invoice_number"] == number, admin_view
 
-    # The files (H6): the RM original as uploaded, the usage in LICENSE.txt.
+    # The files (H6): the RM original (its image data as uploaded), the usage in its XMP and
+    # in LICENSE.txt.
     files, license_text = await delivered(shop, order)
     assert len(files) == 2, f"two files delivered: {list(files)}"
-    assert setup.rm_digest in {sha256(f) for f in files.values()}, (
-        "H6: an RM profile without a delivery spec delivers the original, byte for byte"
+    originals = [f for f in files.values() if jpeg_parts(f)[1] == jpeg_parts(setup.rm_bytes)[1]]
+    assert originals, (
+        "H6: an RM profile without a delivery spec delivers the original (its image data "
+        "byte for byte)"
+    )
+    assert CHOSEN_TEXT.encode() in jpeg_parts(originals[0])[0], (
+        f"H6: the chosen usage {CHOSEN_TEXT!r} is not in the RM file's XMP"
     )
     assert CHOSEN_TEXT in license_text, (
         f"H6: the chosen usage {CHOSEN_TEXT!r} is not in LICENSE.txt:\n{license_text}"
@@ -472,11 +495,11 @@ async def test_rm_and_rf_with_a_coupon_and_tax_paid_delivered_and_invoiced(shop,
     assert following == first + 1, f"H4: invoice numbers {first} then {following}: not gapless"
 
 
-async def test_an_eu_business_buyer_is_reverse_charged_on_the_invoice(shop, setup):
+async def test_an_eu_business_buyer_is_reverse_charged_on_the_invoice(shop, rf):
     """A German business with a well-formed VAT number buying from a French seller: no tax,
     and the invoice carries the reverse-charge mention."""
     client = shop.new_email("business")
-    body = order_body(client, [setup.rf_item()], vat_number="DE123456789")
+    body = order_body(client, [rf.rf_item()], vat_number="DE123456789")
     body["client"]["address"] |= {"country": "DE", "city": "Berlin", "postal_code": "10115"}
     quoted = await wait_for_quote(shop, body)
     assert (quoted["tax"], quoted["total"], quoted["reverse_charge"]) == (0, RF_PRICE, True), (
@@ -504,11 +527,11 @@ async def test_an_eu_business_buyer_is_reverse_charged_on_the_invoice(shop, setu
 # --- a coupon raced by concurrent checkouts ------------------------------------------------------
 
 
-async def test_twenty_concurrent_checkouts_on_a_five_use_coupon(shop, setup):
-    code = f"Race{setup.tag}"
+async def test_twenty_concurrent_checkouts_on_a_five_use_coupon(shop, rf):
+    code = f"Race{rf.tag}"
     coupon = await new_coupon(shop, code, amount_off=RACE_AMOUNT_OFF, max_uses=5)
     emails = [shop.new_email(f"race{i}") for i in range(20)]
-    bodies = [order_body(email, [setup.rf_item()], coupon=code) for email in emails]
+    bodies = [order_body(email, [rf.rf_item()], coupon=code) for email in emails]
 
     answers = await asyncio.gather(*(shop.client.post_order(body) for body in bodies))
 
@@ -535,13 +558,11 @@ async def test_twenty_concurrent_checkouts_on_a_five_use_coupon(shop, setup):
     assert cancelled.status_code == 202, cancelled.text
     assert await coupon_uses(shop, coupon) == 4, "H2: the cancel gives the coupon's use back"
     late = shop.new_email("race-late")
-    again = await shop.client.post_order(order_body(late, [setup.rf_item()], coupon=code))
+    again = await shop.client.post_order(order_body(late, [rf.rf_item()], coupon=code))
     assert again.status_code == 201, f"H2: the use given back is usable: {again.text[:300]}"
     assert again.json()["discount"] == RACE_AMOUNT_OFF
     too_late = shop.new_email("race-too-late")
-    refused_again = await shop.client.post_order(
-        order_body(too_late, [setup.rf_item()], coupon=code)
-    )
+    refused_again = await shop.client.post_order(order_body(too_late, [rf.rf_item()], coupon=code))
     assert refused_again.status_code == 422, refused_again.text
     assert "used_up" in refused_again.text, refused_again.text
     assert await order_rows(shop, [late, too_late]) == 1
@@ -550,14 +571,14 @@ async def test_twenty_concurrent_checkouts_on_a_five_use_coupon(shop, setup):
 # --- a total of 0 -----------------------------------------------------------------------------
 
 
-async def test_a_hundred_percent_coupon_delivers_without_payment(shop, setup):
+async def test_a_hundred_percent_coupon_delivers_without_payment(shop, rf):
     await shop.client.settings("payments", card_processor="sandbox")
     await shop.client.settings("orders", manual_validation=False)
-    code = f"Free{setup.tag}"
+    code = f"Free{rf.tag}"
     await new_coupon(shop, code, percent_off=100)
     client = shop.new_email("free")
 
-    order = await shop.client.place_order([setup.rf_item()], email=client, coupon=code)
+    order = await shop.client.place_order([rf.rf_item()], email=client, coupon=code)
     figures = {k: order.get(k) for k in ("subtotal", "discount", "tax", "total")}
     assert figures == {"subtotal": RF_PRICE, "discount": RF_PRICE, "tax": 0, "total": 0}, order
 
@@ -581,10 +602,10 @@ async def test_a_hundred_percent_coupon_delivers_without_payment(shop, setup):
 # --- the currency ------------------------------------------------------------------------------
 
 
-async def test_a_currency_change_is_refused_while_an_order_is_unpaid(shop, setup):
+async def test_a_currency_change_is_refused_while_an_order_is_unpaid(shop, rf):
     before = await shop.client.settings("orders")
     assert before["currency"] == "EUR", f"H8: the currency setting: {before}"
-    order = await shop.client.place_order([setup.rf_item()], email=shop.new_email("unpaid"))
+    order = await shop.client.place_order([rf.rf_item()], email=shop.new_email("unpaid"))
     assert order["payment_status"] == "unpaid"
 
     url = shop.client.url("orders", "/api/admin/settings")
@@ -603,13 +624,13 @@ async def test_a_currency_change_is_refused_while_an_order_is_unpaid(shop, setup
 
 
 @pytest.fixture(scope="module")
-async def refused_coupons(shop, setup) -> dict[str, Json]:
+async def refused_coupons(shop, rf) -> dict[str, Json]:
     now = datetime.now(UTC)
     return {
-        "minimum": await new_coupon(shop, f"Min{setup.tag}", percent_off=10, minimum_order=100_000),
+        "minimum": await new_coupon(shop, f"Min{rf.tag}", percent_off=10, minimum_order=100_000),
         "expired": await new_coupon(
             shop,
-            f"Old{setup.tag}",
+            f"Old{rf.tag}",
             percent_off=10,
             starts_at=(now - timedelta(days=10)).isoformat(),
             ends_at=(now - timedelta(days=1)).isoformat(),
@@ -617,55 +638,53 @@ async def refused_coupons(shop, setup) -> dict[str, Json]:
     }
 
 
-def unknown_coupon(setup: Setup, coupons: dict[str, Json], body: Json) -> None:
-    body["coupon"] = f"NoSuch{setup.tag}"
-
-
-def below_minimum(setup: Setup, coupons: dict[str, Json], body: Json) -> None:
-    body["coupon"] = coupons["minimum"]["code"]
-
-
-def expired(setup: Setup, coupons: dict[str, Json], body: Json) -> None:
-    body["coupon"] = coupons["expired"]["code"]
-
-
-def option_outside_the_tree(setup: Setup, coupons: dict[str, Json], body: Json) -> None:
-    body["items"] = [setup.rm_item({"Usage": "Billboard", "Size": "A3"})]
-
-
-def missing_group(setup: Setup, coupons: dict[str, Json], body: Json) -> None:
-    body["items"] = [setup.rm_item({"Usage": "Editorial"})]
-
-
-def unknown_country(setup: Setup, coupons: dict[str, Json], body: Json) -> None:
-    body["client"]["address"]["country"] = "JP"  # a real country with no tax rate
-
-
-@pytest.mark.parametrize(
-    ("change", "named"),
-    [
-        (unknown_coupon, ["unknown"]),
-        (below_minimum, ["below_minimum"]),
-        (expired, ["expired"]),
-        (option_outside_the_tree, ["Usage", "Billboard"]),
-        (missing_group, ["Size"]),
-        (unknown_country, ["JP"]),
-    ],
-    ids=["unknown-coupon", "below-minimum", "expired", "option", "missing-group", "country"],
-)
-async def test_bad_pricing_input_is_refused_and_nothing_written(
-    shop, setup, refused_coupons, change, named
-):
-    email = shop.new_email("refused")
-    body = order_body(email, [setup.rm_item(), setup.rf_item()])
-    change(setup, refused_coupons, body)
-    uses_before = {k: await coupon_uses(shop, c) for k, c in refused_coupons.items()}
-
+async def refused_and_nothing_written(
+    shop, body: Json, named: list[str], coupons: dict[str, Json]
+) -> None:
+    """The quote and the order both answer 422 naming every word of `named`; no order row,
+    no coupon use."""
+    uses_before = {k: await coupon_uses(shop, c) for k, c in coupons.items()}
     for path in ("/api/orders/quote", "/api/orders"):
         response = await shop.client.http.post(shop.client.url("orders", path), json=body)
         assert response.status_code == 422, f"H2: {path}: {response.status_code} {response.text}"
         for word in named:
             assert word in response.text, f"H2: {path}: the 422 names {word!r}: {response.text}"
+    assert await order_rows(shop, [body["client"]["email"]]) == 0, "a refused order left a row"
+    assert {k: await coupon_uses(shop, c) for k, c in coupons.items()} == uses_before
 
-    assert await order_rows(shop, [email]) == 0, "a refused order left a row"
-    assert {k: await coupon_uses(shop, c) for k, c in refused_coupons.items()} == uses_before
+
+@pytest.mark.parametrize(
+    ("coupon", "country", "named"),
+    [
+        ("NoSuch", "FR", ["unknown"]),
+        ("minimum", "FR", ["below_minimum"]),
+        ("expired", "FR", ["expired"]),
+        (None, "JP", ["JP"]),  # a real country with no tax rate
+    ],
+    ids=["unknown-coupon", "below-minimum", "expired", "country"],
+)
+async def test_a_coupon_or_a_country_that_cannot_apply_is_refused_and_nothing_written(
+    shop, rf, refused_coupons, coupon, country, named
+):
+    body = order_body(shop.new_email("refused"), [rf.rf_item()])
+    body["client"]["address"]["country"] = country
+    if coupon is not None:
+        known = refused_coupons.get(coupon)
+        body["coupon"] = known["code"] if known else f"{coupon}{rf.tag}"
+    await refused_and_nothing_written(shop, body, named, refused_coupons)
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        ({"Usage": "Billboard", "Size": "A3"}, ["Usage", "Billboard"]),
+        ({"Usage": "Editorial"}, ["Size"]),
+        ({"Usage": "Editorial", "Size": "A3", "Duration": "1 year"}, ["Duration"]),
+    ],
+    ids=["option-outside-the-tree", "missing-group", "unknown-group"],
+)
+async def test_a_usage_outside_the_option_tree_is_refused_and_nothing_written(
+    shop, setup, refused_coupons, options, named
+):
+    body = order_body(shop.new_email("refused"), [setup.rm_item(options), setup.rf_item()])
+    await refused_and_nothing_written(shop, body, named, refused_coupons)
