@@ -83,7 +83,11 @@ def bootstrap(settings: OrdersSettings | None = None) -> OrdersRoot:
     settings = settings or OrdersSettings()
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
-    repositories_on = partial(repositories, default_seller_email=settings.seller_email)
+    repositories_on = partial(
+        repositories,
+        default_seller_email=settings.seller_email,
+        default_currency=settings.currency,
+    )
     links = Links(
         secret_key=settings.secret_key,
         orders_public_url=settings.orders_public_url,
