@@ -162,7 +162,21 @@ async def media(
     return {**media_json(found, base_url(ctx)), "currency": currency}
 
 
-@router.get("/media/{media_id}/price", responses=error_responses(404, 422))
+OPTIONS_PARAMETER = {
+    "name": "options",
+    "in": "query",
+    "style": "deepObject",
+    "explode": True,
+    "description": "the option chosen in each group: options[<group>]=<option>",
+    "schema": {"type": "object", "additionalProperties": {"type": "string"}},
+}
+
+
+@router.get(
+    "/media/{media_id}/price",
+    responses=error_responses(404, 422),
+    openapi_extra={"parameters": [OPTIONS_PARAMETER]},
+)
 async def media_price(
     request: Request,
     ctx: Ctx,

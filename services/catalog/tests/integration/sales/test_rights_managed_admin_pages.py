@@ -10,6 +10,8 @@ from typing import Any
 
 import httpx
 
+from .conftest import AddMedia
+from .test_rights_managed_admin import rm_body
 from .test_sales_admin_pages import admin, csrf_of  # noqa: F401 (the `admin` fixture)
 
 
@@ -144,3 +146,25 @@ async def test_a_royalty_free_price_list_gets_quantity_discounts(
     ]
     page = await admin.get(created.headers["location"])
     assert 'name="tier_min_0" value="3"' in page.text
+
+
+async def test_pages_listing_profiles_show_a_rights_managed_one(
+    admin: httpx.AsyncClient,  # noqa: F811
+    client: httpx.AsyncClient,
+    add_media: AddMedia,
+) -> None:
+    photo = await add_media()
+    made = await client.post("/api/admin/pricing-profiles", json=rm_body(name="Listed RM"))
+    profile_id = made.json()["id"]
+    await client.put(
+        f"/api/admin/media/{photo}/pricing-profiles", json={"profile_ids": [profile_id]}
+    )
+    media_page = await admin.get(f"/admin/media/{photo}/price-lists")
+    assert media_page.status_code == 200
+    assert "Listed RM: rights-managed, base 100.00 EUR (Size, Usage)" in media_page.text
+    assert "Rights-managed: base 100.00 EUR; choices: Size, Usage" in media_page.text
+    gallery_page = await admin.get("/admin/galleries/new")
+    assert gallery_page.status_code == 200
+    assert 'Listed RM <span class="muted">(rights-managed)</span>' in gallery_page.text
+    edit_page = await admin.get(f"/admin/pricing-profiles/{profile_id}")
+    assert 'name="group_options_0"' in edit_page.text
