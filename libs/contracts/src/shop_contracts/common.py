@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 import uuid
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AwareDatetime,
@@ -250,6 +250,25 @@ class OrderLine(Frozen):
     profile_id: uuid.UUID | None = None
     usage: dict[str, str] | None = None
     discount: MinorUnits = Field(default=0, ge=0)
+    # The usage's groups in the profile's order: a JSON object's key order does not survive
+    # everywhere (PostgreSQL's JSONB sorts keys, and the outbox keeps envelopes as JSONB), so
+    # `usage` is read back in this order. Filled from `usage` when a line is made.
+    usage_groups: list[str] | None = Field(
+        default=None, description="the groups of `usage` in the profile's order"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _usage_in_its_order(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        usage, groups = data.get("usage"), data.get("usage_groups")
+        if isinstance(usage, dict) and usage:
+            if groups is None:
+                return {**data, "usage_groups": list(usage)}
+            if isinstance(groups, list) and sorted(groups) == sorted(usage):
+                return {**data, "usage": {group: usage[group] for group in groups}}
+        return data
 
     @property
     def usage_text(self) -> str | None:
