@@ -110,7 +110,6 @@ async def place_order(
     command: PlaceOrder,
     *,
     links: Links,
-    currency: str | None = None,
     now: datetime | None = None,
 ) -> PlacedOrder:
     """Record the order, its lines, its history and `order.placed`, or raise
@@ -123,8 +122,7 @@ async def place_order(
     one), the outbox. An idempotency key is checked by that INSERT (`ON CONFLICT DO
     NOTHING`), not by a query beforehand. A key is the client's own (scoped by their email)
     and bound to the body it was first used with: the same key with another body raises
-    `IdempotencyKeyConflictError`. `currency` is no longer used: the order is placed in the
-    shop's currency setting.
+    `IdempotencyKeyConflictError`. The order is placed in the shop's currency setting.
     """
     now = now or datetime.now(UTC)
     try:
