@@ -1,6 +1,7 @@
 // The shop's one script, a file (the CSP allows no inline script). Pages work without it;
-// with it: destructive buttons ask first, totals follow the boxes ticked, and a box that
-// excludes its siblings (one license per file) unticks them.
+// with it: destructive buttons ask first, totals follow the boxes ticked, a box that
+// excludes its siblings (one license per file) unticks them, and a checkout's totals follow
+// its address and coupon.
 "use strict";
 
 // <form data-confirm="Cancel order PL-1? The client can no longer pay."> asks before posting.
@@ -43,11 +44,45 @@ function shopOnePerGroup(input) {
   });
 }
 
+// <div id="BOX" data-refresh-from="FORM_ID" data-refresh-on="coupon country"
+// data-refresh-action="quote">: when one of those fields of the form changes, the form is
+// posted in the background with action=quote and the box is replaced by the same box of the
+// answer (the server's own figures, written for the reader). Without script, the form's
+// button name="action" value="quote" does the same with the whole page.
+function shopRefresh(box) {
+  var form = document.getElementById(box.getAttribute("data-refresh-from"));
+  if (!form || !window.fetch || !window.DOMParser || !window.URLSearchParams) { return; }
+  var body = new URLSearchParams(new FormData(form));
+  body.set("action", box.getAttribute("data-refresh-action") || "");
+  box.setAttribute("aria-busy", "true");
+  window.fetch(form.action, {
+    method: "POST", body: body, credentials: "same-origin", headers: { Accept: "text/html" }
+  })
+    .then(function (response) { return response.text(); })
+    .then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(box.id);
+      if (fresh) { box.innerHTML = fresh.innerHTML; }
+    })
+    .catch(function () { /* the button still works */ })
+    .then(function () { box.removeAttribute("aria-busy"); });
+}
+
+function shopRefreshFor(field) {
+  if (!field.form || !field.name) { return; }
+  document.querySelectorAll("[data-refresh-from]").forEach(function (box) {
+    var names = (box.getAttribute("data-refresh-on") || "").split(" ");
+    if (box.getAttribute("data-refresh-from") === field.form.id && names.indexOf(field.name) >= 0) {
+      shopRefresh(box);
+    }
+  });
+}
+
 document.addEventListener("change", function (event) {
   var target = event.target;
   if (!target.matches) { return; }
   if (target.matches("input[data-one-per]")) { shopOnePerGroup(target); }
   if (target.matches("input[data-price]")) { shopUpdateTotals(); }
+  shopRefreshFor(target);
 });
 document.addEventListener("DOMContentLoaded", shopUpdateTotals);
 window.addEventListener("pageshow", shopUpdateTotals); // boxes restored by the back button
