@@ -225,6 +225,10 @@ async def test_tax_for_the_address_and_the_reverse_charge(
     new_york = {"country": "US", "region": "NY", "city": "New York"}
     american = (await client.post("/api/orders", json=body([shelf.rf(0)], address=new_york))).json()
     assert american["tax"] == 355  # 8.875 % of 4000 = 355.0
+    seen = await client.get(
+        f"/api/orders/{american['id']}", headers={"X-Order-Token": american["access_token"]}
+    )
+    assert seen.json()["tax_rate"] == "8.875"
 
     before = await counts(service)
     unknown = await client.post("/api/orders", json=body([shelf.rf(0)], address={"country": "JP"}))
@@ -299,3 +303,19 @@ async def test_a_free_order_held_for_validation_skips_payment_once_validated(
     rows = await outbox_rows(service, order_id)
     assert [r["message_type"] for r in rows][-1] == "payment.mark_paid"
     assert MarkOrderPaid.model_validate(rows[-1]["envelope"]["payload"]).amount == 0
+
+
+async def test_prices_entered_with_tax_keep_the_total_and_show_net_figures(
+    client: httpx.AsyncClient, shelf: Shelf, admin_headers: dict[str, str]
+) -> None:
+    await tax(client, admin_headers, [{"country": "FR", "rate": "20"}], included=True)
+    order = (await client.post("/api/orders", json=body([shelf.rf(1)]))).json()
+    # 6000 with tax: 5000 net + 1000 tax
+    assert (order["subtotal"], order["discount"], order["tax"], order["total"]) == (
+        5000,
+        0,
+        1000,
+        6000,
+    )
+    assert order["prices_include_tax"] is True
+    assert order["items"][0]["price"] == 6000  # as entered

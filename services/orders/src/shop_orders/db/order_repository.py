@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, bindparam, insert, select, update
@@ -97,6 +98,11 @@ def _order(m: Mapping[Any, Any], lines: list[OrderLine]) -> Order:
     )
 
 
+def _percent(stored: Decimal) -> Decimal:
+    """A rate as it was given: 8.8750 (the column's scale) is 8.875, 20.0000 is 20."""
+    return Decimal(format(stored.normalize(), "f"))
+
+
 def _charges(m: Mapping[Any, Any]) -> Charges | None:
     """None on orders placed before the pricing rules (their total is their lines' sum)."""
     if m["subtotal"] is None:
@@ -105,7 +111,7 @@ def _charges(m: Mapping[Any, Any]) -> Charges | None:
         subtotal=m["subtotal"],
         discount=m["discount"],
         tax=m["tax"],
-        tax_rate=m["tax_rate"],
+        tax_rate=None if m["tax_rate"] is None else _percent(m["tax_rate"]),
         prices_include_tax=m["prices_include_tax"],
         reverse_charge=m["reverse_charge"],
     )
