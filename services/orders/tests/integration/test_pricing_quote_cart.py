@@ -174,3 +174,19 @@ async def test_an_order_is_placed_in_the_shops_currency(
     quote = (await client.post("/api/orders/quote", json={"items": [shelf.rf(0)]})).json()
     assert quote["currency"] == "USD"
     assert (await client.get("/api/catalog")).json()["currency"] == "USD"
+
+
+async def test_a_quote_knows_a_coupon_this_email_already_used(
+    client: httpx.AsyncClient, shelf: Shelf, admin_headers: dict[str, str]
+) -> None:
+    await coupon(client, admin_headers, code="WELCOME", percent_off=10, once_per_client=True)
+    first = await client.post("/api/orders", json=body([shelf.rf(0)], coupon="WELCOME"))
+    assert first.status_code == 201, first.text
+    asked = {"items": [shelf.rf(1)], "coupon": "WELCOME"}
+    again = {**asked, "client": {"email": " ADA@example.com", "address": {"country": "FR"}}}
+    status, field, message = refused_field(await client.post("/api/orders/quote", json=again))
+    assert (status, field, message.split(":")[0]) == (422, "coupon", "already_used_by_client")
+    other = {**asked, "client": {"email": "bob@example", "address": {"country": "FR"}}}
+    assert (await client.post("/api/orders/quote", json=other)).status_code == 200
+    placed = await client.post("/api/orders", json=body([shelf.rf(1)], coupon="welcome"))
+    assert refused_field(placed)[2].startswith("already_used_by_client")

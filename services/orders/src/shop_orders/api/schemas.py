@@ -406,9 +406,12 @@ class QuoteAddressIn(BaseModel):
 
 
 class QuoteClientIn(BaseModel):
+    """A checkout form as it stands: the email only tells whether this client already used
+    a coupon meant once per client (not checked as an address here: placing checks it)."""
+
     model_config = ConfigDict(extra="ignore")
 
-    email: EmailStr | None = None
+    email: str | None = Field(default=None, max_length=320)
     address: QuoteAddressIn | None = None
 
 
