@@ -55,7 +55,8 @@ function shopRefresh(box) {
   var body = new URLSearchParams(new FormData(form));
   body.set("action", box.getAttribute("data-refresh-action") || "");
   box.setAttribute("aria-busy", "true");
-  window.fetch(form.action, {
+  // getAttribute: the form's "action" property may be its buttons named action
+  window.fetch(form.getAttribute("action") || window.location.pathname, {
     method: "POST", body: body, credentials: "same-origin", headers: { Accept: "text/html" }
   })
     .then(function (response) { return response.text(); })

@@ -154,7 +154,7 @@ async def checkout(request: Request, ctx: Ctx) -> Response:
     if not cart_id:
         return await render_checkout(request, ctx, form, CheckoutErrors(form=EMPTY_CART))
     if form.get("action") == "quote":  # "Update totals": the page again, nothing placed
-        return await render_checkout(request, ctx, form)
+        return await render_checkout(request, ctx, form, code=200)  # a refusal is no failure
     try:
         body = OrderCreate.model_validate(order_body(form, cart_id))
     except ValidationError as exc:
