@@ -40,3 +40,22 @@ class ReissueDownloadLinks(MessageBody):
 
     order_id: uuid.UUID
     requested_by: str = "admin"
+
+
+class RefundPayment(MessageBody):
+    """The photographer refunds an order, fully or in part: payments refunds through the
+    processor that took the payment, or records a refund made by hand (`by_hand`, offline
+    payments). One refund per `refund_id` (a redelivered command refunds nothing twice)."""
+
+    TYPE = "payment.refund"
+    KIND = "command"
+
+    order_id: uuid.UUID
+    refund_id: uuid.UUID
+    amount: MinorUnits | None = Field(default=None, gt=0, description="None: all still refundable")
+    line_ids: list[uuid.UUID] = Field(
+        default_factory=list, description="lines whose files are revoked (partial refund)"
+    )
+    reason: str | None = Field(default=None, max_length=1000)
+    requested_by: str = "admin"
+    by_hand: bool = False

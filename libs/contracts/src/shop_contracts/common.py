@@ -250,6 +250,11 @@ class OrderLine(Frozen):
     profile_id: uuid.UUID | None = None
     usage: dict[str, str] | None = None
     discount: MinorUnits = Field(default=0, ge=0)
+    # Payments and after-sale issue (quotations): a service line has no file (its media
+    # fields are the quote's ids, `media_key` ""); an offline-delivery line's file is
+    # delivered by the photographer by hand. Delivery produces neither.
+    service: bool = False
+    offline_delivery: bool = False
     # The usage's groups in the profile's order: a JSON object's key order does not survive
     # everywhere (PostgreSQL's JSONB sorts keys, and the outbox keeps envelopes as JSONB), so
     # `usage` is read back in this order. Filled from `usage` when a line is made.

@@ -398,3 +398,123 @@ class CurrencyChanged(MessageBody):
 
     currency: str = CurrencyField
     changed_at: AwareDatetime
+
+
+# --- payments and after-sale -----------------------------------------------------------------
+
+
+class OfflinePaymentChosen(MessageBody):
+    """The client chose one of the photographer's offline methods (bank transfer, cheque...)
+    on the payment page and accepted it: they are shown and emailed its instructions; nothing
+    is delivered until the photographer marks the order paid."""
+
+    TYPE = "payment.offline_chosen"
+
+    order_id: uuid.UUID
+    number: str
+    client: ClientContact
+    method_name: str
+    instructions: str
+    total: MinorUnits = Field(ge=0)
+    currency: str = CurrencyField
+    chosen_at: AwareDatetime
+
+
+class PaymentRefunded(MessageBody):
+    """Money given back, by the shop (`origin` "shop": the photographer's refund) or in the
+    processor's dashboard (`origin` "processor"). `full`: everything paid is now refunded
+    (every link and held file is revoked); otherwise the links of `line_ids` are."""
+
+    TYPE = "payment.refunded"
+
+    order_id: uuid.UUID
+    number: str
+    client: ClientContact
+    refund_id: uuid.UUID
+    amount: MinorUnits = Field(gt=0)
+    currency: str = CurrencyField
+    refunded_total: MinorUnits = Field(gt=0, description="all refunds of the order so far")
+    full: bool
+    line_ids: list[uuid.UUID] = Field(default_factory=list)
+    processor: str | None = None
+    processor_refund_id: str | None = None
+    by_hand: bool = False
+    origin: Literal["shop", "processor"] = "shop"
+    reason: str | None = None
+    refunded_at: AwareDatetime
+
+
+class RefundFailed(MessageBody):
+    """The processor refused a refund the photographer asked for (nothing was refunded)."""
+
+    TYPE = "payment.refund_failed"
+
+    order_id: uuid.UUID
+    refund_id: uuid.UUID
+    amount: MinorUnits | None = None
+    reason: str
+
+
+class OrderPaymentReminder(MessageBody):
+    """An order is still unpaid after the photographer's reminder delay: the client is
+    reminded once, with the payment link (and when it will be cancelled, if it will)."""
+
+    TYPE = "order.payment_reminder"
+
+    order_id: uuid.UUID
+    number: str
+    client: ClientContact
+    payment_url: str
+    total: MinorUnits = Field(ge=0)
+    currency: str = CurrencyField
+    placed_at: AwareDatetime
+    cancel_at: AwareDatetime | None = None
+
+
+class QuoteLineText(Frozen):
+    title: str
+    description: str | None = None
+    price: MinorUnits = Field(ge=0)
+
+
+class QuoteRequested(MessageBody):
+    """A client asked for a quotation on media: the photographer is emailed."""
+
+    TYPE = "quote.requested"
+
+    quote_id: uuid.UUID
+    client: ClientContact
+    message: str | None = None
+    items: list[str] = Field(default_factory=list, description="the media titles")
+    admin_url: str
+    seller_email: str
+
+
+class QuoteSent(MessageBody):
+    """The photographer sent a quotation (or a new version of it): the client is emailed
+    its link."""
+
+    TYPE = "quote.sent"
+
+    quote_id: uuid.UUID
+    version: int = Field(ge=1)
+    client: ClientContact
+    url: str = Field(description="the client's quote page, token included")
+    total: MinorUnits = Field(ge=0)
+    currency: str = CurrencyField
+    expires_at: AwareDatetime | None = None
+    lines: list[QuoteLineText] = Field(default_factory=list)
+
+
+class QuoteAnswered(MessageBody):
+    """The client accepted (an order was placed at the quote's prices) or declined."""
+
+    TYPE = "quote.answered"
+
+    quote_id: uuid.UUID
+    version: int = Field(ge=1)
+    client: ClientContact
+    accepted: bool
+    order_id: uuid.UUID | None = None
+    order_number: str | None = None
+    seller_email: str

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from shop_contracts.commands import ForceDelivery, MarkOrderPaid, ReissueDownloadLinks
+from shop_contracts.commands import (
+    ForceDelivery,
+    MarkOrderPaid,
+    RefundPayment,
+    ReissueDownloadLinks,
+)
 from shop_contracts.envelope import Envelope, MessageBody, UnknownMessageError
 from shop_contracts.events import (
     CurrencyChanged,
@@ -22,12 +27,19 @@ from shop_contracts.events import (
     MediaFinalized,
     MediaOffered,
     MediaWithdrawn,
+    OfflinePaymentChosen,
     OrderCancelled,
+    OrderPaymentReminder,
     OrderPlaced,
     OrderValidated,
     PaymentConfirmed,
     PaymentFailed,
+    PaymentRefunded,
     PaymentRequested,
+    QuoteAnswered,
+    QuoteRequested,
+    QuoteSent,
+    RefundFailed,
     SelectionSent,
 )
 
@@ -57,6 +69,14 @@ MESSAGE_TYPES: tuple[type[MessageBody], ...] = (
     FreeDownloadReady,
     InvoiceIssued,
     CurrencyChanged,
+    RefundPayment,
+    OfflinePaymentChosen,
+    PaymentRefunded,
+    RefundFailed,
+    OrderPaymentReminder,
+    QuoteRequested,
+    QuoteSent,
+    QuoteAnswered,
 )
 
 _BY_KEY = {(m.TYPE, m.VERSION): m for m in MESSAGE_TYPES}

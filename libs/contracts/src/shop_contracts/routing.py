@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shop_contracts.commands import ForceDelivery, MarkOrderPaid, ReissueDownloadLinks
+from shop_contracts.commands import (
+    ForceDelivery,
+    MarkOrderPaid,
+    RefundPayment,
+    ReissueDownloadLinks,
+)
 from shop_contracts.envelope import MessageBody
 from shop_contracts.events import (
     CurrencyChanged,
@@ -22,12 +27,19 @@ from shop_contracts.events import (
     MediaFinalized,
     MediaOffered,
     MediaWithdrawn,
+    OfflinePaymentChosen,
     OrderCancelled,
+    OrderPaymentReminder,
     OrderPlaced,
     OrderValidated,
     PaymentConfirmed,
     PaymentFailed,
+    PaymentRefunded,
     PaymentRequested,
+    QuoteAnswered,
+    QuoteRequested,
+    QuoteSent,
+    RefundFailed,
     SelectionSent,
 )
 
@@ -70,13 +82,19 @@ SUBSCRIPTIONS: dict[str, Subscription] = {
                 DeliveryFilesReleased,
                 DownloadLinksReissued,
                 EmailSent,
+                OfflinePaymentChosen,
+                PaymentRefunded,
+                RefundFailed,
                 # the catalog's read model: what checkout prices from
                 MediaOffered,
                 MediaWithdrawn,
                 GalleryOffered,
             ),
         ),
-        Subscription("payments", (OrderPlaced, OrderValidated, OrderCancelled, MarkOrderPaid)),
+        Subscription(
+            "payments",
+            (OrderPlaced, OrderValidated, OrderCancelled, MarkOrderPaid, RefundPayment),
+        ),
         Subscription(
             "delivery",
             (
@@ -89,6 +107,7 @@ SUBSCRIPTIONS: dict[str, Subscription] = {
                 MediaFileReplaced,
                 GalleryOffered,
                 FreeDownloadGranted,
+                PaymentRefunded,
             ),
         ),
         Subscription(
@@ -105,6 +124,12 @@ SUBSCRIPTIONS: dict[str, Subscription] = {
                 SelectionSent,
                 FreeDownloadReady,
                 InvoiceIssued,
+                OfflinePaymentChosen,
+                PaymentRefunded,
+                OrderPaymentReminder,
+                QuoteRequested,
+                QuoteSent,
+                QuoteAnswered,
             ),
         ),
         # which media an unfinished order uses (deleting one is refused while it does)
@@ -122,6 +147,11 @@ PUBLISHERS: dict[str, tuple[type[MessageBody], ...]] = {
         ReissueDownloadLinks,
         InvoiceIssued,
         CurrencyChanged,
+        RefundPayment,
+        OrderPaymentReminder,
+        QuoteRequested,
+        QuoteSent,
+        QuoteAnswered,
     ),
     "catalog": (
         MediaOffered,
@@ -133,7 +163,14 @@ PUBLISHERS: dict[str, tuple[type[MessageBody], ...]] = {
         SelectionSent,
         FreeDownloadGranted,
     ),
-    "payments": (PaymentConfirmed, PaymentFailed, PaymentRequested),
+    "payments": (
+        PaymentConfirmed,
+        PaymentFailed,
+        PaymentRequested,
+        OfflinePaymentChosen,
+        PaymentRefunded,
+        RefundFailed,
+    ),
     "delivery": (
         DeliveryCompleted,
         DeliveryFailed,
