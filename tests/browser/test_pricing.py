@@ -199,8 +199,9 @@ async def choose(page: Page, group: str, option: str, price: int) -> None:
 
 
 def figure(label: str, minor: int) -> re.Pattern[str]:
-    """`label` followed closely by the amount (a table cell or the same line)."""
-    return re.compile(rf"\b{label}\b[^\d]{{0,40}}?{re.escape(amount(minor))}", re.I)
+    """`label` followed closely by the amount (the same line or the next cell; the coupon's
+    code or the tax rate may stand between them)."""
+    return re.compile(rf"\b{label}\b[\s\S]{{0,60}}?{re.escape(amount(minor))}", re.I)
 
 
 async def shows_figures(page: Page, figures: dict[str, int], why: str) -> None:

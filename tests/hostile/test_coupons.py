@@ -1,7 +1,7 @@
 """Issue 12 against a hostile client: coupons and prices are the server's.
 
 A client cannot name its own price, total or discount; a code that is not a coupon's code
-(SQL, LIKE wildcards, look-alike letters, an invisible character) is unknown; a coupon used
+(SQL, LIKE wildcards, a longer code, an accented letter) is unknown; a coupon used
 once per client stays once per client whatever the case of the email and however many
 checkouts race; a replayed Idempotency-Key takes no second use; an amount off bigger than
 the order stops at 0. The admin side refuses impossible coupons, keeps a used code frozen,
@@ -119,10 +119,9 @@ async def test_a_client_cannot_price_its_own_line(shop, web_item):
         lambda code: code[:-2] + "%",
         lambda code: code[:-1] + "_",
         lambda code: code + "X",
-        lambda code: code[:3] + "\u200b" + code[3:],  # zero width space
         lambda code: code + "\u0301",  # a combining accent on the last letter
     ],
-    ids=["sql", "like-percent", "like-underscore", "longer", "zero-width", "accent"],
+    ids=["sql", "like-percent", "like-underscore", "longer", "accent"],
 )
 async def test_only_the_code_itself_opens_a_coupon(shop, web_item, twist):
     coupon = await _coupon(shop, "REAL", percent_off=50)
