@@ -9,8 +9,9 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shop_payments.db.refunds import record_sandbox_refund
 from shop_payments.db.tables import sandbox_sessions
-from shop_payments.service.ports import SandboxLine, SandboxSession
+from shop_payments.service.ports import SandboxLine, SandboxRefund, SandboxSession
 
 _COLUMNS = ("id", "order_id", "number", "amount", "currency", "status", "success_url", "cancel_url")
 
@@ -58,3 +59,6 @@ class SqlSandboxStore:
                 .where(sandbox_sessions.c.id == session_id)
                 .values(status="complete")
             )
+
+    async def refund(self, refund: SandboxRefund) -> tuple[SandboxRefund, ...] | None:
+        return await record_sandbox_refund(self._sessions, refund)

@@ -14,18 +14,21 @@ import json
 import secrets
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
 import structlog
 
 from shop_payments.domain.charge import charge_lines
-from shop_payments.domain.model import PaymentRequest
+from shop_payments.domain.model import Payment, PaymentRequest
 from shop_payments.service.ports import (
     CheckoutRedirect,
+    ProcessorRefund,
     ProcessorUnavailableError,
+    RefundRefusedError,
     SandboxLine,
+    SandboxRefund,
     SandboxSession,
     SandboxStore,
 )
@@ -62,6 +65,58 @@ def completed_event(session: SandboxSession, now: datetime) -> dict[str, Any]:
                 "payment_status": "paid",
                 "status": "complete",
                 "payment_intent": f"pi_sandbox_{_suffix(session)}",
+            }
+        },
+    }
+
+
+INTENT_PREFIX = "pi_sandbox_"
+REFUND_PREFIX = "re_sandbox_"
+
+
+def refunded_event(
+    session: SandboxSession, refund: SandboxRefund, refunds: tuple[SandboxRefund, ...]
+) -> dict[str, Any]:
+    """A `charge.refunded` event shaped as Stripe sends it: the charge, with everything
+    refunded on it so far and its refunds list (each with the shop's refund id in its
+    metadata). One event per refund (its id derives from the refund's)."""
+    suffix = _suffix(session)
+    refunded = sum(item.amount for item in refunds)
+    return {
+        "id": f"{SANDBOX_EVENT_PREFIX}{refund.id.removeprefix(REFUND_PREFIX)}",
+        "object": "event",
+        "api_version": "2025-01-27.acacia",
+        "created": int(refund.created_at.timestamp()),
+        "livemode": False,
+        "type": "charge.refunded",
+        "data": {
+            "object": {
+                "id": f"ch_sandbox_{suffix}",
+                "object": "charge",
+                "amount": session.amount,
+                "amount_refunded": refunded,
+                "refunded": refunded >= session.amount,
+                "currency": session.currency.lower(),
+                "payment_intent": f"{INTENT_PREFIX}{suffix}",
+                "metadata": {"order_id": str(session.order_id)},
+                "refunds": {
+                    "object": "list",
+                    "data": [
+                        {
+                            "id": item.id,
+                            "object": "refund",
+                            "amount": item.amount,
+                            "currency": session.currency.lower(),
+                            "payment_intent": f"{INTENT_PREFIX}{suffix}",
+                            "status": "succeeded",
+                            "metadata": {
+                                "refund_id": str(item.refund_id),
+                                "order_id": str(session.order_id),
+                            },
+                        }
+                        for item in refunds
+                    ],
+                },
             }
         },
     }
@@ -139,3 +194,51 @@ class SandboxProcessor:
                 f"{reply.body[:200]})"
             )
         await self._store.complete(session.id)
+
+    async def refund(self, payment: Payment, amount: int, refund_id: uuid.UUID) -> ProcessorRefund:
+        """Like Stripe: refused for an unknown or unpaid payment and beyond what is left;
+        once per `refund_id`. Its signed `charge.refunded` event then goes to the webhook,
+        as Stripe's would (a refused delivery is logged: the refund is made all the same)."""
+        reference = payment.processor_reference or ""
+        session = None
+        if reference.startswith(INTENT_PREFIX):
+            session = await self._store.get(SESSION_PREFIX + reference.removeprefix(INTENT_PREFIX))
+        if session is None or session.status != "complete":
+            raise RefundRefusedError(f"no such sandbox payment: {reference or 'none'}")
+        candidate = SandboxRefund(
+            id=f"{REFUND_PREFIX}{refund_id.hex}",
+            session_id=session.id,
+            amount=amount,
+            refund_id=refund_id,
+            created_at=datetime.now(UTC),
+        )
+        refunds = await self._store.refund(candidate)
+        if refunds is None:
+            raise RefundRefusedError(
+                f"the refund of {amount} exceeds what is left of the payment ({session.amount} "
+                f"paid, minor units of {session.currency})"
+            )
+        refund = next(item for item in refunds if item.refund_id == refund_id)
+        await self._send_refunded(session, refund, refunds)
+        return ProcessorRefund(processor_refund_id=refund.id, status="succeeded")
+
+    async def _send_refunded(
+        self, session: SandboxSession, refund: SandboxRefund, refunds: tuple[SandboxRefund, ...]
+    ) -> None:
+        # The list as it was when this refund was made (a redelivered refund: its own event).
+        upto = tuple(item for item in refunds if item.created_at <= refund.created_at)
+        body = json.dumps(refunded_event(session, refund, upto), separators=(",", ":"))
+        now = datetime.now(UTC)
+        headers = {
+            "Content-Type": "application/json",
+            "Stripe-Signature": sign_payload(body, self._secret, int(now.timestamp())),
+        }
+        try:
+            reply = await self.poster(f"{self.public_url}/webhooks/stripe", body.encode(), headers)
+        except Exception as exc:  # the refund is made; Stripe would retry its webhook later
+            log.warning("payments.sandbox_refund_webhook_failed", error=str(exc)[:200])
+            return
+        if reply.status >= 300:
+            log.warning(
+                "payments.sandbox_refund_webhook_refused", status=reply.status, body=reply.body
+            )

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any, cast
 
 import stripe
 import structlog
 
 from shop_payments.domain.charge import ChargeLine, charge_lines
-from shop_payments.domain.model import PaymentRequest
-from shop_payments.service.ports import CheckoutRedirect, ProcessorUnavailableError
+from shop_payments.domain.model import Payment, PaymentRequest
+from shop_payments.service.ports import (
+    CheckoutRedirect,
+    ProcessorRefund,
+    ProcessorUnavailableError,
+    RefundRefusedError,
+)
 
 log = structlog.get_logger()
 
@@ -55,6 +61,22 @@ def checkout_session_params(
     }
 
 
+def refund_params(payment: Payment, amount: int, refund_id: uuid.UUID) -> dict[str, Any]:
+    """A refund of `amount` (minor units) of the payment's intent; the shop's refund id in
+    its metadata (the refund events name it, even before the shop knows Stripe's id)."""
+    if not payment.processor_reference:
+        raise RefundRefusedError(f"payment {payment.id} has no Stripe payment intent to refund")
+    return {
+        "payment_intent": payment.processor_reference,
+        "amount": amount,
+        "metadata": {"refund_id": str(refund_id), "order_id": str(payment.order_id)},
+    }
+
+
+# Stripe answered and said no (already refunded, more than is left, disputed...): final.
+_REFUSALS = (stripe.InvalidRequestError, stripe.CardError, stripe.PermissionError)
+
+
 class StripeProcessor:
     name = "stripe"
 
@@ -86,3 +108,25 @@ class StripeProcessor:
         if not session.url:
             raise ProcessorUnavailableError("Stripe returned a checkout session without a URL")
         return CheckoutRedirect(session_id=session.id, url=session.url)
+
+    async def refund(self, payment: Payment, amount: int, refund_id: uuid.UUID) -> ProcessorRefund:
+        params = refund_params(payment, amount, refund_id)
+        try:
+            refund = await self._client.v1.refunds.create_async(
+                params=cast(Any, params),
+                options={"idempotency_key": str(refund_id)},
+            )
+        except _REFUSALS as exc:
+            message = redact_keys(exc.user_message or str(exc))[:300]
+            log.warning("payments.stripe_refund_refused", refund_id=str(refund_id), error=message)
+            raise RefundRefusedError(f"Stripe refused the refund: {message}") from exc
+        except stripe.StripeError as exc:
+            log.error(
+                "payments.stripe_refund_failed",
+                refund_id=str(refund_id),
+                error=redact_keys(str(exc))[:300],
+            )
+            raise ProcessorUnavailableError(
+                "the card processor could not be asked for the refund; it will be asked again"
+            ) from exc
+        return ProcessorRefund(processor_refund_id=refund.id, status=str(refund.status or ""))

@@ -87,6 +87,23 @@ class ProcessorUnavailableError(PaymentsDomainError):
     """The card processor could not start a checkout (or confirm a sandbox payment)."""
 
 
+class RefundRefusedError(PaymentsDomainError):
+    """The processor answered and refused the refund (already refunded, more than is left,
+    a disputed charge...): final, the message says why. A refund that could not be asked
+    (network, 5xx) raises ProcessorUnavailableError instead: it is asked again, with the
+    same idempotency key."""
+
+
+@dataclass(frozen=True)
+class ProcessorRefund:
+    """What the processor answered to a refund: its own id for it and its status
+    ("succeeded" | "pending" | "failed" | "canceled" for Stripe; PayPal's COMPLETED /
+    PENDING are given in lower case: "completed" | "pending")."""
+
+    processor_refund_id: str
+    status: str
+
+
 @dataclass(frozen=True)
 class CheckoutRedirect:
     """Where to send the client (the processor's hosted checkout) and its session id."""
@@ -103,6 +120,16 @@ class CardProcessor(Protocol):
     ) -> CheckoutRedirect:
         """Start a hosted checkout; idempotent per `request.checkout_key` (order + attempt).
         ProcessorUnavailableError when the processor cannot."""
+        ...
+
+    async def refund(self, payment: Payment, amount: int, refund_id: uuid.UUID) -> ProcessorRefund:
+        """Refund `amount` (minor units, > 0, at most what is left) of `payment` (its
+        `processor_reference`: Stripe's payment intent, PayPal's capture id). Idempotent per
+        `refund_id` (Stripe's idempotency key / PayPal's request id: str(refund_id)); the
+        refund carries `refund_id` where the processor keeps it (Stripe metadata
+        "refund_id", PayPal invoice_id / custom_id) so its refund events can be matched even
+        before the shop records the processor's id. RefundRefusedError when the processor
+        refuses it, ProcessorUnavailableError when it could not be asked."""
         ...
 
 
@@ -133,6 +160,25 @@ class InvalidEventError(PaymentsDomainError):
 
 
 @dataclass(frozen=True)
+class RefundReport:
+    """A refund a processor event reports (Stripe `charge.refunded` / `refund.updated`,
+    PayPal `PAYMENT.CAPTURE.REFUNDED`), in the service's terms.
+
+    `payment_reference`: the refunded payment's `processor_reference` (payment intent,
+    PayPal capture id). `refund_id`: the shop's refund id when the refund carries it (made
+    by the shop). `cumulative`: a Stripe charge without its refunds list: `amount` is then
+    everything refunded on the payment so far, and `processor_refund_id` None."""
+
+    payment_reference: str
+    processor_refund_id: str | None
+    amount: int  # minor units
+    currency: str
+    status: str  # "succeeded" | "pending" | "failed" | "canceled" | "completed" (lower case)
+    refund_id: uuid.UUID | None = None
+    cumulative: bool = False
+
+
+@dataclass(frozen=True)
 class ProcessorEvent:
     """What a verified processor event says, in the service's terms."""
 
@@ -146,6 +192,7 @@ class ProcessorEvent:
     reference: str | None  # payment intent (or the checkout session)
     confirms_payment: bool  # a checkout that is paid
     reports_failure: bool  # a checkout whose (delayed) payment failed
+    refunds: tuple[RefundReport, ...] = ()  # refunds it reports (`service.refund_events`)
 
 
 class EventVerifier(Protocol):
@@ -180,8 +227,24 @@ class SandboxSession:
     lines: tuple[SandboxLine, ...] = ()
 
 
+@dataclass(frozen=True)
+class SandboxRefund:
+    """A refund the sandbox made (Stripe's Refund object, as far as the shop needs it)."""
+
+    id: str  # re_sandbox_...
+    session_id: str
+    amount: int
+    refund_id: uuid.UUID  # the shop's (its idempotency key)
+    created_at: datetime
+
+
 class SandboxStore(Protocol):
     """The sandbox's own storage; each call is its own transaction (like a remote API)."""
+
+    async def refund(self, refund: SandboxRefund) -> tuple[SandboxRefund, ...] | None:
+        """Record the refund once per `refund_id` (the same id again: the one recorded),
+        with the session's row locked; every refund of its session (this one included), or
+        None when it would refund more than the session was paid (nothing recorded)."""
 
     async def create(self, session: SandboxSession, idempotency_key: str) -> SandboxSession:
         """Store it, or return the session already created with this key."""
