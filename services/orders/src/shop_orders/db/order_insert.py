@@ -79,6 +79,8 @@ def _line_values(order_id: uuid.UUID, position: int, line: OrderLine) -> dict[st
         "profile_id": line.profile_id,
         "usage": None if line.usage is None else [list(pair) for pair in line.usage],
         "discount": line.discount,
+        "service": line.service,
+        "offline_delivery": line.offline_delivery,
     }
 
 

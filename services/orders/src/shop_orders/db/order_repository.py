@@ -60,6 +60,8 @@ def _line(row: Mapping[Any, Any], prefix: str = "") -> OrderLine:
         profile_id=m["profile_id"],
         usage=None if m["usage"] is None else tuple((g, o) for g, o in m["usage"]),
         discount=m["discount"],
+        service=m["service"],
+        offline_delivery=m["offline_delivery"],
     )
 
 

@@ -217,6 +217,9 @@ order_lines = Table(
     Column("profile_id", UUID(as_uuid=True), nullable=True),
     Column("usage", JSONB(none_as_null=True), nullable=True),
     Column("discount", BigInteger, nullable=False, server_default="0"),
+    # Quotations (issue 13): a service line (no file) or one delivered by hand (no link).
+    Column("service", Boolean, nullable=False, server_default="false"),
+    Column("offline_delivery", Boolean, nullable=False, server_default="false"),
     CheckConstraint("discount >= 0 AND discount <= price", name="ck_order_lines_discount"),
     Index("ix_order_lines_order_id", "order_id", "position"),
 )

@@ -96,6 +96,9 @@ class OrderLine:
     profile_id: uuid.UUID | None = None
     usage: Usage | None = None
     discount: int = 0
+    # Quotations (issue 13): a service line has no file; an offline one is delivered by hand.
+    service: bool = False
+    offline_delivery: bool = False
 
     @property
     def usage_text(self) -> str | None:

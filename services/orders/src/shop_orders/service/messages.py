@@ -60,6 +60,8 @@ def order_placed(order: Order, settings: ShopSettings, links: Links) -> Envelope
             profile_id=line.profile_id,
             usage=dict(line.usage) if line.usage is not None else None,
             discount=line.discount,
+            service=line.service,
+            offline_delivery=line.offline_delivery,
         )
         for line in order.lines
     ]
