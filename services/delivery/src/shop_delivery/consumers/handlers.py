@@ -7,7 +7,8 @@ only calls its use case with that transaction's repositories.
 A payment, a forced delivery or a cancellation may arrive before `order.placed`: its
 handler keeps the message (`shop_messaging.waiting`), and `order.placed` replays what was
 kept through these same handlers, cancellations first (a cancelled order is never
-delivered: the later payment then finds it cancelled and changes nothing).
+delivered: the later payment then finds it cancelled and changes nothing), then refunds
+(a payment replayed after them delivers none of the refunded files).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from shop_contracts.events import (
     OrderCancelled,
     OrderPlaced,
     PaymentConfirmed,
+    PaymentRefunded,
 )
 from shop_delivery.config import SERVICE
 from shop_delivery.domain import Trigger
@@ -38,6 +40,7 @@ from shop_delivery.service.grants import grant_free_download
 from shop_delivery.service.intake import cancel_delivery, record_order, trigger_delivery
 from shop_delivery.service.ports import Repositories, Transaction
 from shop_delivery.service.prepare import prerender
+from shop_delivery.service.refunds import revoke_refunded
 from shop_delivery.service.reissue import reissue_links
 from shop_delivery.service.release import release_media
 from shop_delivery.service.renditions import RenditionFailedError
@@ -81,11 +84,15 @@ class KeptTrigger(MessageBody):
 
 
 def _cancellations_first(kept: list[Envelope]) -> list[Envelope]:
-    def is_cancel(envelope: Envelope) -> bool:
-        legacy = envelope.type == KeptTrigger.TYPE and envelope.payload.get("kind") == "cancel"
-        return envelope.type == OrderCancelled.TYPE or legacy
+    """Cancellations, then refunds, then the rest (payments, forced deliveries)."""
 
-    return sorted(kept, key=lambda envelope: not is_cancel(envelope))  # stable: arrival order
+    def rank(envelope: Envelope) -> int:
+        legacy = envelope.type == KeptTrigger.TYPE and envelope.payload.get("kind") == "cancel"
+        if envelope.type == OrderCancelled.TYPE or legacy:
+            return 0
+        return 1 if envelope.type == PaymentRefunded.TYPE else 2
+
+    return sorted(kept, key=rank)  # stable: arrival order within each
 
 
 def build_router(
@@ -135,6 +142,13 @@ def build_router(
     ) -> None:
         repos = repositories(session)
         known = await cancel_delivery(repos, ctx, payload.order_id, envelope.event_id)
+        await keep_if_early(known, session, payload.order_id, envelope)
+
+    @router.on(PaymentRefunded)
+    async def on_payment_refunded(
+        session: AsyncSession, payload: PaymentRefunded, envelope: Envelope
+    ) -> None:
+        known = await revoke_refunded(repositories(session), ctx, payload, envelope.event_id)
         await keep_if_early(known, session, payload.order_id, envelope)
 
     @router.on(KeptTrigger)

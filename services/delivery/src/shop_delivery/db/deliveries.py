@@ -45,6 +45,8 @@ _DELIVERY_FIELDS = (
     "withdrawn_at",
     "payment",
     "payment_url",
+    "refunded_at",
+    "refunded_lines",
 )
 _ITEM_FIELDS = (
     "media_status",
@@ -78,6 +80,8 @@ def _delivery(row: RowMapping) -> Delivery:
         payment=PaymentState(row["payment"]),
         payment_url=row["payment_url"],
         kind=DeliveryKind(row["kind"]),
+        refunded_at=row["refunded_at"],
+        refunded_lines=frozenset(uuid.UUID(line) for line in row["refunded_lines"] or []),
     )
 
 
@@ -110,6 +114,7 @@ def _item(row: RowMapping) -> DeliveryItem:
 
 def _delivery_values(delivery: Delivery) -> dict[str, Any]:
     values = asdict(delivery)
+    values["refunded_lines"] = sorted(str(line) for line in delivery.refunded_lines)
     return {name: values[name] for name in _DELIVERY_FIELDS}
 
 
@@ -261,13 +266,15 @@ class SqlDeliveryRepository:
             await self.session.execute(insert(delivery_items), [_item_row(i) for i in added])
         await add_links(self.session, links)
 
-    async def drop_holds(self, order_id: uuid.UUID) -> int:
-        result = await self.session.execute(
-            update(delivery_items)
-            .where(delivery_items.c.order_id == order_id, delivery_items.c.held)
-            .values(held=False)
-            .returning(delivery_items.c.id)
+    async def drop_holds(
+        self, order_id: uuid.UUID, line_ids: Sequence[uuid.UUID] | None = None
+    ) -> int:
+        query = update(delivery_items).where(
+            delivery_items.c.order_id == order_id, delivery_items.c.held
         )
+        if line_ids is not None:
+            query = query.where(delivery_items.c.line_id.in_(list(line_ids)))
+        result = await self.session.execute(query.values(held=False).returning(delivery_items.c.id))
         return len(result.all())
 
     async def held_items(self, media_id: uuid.UUID) -> list[DeliveryItem]:

@@ -148,3 +148,24 @@ class SqlLinkRepository:
             .returning(download_links.c.id)
         )
         return len(result.all())
+
+    async def revoke_lines(
+        self, order_id: uuid.UUID, line_ids: Sequence[uuid.UUID], at: datetime
+    ) -> int:
+        """Revoke the live links of these lines' files (a partial refund)."""
+        if not line_ids:
+            return 0
+        items = select(delivery_items.c.id).where(
+            delivery_items.c.order_id == order_id, delivery_items.c.line_id.in_(list(line_ids))
+        )
+        result = await self.session.execute(
+            update(download_links)
+            .where(
+                download_links.c.order_id == order_id,
+                download_links.c.revoked_at.is_(None),
+                download_links.c.item_id.in_(items.scalar_subquery()),
+            )
+            .values(revoked_at=at)
+            .returning(download_links.c.id)
+        )
+        return len(result.all())

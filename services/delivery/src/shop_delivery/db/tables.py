@@ -52,6 +52,10 @@ deliveries = Table(
     Column("kind", String(10), nullable=False, server_default=text("'order'")),
     # Whole-gallery lines as placed ([{"position", "line": OrderLine}]), expanded on delivery.
     Column("gallery_lines", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    # Refunds (`payment.refunded`): in full (every link and held file revoked for good), or
+    # the lines (["<line id>", ...]) whose files are revoked; honoured by a later delivery.
+    Column("refunded_at", DateTime(timezone=True), nullable=True),
+    Column("refunded_lines", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     _now(),
     CheckConstraint(
         "status IN ('awaiting_trigger', 'delivered', 'cancelled')", name="ck_deliveries_status"

@@ -9,6 +9,7 @@ once cancelled it is never delivered.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -67,6 +68,11 @@ class Delivery:
     payment: PaymentState = PaymentState.UNPAID
     payment_url: str | None = None  # the client's payment page (from `order.placed`)
     kind: DeliveryKind = DeliveryKind.ORDER
+    # Refunds (`payment.refunded`), recorded whenever they come, even before delivery: a full
+    # one revokes every link and held file for good (and an order not delivered yet never
+    # is); a partial one the files of these lines (never produced if not delivered yet).
+    refunded_at: datetime | None = None
+    refunded_lines: frozenset[uuid.UUID] = frozenset()
 
     @property
     def is_free(self) -> bool:
@@ -88,8 +94,33 @@ class Delivery:
 
     @property
     def is_live(self) -> bool:
-        """Delivered and not withdrawn: its links may be re-issued, held files released."""
-        return self.status is DeliveryStatus.DELIVERED and self.withdrawn_at is None
+        """Delivered, not withdrawn nor fully refunded: its links may be re-issued, held
+        files released."""
+        return (
+            self.status is DeliveryStatus.DELIVERED
+            and self.withdrawn_at is None
+            and self.refunded_at is None
+        )
+
+    @property
+    def fully_refunded(self) -> bool:
+        return self.refunded_at is not None
+
+    def record_refund(
+        self, *, full: bool, line_ids: Iterable[uuid.UUID], at: datetime
+    ) -> frozenset[uuid.UUID]:
+        """A refund: whatever the delivery's state, it is kept (a delivery that comes later
+        honours it). Returns the lines it newly refunds (a redelivered refund: none)."""
+        self.require_order("refund")
+        if full and self.refunded_at is None:
+            self.refunded_at = at
+        new = frozenset(line_ids) - self.refunded_lines
+        self.refunded_lines = self.refunded_lines | new
+        return new
+
+    def delivers_line(self, line_id: uuid.UUID) -> bool:
+        """Whether a line's files are still due to the client (not refunded)."""
+        return self.refunded_at is None and line_id not in self.refunded_lines
 
     def withdraw(self, at: datetime) -> None:
         """The order was cancelled after delivery: it stays delivered, its links are dead."""
@@ -107,6 +138,10 @@ class Delivery:
     def require_live(self, action: str) -> None:
         """Refuse `action` (re-issue links, release files) unless the delivery is live."""
         self.require_order(action)
+        if self.refunded_at is not None:
+            raise DeliveryCancelledError(
+                f"cannot {action} for order {self.number}: it was refunded"
+            )
         if self.status is DeliveryStatus.CANCELLED or self.withdrawn_at is not None:
             raise DeliveryCancelledError(
                 f"cannot {action} for order {self.number}: it was cancelled"
@@ -123,6 +158,10 @@ class Delivery:
         elif not self.is_free:
             raise IllegalTransitionError(f"order {self.number} is not a free download")
         self._refuse_unless_awaiting("deliver")
+        if self.refunded_at is not None:
+            raise DeliveryCancelledError(
+                f"cannot deliver order {self.number}: it was refunded in full"
+            )
         self.trigger = trigger
         self.forced = trigger is Trigger.FORCE
         self.triggered_at = at

@@ -39,7 +39,8 @@ def use_link(link: DownloadLink, size: int, request: RangeRequest, now: datetime
     state = link.state(now)
     if state is LinkState.REVOKED:
         raise LinkRevokedError(
-            "This download link was revoked: the order was cancelled, or new links were sent."
+            "This download link was revoked: the order was cancelled or refunded, or new links "
+            "were sent."
         )
     if state is LinkState.EXPIRED:
         raise LinkGoneError("This download link has expired.")

@@ -3,8 +3,9 @@
 Rules (docs/delivery.md): an archive needs the order's access token; it includes those of
 its files whose links still allow a download, counting one download on each of them (a
 file whose link expired or was used up is left out and named in LICENSE.txt); it is
-refused (410) when none is left, and once the order was cancelled (404). Every archive also
-carries LICENSE.txt and, when the photographer set terms, the terms PDF (not counted).
+refused (410) when none is left, and once the order was cancelled or refunded in full
+(404). Every archive also carries LICENSE.txt and, when the photographer set terms, the
+terms PDF (not counted).
 """
 
 from __future__ import annotations
@@ -120,6 +121,10 @@ async def open_archive(
     if delivery.withdrawn_at is not None:
         raise DownloadNotFoundError(
             "This order was cancelled: its files can no longer be downloaded."
+        )
+    if delivery.fully_refunded:
+        raise DownloadNotFoundError(
+            "This order was refunded: its files can no longer be downloaded."
         )
     linked = await repos.links.for_order(order_id)
     plan = _plan(linked, loaded.policy.zip_max_bytes)

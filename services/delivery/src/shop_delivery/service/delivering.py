@@ -55,7 +55,8 @@ async def deliver(
     at = ctx.now()
     delivery.start(trigger, at)
     expansion, finalized = await plan_items(repos, loaded)
-    items = expansion.items
+    # The lines a partial refund took back before delivery: no file, no link.
+    items = [item for item in expansion.items if delivery.delivers_line(item.line_id)]
     held = [] if delivery.is_free else policy.held_back(items, finalized)
     held_ids = {item.id for item in held}
     ready = [item for item in items if item.id not in held_ids]

@@ -65,6 +65,7 @@ class DownloadPage:
     payment_due: bool = False  # delivered on the photographer's word, not paid yet
     payment_url: str | None = None  # where the client pays (when known)
     free: bool = False  # a free download, not an order
+    refunded: bool = False  # refunded in full: nothing to download, for good
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,10 @@ async def download_page(
     if loaded is None or loaded.delivery.status is DeliveryStatus.AWAITING_TRIGGER:
         number = loaded.delivery.number if loaded else None
         free = loaded.delivery.is_free if loaded else False
-        return DownloadPage(order_id, number, PageStatus.PREPARING, [], [], free=free)
+        refunded = loaded.delivery.fully_refunded if loaded else False
+        return DownloadPage(
+            order_id, number, PageStatus.PREPARING, [], [], free=free, refunded=refunded
+        )
     delivery = loaded.delivery
     if delivery.status is DeliveryStatus.CANCELLED:
         return DownloadPage(order_id, delivery.number, PageStatus.CANCELLED, [], [])
@@ -124,6 +128,7 @@ async def download_page(
         payment_due=delivery.payment_due,
         payment_url=delivery.payment_url if delivery.payment_due else None,
         free=delivery.is_free,
+        refunded=delivery.fully_refunded,
     )
 
 

@@ -41,7 +41,9 @@ async def record_order(
         payment_url=placed.payment_url,
     )
     galleries = [
-        GalleryLine(position, line) for position, line in enumerate(placed.lines) if line.is_gallery
+        GalleryLine(position, line)
+        for position, line in enumerate(placed.lines)
+        if line.is_gallery and produces_files(line)
     ]
     await deliveries.add(delivery, _items(placed), galleries)
     log.info(
@@ -52,15 +54,24 @@ async def record_order(
     )
 
 
+def produces_files(line: OrderLine) -> bool:
+    """A quote's service line has no file, and a line the photographer delivers by hand
+    gets neither a file nor a link: delivery never records them."""
+    return not (line.service or line.offline_delivery)
+
+
 def _items(placed: OrderPlaced) -> list[DeliveryItem]:
-    """One item per line, plus the terms PDF when the photographer has set terms. A whole
-    gallery line gets its items (one per file) when the order is delivered."""
+    """One item per line that produces a file, plus the terms PDF when the photographer has
+    set terms and there is a file to go with them. A whole gallery line gets its items (one
+    per file) when the order is delivered. An order of service and hand-delivered lines
+    only has no item: it is delivered with no file (`delivery.completed`, files empty)."""
     items = [
         _item(placed.order_id, position, line)
         for position, line in enumerate(placed.lines)
-        if not line.is_gallery
+        if not line.is_gallery and produces_files(line)
     ]
-    if placed.terms_text and placed.terms_text.strip():
+    with_files = any(produces_files(line) for line in placed.lines)
+    if with_files and placed.terms_text and placed.terms_text.strip():
         terms_id = terms_line_id(placed.order_id)
         items.append(
             DeliveryItem(

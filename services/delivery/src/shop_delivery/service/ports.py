@@ -92,8 +92,11 @@ class DeliveryRepository(Protocol):
         """Those of these media marked Final (`media.finalized`)."""
         ...
 
-    async def drop_holds(self, order_id: uuid.UUID) -> int:
-        """A withdrawn delivery never releases its held files; how many there were."""
+    async def drop_holds(
+        self, order_id: uuid.UUID, line_ids: Sequence[uuid.UUID] | None = None
+    ) -> int:
+        """A withdrawn (or refunded) delivery never releases its held files (only those of
+        `line_ids` when given: a partial refund); how many there were."""
         ...
 
     async def held_items(self, media_id: uuid.UUID) -> list[DeliveryItem]: ...
@@ -156,6 +159,12 @@ class LinkRepository(Protocol):
         ...
 
     async def revoke_for_order(self, order_id: uuid.UUID, at: datetime) -> int: ...
+
+    async def revoke_lines(
+        self, order_id: uuid.UUID, line_ids: Sequence[uuid.UUID], at: datetime
+    ) -> int:
+        """Revoke the live links of these lines' files (a partial refund); how many."""
+        ...
 
 
 class SettingsRepository(Protocol):

@@ -73,7 +73,13 @@ async def _targets(repos: Repositories, payload: MessageBody) -> list[Target]:
             return []
         expansion, finalized = await plan_items(repos, loaded)
         held = {item.id for item in loaded.policy.held_back(expansion.items, finalized)}
-        media = [i for i in expansion.items if i.kind is ItemKind.MEDIA and i.id not in held]
+        media = [
+            i
+            for i in expansion.items
+            if i.kind is ItemKind.MEDIA
+            and i.id not in held
+            and loaded.delivery.delivers_line(i.line_id)
+        ]
         return [(i.media_key, i.spec) for i in media]
     if isinstance(payload, OrderPlaced):
         if not await repos.early.waiting_for(payload.order_id):
@@ -81,6 +87,7 @@ async def _targets(repos: Repositories, payload: MessageBody) -> list[Target]:
         return [
             (key, line.delivery.model_dump(mode="json"))
             for line in payload.lines
+            if not (line.service or line.offline_delivery)
             for key in _keys(line)
         ]
     if isinstance(payload, FreeDownloadGranted):

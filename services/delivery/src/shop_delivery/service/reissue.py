@@ -37,7 +37,9 @@ async def reissue_links(
         log.info("delivery.reissue_refused", order_id=str(order_id), reason=exc.reason)
         return False
     at = ctx.now()
-    items = [item for item in loaded.items if item.delivered]
+    items = [
+        item for item in loaded.items if item.delivered and delivery.delivers_line(item.line_id)
+    ]
     links = new_links(order_id, items, loaded.policy, at)
     revoked = await repos.links.revoke_for_order(order_id, at)
     await repos.deliveries.save(delivery, links=links)

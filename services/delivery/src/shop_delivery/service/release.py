@@ -56,7 +56,11 @@ async def release_order(
     except IllegalTransitionError as exc:
         log.info("delivery.release_refused", order_id=str(order_id), reason=exc.reason)
         return 0
-    held = [item for item in items if item.held and item.media_id == media_id]
+    held = [
+        item
+        for item in items
+        if item.held and item.media_id == media_id and delivery.delivers_line(item.line_id)
+    ]
     if not held:
         return 0
     media_count = sum(1 for item in items if item.kind is ItemKind.MEDIA)
