@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 
@@ -22,6 +23,12 @@ class PaymentsSettings(SharedSettings):
     stripe_secret_key: str | None = None
     stripe_webhook_secret: str | None = None
     webhook_tolerance_s: int = WEBHOOK_TOLERANCE_S
+    # PayPal (Orders v2 through paypal-server-sdk): offered once the client id and secret are
+    # set; its webhook is verified with PayPal's verify-webhook-signature for PAYPAL_WEBHOOK_ID.
+    paypal_client_id: str | None = None
+    paypal_client_secret: str | None = None
+    paypal_webhook_id: str | None = None
+    paypal_environment: Literal["sandbox", "live"] = "sandbox"
 
     @property
     def webhook_secret(self) -> str:
@@ -33,3 +40,14 @@ class PaymentsSettings(SharedSettings):
             return self.stripe_webhook_secret
         digest = hmac.new(self.secret_key.encode(), b"sandbox-webhook", hashlib.sha256)
         return f"whsec_dev_{digest.hexdigest()[:32]}"
+
+    @property
+    def paypal_configured(self) -> bool:
+        return bool(self.paypal_client_id and self.paypal_client_secret)
+
+    @property
+    def paypal_sandbox_secret(self) -> str:
+        """What the built-in PayPal sandbox signs its webhook events with (an HMAC over the
+        raw body and a timestamp): derived from SECRET_KEY and PAYPAL_WEBHOOK_ID."""
+        message = f"paypal-sandbox-webhook:{self.paypal_webhook_id or ''}".encode()
+        return hmac.new(self.secret_key.encode(), message, hashlib.sha256).hexdigest()

@@ -8,6 +8,7 @@ else of the service.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,7 @@ from typing import Protocol
 from shop_contracts.envelope import Envelope
 from shop_payments.domain.errors import PaymentsDomainError
 from shop_payments.domain.model import Payment, PaymentRequest
+from shop_payments.domain.offline import OfflineChoice
 from shop_payments.domain.settings import CardProcessorName, PaymentSettings
 
 # Storage ------------------------------------------------------------------------------------
@@ -59,6 +61,16 @@ class SettingsStore(Protocol):
     async def put(self, settings: PaymentSettings) -> None: ...
 
 
+class OfflineChoices(Protocol):
+    """The client's offline choice, on its payment request."""
+
+    async def get(self, order_id: uuid.UUID) -> OfflineChoice | None: ...
+
+    async def record(self, choice: OfflineChoice) -> bool:
+        """Keep it unless the request has a choice already; whether it was kept."""
+        ...
+
+
 class Outbox(Protocol):
     async def add(self, *envelopes: Envelope) -> None: ...
 
@@ -72,6 +84,7 @@ class Repositories:
     events: ProcessorEvents
     settings: SettingsStore
     outbox: Outbox
+    offline: OfflineChoices
 
 
 class Transaction(Protocol):
@@ -134,18 +147,56 @@ class CardProcessor(Protocol):
 
 
 @dataclass(frozen=True)
+class PaypalCapture:
+    """What PayPal answered to capturing an approved order (Orders v2 capture)."""
+
+    paypal_order_id: str
+    order_id: uuid.UUID | None  # the shop's order (the purchase unit's custom_id)
+    capture_id: str | None  # None: nothing captured (declined)
+    status: str  # the capture's: COMPLETED | PENDING | DECLINED | FAILED ...
+    amount: int | None  # minor units
+    currency: str | None
+
+
+class PaypalProcessor(CardProcessor, Protocol):
+    """PayPal (or its built-in sandbox): the client approves the order on PayPal, then comes
+    back to the shop, which captures it."""
+
+    async def capture(self, paypal_order_id: str) -> PaypalCapture:
+        """Capture an approved order; idempotent (a second call answers the same capture).
+        ProcessorUnavailableError when PayPal could not, or refused (not approved, declined)."""
+        ...
+
+
+PAYPAL_PROCESSORS = ("paypal", "paypal_sandbox")
+
+
+@dataclass(frozen=True)
 class ProcessorRegistry:
     """The card processors that can work here, by the name the payment settings use."""
 
     sandbox: CardProcessor | None = None  # None in production: development and tests only
     stripe: CardProcessor | None = None  # None while STRIPE_SECRET_KEY is unset
+    paypal: PaypalProcessor | None = None  # None while PAYPAL_CLIENT_ID/SECRET are unset
+    paypal_sandbox: PaypalProcessor | None = None  # development and tests only
 
-    def get(self, name: CardProcessorName | None) -> CardProcessor | None:
-        if name == "stripe":
-            return self.stripe
-        if name == "sandbox":
-            return self.sandbox
-        return None
+    def get(self, name: CardProcessorName | str | None) -> CardProcessor | None:
+        return {
+            "stripe": self.stripe,
+            "sandbox": self.sandbox,
+            "paypal": self.paypal,
+            "paypal_sandbox": self.paypal_sandbox,
+        }.get(name or "")
+
+    def get_paypal(self, name: str | None) -> PaypalProcessor | None:
+        """PayPal or its sandbox, by name (the return from PayPal names which)."""
+        return {"paypal": self.paypal, "paypal_sandbox": self.paypal_sandbox}.get(name or "")
+
+    def configured(self) -> tuple[CardProcessor, ...]:
+        """Every card processor that can work here (the payment page offers those the
+        settings enable): Stripe, PayPal, then the sandboxes."""
+        every = (self.stripe, self.paypal, self.sandbox, self.paypal_sandbox)
+        return tuple(processor for processor in every if processor is not None)
 
 
 # Processor events (webhooks) ----------------------------------------------------------------
@@ -199,6 +250,14 @@ class EventVerifier(Protocol):
     def verify(self, payload: bytes, signature: str | None) -> ProcessorEvent:
         """The event, once the signature over the raw body is checked; SignatureError or
         InvalidEventError otherwise (nothing in the body is trusted before that)."""
+        ...
+
+
+class PaypalEventVerifier(Protocol):
+    async def verify(self, payload: bytes, headers: Mapping[str, str]) -> ProcessorEvent:
+        """A PayPal webhook's event, once verified (PayPal's verify-webhook-signature, or the
+        built-in sandbox's HMAC) with its transmission time within the tolerance, past or
+        future; SignatureError or InvalidEventError otherwise."""
         ...
 
 
