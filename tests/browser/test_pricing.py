@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import pytest
 from playwright.async_api import Locator, Page, expect
 
@@ -139,7 +140,26 @@ async def rights_managed(
     try:
         yield made
     finally:
+        await restore_tax(shop, before)
+
+
+async def restore_tax(shop: Shop, before: dict[str, Any]) -> None:
+    """The tax settings as they were. Unconfigured ones cannot be PUT back (a PUT of the
+    unconfigured GET body saves an empty table, and then every country is refused "no tax
+    rate for FR"): the row is removed from orders' database, as it was before the first PUT."""
+    if before.get("configured", True):
         await shop.client.admin_call("PUT", "orders", "/api/admin/tax", before)
+        return
+    dsn = shop.config.database_urls["orders"].replace("postgresql+asyncpg://", "postgresql://")
+    db = await asyncpg.connect(dsn)
+    try:
+        async with db.transaction():
+            await db.execute("DELETE FROM tax_rates")
+            await db.execute("DELETE FROM tax_settings")
+    finally:
+        await db.close()
+    after = await shop.client.admin_call("GET", "orders", "/api/admin/tax")
+    assert after["configured"] is False, after
 
 
 async def orders_knows(shop: Shop, rm: RightsManaged, timeout: float = 30.0) -> None:
