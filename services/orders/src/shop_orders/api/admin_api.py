@@ -9,10 +9,11 @@ from fastapi import APIRouter, Depends, status
 from fastapi.security import HTTPBearer
 
 from shop_orders.api.context import Ctx, WebContext, require_admin_token
+from shop_orders.api.refund_schemas import CancelBody, RefundCreate
 from shop_orders.api.schemas import AdminOrderRead
 from shop_orders.api.settings_schemas import SettingsRead, SettingsUpdate
 from shop_orders.domain.order import AdminAction, Order, OrderStatus
-from shop_orders.service import commands, queries
+from shop_orders.service import commands, queries, refunds
 from shop_orders.service.ports import Repositories
 from shop_orders.service.pricing_settings import change_currency, shop_currency
 from shop_orders.service.settings import update_settings
@@ -86,10 +87,35 @@ async def force_delivery(ctx: Ctx, order_id: uuid.UUID) -> AdminOrderRead:
     return await run_admin_command(ctx, AdminAction.FORCE_DELIVERY, order_id)
 
 
-@router.post("/orders/{order_id}/cancel", status_code=ACCEPTED, responses=COMMAND_ERRORS)
-async def cancel(ctx: Ctx, order_id: uuid.UUID) -> AdminOrderRead:
-    """Cancel an order that is neither paid nor delivered."""
-    return await run_admin_command(ctx, AdminAction.CANCEL, order_id)
+AFTER_SALE_ERRORS = error_responses(404, 409, 422)
+
+
+@router.post("/orders/{order_id}/cancel", status_code=ACCEPTED, responses=AFTER_SALE_ERRORS)
+async def cancel(ctx: Ctx, order_id: uuid.UUID, body: CancelBody | None = None) -> AdminOrderRead:
+    """Cancel an order not delivered. A paid one needs `after_payment` (422 naming it):
+    `refund` also asks payments to give back everything left, `keep` records `reason`
+    (required)."""
+    choice = body or CancelBody()
+    async with ctx.transaction() as repos:
+        order = await commands.cancel_order(
+            repos, order_id, reason=choice.reason, after_payment=choice.after_payment
+        )
+        history = await queries.order_history(repos, order_id)
+    return AdminOrderRead.of_admin(order, ctx.links, history)
+
+
+@router.post("/orders/{order_id}/refund", status_code=ACCEPTED, responses=AFTER_SALE_ERRORS)
+async def refund(ctx: Ctx, order_id: uuid.UUID, body: RefundCreate) -> AdminOrderRead:
+    """Give money back (payments refunds through the processor that took it, or records an
+    offline payment's refund made by hand). `amount` null: all that is left; `line_ids`:
+    lines whose files are revoked. 409 when nothing is paid or the amount exceeds what is
+    left (paid - refunded - refunds on their way); 422 for a line not in the order."""
+    async with ctx.transaction() as repos:
+        order = await refunds.request_refund(
+            repos, order_id, amount=body.amount, line_ids=body.line_ids, reason=body.reason
+        )
+        history = await queries.order_history(repos, order_id)
+    return AdminOrderRead.of_admin(order, ctx.links, history)
 
 
 @router.post("/orders/{order_id}/reissue-links", status_code=ACCEPTED, responses=COMMAND_ERRORS)

@@ -331,6 +331,7 @@ class OrderRead(OrderPlacedRead):
 
     downloads_url: str | None
     created_at: datetime
+    refunded: int = Field(default=0, description="given back so far (minor units)")
 
     @classmethod
     def of(cls, order: Order, links: Links) -> OrderRead:
@@ -339,6 +340,7 @@ class OrderRead(OrderPlacedRead):
             **{name: getattr(base, name) for name in OrderPlacedRead.model_fields},
             downloads_url=order.downloads_url,
             created_at=order.created_at,
+            refunded=order.refunded,
         )
 
 
@@ -359,6 +361,12 @@ class AdminOrderRead(OrderRead):
     updated_at: datetime
     allowed_actions: list[str]
     history: list[HistoryRead] | None = None
+    refundable: int = Field(
+        default=0, description="what a refund may still give back: paid - refunded - on its way"
+    )
+    refund_due: bool = Field(
+        default=False, description="money received for the cancelled order, owed back"
+    )
 
     @classmethod
     def of_admin(
@@ -372,6 +380,8 @@ class AdminOrderRead(OrderRead):
             manual_validation=order.manual_validation,
             updated_at=order.updated_at,
             allowed_actions=[a.value for a in order.allowed_actions()],
+            refundable=order.refundable,
+            refund_due=order.refund_due,
             history=[
                 HistoryRead(at=h.at, kind=h.kind, detail=h.detail, actor=h.actor) for h in history
             ]

@@ -2,6 +2,7 @@
 catalog), consumed as `orders` (one inbox per message).
 
 Delivery's facts: delivered (with Proof files held), failed, links re-issued, files released.
+Payments' after-sale facts: refunded, refund failed, an offline method chosen (issue 13).
 
 The router opens the transaction and writes the inbox row; a handler only calls its use
 case (payment.confirmed also issues the order's invoice, in the same transaction, when it
@@ -27,11 +28,14 @@ from shop_contracts.events import (
     GalleryOffered,
     MediaOffered,
     MediaWithdrawn,
+    OfflinePaymentChosen,
     PaymentConfirmed,
     PaymentFailed,
+    PaymentRefunded,
+    RefundFailed,
 )
 from shop_messaging.consumer import MessageRouter, PoisonMessageError
-from shop_orders.service import invoices, outcomes, read_model
+from shop_orders.service import invoices, outcomes, read_model, refunds
 from shop_orders.service.links import Links
 from shop_orders.service.ports import Repositories
 
@@ -65,6 +69,10 @@ def build_router(
     register(EmailSent, outcomes.record_email_sent)
     register(DownloadLinksReissued, outcomes.record_links_reissued)
     register(DeliveryFilesReleased, outcomes.record_files_released)
+    # after-sale (issue 13): refunds applied once per refund id, the offline choice noted
+    register(PaymentRefunded, refunds.apply_payment_refunded)
+    register(RefundFailed, refunds.apply_refund_failed)
+    register(OfflinePaymentChosen, refunds.record_offline_choice)
     # the read model of the catalog: snapshots kept when newer (service/read_model.py)
     register(MediaOffered, read_model.apply_media_offered)
     register(MediaWithdrawn, read_model.apply_media_withdrawn)

@@ -45,6 +45,9 @@ def _order_values(order: Order) -> dict[str, Any]:
         "coupon_id": order.coupon_id,
         "fields": [value.model_dump(mode="json") for value in order.fields],
         "invoice_number": order.invoice_number,
+        "refunded": order.refunded,  # issue 13 (refunds): 0, 0, false for a new order
+        "refund_pending": order.refund_pending,
+        "payment_kept": order.payment_kept,
         "currency": order.currency,
         "manual_validation": order.manual_validation,
         "downloads_url": order.downloads_url,

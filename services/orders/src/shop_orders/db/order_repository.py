@@ -97,6 +97,9 @@ def _order(m: Mapping[Any, Any], lines: list[OrderLine]) -> Order:
         coupon_id=m["coupon_id"],
         fields=[InfoFieldValue.model_validate(value) for value in m["fields"] or ()],
         invoice_number=m["invoice_number"],
+        refunded=m["refunded"],
+        refund_pending=m["refund_pending"],
+        payment_kept=m["payment_kept"],
     )
 
 
@@ -178,6 +181,9 @@ class SqlOrderRepository:
                 delivery_status=order.delivery_status.value,
                 downloads_url=order.downloads_url,
                 updated_at=order.updated_at,
+                refunded=order.refunded,
+                refund_pending=order.refund_pending,
+                payment_kept=order.payment_kept,
             )
         )
         await self._append_history(order)

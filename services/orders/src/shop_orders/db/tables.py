@@ -171,11 +171,20 @@ orders = Table(
     Column("fields", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     Column("address_region", String(100), nullable=True),
     Column("invoice_number", String(30), nullable=True),  # set when the invoice is issued
+    # Refunds (issue 13): given back so far, asked and not yet answered, money kept on a
+    # paid order's cancellation.
+    Column("refunded", BigInteger, nullable=False, server_default="0"),
+    Column("refund_pending", BigInteger, nullable=False, server_default="0"),
+    Column("payment_kept", Boolean, nullable=False, server_default="false"),
     CheckConstraint(
         "status IN ('awaiting_validation', 'awaiting_payment', 'paid', 'delivered', 'cancelled')",
         name="ck_orders_status",
     ),
-    CheckConstraint("payment_status IN ('unpaid', 'paid')", name="ck_orders_payment_status"),
+    CheckConstraint(
+        "payment_status IN ('unpaid', 'paid', 'partially_refunded', 'refunded')",
+        name="ck_orders_payment_status",
+    ),
+    CheckConstraint("refunded >= 0 AND refund_pending >= 0", name="ck_orders_refunds"),
     CheckConstraint(
         "delivery_status IN ('pending', 'delivered')", name="ck_orders_delivery_status"
     ),
@@ -222,6 +231,33 @@ order_lines = Table(
     Column("offline_delivery", Boolean, nullable=False, server_default="false"),
     CheckConstraint("discount >= 0 AND discount <= price", name="ck_order_lines_discount"),
     Index("ix_order_lines_order_id", "order_id", "position"),
+)
+
+# Each refund of an order, by its refund id (RefundPayment.refund_id, PaymentRefunded's): a
+# refund is applied once; one made in the processor's dashboard is recorded when reported.
+order_refunds = Table(
+    "order_refunds",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column(
+        "order_id", UUID(as_uuid=True), ForeignKey("orders.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("amount", BigInteger, nullable=False),  # what it counts for while on its way
+    Column("asked_amount", BigInteger, nullable=True),  # None: all that was left
+    Column("line_ids", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("reason", Text, nullable=True),
+    Column("requested_by", String(50), nullable=False),
+    Column("origin", String(10), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("refunded_amount", BigInteger, nullable=True),
+    Column("settled_at", DateTime(timezone=True), nullable=True),
+    CheckConstraint(
+        "status IN ('requested', 'refunded', 'failed')", name="ck_order_refunds_status"
+    ),
+    CheckConstraint("origin IN ('shop', 'processor')", name="ck_order_refunds_origin"),
+    CheckConstraint("amount >= 0", name="ck_order_refunds_amount"),
+    Index("ix_order_refunds_order_id", "order_id", "requested_at"),
 )
 
 order_history = Table(

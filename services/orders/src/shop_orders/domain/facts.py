@@ -67,7 +67,7 @@ def payment_confirmed(method: str) -> Fact:
     """Paid once: a cancelled order stays cancelled, a delivered one stays delivered."""
 
     def rule(state: OrderState) -> Effect | None:
-        if state.payment_status is PaymentStatus.PAID:
+        if state.payment_status.was_paid:  # refunded since counts: paid once
             return None
         detail, status = f"paid ({method})", OrderStatus.PAID
         if state.status is OrderStatus.CANCELLED:
@@ -128,3 +128,9 @@ def delivery_failed(reason: str) -> Fact:
 def email_sent(subject: str, to: str) -> Note:
     """Only a history entry: it neither changes nor touches the order."""
     return Note("email_sent", f"email sent: {subject} → {to}", "notifications")
+
+
+def offline_chosen(method_name: str) -> Note:
+    """The client picked one of the photographer's offline methods: a history entry only
+    (nothing is delivered until Mark as paid)."""
+    return Note("offline_chosen", f"Client chose {method_name} (offline)", "client")

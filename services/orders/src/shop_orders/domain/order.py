@@ -19,6 +19,16 @@ from typing import Any, Literal
 from shop_contracts.common import InfoFieldValue
 from shop_orders.domain.errors import IllegalTransitionError
 from shop_orders.domain.facts import Note
+from shop_orders.domain.refunds import (
+    AfterPayment,
+    Refund,
+    RefundStatus,
+    cancel_choice,
+    failed_note,
+    refund_amount,
+    refunded_note,
+    requested_note,
+)
 from shop_orders.domain.status import DeliveryStatus, OrderState, OrderStatus, PaymentStatus
 
 __all__ = [
@@ -165,6 +175,11 @@ class Order:
     coupon_id: uuid.UUID | None = None
     fields: list[InfoFieldValue] = field(default_factory=list)  # information fields answered
     invoice_number: str | None = None  # set when the invoice is issued (paid orders)
+    # Refunds (issue 13): given back so far, asked for and not answered yet (payments
+    # refunds), and whether a paid order was cancelled with the money kept (a reason given).
+    refunded: int = 0
+    refund_pending: int = 0
+    payment_kept: bool = False
     new_history: list[HistoryEntry] = field(default_factory=list)
 
     @classmethod
@@ -266,7 +281,30 @@ class Order:
 
     @property
     def is_paid(self) -> bool:
-        return self.payment_status is PaymentStatus.PAID
+        """Money was received (some or all of it may have been refunded since)."""
+        return self.payment_status.was_paid
+
+    @property
+    def paid_amount(self) -> int:
+        """What the client paid: payments confirms exactly the order's total."""
+        return self.total if self.is_paid else 0
+
+    @property
+    def refundable(self) -> int:
+        """What a new refund may still give back: paid - refunded - refunds on their way."""
+        return max(0, self.paid_amount - self.refunded - self.refund_pending)
+
+    @property
+    def holds_payment(self) -> bool:
+        """Paid and not all refunded: cancelling must say what becomes of the money."""
+        return self.is_paid and self.paid_amount - self.refunded > 0
+
+    @property
+    def refund_due(self) -> bool:
+        """Money received for a cancelled order (a card payment that arrived after the
+        cancellation), not kept on purpose and not already on its way back."""
+        cancelled = self.status is OrderStatus.CANCELLED
+        return cancelled and not self.payment_kept and self.refundable > 0
 
     @property
     def is_delivered(self) -> bool:
@@ -293,8 +331,6 @@ class Order:
         elif action is AdminAction.CANCEL:
             if self.is_delivered:
                 return "cannot cancel a delivered order"
-            if self.is_paid:
-                return "cannot cancel a paid order"
             if cancelled:
                 return "the order is already cancelled"
         elif action is AdminAction.REISSUE_LINKS and (not self.is_delivered or cancelled):
@@ -336,10 +372,93 @@ class Order:
         self._guard(AdminAction.REISSUE_LINKS)
         self._record(now, "links_reissue_requested", "download links re-issue requested", actor)
 
-    def cancel(self, now: datetime, actor: str = "admin", reason: str | None = None) -> None:
+    def cancel(
+        self,
+        now: datetime,
+        actor: str = "admin",
+        reason: str | None = None,
+        after_payment: AfterPayment | None = None,
+    ) -> Refund | None:
+        """Cancel; a paid order needs `after_payment` (refund: everything left is asked back,
+        the refund returned; keep: the reason is recorded)."""
         self._guard(AdminAction.CANCEL)
+        choice = cancel_choice(after_payment, reason) if self.holds_payment else None
         self.status = OrderStatus.CANCELLED
+        if choice is AfterPayment.KEEP:
+            self.payment_kept = True
+            self._record(now, "cancelled", f"cancelled, payment kept: {reason}", actor)
+            return None
         self._record(now, "cancelled", f"cancelled: {reason}" if reason else "cancelled", actor)
+        if choice is AfterPayment.REFUND and self.refundable > 0:
+            return self.request_refund(uuid.uuid4(), None, (), reason, now, actor)
+        return None
+
+    # -- refunds (issue 13): asked here, carried out by payments --------------------------
+
+    def request_refund(
+        self,
+        refund_id: uuid.UUID,
+        amount: int | None,
+        line_ids: tuple[uuid.UUID, ...],
+        reason: str | None,
+        now: datetime,
+        actor: str = "admin",
+    ) -> Refund:
+        """Guarded (`domain.refunds.refund_amount`); the refund counts as on its way until
+        payments answers."""
+        counted = refund_amount(
+            paid=self.paid_amount,
+            refunded=self.refunded,
+            pending=self.refund_pending,
+            asked=amount,
+            line_ids=line_ids,
+            order_lines=[line.id for line in self.lines],
+            currency=self.currency,
+        )
+        self.refund_pending += counted
+        note = requested_note(amount, counted, self.currency, reason)
+        self._record(now, "refund_requested", note, actor)
+        return Refund(
+            refund_id,
+            self.id,
+            counted,
+            RefundStatus.REQUESTED,
+            now,
+            amount,
+            line_ids,
+            reason,
+            actor,
+        )
+
+    def refund_settled(
+        self,
+        pending: int,
+        amount: int,
+        *,
+        full: bool,
+        origin: str,
+        by_hand: bool,
+        reason: str | None,
+        now: datetime,
+    ) -> None:
+        """payments gave `amount` back (`pending`: what that refund counted for while on
+        its way, 0 for one orders never asked for)."""
+        self.refund_pending = max(0, self.refund_pending - pending)
+        self.refunded = min(self.paid_amount or self.total, self.refunded + amount)
+        everything = full or self.refunded >= (self.paid_amount or self.total)
+        if everything or self.payment_status is PaymentStatus.REFUNDED:
+            self.payment_status = PaymentStatus.REFUNDED
+        else:
+            self.payment_status = PaymentStatus.PARTIALLY_REFUNDED
+        note = refunded_note(
+            amount, self.currency, full=everything, origin=origin, by_hand=by_hand, reason=reason
+        )
+        self._record(now, "refunded", note, "payments")
+
+    def refund_failed(self, pending: int, amount: int | None, reason: str, now: datetime) -> None:
+        """payments could not refund: the amount asked no longer counts as on its way."""
+        self.refund_pending = max(0, self.refund_pending - pending)
+        self._record(now, "refund_failed", failed_note(amount, self.currency, reason), "payments")
 
     # Facts from the other services (payment confirmed, delivered, ...) are not applied here:
     # their tables of effects live in `facts`, and `db.fact_statements` applies the effect a

@@ -17,6 +17,14 @@ class OrderStatus(StrEnum):
 class PaymentStatus(StrEnum):
     UNPAID = "unpaid"
     PAID = "paid"
+    # Issue 13: money given back, in part or all of it (the order was paid first).
+    PARTIALLY_REFUNDED = "partially_refunded"
+    REFUNDED = "refunded"
+
+    @property
+    def was_paid(self) -> bool:
+        """Money was received for the order (some or all of it may be refunded since)."""
+        return self is not PaymentStatus.UNPAID
 
 
 class DeliveryStatus(StrEnum):

@@ -24,9 +24,11 @@ from shop_contracts.envelope import Envelope
 from shop_messaging import tracing
 from shop_orders.domain.errors import OrderNotFoundError
 from shop_orders.domain.order import AdminAction, Order
+from shop_orders.domain.refunds import AfterPayment, Refund
 from shop_orders.service import messages
 from shop_orders.service.links import Links
 from shop_orders.service.ports import Repositories
+from shop_orders.service.refunds import refund_payment
 
 log = structlog.get_logger()
 
@@ -92,13 +94,29 @@ async def request_force_delivery(
 
 
 async def cancel_order(
-    repos: Repositories, order_id: uuid.UUID, *, actor: str = "admin", reason: str | None = None
+    repos: Repositories,
+    order_id: uuid.UUID,
+    *,
+    actor: str = "admin",
+    reason: str | None = None,
+    after_payment: AfterPayment | None = None,
 ) -> Order:
+    """A paid order needs `after_payment` (422 without): "refund" also asks payments for
+    everything left (`RefundPayment`), "keep" records the reason."""
+    refunds: list[Refund] = []
+
     def step(order: Order, now: datetime) -> list[Envelope]:
-        order.cancel(now, actor, reason)
-        return [messages.order_cancelled(order, now, reason)]
+        refund = order.cancel(now, actor, reason, after_payment)
+        cancelled = messages.order_cancelled(order, now, reason)
+        if refund is None:
+            return [cancelled]
+        refunds.append(refund)
+        return [cancelled, refund_payment(refund, now)]
 
     order = await _run(repos, order_id, AdminAction.CANCEL, "order.cancelled", step)
+    for refund in refunds:
+        await repos.refunds.add(refund)
+        log.info("order.refund_requested", order_id=str(order.id), refund_id=str(refund.id))
     if order.coupon_id is not None and await repos.coupons.give_back(order.id):
         # in the cancelling transaction: the use is another client's again
         log.info("coupon.use_given_back", order_id=str(order.id), coupon=order.coupon_code)
