@@ -53,14 +53,18 @@ async def test_put_and_get_settings(client) -> None:
     assert response.status_code == 200
     assert response.json() == {
         "card_processor": None,
+        "card_processors": [],  # issue 13: the list, card_processor being its first
         "payment_instructions": "Pay by bank transfer.",
+        "offline_methods": [],
     }
     partial = await client.put(
         "/api/admin/settings", json={"card_processor": "sandbox"}, headers=BEARER
     )
     assert partial.json() == {
         "card_processor": "sandbox",
+        "card_processors": ["sandbox"],
         "payment_instructions": "Pay by bank transfer.",
+        "offline_methods": [],
     }
     assert (await client.get("/api/admin/settings", headers=BEARER)).json() == partial.json()
     assert (await client.get("/api/admin/payments", headers=BEARER)).status_code == 200
@@ -91,7 +95,12 @@ async def test_settings_page_form_with_the_admin_cookie(root, client) -> None:
         assert refused.status_code == 422
         assert "STRIPE_SECRET_KEY" in refused.text
     current = (await client.get("/api/admin/settings", headers=BEARER)).json()
-    assert current == {"card_processor": None, "payment_instructions": "Call us"}
+    assert current == {
+        "card_processor": None,
+        "card_processors": [],
+        "payment_instructions": "Call us",
+        "offline_methods": [],
+    }
 
 
 async def test_sandbox_is_off_in_production(database_url, root, router) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
+from itertools import zip_longest
 from typing import Annotated
 from urllib.parse import quote
 
@@ -13,14 +15,34 @@ from shop_payments.api.context import Ctx, PaymentsContext, require_admin_token
 from shop_payments.api.rendering import page_errors, redirect
 from shop_payments.api.schemas import PaymentRead, PaymentSettingsRead, PaymentSettingsUpdate
 from shop_payments.domain.errors import InvalidSettingsError
-from shop_payments.domain.settings import CARD_PROCESSORS, CardProcessorName, PaymentSettings
+from shop_payments.domain.settings import (
+    CARD_PROCESSORS,
+    DEFAULT_BUTTON_LABEL,
+    MAX_OFFLINE_METHODS,
+    PROCESSOR_LABELS,
+    CardProcessorName,
+    OfflineMethod,
+    PaymentSettings,
+)
 from shop_payments.service import payments
-from shop_payments.service.settings import current_settings, settings_refusal, update_settings
+from shop_payments.service.settings import (
+    SettingsPolicy,
+    current_settings,
+    settings_refusal,
+    update_settings,
+)
 from shop_platform.errors import error_responses
 
 api_router = APIRouter(
     prefix="/api/admin", tags=["admin"], dependencies=[Depends(require_admin_token)]
 )
+
+
+def _policy(ctx: PaymentsContext) -> SettingsPolicy:
+    """What the environment allows; PayPal is allowed once its processor is configured."""
+    if ctx.policy.paypal_configured or ctx.processors.get("paypal") is None:
+        return ctx.policy
+    return replace(ctx.policy, paypal_configured=True)
 
 
 @api_router.get("/settings", responses=error_responses(401))
@@ -31,9 +53,12 @@ async def get_settings(ctx: Ctx) -> PaymentSettingsRead:
 
 @api_router.put("/settings", responses=error_responses(400, 401, 413, 422))
 async def put_settings(ctx: Ctx, body: PaymentSettingsUpdate) -> PaymentSettingsRead:
+    """422 naming the setting at fault (nothing saved): a processor that cannot work here,
+    listed twice, an offline method without a name or instructions, two methods of one
+    name, more than 10 methods, text too long."""
     async with ctx.transaction() as repos:
         current = await current_settings(repos, ctx.policy)
-        saved = await update_settings(repos, body.apply_to(current), ctx.policy)
+        saved = await update_settings(repos, body.apply_to(current), _policy(ctx))
     return PaymentSettingsRead.of(saved)
 
 
@@ -55,6 +80,38 @@ def _login_redirect(ctx: PaymentsContext) -> RedirectResponse:
     return RedirectResponse(f"{login_url}?next={quote(own_url)}", status_code=303)
 
 
+BLANK_METHOD_ROWS = 2  # empty rows under the methods, to add new ones
+
+
+def _method_rows(methods: tuple[OfflineMethod, ...]) -> list[OfflineMethod]:
+    """The methods, then empty rows to add more (up to the limit)."""
+    blanks = min(BLANK_METHOD_ROWS, MAX_OFFLINE_METHODS - len(methods))
+    return [*methods, *(OfflineMethod("", "", "") for _ in range(max(blanks, 0)))]
+
+
+def _processor_rows(ctx: PaymentsContext, settings: PaymentSettings) -> list[dict[str, object]]:
+    """Every processor, those enabled first (in their order: the page's order), with what
+    it needs when it cannot work here."""
+    enabled = list(settings.card_processors)
+    policy = _policy(ctx)
+    needs = {
+        "stripe": None if policy.stripe_configured else "STRIPE_SECRET_KEY not set",
+        "paypal": None if policy.paypal_configured else "PAYPAL_CLIENT_ID/SECRET not set",
+        "sandbox": None if policy.development else "development only",
+        "paypal_sandbox": None if policy.development else "development only",
+    }
+    names = enabled + [name for name in CARD_PROCESSORS if name not in enabled]
+    return [
+        {
+            "name": name,
+            "label": PROCESSOR_LABELS[name],
+            "checked": name in enabled,
+            "needs": needs.get(name),
+        }
+        for name in names
+    ]
+
+
 async def _settings_page(
     request: Request,
     ctx: PaymentsContext,
@@ -67,8 +124,9 @@ async def _settings_page(
     errors = {refusal.field: refusal.reason} if refusal else {}
     context = {
         "settings": current,
-        "processors": CARD_PROCESSORS,
-        "stripe_configured": ctx.policy.stripe_configured,
+        "processors": _processor_rows(ctx, current),
+        "methods": _method_rows(current.offline_methods),
+        "default_label": DEFAULT_BUTTON_LABEL,
         "csrf": ctx.auth.csrf_token(request),
         "nav_here": "payments",
         "saved": saved,
@@ -91,6 +149,27 @@ async def settings_page(request: Request, ctx: Ctx, saved: bool = False) -> Resp
     return await _settings_page(request, ctx, current, saved=saved)
 
 
+def _form_processors(
+    listed: bool, card_processor: str, card_processors: list[str]
+) -> list[CardProcessorName]:
+    """The checked processors (`listed`: the form with a box per processor), or the one of
+    the form before there could be several (`card_processor`, "" for none)."""
+    names = card_processors if listed else [card_processor]
+    return [name for name in names if name in CARD_PROCESSORS]  # type: ignore[misc]
+
+
+def _form_methods(
+    names: list[str], instructions: list[str], labels: list[str]
+) -> list[OfflineMethod]:
+    """The methods' rows as typed; a row left empty is no method (the way to remove one)."""
+    rows = zip_longest(names, instructions, labels, fillvalue="")
+    return [
+        OfflineMethod(name, text, label)
+        for name, text, label in rows
+        if name.strip() or text.strip()
+    ]
+
+
 @page_router.post(
     "/admin/settings",
     response_class=HTMLResponse,
@@ -105,18 +184,24 @@ async def save_settings(
     ctx: Ctx,
     csrf: Annotated[str, Form()] = "",
     card_processor: Annotated[str, Form()] = "",
+    processors_listed: Annotated[str, Form()] = "",
+    card_processors: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies it)
     payment_instructions: Annotated[str, Form()] = "",
+    method_name: Annotated[list[str], Form()] = [],  # noqa: B006
+    method_instructions: Annotated[list[str], Form()] = [],  # noqa: B006
+    method_button_label: Annotated[list[str], Form()] = [],  # noqa: B006
 ) -> Response:
     if not await ctx.auth.is_admin(request):
         return _login_redirect(ctx)
     ctx.auth.check_csrf(request, csrf)
-    processor: CardProcessorName | None = None
-    if card_processor in CARD_PROCESSORS:
-        processor = card_processor  # type: ignore[assignment]
-    wanted = PaymentSettings(processor, payment_instructions)
-    refusal = settings_refusal(wanted, ctx.policy)
+    wanted = PaymentSettings(
+        _form_processors(bool(processors_listed), card_processor, card_processors),
+        payment_instructions,
+        _form_methods(method_name, method_instructions, method_button_label),
+    )
+    refusal = settings_refusal(wanted, _policy(ctx))
     if refusal is not None:  # the form again, as typed, with the reason
         return await _settings_page(request, ctx, wanted, refusal=refusal)
     async with ctx.transaction() as repos:
-        await update_settings(repos, wanted, ctx.policy)
+        await update_settings(repos, wanted, _policy(ctx))
     return RedirectResponse("/admin/settings?saved=true", status_code=303)

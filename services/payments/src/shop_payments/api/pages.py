@@ -18,12 +18,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel
 
 from shop_contracts.money import known_locale
-from shop_payments.api.context import Ctx, PaymentsContext
+from shop_payments.api.context import INVALID_LINK, Ctx, PaymentsContext
 from shop_payments.api.rendering import page_errors
 from shop_payments.domain.charge import tax_label
+from shop_payments.domain.settings import PAY_BUTTONS
 from shop_payments.service.checkout import CheckoutUrls, start_checkout
+from shop_payments.service.offline import choose_offline_method
 from shop_payments.service.payment_page import PageState, PaymentPage, ready_payment_page
-from shop_platform.errors import error_responses
+from shop_platform.errors import NotFoundError, error_responses
 
 Token = Annotated[str | None, Query(description="the order's access token")]
 
@@ -77,8 +79,30 @@ async def pay_page(request: Request, ctx: Ctx, order_id: str, token: Token = Non
     context = _page_context(
         ctx, parsed, checked, page, updates=waiting, locale=client_locale(request)
     )
-    context["checkout_action"] = f"/pay/{parsed}/checkout?token={quote(checked)}"
+    context.update(_forms(parsed, checked, page))
     return await ctx.web.page(request, "pay.html", context)
+
+
+def _forms(order_id: uuid.UUID, token: str, page: PaymentPage) -> dict[str, Any]:
+    """The page's forms: one per card processor (its button: "Secure payment" for Stripe
+    and the sandbox), one per offline method (its button: the method's label)."""
+    checkout = f"/pay/{order_id}/checkout?token={quote(token)}"
+    several = len(page.processors) > 1
+    return {
+        "checkout_action": checkout,
+        "card_forms": [
+            {
+                "action": f"{checkout}&processor={quote(name)}" if several else checkout,
+                "button": PAY_BUTTONS.get(name, "Secure payment"),
+                "name": name,
+            }
+            for name in page.processors
+        ],
+        "offline_forms": [
+            {"action": f"/pay/{order_id}/offline/{index}?token={quote(token)}", "method": method}
+            for index, method in enumerate(page.methods)
+        ],
+    }
 
 
 @router.get("/pay/{order_id}/state", responses=page_errors(404))
@@ -120,6 +144,30 @@ async def checkout(ctx: Ctx, order_id: uuid.UUID, token: Token = None) -> Redire
         ctx.transaction, ctx.processors, ctx.policy, order_id, urls, ctx.clock()
     )
     return RedirectResponse(url, status_code=303)
+
+
+@router.post(
+    "/pay/{order_id}/offline/{index}",
+    status_code=303,
+    response_class=RedirectResponse,
+    responses={
+        303: {"description": "to the payment page, which shows the method's instructions"},
+        **page_errors(404, 409),
+    },
+)
+async def choose_offline(
+    ctx: Ctx, order_id: str, index: str, token: Token = None
+) -> RedirectResponse:
+    """The client accepts offline method `index` (the payment page's order). The first
+    choice wins: a second click, or another method afterwards, changes nothing and leads to
+    the same instructions. 409 when the order cannot be paid now (paid, cancelled, awaiting
+    validation); 404 for a wrong token or a method that does not exist."""
+    parsed, checked = ctx.checked_order(order_id, token)
+    if not index.isdecimal() or len(index) > 3:
+        raise NotFoundError(INVALID_LINK)
+    async with ctx.transaction() as repos:
+        await choose_offline_method(repos, ctx.policy, parsed, int(index), ctx.clock())
+    return RedirectResponse(ctx.page_url(parsed, checked), status_code=303)
 
 
 @router.get("/pay/{order_id}/done", response_class=HTMLResponse, responses=page_errors(404))

@@ -8,37 +8,98 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shop_payments.domain.errors import InvalidSettingsError
 from shop_payments.domain.model import Payment
-from shop_payments.domain.settings import MAX_INSTRUCTIONS_LENGTH, PaymentSettings
+from shop_payments.domain.settings import (
+    DEFAULT_BUTTON_LABEL,
+    MAX_BUTTON_LABEL_LENGTH,
+    MAX_INSTRUCTIONS_LENGTH,
+    MAX_METHOD_NAME_LENGTH,
+    MAX_OFFLINE_METHODS,
+    OfflineMethod,
+    PaymentSettings,
+)
+
+ProcessorName = Literal["stripe", "paypal", "sandbox", "paypal_sandbox"]
+
+
+class OfflineMethodBody(BaseModel):
+    """An offline method: `button_label` is what its button on the payment page reads."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(max_length=MAX_METHOD_NAME_LENGTH * 2)
+    instructions: str = Field(max_length=MAX_INSTRUCTIONS_LENGTH * 2)
+    button_label: str = Field(default=DEFAULT_BUTTON_LABEL, max_length=MAX_BUTTON_LABEL_LENGTH * 2)
+
+    @classmethod
+    def of(cls, method: OfflineMethod) -> OfflineMethodBody:
+        return cls(
+            name=method.name, instructions=method.instructions, button_label=method.button_label
+        )
+
+    def to_domain(self) -> OfflineMethod:
+        return OfflineMethod(self.name, self.instructions, self.button_label)
 
 
 class PaymentSettingsRead(BaseModel):
-    card_processor: Literal["stripe", "sandbox"] | None
-    payment_instructions: str | None
+    card_processor: ProcessorName | None = Field(
+        description="the first of card_processors (the setting before there could be several)"
+    )
+    card_processors: list[ProcessorName]
+    payment_instructions: str | None = Field(
+        description="shown when there is no card processor and no offline method"
+    )
+    offline_methods: list[OfflineMethodBody]
 
     @classmethod
     def of(cls, settings: PaymentSettings) -> PaymentSettingsRead:
         return cls(
             card_processor=settings.card_processor,
+            card_processors=list(settings.card_processors),
             payment_instructions=settings.payment_instructions,
+            offline_methods=[OfflineMethodBody.of(m) for m in settings.offline_methods],
         )
 
 
 class PaymentSettingsUpdate(BaseModel):
-    """Fields left out keep their current value."""
+    """Fields left out keep their current value. `card_processor` (one processor, or null)
+    sets the whole list; given with `card_processors`, it must be the first of them."""
 
     model_config = ConfigDict(extra="forbid")
 
-    card_processor: Literal["stripe", "sandbox"] | None = None
+    card_processor: ProcessorName | None = None
+    card_processors: list[ProcessorName] | None = Field(default=None, max_length=10)
     payment_instructions: str | None = Field(default=None, max_length=MAX_INSTRUCTIONS_LENGTH)
+    offline_methods: list[OfflineMethodBody] | None = Field(
+        default=None, max_length=MAX_OFFLINE_METHODS
+    )
+
+    def _processors(self, current: PaymentSettings) -> tuple[ProcessorName, ...]:
+        fields = self.model_fields_set
+        one = (self.card_processor,) if self.card_processor else ()
+        if "card_processors" not in fields or self.card_processors is None:
+            return one if "card_processor" in fields else current.card_processors
+        listed = tuple(self.card_processors)
+        if "card_processor" in fields and self.card_processor != (listed[0] if listed else None):
+            raise InvalidSettingsError(
+                "card_processor must be the first of card_processors (or leave it out)",
+                field="card_processor",
+            )
+        return listed
 
     def apply_to(self, current: PaymentSettings) -> PaymentSettings:
+        """The settings wanted; InvalidSettingsError when the body contradicts itself."""
         fields = self.model_fields_set
+        methods = current.offline_methods
+        if "offline_methods" in fields:
+            methods = tuple(m.to_domain() for m in self.offline_methods or ())
         return PaymentSettings(
-            self.card_processor if "card_processor" in fields else current.card_processor,
+            self._processors(current),
             self.payment_instructions
             if "payment_instructions" in fields
             else current.payment_instructions,
+            methods,
         )
 
 

@@ -26,7 +26,7 @@ from shop_payments.domain.model import (
     RequestLine,
     RequestStatus,
 )
-from shop_payments.domain.settings import PaymentSettings
+from shop_payments.domain.settings import OfflineMethod, PaymentSettings
 
 _REQUEST_FIELDS = (
     "order_id",
@@ -186,12 +186,17 @@ class SqlSettingsStore:
         ).first()
         if row is None:
             return None
-        return PaymentSettings(row.card_processor, row.payment_instructions)
+        # a row written before the list existed has only card_processor
+        processors = row.card_processors or ([row.card_processor] if row.card_processor else [])
+        methods = [OfflineMethod(**method) for method in row.offline_methods]
+        return PaymentSettings(processors, row.payment_instructions, methods)
 
     async def put(self, settings: PaymentSettings) -> None:
         values = {
             "card_processor": settings.card_processor,
+            "card_processors": list(settings.card_processors),
             "payment_instructions": settings.payment_instructions,
+            "offline_methods": [dataclasses.asdict(m) for m in settings.offline_methods],
             "updated_at": func.now(),
         }
         await self._session.execute(

@@ -55,6 +55,10 @@ payment_requests = Table(
     Column("reverse_charge", Boolean, nullable=False, server_default=text("false")),
     Column("vat_number", Text, nullable=True),
     Column("coupon_code", Text, nullable=True),
+    # The client's offline method (issue 13), as it was when chosen: the first choice wins.
+    Column("offline_method", Text, nullable=True),
+    Column("offline_instructions", Text, nullable=True),
+    Column("offline_chosen_at", DateTime(timezone=True), nullable=True),
     CheckConstraint(
         "status IN ('awaiting_validation', 'open', 'paid', 'cancelled')",
         name="ck_payment_requests_status",
@@ -122,8 +126,12 @@ payment_settings = Table(
     "payment_settings",
     metadata,
     Column("id", Integer, primary_key=True),  # a singleton: always 1
-    Column("card_processor", String(30), nullable=True),
+    Column("card_processor", String(30), nullable=True),  # the first of card_processors
     Column("payment_instructions", Text, nullable=True),
+    # issue 13: the card processors, in the payment page's order (["stripe", "paypal"]),
+    # and the offline methods ([{"name", "instructions", "button_label"}]).
+    Column("card_processors", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("offline_methods", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     CheckConstraint("id = 1", name="ck_payment_settings_singleton"),
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_messaging.outbox import SessionOutbox
+from shop_payments.db.offline import SqlOfflineChoices
 from shop_payments.db.repositories import (
     SqlPaymentRequests,
     SqlPayments,
@@ -22,4 +23,5 @@ def repositories(session: AsyncSession) -> Repositories:
         events=SqlProcessorEvents(session),
         settings=SqlSettingsStore(session),
         outbox=SessionOutbox(session),
+        offline=SqlOfflineChoices(session),
     )

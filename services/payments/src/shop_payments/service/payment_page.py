@@ -14,8 +14,10 @@ import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
-from shop_payments.domain.model import PaymentRequest, PaymentWay, RequestStatus
-from shop_payments.service.offer import way_to_pay
+from shop_payments.domain.model import PaymentRequest, RequestStatus
+from shop_payments.domain.offline import OfflineChoice
+from shop_payments.domain.settings import OfflineMethod
+from shop_payments.service.offer import PaymentOffer, current_offer
 from shop_payments.service.ports import ProcessorRegistry, Repositories, Transaction
 from shop_payments.service.settings import SettingsPolicy
 
@@ -23,7 +25,9 @@ from shop_payments.service.settings import SettingsPolicy
 class PageState(StrEnum):
     PREPARING = "preparing"  # order.placed has not arrived yet
     AWAITING_VALIDATION = "awaiting_validation"
-    CARD = "card"  # a "Secure payment" button
+    CARD = "card"  # a button per card processor ("Secure payment"), and per offline method
+    OFFLINE = "offline"  # a button per offline method ("Accept"), no card processor
+    OFFLINE_CHOSEN = "offline_chosen"  # the client chose a method: its instructions
     INSTRUCTIONS = "instructions"  # the photographer's instructions, no button
     CONTACT = "contact"  # the default contact-us text, no button
     NOTHING_TO_PAY = "nothing_to_pay"  # a total of 0: orders confirms it, no button
@@ -36,11 +40,7 @@ _FIXED = {
     RequestStatus.CANCELLED: PageState.CANCELLED,
     RequestStatus.AWAITING_VALIDATION: PageState.AWAITING_VALIDATION,
 }
-_WAYS = {
-    PaymentWay.CARD: PageState.CARD,
-    PaymentWay.INSTRUCTIONS: PageState.INSTRUCTIONS,
-    PaymentWay.CONTACT: PageState.CONTACT,
-}
+_NO_OFFER = PaymentOffer((), (), None)
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,31 @@ class PaymentPage:
     state: PageState
     request: PaymentRequest | None = None
     instructions: str | None = None
+    offer: PaymentOffer = _NO_OFFER  # the forms the page shows (card, offline)
+    choice: OfflineChoice | None = None  # the offline method the client chose
+
+    @property
+    def processors(self) -> tuple[str, ...]:
+        return self.offer.processors
+
+    @property
+    def methods(self) -> tuple[OfflineMethod, ...]:
+        """The offline methods to choose from (none once the client chose one)."""
+        return () if self.choice else self.offer.methods
+
+
+def _open_page(
+    request: PaymentRequest, offer: PaymentOffer, choice: OfflineChoice | None
+) -> PaymentPage:
+    if choice is not None:
+        return PaymentPage(PageState.OFFLINE_CHOSEN, request, choice.instructions, offer, choice)
+    if offer.processors:
+        return PaymentPage(PageState.CARD, request, None, offer)
+    if offer.methods:
+        return PaymentPage(PageState.OFFLINE, request, None, offer)
+    if offer.instructions:
+        return PaymentPage(PageState.INSTRUCTIONS, request, offer.instructions, offer)
+    return PaymentPage(PageState.CONTACT, request, None, offer)
 
 
 @dataclass(frozen=True)
@@ -71,8 +96,8 @@ async def payment_page(
         return PaymentPage(_FIXED[request.status], request)
     if request.nothing_to_pay:
         return PaymentPage(PageState.NOTHING_TO_PAY, request)
-    way, instructions = await way_to_pay(repos, processors, policy)
-    return PaymentPage(_WAYS[way], request, instructions)
+    offer = await current_offer(repos, processors, policy)
+    return _open_page(request, offer, await repos.offline.get(order_id))
 
 
 async def ready_payment_page(

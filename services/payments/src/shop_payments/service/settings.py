@@ -15,10 +15,12 @@ log = structlog.get_logger()
 
 @dataclass(frozen=True)
 class SettingsPolicy:
-    """What the environment allows: Stripe needs its key; the sandbox, development."""
+    """What the environment allows: Stripe needs its key, PayPal its client id and secret;
+    the sandboxes, development."""
 
     stripe_configured: bool
     development: bool
+    paypal_configured: bool = False
 
 
 async def current_settings(repos: Repositories, policy: SettingsPolicy) -> PaymentSettings:
@@ -30,14 +32,21 @@ async def current_settings(repos: Repositories, policy: SettingsPolicy) -> Payme
     )
 
 
+def _checked(wanted: PaymentSettings, policy: SettingsPolicy) -> PaymentSettings:
+    return check_settings(
+        wanted,
+        stripe_configured=policy.stripe_configured,
+        development=policy.development,
+        paypal_configured=policy.paypal_configured,
+    )
+
+
 def settings_refusal(
     wanted: PaymentSettings, policy: SettingsPolicy
 ) -> InvalidSettingsError | None:
     """Why these settings cannot work here (the settings form shows it), or None."""
     try:
-        check_settings(
-            wanted, stripe_configured=policy.stripe_configured, development=policy.development
-        )
+        _checked(wanted, policy)
     except InvalidSettingsError as exc:
         return exc
     return None
@@ -47,9 +56,11 @@ async def update_settings(
     repos: Repositories, wanted: PaymentSettings, policy: SettingsPolicy
 ) -> PaymentSettings:
     """The settings as saved; InvalidSettingsError (nothing saved) when they cannot work."""
-    checked = check_settings(
-        wanted, stripe_configured=policy.stripe_configured, development=policy.development
-    )
+    checked = _checked(wanted, policy)
     await repos.settings.put(checked)
-    log.info("payment_settings.updated", card_processor=checked.card_processor)
+    log.info(
+        "payment_settings.updated",
+        card_processors=list(checked.card_processors),
+        offline_methods=len(checked.offline_methods),
+    )
     return checked
