@@ -23,6 +23,7 @@ from shop_payments.api.app import create_app
 from shop_payments.api.context import PaymentsContext
 from shop_payments.config import PaymentsSettings
 from shop_payments.consumers.handlers import CONSUMER, build_router
+from shop_payments.db.refunds import REFUNDS_CHANNEL, SqlRefundClaims
 from shop_payments.db.sandbox import SqlSandboxStore
 from shop_payments.db.unit_of_work import repositories
 from shop_payments.processors.sandbox import SandboxProcessor
@@ -30,6 +31,7 @@ from shop_payments.processors.stripe_processor import StripeProcessor
 from shop_payments.service.offer import PaymentOptions
 from shop_payments.service.payment_page import PageWait
 from shop_payments.service.ports import CardProcessor, ProcessorRegistry, Repositories
+from shop_payments.service.refunds import RefundWorker
 from shop_payments.service.settings import SettingsPolicy
 from shop_payments.webhooks.poster import HttpxWebhookPoster, WebhookPoster
 from shop_payments.webhooks.verifier import StripeEventVerifier
@@ -117,11 +119,19 @@ def bootstrap(
     )
     policy = SettingsPolicy(stripe_configured=stripe_processor is not None, development=development)
     router = build_router(sessions, repositories, clock, PaymentOptions(processors, policy))
+    refunds = RefundWorker(  # asks the processors for the refunds the consumer recorded
+        SqlTransaction(sessions, repositories),
+        processors,
+        SqlRefundClaims(engine),
+        clock,
+        listen=(engine.url, REFUNDS_CHANNEL),
+    )
     return PaymentsRoot(
         settings=settings,
         engine=engine,
         sessions=sessions,
         runtime=MessagingRuntime(SERVICE, settings.amqp_url, engine, router=router),
+        workers={"refunds": refunds},
         transaction=SqlTransaction(sessions, repositories),
         sandbox=sandbox,
         processors=processors,

@@ -15,10 +15,11 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shop_contracts import MarkOrderPaid, OrderCancelled, OrderPlaced, OrderValidated
+from shop_contracts.commands import RefundPayment
 from shop_contracts.envelope import Envelope
 from shop_messaging.consumer import MessageRouter
 from shop_messaging.waiting import keep_waiting
-from shop_payments.service import orders
+from shop_payments.service import orders, refunds
 from shop_payments.service.offer import PaymentOptions
 from shop_payments.service.ports import Repositories
 
@@ -63,5 +64,10 @@ def build_router(
     async def on_mark_paid(session: AsyncSession, msg: MarkOrderPaid, env: Envelope) -> None:
         known = await orders.mark_paid(repositories(session), msg, env, clock())
         await keep_if_early(known, session, msg.order_id, env)
+
+    @router.on(RefundPayment)
+    async def on_refund(session: AsyncSession, msg: RefundPayment, env: Envelope) -> None:
+        # Recorded here; the refund worker asks the processor after this commits.
+        await refunds.request_refund(repositories(session), msg, env, clock())
 
     return router

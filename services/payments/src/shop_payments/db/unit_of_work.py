@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_messaging.outbox import SessionOutbox
 from shop_payments.db.offline import SqlOfflineChoices
+from shop_payments.db.refunds import SqlRefunds
 from shop_payments.db.repositories import (
     SqlPaymentRequests,
     SqlPayments,
@@ -23,5 +24,6 @@ def repositories(session: AsyncSession) -> Repositories:
         events=SqlProcessorEvents(session),
         settings=SqlSettingsStore(session),
         outbox=SessionOutbox(session),
+        refunds=SqlRefunds(session),
         offline=SqlOfflineChoices(session),
     )

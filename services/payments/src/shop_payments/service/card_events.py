@@ -20,6 +20,7 @@ from shop_messaging import tracing
 from shop_payments.domain.errors import AmountMismatchError, UnknownOrderEventError
 from shop_payments.domain.model import PaymentMethod, PaymentRequest, ReceivedPayment
 from shop_payments.service.ports import EventVerifier, ProcessorEvent, Repositories, Transaction
+from shop_payments.service.refund_events import receive_refund_event
 from shop_payments.service.settle import settle
 
 log = structlog.get_logger()
@@ -47,6 +48,8 @@ async def handle_processor_event(repos: Repositories, event: ProcessorEvent, now
     Raises UnknownOrderEventError / AmountMismatchError before anything stays written (the
     caller's transaction rolls back, and the processor retries later).
     """
+    if event.refunds:  # refunds it reports: service.refund_events (W4)
+        return await receive_refund_event(repos, event, now)
     # The order first: an event that comes before order.placed (the processor retries it)
     # then costs one SELECT, not an event row inserted and rolled back.
     request = await _paid_request(repos, event) if event.confirms_payment else None

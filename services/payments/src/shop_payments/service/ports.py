@@ -8,7 +8,7 @@ else of the service.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +18,7 @@ from shop_contracts.envelope import Envelope
 from shop_payments.domain.errors import PaymentsDomainError
 from shop_payments.domain.model import Payment, PaymentRequest
 from shop_payments.domain.offline import OfflineChoice
+from shop_payments.domain.refunds import Refund
 from shop_payments.domain.settings import CardProcessorName, PaymentSettings
 
 # Storage ------------------------------------------------------------------------------------
@@ -44,6 +45,33 @@ class Payments(Protocol):
         ...
 
     async def list(self, order_id: uuid.UUID | None = None, limit: int = 100) -> list[Payment]: ...
+
+
+class Refunds(Protocol):
+    async def add(self, refund: Refund) -> bool:
+        """Insert; False when its refund_id is known already (nothing written). A pending
+        refund wakes the refund worker when the transaction commits."""
+
+    async def get(self, refund_id: uuid.UUID, *, for_update: bool = False) -> Refund | None: ...
+
+    async def for_order(self, order_id: uuid.UUID, *, for_update: bool = False) -> list[Refund]:
+        """The order's refunds, oldest first."""
+
+    async def save(self, refund: Refund) -> None:
+        """Write its state and release the worker's claim on it."""
+
+    async def payment_by_reference(self, processor_reference: str) -> Payment | None:
+        """The payment a processor knows by this reference (payment intent, capture id)."""
+
+
+class RefundClaims(Protocol):
+    """The refund worker's leases (`shop_messaging.leased_loop`), each call its own
+    transaction."""
+
+    async def claim(self, *, lease_s: float, limit: int) -> Sequence[uuid.UUID]:
+        """Lease up to `limit` pending refunds whose time has come; their ids."""
+
+    async def give_back(self, refund_ids: Sequence[uuid.UUID]) -> int: ...
 
 
 class ProcessorEvents(Protocol):
@@ -84,6 +112,7 @@ class Repositories:
     events: ProcessorEvents
     settings: SettingsStore
     outbox: Outbox
+    refunds: Refunds
     offline: OfflineChoices
 
 

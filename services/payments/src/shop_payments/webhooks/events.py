@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from shop_payments.service.ports import InvalidEventError, ProcessorEvent
+from shop_payments.webhooks.stripe_refunds import refund_reports
 
 SANDBOX_EVENT_PREFIX = "evt_sandbox_"
 PAID_CHECKOUT_TYPES = frozenset(
@@ -74,4 +75,5 @@ def parse_event(event: Mapping[str, Any]) -> ProcessorEvent:
         reference=reference,
         confirms_payment=event_type in PAID_CHECKOUT_TYPES and payment_status == "paid",
         reports_failure=event_type in FAILED_CHECKOUT_TYPES,
+        refunds=refund_reports(event_type, obj),
     )
