@@ -10,6 +10,7 @@ from shop_kernel.http import service_app
 from shop_orders.api import (
     admin_api,
     admin_pages,
+    admin_quote_pages,
     admin_settings_pages,
     admin_system_pages,
     cart_api,
@@ -18,6 +19,8 @@ from shop_orders.api import (
     invoice_routes,
     pricing_admin_api,
     pricing_admin_pages,
+    quote_api,
+    quote_pages,
     shop_pages,
     storefront,
 )
@@ -41,6 +44,9 @@ ROUTER_MODULES = (
     pricing_admin_pages,
     admin_system_pages,
     invoice_routes,
+    quote_api,
+    quote_pages,
+    admin_quote_pages,
     internal,
 )
 

@@ -12,6 +12,7 @@ from shop_orders.db.coupon_repository import SqlCouponRepository
 from shop_orders.db.invoice_repository import SqlInvoiceRepository
 from shop_orders.db.order_field_repository import SqlOrderFieldRepository
 from shop_orders.db.order_repository import SqlOrderRepository
+from shop_orders.db.quote_repository import SqlQuoteRepository
 from shop_orders.db.settings_repository import SqlSettingsRepository
 from shop_orders.db.tax_repository import SqlTaxRepository
 from shop_orders.service.ports import Repositories
@@ -33,4 +34,5 @@ def repositories(
         tax=SqlTaxRepository(session),
         order_fields=SqlOrderFieldRepository(session),
         invoices=SqlInvoiceRepository(session),
+        quotes=SqlQuoteRepository(session),
     )
