@@ -544,6 +544,127 @@ async def test_an_eu_business_buyer_is_reverse_charged_on_the_invoice(shop, rf):
     assert "DE123456789" in said, f"H4: the buyer's VAT number on the invoice:\n{said}"
 
 
+# --- quantity discounts, information fields, the contract ------------------------------------
+
+
+TIERED_PRICE = 4_000  # each of two files; "2+ files: -10 %"
+TIERED_FIGURES = {
+    "subtotal": 8_000,
+    "discount": 1_520,  # the tier: 800 (10 % of 80.00), then the coupon: 720 (10 % of 72.00)
+    "tax": 1_296,  # 20 % of 64.80
+    "total": 7_776,
+}
+
+
+async def test_a_quantity_discount_comes_before_the_coupon(shop, rf, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pricing-tiers")
+    media = []
+    for seed in (41, 42):
+        path = folder / f"tier-{seed}-{rf.tag}.jpg"
+        make_jpeg(path, title=f"Pier {seed} {rf.tag}", keywords=[rf.tag], seed=seed)
+        uploaded = await shop.client.upload_media(path)
+        assert uploaded.status_code == 201, uploaded.text
+        media.append(uploaded.json()["id"])
+    profile = await shop.client.admin_call(
+        "POST",
+        "catalog",
+        "/api/admin/pricing-profiles",
+        {
+            "name": f"Series {rf.tag}",
+            "kind": "royalty_free",
+            "rows": [row("Web", TIERED_PRICE, {"mode": "long_edge", "long_edge": 800})],
+            "quantity_discounts": [{"min_quantity": 2, "percent": "10"}],
+        },
+        expect=201,
+    )
+    [web] = profile["rows"]
+    await new_gallery(shop, media, pricing_profile_ids=[profile["id"]])
+    offered = await shop.client.http.get(shop.client.url("catalog", f"/api/media/{media[0]}"))
+    assert offered.status_code == 200, offered.text
+    [offer] = offered.json()["offers"]
+    tiers = [(t["min_quantity"], Decimal(str(t["percent"]))) for t in offer["quantity_tiers"]]
+    assert tiers == [(2, Decimal(10))], f"H1: the offer's quantity tiers: {offer}"
+
+    code = f"Tier{rf.tag}"
+    await new_coupon(shop, code, percent_off=10)
+    items = [{"media_id": m, "license_id": web["id"]} for m in media]
+    for media_id in media:
+        await shop.client.wait_for_offer(media_id, web["id"])
+    order = await shop.client.place_order(items, email=shop.new_email("tiers"), coupon=code)
+    assert {k: order[k] for k in TIERED_FIGURES} == TIERED_FIGURES, f"H2: {order}"
+    seen = await shop.client.get_order(order)
+    assert sorted(i["discount"] for i in seen["items"]) == [760, 760], seen["items"]
+
+
+FIELDS = [
+    {
+        "name": "project",
+        "label": "Project name",
+        "kind": "text",
+        "required": True,
+        "max_length": 40,
+        "choices": [],
+    },
+    {
+        "name": "printed",
+        "label": "Printed copies?",
+        "kind": "choice",
+        "required": False,
+        "max_length": None,
+        "choices": ["None", "Under 1000", "More"],
+    },
+]
+
+
+async def test_information_fields_are_asked_kept_and_sent_to_the_seller(shop, rf):
+    before = await shop.client.admin_call("GET", "orders", "/api/admin/order-fields")
+    await shop.client.admin_call("PUT", "orders", "/api/admin/order-fields", FIELDS)
+    try:
+        email = shop.new_email("fields")
+        refused = [
+            ({}, "fields.project"),
+            ({"project": "x" * 41}, "fields.project"),
+            ({"project": "Harbour book", "printed": "Millions"}, "fields.printed"),
+            ({"project": "Harbour book", "colour": "blue"}, "fields.colour"),
+        ]
+        for fields, named in refused:
+            body = order_body(email, [rf.rf_item()], fields=fields)
+            response = await shop.client.post_order(body)
+            assert response.status_code == 422, f"H2/H8: {fields}: {response.text[:300]}"
+            assert named in response.text, f"H2/H8: the 422 names {named}: {response.text}"
+        assert await order_rows(shop, [email]) == 0
+
+        answers = {"project": "Harbour book", "printed": "Under 1000"}
+        order = await shop.client.place_order([rf.rf_item()], email=email, fields=answers)
+        assert order["fields"] == answers, f"H2: {order}"
+        assert (await shop.client.get_order(order))["fields"] == answers
+        seller = await shop.email_to(shop.config.seller_email, containing=order["number"])
+        said = seller.text() + seller.html()
+        for shown in ("Project name", "Harbour book", "Printed copies?", "Under 1000"):
+            assert shown in said, f"H5: {shown!r} not in the seller's new-order email"
+    finally:
+        await shop.client.admin_call("PUT", "orders", "/api/admin/order-fields", before)
+
+
+async def test_the_public_contract_shows_the_new_fields(shop):
+    orders = (await shop.client.http.get(shop.client.url("orders", "/openapi.json"))).json()
+    paths = set(orders["paths"])
+    for path in ("/api/orders/quote", "/api/admin/coupons", "/api/admin/tax"):
+        assert path in paths, f"H2/H8: {path} not in orders' OpenAPI"
+    invoice = re.compile(r"/api/admin/orders/\{\w+\}/invoice\.pdf")
+    assert any(invoice.fullmatch(p) for p in paths), "H4: the admin API's invoice.pdf"
+    schemas = orders["components"]["schemas"]
+    placed = [s for s in schemas.values() if "access_token" in s.get("properties", {})]
+    assert placed, "orders' OpenAPI has no order schema"
+    for schema in placed:
+        for name in ("subtotal", "discount", "tax", "total", "coupon", "invoice_number"):
+            assert name in schema["properties"], f"H2: {name} not in {schema.get('title')}"
+    catalog = (await shop.client.http.get(shop.client.url("catalog", "/openapi.json"))).json()
+    assert any(re.fullmatch(r"/api/media/\{\w+\}/price", p) for p in catalog["paths"]), (
+        "H1: the price endpoint in catalog's OpenAPI"
+    )
+
+
 # --- a coupon raced by concurrent checkouts ------------------------------------------------------
 
 
