@@ -52,7 +52,9 @@ async def work(root) -> int:
 
 
 async def refunded(root, order_id: uuid.UUID) -> list[dict[str, object]]:
-    return await published(root, order_id, "payment.refunded")
+    """In the order they were made (each one's refunded_total counts the ones before)."""
+    events = await published(root, order_id, "payment.refunded")
+    return sorted(events, key=lambda event: int(str(event["refunded_total"])))
 
 
 async def failed(root, order_id: uuid.UUID) -> list[dict[str, object]]:
