@@ -110,6 +110,7 @@ def bootstrap(
         invoice_pdf=invoice_pdf or InvoicePdfRenderer(),
         branding=branding,
         orders_public_url=settings.orders_public_url,
+        default_seller_email=settings.seller_email,
         clock=clock,
     )
     return NotificationsRoot(

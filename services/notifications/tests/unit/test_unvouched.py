@@ -65,6 +65,8 @@ def test_every_template_says_whether_it_is_unvouched() -> None:
         Template.ORDER_AWAITING_VALIDATION,
         Template.PAYMENT_REQUESTED,  # the order placed, nobody has vouched for it yet
         Template.ORDER_CANCELLED,
+        Template.OFFLINE_INSTRUCTIONS,  # chosen on the payment page of an unpaid order
+        Template.PAYMENT_REMINDER,  # still unpaid
     } == UNVOUCHED_TEMPLATES
     assert not Template.ORDER_PLACED_SELLER.kind.unvouched  # to the shop
     assert not Template.ORDER_VALIDATED.kind.unvouched  # the photographer vouched

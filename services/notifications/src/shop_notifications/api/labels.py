@@ -25,6 +25,14 @@ EMAIL = {
     Template.GALLERY_ACCESS: "Private gallery: access link",
     Template.SELECTION_SENT: "Selection sent",
     Template.FREE_DOWNLOAD_READY: "Free download ready",
+    Template.OFFLINE_INSTRUCTIONS: "Offline payment: instructions",
+    Template.OFFLINE_CHOSEN_SELLER: "Offline payment chosen, to you",
+    Template.REFUND_CLIENT: "Refund",
+    Template.REFUND_SELLER: "Refund, to you",
+    Template.PAYMENT_REMINDER: "Payment reminder",
+    Template.QUOTE_REQUESTED_SELLER: "Quote requested, to you",
+    Template.QUOTE_SENT: "Quote sent",
+    Template.QUOTE_ANSWERED_SELLER: "Quote answered, to you",
 }
 
 

@@ -33,17 +33,24 @@ from shop_contracts.events import (
     FreeDownloadReady,
     GalleryAccessGranted,
     InvoiceIssued,
+    OfflinePaymentChosen,
     OrderCancelled,
+    OrderPaymentReminder,
     OrderPlaced,
     OrderValidated,
+    PaymentRefunded,
     PaymentRequested,
+    QuoteAnswered,
+    QuoteRequested,
+    QuoteSent,
     SelectionSent,
 )
 from shop_messaging.consumer import Handler, MessageRouter
 from shop_messaging.locks import lock_order
 from shop_messaging.waiting import keep_waiting
-from shop_notifications.domain import emails
+from shop_notifications.domain import after_sale, emails
 from shop_notifications.domain.model import About, EmailIntent
+from shop_notifications.service.after_sale import SellerLinks, email_order_after_sale
 from shop_notifications.service.invoices import email_delivery, email_invoice
 from shop_notifications.service.payment_request import email_payment_request, remember_order
 from shop_notifications.service.ports import (
@@ -67,6 +74,7 @@ SIMPLE_EMAILS: Mapping[type[MessageBody], IntentsOf] = {
     OrderCancelled: emails.order_cancelled_emails,
     DownloadLinksReissued: emails.links_reissued_emails,
     DeliveryFilesReleased: emails.files_released_emails,
+    OrderPaymentReminder: after_sale.payment_reminder_emails,
 }
 
 # Not about an order: what the photographer sends a client from the catalog.
@@ -74,6 +82,9 @@ NOT_ORDERS: Mapping[type[MessageBody], tuple[IntentsOf, AboutOf]] = {
     GalleryAccessGranted: (emails.gallery_access_emails, emails.gallery_access_about),
     SelectionSent: (emails.selection_sent_emails, emails.selection_about),
     FreeDownloadReady: (emails.free_download_ready_emails, emails.free_download_about),
+    # Quotations (orders'): known by the quote's id until one becomes an order.
+    QuoteRequested: (after_sale.quote_requested_emails, after_sale.quote_about),
+    QuoteSent: (after_sale.quote_sent_emails, after_sale.quote_about),
 }
 
 
@@ -100,11 +111,15 @@ def build_router(
     invoice_pdf: InvoicePdf,
     branding: BrandingSource,
     orders_public_url: str,
+    default_seller_email: str = "seller@localhost",
     clock: Clock = _utc_now,
 ) -> MessageRouter:
-    """`clock`: when a held delivery email's wait for its invoice starts (tests move it)."""
+    """`clock`: when a held delivery email's wait for its invoice starts (tests move it).
+    `default_seller_email`: the photographer's address for orders placed before
+    notifications kept the one `order.placed` tells (`SELLER_EMAIL`)."""
     router = MessageRouter(CONSUMER, sessions)
     admin_orders = f"{orders_public_url.rstrip('/')}/admin/orders"
+    seller_links = SellerLinks(default_seller_email, admin_orders)
 
     def recording(intents_of: IntentsOf, about_of: AboutOf = _order) -> Handler:
         async def handler(session: AsyncSession, msg: Any, env: Envelope) -> None:
@@ -167,6 +182,29 @@ def build_router(
         await email_invoice(
             store(session), invoices(session), renderer, invoice_pdf, msg, cause=env
         )
+
+    # The photographer's address is the order's: both wait for `order.placed` if early.
+    async def on_order_after_sale(
+        session: AsyncSession, msg: OfflinePaymentChosen | PaymentRefunded, env: Envelope
+    ) -> None:
+        await lock_order(session, CONSUMER, msg.order_id)
+        await renderer.refresh()
+        known = await email_order_after_sale(
+            store(session), orders(session), renderer, seller_links, msg, cause=env
+        )
+        if not known:
+            await keep_waiting(session, router.consumer, str(msg.order_id), env)
+
+    router.on(OfflinePaymentChosen)(on_order_after_sale)
+    router.on(PaymentRefunded)(on_order_after_sale)
+
+    def quote_answered(msg: QuoteAnswered) -> list[EmailIntent]:
+        quote_url, order_url = after_sale.quote_urls(orders_public_url, msg)
+        return after_sale.quote_answered_emails(
+            msg, admin_quote_url=quote_url, admin_order_url=order_url
+        )
+
+    router.on(QuoteAnswered)(recording(quote_answered, after_sale.quote_about))
 
     for message, intents_of in SIMPLE_EMAILS.items():
         router.on(message)(recording(intents_of))

@@ -28,6 +28,7 @@ class OrderRepository:
                 "number": order.number,
                 "manual_validation": order.manual_validation,
                 "pricing": order.pricing.to_json() if order.pricing is not None else None,
+                "seller_email": order.seller_email,
             },
         )
 
@@ -42,4 +43,5 @@ class OrderRepository:
             number=row.number,
             manual_validation=row.manual_validation,
             pricing=Pricing.from_json(row.pricing) if row.pricing is not None else None,
+            seller_email=row.seller_email,
         )

@@ -88,6 +88,9 @@ orders = Table(
     # Subtotal, discount, tax, coupon... as `order.placed` told them (domain.pricing.Pricing);
     # NULL: an order from before the pricing issue.
     Column("pricing", JSONB, nullable=True),
+    # Where the photographer's emails about the order go (`order.placed`'s seller email);
+    # NULL: placed before issue 13 (the configured SELLER_EMAIL then).
+    Column("seller_email", Text, nullable=True),
     Index("ix_orders_number", func.lower(column("number"))),
 )
 

@@ -35,6 +35,16 @@ class Template(StrEnum):
     GALLERY_ACCESS = "gallery_access"
     SELECTION_SENT = "selection_sent"
     FREE_DOWNLOAD_READY = "free_download_ready"
+    # After sale (issue 13): offline payment methods, refunds, reminders.
+    OFFLINE_INSTRUCTIONS = "offline_instructions"  # the chosen method's instructions
+    OFFLINE_CHOSEN_SELLER = "offline_chosen_seller"  # the client will pay by that method
+    REFUND_CLIENT = "refund_client"
+    REFUND_SELLER = "refund_seller"
+    PAYMENT_REMINDER = "payment_reminder"
+    # Quotations: not about an order (known by the quote's id).
+    QUOTE_REQUESTED_SELLER = "quote_requested_seller"
+    QUOTE_SENT = "quote_sent"
+    QUOTE_ANSWERED_SELLER = "quote_answered_seller"
 
     @property
     def kind(self) -> EmailKind:
@@ -74,6 +84,18 @@ KINDS: Mapping[Template, EmailKind] = {
     Template.GALLERY_ACCESS: EmailKind(to_client=True, before_payment=False),
     Template.SELECTION_SENT: EmailKind(to_client=True, before_payment=False),
     Template.FREE_DOWNLOAD_READY: EmailKind(to_client=True, before_payment=False),
+    # Chosen on the payment page of an order nobody has paid or vouched for.
+    Template.OFFLINE_INSTRUCTIONS: EmailKind(to_client=True, before_payment=True),
+    Template.OFFLINE_CHOSEN_SELLER: EmailKind(to_client=False, before_payment=True),
+    # Only money paid is refunded.
+    Template.REFUND_CLIENT: EmailKind(to_client=True, before_payment=False),
+    Template.REFUND_SELLER: EmailKind(to_client=False, before_payment=False),
+    # An order still unpaid (maybe never validated).
+    Template.PAYMENT_REMINDER: EmailKind(to_client=True, before_payment=True),
+    Template.QUOTE_REQUESTED_SELLER: EmailKind(to_client=False, before_payment=True),
+    # The photographer read the request and sent the quote: vouched, as a selection is.
+    Template.QUOTE_SENT: EmailKind(to_client=True, before_payment=False),
+    Template.QUOTE_ANSWERED_SELLER: EmailKind(to_client=False, before_payment=True),
 }
 
 UNVOUCHED_TEMPLATES = frozenset(t for t, kind in KINDS.items() if kind.unvouched)
@@ -132,6 +154,7 @@ class KnownOrder:
     number: str
     manual_validation: bool
     pricing: Pricing | None = None  # None: placed before the pricing issue
+    seller_email: str | None = None  # where the photographer's emails go; None: placed before
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,11 @@ UNVOUCHED_CONTEXT = frozenset(
         "how",
         "instructions",
         "contact",
+        # The offline method the client chose (its name and instructions: the
+        # photographer's words); the reminder's dates.
+        "method_name",
+        "placed_at",
+        "cancel_at",
     }
 )
 

@@ -27,6 +27,7 @@ async def remember_order(orders: KnownOrders, placed: OrderPlaced) -> None:
         number=placed.number,
         manual_validation=placed.manual_validation,
         pricing=Pricing.of_placed(placed),
+        seller_email=placed.seller_email,
     )
     await orders.add(order)
 
