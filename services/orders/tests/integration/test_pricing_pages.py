@@ -170,9 +170,12 @@ def totals_of(html: str) -> dict[str, str]:
 
 
 async def test_the_cart_shows_the_usage_the_quantity_discount_and_says_tax_comes_later(
-    client: httpx.AsyncClient, shop: Shop
+    client: httpx.AsyncClient, shop: Shop, admin_headers: dict[str, str]
 ) -> None:
     await fill_priced_cart(client, shop)
+    untaxed = (await client.get("/cart")).text
+    assert "Tax is added" not in untaxed, "no tax settings: no tax to announce"
+    await set_up_pricing(client, admin_headers)
     html = (await client.get("/cart")).text
     assert "Editorial RM" in html
     assert "Size: A3; Usage: Print" in html

@@ -23,7 +23,7 @@ from shop_orders.domain.errors import CartCheckedOutError, CartNotFoundError, In
 from shop_orders.service import carts
 from shop_orders.service.carts import CartView
 from shop_orders.service.ports import Repositories
-from shop_orders.service.pricing_settings import shop_currency
+from shop_orders.service.pricing_settings import get_tax, shop_currency
 from shop_platform.auth import check_own_origin as shared_check_own_origin
 from shop_web.web import percent
 
@@ -81,9 +81,14 @@ def tier_note(line: PricedLine) -> str | None:
     )
 
 
-def cart_context(ctx: WebContext, view: CartView | None, currency: str) -> dict[str, Any]:
+def cart_context(
+    ctx: WebContext, view: CartView | None, currency: str, *, taxed: bool = False
+) -> dict[str, Any]:
+    """What the cart's and the checkout's pages show of the cart; `taxed`: the shop charges
+    tax (from the client's address, at checkout)."""
     lines = view.lines if view else []
     return {
+        "taxed": taxed,
         "lines": lines,
         # what each license delivers, in words ("JPEG, 1024 px on the long side")
         "abouts": {
@@ -157,7 +162,9 @@ async def cart_page(request: Request, ctx: Ctx) -> HTMLResponse:
     async with ctx.transaction() as repos:
         view = await cookie_cart(request, repos)
         currency = await shop_currency(repos)
-    page = await ctx.web.page(request, "cart.html", cart_context(ctx, view, currency))
+        taxed = await get_tax(repos) is not None
+    context = cart_context(ctx, view, currency, taxed=taxed)
+    page = await ctx.web.page(request, "cart.html", context)
     page.headers["Cache-Control"] = PRIVATE
     return page
 
@@ -169,6 +176,7 @@ async def shared_cart_page(request: Request, ctx: Ctx, cart_id: str) -> HTMLResp
         async with ctx.transaction() as repos:
             view = await carts.get_cart(repos, cart_id[:64])
             currency = await shop_currency(repos)
+            taxed = await get_tax(repos) is not None
     except CartNotFoundError:
         return await ctx.web.error_page(request, 404, NO_SUCH_CART, title="Cart not found")
     if view.cart.is_checked_out:
@@ -177,7 +185,8 @@ async def shared_cart_page(request: Request, ctx: Ctx, cart_id: str) -> HTMLResp
             request, "cart.html", {**cart_context(ctx, None, currency), "notice": notice}
         )
     else:
-        response = await ctx.web.page(request, "cart.html", cart_context(ctx, view, currency))
+        context = cart_context(ctx, view, currency, taxed=taxed)
+        response = await ctx.web.page(request, "cart.html", context)
         set_cart_cookie(response, ctx, view.cart.id)
     response.headers["Cache-Control"] = PRIVATE
     return response

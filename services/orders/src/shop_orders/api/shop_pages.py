@@ -39,7 +39,7 @@ from shop_orders.domain.order import Charges, Order, OrderStatus
 from shop_orders.service import queries
 from shop_orders.service.checkout import CheckoutTerms
 from shop_orders.service.placing import place_order
-from shop_orders.service.pricing_settings import get_order_fields, shop_currency
+from shop_orders.service.pricing_settings import get_order_fields, get_tax, shop_currency
 from shop_orders.service.quotes import quote_order
 from shop_platform.ratelimit import RateLimitedError
 
@@ -106,6 +106,7 @@ async def render_checkout(
         view = await cookie_cart(request, repos)
         currency = await shop_currency(repos)
         questions = await get_order_fields(repos)
+        taxed = await get_tax(repos) is not None
     labels = {question.name: question.label for question in questions}
     box = TotalsBox(None, None, False)
     quoted = CheckoutErrors()
@@ -114,7 +115,7 @@ async def render_checkout(
     errors = _merge(errors or CheckoutErrors(), quoted if form is not None else CheckoutErrors())
     key = str(form.get("idempotency_key") or "") if form and keep_key else ""
     context = {
-        **cart_context(ctx, view, currency),
+        **cart_context(ctx, view, currency, taxed=taxed),
         "form": {name: str(form.get(name) or "") if form else "" for name in FORM_FIELDS},
         "answers": info_answers(form) if form else {},
         "questions": questions,
