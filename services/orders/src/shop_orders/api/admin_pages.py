@@ -16,6 +16,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from shop_orders.api import refund_pages
 from shop_orders.api.admin_api import run_admin_command
 from shop_orders.api.admin_web import (
     LOGIN,
@@ -205,6 +206,7 @@ async def order_page(
         "refresh_s": REFRESH_S,
         "watch_url": watch,
         **_messages(view, done, refused),
+        **refund_pages.after_sale_context(order, done, refused),  # issue 13: refunds
     }
     return await page(request, ctx, "admin_order.html", context, nav="orders")
 
@@ -218,6 +220,10 @@ async def order_state(request: Request, ctx: Ctx, order_id: uuid.UUID, known: st
     async with ctx.transaction() as repos:
         view = await admin_order_view(repos, order_id)
     return JSONResponse({"state": view.state, "changed": view.state != known})
+
+
+# the refund form and the paid order's cancel form, before the buttons' route (issue 13)
+router.include_router(refund_pages.router)
 
 
 @router.post("/orders/{order_id}/{action}")
