@@ -13,6 +13,7 @@ from shop_orders.db.invoice_repository import SqlInvoiceRepository
 from shop_orders.db.order_field_repository import SqlOrderFieldRepository
 from shop_orders.db.order_repository import SqlOrderRepository
 from shop_orders.db.quote_repository import SqlQuoteRepository
+from shop_orders.db.refund_repository import SqlRefundRepository
 from shop_orders.db.settings_repository import SqlSettingsRepository
 from shop_orders.db.tax_repository import SqlTaxRepository
 from shop_orders.service.ports import Repositories
@@ -35,4 +36,5 @@ def repositories(
         order_fields=SqlOrderFieldRepository(session),
         invoices=SqlInvoiceRepository(session),
         quotes=SqlQuoteRepository(session),
+        refunds=SqlRefundRepository(session),
     )

@@ -18,6 +18,7 @@ from shop_orders.domain.order import HistoryEntry, Order, OrderStatus
 from shop_orders.domain.order_fields import OrderField
 from shop_orders.service.invoice_ports import InvoiceRepository
 from shop_orders.service.quote_ports import QuoteRepository
+from shop_orders.service.refund_ports import RefundRepository
 from shop_pricing.coupons import Refusal
 from shop_pricing.tax import TaxSettings
 
@@ -227,6 +228,7 @@ class Repositories:
     order_fields: OrderFieldRepository
     invoices: InvoiceRepository  # issue 12, H4: service/invoice_ports.py
     quotes: QuoteRepository  # issue 13: service/quote_ports.py
+    refunds: RefundRepository  # issue 13, W5: service/refund_ports.py
 
 
 class Transaction(Protocol):
