@@ -380,3 +380,52 @@ async def test_the_photographer_makes_a_quote_for_a_client_directly(
     assert placed["total"] == 150000
     assert placed["lines"][0]["service"] is True
     assert re.match(r"^http://payments\.test/pay/", response.headers["location"])
+
+
+async def test_the_client_api_reads_accepts_and_declines_with_the_token(
+    client: httpx.AsyncClient,
+    catalog: list[Media],
+    service: OrdersRoot,
+    admin_headers: dict[str, str],
+) -> None:
+    first, second = await ask(client, catalog), await ask(client, catalog)
+    tokens = {}
+    for quote_id in (first, second):
+        await priced(client, admin_headers, quote_id, catalog)
+        tokens[quote_id] = (await send(client, admin_headers, quote_id))["url"].rpartition("=")[2]
+    wrong = {"X-Quote-Token": "nope"}
+    assert (await client.get(f"/api/quotes/{first}", headers=wrong)).status_code == 404
+    assert (await client.get(f"/api/quotes/{first}")).status_code == 404
+    read = await client.get(f"/api/quotes/{first}", headers={"X-Quote-Token": tokens[first]})
+    assert read.status_code == 200
+    assert (read.json()["status"], read.json()["total"]) == ("sent", 135000)
+    assert "client" not in read.json()
+
+    address = {k: ADDRESS[k] for k in ("line1", "city", "postal_code", "country")}
+    body = {"client": {"name": "Ada Client", "email": "ada@example.com", "address": address}}
+    url = f"/api/quotes/{first}/accept"
+    assert (await client.post(url, json=body, headers=wrong)).status_code == 404
+    invalid = await client.post(
+        url, json={"client": {"name": "Ada"}}, headers={"X-Quote-Token": tokens[first]}
+    )
+    assert invalid.status_code == 422
+    accepted = await client.post(url, json=body, headers={"X-Quote-Token": tokens[first]})
+    assert accepted.status_code == 201, accepted.text
+    done = accepted.json()
+    assert (done["status"], done["total"]) == ("accepted", 135000)
+    assert done["payment_url"].startswith(f"http://payments.test/pay/{done['order_id']}?token=")
+    again = await client.post(url, json=body, headers={"X-Quote-Token": tokens[first]})
+    assert again.status_code == 409
+    assert "already accepted" in again.json()["detail"]
+
+    declined = await client.post(
+        f"/api/quotes/{second}/decline", headers={"X-Quote-Token": tokens[second]}
+    )
+    assert declined.status_code == 200
+    assert declined.json()["status"] == "declined"
+    refused = await client.post(
+        f"/api/quotes/{second}/accept", json=body, headers={"X-Quote-Token": tokens[second]}
+    )
+    assert refused.status_code == 409
+    answers = await messages(service, "quote.answered")
+    assert [a["accepted"] for a in answers] == [True, False]

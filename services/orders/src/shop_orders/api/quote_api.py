@@ -6,19 +6,24 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, Header, Request, status
 from fastapi.security import HTTPBearer
 
 from shop_orders.api.context import Ctx, require_admin_token
 from shop_orders.api.quote_schemas import (
     AdminQuoteCreate,
+    QuoteAccept,
+    QuoteAnsweredRead,
+    QuoteClientRead,
     QuoteRead,
     QuoteRequestCreate,
     QuoteRequestedRead,
     QuoteUpdate,
 )
 from shop_orders.service import quotations
+from shop_orders.service.quote_orders import accept_quote
 from shop_platform.errors import error_responses
 
 client = APIRouter(prefix="/api", tags=["quotes"])
@@ -44,6 +49,53 @@ async def request_quote(request: Request, ctx: Ctx, body: QuoteRequestCreate) ->
         ctx.order_limit.give_back(address)
         raise
     return QuoteRequestedRead(id=quote.id, status=quote.status)
+
+
+Token = Annotated[str | None, Header(alias="X-Quote-Token", max_length=200)]
+
+
+@client.get("/quotes/{quote_id}", responses=error_responses(404))
+async def get_client_quote(ctx: Ctx, quote_id: uuid.UUID, token: Token = None) -> QuoteClientRead:
+    """The quote its client's link opens (`X-Quote-Token`: the link's token; a wrong or
+    missing one answers 404)."""
+    async with ctx.transaction() as repos:
+        quote = await quotations.get_client_quote(repos, quote_id, token, ctx.links)
+    return QuoteClientRead.of(quote, datetime.now(UTC))
+
+
+@client.post(
+    "/quotes/{quote_id}/accept",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(404, 409, 422),
+)
+async def accept(
+    ctx: Ctx, quote_id: uuid.UUID, body: QuoteAccept, token: Token = None
+) -> QuoteAnsweredRead:
+    """Accept a sent quote: an order is placed at its prices (the shop's tax for the
+    address), then paid and delivered as any order. An expired, superseded, declined or
+    already accepted quote answers 409 with the reason."""
+    async with ctx.transaction() as repos:
+        done = await accept_quote(
+            repos, quote_id, token, body.client.to_contract(), links=ctx.links
+        )
+    order = done.order
+    return QuoteAnsweredRead(
+        id=done.quote.id,
+        status=done.quote.status,
+        order_id=order.id,
+        order_number=order.number,
+        total=order.total,
+        payment_url=None if order.is_free else ctx.links.payment_url(order.id),
+        order_url=ctx.links.order_url(order.id),
+    )
+
+
+@client.post("/quotes/{quote_id}/decline", responses=error_responses(404, 409))
+async def decline(ctx: Ctx, quote_id: uuid.UUID, token: Token = None) -> QuoteAnsweredRead:
+    """Decline a sent quote (the photographer is told); 409 once answered or expired."""
+    async with ctx.transaction() as repos:
+        quote = await quotations.decline_quote(repos, quote_id, token, links=ctx.links)
+    return QuoteAnsweredRead(id=quote.id, status=quote.status)
 
 
 @admin.get("")

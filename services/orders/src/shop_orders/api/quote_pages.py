@@ -13,7 +13,7 @@ from urllib.parse import quote as url_quote
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from shop_orders.api.cart_pages import check_own_origin
@@ -25,8 +25,7 @@ from shop_orders.api.checkout_form import (
     refused_order,
 )
 from shop_orders.api.context import Ctx, WebContext
-from shop_orders.api.quote_schemas import QuoteRequestCreate
-from shop_orders.api.schemas import ClientIn
+from shop_orders.api.quote_schemas import QuoteAccept, QuoteRequestCreate
 from shop_orders.domain.errors import InvalidOrderError
 from shop_orders.domain.quotes import Quote, QuoteNotFoundError, QuoteStateError
 from shop_orders.service import quotations
@@ -36,12 +35,6 @@ from shop_platform.ratelimit import RateLimitedError
 router = APIRouter(include_in_schema=False)
 NO_SUCH_QUOTE = "No such quote. Please open the link from your email again, in full."
 NO_MEDIA = "Choose the files in the galleries first, then ask for a quote from their page."
-
-
-class AcceptForm(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    client: ClientIn
 
 
 def _text(form: FormData, name: str) -> str:
@@ -172,7 +165,7 @@ async def accept(request: Request, ctx: Ctx, quote_id: uuid.UUID, token: str = "
         return await ctx.web.error_page(request, 404, NO_SUCH_QUOTE, title="Quote not found")
     form = await request.form()
     try:
-        client = AcceptForm.model_validate({"client": order_body(form)["client"]}).client
+        client = QuoteAccept.model_validate({"client": order_body(form)["client"]}).client
     except ValidationError as exc:
         return await render_quote(request, ctx, quote, token, form, invalid_form(exc), code=422)
     try:

@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from shop_contracts.common import ClientContact, DeliverySpec
+from shop_orders.api.schemas import ClientIn
 from shop_orders.domain.quotes import MAX_LINES, MAX_PRICE, Quote, QuoteLine, QuoteStatus
 from shop_orders.service.links import Links
 from shop_orders.service.quotations import QuoteAsked, quote_url
@@ -197,4 +198,48 @@ class QuoteRead(BaseModel):
             requested_by_client=quote.requested_by_client,
             created_at=quote.created_at,
             url=quote_url(links, quote.id),
+        )
+
+
+class QuoteAccept(BaseModel):
+    """Who the order is for: the client's name, email and address (tax is figured for it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    client: ClientIn
+
+
+class QuoteAnsweredRead(BaseModel):
+    id: uuid.UUID
+    status: QuoteStatus
+    order_id: uuid.UUID | None = None
+    order_number: str | None = None
+    total: int | None = Field(default=None, description="the order's total, tax included")
+    payment_url: str | None = Field(default=None, description="None: nothing to pay")
+    order_url: str | None = None
+
+
+class QuoteClientRead(BaseModel):
+    """The quote as its client sees it."""
+
+    id: uuid.UUID
+    version: int
+    status: QuoteStatus = Field(description="expired: sent and past expires_at")
+    lines: list[QuoteLineRead]
+    total: int
+    currency: str
+    expires_at: datetime | None
+    order_id: uuid.UUID | None
+
+    @classmethod
+    def of(cls, quote: Quote, now: datetime) -> QuoteClientRead:
+        return cls(
+            id=quote.id,
+            version=quote.version,
+            status=quote.status_at(now),
+            lines=[QuoteLineRead.of(line) for line in quote.lines],
+            total=quote.total,
+            currency=quote.currency,
+            expires_at=quote.expires_at,
+            order_id=quote.order_id,
         )
