@@ -28,6 +28,7 @@ from .conftest import (
     request_status,
     token,
 )
+from .test_pages_look import has_shared_look, visible_text
 
 BEARER = {"Authorization": f"Bearer {ADMIN}"}
 CHOSEN = "payment.offline_chosen"
@@ -214,6 +215,8 @@ async def test_accept_records_the_choice_once(root, client, router) -> None:
     assert accepted.status_code == 303
     assert accepted.headers["location"] == f"{PUBLIC}{pay_url(order_id)}"
     page = await client.get(accepted.headers["location"], headers=BROWSER)
+    has_shared_look(page.text)
+    assert "offline_chosen" not in visible_text(page.text)
     assert "You chose to pay by Bank transfer" in page.text
     assert "IBAN FR76 3000 4000 0500 0012 3456 789" in page.text
     assert buttons(main_of(page.text)) == ["Secure payment"]  # the card stays possible
@@ -288,6 +291,11 @@ async def test_a_paid_or_cancelled_order_cannot_choose(root, client, router) -> 
     for order_id in (paid.order_id, cancelled.order_id, waiting.order_id):
         refused = await client.post(pay_url(order_id, "/offline/0"))
         assert refused.status_code == 409
+        assert refused.json()["error"] == "conflict"
+        page = await client.post(pay_url(order_id, "/offline/0"), headers=BROWSER)
+        assert page.status_code == 409
+        assert "Payment not possible" in page.text
+        assert f'href="{PUBLIC}{pay_url(order_id)}"' in page.text  # back to the payment page
         assert await published(root, order_id, CHOSEN) == []
 
 
