@@ -1,4 +1,8 @@
-"""The client's payment page, the checkout redirect and the thank-you page.
+"""The client's payment page, the checkout redirect, the offline choice and the thank-you page.
+
+The payment page shows one form per card processor the settings enable (in their order) and
+one per offline method (its button reads the method's label); choosing a method
+(`POST /pay/{id}/offline/{index}`) leads back to the page, which then gives its instructions.
 
 Every route needs the order's access token (`?token=`): a wrong or missing one, or a link cut
 short, is a 404 (a page for a browser). The payment page is ready when the client arrives from
@@ -14,18 +18,20 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from shop_contracts.money import known_locale
 from shop_payments.api.context import INVALID_LINK, Ctx, PaymentsContext
 from shop_payments.api.rendering import page_errors
 from shop_payments.domain.charge import tax_label
+from shop_payments.domain.errors import IllegalTransitionError
 from shop_payments.domain.settings import PAY_BUTTONS
 from shop_payments.service.checkout import CheckoutUrls, start_checkout
 from shop_payments.service.offline import choose_offline_method
 from shop_payments.service.payment_page import PageState, PaymentPage, ready_payment_page
 from shop_platform.errors import NotFoundError, error_responses
+from shop_web import wants_html
 
 Token = Annotated[str | None, Query(description="the order's access token")]
 
@@ -133,7 +139,11 @@ async def page_state(
         **page_errors(409, 502),
     },
 )
-async def checkout(ctx: Ctx, order_id: uuid.UUID, token: Token = None) -> RedirectResponse:
+async def checkout(
+    ctx: Ctx,
+    order_id: uuid.UUID,
+    token: Token = None,
+) -> RedirectResponse:
     checked = ctx.checked_token(order_id, token)
     urls = CheckoutUrls(
         success_url=ctx.page_url(order_id, checked, "/done"),
@@ -156,8 +166,8 @@ async def checkout(ctx: Ctx, order_id: uuid.UUID, token: Token = None) -> Redire
     },
 )
 async def choose_offline(
-    ctx: Ctx, order_id: str, index: str, token: Token = None
-) -> RedirectResponse:
+    request: Request, ctx: Ctx, order_id: str, index: str, token: Token = None
+) -> Response:
     """The client accepts offline method `index` (the payment page's order). The first
     choice wins: a second click, or another method afterwards, changes nothing and leads to
     the same instructions. 409 when the order cannot be paid now (paid, cancelled, awaiting
@@ -165,9 +175,17 @@ async def choose_offline(
     parsed, checked = ctx.checked_order(order_id, token)
     if not index.isdecimal() or len(index) > 3:
         raise NotFoundError(INVALID_LINK)
-    async with ctx.transaction() as repos:
-        await choose_offline_method(repos, ctx.policy, parsed, int(index), ctx.clock())
-    return RedirectResponse(ctx.page_url(parsed, checked), status_code=303)
+    page_url = ctx.page_url(parsed, checked)
+    try:
+        async with ctx.transaction() as repos:
+            await choose_offline_method(repos, ctx.policy, parsed, int(index), ctx.clock())
+    except IllegalTransitionError as exc:
+        if not wants_html(request):
+            raise
+        # the way back is the payment page (not this path's parent, as for the checkout)
+        context = {"title": "Payment not possible", "message": exc.reason, "back_url": page_url}
+        return await ctx.web.page(request, "message.html", context, status_code=409)
+    return RedirectResponse(page_url, status_code=303)
 
 
 @router.get("/pay/{order_id}/done", response_class=HTMLResponse, responses=page_errors(404))
