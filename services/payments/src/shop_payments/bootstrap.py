@@ -23,9 +23,12 @@ from shop_payments.api.app import create_app
 from shop_payments.api.context import PaymentsContext
 from shop_payments.config import PaymentsSettings
 from shop_payments.consumers.handlers import CONSUMER, build_router
+from shop_payments.db.paypal_sandbox import SqlPaypalSandboxStore
 from shop_payments.db.refunds import REFUNDS_CHANNEL, SqlRefundClaims
 from shop_payments.db.sandbox import SqlSandboxStore
 from shop_payments.db.unit_of_work import repositories
+from shop_payments.processors.paypal import PaypalProcessor
+from shop_payments.processors.paypal_sandbox import PaypalSandboxProcessor
 from shop_payments.processors.sandbox import SandboxProcessor
 from shop_payments.processors.stripe_processor import StripeProcessor
 from shop_payments.service.offer import PaymentOptions
@@ -33,6 +36,8 @@ from shop_payments.service.payment_page import PageWait
 from shop_payments.service.ports import CardProcessor, ProcessorRegistry, Repositories
 from shop_payments.service.refunds import RefundWorker
 from shop_payments.service.settings import SettingsPolicy
+from shop_payments.webhooks.paypal_api import paypal_client
+from shop_payments.webhooks.paypal_verifier import PaypalWebhookVerifier
 from shop_payments.webhooks.poster import HttpxWebhookPoster, WebhookPoster
 from shop_payments.webhooks.verifier import StripeEventVerifier
 from shop_platform.auth import AdminAuth, AdminSessions, RemoteAdminSessions
@@ -54,6 +59,8 @@ class PaymentsRoot(ServiceRoot):
     settings: PaymentsSettings
     transaction: SqlTransaction[Repositories]
     sandbox: SandboxProcessor  # its hosted page is served only when `processors` offer it
+    paypal_sandbox: PaypalSandboxProcessor  # likewise (its approval page)
+    paypal_verifier: PaypalWebhookVerifier
     processors: ProcessorRegistry
     policy: SettingsPolicy
     clock: Callable[[], datetime]
@@ -89,6 +96,10 @@ class PaymentsRoot(ServiceRoot):
             auth=AdminAuth(settings, sessions),
             web=web,
             page_wait=self.page_wait,
+            paypal_verifier=self.paypal_verifier,
+            paypal_sandbox=(
+                self.paypal_sandbox if self.processors.paypal_sandbox is not None else None
+            ),
         )
         return create_app(self, context)
 
@@ -98,6 +109,7 @@ def bootstrap(
     *,
     webhook_poster: WebhookPoster | None = None,
     stripe_processor: CardProcessor | None = None,
+    paypal_base_url: str | None = None,
     clock: Callable[[], datetime] = utc_now,
     page_wait: PageWait | None = None,
 ) -> PaymentsRoot:
@@ -111,13 +123,51 @@ def bootstrap(
         webhook_secret=settings.webhook_secret,
         access_token=lambda order_id: order_access_token(settings.secret_key, order_id),
     )
+    paypal_sandbox = PaypalSandboxProcessor(
+        SqlPaypalSandboxStore(sessions),
+        sandbox.poster,
+        public_url=settings.payments_public_url,
+        secret=settings.paypal_sandbox_secret,
+        access_token=lambda order_id: order_access_token(settings.secret_key, order_id),
+    )
     development = settings.environment == "development"
     if stripe_processor is None and settings.stripe_secret_key:
         stripe_processor = StripeProcessor.from_secret_key(settings.stripe_secret_key)
-    processors = ProcessorRegistry(
-        sandbox=sandbox if development else None, stripe=stripe_processor
+    client = None
+    if settings.paypal_client_id and settings.paypal_client_secret:
+        # `paypal_base_url`: tests point the SDK at a local stub server
+        client = paypal_client(
+            settings.paypal_client_id,
+            settings.paypal_client_secret,
+            settings.paypal_environment,
+            base_url=paypal_base_url,
+        )
+    paypal = (
+        PaypalProcessor(
+            client,
+            public_url=settings.payments_public_url,
+            access_token=lambda order_id: order_access_token(settings.secret_key, order_id),
+        )
+        if client is not None
+        else None
     )
-    policy = SettingsPolicy(stripe_configured=stripe_processor is not None, development=development)
+    processors = ProcessorRegistry(
+        sandbox=sandbox if development else None,
+        stripe=stripe_processor,
+        paypal=paypal,
+        paypal_sandbox=paypal_sandbox if development else None,
+    )
+    paypal_verifier = PaypalWebhookVerifier(
+        client=client,
+        webhook_id=settings.paypal_webhook_id,
+        sandbox_secret=settings.paypal_sandbox_secret if development else None,
+        tolerance_s=settings.webhook_tolerance_s,
+    )
+    policy = SettingsPolicy(
+        stripe_configured=stripe_processor is not None,
+        development=development,
+        paypal_configured=paypal is not None,
+    )
     router = build_router(sessions, repositories, clock, PaymentOptions(processors, policy))
     refunds = RefundWorker(  # asks the processors for the refunds the consumer recorded
         SqlTransaction(sessions, repositories),
@@ -134,6 +184,8 @@ def bootstrap(
         workers={"refunds": refunds},
         transaction=SqlTransaction(sessions, repositories),
         sandbox=sandbox,
+        paypal_sandbox=paypal_sandbox,
+        paypal_verifier=paypal_verifier,
         processors=processors,
         policy=policy,
         clock=clock,

@@ -7,12 +7,20 @@ from fastapi.staticfiles import StaticFiles
 
 from shop_kernel.http import service_app
 from shop_kernel.root import ServiceRoot
-from shop_payments.api import admin, pages, sandbox, webhooks
+from shop_payments.api import admin, pages, paypal, paypal_sandbox, sandbox, webhooks
 from shop_payments.api.context import PaymentsContext
 from shop_payments.api.errors import ERRORS, install_page_errors
 
 # The routers of the app, in the order they are matched.
-ROUTERS = (pages.router, sandbox.router, webhooks.router, admin.api_router, admin.page_router)
+ROUTERS = (
+    pages.router,
+    paypal.router,
+    sandbox.router,
+    paypal_sandbox.router,
+    webhooks.router,
+    admin.api_router,
+    admin.page_router,
+)
 STATIC_PATH = "/static/payments"  # the payment page's own script (no inline script: CSP)
 
 
@@ -21,8 +29,8 @@ def create_app(root: ServiceRoot, ctx: PaymentsContext) -> FastAPI:
     app = service_app(
         root,
         title="Photo license shop: payments",
-        description="The client's payment page, card checkout (Stripe or the built-in "
-        "sandbox), processor webhooks and payment settings.",
+        description="The client's payment page, card checkout (Stripe, PayPal, or "
+        "their built-in sandboxes), processor webhooks and payment settings.",
         public_url=public_url,
         context=ctx,
         routers=ROUTERS,

@@ -14,8 +14,10 @@ from fastapi import Depends, Request
 from shop_kernel.deps import context_dependency
 from shop_payments.config import PaymentsSettings
 from shop_payments.service.payment_page import PageWait
+from shop_payments.service.paypal_ports import PaypalSandboxCheckout
 from shop_payments.service.ports import (
     EventVerifier,
+    PaypalEventVerifier,
     ProcessorRegistry,
     SandboxCheckout,
     Transaction,
@@ -45,6 +47,8 @@ class PaymentsContext:
     auth: AdminAuth  # the admin pages
     web: Web  # the pages, in the shop's shared look
     page_wait: PageWait  # how long the payment page waits for order.placed
+    paypal_verifier: PaypalEventVerifier  # PayPal's webhooks (and the PayPal sandbox's)
+    paypal_sandbox: PaypalSandboxCheckout | None = None  # its approval page; None in production
 
     def may_see(self, order_id: uuid.UUID, token: str | None) -> bool:
         """Whether `token` is the order's access token (the payment and sandbox pages)."""

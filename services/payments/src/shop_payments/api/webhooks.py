@@ -1,4 +1,5 @@
-"""POST /webhooks/stripe: the raw body, its signature, then the event processed once.
+"""POST /webhooks/stripe and /webhooks/paypal: the raw body, its signature, then the event
+processed once.
 
 Every refusal is a 400 naming the check that failed and writes nothing (the transaction
 rolls back): the processor retries later, which is what an event about an order not known
@@ -13,7 +14,7 @@ from fastapi import APIRouter, Request
 
 from shop_payments.api.context import Ctx
 from shop_payments.api.schemas import WebhookAnswer
-from shop_payments.service.card_events import DUPLICATE, receive_event
+from shop_payments.service.card_events import DUPLICATE, receive_event, receive_paypal_event
 from shop_platform.errors import error_responses
 
 # Documented for readers and fuzzers; the route reads the raw bytes (the signature covers them).
@@ -63,6 +64,52 @@ async def stripe_webhook(request: Request, ctx: Ctx) -> WebhookAnswer:
         ctx.verifier,
         await request.body(),  # the raw bytes: the signature covers them
         request.headers.get("stripe-signature"),
+        ctx.clock(),
+    )
+    if outcome == DUPLICATE:
+        return WebhookAnswer(status="duplicate")
+    return WebhookAnswer(status="processed", outcome=outcome)
+
+
+PAYPAL_EVENT_BODY: dict[str, Any] = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["id", "event_type"],
+                "properties": {
+                    "id": {"type": "string", "maxLength": 255},
+                    "event_type": {"type": "string", "maxLength": 100},
+                    "resource": {"type": "object"},
+                },
+            }
+        }
+    },
+}
+
+
+@router.post(
+    "/webhooks/paypal",
+    responses=error_responses(400, 413, 502),
+    response_model_exclude_none=True,
+    openapi_extra={"requestBody": PAYPAL_EVENT_BODY},
+)
+async def paypal_webhook(request: Request, ctx: Ctx) -> WebhookAnswer:
+    """A PayPal event, verified before anything in it is trusted: PayPal's
+    `PAYPAL-TRANSMISSION-*`, `PAYPAL-CERT-URL` and `PAYPAL-AUTH-ALGO` headers checked by its
+    verify-webhook-signature for our webhook id (the transmission time within 5 minutes of
+    now, past or future); the built-in PayPal sandbox's `PayPal-Sandbox-Signature`
+    (`t=<unix time>,v1=<hex HMAC-SHA256 of '<t>.<raw body>'>`, same window) in development.
+    Each event id is processed once; `PAYMENT.CAPTURE.COMPLETED` confirms the order's payment
+    (amount and currency checked); other types are acknowledged. 400 with `error` =
+    `invalid_signature`, `invalid_payload`, `unknown_order` or `amount_mismatch`; 502 when
+    PayPal could not verify it now (PayPal retries)."""
+    outcome = await receive_paypal_event(
+        ctx.transaction,
+        ctx.paypal_verifier,
+        await request.body(),  # the raw bytes, as they were signed
+        request.headers,
         ctx.clock(),
     )
     if outcome == DUPLICATE:

@@ -11,6 +11,7 @@ the webhook's request.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 import structlog
@@ -19,7 +20,14 @@ from shop_contracts import PaymentFailed
 from shop_messaging import tracing
 from shop_payments.domain.errors import AmountMismatchError, UnknownOrderEventError
 from shop_payments.domain.model import PaymentMethod, PaymentRequest, ReceivedPayment
-from shop_payments.service.ports import EventVerifier, ProcessorEvent, Repositories, Transaction
+from shop_payments.service.ports import (
+    PAYPAL_PROCESSORS,
+    EventVerifier,
+    PaypalEventVerifier,
+    ProcessorEvent,
+    Repositories,
+    Transaction,
+)
 from shop_payments.service.refund_events import receive_refund_event
 from shop_payments.service.settle import settle
 
@@ -38,6 +46,20 @@ async def receive_event(
     """A webhook's raw body: verified first (SignatureError, InvalidEventError), then
     processed in one transaction. Every refusal writes nothing: the processor retries."""
     event = verifier.verify(payload, signature)
+    async with transaction() as repos:
+        return await handle_processor_event(repos, event, now)
+
+
+async def receive_paypal_event(
+    transaction: Transaction,
+    verifier: PaypalEventVerifier,
+    payload: bytes,
+    headers: Mapping[str, str],
+    now: datetime,
+) -> str:
+    """A PayPal webhook: verified first (PayPal's verify-webhook-signature, or the built-in
+    sandbox's HMAC), then processed in one transaction, as Stripe's are."""
+    event = await verifier.verify(payload, headers)
     async with transaction() as repos:
         return await handle_processor_event(repos, event, now)
 
@@ -77,6 +99,8 @@ async def _process(
         outcome = "failed"
     else:
         outcome = "ignored"
+        if not event.refunds:
+            log.info("processor_event.unhandled_type", event_id=event.event_id, type=event.type)
     await repos.events.set_outcome(event.event_id, event.order_id, outcome)
     log.info("processor_event.processed", event_id=event.event_id, type=event.type, outcome=outcome)
     return outcome
@@ -108,6 +132,9 @@ async def _paid_checkout(
     if event.amount is None or event.currency is None:
         raise AmountMismatchError("amount_total and currency are required in the checkout session")
     request.check_amount(event.amount, event.currency)
+    if not await _first_for_payment(repos, event):
+        log.info("processor_event.payment_already_settled", reference=event.reference)
+        return "already_settled"
     received = ReceivedPayment(
         method=PaymentMethod.CARD,
         processor=event.processor,
@@ -118,3 +145,16 @@ async def _paid_checkout(
     )
     settlement = await settle(repos, request, received)
     return settlement.outcome.value
+
+
+async def _first_for_payment(repos: Repositories, event: ProcessorEvent) -> bool:
+    """Whether this is the first word of this payment. A PayPal capture is settled by
+    whichever comes first, the shop's own capture on the client's return or the webhook
+    PAYMENT.CAPTURE.COMPLETED (two events, one payment): the capture id is claimed once."""
+    if event.processor not in PAYPAL_PROCESSORS or not event.reference:
+        return True
+    key = f"{event.processor}:capture:{event.reference}"
+    if not await repos.events.claim(key, event.processor, "capture"):
+        return False
+    await repos.events.set_outcome(key, event.order_id, "settled")
+    return True

@@ -11,7 +11,7 @@ import structlog
 
 from shop_payments.domain.errors import IllegalTransitionError, UnknownOrderError
 from shop_payments.domain.model import PaymentRequest
-from shop_payments.service.offer import active_processor
+from shop_payments.service.offer import processor_named
 from shop_payments.service.ports import (
     CardProcessor,
     ProcessorRegistry,
@@ -36,9 +36,12 @@ async def start_checkout(
     order_id: uuid.UUID,
     urls: CheckoutUrls,
     now: datetime,
+    processor_name: str | None = None,
 ) -> str:
-    """The hosted checkout URL. IllegalTransitionError (409) unless the request is open,
-    UnknownOrderError (404) before order.placed, ProcessorUnavailableError (502).
+    """The hosted checkout URL (Stripe's or the sandbox's page, PayPal's approval link) of
+    `processor_name` (one the payment page offers; None: the first it offers).
+    IllegalTransitionError (409) unless the request is open or when that processor is not
+    offered, UnknownOrderError (404) before order.placed, ProcessorUnavailableError (502).
 
     The processor (an HTTP call, for Stripe) is called outside any transaction: one
     transaction decides and counts the attempt (its idempotency key), a second records the
@@ -47,7 +50,9 @@ async def start_checkout(
     is a 409 instead of a redirect.
     """
     async with transaction() as repos:
-        request, processor = await _new_attempt(repos, processors, policy, order_id, now)
+        request, processor = await _new_attempt(
+            repos, processors, policy, order_id, now, processor_name
+        )
     redirect = await processor.create_checkout(request, urls.success_url, urls.cancel_url)
     async with transaction() as repos:
         await _record_session(repos, request, redirect.session_id)
@@ -66,6 +71,7 @@ async def _new_attempt(
     policy: SettingsPolicy,
     order_id: uuid.UUID,
     now: datetime,
+    processor_name: str | None,
 ) -> tuple[PaymentRequest, CardProcessor]:
     """Load, decide, save: the request with its new attempt counted, and the processor."""
     request = await repos.requests.get(order_id, for_update=True)
@@ -74,9 +80,13 @@ async def _new_attempt(
     refusal = request.checkout_refusal()
     if refusal:
         raise IllegalTransitionError(refusal)
-    processor, _ = await active_processor(repos, processors, policy)
+    processor = await processor_named(repos, processors, policy, processor_name)
     if processor is None:
-        raise IllegalTransitionError("no card processor is configured for this shop")
+        raise IllegalTransitionError(
+            f"the card processor {processor_name!r} is not offered by this shop"
+            if processor_name
+            else "no card processor is configured for this shop"
+        )
     request.start_checkout(processor.name, now)
     await repos.requests.save(request)
     return request, processor
