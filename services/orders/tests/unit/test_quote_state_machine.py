@@ -126,6 +126,8 @@ def test_refusals_are_409_transitions_and_lines_are_checked() -> None:
     assert issubclass(QuoteStateError, IllegalTransitionError)
     with pytest.raises(QuoteStateError, match="price"):
         quote([line(10**12 + 1)])
+    with pytest.raises(QuoteStateError, match="total"):
+        quote([line(10**12), line(1)])
     service_with_format = QuoteLine(
         id=uuid.uuid4(), title="Shoot", price=1, format={"mode": "original"}
     )

@@ -75,7 +75,9 @@ async def request_quote(
     now = now or datetime.now(UTC)
     ids = list(dict.fromkeys(asked.media_ids))  # each media once, in the order given
     media = await known_media(repos, list(ids), "media_ids.{index}")
-    lines = [QuoteLine(id=uuid.uuid4(), title=media[i].title, price=0, media_id=i) for i in ids]
+    lines = [
+        QuoteLine(id=uuid.uuid4(), title=media[i].title[:200], price=0, media_id=i) for i in ids
+    ]
     quote = Quote.request(
         id=uuid.uuid4(),
         client_name=asked.client_name,
