@@ -70,13 +70,13 @@ def check_lines(lines: list[QuoteLine]) -> None:
     """The rules on a quote's lines (pydantic checks the shapes at the edge)."""
     if len(lines) > MAX_LINES:
         raise QuoteStateError(f"a quote has at most {MAX_LINES} lines")
-    if sum(line.price for line in lines) > MAX_PRICE:
-        raise QuoteStateError(f"a quote's total is at most {MAX_PRICE} minor units")
     for line in lines:
         if not 0 <= line.price <= MAX_PRICE:
             raise QuoteStateError(f"a line's price is between 0 and {MAX_PRICE} minor units")
         if line.is_service and (line.delivery != "automatic" or line.format is not None):
             raise QuoteStateError(f"the service line {line.title!r} has no file to deliver")
+    if sum(line.price for line in lines) > MAX_PRICE:
+        raise QuoteStateError(f"a quote's total is at most {MAX_PRICE} minor units")
 
 
 @dataclass(eq=False)
