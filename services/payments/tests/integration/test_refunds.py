@@ -14,7 +14,7 @@ from shop_contracts.commands import RefundPayment
 from shop_payments.db.refunds import refunds as refunds_table
 from shop_payments.db.refunds import sandbox_refunds
 
-from .conftest import cancel, mark_paid, payment_rows, place, published, send
+from .conftest import cancel, event_rows, mark_paid, payment_rows, place, published, send
 from .test_webhooks import post_event
 
 pytestmark = pytest.mark.timeout(60)
@@ -364,9 +364,14 @@ async def test_dashboard_refund_known_only_by_the_charge_total(root, client, rou
     assert row["processor_refund_id"] == "re_total_1"
 
 
-async def test_refund_event_for_an_unknown_payment_is_acknowledged(root, client) -> None:
+async def test_refund_event_for_an_unknown_payment_is_refused_and_retried(root, client) -> None:
+    """Like a paid checkout about an unknown order: 400, nothing written; the processor
+    sends it again (its payment's event may be late)."""
     event = charge_refunded("re_nobody", 100, pi="pi_nobody")
-    assert (await post_event(root, client, event)).status_code == 200
+    reply = await post_event(root, client, event)
+    assert reply.status_code == 400
+    assert "unknown payment" in reply.text
+    assert await event_rows(root, str(event["id"])) == []
 
 
 async def test_offline_payment_refunded_by_hand(root, router) -> None:

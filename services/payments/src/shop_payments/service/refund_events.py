@@ -19,6 +19,7 @@ from datetime import datetime
 
 import structlog
 
+from shop_payments.domain.errors import UnknownOrderEventError
 from shop_payments.domain.refunds import ReportedRefund, apply_report
 from shop_payments.service.ports import ProcessorEvent, RefundReport, Repositories
 from shop_payments.service.refunds import FAILED, SUCCEEDED, refund_failed, refund_succeeded
@@ -47,15 +48,17 @@ async def receive_refund_event(repos: Repositories, event: ProcessorEvent, now: 
 
 async def _apply(
     repos: Repositories, event: ProcessorEvent, report: RefundReport, key: str, now: datetime
-) -> tuple[str, uuid.UUID | None]:
+) -> tuple[str, uuid.UUID]:
     payment = await repos.refunds.payment_by_reference(report.payment_reference)
     if payment is None:
+        # As for a paid checkout about an unknown order: refused (nothing stays written),
+        # the processor retries it — its payment's own event may not have come yet.
         log.warning(
             "refund_event.unknown_payment",
             event_id=event.event_id,
             reference=report.payment_reference,
         )
-        return "unknown_payment", None
+        raise UnknownOrderEventError(f"unknown payment: {report.payment_reference}")
     # The order's lock first, as the worker and the message path take it.
     await repos.requests.lock_order(payment.order_id)
     refunds = await repos.refunds.for_order(payment.order_id, for_update=True)

@@ -12,7 +12,9 @@ from typing import Any
 from shop_payments.service.ports import RefundReport
 
 CHARGE_REFUNDED = "charge.refunded"
-REFUND_EVENTS = frozenset({"refund.created", "refund.updated", "refund.failed"})
+REFUND_EVENTS = frozenset(
+    {"refund.created", "refund.updated", "refund.failed", "charge.refund.updated"}
+)
 MAX_ID_LENGTH = 255
 
 
