@@ -138,6 +138,16 @@ async def test_nothing_paid_is_refused(root, router) -> None:
     assert "nothing was paid" in str(refusal["reason"])
 
 
+async def test_a_refund_before_order_placed_waits_for_it(root, router) -> None:
+    order_id = uuid.uuid4()
+    await ask(router, order_id, 1000, by_hand=True)
+    assert await refunded(root, order_id) == []
+    assert await failed(root, order_id) == []
+    placed = await place(router, order_id=order_id)  # replays it: nothing paid yet
+    (refusal,) = await failed(root, placed.order_id)
+    assert "nothing was paid" in str(refusal["reason"])
+
+
 async def test_the_processor_refusing_is_a_refund_failed(root, router) -> None:
     """The sandbox refuses beyond what is left (as Stripe does): RefundFailed, nothing
     refunded, the refund recorded failed."""

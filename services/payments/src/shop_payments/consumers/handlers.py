@@ -68,6 +68,7 @@ def build_router(
     @router.on(RefundPayment)
     async def on_refund(session: AsyncSession, msg: RefundPayment, env: Envelope) -> None:
         # Recorded here; the refund worker asks the processor after this commits.
-        await refunds.request_refund(repositories(session), msg, env, clock())
+        outcome = await refunds.request_refund(repositories(session), msg, env, clock())
+        await keep_if_early(outcome != refunds.UNKNOWN, session, msg.order_id, env)
 
     return router

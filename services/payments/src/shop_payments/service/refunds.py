@@ -50,6 +50,7 @@ from shop_payments.service.ports import (
 
 log = structlog.get_logger()
 
+UNKNOWN = "unknown_order"
 SUCCEEDED = frozenset({"succeeded", "completed"})
 FAILED = frozenset({"failed", "canceled", "cancelled"})
 
@@ -61,12 +62,15 @@ async def request_refund(
     repos: Repositories, command: RefundPayment, envelope: Envelope, now: datetime
 ) -> str:
     """payment.refund: the refund recorded (pending, or done by hand), or refused with
-    `RefundFailed`. Returns the outcome ("pending", "refunded", "refused", "duplicate")."""
+    `RefundFailed`. Returns the outcome ("pending", "refunded", "refused", "duplicate", or
+    UNKNOWN before order.placed)."""
     await repos.requests.lock_order(command.order_id)
     if await repos.refunds.get(command.refund_id) is not None:
         log.info("refund.duplicate", refund_id=str(command.refund_id))
         return "duplicate"
     request = await repos.requests.get(command.order_id)
+    if request is None:
+        return UNKNOWN  # before order.placed: the consumer keeps it until then
     payments = await repos.payments.list(command.order_id)
     refunds = await repos.refunds.for_order(command.order_id)
     ask = RefundAsk(
@@ -78,9 +82,8 @@ async def request_refund(
         reason=command.reason,
         requested_by=command.requested_by,
     )
-    number = request.number if request is not None else str(command.order_id)
     try:
-        refund = plan_refund(ask, number, payments, refunds, now)
+        refund = plan_refund(ask, request.number, payments, refunds, now)
     except RefundRefusal as refusal:
         await _failed(repos, command.order_id, command.refund_id, command.amount, refusal.reason)
         return "refused"
