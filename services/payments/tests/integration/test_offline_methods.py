@@ -182,6 +182,11 @@ async def test_several_processors_each_have_their_form(root, client, router) -> 
     sandbox = await client.post(forms[0][0].replace("&amp;", "&"))
     assert sandbox.status_code == 303
     assert "/sandbox/checkout/" in sandbox.headers["location"]
+    paypal = await client.post(forms[1][0].replace("&amp;", "&"))
+    assert paypal.status_code == 303
+    assert "/paypal-sandbox/checkoutnow/" in paypal.headers["location"]
+    absent = await client.post(pay_url(placed.order_id, "/checkout") + "&processor=stripe")
+    assert absent.status_code == 409  # not one the page offers
 
 
 async def test_methods_without_a_card(root, client, router) -> None:

@@ -143,6 +143,12 @@ async def checkout(
     ctx: Ctx,
     order_id: uuid.UUID,
     token: Token = None,
+    processor: Annotated[
+        str | None,
+        Query(
+            max_length=30, description="which of the page's card processors (default: the first)"
+        ),
+    ] = None,
 ) -> RedirectResponse:
     checked = ctx.checked_token(order_id, token)
     urls = CheckoutUrls(
@@ -151,7 +157,7 @@ async def checkout(
     )
     # no transaction here: the use case keeps the processor's call outside its own two
     url = await start_checkout(
-        ctx.transaction, ctx.processors, ctx.policy, order_id, urls, ctx.clock()
+        ctx.transaction, ctx.processors, ctx.policy, order_id, urls, ctx.clock(), processor
     )
     return RedirectResponse(url, status_code=303)
 
