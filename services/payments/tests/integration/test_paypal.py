@@ -364,3 +364,84 @@ async def test_sandbox_refund_is_recorded_once_and_reported(
     # its PAYMENT.CAPTURE.REFUNDED went through the webhook (once per refund)
     rows = await event_rows(root, f"WH-SANDBOX-R-{first.processor_refund_id}")
     assert len(rows) == 1
+
+
+async def paid_by_paypal_sandbox(root, client, router):
+    placed = await place(router)
+    order_id = placed.order_id
+    started = await client.post(f"/pay/{order_id}/checkout?token={token(order_id)}")
+    page = await client.get(_path(started.headers["location"]))
+    action = page.text.split('<form method="post" action="', 1)[1].split('"', 1)[0]
+    approved = await client.post(action.replace("&amp;", "&"))
+    await client.get(_path(approved.headers["location"]))
+    assert len(await confirmations(root, order_id)) == 1
+    return placed
+
+
+async def test_refund_payment_through_the_paypal_sandbox(
+    root, client, router, paypal_sandbox
+) -> None:
+    """RefundPayment -> the refund worker -> the sandbox's capture refund -> its signed
+    PAYMENT.CAPTURE.REFUNDED matched to the shop's refund: PaymentRefunded once."""
+    from .test_refunds import ask, refunded, work
+
+    placed = await paid_by_paypal_sandbox(root, client, router)
+    command = await ask(router, placed.order_id, 1500, reason="one print too many")
+    assert await work(root) == 1
+    (event,) = await refunded(root, placed.order_id)
+    assert event["refund_id"] == str(command.refund_id)
+    assert (event["amount"], event["refunded_total"], event["full"]) == (1500, 1500, False)
+    assert (event["processor"], event["origin"]) == ("paypal_sandbox", "shop")
+    rows = await event_rows(root, f"WH-SANDBOX-R-{event['processor_refund_id']}")
+    assert len(rows) == 1  # the processor's event came, and changed nothing more
+
+    await ask(router, placed.order_id)  # the rest
+    await work(root)
+    *_, rest = await refunded(root, placed.order_id)
+    assert (rest["amount"], rest["refunded_total"], rest["full"]) == (3000, 4500, True)
+    assert len(await refunded(root, placed.order_id)) == 2
+
+
+async def test_a_refund_made_in_paypals_dashboard(root, client, router, paypal_sandbox):
+    from .test_refunds import refunded
+
+    placed = await paid_by_paypal_sandbox(root, client, router)
+    capture_id = (await payment_rows(root, placed.order_id))[0]["processor_reference"]
+    event = {
+        "id": f"WH-TEST-{uuid.uuid4().hex[:12]}",
+        "event_type": "PAYMENT.CAPTURE.REFUNDED",
+        "resource": {
+            "id": "DASHBOARD12345678",
+            "status": "COMPLETED",
+            "amount": {"currency_code": "EUR", "value": "10.00"},
+            "links": [
+                {"rel": "up", "href": f"https://api-m.paypal.com/v2/payments/captures/{capture_id}"}
+            ],
+        },
+    }
+    first = await post_paypal(root, client, event)
+    assert first.status_code == 200, first.text
+    assert (await post_paypal(root, client, event)).json() == {"status": "duplicate"}
+    (made,) = await refunded(root, placed.order_id)
+    assert (made["amount"], made["origin"], made["processor_refund_id"]) == (
+        1000,
+        "processor",
+        "DASHBOARD12345678",
+    )
+
+
+async def test_stripe_and_paypal_together(root, client, router, paypal_sandbox) -> None:
+    """Both enabled: the checkout goes to the processor the page's form names."""
+    await use_settings(root, ["sandbox", "paypal_sandbox"])
+    placed = await place(router)
+    order_id = placed.order_id
+    page = await client.get(f"/pay/{order_id}?token={token(order_id)}")
+    assert "processor=sandbox" in page.text
+    assert "processor=paypal_sandbox" in page.text
+    base = f"/pay/{order_id}/checkout?token={token(order_id)}"
+    paypal = await client.post(f"{base}&processor=paypal_sandbox")
+    assert "/paypal-sandbox/checkoutnow/" in paypal.headers["location"]
+    card = await client.post(f"{base}&processor=sandbox")
+    assert "/sandbox/checkout/" in card.headers["location"]
+    refused = await client.post(f"{base}&processor=paypal")  # not configured here
+    assert refused.status_code == 409
