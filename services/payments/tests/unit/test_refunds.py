@@ -145,6 +145,15 @@ def test_a_shop_refund_is_matched_by_its_ids_and_completed_once() -> None:
     assert (again.refund, again.succeeded) == (mine, False)
 
 
+def test_a_refund_failing_after_it_succeeded_is_only_noted() -> None:
+    paid = payment()
+    mine = plan_refund(ask(1000), "N-1", [paid], [], NOW)
+    mine.succeed(NOW, "re_1")
+    decision = apply_report(paid, [mine], reported(1000, succeeded=False, failed=True), "k", NOW)
+    assert (decision.refund, decision.note) == (None, "failed_after_success")
+    assert mine.status is RefundStatus.SUCCEEDED
+
+
 def test_an_unknown_refund_is_a_dashboard_one_with_a_stable_id() -> None:
     paid = payment()
     first = apply_report(paid, [], reported(700, processor_refund_id="re_d"), "evt_1:0", NOW)

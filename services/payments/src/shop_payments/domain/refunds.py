@@ -286,6 +286,10 @@ def apply_report(
             return ReportDecision(known, succeeded=done, note="succeeded" if done else "known")
         if report.failed:
             done = known.fail("the processor reports the refund failed", now)
+            if not done and known.status is RefundStatus.SUCCEEDED:
+                # Stripe: a refund can fail after it succeeded (a closed card). The shop
+                # said it was refunded; nothing in the contracts takes that back: logged.
+                return ReportDecision(None, note="failed_after_success")
             return ReportDecision(known, failed=done, note="failed" if done else "known")
         if report.processor_refund_id:
             known.processor_accepted(report.processor_refund_id, now)

@@ -84,7 +84,7 @@ async def _apply(
             await refund_succeeded(repos, refund)
         if decision.failed:
             await refund_failed(repos, refund)
-    if decision.note in ("currency_mismatch", "exceeds_payment"):
+    if decision.note in ("currency_mismatch", "exceeds_payment", "failed_after_success"):
         log.error(
             "refund_event.inconsistent",
             event_id=event.event_id,
