@@ -445,3 +445,27 @@ async def test_stripe_and_paypal_together(root, client, router, paypal_sandbox) 
     assert "/sandbox/checkout/" in card.headers["location"]
     refused = await client.post(f"{base}&processor=paypal")  # not configured here
     assert refused.status_code == 409
+
+
+@pytest.mark.parametrize("odd", ["%00", "A%00B", "x" * 101, "%F0%9F%98%80", "..%2F..", "%20"])
+async def test_odd_paypal_ids_are_404_never_500(root, client, router, paypal_sandbox, odd):
+    placed = await place(router)
+    order_id = placed.order_id
+    back = await client.get(
+        f"/pay/{order_id}/paypal_sandbox/return?access={token(order_id)}&token={odd}"
+    )
+    assert back.status_code == 404
+    page = await client.get(f"/paypal-sandbox/checkoutnow/{odd}?token={token(order_id)}")
+    assert page.status_code == 404
+    approve = await client.post(f"/paypal-sandbox/checkoutnow/{odd}/approve?token=x")
+    assert approve.status_code == 404
+
+
+async def test_odd_webhook_bodies_are_400_never_500(root, client) -> None:
+    for body in ("", "[]", "{", '{"id": "\\u0000", "event_type": "X"}', '"text"', "\xff"):
+        response = await post_paypal(root, client, {}, body=body)
+        assert response.status_code == 400, (body, response.text)
+    response = await client.post(
+        "/webhooks/paypal", content=b"{}", headers={SANDBOX_SIGNATURE_HEADER: "t=x,v1=\x01"}
+    )
+    assert response.status_code == 400

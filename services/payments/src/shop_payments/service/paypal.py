@@ -3,6 +3,7 @@ sandbox's approval page."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +24,11 @@ from shop_payments.service.ports import (
 
 log = structlog.get_logger()
 MaySee = Callable[[uuid.UUID], bool]  # whether the caller holds this order's token
-MAX_PAYPAL_ID_LENGTH = 100
+_PAYPAL_ID = re.compile(r"[A-Za-z0-9-]{1,100}")  # PayPal's order ids (EC-..., 5O19...)
+
+
+def _well_formed(paypal_order_id: str | None) -> bool:
+    return paypal_order_id is not None and _PAYPAL_ID.fullmatch(paypal_order_id) is not None
 
 
 class UnknownPaypalOrderError(UnknownOrderError):
@@ -44,7 +49,7 @@ async def capture_on_return(
     path the webhook takes (the capture is settled once, whichever comes first). An order
     paid or cancelled meanwhile is not charged. Returns the outcome."""
     processor = processors.get_paypal(processor_name)
-    if processor is None or not paypal_order_id or len(paypal_order_id) > MAX_PAYPAL_ID_LENGTH:
+    if processor is None or paypal_order_id is None or not _well_formed(paypal_order_id):
         raise UnknownPaypalOrderError("unknown PayPal payment")
     async with transaction() as repos:
         request = await repos.requests.get(order_id)
@@ -92,7 +97,7 @@ async def _open(
     sandbox: PaypalSandboxCheckout | None, paypal_order_id: str, may_see: MaySee
 ) -> tuple[PaypalSandboxCheckout, PaypalSandboxOrder]:
     order = None
-    if sandbox is not None and len(paypal_order_id) <= MAX_PAYPAL_ID_LENGTH:
+    if sandbox is not None and _well_formed(paypal_order_id):
         order = await sandbox.order(paypal_order_id)
     if sandbox is None or order is None or not may_see(order.order_id):
         raise UnknownPaypalOrderError("unknown PayPal sandbox order")
