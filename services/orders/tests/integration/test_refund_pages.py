@@ -12,9 +12,9 @@ import httpx
 from shop_orders.bootstrap import OrdersRoot
 from shop_orders.domain.catalog import Media
 
-from .after_sale import paid_order
-from .helpers import history_details, order_body, outbox_rows, pay
-from .test_admin_order_page import form_of, visible_text
+from .after_sale import paid_order, refunded
+from .helpers import handle, history_details, order_body, outbox_rows, pay
+from .test_admin_order_page import form_of, visible_text, watch_url
 from .test_pages import login
 
 
@@ -67,6 +67,15 @@ async def test_the_refund_form_asks_payments(
     shown = visible_text((await client.get(pressed.headers["location"])).text)
     assert "Refund requested: the payment service gives the money back" in shown
     assert "is on its way: waiting for the payment service" in shown
+    # the page updates itself until payments answers
+    state_url = watch_url((await client.get(page_url)).text)
+    assert (await client.get(state_url)).json()["changed"] is False
+    refund_id = uuid.UUID(str(asked["refund_id"]))
+    assert await handle(service, refunded(order_id, refund_id, 5050, reason=None))
+    assert (await client.get(state_url)).json()["changed"] is True
+    answered = (await client.get(page_url)).text
+    assert "data-watch-url" not in answered
+    assert "Refunded 50.50 EUR (partial refund)" in visible_text(answered)
     assert "Refund of 50.50 EUR requested: late delivery" in shown
 
     too_much = await client.post(f"{page_url}/refund", data={"csrf": csrf, "amount": "500"})

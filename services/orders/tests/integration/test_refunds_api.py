@@ -3,6 +3,7 @@ answers applied once per refund id, the payment statuses, refund_due, the offlin
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -214,3 +215,37 @@ async def test_the_offline_choice_is_noted(
         await handle(service, offline_chosen(uuid.uuid4()))
     with pytest.raises(RejectMessage):
         await handle(service, refunded(uuid.uuid4(), uuid.uuid4(), 100))
+
+
+async def test_concurrent_refunds_never_exceed_what_was_paid(
+    client: httpx.AsyncClient,
+    catalog: list[Media],
+    service: OrdersRoot,
+    admin_headers: dict[str, str],
+) -> None:
+    order = await paid_order(client, catalog, service)
+    asks = [
+        client.post(url(order["id"]), json={"amount": 6000}, headers=admin_headers)
+        for _ in range(6)
+    ]
+    statuses = sorted(r.status_code for r in await asyncio.gather(*asks))
+    assert statuses == [202, 202, 409, 409, 409, 409], "2 x 60.00 fit in 145.00, a third not"
+    assert len(await refund_commands(service, uuid.UUID(order["id"]))) == 2
+
+
+async def test_a_reason_is_text(
+    client: httpx.AsyncClient,
+    catalog: list[Media],
+    service: OrdersRoot,
+    admin_headers: dict[str, str],
+) -> None:
+    order = await paid_order(client, catalog, service)
+    for reason in ("bad\x00byte", "x" * 1001):
+        refused = await client.post(
+            url(order["id"]), json={"amount": 100, "reason": reason}, headers=admin_headers
+        )
+        assert refused.status_code == 422
+    extra = await client.post(
+        url(order["id"]), json={"amount": 100, "by_hand": True}, headers=admin_headers
+    )
+    assert extra.status_code == 422, "unknown fields are refused"

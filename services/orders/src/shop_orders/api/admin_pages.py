@@ -206,7 +206,7 @@ async def order_page(
         "refresh_s": REFRESH_S,
         "watch_url": watch,
         **_messages(view, done, refused),
-        **refund_pages.after_sale_context(order, done, refused),  # issue 13: refunds
+        **refund_pages.after_sale_context(view, done, refused),  # issue 13: refunds
     }
     return await page(request, ctx, "admin_order.html", context, nav="orders")
 

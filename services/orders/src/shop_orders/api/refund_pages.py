@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -23,6 +24,7 @@ from shop_orders.domain.errors import FieldError, IllegalTransitionError, OrderN
 from shop_orders.domain.order import AdminAction, Order
 from shop_orders.domain.refunds import AfterPayment, money
 from shop_orders.service import commands, refunds
+from shop_orders.service.admin_view import AdminOrderView
 
 router = APIRouter()
 
@@ -53,9 +55,15 @@ def _refused(order: Order, code: str) -> str | None:
     return sentences.get(code)
 
 
-def after_sale_context(order: Order, done: str, refused: str) -> dict[str, Any]:
+def after_sale_context(view: AdminOrderView, done: str, refused: str) -> dict[str, Any]:
     """The page's after-sale part: what the forms need, and what the last one did (only
-    its own `done`/`refused` codes: the buttons' are said by the page)."""
+    its own `done`/`refused` codes: the buttons' are said by the page). While a refund is
+    on its way the page updates itself (shop.js asks the state route) until payments
+    answers, unless a button's request already does."""
+    order = view.order
+    watch = None
+    if order.refund_pending and not view.pending:
+        watch = f"/admin/orders/{order.id}/state?known={quote(view.state)}"
     context: dict[str, Any] = {
         "after_sale": {
             "refund_due": order.refund_due,
@@ -65,6 +73,7 @@ def after_sale_context(order: Order, done: str, refused: str) -> dict[str, Any]:
             "refundable_text": amount_text(order.refundable, order.currency),
             "refunded": order.refunded,
             "pending": order.refund_pending,
+            "watch_url": watch,
         }
     }
     if done in DONE:
