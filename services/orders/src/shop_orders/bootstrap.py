@@ -22,7 +22,9 @@ from shop_orders.api.context import WebContext
 from shop_orders.api.system_probe import SystemProbe
 from shop_orders.config import OrdersSettings
 from shop_orders.consumers.handlers import build_router
+from shop_orders.db.abandoned import SqlAbandonedClaims, abandoned_unit
 from shop_orders.db.unit_of_work import repositories
+from shop_orders.service.abandoned import AbandonedOrdersWorker
 from shop_orders.service.admin_sessions import StoredAdminSessions
 from shop_orders.service.links import Links
 from shop_orders.service.ports import Repositories
@@ -94,6 +96,12 @@ def bootstrap(settings: OrdersSettings | None = None) -> OrdersRoot:
         payments_public_url=settings.payments_public_url,
     )
     router = build_router(sessions, repositories_on, links=links)
+    # Issue 13: unpaid orders reminded, then cancelled (the shared leased loop).
+    abandoned = AbandonedOrdersWorker(
+        SqlTransaction(sessions, partial(abandoned_unit, repositories=repositories_on)),
+        SqlAbandonedClaims(engine),
+        links,
+    )
     return OrdersRoot(
         settings=settings,
         engine=engine,
@@ -102,4 +110,5 @@ def bootstrap(settings: OrdersSettings | None = None) -> OrdersRoot:
         links=links,
         router=router,
         runtime=MessagingRuntime(SERVICE, settings.amqp_url, engine, router=router),
+        workers={"abandoned_orders": abandoned},
     )

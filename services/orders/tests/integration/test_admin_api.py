@@ -184,6 +184,8 @@ BRANDING_DEFAULTS = {
     "accent_colour": None,
     "logo_url": None,
     "currency": "EUR",  # ORDERS_CURRENCY until the photographer changes it (issue 12)
+    "remind_unpaid_after_days": None,  # abandoned orders off (issue 13)
+    "cancel_unpaid_after_days": None,
 }
 
 

@@ -16,7 +16,8 @@ from starlette.datastructures import FormData
 from shop_orders.api.admin_web import checked_form, login_redirect, page, redirect
 from shop_orders.api.context import Ctx
 from shop_orders.api.form_errors import Field, field_errors
-from shop_orders.api.settings_schemas import BRANDING, SettingsUpdate
+from shop_orders.api.settings_schemas import BRANDING, UNPAID_DAYS, SettingsUpdate
+from shop_orders.domain.errors import FieldError
 from shop_orders.service import queries
 from shop_orders.service.pricing_settings import (
     CurrencyChangeRefusedError,
@@ -45,6 +46,9 @@ FIELDS = {
         "the currency",
         "Please enter a currency as its three-letter ISO 4217 code, like EUR, USD or JPY.",
     ),
+    # Abandoned orders (issue 13): a number of days, or empty for off.
+    "remind_unpaid_after_days": Field("the reminder delay", own_words=True),
+    "cancel_unpaid_after_days": Field("the cancellation delay", own_words=True),
 }
 
 
@@ -69,6 +73,7 @@ def settings_values(form: FormData) -> dict[str, Any]:
     values.update({name: text(name) for name in BRANDING if name in form})
     if "currency" in form:  # an older form without it keeps the currency
         values["currency"] = text("currency").strip().upper()
+    values.update({name: text(name).strip() for name in UNPAID_DAYS if name in form})
     return values
 
 
@@ -131,6 +136,10 @@ async def save_settings(request: Request, ctx: Ctx) -> Response:
                 await change_currency(repos, update.currency)
     except CurrencyChangeRefusedError as exc:
         return await _refused(request, ctx, values, {"currency": currency_refused(exc)}, 409)
+    except FieldError as exc:  # the unpaid-order delays against the ones kept
+        label = FIELDS[exc.field].label if exc.field in FIELDS else exc.field
+        problem = f"{label[:1].upper()}{label[1:]} {exc.message}."
+        return await _refused(request, ctx, values, {exc.field: problem}, 422)
     ctx.branding.forget()  # the next page shows the new name, colour and contact details
     return redirect("/admin/settings?saved=1")
 
@@ -142,6 +151,6 @@ async def _refused(
     async with ctx.transaction() as repos:
         current = await queries.get_settings(repos)
         currency = await shop_currency(repos)
-    shown = {**{name: getattr(current, name) for name in BRANDING}, **values}
+    shown = {**{name: getattr(current, name) for name in (*BRANDING, *UNPAID_DAYS)}, **values}
     typed = str(values.get("currency") or currency)
     return await _render(request, ctx, shown, typed, errors, None, code)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, field_validator
 
 from shop_contracts.money import is_currency
+from shop_orders.domain.abandoned import MAX_DAYS, MIN_DAYS, delays_problem
 from shop_orders.domain.branding import (
     DEFAULT_SHOP_NAME,
     MAX_LOGO_URL,
@@ -18,12 +19,14 @@ from shop_orders.domain.branding import (
     phone_problem,
 )
 from shop_orders.domain.catalog import ShopSettings
+from shop_orders.domain.errors import FieldError
 from shop_platform.text import check_multiline, check_single_line
 
 # Permissive on purpose: the development default is `seller@localhost`.
 EMAIL_PATTERN = r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+$"
 COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
 BRANDING = ("shop_name", "contact_email", "contact_phone", "accent_colour", "logo_url")
+UNPAID_DAYS = ("remind_unpaid_after_days", "cancel_unpaid_after_days")  # issue 13
 
 
 class SettingsRead(BaseModel):
@@ -41,6 +44,12 @@ class SettingsRead(BaseModel):
         description="ISO 4217: new orders are placed in it (every order keeps its own); prices"
         " are not converted when it changes"
     )
+    remind_unpaid_after_days: int | None = Field(
+        default=None, description="days unpaid before the client is reminded (once); null: off"
+    )
+    cancel_unpaid_after_days: int | None = Field(
+        default=None, description="days unpaid before the order is cancelled; null: off"
+    )
 
     @classmethod
     def of(cls, settings: ShopSettings, currency: str) -> SettingsRead:
@@ -54,6 +63,8 @@ class SettingsRead(BaseModel):
             contact_phone=settings.contact_phone,
             accent_colour=settings.accent_colour,
             logo_url=settings.logo_url,
+            remind_unpaid_after_days=settings.remind_unpaid_after_days,
+            cancel_unpaid_after_days=settings.cancel_unpaid_after_days,
         )
 
 
@@ -91,6 +102,36 @@ class SettingsUpdate(BaseModel):
         description="ISO 4217 (left out or null: unchanged); refused (409) while orders are"
         " unpaid and not cancelled",
     )
+    # Abandoned orders (issue 13); left out: unchanged. The cancellation comes after the
+    # reminder: a cancel delay not above the remind delay is refused (422 naming it).
+    remind_unpaid_after_days: int | None = Field(
+        default=None,
+        ge=MIN_DAYS,
+        le=MAX_DAYS,
+        description="days unpaid before the client is reminded (once), 1..365; null: off",
+    )
+    cancel_unpaid_after_days: int | None = Field(
+        default=None,
+        ge=MIN_DAYS,
+        le=MAX_DAYS,
+        description="days unpaid before the order is cancelled (coupon use given back),"
+        " 1..365, more than the reminder's; null: off",
+    )
+
+    @field_validator(*UNPAID_DAYS, mode="before")
+    @classmethod
+    def _days(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None  # a form's empty field: off
+        if isinstance(value, bool):
+            raise ValueError("must be a number of days or null")
+        return value
+
+    @field_validator("cancel_unpaid_after_days")
+    @classmethod
+    def _after_reminder(cls, value: int | None, info: ValidationInfo) -> int | None:
+        _refuse(delays_problem(info.data.get("remind_unpaid_after_days"), value))
+        return value
 
     @field_validator("currency")
     @classmethod
@@ -139,13 +180,25 @@ class SettingsUpdate(BaseModel):
         given = self.model_fields_set
         terms = self.terms_text if "terms_text" in given else current.terms_text
         branding = {name: getattr(self, name) for name in BRANDING if name in given}
-        return replace(
+        days = {name: getattr(self, name) for name in UNPAID_DAYS if name in given}
+        changed = replace(
             current,
             manual_validation=self.manual_validation,
             seller_email=self.seller_email,
             terms_text=(terms or "").strip() or None,
             **branding,
+            **days,
         )
+        remind, cancel = changed.remind_unpaid_after_days, changed.cancel_unpaid_after_days
+        if delays_problem(remind, cancel) is not None:  # one left out: against the one kept
+            if "cancel_unpaid_after_days" in given:
+                raise FieldError("cancel_unpaid_after_days", str(delays_problem(remind, cancel)))
+            raise FieldError(
+                "remind_unpaid_after_days",
+                f"must be less than the cancellation delay ({cancel} days): the client is"
+                " reminded before the order is cancelled",
+            )
+        return changed
 
 
 class ShopRead(BaseModel):

@@ -9,6 +9,7 @@ from sqlalchemy import func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop_orders.db import abandoned  # noqa: F401 - the settings' abandoned-order delays
 from shop_orders.db.pricing_tables import shop_currency
 from shop_orders.db.tables import order_number_seq, orders, shop_settings
 from shop_orders.domain.catalog import ShopSettings
@@ -25,6 +26,8 @@ _COLUMNS = (
     "contact_phone",
     "accent_colour",
     "logo_url",
+    "remind_unpaid_after_days",  # issue 13: columns added by `abandoned` (migration 0011)
+    "cancel_unpaid_after_days",
 )
 
 

@@ -113,3 +113,7 @@ class ShopSettings:
     contact_phone: str | None = None
     accent_colour: str | None = None  # #rrggbb; None: the shared default
     logo_url: str | None = None
+    # Abandoned orders (issue 13; domain/abandoned.py): days unpaid before the client is
+    # reminded, before the order is cancelled; None: off.
+    remind_unpaid_after_days: int | None = None
+    cancel_unpaid_after_days: int | None = None
