@@ -190,3 +190,22 @@ async def test_the_photographer_prices_and_sends_from_the_pages(
     older = await client.get(url)
     assert "newer version" in older.text
     assert 'id="quote-lines"' not in older.text
+
+
+async def test_the_admin_forms_refuse_control_characters_and_unknown_media(
+    client: httpx.AsyncClient, catalog: list[Media]
+) -> None:
+    csrf = await login(client)
+    client_form = {"csrf": csrf, "name": "Bo", "email": "bo@example.com"}
+    refused = await client.post("/admin/quotes", data={**client_form, "message": "a\x00"})
+    assert refused.status_code == 422
+    assert "Please write the note as plain text." in refused.text
+    url = (await client.post("/admin/quotes", data=client_form)).headers["location"]
+    row = {"csrf": csrf, "line_id-0": "", "media_id-0": "", "title-0": "Shoot", "price-0": "1"}
+    bad = await client.post(url, data={**row, "title-0": "a\x00", "description-0": "b\x00"})
+    assert bad.status_code == 422
+    assert "Please write the title on one line" in bad.text
+    assert "Please write the description as plain text." in bad.text
+    unknown = await client.post(url, data={**row, "media_id-0": str(uuid.uuid4())})
+    assert unknown.status_code == 422
+    assert "unknown media" in unknown.text

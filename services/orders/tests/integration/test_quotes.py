@@ -429,3 +429,33 @@ async def test_the_client_api_reads_accepts_and_declines_with_the_token(
     assert refused.status_code == 409
     answers = await messages(service, "quote.answered")
     assert [a["accepted"] for a in answers] == [True, False]
+
+
+async def test_what_postgresql_cannot_store_is_refused_by_name(
+    client: httpx.AsyncClient, catalog: list[Media], admin_headers: dict[str, str]
+) -> None:
+    quote_id = await ask(client, catalog)
+    photo = str(catalog[0].id)
+    nul_name = {"file_name_template": "a\u0000b"}
+    cases = {
+        "lines.0.format": {
+            "lines": [{"media_id": photo, "title": "x", "price": 1, "format": nul_name}]
+        },
+        "lines.0.title": {"lines": [{"media_id": photo, "title": "a\u0000", "price": 1}]},
+        "expires_at": {"lines": [], "expires_at": "0001-01-01T00:00:00+01:00"},
+    }
+    for field, body in cases.items():
+        response = await client.put(
+            f"/api/admin/quotes/{quote_id}", json=body, headers=admin_headers
+        )
+        assert response.status_code == 422, field
+        assert response.json()["fields"][0]["field"] == field
+    asked = await client.post(
+        "/api/quotes",
+        json={
+            "client": {"name": "Ada", "email": "ada@example.com"},
+            "media_ids": [photo],
+            "message": "hello\u0000",
+        },
+    )
+    assert asked.status_code == 422

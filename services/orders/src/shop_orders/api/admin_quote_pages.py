@@ -39,6 +39,7 @@ from shop_orders.domain.quotes import (
     QuoteStatus,
 )
 from shop_orders.service import quotations
+from shop_platform.text import text_problem
 
 router = APIRouter(prefix="/admin/quotes", include_in_schema=False)
 NAV = "quotes"
@@ -130,9 +131,13 @@ async def create_quote(request: Request, ctx: Ctx) -> Response:
             n: f"Please enter the client's {n}." for n in ("name", "email") if n in named
         }
         return await _list_page(request, ctx, form, errors, 422)
+    message = text(form, "message")
+    if text_problem(message, multiline=True):
+        problem = {"message": "Please write the note as plain text."}
+        return await _list_page(request, ctx, form, problem, 422)
     async with ctx.transaction() as repos:
         quote = await quotations.create_quote(
-            repos, client=client.contact(), lines=[], message=text(form, "message") or None
+            repos, client=client.contact(), lines=[], message=message or None
         )
     return redirect(f"/admin/quotes/{quote.id}")
 
@@ -208,6 +213,10 @@ def _lines(rows: list[dict[str, Any]], quote: Quote, errors: dict[str, str]) -> 
                 errors[f"media_id-{i}"] = "Please paste a media id, or leave it empty."
         if not row["title"]:
             errors[f"title-{i}"] = "Please give the line a title."
+        elif text_problem(row["title"], multiline=False):
+            errors[f"title-{i}"] = "Please write the title on one line, as plain text."
+        if text_problem(row["description"], multiline=True):
+            errors[f"description-{i}"] = "Please write the description as plain text."
         try:
             price = parse_amount(row["price"] or "0", quote.currency)
         except FormProblem as exc:

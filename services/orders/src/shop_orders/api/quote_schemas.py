@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal, Self
 
 from pydantic import (
@@ -85,6 +85,13 @@ class QuoteLineWrite(BaseModel):
     def _free_text(cls, value: object) -> object:
         return check_multiline(value)
 
+    @field_validator("format")
+    @classmethod
+    def _plain_file_name(cls, value: DeliverySpec | None) -> DeliverySpec | None:
+        if value is not None:
+            check_single_line(value.file_name_template)  # a NUL breaks PostgreSQL's JSONB
+        return value
+
     @model_validator(mode="after")
     def _service_has_no_file(self) -> Self:
         if self.media_id is None and (self.delivery != "automatic" or self.format is not None):
@@ -113,6 +120,19 @@ class QuoteUpdate(BaseModel):
 
     lines: list[QuoteLineWrite] = Field(max_length=MAX_LINES)
     expires_at: AwareDatetime | None = None
+
+    @field_validator("expires_at")
+    @classmethod
+    def _a_real_date(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        try:
+            moment = value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("must be a date between the years 2000 and 9998") from None
+        if not 2000 <= moment.year <= 9998:
+            raise ValueError("must be a date between the years 2000 and 9998")
+        return moment
 
     def quote_lines(self) -> list[QuoteLine]:
         return [line.line() for line in self.lines]
