@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,7 +41,7 @@ class PaypalStub:
             return 200, {"access_token": TOKEN, "token_type": "Bearer", "expires_in": 32400}
         if path == "/v2/checkout/orders" and method == "POST":
             self.counter += 1
-            order_id = f"5O190127TN3647{self.counter:03d}"
+            order_id = uuid.uuid4().hex[:17].upper()  # unique across tests (one database)
             self.orders[order_id] = body
             links = [
                 {
@@ -71,7 +72,7 @@ class PaypalStub:
     def captured(self, order_id: str) -> dict[str, Any]:
         unit = self.orders[order_id]["purchase_units"][0]
         capture = {
-            "id": f"CAP{order_id[-6:]}",
+            "id": f"CAP{order_id[:14]}",
             "status": "COMPLETED",
             "amount": unit["amount"],
             "custom_id": unit["custom_id"],

@@ -336,3 +336,37 @@ async def test_paypal_webhook_alone_confirms_and_bad_ones_are_refused(paypal_roo
         "/webhooks/paypal", content=json.dumps(event), headers=paypal_headers(now)
     )
     assert replay.json() == {"status": "duplicate"}
+
+
+async def test_an_approved_order_is_captured_from_its_webhook(paypal_root, stub) -> None:
+    """The client approved on PayPal and closed the window: CHECKOUT.ORDER.APPROVED makes
+    the shop capture it; the capture's own webhook then changes nothing."""
+    root, client = paypal_root
+    await use_settings(root, "paypal")
+    try:
+        placed = await place(root.router)
+        order_id = placed.order_id
+        started = await client.post(f"/pay/{order_id}/checkout?token={token(order_id)}")
+        paypal_order_id = parse_qs(urlsplit(started.headers["location"]).query)["token"][0]
+        approved = {
+            "id": f"WH-{uuid.uuid4().hex[:17].upper()}",
+            "event_type": "CHECKOUT.ORDER.APPROVED",
+            "resource": {
+                "id": paypal_order_id,
+                "status": "APPROVED",
+                "purchase_units": [{"reference_id": str(order_id), "custom_id": str(order_id)}],
+            },
+        }
+        headers = paypal_headers(datetime.now(UTC))
+        answer = await client.post(
+            "/webhooks/paypal", content=json.dumps(approved), headers=headers
+        )
+        assert answer.json() == {"status": "processed", "outcome": "captured: confirmed"}
+        assert [c["processor"] for c in await confirmations(root, order_id)] == ["paypal"]
+        again = await client.post("/webhooks/paypal", content=json.dumps(approved), headers=headers)
+        assert again.json() == {"status": "duplicate"}
+        assert len(stub.calls("/capture")) == 1  # paid now: PayPal is not asked again
+        assert len(await confirmations(root, order_id)) == 1
+        assert len(await payment_rows(root, order_id)) == 1
+    finally:
+        await use_settings(root, "sandbox")

@@ -14,7 +14,8 @@ from fastapi import APIRouter, Request
 
 from shop_payments.api.context import Ctx
 from shop_payments.api.schemas import WebhookAnswer
-from shop_payments.service.card_events import DUPLICATE, receive_event, receive_paypal_event
+from shop_payments.service.card_events import DUPLICATE, receive_event
+from shop_payments.service.paypal import receive_paypal_webhook
 from shop_platform.errors import error_responses
 
 # Documented for readers and fuzzers; the route reads the raw bytes (the signature covers them).
@@ -102,12 +103,14 @@ async def paypal_webhook(request: Request, ctx: Ctx) -> WebhookAnswer:
     now, past or future); the built-in PayPal sandbox's `PayPal-Sandbox-Signature`
     (`t=<unix time>,v1=<hex HMAC-SHA256 of '<t>.<raw body>'>`, same window) in development.
     Each event id is processed once; `PAYMENT.CAPTURE.COMPLETED` confirms the order's payment
-    (amount and currency checked); other types are acknowledged. 400 with `error` =
+    (amount and currency checked); `CHECKOUT.ORDER.APPROVED` is captured (the client may
+    never come back from PayPal); other types are acknowledged. 400 with `error` =
     `invalid_signature`, `invalid_payload`, `unknown_order` or `amount_mismatch`; 502 when
     PayPal could not verify it now (PayPal retries)."""
-    outcome = await receive_paypal_event(
+    outcome = await receive_paypal_webhook(
         ctx.transaction,
         ctx.paypal_verifier,
+        ctx.processors,
         await request.body(),  # the raw bytes, as they were signed
         request.headers,
         ctx.clock(),

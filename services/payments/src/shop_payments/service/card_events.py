@@ -11,7 +11,6 @@ the webhook's request.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 
 import structlog
@@ -23,7 +22,6 @@ from shop_payments.domain.model import PaymentMethod, PaymentRequest, ReceivedPa
 from shop_payments.service.ports import (
     PAYPAL_PROCESSORS,
     EventVerifier,
-    PaypalEventVerifier,
     ProcessorEvent,
     Repositories,
     Transaction,
@@ -46,20 +44,6 @@ async def receive_event(
     """A webhook's raw body: verified first (SignatureError, InvalidEventError), then
     processed in one transaction. Every refusal writes nothing: the processor retries."""
     event = verifier.verify(payload, signature)
-    async with transaction() as repos:
-        return await handle_processor_event(repos, event, now)
-
-
-async def receive_paypal_event(
-    transaction: Transaction,
-    verifier: PaypalEventVerifier,
-    payload: bytes,
-    headers: Mapping[str, str],
-    now: datetime,
-) -> str:
-    """A PayPal webhook: verified first (PayPal's verify-webhook-signature, or the built-in
-    sandbox's HMAC), then processed in one transaction, as Stripe's are."""
-    event = await verifier.verify(payload, headers)
     async with transaction() as repos:
         return await handle_processor_event(repos, event, now)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,9 +13,10 @@ import structlog
 
 from shop_payments.domain.errors import UnknownOrderError
 from shop_payments.domain.model import RequestStatus
-from shop_payments.service.card_events import handle_processor_event
+from shop_payments.service.card_events import DUPLICATE, handle_processor_event
 from shop_payments.service.paypal_ports import PaypalSandboxCheckout, PaypalSandboxOrder
 from shop_payments.service.ports import (
+    PaypalEventVerifier,
     ProcessorEvent,
     ProcessorRegistry,
     ProcessorUnavailableError,
@@ -85,6 +86,32 @@ async def capture_on_return(
     )
     async with transaction() as repos:
         return await handle_processor_event(repos, event, now)
+
+
+ORDER_APPROVED = "CHECKOUT.ORDER.APPROVED"
+
+
+async def receive_paypal_webhook(
+    transaction: Transaction,
+    verifier: PaypalEventVerifier,
+    processors: ProcessorRegistry,
+    payload: bytes,
+    headers: Mapping[str, str],
+    now: datetime,
+) -> str:
+    """A PayPal webhook, verified, processed once (`card_events`). CHECKOUT.ORDER.APPROVED
+    (a client who approved and closed the window before coming back) is captured first, as
+    the return would (idempotent; an order paid or cancelled meanwhile is not charged): a
+    refusal is an error, and PayPal sends the event again later."""
+    event = await verifier.verify(payload, headers)
+    captured = None
+    if event.type == ORDER_APPROVED and event.order_id is not None and event.reference:
+        captured = await capture_on_return(
+            transaction, processors, event.processor, event.order_id, event.reference, now
+        )
+    async with transaction() as repos:
+        outcome = await handle_processor_event(repos, event, now)
+    return outcome if captured is None or outcome == DUPLICATE else f"captured: {captured}"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from shop_payments.webhooks.events import MAX_ID_LENGTH, MAX_TYPE_LENGTH
 CAPTURE_COMPLETED = "PAYMENT.CAPTURE.COMPLETED"
 CAPTURE_REFUNDED = "PAYMENT.CAPTURE.REFUNDED"
 CAPTURE_FAILED = frozenset({"PAYMENT.CAPTURE.DENIED", "PAYMENT.CAPTURE.DECLINED"})
+ORDER_APPROVED = "CHECKOUT.ORDER.APPROVED"  # approved, not captured: the shop captures it
 MAX_REFERENCE_LENGTH = 100  # PayPal's ids are 17 to 36 characters
 _VALUE = re.compile(r"\d{1,15}(\.\d{1,3})?")
 # PayPal refuses decimals for these, whatever ISO 4217 says (HUF and TWD have minor units).
@@ -106,6 +107,12 @@ def _refund_report(resource: Mapping[str, Any]) -> RefundReport:
     )
 
 
+def _approved_order(resource: Mapping[str, Any]) -> Any:
+    units = resource.get("purchase_units")
+    unit = units[0] if isinstance(units, list) and units else None
+    return unit.get("custom_id") if isinstance(unit, Mapping) else None
+
+
 def parse_paypal_event(event: Mapping[str, Any], processor: str) -> ProcessorEvent:
     """A verified PayPal event (`processor`: "paypal" or "paypal_sandbox", from how it was
     verified, never from the body)."""
@@ -121,6 +128,9 @@ def parse_paypal_event(event: Mapping[str, Any], processor: str) -> ProcessorEve
         amount, currency = money_of(resource.get("amount"))
         reference = _text(resource.get("id"), "resource.id", MAX_REFERENCE_LENGTH)
     custom_id = resource.get("custom_id") if capture else None
+    if event_type == ORDER_APPROVED:  # the client approved but may never come back
+        reference = _text(resource.get("id"), "resource.id", MAX_REFERENCE_LENGTH)
+        custom_id = _approved_order(resource)
     return ProcessorEvent(
         event_id=event_id,
         type=event_type,
