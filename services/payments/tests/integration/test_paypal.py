@@ -15,6 +15,8 @@ import pytest
 from shop_payments.webhooks.paypal_verifier import SANDBOX_SIGNATURE_HEADER, sign_sandbox_event
 
 from .conftest import (
+    BROWSER,
+    PUBLIC,
     confirmations,
     event_rows,
     payment_rows,
@@ -173,6 +175,13 @@ async def test_capture_before_approval_is_refused(root, client, router, paypal_s
     assert response.status_code == 502
     assert "not approved" in response.json()["detail"]
     assert await confirmations(root, order_id) == []
+    page = await client.get(
+        f"/pay/{order_id}/paypal_sandbox/return?access={token(order_id)}&token={ppid}",
+        headers=BROWSER,
+    )
+    assert page.status_code == 502
+    assert "not approved" in page.text
+    assert f'href="{PUBLIC}/pay/{order_id}?token={token(order_id)}"' in page.text
 
 
 async def test_return_with_a_wrong_access_token_is_404(root, client, router) -> None:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
-from fastapi.responses import RedirectResponse
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
 
 from shop_payments.api.context import Ctx
 from shop_payments.api.rendering import page_errors
 from shop_payments.service.paypal import capture_on_return
+from shop_payments.service.ports import ProcessorUnavailableError
 from shop_platform.errors import error_responses
+from shop_web import wants_html
 
 Access = Annotated[str | None, Query(description="the order's access token")]
 PaypalOrder = Annotated[
@@ -39,18 +41,31 @@ def _routes(processor: str) -> None:
         },
     )
     async def paypal_return(
+        request: Request,
         ctx: Ctx,
         order_id: str,
         access: Access = None,
         paypal_order_id: PaypalOrder = None,
         payer_id: PayerId = None,
-    ) -> RedirectResponse:
+    ) -> Response:
         """The client approved on PayPal: capture the order (once, however often this is
-        opened) and confirm the payment from PayPal's answer, then the thank-you page."""
+        opened) and confirm the payment from PayPal's answer, then the thank-you page. A
+        capture PayPal refuses (declined, not approved) is a 502 page leading back to the
+        payment page, to pay again."""
         parsed, checked = ctx.checked_order(order_id, access)
-        await capture_on_return(
-            ctx.transaction, ctx.processors, processor, parsed, paypal_order_id, ctx.clock()
-        )
+        try:
+            await capture_on_return(
+                ctx.transaction, ctx.processors, processor, parsed, paypal_order_id, ctx.clock()
+            )
+        except ProcessorUnavailableError as exc:
+            if not wants_html(request):
+                raise
+            context = {
+                "title": "Payment not confirmed",
+                "message": str(exc),
+                "back_url": ctx.page_url(parsed, checked),
+            }
+            return await ctx.web.page(request, "message.html", context, status_code=502)
         return RedirectResponse(ctx.page_url(parsed, checked, "/done"), status_code=303)
 
     @router.get(
