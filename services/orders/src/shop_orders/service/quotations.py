@@ -12,6 +12,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import structlog
+
 from shop_contracts.common import ClientContact
 from shop_contracts.envelope import Envelope
 from shop_contracts.events import QuoteAnswered, QuoteLineText, QuoteRequested, QuoteSent
@@ -21,6 +23,8 @@ from shop_orders.domain.quotes import Quote, QuoteLine, QuoteNotFoundError
 from shop_orders.service.links import Links
 from shop_orders.service.ports import Repositories
 from shop_platform.security import constant_time_equals, sign_value
+
+log = structlog.get_logger()
 
 QUOTE_ACCESS = "quote-access"  # the purpose the client link's token is derived for
 
@@ -98,6 +102,7 @@ async def request_quote(
         seller_email=settings.seller_email,
     )
     await repos.outbox.add(requested.envelope(correlation_id=quote.id, occurred_at=now))
+    log.info("quote.requested", quote_id=str(quote.id), items=len(lines))
     return quote
 
 
@@ -171,6 +176,7 @@ async def update_quote(
     if following is None:
         return quote
     await repos.quotes.add(following)
+    log.info("quote.superseded", quote_id=str(quote.id), by=str(following.id))
     return following
 
 
@@ -195,6 +201,7 @@ async def send_quote(
         ],
     )
     await repos.outbox.add(sent.envelope(correlation_id=quote.id, occurred_at=now))
+    log.info("quote.sent", quote_id=str(quote.id), version=quote.version, total=quote.total)
     return quote
 
 
@@ -224,4 +231,5 @@ async def decline_quote(
     quote.decline(now)
     await repos.quotes.save(quote)
     await repos.outbox.add(await quote_answered(repos, quote, now))
+    log.info("quote.declined", quote_id=str(quote.id), version=quote.version)
     return quote
