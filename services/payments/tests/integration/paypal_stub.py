@@ -31,6 +31,7 @@ class PaypalStub:
     verification: str = "SUCCESS"
     capture_error: dict[str, Any] | None = None  # (status, body) of a refused capture
     refund_error: tuple[int, dict[str, Any]] | None = None
+    token_refused: bool = False
     counter: int = 0
 
     def calls(self, path_part: str) -> list[Seen]:
@@ -38,6 +39,11 @@ class PaypalStub:
 
     def answer(self, method: str, path: str, body: Any) -> tuple[int, Any]:
         if path == "/v1/oauth2/token":
+            if self.token_refused:
+                return 401, {
+                    "error": "invalid_client",
+                    "error_description": "Client Authentication failed",
+                }
             return 200, {"access_token": TOKEN, "token_type": "Bearer", "expires_in": 32400}
         if path == "/v2/checkout/orders" and method == "POST":
             self.counter += 1

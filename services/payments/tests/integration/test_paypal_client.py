@@ -370,3 +370,15 @@ async def test_an_approved_order_is_captured_from_its_webhook(paypal_root, stub)
         assert len(await payment_rows(root, order_id)) == 1
     finally:
         await use_settings(root, "sandbox")
+
+
+async def test_wrong_credentials_are_unavailable_and_never_logged(stub, capsys) -> None:
+    stub.token_refused = True
+    with pytest.raises(ProcessorUnavailableError):
+        await processor(stub).create_checkout(request_of(), "u", "u")
+    with pytest.raises(ProcessorUnavailableError):
+        await verifier(stub).verify(
+            json.dumps(capture_event(uuid.uuid4())).encode(), paypal_headers(NOW)
+        )
+    assert "client-secret" not in capsys.readouterr().out
+    assert stub.calls("/v2/checkout/orders") == []

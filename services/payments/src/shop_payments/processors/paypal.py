@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import quote
 
 import structlog
-from paypalserversdk.exceptions.api_exception import ApiException
 from paypalserversdk.models.amount_with_breakdown import AmountWithBreakdown
 from paypalserversdk.models.checkout_payment_intent import CheckoutPaymentIntent
 from paypalserversdk.models.money import Money
@@ -42,7 +41,7 @@ from shop_payments.service.ports import (
     ProcessorUnavailableError,
     RefundRefusedError,
 )
-from shop_payments.webhooks.paypal_api import error_issues, error_text
+from shop_payments.webhooks.paypal_api import PAYPAL_ERRORS, error_issues, error_text
 from shop_payments.webhooks.paypal_events import PaypalAmountError, paypal_minor, paypal_value
 
 log = structlog.get_logger()
@@ -161,7 +160,7 @@ class PaypalProcessor:
         options = {"id": paypal_order_id, "paypal_request_id": f"capture-{paypal_order_id}"}
         try:
             response = await asyncio.to_thread(self._client.orders.capture_order, options)
-        except (ApiException, OSError) as exc:
+        except PAYPAL_ERRORS as exc:
             if ALREADY_CAPTURED not in error_issues(exc):
                 log.error("payments.paypal_capture_failed", error=error_text(exc)[:300])
                 raise ProcessorUnavailableError(
@@ -194,7 +193,7 @@ class PaypalProcessor:
             response = await asyncio.to_thread(
                 self._client.payments.refund_captured_payment, options
             )
-        except (ApiException, OSError) as exc:
+        except PAYPAL_ERRORS as exc:
             log.error("payments.paypal_refund_failed", error=error_text(exc)[:300])
             if getattr(exc, "response_code", None) in (400, 403, 404, 422):
                 raise RefundRefusedError(f"PayPal refused the refund: {error_text(exc)}") from exc
@@ -209,7 +208,7 @@ class PaypalProcessor:
     ) -> Any:
         try:
             response = await asyncio.to_thread(method, options)
-        except (ApiException, OSError) as exc:
+        except PAYPAL_ERRORS as exc:
             log.error(
                 f"payments.paypal_{what}_failed",
                 order_id=str(order_id) if order_id else None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from apimatic_core.authentication.multiple.single_auth import Single
+from apimatic_core.exceptions.auth_validation_exception import AuthValidationException
 from apimatic_core.request_builder import RequestBuilder
 from apimatic_core.response_handler import ResponseHandler
 from apimatic_core.types.parameter import Parameter
@@ -33,6 +34,9 @@ TRANSMISSION_HEADERS = {
     "transmission_time": "paypal-transmission-time",
 }
 PaypalEnvironment = Literal["sandbox", "live"]
+# What a call through the SDK raises when PayPal refused it or could not be reached (an HTTP
+# error answer, no OAuth token, a network error).
+PAYPAL_ERRORS: tuple[type[Exception], ...] = (ApiException, AuthValidationException, OSError)
 
 
 def paypal_client(
@@ -96,7 +100,7 @@ def error_text(exc: Exception) -> str:
         return f"{exc.response_code} {name} {issues} debug_id={getattr(exc, 'debug_id', None)}"
     if isinstance(exc, ApiException):
         return f"{exc.response_code} {exc.reason}"
-    return type(exc).__name__
+    return type(exc).__name__  # never its text: it could quote a request
 
 
 def error_issues(exc: Exception) -> set[str]:

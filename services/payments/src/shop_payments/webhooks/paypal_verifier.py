@@ -19,7 +19,6 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 
 import structlog
-from paypalserversdk.exceptions.api_exception import ApiException
 from paypalserversdk.paypal_serversdk_client import PaypalServersdkClient
 
 from shop_payments.service.ports import (
@@ -28,6 +27,7 @@ from shop_payments.service.ports import (
     SignatureError,
 )
 from shop_payments.webhooks.paypal_api import (
+    PAYPAL_ERRORS,
     TRANSMISSION_HEADERS,
     error_text,
     verify_webhook_signature,
@@ -141,10 +141,7 @@ class PaypalWebhookVerifier:
         body = {**fields, "webhook_id": self._webhook_id, "webhook_event": event}
         try:
             status = await asyncio.to_thread(verify_webhook_signature, self._client, body)
-        except (
-            ApiException,
-            OSError,
-        ) as exc:  # PayPal did not answer: it retries the webhook later
+        except PAYPAL_ERRORS as exc:  # PayPal did not answer: it retries the webhook later
             log.error("payments.paypal_verify_failed", error=error_text(exc)[:300])
             raise ProcessorUnavailableError("PayPal could not verify the webhook now") from exc
         if status != "SUCCESS":
