@@ -13,6 +13,7 @@ from faststream.exceptions import RejectMessage
 
 from shop_orders.bootstrap import OrdersRoot
 from shop_orders.domain.catalog import Media
+from shop_orders.service.refunds import RefundBeforePaymentError
 
 from .after_sale import TOTAL, offline_chosen, paid_order, refund_failed, refunded
 from .helpers import handle, history_details, order_body, outbox_rows, pay
@@ -249,3 +250,37 @@ async def test_a_reason_is_text(
         url(order["id"]), json={"amount": 100, "by_hand": True}, headers=admin_headers
     )
     assert extra.status_code == 422, "unknown fields are refused"
+
+
+async def test_a_refund_reported_before_the_payment_waits_for_it(
+    client: httpx.AsyncClient,
+    catalog: list[Media],
+    service: OrdersRoot,
+    admin_headers: dict[str, str],
+) -> None:
+    placed = (await client.post("/api/orders", json=order_body(catalog))).json()
+    order_id = uuid.UUID(placed["id"])
+    early = refunded(order_id, uuid.uuid4(), 1000, origin="processor")
+    with pytest.raises(RefundBeforePaymentError):  # retried by the broker, nothing written
+        await handle(service, early)
+    assert await pay(service, order_id)
+    assert await handle(service, early)  # the retry, once paid
+    after = await order_json(client, order_id, admin_headers)
+    assert (after["status"], after["payment_status"], after["refunded"]) == (
+        "paid",
+        "partially_refunded",
+        1000,
+    )
+
+    # a cancelled order orders never saw paid takes it as it comes (money received after
+    # the cancellation, given back in the dashboard)
+    other = (await client.post("/api/orders", json=order_body(catalog))).json()
+    other_id = uuid.UUID(other["id"])
+    await client.post(f"/api/admin/orders/{other_id}/cancel", headers=admin_headers)
+    assert await handle(service, refunded(other_id, uuid.uuid4(), TOTAL, full=True))
+    got = await order_json(client, other_id, admin_headers)
+    assert (got["status"], got["payment_status"], got["refund_due"]) == (
+        "cancelled",
+        "refunded",
+        False,
+    )

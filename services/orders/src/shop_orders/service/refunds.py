@@ -21,7 +21,7 @@ from shop_contracts.envelope import Envelope
 from shop_contracts.events import OfflinePaymentChosen, PaymentRefunded, RefundFailed
 from shop_orders.domain import facts
 from shop_orders.domain.errors import OrderNotFoundError
-from shop_orders.domain.order import Order
+from shop_orders.domain.order import Order, OrderStatus
 from shop_orders.domain.refunds import Refund, RefundStatus
 from shop_orders.service.outcomes import UnknownOrderError
 from shop_orders.service.ports import Repositories
@@ -79,9 +79,18 @@ async def _locked(repos: Repositories, order_id: uuid.UUID, what: str) -> Order:
     return order
 
 
+class RefundBeforePaymentError(RuntimeError):
+    """payment.refunded for an order orders has not seen paid yet (its payment.confirmed is
+    still on its way): the message is retried, never applied out of order."""
+
+
 async def apply_payment_refunded(repos: Repositories, event: PaymentRefunded) -> bool:
-    """Once per refund id: False when this refund was already applied."""
+    """Once per refund id: False when this refund was already applied. A cancelled order
+    that orders never saw paid (money payments received after the cancellation) takes it
+    as it comes; any other unpaid one waits for its payment (retried)."""
     order = await _locked(repos, event.order_id, PaymentRefunded.TYPE)
+    if not order.is_paid and order.status is not OrderStatus.CANCELLED:
+        raise RefundBeforePaymentError(f"order {order.id} refunded before it was seen paid")
     known = await repos.refunds.get(event.refund_id)
     if known is not None and known.status is RefundStatus.REFUNDED:
         log.info("order.refund_already_applied", order_id=str(order.id), refund_id=str(known.id))
