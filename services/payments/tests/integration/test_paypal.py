@@ -478,3 +478,21 @@ async def test_odd_webhook_bodies_are_400_never_500(root, client) -> None:
         "/webhooks/paypal", content=b"{}", headers={SANDBOX_SIGNATURE_HEADER: "t=x,v1=\x01"}
     )
     assert response.status_code == 400
+
+
+async def test_two_returns_at_once_pay_once(root, client, router, paypal_sandbox) -> None:
+    """A double-loaded return (two tabs, a reload while it captures): one capture, one
+    payment, one confirmation."""
+    import asyncio
+
+    placed = await place(router)
+    order_id = placed.order_id
+    started = await client.post(f"/pay/{order_id}/checkout?token={token(order_id)}")
+    page = await client.get(_path(started.headers["location"]))
+    action = page.text.split('<form method="post" action="', 1)[1].split('"', 1)[0]
+    approved = await client.post(action.replace("&amp;", "&"))
+    back = _path(approved.headers["location"])
+    answers = await asyncio.gather(*(client.get(back) for _ in range(4)))
+    assert {answer.status_code for answer in answers} == {303}
+    assert len(await confirmations(root, order_id)) == 1
+    assert len(await payment_rows(root, order_id)) == 1
