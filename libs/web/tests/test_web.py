@@ -191,6 +191,7 @@ def test_the_admin_navigation_has_the_pricing_pages() -> None:
         ("http://o.test/admin/tax", "Tax"),
         ("http://o.test/admin/order-fields", "Order fields"),
         ("http://o.test/admin/invoice-settings", "Invoice settings"),
+        ("http://o.test/admin/quotes", "Quotes"),
     ):
         assert f'<a href="{href}"' in html
         assert f">{label}</a>" in html
