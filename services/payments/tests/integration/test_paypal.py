@@ -10,6 +10,7 @@ import uuid
 from collections.abc import AsyncIterator
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 
 from shop_payments.webhooks.paypal_verifier import SANDBOX_SIGNATURE_HEADER, sign_sandbox_event
@@ -496,3 +497,31 @@ async def test_two_returns_at_once_pay_once(root, client, router, paypal_sandbox
     assert {answer.status_code for answer in answers} == {303}
     assert len(await confirmations(root, order_id)) == 1
     assert len(await payment_rows(root, order_id)) == 1
+
+
+async def test_the_paypal_sandbox_is_off_in_production(database_url, root, client, router):
+    """In production the PayPal sandbox's signature is refused, its page does not exist,
+    and its return route has nothing to capture with."""
+    from shop_payments.bootstrap import bootstrap
+
+    from .conftest import ADMIN_SESSIONS, BRANDING, make_settings
+
+    production = bootstrap(make_settings(database_url, environment="production"))
+    app = production.http_app(admin_sessions=ADMIN_SESSIONS, branding=BRANDING)
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=PUBLIC) as prod:
+            placed = await place(router)
+            order_id = placed.order_id
+            refused = await post_paypal(root, prod, capture_completed(order_id))
+            assert refused.status_code == 400
+            assert "not accepted here" in refused.json()["detail"]
+            assert await confirmations(root, order_id) == []
+            page = await prod.get(f"/paypal-sandbox/checkoutnow/ABC?token={token(order_id)}")
+            assert page.status_code == 404
+            back = await prod.get(
+                f"/pay/{order_id}/paypal_sandbox/return?access={token(order_id)}&token=ABC"
+            )
+            assert back.status_code == 404
+    finally:
+        await production.aclose()
