@@ -9,9 +9,12 @@ from shop_contracts.events import OrderPlaced
 
 
 def media_ids_of(order: OrderPlaced) -> list[uuid.UUID]:
-    """Every media an order's lines need: the file of a line, the members of a gallery's."""
+    """Every media an order's lines need: the file of a line, the members of a gallery's (a
+    quote's service line names no media)."""
     ids: list[uuid.UUID] = []
     for line in order.lines:
+        if line.service:
+            continue
         if line.gallery_id is not None:
             ids += [member.media_id for member in line.members]
         else:
