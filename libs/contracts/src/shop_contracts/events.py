@@ -124,6 +124,11 @@ class PaymentConfirmed(MessageBody):
     amount: MinorUnits = Field(ge=0)
     currency: str = CurrencyField
     paid_at: AwareDatetime
+    refund_due: bool = Field(
+        default=False,
+        description="money received after the order was cancelled: it pays for nothing and "
+        "is owed back (orders shows a Refund button; delivery delivers nothing)",
+    )
 
 
 class PaymentFailed(MessageBody):

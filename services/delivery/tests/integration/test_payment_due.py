@@ -77,6 +77,16 @@ async def test_a_payment_after_cancellation_is_recorded_and_delivers_nothing(sho
     assert await shop.outbox(order_id, "delivery.completed") == []
 
 
+async def test_money_owed_back_never_delivers_even_before_the_cancellation(shop) -> None:
+    """Payments received it after it processed the cancellation (refund_due); delivery may
+    hear of that money before it hears of the cancellation."""
+    order_id = uuid.uuid4()
+    await shop.send(shop.placed(order_id))
+    await shop.send(shop.paid(order_id).model_copy(update={"refund_due": True}))
+    assert await shop.outbox(order_id, "delivery.completed") == []
+    assert await shop.status(order_id) != "delivered"
+
+
 @pytest.fixture
 async def old_database():  # type: ignore[no-untyped-def]
     async with database_at("shop_delivery_payment_upgrade", ALEMBIC_INI, "0004") as url:

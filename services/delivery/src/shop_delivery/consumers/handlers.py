@@ -120,6 +120,8 @@ def build_router(
     async def on_payment_confirmed(
         session: AsyncSession, payload: PaymentConfirmed, envelope: Envelope
     ) -> None:
+        if payload.refund_due:  # money for a cancelled order: owed back, delivers nothing
+            return
         repos = repositories(session)
         known = await trigger_delivery(
             repos, ctx, payload.order_id, Trigger.PAYMENT, envelope.event_id

@@ -45,6 +45,14 @@ async def settle(
             method=received.method.value,
             processor=received.processor,
         )
+    elif settlement.outcome is SettlementOutcome.AFTER_CANCELLATION and settlement.payment:
+        # Orders must know the money is there, to offer it back (a Refund button).
+        await repos.outbox.add(_confirmed(settlement, causation_id, refund_due=True))
+        log.warning(
+            "payment.received_after_cancellation",
+            order_id=str(request.order_id),
+            method=received.method.value,
+        )
     else:
         log.warning(
             "payment.not_confirmed",
@@ -56,7 +64,9 @@ async def settle(
     return settlement
 
 
-def _confirmed(settlement: Settlement, causation_id: uuid.UUID | None) -> Envelope:
+def _confirmed(
+    settlement: Settlement, causation_id: uuid.UUID | None, *, refund_due: bool = False
+) -> Envelope:
     payment = settlement.payment
     assert payment is not None
     return PaymentConfirmed(
@@ -67,4 +77,5 @@ def _confirmed(settlement: Settlement, causation_id: uuid.UUID | None) -> Envelo
         amount=payment.amount,
         currency=payment.currency,
         paid_at=payment.paid_at,
+        refund_due=refund_due,
     ).envelope(correlation_id=payment.order_id, causation_id=causation_id)
