@@ -171,3 +171,17 @@ async def test_money_owed_back_has_a_refund_button(
     after = (await client.get(base)).text
     assert "Money owed back" not in after
     assert re.search(r"Refund of 145\.00\sEUR requested", visible_text(after))
+
+
+async def test_the_client_sees_a_refunded_order_as_such(
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot
+) -> None:
+    order = await paid_order(client, catalog, service)
+    order_id = uuid.UUID(order["id"])
+    page_url = f"/orders/{order_id}?token={order['access_token']}"
+    assert "Being prepared" in visible_text((await client.get(page_url)).text)
+    assert await handle(service, refunded(order_id, uuid.uuid4(), 14500, full=True))
+    shown = visible_text((await client.get(page_url)).text)
+    assert "None: the order was refunded" in shown
+    assert "Being prepared" not in shown
+    assert re.search(r"Refunded\s+145\.00 EUR", shown)
