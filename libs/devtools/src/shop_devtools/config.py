@@ -33,6 +33,10 @@ SHOP_VARIABLES: frozenset[str] = frozenset(
         "DELIVERY_RENDITION_ROOT",
         "STRIPE_SECRET_KEY",
         "STRIPE_WEBHOOK_SECRET",
+        "PAYPAL_CLIENT_ID",
+        "PAYPAL_CLIENT_SECRET",
+        "PAYPAL_WEBHOOK_ID",
+        "PAYPAL_ENVIRONMENT",
         "ENVIRONMENT",
         "LOG_LEVEL",
         "LOG_JSON",
@@ -132,7 +136,13 @@ class ShopConfig:
         config.preview_dir = Path(environ.get("CATALOG_PREVIEW_DIR", str(config.preview_dir)))
         config.stripe_secret_key = environ.get("STRIPE_SECRET_KEY") or None
         config.stripe_webhook_secret = environ.get("STRIPE_WEBHOOK_SECRET") or None
-        for name in ("ENVIRONMENT", "LOG_LEVEL", "LOG_JSON"):
+        paypal = (
+            "PAYPAL_CLIENT_ID",
+            "PAYPAL_CLIENT_SECRET",
+            "PAYPAL_WEBHOOK_ID",
+            "PAYPAL_ENVIRONMENT",
+        )
+        for name in ("ENVIRONMENT", "LOG_LEVEL", "LOG_JSON", *paypal):
             if value := environ.get(name):
                 config.extra[name] = value
         return config
