@@ -101,6 +101,8 @@ async def run_scenario(env: ChaosEnv, scenario: Scenario, options: ChaosOptions)
     )
     verdict = await judge(env, scenario.name, workload.placed, ctx.injected_paid, ctx.planted)
     verdict.settled, verdict.settle_s, verdict.fault_s = settled, settle_s, fault_s
+    if scenario.after is not None:
+        await scenario.after(env, workload, verdict, options.settle_timeout_s)
     if workload.failed_to_place:
         env.note(f"{workload.failed_to_place} orders could not be placed (client gave up)")
     gave_up = sum(1 for o in workload.placed for a in o.actions if a.endswith("gave-up"))

@@ -13,7 +13,9 @@ import aio_pika
 import orjson
 
 from shop_contracts.routing import DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE
+from shop_devtools.chaos.check import Verdict
 from shop_devtools.chaos.env import ChaosEnv, log
+from shop_devtools.chaos.refunds import refund_race
 from shop_devtools.chaos.workload import (
     CANCEL,
     CARD_PAGE,
@@ -39,6 +41,9 @@ class Context:
 
 
 Fault = Callable[[ChaosEnv, Workload, Context], Awaitable[None]]
+# A phase after the workload's orders settled and were judged (the refund race): it adds to
+# the verdict (its settle timeout given).
+AfterPhase = Callable[[ChaosEnv, Workload, Verdict, float], Awaitable[None]]
 
 
 @dataclass
@@ -48,6 +53,7 @@ class Scenario:
     fault: Fault | None = None
     mix: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_MIX))
     replicas: bool = False
+    after: AfterPhase | None = None
 
 
 # --- broker -------------------------------------------------------------------------------
@@ -356,6 +362,12 @@ SCENARIOS: dict[str, Scenario] = {
             mix={FORCE_VS_PAY: 70, CARD_WEBHOOK: 10, CANCEL: 20},
         ),
         Scenario("replicas", "two processes of every service", replicas=True),
+        Scenario(
+            "refunds-and-webhooks",
+            "refunds asked at once and processor webhooks replayed, broker and services down",
+            mix={CARD_PAGE: 100},
+            after=refund_race,
+        ),
     )
 }
 QUICK = ("rabbitmq-stop-15s", "service-kill", "duplicates-and-reorder")
