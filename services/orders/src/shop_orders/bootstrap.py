@@ -23,6 +23,7 @@ from shop_orders.api.system_probe import SystemProbe
 from shop_orders.config import OrdersSettings
 from shop_orders.consumers.handlers import build_router
 from shop_orders.db.abandoned import SqlAbandonedClaims, abandoned_unit
+from shop_orders.db.export_queries import SqlExportSource
 from shop_orders.db.unit_of_work import repositories
 from shop_orders.service.abandoned import AbandonedOrdersWorker
 from shop_orders.service.admin_sessions import StoredAdminSessions
@@ -66,6 +67,7 @@ class OrdersRoot(ServiceRoot):
             ),
             trusted_proxies=parse_networks(settings.trusted_proxies),
             action_wait_s=self.action_wait_s,
+            exports=SqlExportSource(self.engine),
             system=SystemProbe(
                 settings.amqp_url,
                 self.engine,

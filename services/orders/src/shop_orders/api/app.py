@@ -15,6 +15,7 @@ from shop_orders.api import (
     admin_system_pages,
     cart_api,
     cart_pages,
+    export_api,
     internal,
     invoice_routes,
     pricing_admin_api,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 ROUTER_MODULES = (
     storefront,
     cart_api,
+    export_api,  # /api/admin/orders/export.csv before /api/admin/orders/{order_id}
     admin_api,
     pricing_admin_api,
     cart_pages,

@@ -11,6 +11,7 @@ from shop_kernel.deps import context_dependency
 from shop_orders.api.branding import StoredBranding
 from shop_orders.api.system_probe import SystemProbe
 from shop_orders.config import OrdersSettings
+from shop_orders.service.exports import ExportSource
 from shop_orders.service.links import Links
 from shop_orders.service.ports import Transaction
 from shop_platform.auth import AdminAuth, bearer_is_admin
@@ -35,6 +36,7 @@ class WebContext:
     # for payments or delivery to answer, so the page it leads to shows the new state.
     action_wait_s: float = 3.0
     system: SystemProbe | None = None  # the System page's numbers and its Replay button
+    exports: ExportSource | None = None  # the CSV exports' reads (issue 14, item 3)
 
     def client_address(self, request: Request) -> str:
         return client_address(request, self.trusted_proxies)

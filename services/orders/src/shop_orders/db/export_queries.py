@@ -1,0 +1,172 @@
+"""The exports' reads (service/exports.py): one read-only REPEATABLE READ transaction per
+export, so the header's information fields and the rows see the same orders; the rows come
+through a server-side cursor (`stream` with `yield_per`), a chunk at a time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, Text, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from shop_orders.db.tables import order_history, order_lines, orders
+from shop_orders.service.exports import CHUNK_ROWS, ExportFilter, LineRow, OrderRow
+
+o, h, ol = orders.c, order_history.c, order_lines.c
+# The history's "paid (<method>)" entry, possibly "... after cancellation" (domain/facts.py).
+PAID_METHOD = r"^paid \((.*)\)"
+
+
+def _conditions(chosen: ExportFilter) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if chosen.since is not None:
+        where.append(o.created_at >= chosen.since)
+    if chosen.before is not None:
+        where.append(o.created_at < chosen.before)
+    if chosen.status is not None:
+        where.append(o.status == chosen.status.value)
+    if chosen.paid is True:
+        where.append(o.payment_status != "unpaid")
+    elif chosen.paid is False:
+        where.append(o.payment_status == "unpaid")
+    return where
+
+
+def _first(kind: str, column: Any) -> Any:
+    first = select(column).where(h.order_id == o.id, h.kind == kind).order_by(h.id).limit(1)
+    return first.scalar_subquery()
+
+
+def orders_query(chosen: ExportFilter) -> Select[Any]:
+    paid_detail = _first("paid", h.detail)
+    return (
+        select(
+            o.number,
+            o.created_at,
+            _first("paid", h.at).label("paid_at"),
+            _first("delivered", h.at).label("delivered_at"),
+            o.status,
+            func.coalesce(func.substring(paid_detail, PAID_METHOD), "").label("method"),
+            o.client_name,
+            o.client_email,
+            o.address_country,
+            o.currency,
+            func.coalesce(o.subtotal, o.total).label("subtotal"),  # NULL before issue 12
+            o.discount,
+            o.tax,
+            o.total,
+            o.coupon_code,
+            o.note,
+            o.fields,
+        )
+        .where(*_conditions(chosen))
+        .order_by(o.created_at, o.id)
+    )
+
+
+def lines_query(chosen: ExportFilter) -> Select[Any]:
+    return (
+        select(
+            o.number,
+            ol.media_id,
+            ol.media_title,
+            ol.credit,
+            ol.license_name,
+            ol.usage,
+            o.currency,
+            ol.price,
+            ol.discount,
+            o.status,
+            o.delivery_status,
+            ol.service,
+            ol.offline_delivery,
+        )
+        .select_from(order_lines.join(orders, ol.order_id == o.id))
+        .where(*_conditions(chosen))
+        .order_by(o.created_at, o.id, ol.position)
+    )
+
+
+def field_names_query(chosen: ExportFilter) -> Select[Any]:
+    element = func.jsonb_array_elements(o.fields)
+    names = (
+        select(element.op("->>", return_type=Text)(literal("name")).label("name"))
+        .where(*_conditions(chosen))
+        .subquery()
+    )
+    return select(names.c.name).distinct().order_by(names.c.name)
+
+
+class SqlExportReader:
+    def __init__(self, connection: AsyncConnection, fetch_rows: int) -> None:
+        self._connection = connection
+        self._fetch_rows = fetch_rows
+
+    async def field_names(self, chosen: ExportFilter) -> list[str]:
+        found = await self._connection.execute(field_names_query(chosen))
+        return [name for name in found.scalars() if name]
+
+    async def _rows(self, query: Select[Any]) -> AsyncIterator[Any]:
+        streamed = query.execution_options(yield_per=self._fetch_rows)
+        async with self._connection.stream(streamed) as result:
+            async for row in result:
+                yield row
+
+    async def orders(self, chosen: ExportFilter) -> AsyncIterator[OrderRow]:
+        async for r in self._rows(orders_query(chosen)):
+            yield OrderRow(
+                number=r.number,
+                placed_at=r.created_at,
+                paid_at=r.paid_at,
+                delivered_at=r.delivered_at,
+                status=r.status,
+                payment_method=r.method,
+                client_name=r.client_name,
+                client_email=r.client_email,
+                client_country=r.address_country,
+                currency=r.currency,
+                subtotal=r.subtotal,
+                discount=r.discount,
+                tax=r.tax,
+                total=r.total,
+                coupon=r.coupon_code or "",
+                note=r.note or "",
+                fields={str(f["name"]): str(f.get("value", "")) for f in r.fields or []},
+            )
+
+    async def lines(self, chosen: ExportFilter) -> AsyncIterator[LineRow]:
+        async for r in self._rows(lines_query(chosen)):
+            yield LineRow(
+                order_number=r.number,
+                media_id=str(r.media_id),
+                media=r.media_title,
+                photographer=r.credit or "",  # the credit line until the agency (issue 14)
+                license=r.license_name,
+                usage=r.usage,
+                currency=r.currency,
+                price=r.price,
+                discount=r.discount,
+                order_status=r.status,
+                order_delivery=r.delivery_status,
+                service=r.service,
+                offline_delivery=r.offline_delivery,
+            )
+
+
+class SqlExportSource:
+    """The root's ExportSource: a connection of its own for the length of the download."""
+
+    def __init__(self, engine: AsyncEngine, *, fetch_rows: int = CHUNK_ROWS) -> None:
+        self._engine = engine
+        self._fetch_rows = fetch_rows
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[SqlExportReader]:
+        async with self._engine.connect() as connection:
+            snapshot = await connection.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+            async with snapshot.begin():
+                yield SqlExportReader(snapshot, self._fetch_rows)
