@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.security import HTTPBearer
 
 from shop_orders.api.context import Ctx, WebContext, require_admin_token
+from shop_orders.api.order_search_schemas import AdminOrderPage
 from shop_orders.api.refund_schemas import CancelBody, RefundCreate
 from shop_orders.api.schemas import AdminOrderRead
 from shop_orders.api.settings_schemas import SettingsRead, SettingsUpdate
 from shop_orders.domain.order import AdminAction, Order, OrderStatus
+from shop_orders.domain.order_search import MAX_PAGE, PAGE_SIZE, OrderSearch
 from shop_orders.service import commands, queries, refunds
+from shop_orders.service.order_search import search_orders
 from shop_orders.service.ports import Repositories
 from shop_orders.service.pricing_settings import change_currency, shop_currency
 from shop_orders.service.settings import update_settings
@@ -49,12 +54,48 @@ router = APIRouter(
 )
 
 
-@router.get("/orders")
-async def list_orders(ctx: Ctx, status: OrderStatus | None = None) -> list[AdminOrderRead]:
-    """Orders, newest first, optionally only those with one status."""
+UTC_DAY = "YYYY-MM-DD, a UTC day, included"
+
+
+@router.get("/orders", responses=error_responses(422))
+async def list_orders(
+    ctx: Ctx,
+    request: Request,
+    response: Response,
+    status: OrderStatus | None = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=200, description="a part of the order number, client name or email"),
+    ] = None,
+    placed_from: Annotated[date | None, Query(alias="from", description=UTC_DAY)] = None,
+    placed_to: Annotated[date | None, Query(alias="to", description=UTC_DAY)] = None,
+    photographer: Annotated[
+        str | None, Query(max_length=200, description="a part of a line's credit")
+    ] = None,
+    cursor: Annotated[str | None, Query(max_length=300)] = None,
+    limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE)] = None,
+) -> list[AdminOrderRead] | AdminOrderPage:
+    """Orders, newest first, matching every filter given (issue 14: search and paging).
+
+    With `cursor` or `limit` the answer is a page, `{"orders", "next_cursor"}` (`limit`
+    1..200, default 50; pass `next_cursor` back with the same filters). Without them it stays
+    the plain list it always was (200 orders at most), and when more match, a
+    `Link: <...>; rel="next"` header names the next page (asked with a cursor, so answered as a
+    page). `from` after `to` is 422."""
+    search = OrderSearch.of(
+        q=q, status=status, placed_from=placed_from, placed_to=placed_to, photographer=photographer
+    )
+    paged = cursor is not None or limit is not None
+    size = (limit or PAGE_SIZE) if paged else MAX_PAGE
     async with ctx.transaction() as repos:
-        found = await queries.list_orders(repos, status)
-    return [AdminOrderRead.of_admin(order, ctx.links) for order in found]
+        found = await search_orders(repos, search, cursor=cursor, limit=size)
+    orders = [AdminOrderRead.of_admin(order, ctx.links) for order in found.orders]
+    if paged:
+        return AdminOrderPage(orders=orders, next_cursor=found.next_cursor)
+    if found.next_cursor is not None:
+        following = request.url.include_query_params(cursor=found.next_cursor, limit=size)
+        response.headers["Link"] = f'<{following}>; rel="next"'
+    return orders
 
 
 @router.get("/orders/{order_id}", responses=error_responses(404))

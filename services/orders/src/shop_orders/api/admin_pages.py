@@ -16,7 +16,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from shop_orders.api import refund_pages
+from shop_orders.api import order_search_pages, refund_pages
 from shop_orders.api.admin_api import run_admin_command
 from shop_orders.api.admin_web import (
     LOGIN,
@@ -33,7 +33,6 @@ from shop_orders.api.context import Ctx, is_admin
 from shop_orders.domain.errors import IllegalTransitionError, OrderNotFoundError
 from shop_orders.domain.order import AdminAction, OrderStatus
 from shop_orders.domain.pending import failed_answer
-from shop_orders.service import queries
 from shop_orders.service.admin_sessions import end_all_sessions, end_session, start_session
 from shop_orders.service.admin_view import AdminOrderView, admin_order_view, wait_for_answer
 from shop_platform.errors import UnauthorizedError
@@ -149,11 +148,13 @@ async def orders_page(request: Request, ctx: Ctx, status: str = "") -> Response:
         return to_login
     chosen = OrderStatus(status) if status in set(OrderStatus) else None
     async with ctx.transaction() as repos:
-        found = await queries.list_orders(repos, chosen)
+        # issue 14: search (q, dates, photographer) and cursor pages, 50 orders a page
+        found, listing = await order_search_pages.search_page(repos, chosen, request.query_params)
     context = {
         "orders": found,
         "statuses": list(OrderStatus),
         "status": chosen.value if chosen else "",
+        **listing,  # the search form's values, its error, the Next / First page links
     }
     return await page(request, ctx, "admin_orders.html", context, nav="orders")
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, bindparam, insert, select, update
+from sqlalchemy import Select, bindparam, exists, insert, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_contracts.common import InfoFieldValue
@@ -32,6 +32,7 @@ from shop_orders.domain.order import (
     OrderStatus,
     PaymentStatus,
 )
+from shop_orders.domain.order_search import OrderKey, OrderSearch
 from shop_orders.service.ports import AppliedFact
 
 _LINE = "line_"  # the prefix of the order_lines columns in a joined row
@@ -125,7 +126,7 @@ def _charges(m: Mapping[Any, Any]) -> Charges | None:
 def _with_lines(picked: Select[Any], *, newest_first: bool = False) -> Select[Any]:
     """The orders `picked` selects, each joined with its lines: one query, a row per line."""
     o = picked.subquery("o")
-    order_by = (o.c.created_at.desc(), o.c.number.desc()) if newest_first else (o.c.id,)
+    order_by = (o.c.created_at.desc(), o.c.id.desc()) if newest_first else (o.c.id,)
     return (
         select(o, *_LINE_COLUMNS)
         .select_from(o.outerjoin(order_lines, order_lines.c.order_id == o.c.id))
@@ -138,6 +139,12 @@ _BY_ID_LOCKED = _with_lines(
     select(orders).where(orders.c.id == bindparam("order_id")).with_for_update()
 )
 _BY_KEY = _with_lines(select(orders).where(orders.c.idempotency_key == bindparam("key")))
+
+
+def _containing(text: str) -> str:
+    """An ILIKE pattern (ESCAPE '\\') for `text` anywhere, its wildcards taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 class SqlOrderRepository:
@@ -216,10 +223,39 @@ class SqlOrderRepository:
             order.new_history.clear()
 
     async def recent(self, status: OrderStatus | None = None, limit: int = 200) -> list[Order]:
-        picked = select(orders).order_by(orders.c.created_at.desc(), orders.c.number.desc())
-        if status is not None:
-            picked = picked.where(orders.c.status == status.value)
-        return await self._load(_with_lines(picked.limit(limit), newest_first=True))
+        return await self.search(OrderSearch(status=status), after=None, limit=limit)
+
+    async def search(
+        self, search: OrderSearch, *, after: OrderKey | None, limit: int
+    ) -> list[Order]:
+        """One statement: the page of orders (keyset on `(created_at, id)`, migration 0013's
+        indexes) joined with their lines."""
+        picked = select(orders)
+        if search.q is not None:
+            pattern = _containing(search.q)
+            picked = picked.where(
+                or_(
+                    orders.c.number.ilike(pattern, escape="\\"),
+                    orders.c.client_name.ilike(pattern, escape="\\"),
+                    orders.c.client_email.ilike(pattern, escape="\\"),
+                )
+            )
+        if search.status is not None:
+            picked = picked.where(orders.c.status == search.status.value)
+        if (since := search.placed_since()) is not None:
+            picked = picked.where(orders.c.created_at >= since)
+        if (before := search.placed_before()) is not None:
+            picked = picked.where(orders.c.created_at < before)
+        if search.photographer is not None:
+            # the photographer is the line's credit until the agency exists (issue 14 item 2)
+            credited = order_lines.c.credit.ilike(_containing(search.photographer), escape="\\")
+            picked = picked.where(exists().where(order_lines.c.order_id == orders.c.id, credited))
+        if after is not None:
+            picked = picked.where(
+                tuple_(orders.c.created_at, orders.c.id) < tuple_(after.created_at, after.id)
+            )
+        picked = picked.order_by(orders.c.created_at.desc(), orders.c.id.desc()).limit(limit)
+        return await self._load(_with_lines(picked, newest_first=True))
 
     async def history(self, order_id: uuid.UUID) -> list[HistoryEntry]:
         rows = await self._session.execute(

@@ -26,6 +26,7 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from shop_orders.domain.branding import DEFAULT_SHOP_NAME
 
 metadata = MetaData()
+TRGM = "gin_trgm_ops"  # pg_trgm (migration 0013): ILIKE '%part%' searches use these indexes
 
 order_number_seq = Sequence("order_number_seq", metadata=metadata, start=1)
 
@@ -192,8 +193,13 @@ orders = Table(
     CheckConstraint("subtotal >= 0 AND discount >= 0 AND tax >= 0", name="ck_orders_amounts"),
     UniqueConstraint("invoice_number", name="uq_orders_invoice_number"),
     Index("ix_orders_coupon_id", "coupon_id", postgresql_where=text("coupon_id IS NOT NULL")),
-    Index("ix_orders_created_at", "created_at"),
-    Index("ix_orders_status_created_at", "status", "created_at"),
+    # the admin list's keyset and search (migration 0013, issue 14)
+    Index("ix_orders_created_at_id", "created_at", "id"),
+    Index("ix_orders_status_created_at_id", "status", "created_at", "id"),
+    *(
+        Index(f"ix_orders_{name}_trgm", name, postgresql_using="gin", postgresql_ops={name: TRGM})
+        for name in ("number", "client_name", "client_email")
+    ),
 )
 
 order_lines = Table(
@@ -231,6 +237,12 @@ order_lines = Table(
     Column("offline_delivery", Boolean, nullable=False, server_default="false"),
     CheckConstraint("discount >= 0 AND discount <= price", name="ck_order_lines_discount"),
     Index("ix_order_lines_order_id", "order_id", "position"),
+    Index(  # the admin list's photographer search (migration 0013, issue 14)
+        "ix_order_lines_credit_trgm",
+        "credit",
+        postgresql_using="gin",
+        postgresql_ops={"credit": TRGM},
+    ),
 )
 
 # Each refund of an order, by its refund id (RefundPayment.refund_id, PaymentRefunded's): a

@@ -16,6 +16,7 @@ from shop_orders.domain.coupons import CouponRecord
 from shop_orders.domain.facts import Effect, Fact, Note
 from shop_orders.domain.order import HistoryEntry, Order, OrderStatus
 from shop_orders.domain.order_fields import OrderField
+from shop_orders.domain.order_search import OrderKey, OrderSearch
 from shop_orders.service.invoice_ports import InvoiceRepository
 from shop_orders.service.quote_ports import QuoteRepository
 from shop_orders.service.refund_ports import RefundRepository
@@ -108,6 +109,13 @@ class OrderRepository(Protocol):
         ...
 
     async def recent(self, status: OrderStatus | None = None, limit: int = 200) -> list[Order]: ...
+
+    async def search(
+        self, search: OrderSearch, *, after: OrderKey | None, limit: int
+    ) -> list[Order]:
+        """At most `limit` orders matching `search`, newest first on `(created_at, id)`,
+        those after `after` only (issue 14: search and paging)."""
+        ...
 
     async def history(self, order_id: uuid.UUID) -> list[HistoryEntry]: ...
 
