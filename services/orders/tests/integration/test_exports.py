@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,7 @@ import pytest
 from shop_contracts.events import MediaOffered
 from shop_orders.bootstrap import OrdersRoot
 from shop_orders.db.export_queries import SqlExportSource
+from shop_orders.db.tables import orders
 from shop_orders.service.exports import LINE_COLUMNS, ORDER_COLUMNS, ExportFilter, export_csv
 
 from .helpers import deliver, handle, pay
@@ -274,3 +275,38 @@ async def test_rows_stream_through_a_cursor_in_chunks(
     assert len(chunks) == 1 + 3  # the header, then 3 + 3 + 1 records
     rows = list(csv.reader(io.StringIO("".join(chunks), newline="")))
     assert [row[0] for row in rows[1:]] == [order["number"] for order in placed]
+
+
+async def test_no_row_cap(
+    client: httpx.AsyncClient, admin_headers: dict[str, str], service: OrdersRoot
+) -> None:
+    """More orders than the old admin list's 200 (written straight into the table: only the
+    export is under test here), every one exported, in placing order."""
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "number": f"BULK-{n:05d}",
+            "status": "awaiting_payment",
+            "payment_status": "unpaid",
+            "delivery_status": "pending",
+            "client_name": f"Client {n}",
+            "client_email": f"c{n}@example.com",
+            "address_line1": "1 Rue X",
+            "address_city": "Paris",
+            "address_postal_code": "75001",
+            "address_country": "FR",
+            "total": 1000 + n,
+            "currency": "EUR",
+            "manual_validation": False,
+            "created_at": now - timedelta(seconds=1000 - n),
+            "updated_at": now,
+        }
+        for n in range(750)
+    ]
+    async with service.engine.begin() as conn:
+        await conn.execute(orders.insert(), rows)
+    response = await client.get(EXPORT, headers=admin_headers)
+    found = records(response)
+    assert [r["number"] for r in found] == [r["number"] for r in rows]
+    assert found[-1]["total"] == "17.49"
