@@ -310,3 +310,12 @@ async def test_no_row_cap(
     found = records(response)
     assert [r["number"] for r in found] == [r["number"] for r in rows]
     assert found[-1]["total"] == "17.49"
+
+
+async def test_openapi_documents_the_export(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    export = spec["paths"][EXPORT]["get"]
+    assert {"200", "401", "422"} <= set(export["responses"])
+    assert "text/csv" in export["responses"]["200"]["content"]
+    assert {p["name"] for p in export["parameters"]} == {"from", "to", "shape", "status", "paid"}
+    assert "/admin/orders/export.csv" not in spec["paths"]  # the page's route is not the API
