@@ -15,6 +15,7 @@ from shop_orders.api import (
     admin_system_pages,
     cart_api,
     cart_pages,
+    dashboard_pages,
     export_api,
     internal,
     invoice_routes,
@@ -42,6 +43,7 @@ ROUTER_MODULES = (
     cart_pages,
     shop_pages,
     admin_pages,
+    dashboard_pages,  # issue 14: the sales dashboard and its CSVs
     admin_settings_pages,
     pricing_admin_pages,
     admin_system_pages,

@@ -9,6 +9,7 @@ from shop_orders.db.admin_session_repository import SqlAdminSessionRepository
 from shop_orders.db.cart_repository import SqlCartRepository
 from shop_orders.db.catalog_repository import SqlCatalogRepository
 from shop_orders.db.coupon_repository import SqlCouponRepository
+from shop_orders.db.dashboard_queries import SqlDashboardQueries
 from shop_orders.db.invoice_repository import SqlInvoiceRepository
 from shop_orders.db.order_field_repository import SqlOrderFieldRepository
 from shop_orders.db.order_repository import SqlOrderRepository
@@ -37,4 +38,5 @@ def repositories(
         invoices=SqlInvoiceRepository(session),
         quotes=SqlQuoteRepository(session),
         refunds=SqlRefundRepository(session),
+        dashboard=SqlDashboardQueries(session),
     )
