@@ -103,6 +103,7 @@ async def _library_page(
         status_code=status_code,
         media=found,
         q=q or "",
+        cursor=cursor or "",
         next_cursor=next_cursor,
         results=results or [],
         flash=flash,
