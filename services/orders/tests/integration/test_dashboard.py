@@ -210,6 +210,19 @@ async def test_the_page_draws_each_chart_with_its_numbers(
     assert 'aria-current="page">Sales' in html, "the navigation marks where the admin is"
 
 
+async def test_the_admin_home_shows_the_charts_under_the_orders(
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot
+) -> None:
+    await sales(client, catalog, service)
+    await login(client)
+    home = (await client.get("/admin")).text
+    assert home.index("<h1>Orders</h1>") < home.index('id="dashboard-heading"')
+    assert len(re.findall(r'<svg role="img"', home)) == 7
+    assert 'href="/admin/dashboard/daily.csv"' in home
+    searched = (await client.get("/admin", params={"status": "paid"})).text
+    assert "<svg" not in searched, "a search shows orders only"
+
+
 async def test_nothing_sold_yet_says_so(client: httpx.AsyncClient) -> None:
     await login(client)
     html = (await client.get("/admin/dashboard")).text

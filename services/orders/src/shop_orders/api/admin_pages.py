@@ -16,7 +16,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from shop_orders.api import order_search_pages, refund_pages
+from shop_orders.api import dashboard_pages, order_search_pages, refund_pages
 from shop_orders.api.admin_api import run_admin_command
 from shop_orders.api.admin_web import (
     LOGIN,
@@ -156,6 +156,8 @@ async def orders_page(request: Request, ctx: Ctx, status: str = "") -> Response:
         "status": chosen.value if chosen else "",
         **listing,  # the search form's values, its error, the Next / First page links
     }
+    if not request.query_params:  # issue 14: the sales charts, on the plain home only
+        context.update(await dashboard_pages.dashboard_context(request, ctx))
     return await page(request, ctx, "admin_orders.html", context, nav="orders")
 
 
