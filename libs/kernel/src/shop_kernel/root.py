@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from shop_kernel.metrics import DbStatementCounter, count_db_statements
 from shop_messaging.metrics import ServiceMetrics
 from shop_messaging.runtime import MessagingRuntime
 
@@ -46,10 +47,13 @@ class ServiceRoot:
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     # This root's Prometheus metrics, in its own registry (served at /metrics).
     metrics: ServiceMetrics = field(init=False, repr=False)
+    # The engine's SQL statements and commits, counted into `metrics` (shop_db_*_total).
+    db_counter: DbStatementCounter = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.metrics = ServiceMetrics(getattr(self, "name", "service"))
         self.metrics.bind_engine(self.engine)
+        self.db_counter = count_db_statements(self.engine, self.metrics.registry)
         # Every part of the root that records metrics (the message router, the email sender,
         # the renderer...) has a `bind_metrics`: hand it this root's.
         parts: list[object] = [self.runtime.router, *self.workers.values()]
