@@ -303,6 +303,15 @@ async def test_a_full_refund_kills_the_links_and_tells_the_client(shop, web_item
             "SELECT count(*) FROM refunds WHERE order_id = $1", uuid.UUID(order["id"])
         )
     assert refunds == 1, f"W4: one refund recorded, not {refunds}"
+    async with database(shop, "payments") as db:
+        given = await db.fetch(
+            "SELECT r.amount FROM sandbox_refunds r JOIN sandbox_checkout_sessions s "
+            "ON s.id = r.session_id WHERE s.order_id = $1",
+            uuid.UUID(order["id"]),
+        )
+    assert [r["amount"] for r in given] == [order["total"]], (
+        f"W4: the sandbox processor refunded the total once: {given}"
+    )
     assert len(shop.emails_to(client, containing="refunded")) == 1, "W8: emailed once"
 
 
