@@ -222,9 +222,6 @@ class SqlOrderRepository:
             )
             order.new_history.clear()
 
-    async def recent(self, status: OrderStatus | None = None, limit: int = 200) -> list[Order]:
-        return await self.search(OrderSearch(status=status), after=None, limit=limit)
-
     async def search(
         self, search: OrderSearch, *, after: OrderKey | None, limit: int
     ) -> list[Order]:

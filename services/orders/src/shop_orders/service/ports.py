@@ -14,10 +14,9 @@ from shop_orders.domain.cart import Cart, CartLine
 from shop_orders.domain.catalog import GalleryForSale, LicenseOption, Media, ShopSettings
 from shop_orders.domain.coupons import CouponRecord
 from shop_orders.domain.facts import Effect, Fact, Note
-from shop_orders.domain.order import HistoryEntry, Order, OrderStatus
+from shop_orders.domain.order import HistoryEntry, Order
 from shop_orders.domain.order_fields import OrderField
 from shop_orders.domain.order_search import OrderKey, OrderSearch
-from shop_orders.service.dashboard import DashboardQueries
 from shop_orders.service.invoice_ports import InvoiceRepository
 from shop_orders.service.quote_ports import QuoteRepository
 from shop_orders.service.refund_ports import RefundRepository
@@ -108,8 +107,6 @@ class OrderRepository(Protocol):
         """Append a history entry without touching the order; False when there is no such
         order (nothing is written then)."""
         ...
-
-    async def recent(self, status: OrderStatus | None = None, limit: int = 200) -> list[Order]: ...
 
     async def search(
         self, search: OrderSearch, *, after: OrderKey | None, limit: int
@@ -238,7 +235,6 @@ class Repositories:
     invoices: InvoiceRepository  # issue 12, H4: service/invoice_ports.py
     quotes: QuoteRepository  # issue 13: service/quote_ports.py
     refunds: RefundRepository  # issue 13, W5: service/refund_ports.py
-    dashboard: DashboardQueries  # issue 14: the sales dashboard's figures
 
 
 class Transaction(Protocol):

@@ -6,7 +6,7 @@ import uuid
 
 from shop_orders.domain.catalog import Media, ShopSettings
 from shop_orders.domain.errors import OrderNotFoundError
-from shop_orders.domain.order import HistoryEntry, Order, OrderStatus
+from shop_orders.domain.order import HistoryEntry, Order
 from shop_orders.service.links import Links
 from shop_orders.service.offers import offered
 from shop_orders.service.ports import Repositories
@@ -40,10 +40,6 @@ async def get_order_with_history(
 ) -> tuple[Order, list[HistoryEntry]]:
     order = await get_order(repos, order_id)
     return order, await repos.orders.history(order_id)
-
-
-async def list_orders(repos: Repositories, status: OrderStatus | None = None) -> list[Order]:
-    return await repos.orders.recent(status)
 
 
 async def get_settings(repos: Repositories) -> ShopSettings:
