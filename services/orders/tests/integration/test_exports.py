@@ -22,6 +22,7 @@ from shop_orders.db.export_queries import SqlExportSource
 from shop_orders.db.tables import orders
 from shop_orders.service.exports import LINE_COLUMNS, ORDER_COLUMNS, ExportFilter, export_csv
 
+from .after_sale import offline_chosen
 from .helpers import deliver, handle, pay
 from .pricing import (
     RM_PROFILE,
@@ -319,3 +320,14 @@ async def test_openapi_documents_the_export(client: httpx.AsyncClient) -> None:
     assert "text/csv" in export["responses"]["200"]["content"]
     assert {p["name"] for p in export["parameters"]} == {"from", "to", "shape", "status", "paid"}
     assert "/admin/orders/export.csv" not in spec["paths"]  # the page's route is not the API
+
+
+async def test_an_offline_payment_names_the_method_chosen(
+    client: httpx.AsyncClient, admin_headers: dict[str, str], service: OrdersRoot, shelf: Shelf
+) -> None:
+    order = await place(client, body([shelf.rf(0)]))
+    order_id = uuid.UUID(order["id"])
+    assert await handle(service, offline_chosen(order_id, "Cheque, to the studio"))
+    assert await pay(service, order_id, method="offline")
+    [row] = records(await client.get(EXPORT, headers=admin_headers))
+    assert row["payment_method"] == "offline (Cheque, to the studio)"

@@ -17,6 +17,8 @@ from shop_orders.service.exports import CHUNK_ROWS, ExportFilter, LineRow, Order
 o, h, ol = orders.c, order_history.c, order_lines.c
 # The history's "paid (<method>)" entry, possibly "... after cancellation" (domain/facts.py).
 PAID_METHOD = r"^paid \((.*)\)"
+# The client's choice of an offline method: "Client chose <name> (offline)".
+OFFLINE_CHOICE = r"^Client chose (.*) \(offline\)$"
 
 
 def _conditions(chosen: ExportFilter) -> list[ColumnElement[bool]]:
@@ -49,6 +51,7 @@ def orders_query(chosen: ExportFilter) -> Select[Any]:
             _first("delivered", h.at).label("delivered_at"),
             o.status,
             func.coalesce(func.substring(paid_detail, PAID_METHOD), "").label("method"),
+            func.substring(_first("offline_chosen", h.detail), OFFLINE_CHOICE).label("chosen"),
             o.client_name,
             o.client_email,
             o.address_country,
@@ -99,6 +102,12 @@ def field_names_query(chosen: ExportFilter) -> Select[Any]:
     return select(names.c.name).distinct().order_by(names.c.name)
 
 
+def payment_method(paid_by: str, chosen: str | None) -> str:
+    """card | offline, with the offline method the client chose when known:
+    `offline (Bank transfer)`; empty while unpaid."""
+    return f"{paid_by} ({chosen})" if paid_by == "offline" and chosen else paid_by
+
+
 class SqlExportReader:
     def __init__(self, connection: AsyncConnection, fetch_rows: int) -> None:
         self._connection = connection
@@ -122,7 +131,7 @@ class SqlExportReader:
                 paid_at=r.paid_at,
                 delivered_at=r.delivered_at,
                 status=r.status,
-                payment_method=r.method,
+                payment_method=payment_method(r.method, r.chosen),
                 client_name=r.client_name,
                 client_email=r.client_email,
                 client_country=r.address_country,
