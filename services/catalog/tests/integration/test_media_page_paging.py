@@ -76,6 +76,8 @@ async def test_the_media_page_pages_through_a_search(
             assert seen == expected, "every media once, newest first"
             one = await web.get(f"/admin/media?q={tag}%200")
             assert links_of(one.text) == {}, "a single page has no page links"
+            assert (await web.get("/admin/media?q=a%00")).status_code == 422, "NUL: refused"
+            assert (await client.get("/api/admin/media?q=a%00")).status_code == 422
     finally:
         await query(
             "DELETE FROM media WHERE title LIKE :t AND id <> :id",

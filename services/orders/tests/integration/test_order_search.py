@@ -97,6 +97,7 @@ async def test_search_by_each_field(
     assert await ids(client, h, **{"from": "2026-01-11"}) == [c, b]
     assert await ids(client, h, to="2026-01-11") == [b, a]
     assert await ids(client, h, **{"from": "2026-01-12", "to": "2026-12-31"}) == [c]
+    assert await ids(client, h, **{"from": "0001-01-01", "to": "9999-12-31"}) == [c, b, a]
     # photographer: a part of a line's credit, any case
     assert await ids(client, h, photographer="ana berg") == [c, a]
     assert await ids(client, h, photographer=" MARIN") == [c, b]
@@ -109,7 +110,17 @@ async def test_search_by_each_field(
     assert backwards.status_code == 422
     assert "from" in backwards.text
     assert "to" in backwards.text
-    for bad in ({"from": "01/02/2026"}, {"status": "lost"}, {"q": "x" * 201}):
+    refused = (
+        {"from": "01/02/2026"},
+        {"status": "lost"},
+        {"q": "x" * 201},
+        {"q": "a\x00b"},
+        {"photographer": "\x1b"},
+        {"cursor": "not-ours"},
+        {"limit": "0"},
+        {"limit": "201"},
+    )
+    for bad in refused:
         assert (await client.get(URL, params=bad, headers=h)).status_code == 422, bad
 
 
@@ -273,6 +284,8 @@ async def test_the_admin_page_searches_and_pages(
     assert "Could not search: from: 2026-02-01 is after to (2026-01-01)." in backwards.text
     bad_day = (await client.get("/admin", params={"from": "yesterday"})).text
     assert "Could not search: from: not a day (YYYY-MM-DD)." in bad_day
+    nul = (await client.get("/admin", params={"q": "a\x00"})).text
+    assert "Could not search: q: control characters are not allowed." in nul
     bad_cursor = (await client.get("/admin", params={"cursor": "nope"})).text
     assert "Could not search: cursor: not a cursor this list gave." in bad_cursor
 

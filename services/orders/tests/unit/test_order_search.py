@@ -23,6 +23,8 @@ def test_days_are_utc_and_both_included() -> None:
     assert search.placed_since() == datetime(2026, 1, 11, tzinfo=UTC)
     assert search.placed_before() == datetime(2026, 1, 12, tzinfo=UTC)
     assert OrderSearch().placed_since() is None
+    assert OrderSearch.of(placed_from=date.min, placed_to=date.max).placed_before() is None
+    assert OrderSearch(placed_from=date.min).placed_since() == datetime(1, 1, 1, tzinfo=UTC)
     assert OrderSearch().placed_before() is None
 
 
@@ -53,7 +55,8 @@ def test_the_cursor_round_trips_and_refuses_anything_else() -> None:
     other_zone = OrderKey(datetime(2026, 3, 1, 11, tzinfo=timezone(timedelta(hours=1))), key.id)
     assert OrderKey.decode(other_zone.encode()).created_at == datetime(2026, 3, 1, 10, tzinfo=UTC)
     naive = OrderKey(datetime(2026, 3, 1), key.id).encode()  # a naive time: refused below
-    for bad in ("nope", "!!!", naive, key.encode()[:-6]):
+    too_early = OrderKey(datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))), key.id)
+    for bad in ("nope", "!!!", naive, key.encode()[:-6], too_early.encode()):
         with pytest.raises(FieldError) as refused:
             OrderKey.decode(bad)
         assert refused.value.field == "cursor"

@@ -41,6 +41,7 @@ from shop_media.ingest import (
     UploadError,
 )
 from shop_media.store import MediaStore
+from shop_platform.text import text_problem
 
 PAGE_SIZE = 50
 
@@ -175,7 +176,10 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
 async def list_media(
     library: MediaLibrary, *, q: str | None, cursor: str | None, limit: int = PAGE_SIZE
 ) -> tuple[list[Media], str | None]:
-    """A page of the library (newest first) and the cursor of the next page, if any."""
+    """A page of the library (newest first) and the cursor of the next page, if any. A `q`
+    with control characters is refused (422): a NUL would break PostgreSQL."""
+    if problem := text_problem(q or "", multiline=False):
+        raise InvalidMediaEditError(f"q: {problem}")
     after = decode_cursor(cursor) if cursor else None
     async with library.transaction() as repos:
         found = await repos.media.page(q=q or None, after=after, limit=limit + 1)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.security import HTTPBearer
 
 from shop_orders.api.context import Ctx, WebContext, require_admin_token
+from shop_orders.api.openapi import SINGLE_LINE
 from shop_orders.api.order_search_schemas import AdminOrderPage
 from shop_orders.api.refund_schemas import CancelBody, RefundCreate
 from shop_orders.api.schemas import AdminOrderRead
@@ -65,12 +66,17 @@ async def list_orders(
     status: OrderStatus | None = None,
     q: Annotated[
         str | None,
-        Query(max_length=200, description="a part of the order number, client name or email"),
+        Query(
+            max_length=200,
+            pattern=SINGLE_LINE,
+            description="a part of the order number, client name or email",
+        ),
     ] = None,
     placed_from: Annotated[date | None, Query(alias="from", description=UTC_DAY)] = None,
     placed_to: Annotated[date | None, Query(alias="to", description=UTC_DAY)] = None,
     photographer: Annotated[
-        str | None, Query(max_length=200, description="a part of a line's credit")
+        str | None,
+        Query(max_length=200, pattern=SINGLE_LINE, description="a part of a line's credit"),
     ] = None,
     cursor: Annotated[str | None, Query(max_length=300)] = None,
     limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE)] = None,

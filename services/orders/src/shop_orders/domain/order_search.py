@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -24,8 +25,14 @@ PAGE_SIZE = 50  # the default page, API and admin page alike
 MAX_PAGE = 200  # the most one page may hold (`limit`); the pages that follow have no cap
 
 
-def _cleaned(text: str | None) -> str | None:
-    """Trimmed; blank is no filter."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _cleaned(name: str, text: str | None) -> str | None:
+    """Trimmed; blank is no filter; control characters are refused (PostgreSQL text cannot
+    even hold NUL)."""
+    if text is not None and _CONTROL.search(text):
+        raise FieldError(name, "control characters are not allowed")
     return (text or "").strip() or None
 
 
@@ -52,10 +59,12 @@ class OrderSearch:
         placed_to: date | None = None,
         photographer: str | None = None,
     ) -> OrderSearch:
-        """Trims the texts; `from` after `to` is refused (422 naming them)."""
+        """Trims the texts (control characters: 422 naming the field); `from` after `to` is
+        refused (422 naming them)."""
         if placed_from is not None and placed_to is not None and placed_from > placed_to:
             raise FieldError("from", f"{placed_from} is after to ({placed_to})")
-        return cls(_cleaned(q), status, placed_from, placed_to, _cleaned(photographer))
+        cleaned = _cleaned("q", q), _cleaned("photographer", photographer)
+        return cls(cleaned[0], status, placed_from, placed_to, cleaned[1])
 
     def placed_since(self) -> datetime | None:
         """The first instant of `placed_from` (UTC), included."""
@@ -64,8 +73,8 @@ class OrderSearch:
         return datetime.combine(self.placed_from, time.min, tzinfo=UTC)
 
     def placed_before(self) -> datetime | None:
-        """The first instant after `placed_to` (UTC), excluded."""
-        if self.placed_to is None:
+        """The first instant after `placed_to` (UTC), excluded (none after the last day)."""
+        if self.placed_to is None or self.placed_to == date.max:
             return None
         return datetime.combine(self.placed_to + timedelta(days=1), time.min, tzinfo=UTC)
 
@@ -102,6 +111,6 @@ class OrderKey:
             created_at = datetime.fromisoformat(when)
             if created_at.tzinfo is None:
                 raise ValueError("no time zone")
-            return cls(created_at, uuid.UUID(order_id))
-        except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+            return cls(created_at.astimezone(UTC), uuid.UUID(order_id))
+        except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError) as exc:
             raise FieldError("cursor", "not a cursor this list gave") from exc
