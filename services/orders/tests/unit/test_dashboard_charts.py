@@ -7,7 +7,15 @@ from datetime import UTC, date, datetime
 import pytest
 
 from shop_orders.api.dashboard_pages import csv_body
-from shop_orders.api.dashboard_svg import COLUMN_HEIGHT, WIDTH, columns, nice_ceiling, rows
+from shop_orders.api.dashboard_svg import (
+    COLUMN_HEIGHT,
+    LEFT,
+    RIGHT,
+    WIDTH,
+    columns,
+    nice_ceiling,
+    rows,
+)
 from shop_orders.service.dashboard import (
     PeriodFigure,
     day_starts,
@@ -41,7 +49,8 @@ def test_periods_without_sales_are_zeros() -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "top"), [(0, 1), (1, 1), (7, 10), (12, 20), (230, 250), (14500, 20000), (50, 50)]
+    ("value", "top"),
+    [(0, 2), (1, 2), (3, 4), (5, 6), (10, 10), (12, 20), (25, 50), (230, 250), (14500, 20000)],
 )
 def test_the_axis_ends_on_a_round_number(value: int, top: int) -> None:
     assert nice_ceiling(value) == top
@@ -59,9 +68,12 @@ def test_columns_stay_inside_the_picture_and_scale_to_the_top() -> None:
     assert chart.bars[0].height == 0
     assert chart.bars[2].height == pytest.approx(2 * chart.bars[1].height)
     assert chart.bars[2].tip == "day 2: 10"
-    axis = [label.text for label in chart.labels if label.anchor == "end"]
+    axis = [label.text for label in chart.labels if label.x == LEFT - 6]
     assert axis == ["0", "5", "10"]
-    assert [label.text for label in chart.labels if label.anchor == "middle"] == ["0", "2"]
+    under = [label for label in chart.labels if label.x != LEFT - 6]
+    assert [(label.text, label.anchor) for label in under] == [("0", "middle"), ("2", "middle")]
+    last = columns("c", "T", "D", values, str, lambda i: True).labels[-1]
+    assert (last.text, last.anchor, last.x) == ("3", "end", WIDTH - RIGHT), "never cut"
 
 
 def test_rows_rank_with_the_longest_bar_first_and_long_names_cut() -> None:

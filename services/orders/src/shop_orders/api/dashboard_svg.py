@@ -49,17 +49,15 @@ class Chart:
 
 
 def nice_ceiling(value: int) -> int:
-    """The axis's top: 1, 2, 2.5 or 5 times a power of ten, at least `value` (1 for 0)."""
-    if value <= 0:
-        return 1
-    power = 1
+    """The axis's top, even so that its half is a whole number: up to 10 the next even number
+    (2 at least), above 1, 2, 2.5 (from 100 on) or 5 times a power of ten."""
+    if value <= 10:
+        return max(2, value + value % 2)
+    power = 10
     while power * 10 <= value:
         power *= 10
-    for step in (1, 2, 2.5, 5, 10):
-        top = int(power * step)
-        if top >= value:
-            return top
-    return power * 10  # pragma: no cover - the loop always returns
+    steps = (1, 2, 2.5, 5, 10) if power >= 100 else (1, 2, 5, 10)
+    return next(int(power * step) for step in steps if power * step >= value)
 
 
 def columns(
@@ -91,9 +89,10 @@ def columns(
             tip,
         )
         chart.bars.append(bar)
-        if shown(index):
-            middle = round(x + slot / 2, 2)
-            chart.labels.append(Label(middle, COLUMN_HEIGHT - 8, name, "middle"))
+        if shown(index):  # the last one ends at the edge, never cut
+            last = index == len(values) - 1
+            at = WIDTH - RIGHT if last else round(x + slot / 2, 2)
+            chart.labels.append(Label(at, COLUMN_HEIGHT - 8, name, "end" if last else "middle"))
     return chart
 
 
