@@ -17,6 +17,7 @@ from shop_orders.domain.facts import Effect, Fact, Note
 from shop_orders.domain.order import HistoryEntry, Order
 from shop_orders.domain.order_fields import OrderField
 from shop_orders.domain.order_search import OrderKey, OrderSearch
+from shop_orders.service.dashboard import DashboardQueries
 from shop_orders.service.invoice_ports import InvoiceRepository
 from shop_orders.service.quote_ports import QuoteRepository
 from shop_orders.service.refund_ports import RefundRepository
@@ -235,6 +236,7 @@ class Repositories:
     invoices: InvoiceRepository  # issue 12, H4: service/invoice_ports.py
     quotes: QuoteRepository  # issue 13: service/quote_ports.py
     refunds: RefundRepository  # issue 13, W5: service/refund_ports.py
+    dashboard: DashboardQueries  # issue 14: the sales dashboard's figures
 
 
 class Transaction(Protocol):
