@@ -98,6 +98,11 @@ async def test_settings_take_processors_and_methods(client) -> None:
     both = {"card_processor": "sandbox", "card_processors": ["sandbox"]}
     agreed = await client.put("/api/admin/settings", json=both, headers=BEARER)
     assert agreed.json()["card_processors"] == ["sandbox"]
+    # a client that knows only card_processor sends the GET body back with it changed
+    old_client = agreed.json() | {"card_processor": "paypal_sandbox"}
+    moved = await client.put("/api/admin/settings", json=old_client, headers=BEARER)
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["card_processors"] == ["paypal_sandbox"]
 
 
 @pytest.mark.parametrize(
@@ -135,7 +140,10 @@ async def test_settings_take_processors_and_methods(client) -> None:
         ({"card_processors": ["sandbox", "bitcoin"]}, "card_processors"),
         ({"card_processors": ["paypal"]}, "PAYPAL_CLIENT_ID"),
         ({"card_processors": ["stripe"]}, "STRIPE_SECRET_KEY"),
-        ({"card_processor": "paypal_sandbox", "card_processors": ["sandbox"]}, "card_processor"),
+        (
+            {"card_processor": "paypal_sandbox", "card_processors": ["sandbox", "paypal_sandbox"]},
+            "card_processor",
+        ),
     ],
 )
 async def test_refused_settings_name_the_field_and_save_nothing(client, body, field) -> None:

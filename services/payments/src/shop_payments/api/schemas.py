@@ -64,7 +64,9 @@ class PaymentSettingsRead(BaseModel):
 
 class PaymentSettingsUpdate(BaseModel):
     """Fields left out keep their current value. `card_processor` (one processor, or null)
-    sets the whole list; given with `card_processors`, it must be the first of them."""
+    sets the whole list; given with `card_processors`, it must be the first of them, unless
+    the list is the current one unchanged: a client that knows only `card_processor` sends
+    back the GET body with that field changed, and its change wins."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -81,7 +83,10 @@ class PaymentSettingsUpdate(BaseModel):
         if "card_processors" not in fields or self.card_processors is None:
             return one if "card_processor" in fields else current.card_processors
         listed = tuple(self.card_processors)
-        if "card_processor" in fields and self.card_processor != (listed[0] if listed else None):
+        first = listed[0] if listed else None
+        if "card_processor" in fields and self.card_processor != first:
+            if listed == tuple(current.card_processors):  # an old client's read-modify-write
+                return one
             raise InvalidSettingsError(
                 "card_processor must be the first of card_processors (or leave it out)",
                 field="card_processor",
