@@ -17,12 +17,18 @@ from shop_orders.api.dashboard_svg import (
     rows,
 )
 from shop_orders.service.dashboard import (
+    ChartName,
+    CurrencyFigure,
+    Grain,
     PeriodFigure,
+    RankedFigure,
+    Window,
     day_starts,
     days_window,
     filled,
     month_starts,
     months_window,
+    sales_dashboard,
 )
 
 
@@ -89,3 +95,41 @@ def test_rows_rank_with_the_longest_bar_first_and_long_names_cut() -> None:
 def test_csv_cells_are_neutralised_and_records_end_in_crlf() -> None:
     text = csv_body(["name", "n"], [["=1+1", 2], ["a,b", 3], ["\tx", 4]])
     assert text == "name,n\r\n'=1+1,2\r\n\"a,b\",3\r\n'\tx,4\r\n"
+
+
+class CountingQueries:
+    """A fake store: no sales, and which figures were asked for."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    async def per_period(self, grain: Grain, currency: str, window: Window) -> list[PeriodFigure]:
+        self.asked.append(grain.value)
+        return []
+
+    async def top_media(self, currency: str, window: Window, limit: int) -> list[RankedFigure]:
+        self.asked.append("media")
+        return []
+
+    async def top_licenses(self, currency: str, window: Window, limit: int) -> list[RankedFigure]:
+        self.asked.append("licenses")
+        return []
+
+    async def per_photographer(self, currency: str, window: Window) -> list[RankedFigure]:
+        self.asked.append("photographers")
+        return []
+
+    async def other_currencies(self, currency: str, window: Window) -> list[CurrencyFigure]:
+        self.asked.append("currencies")
+        return []
+
+
+async def test_a_csv_asks_only_for_its_own_figures() -> None:
+    whole = CountingQueries()
+    board = await sales_dashboard(whole, "EUR", date(2026, 12, 6))
+    assert whole.asked == ["day", "month", "media", "licenses", "photographers", "currencies"]
+    assert (len(board.days), len(board.months)) == (30, 12)
+    one = CountingQueries()
+    board = await sales_dashboard(one, "EUR", date(2026, 12, 6), ChartName.MONTHLY)
+    assert one.asked == ["month"]
+    assert (len(board.days), len(board.months)) == (0, 12)

@@ -12,7 +12,6 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -23,21 +22,12 @@ from shop_orders.api.admin_web import login_redirect, page
 from shop_orders.api.context import Ctx, WebContext
 from shop_orders.api.dashboard_svg import Chart, columns, rows
 from shop_orders.service import dashboard
-from shop_orders.service.dashboard import Dashboard, PeriodFigure, RankedFigure
+from shop_orders.service.dashboard import ChartName, Dashboard, PeriodFigure, RankedFigure
 from shop_web import request_locale
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell
-
-
-class ChartName(StrEnum):
-    DAILY = "daily"
-    MONTHLY = "monthly"
-    MEDIA = "media"
-    LICENSES = "licenses"
-    PHOTOGRAPHERS = "photographers"
-    CURRENCIES = "currencies"
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,7 +258,7 @@ async def dashboard_csv(request: Request, ctx: Ctx, chart: ChartName) -> Respons
         return to_login
     async with ctx.transaction() as repos:
         currency = await repos.settings.currency()
-        board = await dashboard.sales_dashboard(repos.dashboard, currency, _today())
+        board = await dashboard.sales_dashboard(repos.dashboard, currency, _today(), chart)
     header, body = _csv_rows(chart, board)
     name = f"sales-{chart.value}-{board.today.isoformat()}.csv"
     return Response(

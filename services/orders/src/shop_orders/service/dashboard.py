@@ -29,6 +29,17 @@ MONTHS = 12  # the monthly charts and the rankings: the last 12 months, this one
 TOP = 10  # rows in each ranking
 
 
+class ChartName(StrEnum):
+    """The dashboard's cards, each with its CSV (`/admin/dashboard/<name>.csv`)."""
+
+    DAILY = "daily"
+    MONTHLY = "monthly"
+    MEDIA = "media"
+    LICENSES = "licenses"
+    PHOTOGRAPHERS = "photographers"
+    CURRENCIES = "currencies"
+
+
 class Grain(StrEnum):
     DAY = "day"
     MONTH = "month"
@@ -142,16 +153,31 @@ async def monthly(queries: DashboardQueries, currency: str, today: date) -> list
     return filled(month_starts(today), found)
 
 
-async def sales_dashboard(queries: DashboardQueries, currency: str, today: date) -> Dashboard:
-    """Everything the dashboard shows, `today` being the UTC date."""
+async def sales_dashboard(
+    queries: DashboardQueries, currency: str, today: date, only: ChartName | None = None
+) -> Dashboard:
+    """Everything the dashboard shows, `today` being the UTC date; with `only`, that chart's
+    figures alone (a CSV download), the others left empty."""
+
+    def wanted(name: ChartName) -> bool:
+        return only is None or only is name
+
     window = months_window(today)
     return Dashboard(
         currency=currency,
         today=today,
-        days=await daily(queries, currency, today),
-        months=await monthly(queries, currency, today),
-        media=await queries.top_media(currency, window, TOP),
-        licenses=await queries.top_licenses(currency, window, TOP),
-        photographers=await queries.per_photographer(currency, window),
-        others=await queries.other_currencies(currency, window),
+        days=await daily(queries, currency, today) if wanted(ChartName.DAILY) else [],
+        months=await monthly(queries, currency, today) if wanted(ChartName.MONTHLY) else [],
+        media=await queries.top_media(currency, window, TOP) if wanted(ChartName.MEDIA) else [],
+        licenses=(
+            await queries.top_licenses(currency, window, TOP) if wanted(ChartName.LICENSES) else []
+        ),
+        photographers=(
+            await queries.per_photographer(currency, window)
+            if wanted(ChartName.PHOTOGRAPHERS)
+            else []
+        ),
+        others=(
+            await queries.other_currencies(currency, window) if wanted(ChartName.CURRENCIES) else []
+        ),
     )
