@@ -57,6 +57,9 @@ async def test_statements_and_commits_are_counted(database_url: str) -> None:
         async with sessions.begin() as session:  # a session's transaction, executemany once
             await session.execute(text("INSERT INTO t VALUES (:n)"), [{"n": 3}, {"n": 4}])
         assert (counter.statements, counter.commits) == (5, 2)
+        async with engine.begin():  # no statement: the server saw no transaction
+            pass
+        assert (counter.statements, counter.commits) == (5, 2)
         other = make_engine(database_url, pool_size=1, max_overflow=0)
         try:  # another engine's statements are its own
             async with other.begin() as conn:

@@ -19,7 +19,7 @@ from fastapi import APIRouter, FastAPI
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -67,8 +67,9 @@ class DbStatementCounter(Collector):
 
     What counts: a statement is one `before_cursor_execute`, i.e. one round trip the service
     asked for (an `executemany` counts once); BEGIN and COMMIT are not statements here (the
-    asyncpg dialect issues them itself), a commit is one `commit` event (a transaction that
-    committed). Rollbacks are not counted. The scrape's own queries (`ServiceMetrics.refresh`,
+    asyncpg dialect issues them itself), a commit is one `commit` event of a transaction that
+    sent at least one statement (what PostgreSQL counts as a commit). Rollbacks are not
+    counted. The scrape's own queries (`ServiceMetrics.refresh`,
     one transaction) are counted like any other.
     """
 
@@ -79,8 +80,12 @@ class DbStatementCounter(Collector):
     def on_statement(self, *_: object) -> None:
         self.statements += 1
 
-    def on_commit(self, *_: object) -> None:
-        self.commits += 1
+    def on_commit(self, conn: Connection) -> None:
+        # The asyncpg dialect sends BEGIN with the first statement: a transaction that ran
+        # none commits nothing on the server and is not counted (its adapter holds no asyncpg
+        # transaction; another driver's connection, without that attribute, always counts).
+        if getattr(conn.connection.dbapi_connection, "_transaction", True) is not None:
+            self.commits += 1
 
     def collect(self) -> Iterator[CounterMetricFamily]:
         yield CounterMetricFamily(
