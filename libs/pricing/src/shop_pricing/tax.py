@@ -134,6 +134,12 @@ class TaxSettings:
         if self.default_rate is not None:
             object.__setattr__(self, "default_rate", _rate("default_rate", self.default_rate))
 
+    @property
+    def charges_tax(self) -> bool:
+        """Settings without a rate (and no default) charge nothing: they must not refuse
+        every country."""
+        return bool(self.rates) or self.default_rate is not None
+
     def rate_for(self, country: str, region: str | None = None) -> Fraction:
         """The region's rate, else the country's, else the default; PriceError for a
         country the settings do not know."""

@@ -319,3 +319,16 @@ async def test_prices_entered_with_tax_keep_the_total_and_show_net_figures(
     )
     assert order["prices_include_tax"] is True
     assert order["items"][0]["price"] == 6000  # as entered
+
+
+async def test_tax_settings_saved_without_a_rate_charge_nothing_and_refuse_no_country(
+    client: httpx.AsyncClient, shelf: Shelf, admin_headers: dict[str, str]
+) -> None:
+    """A Tax page saved with an empty table (or its GET body put back) must not stop sales."""
+    await tax(client, admin_headers, [])
+    for country in ("FR", "JP"):
+        placed = await client.post(
+            "/api/orders", json=body([shelf.rf(0)], address={"country": country})
+        )
+        assert placed.status_code == 201, placed.text
+        assert (placed.json()["tax"], placed.json()["total"]) == (0, 4000)

@@ -23,7 +23,7 @@ from shop_orders.domain.errors import CartCheckedOutError, CartNotFoundError, In
 from shop_orders.service import carts
 from shop_orders.service.carts import CartView
 from shop_orders.service.ports import Repositories
-from shop_orders.service.pricing_settings import get_tax, shop_currency
+from shop_orders.service.pricing_settings import shop_currency, tax_to_charge
 from shop_platform.auth import check_own_origin as shared_check_own_origin
 from shop_web.web import percent
 
@@ -162,7 +162,7 @@ async def cart_page(request: Request, ctx: Ctx) -> HTMLResponse:
     async with ctx.transaction() as repos:
         view = await cookie_cart(request, repos)
         currency = await shop_currency(repos)
-        taxed = await get_tax(repos) is not None
+        taxed = await tax_to_charge(repos) is not None
     context = cart_context(ctx, view, currency, taxed=taxed)
     page = await ctx.web.page(request, "cart.html", context)
     page.headers["Cache-Control"] = PRIVATE
@@ -176,7 +176,7 @@ async def shared_cart_page(request: Request, ctx: Ctx, cart_id: str) -> HTMLResp
         async with ctx.transaction() as repos:
             view = await carts.get_cart(repos, cart_id[:64])
             currency = await shop_currency(repos)
-            taxed = await get_tax(repos) is not None
+            taxed = await tax_to_charge(repos) is not None
     except CartNotFoundError:
         return await ctx.web.error_page(request, 404, NO_SUCH_CART, title="Cart not found")
     if view.cart.is_checked_out:

@@ -18,6 +18,7 @@ from shop_orders.domain import order_fields
 from shop_orders.domain.coupons import CouponRecord
 from shop_orders.domain.errors import CouponRefusedError, InvalidOrderError
 from shop_orders.domain.order import Charges, OrderLine
+from shop_orders.service import pricing_settings
 from shop_orders.service.catalog_lines import ItemChoice, lines_from_catalog
 from shop_orders.service.ports import Repositories
 from shop_pricing.coupons import Coupon, CouponRefused, Refusal
@@ -66,7 +67,7 @@ async def price_checkout(
     lines, tiers = await lines_from_catalog(repos, items, field=field)
     record, coupon = await _coupon(repos, terms, now, check_client_use=check_client_use)
     vat_number = _vat_number(terms)
-    tax = await repos.tax.get()
+    tax = await pricing_settings.tax_to_charge(repos)
     buyer = None
     if tax is not None and terms.country is not None:
         try:

@@ -165,6 +165,13 @@ async def get_tax(repos: Repositories) -> TaxSettings | None:
     return await repos.tax.get()
 
 
+async def tax_to_charge(repos: Repositories) -> TaxSettings | None:
+    """The settings checkouts charge tax with; None when none are saved or they hold no
+    rate (a Tax page saved with an empty table charges nothing, it refuses no country)."""
+    settings = await repos.tax.get()
+    return settings if settings is not None and settings.charges_tax else None
+
+
 async def update_tax(
     repos: Repositories, settings: TaxSettings, now: datetime | None = None
 ) -> TaxSettings:

@@ -23,7 +23,7 @@ from shop_orders.domain.catalog import Media
 from shop_orders.domain.errors import InvalidOrderError
 from shop_orders.domain.order import Charges, Order, OrderLine
 from shop_orders.domain.quotes import Quote, QuoteLine, QuoteStateError
-from shop_orders.service import messages
+from shop_orders.service import messages, pricing_settings
 from shop_orders.service.checkout import as_decimal
 from shop_orders.service.links import Links
 from shop_orders.service.placing import customer_from
@@ -88,7 +88,7 @@ def order_line(quote: Quote, line: QuoteLine, media: Media | None) -> OrderLine:
 
 async def _charges(repos: Repositories, lines: list[OrderLine], client: Client) -> Charges:
     """The quote's prices with the shop's tax for the client's address."""
-    tax = await repos.tax.get()
+    tax = await pricing_settings.tax_to_charge(repos)
     a = client.address
     try:
         buyer = Buyer(a.country, (a.region or "").strip() or None) if tax is not None else None
