@@ -8,8 +8,6 @@ login form.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -21,13 +19,12 @@ from shop_contracts.money import format_money, to_major
 from shop_orders.api.admin_web import login_redirect, page
 from shop_orders.api.context import Ctx, WebContext
 from shop_orders.api.dashboard_svg import Chart, columns, rows
+from shop_orders.domain.csv_cells import csv_text
 from shop_orders.service import dashboard
 from shop_orders.service.dashboard import ChartName, Dashboard, PeriodFigure, RankedFigure
 from shop_web import request_locale
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,19 +195,10 @@ async def dashboard_page(request: Request, ctx: Ctx) -> Response:
     return await page(request, ctx, "admin_dashboard.html", context, nav="dashboard")
 
 
-def _cell(value: object) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def csv_body(header: list[str], body: list[list[object]]) -> str:
-    """RFC 4180 (CRLF), every cell made safe to open in a spreadsheet (a leading `=`, `+`,
-    `-`, `@`, tab or CR gets a `'`)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([_cell(value) for value in row] for row in body)
-    return out.getvalue()
+    """RFC 4180 (CRLF), every cell made safe to open in a spreadsheet: the exports' rules
+    (`domain.csv_cells`)."""
+    return csv_text([header, *([str(value) for value in row] for row in body)])
 
 
 def _csv_rows(chart: ChartName, board: Dashboard) -> tuple[list[str], list[list[object]]]:
