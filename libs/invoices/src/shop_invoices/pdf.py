@@ -24,7 +24,6 @@ written; without one, the core font Helvetica (Windows-1252, the rest transliter
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
@@ -38,7 +37,7 @@ from fpdf.fonts import FontFace
 from shop_contracts.events import Invoice, InvoiceLine, InvoiceParty
 from shop_contracts.money import format_money, known_locale
 from shop_invoices.mentions import with_reverse_charge
-from shop_media.terms_pdf import CORE_ENCODING, CORE_FONT, unicode_font
+from shop_media.terms_pdf import CORE_ENCODING, CORE_FONT, as_is, core_safe, unicode_font
 
 FAMILY = "body"
 MARGIN = 18.0
@@ -52,23 +51,6 @@ def render_invoice_pdf(
     """The invoice's PDF bytes. `locale` (e.g. "fr_FR", "de-DE"; unknown or None: the
     neutral forms) writes the amounts and dates; `system_font=False` forces the core font."""
     return _InvoiceWriter(invoice, known_locale(locale), system_font=system_font).render()
-
-
-def _as_is(text: str) -> str:
-    return text
-
-
-def _core_safe(text: str) -> str:
-    """Text the core font can print: Windows-1252 kept, the rest transliterated or `?`."""
-    out = []
-    for char in text:
-        try:
-            char.encode(CORE_ENCODING)
-            out.append(char)
-        except UnicodeEncodeError:
-            plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
-            out.append(plain or ("" if unicodedata.category(char) == "Mn" else "?"))
-    return "".join(out)
 
 
 class _Pdf(FPDF):
@@ -93,10 +75,10 @@ class _InvoiceWriter:
         if font is not None:
             self.pdf.add_font(FAMILY, "", str(font[0]))
             self.pdf.add_font(FAMILY, "B", str(font[1]))
-            self.family, self.clean = FAMILY, _as_is
+            self.family, self.clean = FAMILY, as_is
         else:
             self.pdf.core_fonts_encoding = CORE_ENCODING
-            self.family, self.clean = CORE_FONT, _core_safe
+            self.family, self.clean = CORE_FONT, core_safe
 
     # -- formatting ------------------------------------------------------------------------
 

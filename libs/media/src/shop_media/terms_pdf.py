@@ -52,12 +52,13 @@ def unicode_font() -> tuple[Path, Path] | None:
     return next(((r, b) for r, b in FONT_CANDIDATES if r.is_file() and b.is_file()), None)
 
 
-def _as_is(text: str) -> str:
+def as_is(text: str) -> str:
     return text
 
 
-def _core_safe(text: str) -> str:
-    """Text the core font can print: Windows-1252, accents kept, the rest transliterated."""
+def core_safe(text: str) -> str:
+    """Text the core font can print: Windows-1252, accents kept, the rest transliterated
+    (a lone combining mark dropped, anything else `?`). Shared with the invoices' PDF."""
     out = []
     for char in text:
         try:
@@ -65,7 +66,7 @@ def _core_safe(text: str) -> str:
             out.append(char)
         except UnicodeEncodeError:
             plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
-            out.append(plain or "?")
+            out.append(plain or ("" if unicodedata.category(char) == "Mn" else "?"))
     return "".join(out)
 
 
@@ -89,10 +90,10 @@ def build_terms_pdf(doc: TermsDocument, *, system_font: bool = True) -> bytes:
     if font is not None:
         pdf.add_font("body", "", str(font[0]))
         pdf.add_font("body", "B", str(font[1]))
-        family, clean = "body", _as_is
+        family, clean = "body", as_is
     else:
         pdf.core_fonts_encoding = CORE_ENCODING
-        family, clean = CORE_FONT, _core_safe
+        family, clean = CORE_FONT, core_safe
     pdf.set_title(clean(f"{doc.title} - order {doc.order_number}"))
     if doc.photographer:
         pdf.set_author(clean(doc.photographer))
