@@ -111,8 +111,10 @@ def amount_of(form: FormData, name: str, currency: str) -> int | None:
         value = Decimal(typed)
     except InvalidOperation:
         raise FieldError(name, "must be an amount, like 25.00") from None
+    if not value.is_finite() or value.adjusted() > 15:  # NaN, Infinity, 1e999999999
+        raise FieldError(name, "must be an amount, like 25.00")
     minor = value.scaleb(currency_exponent(currency))
-    if minor != minor.to_integral_value() or not value.is_finite():
+    if minor != minor.to_integral_value():
         raise FieldError(name, f"has too many decimals for {currency}")
     return int(minor)
 

@@ -63,6 +63,10 @@ async def test_the_announced_currency_is_shown_and_typed(
     refused = await admin.post("/admin/pricing-profiles/new", data=body | {"price_0": "25.50"})
     assert refused.status_code == 422
     assert "too many decimals for JPY" in refused.text
+    for absurd in ("sNaN", "Infinity", "1e999999999"):  # refused as typed, never a 500
+        odd = await admin.post("/admin/pricing-profiles/new", data=body | {"price_0": absurd})
+        assert odd.status_code == 422, absurd
+        assert "must be an amount" in odd.text
     created = await admin.post("/admin/pricing-profiles/new", data=body | {"price_0": "2500"})
     assert created.status_code == 303
     prices = await query(

@@ -33,6 +33,7 @@ from shop_contracts.events import (
 from shop_invoices.mentions import with_reverse_charge
 from shop_orders.domain.errors import OrderNotFoundError
 from shop_orders.domain.order import Order
+from shop_orders.domain.status import OrderStatus
 from shop_orders.service import outcomes
 from shop_orders.service.invoice_ports import InvoiceSettings, ShopDefaults
 from shop_orders.service.links import Links
@@ -188,8 +189,11 @@ async def apply_payment_confirmed(
 ) -> bool:
     """The payment applied to the order, and its invoice issued when the payment made it
     paid (in the same transaction). False when the order was already paid."""
-    if not await outcomes.apply_payment_confirmed(repos, event):
+    status = await outcomes.apply_payment_confirmed(repos, event)
+    if status is None:
         return False
+    if status is OrderStatus.CANCELLED:  # money owed back: a refund, not a sale to invoice
+        return True
     # Paid just now, so not invoiced yet (an invoice is only issued with the payment): no
     # need to look. Five statements in all: the payment, the order, the seller's details,
     # the numbered invoice (with the order's invoice_number), the outbox.

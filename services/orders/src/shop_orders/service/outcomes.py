@@ -24,6 +24,7 @@ from shop_contracts.events import (
 from shop_orders.domain import facts
 from shop_orders.domain.errors import OrderNotFoundError
 from shop_orders.domain.facts import Effect, Fact
+from shop_orders.domain.status import OrderStatus
 from shop_orders.service.ports import Repositories
 
 log = structlog.get_logger()
@@ -44,14 +45,18 @@ async def _apply(repos: Repositories, order_id: uuid.UUID, fact: Fact) -> Effect
     return applied.effect
 
 
-async def apply_payment_confirmed(repos: Repositories, event: PaymentConfirmed) -> bool:
+async def apply_payment_confirmed(
+    repos: Repositories, event: PaymentConfirmed
+) -> OrderStatus | None:
+    """The order's status once the payment is applied (CANCELLED: money received after
+    the cancellation, owed back); None when the order was already paid."""
     effect = await _apply(repos, event.order_id, facts.payment_confirmed(event.method))
     if effect is None:
         log.info("order.already_paid", order_id=str(event.order_id))
-        return False
+        return None
     status = effect.after.status
     log.info("order.paid", order_id=str(event.order_id), method=event.method, status=status)
-    return True
+    return status
 
 
 async def apply_payment_failed(repos: Repositories, event: PaymentFailed) -> None:

@@ -136,7 +136,9 @@ async def place_order(
             raise
         return replayed  # the order that key placed, even if the catalog changed since
     settings, number = await repos.settings.get_with_order_number(now.year)
-    order = _order(command, priced, number, await repos.settings.currency(), settings, now)
+    # FOR SHARE: a currency change waits for this order (and then counts it as unpaid)
+    currency = await repos.settings.currency(for_share=True)
+    order = _order(command, priced, number, currency, settings, now)
     free = order.is_free and not order.manual_validation  # Order.place noted the skip
     if not await repos.orders.add(order):  # the key placed an order before (or concurrently)
         replayed = await _replayed(repos, command)
