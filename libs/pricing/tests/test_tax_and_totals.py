@@ -142,6 +142,18 @@ def test_reverse_charge_with_tax_included_charges_the_net() -> None:
     assert (charged.net, charged.tax, charged.gross) == (10000, 0, 10000)
 
 
+def test_a_business_buyer_from_a_country_without_a_rate_is_reverse_charged_not_refused() -> None:
+    only_home = TaxSettings((TaxRate("FR", 20),), home_country="FR")
+    agency = Buyer("PL", vat_number="PL1234567890")
+    charged = tax_for(10000, only_home, agency)
+    assert (charged.tax, charged.gross, charged.reverse_charge) == (0, 10000, True)
+    included = TaxSettings((TaxRate("FR", 20),), prices_include_tax=True, home_country="FR")
+    net = tax_for(12000, included, agency)  # the net out of the home rate: 12000 / 1.2
+    assert (net.net, net.tax, net.gross) == (10000, 0, 10000)
+    with pytest.raises(PriceError):  # a consumer from there: still no rate to charge
+        tax_for(10000, only_home, Buyer("PL"))
+
+
 # -- order totals ---------------------------------------------------------------------------
 
 

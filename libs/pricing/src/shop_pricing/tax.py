@@ -204,15 +204,30 @@ def reverse_charged(settings: TaxSettings, buyer: Buyer) -> bool:
 def tax_for(amount: int, settings: TaxSettings, buyer: Buyer) -> Tax:
     """The tax `buyer` pays on `amount` (the order after discounts, as the prices are
     entered): the buyer's rate, or nothing under the reverse charge."""
-    rate = settings.rate_for(buyer.country, buyer.region)
-    charged = tax_of(amount, rate, included=settings.prices_include_tax)
     if reverse_charged(settings, buyer):
+        # No tax is charged, so a business buyer whose country the table lacks is not
+        # refused; the rate only extracts the net from prices entered with tax: the buyer
+        # country's if known, else the shop's own.
+        rate = _known_rate(settings, buyer.country, buyer.region)
+        if rate is None:
+            rate = _known_rate(settings, settings.home_country, None)
+        charged = tax_of(amount, rate or Fraction(0), included=settings.prices_include_tax)
         return Tax(
             net=charged.net,
             tax=0,
             gross=charged.net,
-            rate=rate,
+            rate=charged.rate,
             included=settings.prices_include_tax,
             reverse_charge=True,
         )
-    return charged
+    rate = settings.rate_for(buyer.country, buyer.region)
+    return tax_of(amount, rate, included=settings.prices_include_tax)
+
+
+def _known_rate(settings: TaxSettings, country: str | None, region: str | None) -> Fraction | None:
+    if country is None:
+        return None
+    try:
+        return settings.rate_for(country, region)
+    except PriceError:
+        return None
