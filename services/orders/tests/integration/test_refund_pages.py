@@ -110,6 +110,15 @@ async def test_the_refund_and_cancel_forms_check_session_csrf_and_origin(
         )
         assert foreign.status_code == 403
     assert await refunds_asked(service, order_id) == []
+    for action in ("refund", "cancel"):  # a NUL in the reason: said, never a 500
+        nul = await client.post(
+            f"{base}/{action}",
+            data={"csrf": csrf, "after_payment": "keep", "reason": "late\x00"},
+        )
+        assert nul.headers["location"] == f"{base}?refused=reason-text"
+    said = visible_text((await client.get(f"{base}?refused=reason-text")).text)
+    assert "a control character" in said
+    assert await refunds_asked(service, order_id) == []
     got = await client.get(f"/api/admin/orders/{order_id}", headers=ADMIN)
     assert got.json()["status"] == "paid"
 

@@ -110,6 +110,14 @@ async def test_settings_take_processors_and_methods(client) -> None:
     [
         ({"offline_methods": [{"name": " ", "instructions": "x"}]}, "offline_methods[0].name"),
         (
+            {"offline_methods": [{"name": "Wire\u0000", "instructions": "x"}]},
+            "offline_methods[0].name",
+        ),
+        (
+            {"offline_methods": [{"name": "Wire", "instructions": "IBAN\u0000"}]},
+            "offline_methods[0].instructions",
+        ),
+        (
             {"offline_methods": [{"name": "Wire", "instructions": " \n "}]},
             "offline_methods[0].instructions",
         ),

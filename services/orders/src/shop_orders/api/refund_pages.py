@@ -25,6 +25,7 @@ from shop_orders.domain.order import AdminAction, Order
 from shop_orders.domain.refunds import AfterPayment, money
 from shop_orders.service import commands, refunds
 from shop_orders.service.admin_view import AdminOrderView
+from shop_platform.text import text_problem
 
 router = APIRouter()
 
@@ -51,6 +52,8 @@ def _refused(order: Order, code: str) -> str | None:
         "cancel-choice": "Could not cancel: the order is paid. Choose whether the client is "
         "refunded or the money is kept.",
         "cancel-reason": "Could not cancel: say why the money is kept.",
+        "reason-text": "The reason contains a character that cannot be stored (a control "
+        "character): type it again.",
     }
     return sentences.get(code)
 
@@ -101,6 +104,10 @@ async def refund(request: Request, ctx: Ctx, order_id: uuid.UUID) -> Response:
     if line_ids is None:
         return redirect(f"{back}?refused=refund-line")
     try:
+        reason = _reason(form)
+    except FormProblem:
+        return redirect(f"{back}?refused=reason-text")
+    try:
         async with ctx.transaction() as repos:
             order = await repos.orders.get(order_id)
             if order is None:
@@ -109,7 +116,6 @@ async def refund(request: Request, ctx: Ctx, order_id: uuid.UUID) -> Response:
             amount = parse_amount(typed, order.currency) if typed else None
             if amount == 0:
                 raise FormProblem("a refund is of a positive amount")
-            reason = text(form, "reason")[:1000] or None
             await refunds.request_refund(
                 repos, order_id, amount=amount, line_ids=line_ids, reason=reason
             )
@@ -133,7 +139,10 @@ async def cancel(request: Request, ctx: Ctx, order_id: uuid.UUID) -> Response:
     back = f"/admin/orders/{order_id}"
     chosen = text(form, "after_payment")
     after_payment = AfterPayment(chosen) if chosen in set(AfterPayment) else None
-    reason = text(form, "reason")[:1000] or None
+    try:
+        reason = _reason(form)
+    except FormProblem:
+        return redirect(f"{back}?refused=reason-text")
     try:
         async with ctx.transaction() as repos:
             order = await commands.cancel_order(
@@ -148,3 +157,12 @@ async def cancel(request: Request, ctx: Ctx, order_id: uuid.UUID) -> Response:
     paid = order.is_paid and after_payment is not None
     done = f"cancel-{after_payment.value}" if paid and after_payment else "cancel"
     return redirect(f"{back}?done={done}")
+
+
+def _reason(form: FormData) -> str | None:
+    """The photographer's reason, as typed (up to 1000 characters); a control character (a
+    NUL breaks PostgreSQL) is refused."""
+    reason = text(form, "reason")[:1000]
+    if text_problem(reason, multiline=True) is not None:
+        raise FormProblem("the reason contains a control character")
+    return reason or None
