@@ -113,3 +113,29 @@ async def test_private_gallery_passwords_are_limited_per_address(shop, web_item)
             shop.url("catalog", f"/api/admin/galleries/{gallery['id']}"),
             headers=shop.client.admin,
         )
+
+
+async def test_coupon_codes_cannot_be_guessed_without_limit(shop, web_item):
+    """Review of issue 12: a refused coupon used to give its slot back, and the quote had no
+    limit at all, so a script could try codes forever (a 100 % code is free files). A refused
+    coupon now counts against the address's order limit, on the quote and on the order."""
+    quote = shop.url("orders", "/api/orders/quote")
+    place = shop.url("orders", "/api/orders")
+    async with _as(new_client_address()) as guesser:
+        codes = []
+        for n in range(32):
+            url, body = (
+                (quote, {"items": [web_item]})
+                if n % 2
+                else (
+                    place,
+                    {"client": default_client(shop.new_email(f"guess{n}")), "items": [web_item]},
+                )
+            )
+            answer = await guesser.post(url, json=body | {"coupon": f"GUESS{n:04d}"})
+            codes.append(answer.status_code)
+        assert codes[:30] == [422] * 30, codes
+        assert codes[30:] == [429, 429], codes
+    async with _as(new_client_address()) as honest:  # a quote without a coupon is free
+        for _ in range(35):
+            assert (await honest.post(quote, json={"items": [web_item]})).status_code == 200

@@ -174,7 +174,8 @@ async def checkout(request: Request, ctx: Ctx) -> Response:
         async with ctx.transaction() as repos:
             placed = await place_order(repos, body.command(key), links=ctx.links)
     except InvalidOrderError as exc:
-        ctx.order_limit.give_back(address)
+        if not isinstance(exc, CouponRefusedError):  # a refused coupon keeps its slot
+            ctx.order_limit.give_back(address)
         async with ctx.transaction() as repos:
             labels = {q.name: q.label for q in await get_order_fields(repos)}
         return await render_checkout(request, ctx, form, refused_order(exc, form, labels))

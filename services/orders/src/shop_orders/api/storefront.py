@@ -17,6 +17,7 @@ from shop_orders.api.schemas import (
     QuoteRead,
 )
 from shop_orders.api.settings_schemas import ShopRead
+from shop_orders.domain.errors import CouponRefusedError
 from shop_orders.service import queries
 from shop_orders.service.placing import place_order
 from shop_orders.service.quotes import quote_order
@@ -76,6 +77,8 @@ async def create_order(
                 body.command(idempotency_key),
                 links=ctx.links,
             )
+    except CouponRefusedError:
+        raise  # a refused coupon keeps its slot: codes cannot be guessed without limit
     except BaseException:
         ctx.order_limit.give_back(address)
         raise
@@ -86,13 +89,30 @@ async def create_order(
 
 
 @router.post("/orders/quote", responses=error_responses(404, 422))
-async def quote(ctx: Ctx, body: QuoteCreate) -> QuoteRead:
+async def quote(request: Request, ctx: Ctx, body: QuoteCreate) -> QuoteRead:
     """What this checkout would cost now (the body of `POST /api/orders`; the client may be
     partial: its email and address country/region are what matter), priced as placing
     would price it, with the same 422s; nothing is recorded and no coupon use is taken.
-    Without a country no tax is figured; the information fields are checked when given."""
-    async with ctx.transaction() as repos:
-        quoted = await quote_order(repos, body.items_chosen(), body.terms(), cart_id=body.cart_id)
+    Without a country no tax is figured; the information fields are checked when given.
+    A quote naming a coupon counts against the address's order limit when the coupon is
+    refused (429 beyond), so coupon codes cannot be guessed without limit."""
+    address = ctx.client_address(request)
+    guessing = bool((body.coupon or "").strip())
+    if guessing:
+        ctx.order_limit.take(address)
+    try:
+        async with ctx.transaction() as repos:
+            quoted = await quote_order(
+                repos, body.items_chosen(), body.terms(), cart_id=body.cart_id
+            )
+    except CouponRefusedError:
+        raise
+    except BaseException:
+        if guessing:
+            ctx.order_limit.give_back(address)
+        raise
+    if guessing:
+        ctx.order_limit.give_back(address)
     return QuoteRead.of(quoted)
 
 
