@@ -84,7 +84,8 @@ def priced_request(
         lines=lines,
         figures=figures,
     )
-    request.start_checkout("stripe", NOW)
+    if request.amount > 0:  # a total of 0 has no checkout (nothing to pay)
+        request.start_checkout("stripe", NOW)
     return request
 
 

@@ -84,6 +84,9 @@ def test_methods_are_cleaned_and_checked() -> None:
             check_offline_methods(methods)
         assert refused.value.field == field
         assert field in refused.value.reason
+    for bad in (OfflineMethod("Wire\x00", "x"), OfflineMethod("Wire", "IBAN\x00")):
+        with pytest.raises(InvalidSettingsError, match="control character"):
+            check_offline_methods([bad])
 
 
 def test_the_first_choice_wins() -> None:

@@ -90,16 +90,16 @@ def _clean(text: str | None) -> str:
     return (text or "").replace("\r\n", "\n").strip()
 
 
-def _refuse_control_characters(text: str, field: str, *, multiline: bool) -> None:
-    """A NUL breaks PostgreSQL; other control characters have no place in a page or email."""
-    allowed = "\n\t" if multiline else ""
-    if any((ord(c) < 32 or ord(c) == 127) and c not in allowed for c in text):
+def _refuse_control_characters(text: str, field: str) -> None:
+    """A NUL breaks PostgreSQL; other control characters have no place in a page or email.
+    Tabs and line breaks are white space: kept in instructions, folded in one-line fields."""
+    if any((ord(c) < 32 or ord(c) == 127) and c not in "\t\n\r" for c in text):
         raise InvalidSettingsError(f"{field} contains a control character", field=field)
 
 
 def normalise_instructions(text: str | None, field: str = "payment_instructions") -> str | None:
     cleaned = _clean(text)
-    _refuse_control_characters(cleaned, field, multiline=True)
+    _refuse_control_characters(cleaned, field)
     if len(cleaned) > MAX_INSTRUCTIONS_LENGTH:
         raise InvalidSettingsError(
             f"{field} is too long ({len(cleaned)} > {MAX_INSTRUCTIONS_LENGTH} characters)",
@@ -140,8 +140,8 @@ def _check_processors(
 
 def _check_method(index: int, method: OfflineMethod) -> OfflineMethod:
     at = f"offline_methods[{index}]"
-    _refuse_control_characters(method.name, f"{at}.name", multiline=False)
-    _refuse_control_characters(method.button_label, f"{at}.button_label", multiline=False)
+    _refuse_control_characters(method.name, f"{at}.name")
+    _refuse_control_characters(method.button_label, f"{at}.button_label")
     name = " ".join(method.name.split())
     if not name:
         raise InvalidSettingsError(f"{at}.name is empty", field=f"{at}.name")
