@@ -32,7 +32,11 @@ class OrderTruth:
     delivery_status: str = "?"  # delivery's own row
     delivered_history: int = 0  # "delivered" entries in orders' history
     delivery_emails_logged: int = 0  # notifications' email log rows for delivery.completed
-    delivery_emails_received: int = 0  # what the client's inbox got (SMTP sink)
+    delivery_emails_received: int = 0  # what the client's inbox got (SMTP sink), by Message-ID
+    # The same email (same Message-ID) accepted again: the sender was killed between the SMTP
+    # server's acceptance and its commit, and sent it again after the lease (at least once,
+    # recognizably: docs/reliability.md). Reported, not counted as a second email.
+    delivery_emails_resent: int = 0
 
     @property
     def should_deliver(self) -> bool:
@@ -137,11 +141,18 @@ async def read_truth(
         if r["recipient"] == by_id[str(r["order_id"])].email:
             truth[str(r["order_id"])].delivery_emails_logged = r["n"]
     received: Counter[str] = Counter()
+    message_ids: dict[str, set[str]] = {}
     for message in list(env.smtp.sink.received):
+        if "/downloads" not in _text(message):
+            continue
         for recipient in message.recipients:
-            received[recipient] += 1 if "/downloads" in _text(message) else 0
+            received[recipient] += 1
+            # a message without a Message-ID counts on its own
+            message_ids.setdefault(recipient, set()).add(message.message_id or f"#{id(message)}")
     for o in orders:
-        truth[o.id].delivery_emails_received = received.get(o.email, 0)
+        distinct = len(message_ids.get(o.email, ()))
+        truth[o.id].delivery_emails_received = distinct
+        truth[o.id].delivery_emails_resent = received.get(o.email, 0) - distinct
     return truth
 
 
@@ -220,7 +231,8 @@ async def judge(
             f"{o.number} plan={o.plan} paid={t.paid} forced={t.forced} cancelled={t.cancelled} "
             f"orders={t.orders_status} delivery={t.delivery_status} "
             f"history_delivered={t.delivered_history} emails_logged={t.delivery_emails_logged} "
-            f"emails_received={t.delivery_emails_received} actions={o.actions}"
+            f"emails_received={t.delivery_emails_received} "
+            f"resent={t.delivery_emails_resent} actions={o.actions}"
         )
         v.paid += t.paid
         v.forced += t.forced
@@ -236,6 +248,8 @@ async def judge(
             v.duplicated.append(desc)
         if t.delivered_anywhere and not t.should_deliver:
             v.unexpected.append(desc)
+        if t.delivery_emails_resent:
+            v.notes.append(f"delivery email resent with the same Message-ID: {desc}")
     outbox, queues, _dlqs = await leftovers(env)
     for service, n in outbox.items():
         if n:
