@@ -43,6 +43,14 @@ class Client(Frozen):
     address: Address
 
 
+class PhotographerContact(Frozen):
+    """A photographer of an agency (an orders account), as emails and sales name them."""
+
+    photographer_id: uuid.UUID
+    name: str
+    email: EmailStr
+
+
 class ClientContact(Frozen):
     """Who to write to, without the address."""
 
@@ -261,6 +269,9 @@ class OrderLine(Frozen):
     usage_groups: list[str] | None = Field(
         default=None, description="the groups of `usage` in the profile's order"
     )
+    # Back-office issue (agency): the photographer whose media (or gallery) the line sells,
+    # an account id of orders; None: the shop owner's own work. Sales are split by it.
+    photographer_id: uuid.UUID | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -6,7 +6,7 @@ import uuid
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, EmailStr, Field
 
 from shop_contracts.common import (
     AnyOffer,
@@ -20,6 +20,7 @@ from shop_contracts.common import (
     MediaState,
     MinorUnits,
     OrderLine,
+    PhotographerContact,
 )
 from shop_contracts.envelope import MessageBody
 
@@ -57,6 +58,9 @@ class OrderPlaced(MessageBody):
     fields: list[InfoFieldValue] = Field(
         default_factory=list, description="the photographer's order information fields"
     )
+    # Back-office issue (agency): the photographers whose lines the order has (not the shop
+    # owner, who gets the seller email): each is emailed about their own lines.
+    photographers: list[PhotographerContact] = Field(default_factory=list)
 
 
 class OrderValidated(MessageBody):
@@ -242,6 +246,9 @@ class MediaOffered(MessageBody):
     offers: list[AnyOffer] = Field(default_factory=list)
     created_at: AwareDatetime
     updated_at: AwareDatetime
+    # Back-office issue (agency): the photographer who owns the media (an orders account, with
+    # the name and email their sales are credited and emailed to); None: the owner's own work.
+    photographer: PhotographerContact | None = None
 
 
 class MediaWithdrawn(MessageBody):
@@ -281,6 +288,8 @@ class GalleryOffered(MessageBody):
     )
     members: list[GalleryMember] = Field(default_factory=list)
     deleted: bool = False
+    # Back-office issue (agency): the gallery's photographer (a whole-gallery line is theirs).
+    photographer: PhotographerContact | None = None
 
 
 class GalleryAccessGranted(MessageBody):
@@ -523,3 +532,34 @@ class QuoteAnswered(MessageBody):
     order_id: uuid.UUID | None = None
     order_number: str | None = None
     seller_email: str
+
+
+# --- back office: accounts (orders owns them; notifications sends the emails) ----------------
+
+
+class AccountInvited(MessageBody):
+    """The owner invited someone to the admin: they are emailed a single-use link to set
+    their password (the link's token is stored hashed by orders; only this email has it)."""
+
+    TYPE = "account.invited"
+
+    account_id: uuid.UUID
+    email: EmailStr
+    name: str
+    role: Literal["owner", "photographer", "assistant"]
+    invited_by: str = Field(description="the inviting person's name")
+    accept_url: str = Field(description="the page that sets the password, token included")
+    expires_at: AwareDatetime
+
+
+class PasswordResetRequested(MessageBody):
+    """Someone asked to reset an account's password: its owner is emailed a single-use,
+    short-lived link (nothing is sent, and nothing is said, for an unknown email)."""
+
+    TYPE = "account.password_reset_requested"
+
+    account_id: uuid.UUID
+    email: EmailStr
+    name: str
+    reset_url: str = Field(description="the page that sets a new password, token included")
+    expires_at: AwareDatetime

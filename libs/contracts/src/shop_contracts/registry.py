@@ -12,6 +12,7 @@ from shop_contracts.commands import (
 )
 from shop_contracts.envelope import Envelope, MessageBody, UnknownMessageError
 from shop_contracts.events import (
+    AccountInvited,
     CurrencyChanged,
     DeliveryCompleted,
     DeliveryFailed,
@@ -32,6 +33,7 @@ from shop_contracts.events import (
     OrderPaymentReminder,
     OrderPlaced,
     OrderValidated,
+    PasswordResetRequested,
     PaymentConfirmed,
     PaymentFailed,
     PaymentRefunded,
@@ -77,6 +79,8 @@ MESSAGE_TYPES: tuple[type[MessageBody], ...] = (
     QuoteRequested,
     QuoteSent,
     QuoteAnswered,
+    AccountInvited,
+    PasswordResetRequested,
 )
 
 _BY_KEY = {(m.TYPE, m.VERSION): m for m in MESSAGE_TYPES}

@@ -12,6 +12,7 @@ from shop_contracts.commands import (
 )
 from shop_contracts.envelope import MessageBody
 from shop_contracts.events import (
+    AccountInvited,
     CurrencyChanged,
     DeliveryCompleted,
     DeliveryFailed,
@@ -32,6 +33,7 @@ from shop_contracts.events import (
     OrderPaymentReminder,
     OrderPlaced,
     OrderValidated,
+    PasswordResetRequested,
     PaymentConfirmed,
     PaymentFailed,
     PaymentRefunded,
@@ -130,6 +132,8 @@ SUBSCRIPTIONS: dict[str, Subscription] = {
                 QuoteRequested,
                 QuoteSent,
                 QuoteAnswered,
+                AccountInvited,
+                PasswordResetRequested,
             ),
         ),
         # which media an unfinished order uses (deleting one is refused while it does)
@@ -152,6 +156,8 @@ PUBLISHERS: dict[str, tuple[type[MessageBody], ...]] = {
         QuoteRequested,
         QuoteSent,
         QuoteAnswered,
+        AccountInvited,
+        PasswordResetRequested,
     ),
     "catalog": (
         MediaOffered,

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 from fastapi import Request
 
-from shop_platform.errors import ForbiddenError, UnauthorizedError
+from shop_platform.accounts import DOING, Permission, Principal, bootstrap_owner
+from shop_platform.errors import ForbiddenError, ShopError, UnauthorizedError
 from shop_platform.security import (
     constant_time_equals,
     hash_token,
@@ -36,10 +37,17 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SESSION_CHECK_PATH = "/internal/admin-sessions/check"
 
 
-class AdminSessions(Protocol):
-    """Where live admin sessions are kept (orders' table, or orders over HTTP)."""
+TOKEN_CHECK_PATH = "/internal/admin-tokens/check"
 
-    async def is_live(self, session_id: str) -> bool: ...
+
+class AdminSessions(Protocol):
+    """Who is behind an admin session or a personal API token: orders keeps the accounts,
+    sessions and tokens (its own tables); the other services ask it over HTTP
+    (`RemoteAdminSessions`). None: no such live session, or no such unrevoked token."""
+
+    async def principal(self, session_id: str) -> Principal | None: ...
+
+    async def token_principal(self, token: str) -> Principal | None: ...
 
 
 def new_admin_session(
@@ -119,21 +127,44 @@ class AdminAuth:
 
     async def session_id(self, request: Request) -> str | None:
         """The live session the cookie names, or None."""
+        principal = await self.session_principal(request)
+        return principal.session_id if principal is not None else None
+
+    async def session_principal(self, request: Request) -> Principal | None:
+        """The person behind the cookie's live session, or None."""
         session_id = session_id_of(self._secret, request.cookies.get(ADMIN_COOKIE))
-        if session_id is None or not await self.sessions.is_live(session_id):
+        if session_id is None:
             return None
-        return session_id
+        return await self.sessions.principal(session_id)
+
+    async def bearer_principal(self, request: Request) -> Principal | None:
+        """`Authorization: Bearer`: ADMIN_TOKEN is the bootstrap owner; any other token is
+        looked up as a personal API token. None without a bearer or for an unknown one."""
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            return None
+        if constant_time_equals(token, self._admin_token):
+            return bootstrap_owner()
+        if len(token) > 200:
+            return None
+        return await self.sessions.token_principal(token)
+
+    async def principal(self, request: Request, *, api: bool = False) -> Principal | None:
+        """Who is asking: the bearer token, or (pages only, `api` False) a live session
+        cookie; for a state change by cookie, the request must also come from one of the
+        shop's own pages (else `ForbiddenError`). The admin API takes no cookie: another site
+        could make a browser send that."""
+        principal = await self.bearer_principal(request)
+        if principal is not None or api:
+            return principal
+        principal = await self.session_principal(request)
+        if principal is not None and request.method not in SAFE_METHODS:
+            self.check_origin(request)
+        return principal
 
     async def is_admin(self, request: Request) -> bool:
-        """The bearer token, or a live session cookie; for a state change by cookie, the
-        request must also come from one of the shop's own pages (else `ForbiddenError`)."""
-        if bearer_is_admin(request, self._admin_token):
-            return True
-        if await self.session_id(request) is None:
-            return False
-        if request.method not in SAFE_METHODS:
-            self.check_origin(request)
-        return True
+        """Anyone signed in (any role): see `principal`."""
+        return await self.principal(request) is not None
 
     def check_origin(self, request: Request) -> None:
         """403 unless the browser says the request comes from one of our own origins."""
@@ -158,24 +189,121 @@ class AdminAuth:
 
 
 class RemoteAdminSessions:
-    """Asks orders, which owns the sessions, on every check: a logout anywhere ends the
-    session here at once. Fails closed: orders not answering means not logged in."""
+    """Asks orders, which owns the accounts, sessions and tokens, on every check: a logout
+    or a revoked token anywhere takes effect here at once. Fails closed: orders not
+    answering means not signed in. Questions are signed with the shared secret, so the
+    internal routes are no oracle for anyone else."""
 
     def __init__(self, orders_url: str, secret: str, timeout_s: float = 3.0) -> None:
-        self._url = orders_url.rstrip("/") + SESSION_CHECK_PATH
+        self._base = orders_url.rstrip("/")
         self._secret = secret
         self._timeout_s = timeout_s
 
-    async def is_live(self, session_id: str) -> bool:
+    async def principal(self, session_id: str) -> Principal | None:
         proof = sign_value(self._secret, "admin-session-check", session_id)
+        return await self._ask(SESSION_CHECK_PATH, {"session": proof})
+
+    async def token_principal(self, token: str) -> Principal | None:
+        proof = sign_value(self._secret, "admin-token-check", token)
+        return await self._ask(TOKEN_CHECK_PATH, {"token": proof})
+
+    async def _ask(self, path: str, body: dict[str, str]) -> Principal | None:
         try:
             async with httpx.AsyncClient(timeout=self._timeout_s) as http:
-                response = await http.post(self._url, json={"session": proof})
-        except httpx.HTTPError:
-            return False
-        return response.status_code == 200 and response.json().get("live") is True
+                response = await http.post(self._base + path, json=body)
+            if response.status_code != 200:
+                return None
+            answer = response.json()
+            if answer.get("live") is not True or not isinstance(answer.get("principal"), dict):
+                return None
+            return Principal.from_json(answer["principal"])
+        except (httpx.HTTPError, ValueError, KeyError):
+            return None
 
 
 def session_check_proof_valid(secret: str, proof: str) -> str | None:
     """The session id a peer service asks about (signed with the shared secret), or None."""
     return unsign_value(secret, "admin-session-check", proof)
+
+
+def token_check_proof_valid(secret: str, proof: str) -> str | None:
+    """The API token a peer service asks about (signed with the shared secret), or None."""
+    return unsign_value(secret, "admin-token-check", proof)
+
+
+# --- the one check every admin route makes (issue 14) ----------------------------------------
+
+
+class LoginRequiredError(ShopError):
+    """An admin page asked without a signed-in person: the browser is sent to the login
+    form (the kernel's error handlers answer it with a 303 to `location`)."""
+
+    status = 303
+    error = "login_required"
+
+    def __init__(self, location: str) -> None:
+        super().__init__("sign in to see this page")
+        self.location = location
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Location": self.location}
+
+
+def set_admin_auth(app: Any, auth: AdminAuth, login_url: str) -> None:
+    """Where `require_api` / `require_page` find this service's `AdminAuth` (the app's
+    state), and where a page sends someone not signed in (orders' `/admin/login`)."""
+    app.state.admin_auth = auth
+    app.state.admin_login_url = login_url
+
+
+def refuse(principal: Principal, permission: Permission) -> ForbiddenError:
+    return ForbiddenError(
+        f"your role ({principal.role.value}) cannot {DOING[permission]}: ask the shop's owner"
+    )
+
+
+def require_api(permission: Permission) -> Callable[[Request], Awaitable[Principal]]:
+    """An admin API route's dependency: 401 without a bearer token (ADMIN_TOKEN or a
+    personal API token), 403 when the person's role lacks `permission`; else the person.
+
+        @router.post("/orders/{order_id}/mark-paid")
+        async def mark_paid(..., who: Annotated[Principal, Depends(
+            require_api(Permission.ORDERS_MANAGE))]) -> ...
+    """
+
+    async def dependency(request: Request) -> Principal:
+        auth: AdminAuth = request.app.state.admin_auth
+        principal = await auth.principal(request, api=True)
+        if principal is None:
+            raise UnauthorizedError(
+                "admin authentication required (Authorization: Bearer <ADMIN_TOKEN or a "
+                "personal API token>)"
+            )
+        if not principal.can(permission):
+            raise refuse(principal, permission)
+        return principal
+
+    dependency.permission = permission  # type: ignore[attr-defined]  # read by route audits
+    dependency.__name__ = f"require_api_{permission.name.lower()}"
+    return dependency
+
+
+def require_page(permission: Permission) -> Callable[[Request], Awaitable[Principal]]:
+    """An admin page's dependency: not signed in → 303 to the login form
+    (`LoginRequiredError`); signed in without `permission` → 403; else the person. The
+    bearer token works too (scripts, tests); a state change by cookie must come from the
+    shop's own pages (403 otherwise)."""
+
+    async def dependency(request: Request) -> Principal:
+        auth: AdminAuth = request.app.state.admin_auth
+        principal = await auth.principal(request)
+        if principal is None:
+            raise LoginRequiredError(request.app.state.admin_login_url)
+        if not principal.can(permission):
+            raise refuse(principal, permission)
+        return principal
+
+    dependency.permission = permission  # type: ignore[attr-defined]  # read by route audits
+    dependency.__name__ = f"require_page_{permission.name.lower()}"
+    return dependency
