@@ -39,7 +39,8 @@ def banner(
         "",
         "The shop is running. Open:",
         f"  storefront         {catalog}/   (galleries, search, cart: {orders}/cart)",
-        f"  admin              {orders}/admin   (admin token: {config.admin_token})",
+        f"  admin              {orders}/admin   (email empty, password: the admin token "
+        f"{config.admin_token}; then invite people at {orders}/admin/accounts)",
         f"  media library      {catalog}/admin/media   (galleries: {catalog}/admin/galleries)",
         f"  payment settings   {payments}/admin/settings",
         f"  email log          {notifications}/admin/emails",
