@@ -30,6 +30,7 @@ from shop_media.rendition import render_rendition_in_pool
 from shop_media.store import LocalMediaStore
 from shop_messaging.consumer import MessageRouter
 from shop_messaging.runtime import MessagingRuntime
+from shop_platform.auth import AdminAuth, AdminSessions, RemoteAdminSessions
 from shop_platform.db import make_engine, make_session_factory
 from shop_web import BrandingSource, RemoteBranding, SiteLinks
 
@@ -50,13 +51,22 @@ class DeliveryRoot(ServiceRoot):
     router: MessageRouter
     branding: BrandingSource  # the shop's name and contact details, set in orders
 
-    def http_app(self) -> FastAPI:
+    def http_app(self, admin_sessions: AdminSessions | None = None) -> FastAPI:
+        """`admin_sessions`: where sessions and personal API tokens are checked (default:
+        ask orders, which owns them); tests of this service alone hand in their own."""
         settings = self.settings
+        sessions = admin_sessions or RemoteAdminSessions(
+            settings.orders_public_url, settings.secret_key
+        )
         web = DeliveryWeb(
             "shop_delivery", links=SiteLinks.of(settings), branding=self.branding, area="delivery"
         )
         context = DeliveryContext(
-            settings=settings, transaction=self.transaction, service=self.context, web=web
+            settings=settings,
+            transaction=self.transaction,
+            service=self.context,
+            web=web,
+            auth=AdminAuth(settings, sessions),
         )
         return create_app(self, context)
 

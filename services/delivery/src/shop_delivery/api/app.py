@@ -9,12 +9,13 @@ from shop_delivery.api.context import DeliveryContext
 from shop_delivery.api.errors import ERRORS
 from shop_kernel.http import service_app
 from shop_kernel.root import ServiceRoot
+from shop_platform.auth import set_admin_auth
 
 ROUTER_MODULES = (pages, downloads, archives, admin)
 
 
 def create_app(root: ServiceRoot, ctx: DeliveryContext) -> FastAPI:
-    return service_app(
+    app = service_app(
         root,
         title="Delivery service",
         description="The client's download page, signed file downloads and delivery settings.",
@@ -24,3 +25,7 @@ def create_app(root: ServiceRoot, ctx: DeliveryContext) -> FastAPI:
         errors=ERRORS,
         web=ctx.web,  # a browser gets the shop's pages, errors included
     )
+    # The admin API checks the person's role (require_api); personal API tokens are checked
+    # with orders, which keeps the accounts.
+    set_admin_auth(app, ctx.auth, f"{ctx.settings.orders_public_url.rstrip('/')}/admin/login")
+    return app

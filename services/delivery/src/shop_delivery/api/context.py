@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from shop_delivery.config import DeliverySettings
 from shop_delivery.service.context import ServiceContext
 from shop_delivery.service.ports import Transaction
 from shop_kernel.deps import context_dependency
-from shop_platform.auth import bearer_is_admin
-from shop_platform.errors import UnauthorizedError
+from shop_platform.auth import AdminAuth
 from shop_web import Web
 
 
@@ -22,12 +21,7 @@ class DeliveryContext:
     transaction: Transaction
     service: ServiceContext  # what the use cases need besides storage
     web: Web  # the shop's look: the download page, error pages
+    auth: AdminAuth  # who is asking, for the admin API (the settings: the owner's)
 
 
 Ctx = Annotated[DeliveryContext, Depends(context_dependency(DeliveryContext))]
-
-
-async def require_admin_token(request: Request, ctx: Ctx) -> None:
-    """401 unless the request carries the admin bearer token."""
-    if not bearer_is_admin(request, ctx.settings.admin_token):
-        raise UnauthorizedError("admin authentication required (Authorization: Bearer)")

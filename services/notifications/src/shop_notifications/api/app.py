@@ -15,7 +15,7 @@ from shop_notifications.api.context import NotificationsContext
 from shop_notifications.config import NotificationsSettings
 from shop_notifications.domain.model import EmailNotFoundError
 from shop_notifications.service.email_log import EmailLog
-from shop_platform.auth import AdminAuth, AdminSessions
+from shop_platform.auth import AdminAuth, AdminSessions, set_admin_auth
 from shop_web import Web
 
 ERRORS: ErrorMap = {EmailNotFoundError: ErrorAnswer(404, "not_found")}
@@ -35,7 +35,7 @@ def create_app(
         auth=AdminAuth(settings, admin_sessions),
         web=web,
     )
-    return service_app(
+    app = service_app(
         root,
         title="Photo license shop: notifications",
         description="The email log: what was sent to whom, for which message.",
@@ -45,3 +45,7 @@ def create_app(
         errors=ERRORS,
         web=web,
     )
+    # The email log is the shop's records (require_api / require_page name the permission);
+    # not signed in, a page sends them to orders' login, which serves every service.
+    set_admin_auth(app, context.auth, context.login_url)
+    return app

@@ -1,31 +1,29 @@
-"""The email log API (bearer ADMIN_TOKEN)."""
+"""The email log API (bearer: ADMIN_TOKEN or a personal API token; the shop's records:
+`Permission.RECORDS_READ`, the owner's and the assistant's)."""
 
 # No `from __future__ import annotations`: FastAPI must resolve the `Ctx` alias.
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 
 from shop_notifications.api.context import Ctx
 from shop_notifications.api.schemas import EmailList, EmailRead, EmailSummary
 from shop_notifications.service.email_log import OrderFilter, get_email, list_emails
-from shop_platform.auth import bearer_is_admin
-from shop_platform.errors import UnauthorizedError, error_responses
+from shop_platform.accounts import Permission
+from shop_platform.auth import require_api
+from shop_platform.errors import error_responses
 
 MAX_LIMIT = 500
 
-
-async def _admin_token(request: Request, ctx: Ctx) -> None:
-    if not bearer_is_admin(request, ctx.settings.admin_token):
-        raise UnauthorizedError("admin authentication required (Authorization: Bearer)")
-
-
 router = APIRouter(
-    prefix="/api/admin/emails", tags=["emails"], dependencies=[Depends(_admin_token)]
+    prefix="/api/admin/emails",
+    tags=["emails"],
+    dependencies=[Depends(require_api(Permission.RECORDS_READ))],
 )
 
 
-@router.get("", response_model=EmailList, responses=error_responses(401, 422))
+@router.get("", response_model=EmailList, responses=error_responses(401, 403, 422))
 async def list_email_log(
     ctx: Ctx,
     order_id: Annotated[uuid.UUID | None, Query(description="only this order's")] = None,
@@ -41,7 +39,7 @@ async def list_email_log(
     return EmailList(emails=[EmailSummary.of(e) for e in found])
 
 
-@router.get("/{email_id}", response_model=EmailRead, responses=error_responses(401, 404, 422))
+@router.get("/{email_id}", response_model=EmailRead, responses=error_responses(401, 403, 404, 422))
 async def read_email(ctx: Ctx, email_id: uuid.UUID) -> EmailRead:
     """One email with its text and HTML bodies."""
     async with ctx.email_log() as log:

@@ -1,16 +1,19 @@
-"""The photographer's view of the email log (HTML; admin cookie or bearer), in the shared
-admin layout (`shop_web/admin.html`)."""
+"""The shop's view of the email log (HTML; admin cookie or bearer), in the shared admin
+layout (`shop_web/admin.html`): the shop's records (`Permission.RECORDS_READ`, the owner's and
+the assistant's; a photographer is refused)."""
 
 # No `from __future__ import annotations`: FastAPI must resolve the `Ctx` alias.
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
 
 from shop_notifications.api.context import Ctx
 from shop_notifications.api.labels import email_words, status_words
 from shop_notifications.service.email_log import OrderFilter, get_email, list_emails
+from shop_platform.accounts import Permission
+from shop_platform.auth import require_page
 from shop_platform.errors import error_responses
 
 _LOGIN_REDIRECT: dict[int | str, dict[str, Any]] = {
@@ -18,7 +21,11 @@ _LOGIN_REDIRECT: dict[int | str, dict[str, Any]] = {
 }
 MAX_FILTER = 100  # an order number or id, as typed
 
-router = APIRouter(prefix="/admin/emails", tags=["admin pages"])
+router = APIRouter(
+    prefix="/admin/emails",
+    tags=["admin pages"],
+    dependencies=[Depends(require_page(Permission.RECORDS_READ))],
+)
 
 Order = Annotated[
     str | None,
@@ -37,7 +44,9 @@ async def _page(request: Request, ctx: Ctx, name: str, **context: Any) -> HTMLRe
     return await ctx.web.page(request, f"pages/{name}.html", values)
 
 
-@router.get("", response_class=HTMLResponse, responses={**_LOGIN_REDIRECT, **error_responses(422)})
+@router.get(
+    "", response_class=HTMLResponse, responses={**_LOGIN_REDIRECT, **error_responses(403, 422)}
+)
 async def email_log_page(
     request: Request,
     ctx: Ctx,
@@ -48,8 +57,6 @@ async def email_log_page(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Response:
     """The log, newest first; `order` keeps one order's emails."""
-    if not await ctx.auth.is_admin(request):
-        return RedirectResponse(ctx.login_url, status_code=303)
     wanted = OrderFilter.of(order or order_id)
     async with ctx.email_log() as log:
         found = await list_emails(log, order=wanted, limit=limit)
@@ -59,11 +66,9 @@ async def email_log_page(
 @router.get(
     "/{email_id}",
     response_class=HTMLResponse,
-    responses={**_LOGIN_REDIRECT, **error_responses(404, 422)},
+    responses={**_LOGIN_REDIRECT, **error_responses(403, 404, 422)},
 )
 async def email_page(request: Request, ctx: Ctx, email_id: uuid.UUID) -> Response:
-    if not await ctx.auth.is_admin(request):
-        return RedirectResponse(ctx.login_url, status_code=303)
     async with ctx.email_log() as log:
         email = await get_email(log, email_id)
     return await _page(request, ctx, "email", email=email)

@@ -6,12 +6,11 @@ import uuid
 from dataclasses import replace
 from itertools import zip_longest
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from shop_payments.api.context import Ctx, PaymentsContext, require_admin_token
+from shop_payments.api.context import Ctx, PaymentsContext
 from shop_payments.api.rendering import page_errors, redirect
 from shop_payments.api.schemas import PaymentRead, PaymentSettingsRead, PaymentSettingsUpdate
 from shop_payments.domain.errors import InvalidSettingsError
@@ -31,11 +30,15 @@ from shop_payments.service.settings import (
     settings_refusal,
     update_settings,
 )
+from shop_platform.accounts import Permission
+from shop_platform.auth import require_api, require_page
 from shop_platform.errors import error_responses
 
-api_router = APIRouter(
-    prefix="/api/admin", tags=["admin"], dependencies=[Depends(require_admin_token)]
-)
+# Each route names the permission it needs (shop_platform.accounts.GRANTS): the settings are
+# the owner's; the payments' record is read by the assistant too.
+api_router = APIRouter(prefix="/api/admin", tags=["admin"])
+SETTINGS_API = [Depends(require_api(Permission.SETTINGS))]
+SETTINGS_PAGE = [Depends(require_page(Permission.SETTINGS))]
 
 
 def _policy(ctx: PaymentsContext) -> SettingsPolicy:
@@ -45,13 +48,15 @@ def _policy(ctx: PaymentsContext) -> SettingsPolicy:
     return replace(ctx.policy, paypal_configured=True)
 
 
-@api_router.get("/settings", responses=error_responses(401))
+@api_router.get("/settings", responses=error_responses(401, 403), dependencies=SETTINGS_API)
 async def get_settings(ctx: Ctx) -> PaymentSettingsRead:
     async with ctx.transaction() as repos:
         return PaymentSettingsRead.of(await current_settings(repos, ctx.policy))
 
 
-@api_router.put("/settings", responses=error_responses(400, 401, 413, 422))
+@api_router.put(
+    "/settings", responses=error_responses(400, 401, 403, 413, 422), dependencies=SETTINGS_API
+)
 async def put_settings(ctx: Ctx, body: PaymentSettingsUpdate) -> PaymentSettingsRead:
     """422 naming the setting at fault (nothing saved): a processor that cannot work here,
     listed twice, an offline method without a name or instructions, two methods of one
@@ -62,7 +67,11 @@ async def put_settings(ctx: Ctx, body: PaymentSettingsUpdate) -> PaymentSettings
     return PaymentSettingsRead.of(saved)
 
 
-@api_router.get("/payments", responses=error_responses(401, 422))
+@api_router.get(
+    "/payments",
+    responses=error_responses(401, 403, 422),
+    dependencies=[Depends(require_api(Permission.RECORDS_READ))],
+)
 async def list_payments(
     ctx: Ctx, order_id: Annotated[uuid.UUID | None, Query()] = None
 ) -> list[PaymentRead]:
@@ -72,12 +81,6 @@ async def list_payments(
 
 
 page_router = APIRouter(tags=["admin pages"])
-
-
-def _login_redirect(ctx: PaymentsContext) -> RedirectResponse:
-    login_url = f"{ctx.settings.orders_public_url.rstrip('/')}/admin/login"
-    own_url = f"{ctx.settings.payments_public_url.rstrip('/')}/admin/settings"
-    return RedirectResponse(f"{login_url}?next={quote(own_url)}", status_code=303)
 
 
 BLANK_METHOD_ROWS = 2  # empty rows under the methods, to add new ones
@@ -139,11 +142,10 @@ async def _settings_page(
 @page_router.get(
     "/admin/settings",
     response_class=HTMLResponse,
-    responses={**redirect("not logged in: to the admin login page"), **error_responses(422)},
+    responses={**redirect("not logged in: to the admin login page"), **error_responses(403, 422)},
+    dependencies=SETTINGS_PAGE,
 )
 async def settings_page(request: Request, ctx: Ctx, saved: bool = False) -> Response:
-    if not await ctx.auth.is_admin(request):
-        return _login_redirect(ctx)
     async with ctx.transaction() as repos:
         current = await current_settings(repos, ctx.policy)
     return await _settings_page(request, ctx, current, saved=saved)
@@ -175,9 +177,10 @@ def _form_methods(
     response_class=HTMLResponse,
     responses={
         **redirect("saved (or not logged in: to the login page)"),
-        **error_responses(400, 401, 413),
+        **error_responses(400, 401, 403, 413),
         **page_errors(422),
     },
+    dependencies=SETTINGS_PAGE,
 )
 async def save_settings(
     request: Request,
@@ -191,8 +194,6 @@ async def save_settings(
     method_instructions: Annotated[list[str], Form()] = [],  # noqa: B006
     method_button_label: Annotated[list[str], Form()] = [],  # noqa: B006
 ) -> Response:
-    if not await ctx.auth.is_admin(request):
-        return _login_redirect(ctx)
     ctx.auth.check_csrf(request, csrf)
     wanted = PaymentSettings(
         _form_processors(bool(processors_listed), card_processor, card_processors),

@@ -10,6 +10,7 @@ from shop_kernel.root import ServiceRoot
 from shop_payments.api import admin, pages, paypal, paypal_sandbox, sandbox, webhooks
 from shop_payments.api.context import PaymentsContext
 from shop_payments.api.errors import ERRORS, install_page_errors
+from shop_platform.auth import set_admin_auth
 
 # The routers of the app, in the order they are matched.
 ROUTERS = (
@@ -38,5 +39,8 @@ def create_app(root: ServiceRoot, ctx: PaymentsContext) -> FastAPI:
         web=ctx.web,
     )
     install_page_errors(app, ctx.web, public_url=public_url)
+    # Admin routes check the person's role (require_api / require_page); not signed in, a
+    # page sends them to orders' login, which serves every service.
+    set_admin_auth(app, ctx.auth, f"{ctx.settings.orders_public_url.rstrip('/')}/admin/login")
     app.mount(STATIC_PATH, StaticFiles(packages=[("shop_payments", "static")]), name="payments")
     return app

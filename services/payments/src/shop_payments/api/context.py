@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from shop_kernel.deps import context_dependency
 from shop_payments.config import PaymentsSettings
@@ -23,8 +23,8 @@ from shop_payments.service.ports import (
     Transaction,
 )
 from shop_payments.service.settings import SettingsPolicy
-from shop_platform.auth import AdminAuth, bearer_is_admin
-from shop_platform.errors import NotFoundError, UnauthorizedError
+from shop_platform.auth import AdminAuth
+from shop_platform.errors import NotFoundError
 from shop_platform.security import check_order_access_token
 from shop_web import Web
 
@@ -80,10 +80,3 @@ class PaymentsContext:
 
 
 Ctx = Annotated[PaymentsContext, Depends(context_dependency(PaymentsContext))]
-
-
-async def require_admin_token(request: Request, ctx: Ctx) -> None:
-    """401 unless the request carries the admin bearer token (the admin API takes no cookie:
-    another site could make a browser send that)."""
-    if not bearer_is_admin(request, ctx.settings.admin_token):
-        raise UnauthorizedError("admin authentication required (Authorization: Bearer)")
