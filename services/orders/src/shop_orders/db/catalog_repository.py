@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop_orders.db.photographer_columns import photographer_of, photographer_values
 from shop_orders.db.tables import galleries_for_sale, license_options, media
 from shop_orders.domain.catalog import GalleryForSale, LicenseOption, Media
 from shop_orders.service.ports import CatalogChoice
@@ -71,6 +72,7 @@ def _media(m: Mapping[Any, Any], licenses: list[LicenseOption]) -> Media:
         for_sale=m["for_sale"],
         created_at=m["created_at"],
         updated_at=m["updated_at"],
+        photographer=photographer_of(m),
     )
 
 
@@ -84,6 +86,7 @@ def _gallery(m: Mapping[Any, Any]) -> GalleryForSale:
         delivery=dict(m["delivery"]),
         members=list(m["members"]),
         deleted=m["deleted"],
+        photographer=photographer_of(m),
     )
 
 
@@ -139,6 +142,7 @@ def _media_values(item: Media) -> dict[str, Any]:
         "withdrawn_at": None,
         "created_at": item.created_at or func.now(),
         "updated_at": item.updated_at or func.now(),
+        **photographer_values(item.photographer),
     }
 
 
@@ -267,6 +271,7 @@ class SqlCatalogRepository:
             "members": gallery.members,
             "deleted": gallery.deleted,
             "updated_at": now,
+            **photographer_values(gallery.photographer),
         }
         statement = pg_insert(galleries_for_sale).values(**values)
         kept = await self._session.scalar(

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Executable, bindparam, insert, select, true, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from shop_orders.db.photographer_columns import photographer_values
 from shop_orders.db.tables import order_history, order_lines, orders
 from shop_orders.domain.order import Order, OrderLine
 
@@ -84,6 +85,7 @@ def _line_values(order_id: uuid.UUID, position: int, line: OrderLine) -> dict[st
         "discount": line.discount,
         "service": line.service,
         "offline_delivery": line.offline_delivery,
+        **photographer_values(line.photographer),
     }
 
 

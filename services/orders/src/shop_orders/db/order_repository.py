@@ -19,6 +19,7 @@ from shop_orders.db.fact_statements import (
     apply_fact_params,
 )
 from shop_orders.db.order_insert import insert_order
+from shop_orders.db.photographer_columns import photographer_of
 from shop_orders.db.tables import order_history, order_lines, orders
 from shop_orders.domain.facts import Fact, Note
 from shop_orders.domain.order import (
@@ -63,6 +64,7 @@ def _line(row: Mapping[Any, Any], prefix: str = "") -> OrderLine:
         discount=m["discount"],
         service=m["service"],
         offline_delivery=m["offline_delivery"],
+        photographer=photographer_of(m),
     )
 
 

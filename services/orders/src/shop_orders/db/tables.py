@@ -48,6 +48,10 @@ media = Table(
     Column("state", String(10), nullable=False, server_default="undefined"),
     Column("for_sale", Boolean, nullable=False, server_default="true"),
     Column("withdrawn_at", DateTime(timezone=True), nullable=True),
+    # The agency (issue 14, migration 0015): the photographer (null: the shop owner's).
+    Column("photographer_id", UUID(as_uuid=True), nullable=True),
+    Column("photographer_name", Text, nullable=True),
+    Column("photographer_email", Text, nullable=True),
     CheckConstraint("kind IN ('image', 'video')", name="ck_media_kind"),
     CheckConstraint("state IN ('undefined', 'proof', 'final')", name="ck_media_state"),
 )
@@ -94,6 +98,10 @@ galleries_for_sale = Table(
     Column("members", JSONB, nullable=False),
     Column("deleted", Boolean, nullable=False, server_default="false"),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # The agency (issue 14, migration 0015): the photographer (null: the shop owner's).
+    Column("photographer_id", UUID(as_uuid=True), nullable=True),
+    Column("photographer_name", Text, nullable=True),
+    Column("photographer_email", Text, nullable=True),
 )
 
 # Server-side carts: prices are never stored here, they come from the read model each time.
@@ -235,8 +243,13 @@ order_lines = Table(
     # Quotations (issue 13): a service line (no file) or one delivered by hand (no link).
     Column("service", Boolean, nullable=False, server_default="false"),
     Column("offline_delivery", Boolean, nullable=False, server_default="false"),
+    # The agency (issue 14, migration 0015): the photographer (null: the shop owner's).
+    Column("photographer_id", UUID(as_uuid=True), nullable=True),
+    Column("photographer_name", Text, nullable=True),
+    Column("photographer_email", Text, nullable=True),
     CheckConstraint("discount >= 0 AND discount <= price", name="ck_order_lines_discount"),
     Index("ix_order_lines_order_id", "order_id", "position"),
+    Index("ix_order_lines_photographer_id", "photographer_id", "order_id"),
     Index(  # the admin list's photographer search (migration 0013, issue 14)
         "ix_order_lines_credit_trgm",
         "credit",
@@ -282,7 +295,7 @@ order_history = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     Column("kind", String(50), nullable=False),
     Column("detail", Text, nullable=False),
-    Column("actor", String(50), nullable=False),
+    Column("actor", Text, nullable=False),  # Principal.label: the person (migration 0015)
     Index("ix_order_history_order_id", "order_id", "id"),
 )
 

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from shop_orders.domain.branding import DEFAULT_SHOP_NAME
 from shop_orders.domain.order import MediaKind
+from shop_orders.domain.photographer import Photographer
 
 MediaState = Literal["undefined", "proof", "final"]
 MediaStatus = Literal["proof", "final"]  # what an order line says: only Proof is held
@@ -63,6 +64,7 @@ class Media:
     for_sale: bool = True
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    photographer: Photographer | None = None  # the agency (issue 14); None: the owner's
 
     @property
     def size_label(self) -> str:
@@ -93,6 +95,7 @@ class GalleryForSale:
     delivery: dict[str, Any]  # a DeliverySpec as JSON
     members: list[dict[str, Any]]  # GalleryMember as JSON
     deleted: bool = False
+    photographer: Photographer | None = None  # the agency (issue 14); None: the owner's
 
     @property
     def sold_whole(self) -> bool:

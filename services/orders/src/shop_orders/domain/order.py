@@ -20,6 +20,7 @@ from shop_contracts.common import InfoFieldValue
 from shop_orders.domain.errors import IllegalTransitionError
 from shop_orders.domain.facts import Note
 from shop_orders.domain.order_refunds import OrderRefunds
+from shop_orders.domain.photographer import Photographer
 from shop_orders.domain.refunds import AfterPayment, Refund, cancel_choice
 from shop_orders.domain.status import DeliveryStatus, OrderState, OrderStatus, PaymentStatus
 
@@ -101,6 +102,13 @@ class OrderLine:
     # Quotations (issue 13): a service line has no file; an offline one is delivered by hand.
     service: bool = False
     offline_delivery: bool = False
+    # The agency (issue 14): the photographer of the media or gallery sold (None: the shop
+    # owner's own work, and every line from before the agency).
+    photographer: Photographer | None = None
+
+    @property
+    def photographer_id(self) -> uuid.UUID | None:
+        return self.photographer.id if self.photographer is not None else None
 
     @property
     def usage_text(self) -> str | None:

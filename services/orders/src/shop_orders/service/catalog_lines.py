@@ -139,6 +139,7 @@ def gallery_line(field: str, gallery_id: uuid.UUID, gallery: GalleryForSale | No
         delivery=gallery.delivery,
         gallery_id=gallery.id,
         members=tuple(gallery.members),
+        photographer=gallery.photographer,
     )
 
 
@@ -187,6 +188,7 @@ def media_line(
         media_created_at=media.created_at,
         media_updated_at=media.updated_at,
         credit=media.credit,
+        photographer=media.photographer,
         usage_terms=license_.usage_terms,
         profile_id=license_.profile_id,
         usage=usage,

@@ -12,9 +12,11 @@ from shop_contracts.common import (
     DeliverySpec,
     GalleryMember,
     OrderLine,
+    PhotographerContact,
 )
 from shop_contracts.envelope import Envelope
 from shop_contracts.events import OrderCancelled, OrderPlaced, OrderValidated
+from shop_orders.domain.agency import photographers_of
 from shop_orders.domain.catalog import ShopSettings
 from shop_orders.domain.order import Order
 from shop_orders.service.links import Links
@@ -62,6 +64,7 @@ def order_placed(order: Order, settings: ShopSettings, links: Links) -> Envelope
             discount=line.discount,
             service=line.service,
             offline_delivery=line.offline_delivery,
+            photographer_id=line.photographer_id,
         )
         for line in order.lines
     ]
@@ -88,6 +91,10 @@ def order_placed(order: Order, settings: ShopSettings, links: Links) -> Envelope
         vat_number=order.vat_number,
         coupon_code=order.coupon_code,
         fields=list(order.fields),
+        photographers=[
+            PhotographerContact(photographer_id=p.id, name=p.name, email=p.email)
+            for p in photographers_of(order.lines)
+        ],
     ).envelope(correlation_id=order.id, occurred_at=order.created_at)
 
 

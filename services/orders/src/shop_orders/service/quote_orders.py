@@ -81,6 +81,7 @@ def order_line(quote: Quote, line: QuoteLine, media: Media | None) -> OrderLine:
         media_created_at=media.created_at,
         media_updated_at=media.updated_at,
         credit=media.credit,
+        photographer=media.photographer,
         usage_terms=line.description,
         offline_delivery=line.delivery == "offline",
     )

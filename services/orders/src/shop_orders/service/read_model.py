@@ -13,9 +13,10 @@ from typing import Any
 
 import structlog
 
-from shop_contracts.common import DeliverySpec, Offer, RightsManagedOffer
+from shop_contracts.common import DeliverySpec, Offer, PhotographerContact, RightsManagedOffer
 from shop_contracts.events import GalleryOffered, MediaOffered, MediaWithdrawn
 from shop_orders.domain.catalog import GalleryForSale, LicenseOption, Media, OfferKind
+from shop_orders.domain.photographer import Photographer
 from shop_orders.domain.pricing import rights_managed_json
 from shop_orders.service.ports import Repositories
 
@@ -25,6 +26,13 @@ log = structlog.get_logger()
 def spec_json(spec: DeliverySpec) -> dict[str, Any]:
     """A delivery spec as stored: its mode and what differs from the defaults."""
     return {"mode": spec.mode, **spec.model_dump(mode="json", exclude_defaults=True)}
+
+
+def photographer_of(contact: PhotographerContact | None) -> Photographer | None:
+    """The agency (issue 14): whose the media or gallery is (None: the shop owner's)."""
+    if contact is None:
+        return None
+    return Photographer(id=contact.photographer_id, name=contact.name, email=str(contact.email))
 
 
 def media_of(snapshot: MediaOffered) -> Media:
@@ -41,6 +49,7 @@ def media_of(snapshot: MediaOffered) -> Media:
         for_sale=True,
         created_at=snapshot.created_at,
         updated_at=snapshot.updated_at,
+        photographer=photographer_of(snapshot.photographer),
         licenses=[
             option_of(snapshot.media_id, position, offer)
             for position, offer in enumerate(snapshot.offers)
@@ -115,6 +124,7 @@ def gallery_of(snapshot: GalleryOffered) -> GalleryForSale:
         delivery=spec_json(snapshot.delivery),
         members=[member.model_dump(mode="json") for member in snapshot.members],
         deleted=snapshot.deleted,
+        photographer=photographer_of(snapshot.photographer),
     )
 
 
