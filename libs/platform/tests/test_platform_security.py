@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 from starlette.requests import Request
 
+from shop_platform.accounts import Principal, bootstrap_owner
 from shop_platform.auth import ADMIN_COOKIE, AdminAuth, new_admin_session
 from shop_platform.errors import ForbiddenError, UnauthorizedError
 from shop_platform.security import (
@@ -92,11 +93,16 @@ def _request(method: str = "GET", cookie: str | None = None, **headers: str) -> 
 
 
 class _Sessions:
+    """`AdminSessions`: the live session ids (each the bootstrap owner's) and no tokens."""
+
     def __init__(self) -> None:
         self.live: set[str] = set()
 
-    async def is_live(self, session_id: str) -> bool:
-        return session_id in self.live
+    async def principal(self, session_id: str) -> Principal | None:
+        return bootstrap_owner("session", session_id) if session_id in self.live else None
+
+    async def token_principal(self, token: str) -> Principal | None:
+        return None
 
 
 def _auth(sessions: _Sessions) -> AdminAuth:

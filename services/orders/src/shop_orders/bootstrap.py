@@ -29,13 +29,14 @@ from shop_orders.service.abandoned import AbandonedOrdersWorker
 from shop_orders.service.admin_sessions import StoredAdminSessions
 from shop_orders.service.links import Links
 from shop_orders.service.ports import Repositories
-from shop_platform.auth import AdminAuth
+from shop_platform.auth import AdminAuth, set_admin_auth
 from shop_platform.client_address import parse_networks
 from shop_platform.db import make_engine, make_session_factory
 from shop_platform.ratelimit import LOGIN_LOCKOUT_S, RateLimiter
 from shop_web import SiteLinks, Web
 
 SERVICE = "orders"
+LOGIN_URL = "/admin/login"  # where a page sends someone not signed in
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
 
@@ -52,13 +53,14 @@ class OrdersRoot(ServiceRoot):
         settings = self.settings
         branding = StoredBranding(self.transaction)  # the photographer's, from the settings
         web = Web("shop_orders", links=SiteLinks.of(settings), branding=branding, area="orders")
+        auth = AdminAuth(settings, StoredAdminSessions(self.transaction))
         context = WebContext(
             settings=settings,
             transaction=self.transaction,
             links=self.links,
             web=web,
             branding=branding,
-            auth=AdminAuth(settings, StoredAdminSessions(self.transaction)),
+            auth=auth,
             order_limit=RateLimiter(settings.rate_limit_per_minute, what="orders"),
             login_limit=RateLimiter(
                 settings.login_rate_limit_per_minute,
@@ -80,7 +82,10 @@ class OrdersRoot(ServiceRoot):
                 },
             ),
         )
-        return create_app(self, context)
+        app = create_app(self, context)
+        # issue 14: where require_api / require_page find the auth, and the login form
+        set_admin_auth(app, auth, LOGIN_URL)
+        return app
 
 
 def bootstrap(settings: OrdersSettings | None = None) -> OrdersRoot:

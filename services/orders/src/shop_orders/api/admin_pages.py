@@ -132,11 +132,12 @@ async def logout(request: Request, ctx: Ctx) -> Response:
 @router.post("/logout-everywhere")
 async def logout_everywhere(request: Request, ctx: Ctx) -> Response:
     """Ends every admin session, on every device (a lost laptop, a shared computer)."""
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
+    who = await ctx.auth.principal(request)
+    if who is None:
+        return redirect(LOGIN)
     await checked_form(request, ctx)
     async with ctx.transaction() as repos:
-        await end_all_sessions(repos, datetime.now(UTC))
+        await end_all_sessions(repos, datetime.now(UTC), who.account_id)
     response = redirect(LOGIN)
     clear_admin_cookie(response, secure=cookie_is_secure(request, ctx))
     return response

@@ -326,5 +326,9 @@ admin_sessions = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("ended_at", DateTime(timezone=True), nullable=True),
+    # issue 14: the person behind the session (null: the bootstrap owner, ADMIN_TOKEN);
+    # the FK to `accounts` (account_tables.py) is the migration's (0014).
+    Column("account_id", UUID(as_uuid=True), nullable=True),
     Index("ix_admin_sessions_expires_at", "expires_at"),
+    Index("ix_admin_sessions_account_id", "account_id"),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_messaging.outbox import SessionOutbox
+from shop_orders.db.account_repository import SqlAccountRepository
 from shop_orders.db.admin_session_repository import SqlAdminSessionRepository
 from shop_orders.db.cart_repository import SqlCartRepository
 from shop_orders.db.catalog_repository import SqlCatalogRepository
@@ -32,6 +33,7 @@ def repositories(
         ),
         outbox=SessionOutbox(session),
         admin_sessions=SqlAdminSessionRepository(session),
+        accounts=SqlAccountRepository(session),
         coupons=SqlCouponRepository(session),
         tax=SqlTaxRepository(session),
         order_fields=SqlOrderFieldRepository(session),

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from shop_contracts.envelope import Envelope
+from shop_orders.domain.accounts import Account, ApiToken, LinkPurpose
 from shop_orders.domain.cart import Cart, CartLine
 from shop_orders.domain.catalog import GalleryForSale, LicenseOption, Media, ShopSettings
 from shop_orders.domain.coupons import CouponRecord
@@ -208,16 +209,74 @@ class Outbox(Protocol):
     async def add(self, *envelopes: Envelope) -> None: ...
 
 
+@dataclass(frozen=True)
+class LiveSession:
+    """A live admin session and the person behind it (None: the bootstrap owner)."""
+
+    account: Account | None
+
+
 class AdminSessionRepository(Protocol):
-    async def start(self, session_id: str, now: datetime, expires_at: datetime) -> None: ...
+    async def start(
+        self,
+        session_id: str,
+        now: datetime,
+        expires_at: datetime,
+        account_id: uuid.UUID | None = None,
+    ) -> None: ...
 
     async def end(self, session_id: str, now: datetime) -> None: ...
 
-    async def end_all(self, now: datetime) -> int:
-        """End every live session; how many there were."""
+    async def end_all(self, now: datetime, account_id: uuid.UUID | None) -> int:
+        """End every live session of one person (None: the bootstrap owner's); how many."""
         ...
 
-    async def is_live(self, session_id: str, now: datetime) -> bool: ...
+    async def live(self, session_id: str, now: datetime) -> LiveSession | None: ...
+
+
+class AccountRepository(Protocol):
+    """Issue 14: the back office's people, their link tokens and API tokens (hashes only)."""
+
+    async def add(self, account: Account, now: datetime) -> bool:
+        """False (nothing written) when the email is in use."""
+        ...
+
+    async def get(self, account_id: uuid.UUID, *, for_update: bool = False) -> Account | None: ...
+
+    async def by_email(self, email: str, *, for_update: bool = False) -> Account | None: ...
+
+    async def list(self) -> Sequence[Account]: ...
+
+    async def update(self, account_id: uuid.UUID, now: datetime, **values: Any) -> None: ...
+
+    async def active_owners(self) -> int: ...
+
+    async def add_link(
+        self,
+        token_hash: str,
+        account_id: uuid.UUID,
+        purpose: LinkPurpose,
+        now: datetime,
+        expires_at: datetime,
+    ) -> None: ...
+
+    async def use_link(
+        self, token_hash: str, purpose: LinkPurpose, now: datetime
+    ) -> uuid.UUID | None: ...
+
+    async def link_is_usable(
+        self, token_hash: str, purpose: LinkPurpose, now: datetime
+    ) -> bool: ...
+
+    async def add_token(self, token: ApiToken, token_hash: str) -> None: ...
+
+    async def tokens(self, account_id: uuid.UUID) -> Sequence[ApiToken]: ...
+
+    async def revoke_token(
+        self, account_id: uuid.UUID, token_id: uuid.UUID, now: datetime
+    ) -> bool: ...
+
+    async def token_account(self, token_hash: str, now: datetime) -> Account | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +289,7 @@ class Repositories:
     settings: SettingsRepository
     outbox: Outbox
     admin_sessions: AdminSessionRepository
+    accounts: AccountRepository  # issue 14: people, links, API tokens
     coupons: CouponRepository
     tax: TaxRepository
     order_fields: OrderFieldRepository

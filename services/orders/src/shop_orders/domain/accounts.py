@@ -1,0 +1,134 @@
+"""The back office's people (issue 14): accounts, their passwords, link tokens and API tokens.
+
+Pure rules, no I/O: what a valid password is, when an account is locked, what a link or a
+token looks like. The roles and permissions themselves are the platform's
+(`shop_platform.accounts`), the same on every service.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from shop_platform.accounts import Principal, Role, Via
+from shop_platform.security import random_token
+
+PASSWORD_MIN = 10
+PASSWORD_MAX = 200
+LOCK_AFTER_FAILURES = 5  # failed passwords in a row lock the account...
+LOCK_FOR = timedelta(minutes=15)  # ...for this long (the owner can unlock it earlier)
+INVITATION_TTL = timedelta(hours=72)
+RESET_TTL = timedelta(minutes=30)
+API_TOKEN_PREFIX = "shp_"
+LINK_GONE = "this link was already used or has expired; ask for a new one"
+
+
+class AccountStatus(StrEnum):
+    INVITED = "invited"  # no password yet: the invitation link sets it
+    ACTIVE = "active"
+    DISABLED = "disabled"  # cannot sign in; sessions ended, tokens refused
+
+
+class LinkPurpose(StrEnum):
+    INVITATION = "invitation"
+    RESET = "reset"
+
+
+class AccountError(Exception):
+    """A rule of accounts said no; `detail` says which (the API answers 4xx with it)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class AccountNotFoundError(AccountError):
+    pass
+
+
+class AccountConflictError(AccountError):
+    """An email in use, the last owner demoted, the bootstrap owner asked for tokens."""
+
+
+class WeakPasswordError(AccountError):
+    """422: the detail names the rule the password breaks."""
+
+
+class WrongPasswordError(AccountError):
+    """422 on a password change: the current password is not this one."""
+
+
+class LinkGoneError(AccountError):
+    """410: a used, expired, superseded or unknown link token."""
+
+    def __init__(self) -> None:
+        super().__init__(LINK_GONE)
+
+
+@dataclass(frozen=True)
+class Account:
+    id: uuid.UUID
+    email: str
+    name: str
+    role: Role
+    status: AccountStatus
+    password_hash: str | None
+    failed_logins: int
+    locked_until: datetime | None
+    created_at: datetime
+
+    def locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and self.locked_until > now
+
+    def principal(self, via: Via, session_id: str | None = None) -> Principal:
+        return Principal(self.id, self.name, self.email, self.role, via, session_id)
+
+
+@dataclass(frozen=True)
+class ApiToken:
+    id: uuid.UUID
+    account_id: uuid.UUID
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def password_problem(password: str, email: str | None) -> str | None:
+    """The rule `password` breaks (said to the person), or None when it is acceptable."""
+    if len(password) < PASSWORD_MIN:
+        return f"the password must be at least {PASSWORD_MIN} characters long"
+    if len(password) > PASSWORD_MAX:
+        return f"the password must be at most {PASSWORD_MAX} characters long"
+    if email and password.strip().lower() == normalize_email(email):
+        return "the password must not be the email address"
+    return None
+
+
+def check_password_rules(password: str, email: str | None) -> None:
+    problem = password_problem(password, email)
+    if problem is not None:
+        raise WeakPasswordError(problem)
+
+
+def new_link_token() -> str:
+    """32 random bytes, urlsafe: the secret part of an invitation or reset link."""
+    return random_token(32)
+
+
+def new_api_token() -> str:
+    """A personal API token: `shp_` and 32 random bytes, urlsafe (shown once)."""
+    return API_TOKEN_PREFIX + random_token(32)
+
+
+def after_failure(failed_logins: int, now: datetime) -> tuple[int, datetime | None]:
+    """The failure count and lock after one more wrong password (a lock restarts the count)."""
+    failed = failed_logins + 1
+    if failed >= LOCK_AFTER_FAILURES:
+        return 0, now + LOCK_FOR
+    return failed, None
