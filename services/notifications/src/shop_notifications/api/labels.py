@@ -33,6 +33,9 @@ EMAIL = {
     Template.QUOTE_REQUESTED_SELLER: "Quote requested, to you",
     Template.QUOTE_SENT: "Quote sent",
     Template.QUOTE_ANSWERED_SELLER: "Quote answered, to you",
+    Template.ORDER_PLACED_PHOTOGRAPHER: "New order, to a photographer (their lines)",
+    Template.ACCOUNT_INVITED: "Invitation to the back office",
+    Template.PASSWORD_RESET: "Password reset link",
 }
 
 

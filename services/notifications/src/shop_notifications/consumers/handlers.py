@@ -12,9 +12,13 @@ a paid order's delivery email is held for its invoice (at most `emails.INVOICE_W
 released with the PDF attached, or the invoice goes in an email of its own
 (`service.invoices`).
 
-The catalog's messages (a private gallery's access link, a selection, a free download) are
-not about an order: their emails are known by the message's own id (`About.other`), need
-no order, and are not told to orders (no `email.sent`).
+An agency's photographers each get an email of their own on `order.placed`, listing only
+their lines (`emails.photographer_sale_emails`).
+
+The catalog's messages (a private gallery's access link, a selection, a free download) and
+the back office's (an invitation, a password reset: orders' accounts) are not about an
+order: their emails are known by their own id (`About.other`), need no order, and are not
+told to orders (no `email.sent`).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shop_contracts.envelope import Envelope, MessageBody
 from shop_contracts.events import (
+    AccountInvited,
     DeliveryCompleted,
     DeliveryFilesReleased,
     DownloadLinksReissued,
@@ -38,6 +43,7 @@ from shop_contracts.events import (
     OrderPaymentReminder,
     OrderPlaced,
     OrderValidated,
+    PasswordResetRequested,
     PaymentRefunded,
     PaymentRequested,
     QuoteAnswered,
@@ -48,7 +54,7 @@ from shop_contracts.events import (
 from shop_messaging.consumer import Handler, MessageRouter
 from shop_messaging.locks import lock_order
 from shop_messaging.waiting import keep_waiting
-from shop_notifications.domain import after_sale, emails
+from shop_notifications.domain import accounts, after_sale, emails
 from shop_notifications.domain.model import About, EmailIntent
 from shop_notifications.service.after_sale import SellerLinks, email_order_after_sale
 from shop_notifications.service.invoices import email_delivery, email_invoice
@@ -85,6 +91,9 @@ NOT_ORDERS: Mapping[type[MessageBody], tuple[IntentsOf, AboutOf]] = {
     # Quotations (orders'): known by the quote's id until one becomes an order.
     QuoteRequested: (after_sale.quote_requested_emails, after_sale.quote_about),
     QuoteSent: (after_sale.quote_sent_emails, after_sale.quote_about),
+    # The back office's people (orders' accounts): known by the account's id.
+    AccountInvited: (accounts.account_invited_emails, accounts.account_about),
+    PasswordResetRequested: (accounts.password_reset_emails, accounts.account_about),
 }
 
 
@@ -131,7 +140,13 @@ def build_router(
         return handler
 
     def order_placed(msg: OrderPlaced) -> list[EmailIntent]:
-        return emails.order_placed_emails(msg, admin_order_url=f"{admin_orders}/{msg.order_id}")
+        """The seller's (and, held for validation, the client's); an agency's photographers
+        each hear of their own lines."""
+        admin_order_url = f"{admin_orders}/{msg.order_id}"
+        return [
+            *emails.order_placed_emails(msg, admin_order_url=admin_order_url),
+            *emails.photographer_sale_emails(msg, admin_order_url=admin_order_url),
+        ]
 
     record_placed = recording(order_placed)
 

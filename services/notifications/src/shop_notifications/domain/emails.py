@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from shop_contracts.common import OrderLine
 from shop_contracts.events import (
     DeliveredFile,
     DeliveryCompleted,
@@ -48,9 +49,11 @@ def _intent(template: Template, to: str, subject: str, **context: object) -> Ema
     return EmailIntent(template=template, to=to, subject=one_line(subject), context=context)
 
 
-def _lines(event: OrderPlaced) -> list[dict[str, str | None]]:
-    """Each line with its rights-managed usage ("Usage: Web; Size: A3") and its share of the
-    discounts, when it has them."""
+def _lines(
+    event: OrderPlaced, lines: Iterable[OrderLine] | None = None
+) -> list[dict[str, str | None]]:
+    """Each line (of `lines`: default all) with its rights-managed usage ("Usage: Web; Size:
+    A3") and its share of the discounts, when it has them."""
     return [
         {
             "title": line.media_title,
@@ -60,7 +63,7 @@ def _lines(event: OrderPlaced) -> list[dict[str, str | None]]:
             "price": format_money(line.price, event.currency),
             "discount": format_money(line.discount, event.currency) if line.discount else None,
         }
-        for line in event.lines
+        for line in (event.lines if lines is None else lines)
     ]
 
 
@@ -100,6 +103,41 @@ def order_placed_emails(event: OrderPlaced, *, admin_order_url: str) -> list[Ema
                 f"Your order {event.number} has been received",
                 **common,
                 order_url=event.order_url,
+            )
+        )
+    return emails
+
+
+def photographer_sale_emails(event: OrderPlaced, *, admin_order_url: str) -> list[EmailIntent]:
+    """Each photographer of the order (`OrderPlaced.photographers`: an agency's, not the shop
+    owner) hears of their own lines only: title, license and price each, and their lines'
+    sum. None of the client's details but the name: the order is the shop's."""
+    emails: list[EmailIntent] = []
+    seen: set[uuid.UUID] = set()
+    for photographer in event.photographers:
+        if photographer.photographer_id in seen:
+            continue
+        seen.add(photographer.photographer_id)
+        theirs = [
+            line for line in event.lines if line.photographer_id == photographer.photographer_id
+        ]
+        if not theirs:
+            continue
+        net = sum(line.price - line.discount for line in theirs)
+        emails.append(
+            _intent(
+                Template.ORDER_PLACED_PHOTOGRAPHER,
+                str(photographer.email),
+                f"Order {event.number}: your photos sold",
+                number=event.number,
+                photographer_name=photographer.name,
+                placed_at=format_datetime(event.placed_at),
+                lines=_lines(event, theirs),
+                count=len(theirs),
+                their_total=format_money(net, event.currency),
+                discounted=any(line.discount for line in theirs),
+                manual_validation=event.manual_validation,
+                admin_order_url=admin_order_url,
             )
         )
     return emails

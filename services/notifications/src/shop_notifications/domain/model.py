@@ -45,6 +45,11 @@ class Template(StrEnum):
     QUOTE_REQUESTED_SELLER = "quote_requested_seller"
     QUOTE_SENT = "quote_sent"
     QUOTE_ANSWERED_SELLER = "quote_answered_seller"
+    # Back office (issue 14): an agency's photographer hears of their own lines sold; the
+    # admin's people get their invitation and password reset links (not about an order).
+    ORDER_PLACED_PHOTOGRAPHER = "order_placed_photographer"
+    ACCOUNT_INVITED = "account_invited"
+    PASSWORD_RESET = "password_reset"
 
     @property
     def kind(self) -> EmailKind:
@@ -96,9 +101,19 @@ KINDS: Mapping[Template, EmailKind] = {
     # The photographer read the request and sent the quote: vouched, as a selection is.
     Template.QUOTE_SENT: EmailKind(to_client=True, before_payment=False),
     Template.QUOTE_ANSWERED_SELLER: EmailKind(to_client=False, before_payment=True),
+    # To the shop's own people: a photographer of the order's lines; an account's address,
+    # which the owner typed (an invitation) or which is an active account's (a reset).
+    Template.ORDER_PLACED_PHOTOGRAPHER: EmailKind(to_client=False, before_payment=True),
+    Template.ACCOUNT_INVITED: EmailKind(to_client=False, before_payment=True),
+    Template.PASSWORD_RESET: EmailKind(to_client=False, before_payment=True),
 }
 
 UNVOUCHED_TEMPLATES = frozenset(t for t, kind in KINDS.items() if kind.unvouched)
+
+# Emails carrying a single-use link that signs someone in (sets an account's password): the
+# email log shows that they went, not their bodies. Whoever reads the log (the assistant
+# too) could otherwise take over the account, the owner's included.
+SECRET_LINK_TEMPLATES = frozenset({Template.ACCOUNT_INVITED, Template.PASSWORD_RESET})
 
 
 @dataclass(frozen=True)

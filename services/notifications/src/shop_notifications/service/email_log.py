@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
-from shop_notifications.domain.model import EmailNotFoundError, LoggedEmail
+from shop_notifications.domain.model import (
+    SECRET_LINK_TEMPLATES,
+    EmailNotFoundError,
+    LoggedEmail,
+)
+
+# What the log shows instead of an invitation's or a password reset's body: its link sets
+# an account's password, so whoever reads the log (the assistant too) must not see it.
+HIDDEN_BODY = (
+    "This email carries a single-use link that sets an account's password: it is not shown "
+    "here. If it did not arrive, send a new one (a new invitation, or a new password reset)."
+)
 
 
 class EmailLog(Protocol):
@@ -52,7 +63,10 @@ async def list_emails(
 
 
 async def get_email(log: EmailLog, email_id: uuid.UUID) -> LoggedEmail:
+    """One email with its bodies; an account's link (`SECRET_LINK_TEMPLATES`) hidden."""
     email = await log.get(email_id)
     if email is None:
         raise EmailNotFoundError(email_id)
+    if email.template in SECRET_LINK_TEMPLATES:
+        return replace(email, text_body=HIDDEN_BODY, html_body=f"<p>{HIDDEN_BODY}</p>")
     return email
