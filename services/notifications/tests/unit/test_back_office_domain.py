@@ -109,7 +109,7 @@ def test_the_reset_email_has_the_link_its_expiry_and_says_to_ignore_it_if_not_as
 
 
 def test_the_account_emails_are_the_ones_with_secret_links_and_none_is_unvouched() -> None:
-    assert SECRET_LINK_TEMPLATES == {Template.ACCOUNT_INVITED, Template.PASSWORD_RESET}
+    assert {Template.ACCOUNT_INVITED, Template.PASSWORD_RESET} == SECRET_LINK_TEMPLATES
     for template in (*SECRET_LINK_TEMPLATES, Template.ORDER_PLACED_PHOTOGRAPHER):
         assert not template.kind.to_client
         assert not template.kind.unvouched
