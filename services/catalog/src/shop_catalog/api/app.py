@@ -9,12 +9,13 @@ from shop_catalog.api.context import CatalogContext
 from shop_kernel.errors import ErrorMap
 from shop_kernel.http import service_app
 from shop_kernel.root import ServiceRoot
+from shop_platform.auth import set_admin_auth
 
 ERRORS: ErrorMap = {**media_routes.ERRORS, **sales_routes.ERRORS}
 
 
 def create_app(root: ServiceRoot, context: CatalogContext) -> FastAPI:
-    return service_app(
+    app = service_app(
         root,
         title="Photo license shop: catalog",
         description=(
@@ -28,3 +29,7 @@ def create_app(root: ServiceRoot, context: CatalogContext) -> FastAPI:
         web=context.web,
         body_limit=media_routes.upload_body_limit(context.settings),
     )
+    # who is asking on the admin routes (require_api / require_page), and where a page
+    # sends someone not signed in: orders' login
+    set_admin_auth(app, context.auth, context.login_url)
+    return app

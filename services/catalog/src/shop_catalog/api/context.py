@@ -12,7 +12,8 @@ from shop_catalog.service.media_library import MediaLibrary
 from shop_catalog.service.ports import Transaction
 from shop_kernel.deps import context_dependency
 from shop_media.store import MediaStore
-from shop_platform.auth import AdminAuth
+from shop_platform.accounts import Permission, Principal
+from shop_platform.auth import AdminAuth, require_api, require_page
 from shop_platform.client_address import Network, client_address
 from shop_platform.ratelimit import RateLimiter
 from shop_web import Web
@@ -38,3 +39,10 @@ class CatalogContext:
 
 
 Ctx = Annotated[CatalogContext, Depends(context_dependency(CatalogContext))]
+
+# The person asking, on the admin routes (issue 14): the API takes a bearer token, the pages
+# a session cookie (or a bearer); each names the permission it needs.
+ApiReader = Annotated[Principal, Depends(require_api(Permission.CATALOG_READ))]
+ApiManager = Annotated[Principal, Depends(require_api(Permission.CATALOG_MANAGE))]
+PageReader = Annotated[Principal, Depends(require_page(Permission.CATALOG_READ))]
+PageManager = Annotated[Principal, Depends(require_page(Permission.CATALOG_MANAGE))]

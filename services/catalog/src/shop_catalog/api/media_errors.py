@@ -19,14 +19,19 @@ from shop_catalog.domain.media_errors import (
 )
 from shop_kernel.errors import ErrorAnswer, ErrorMap
 
+
+def _existing(exc: Exception) -> str | None:
+    """The media already holding the file (None: another photographer's, not named)."""
+    existing = getattr(exc, "existing_id", None)
+    return str(existing) if existing else None
+
+
 ERRORS: ErrorMap = {
     MediaNotFoundError: ErrorAnswer(404, "not_found"),
     MediaInUseError: ErrorAnswer(409, "media_in_use"),
     MediaWithdrawnError: ErrorAnswer(409, "media_withdrawn"),
     IllegalStateChangeError: ErrorAnswer(409, "conflict"),
-    DuplicateMediaError: ErrorAnswer(
-        409, "duplicate_media", lambda e: {"media_id": str(getattr(e, "existing_id", ""))}
-    ),
+    DuplicateMediaError: ErrorAnswer(409, "duplicate_media", lambda e: {"media_id": _existing(e)}),
     InvalidMediaEditError: ErrorAnswer(422, "invalid_input"),
     InvalidCatalogSettingsError: ErrorAnswer(422, "invalid_input"),
     UploadTooLargeError: ErrorAnswer(413, "payload_too_large"),

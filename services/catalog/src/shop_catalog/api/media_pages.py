@@ -1,4 +1,6 @@
-"""The media library's admin pages (admin session cookie from the orders login, or bearer):
+"""The media library's admin pages (admin session cookie from the orders login, or bearer;
+CATALOG_READ to look, CATALOG_MANAGE to change, SETTINGS for the settings page; a
+photographer sees only their own media):
 the library's grid with the upload zone, one media's page (edit, replace, delete), the
 watermark and "offer only Final" settings. Forms work without JavaScript; with it
 (`/static/catalog/media-upload.js`), dropped files are uploaded one by one with progress."""
@@ -7,12 +9,11 @@ watermark and "offer only Final" settings. Forms work without JavaScript; with i
 import uuid
 from importlib import resources
 from typing import Annotated, Any
-from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from shop_catalog.api.context import CatalogContext, Ctx
+from shop_catalog.api.context import CatalogContext, Ctx, PageManager, PageReader
 from shop_catalog.api.media_errors import ERRORS
 from shop_catalog.api.media_multipart import UploadForm, read_upload_form
 from shop_catalog.api.media_schemas import MediaRead
@@ -33,6 +34,8 @@ from shop_catalog.service.media_settings import (
 from shop_catalog.service.media_staging import staging_dir
 from shop_catalog.service.media_urls import preview_urls
 from shop_kernel.errors import answer_for
+from shop_platform.accounts import Permission, Principal
+from shop_platform.auth import require_page
 from shop_platform.errors import error_responses
 from shop_platform.text import check_multiline, check_single_line
 
@@ -49,16 +52,22 @@ POSITION_LABELS = {
 }
 
 
-def _login(ctx: CatalogContext, path: str) -> RedirectResponse:
-    own = f"{ctx.settings.catalog_public_url.rstrip('/')}{path}"
-    return RedirectResponse(f"{ctx.login_url}?next={quote(own)}", status_code=303)
+SettingsAdmin = Annotated[Principal, Depends(require_page(Permission.SETTINGS))]
 
 
 async def _page(
-    request: Request, ctx: CatalogContext, name: str, *, status_code: int = 200, **values: Any
+    request: Request,
+    ctx: CatalogContext,
+    name: str,
+    *,
+    who: Principal,
+    status_code: int = 200,
+    **values: Any,
 ) -> HTMLResponse:
     context = {
         "nav_here": "media",
+        "can_manage": who.can(Permission.CATALOG_MANAGE),
+        "can_settings": who.can(Permission.SETTINGS),
         "csrf": ctx.auth.csrf_token(request),
         "state_labels": STATE_LABELS,
         "position_labels": POSITION_LABELS,
@@ -89,17 +98,19 @@ async def _library_page(
     request: Request,
     ctx: CatalogContext,
     *,
+    who: Principal,
     q: str | None = None,
     cursor: str | None = None,
     results: list[dict[str, Any]] | None = None,
     flash: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    found, next_cursor = await library.list_media(ctx.media_library, q=q, cursor=cursor)
+    found, next_cursor = await library.list_media(ctx.media_library, who=who, q=q, cursor=cursor)
     return await _page(
         request,
         ctx,
         "media",
+        who=who,
         status_code=status_code,
         media=found,
         q=q or "",
@@ -116,14 +127,15 @@ async def _library_page(
 async def media_page(
     request: Request,
     ctx: Ctx,
+    who: PageReader,
     q: Annotated[str | None, Query(max_length=200)] = None,
     cursor: Annotated[str | None, Query(max_length=300)] = None,
     done: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
-    if not await ctx.auth.is_admin(request):
-        return _login(ctx, "/admin/media")
     flash = {"deleted": "The media was deleted (withdrawn from sale).", "uploaded": "Uploaded."}
-    return await _library_page(request, ctx, q=q, cursor=cursor, flash=flash.get(done or ""))
+    return await _library_page(
+        request, ctx, who=who, q=q, cursor=cursor, flash=flash.get(done or "")
+    )
 
 
 async def _staged_form(
@@ -149,17 +161,15 @@ async def _staged_form(
     response_class=HTMLResponse,
     responses={**_REDIRECT, **error_responses(401, 403, 413, 422)},
 )
-async def upload_files_page(request: Request, ctx: Ctx) -> Response:
+async def upload_files_page(request: Request, ctx: Ctx, who: PageManager) -> Response:
     """The upload form without JavaScript: every chosen file, each told apart."""
-    if not await ctx.auth.is_admin(request):
-        return _login(ctx, "/admin/media")
     form = await _staged_form(request, ctx, max_files=MAX_FILES)
     results: list[dict[str, Any]] = []
     try:
         for staged in form.files_named("file"):
             name = staged.filename or "file"
             try:
-                media = await library.upload_media(ctx.media_library, staged)
+                media = await library.upload_media(ctx.media_library, staged, who=who)
                 results.append({"name": name, "ok": True, "media": media})
             except MediaLibraryError as exc:
                 results.append({"name": name, "ok": False, "reason": exc.reason})
@@ -169,7 +179,7 @@ async def upload_files_page(request: Request, ctx: Ctx) -> Response:
         results.append({"name": "", "ok": False, "reason": "choose at least one file"})
     if all(r["ok"] for r in results):
         return RedirectResponse("/admin/media?done=uploaded", status_code=303)
-    return await _library_page(request, ctx, results=results, status_code=422)
+    return await _library_page(request, ctx, who=who, results=results, status_code=422)
 
 
 @router.post(
@@ -178,13 +188,11 @@ async def upload_files_page(request: Request, ctx: Ctx) -> Response:
     response_model=MediaRead,
     responses=error_responses(401, 403, 409, 413, 415, 422),
 )
-async def upload_one_page(request: Request, ctx: Ctx) -> Response:
+async def upload_one_page(request: Request, ctx: Ctx, who: PageManager) -> Response:
     """One file, for the page's script (the same checks as `POST /api/admin/media`)."""
-    if not await ctx.auth.is_admin(request):
-        return JSONResponse({"error": "unauthorized", "detail": "log in again"}, 401)
     form = await _staged_form(request, ctx)
     try:
-        media = await library.upload_media(ctx.media_library, form.one_file("file"))
+        media = await library.upload_media(ctx.media_library, form.one_file("file"), who=who)
     finally:
         form.discard()
     body = MediaRead.of(media, ctx.settings.catalog_public_url)
@@ -196,6 +204,7 @@ async def _settings_page(
     ctx: CatalogContext,
     settings: CatalogSettings,
     *,
+    who: Principal,
     saved: bool = False,
     error: str | None = None,
     status_code: int = 200,
@@ -204,6 +213,7 @@ async def _settings_page(
         request,
         ctx,
         "media_settings",
+        who=who,
         settings=settings,
         saved=saved,
         error=error,
@@ -211,12 +221,19 @@ async def _settings_page(
     )
 
 
-@router.get("/admin/media/settings", response_class=HTMLResponse, responses=_REDIRECT)
-async def settings_page(request: Request, ctx: Ctx, saved: bool = False) -> Response:
-    if not await ctx.auth.is_admin(request):
-        return _login(ctx, "/admin/media/settings")
+@router.get(
+    "/admin/media/settings",
+    response_class=HTMLResponse,
+    responses={**_REDIRECT, **error_responses(403)},
+)
+async def settings_page(
+    request: Request,
+    ctx: Ctx,
+    who: SettingsAdmin,
+    saved: bool = False,
+) -> Response:
     settings = await current_settings(ctx.media_library)
-    return await _settings_page(request, ctx, settings, saved=saved)
+    return await _settings_page(request, ctx, settings, who=who, saved=saved)
 
 
 @router.post(
@@ -227,6 +244,7 @@ async def settings_page(request: Request, ctx: Ctx, saved: bool = False) -> Resp
 async def save_settings_page(
     request: Request,
     ctx: Ctx,
+    who: SettingsAdmin,
     csrf: Annotated[str, Form()] = "",
     offer_only_final: Annotated[str, Form()] = "",
     watermark_kind: Annotated[str, Form(max_length=10)] = "text",
@@ -235,8 +253,6 @@ async def save_settings_page(
     watermark_size_pct: Annotated[int, Form(ge=1, le=100)] = 40,
     watermark_opacity_pct: Annotated[int, Form(ge=0, le=100)] = 35,
 ) -> Response:
-    if not await ctx.auth.is_admin(request):
-        return _login(ctx, "/admin/media/settings")
     ctx.auth.check_csrf(request, csrf)
     current = await current_settings(ctx.media_library)
     wanted = CatalogSettings(
@@ -254,7 +270,9 @@ async def save_settings_page(
     try:
         await update_settings(ctx.media_library, wanted)
     except MediaLibraryError as exc:
-        return await _settings_page(request, ctx, wanted, error=exc.reason, status_code=422)
+        return await _settings_page(
+            request, ctx, wanted, who=who, error=exc.reason, status_code=422
+        )
     return RedirectResponse("/admin/media/settings?saved=true", status_code=303)
 
 
@@ -263,16 +281,18 @@ async def save_settings_page(
     response_class=HTMLResponse,
     responses={**_REDIRECT, **error_responses(401, 403, 413, 422)},
 )
-async def logo_page(request: Request, ctx: Ctx) -> Response:
-    if not await ctx.auth.is_admin(request):
-        return _login(ctx, "/admin/media/settings")
+async def logo_page(
+    request: Request,
+    ctx: Ctx,
+    who: SettingsAdmin,
+) -> Response:
     form = await _staged_form(request, ctx, max_bytes=MAX_LOGO_BYTES)
     try:
         await set_watermark_logo(ctx.media_library, form.one_file("file"))
     except MediaLibraryError as exc:
         current = await current_settings(ctx.media_library)
         return await _settings_page(
-            request, ctx, current, error=exc.reason, status_code=_status_of(ctx, exc)
+            request, ctx, current, who=who, error=exc.reason, status_code=_status_of(ctx, exc)
         )
     finally:
         form.discard()
@@ -284,13 +304,21 @@ async def _edit_page(
     ctx: CatalogContext,
     media_id: uuid.UUID,
     *,
+    who: Principal,
     saved: bool = False,
     error: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    media = await library.get_media(ctx.media_library, media_id)
+    media = await library.get_media(ctx.media_library, media_id, who=who)
     return await _page(
-        request, ctx, "media_edit", media=media, saved=saved, error=error, status_code=status_code
+        request,
+        ctx,
+        "media_edit",
+        who=who,
+        media=media,
+        saved=saved,
+        error=error,
+        status_code=status_code,
     )
 
 
@@ -300,11 +328,9 @@ async def _edit_page(
     responses={**_REDIRECT, **error_responses(404, 422)},
 )
 async def edit_page(
-    request: Request, ctx: Ctx, media_id: uuid.UUID, saved: bool = False
+    request: Request, ctx: Ctx, who: PageReader, media_id: uuid.UUID, saved: bool = False
 ) -> Response:
-    if not await ctx.auth.is_admin(request):
-        return _login(ctx, f"/admin/media/{media_id}")
-    return await _edit_page(request, ctx, media_id, saved=saved)
+    return await _edit_page(request, ctx, media_id, who=who, saved=saved)
 
 
 @router.post(
@@ -315,6 +341,7 @@ async def edit_page(
 async def save_media_page(
     request: Request,
     ctx: Ctx,
+    who: PageManager,
     media_id: uuid.UUID,
     csrf: Annotated[str, Form()] = "",
     title: Annotated[str, Form(max_length=300)] = "",
@@ -322,14 +349,12 @@ async def save_media_page(
     keywords: Annotated[str, Form(max_length=12000)] = "",
     state: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    if not await ctx.auth.is_admin(request):
-        return _login(ctx, f"/admin/media/{media_id}")
     ctx.auth.check_csrf(request, csrf)
     try:  # the API's text rules (no control characters): a NUL would break PostgreSQL
         title, keywords = (str(check_single_line(v)) for v in (title, keywords))
         caption = str(check_multiline(caption))
     except ValueError as exc:
-        return await _edit_page(request, ctx, media_id, error=str(exc), status_code=422)
+        return await _edit_page(request, ctx, media_id, who=who, error=str(exc), status_code=422)
     edit = MediaEdit(
         title=title,
         caption=caption,
@@ -337,12 +362,14 @@ async def save_media_page(
         state=state or None,  # type: ignore[arg-type]
     )
     try:
-        await library.edit_media(ctx.media_library, media_id, edit)
+        await library.edit_media(ctx.media_library, media_id, edit, who=who)
     except MediaLibraryError as exc:
         status = _status_of(ctx, exc)
         if status == 404:
             raise
-        return await _edit_page(request, ctx, media_id, error=exc.reason, status_code=status)
+        return await _edit_page(
+            request, ctx, media_id, who=who, error=exc.reason, status_code=status
+        )
     return RedirectResponse(f"/admin/media/{media_id}?saved=true", status_code=303)
 
 
@@ -351,18 +378,21 @@ async def save_media_page(
     response_class=HTMLResponse,
     responses={**_REDIRECT, **error_responses(401, 403, 404, 409, 413, 415, 422)},
 )
-async def replace_file_page(request: Request, ctx: Ctx, media_id: uuid.UUID) -> Response:
-    if not await ctx.auth.is_admin(request):
-        return _login(ctx, f"/admin/media/{media_id}")
-    await library.get_media(ctx.media_library, media_id)
+async def replace_file_page(
+    request: Request, ctx: Ctx, who: PageManager, media_id: uuid.UUID
+) -> Response:
+    await library.get_media(ctx.media_library, media_id, who=who)
     form = await _staged_form(request, ctx)
     try:
-        await library.replace_media_file(ctx.media_library, media_id, form.one_file("file"))
+        staged = form.one_file("file")
+        await library.replace_media_file(ctx.media_library, media_id, staged, who=who)
     except MediaLibraryError as exc:
         status = _status_of(ctx, exc)
         if status == 404:
             raise
-        return await _edit_page(request, ctx, media_id, error=exc.reason, status_code=status)
+        return await _edit_page(
+            request, ctx, media_id, who=who, error=exc.reason, status_code=status
+        )
     finally:
         form.discard()
     return RedirectResponse(f"/admin/media/{media_id}?saved=true", status_code=303)
@@ -374,16 +404,20 @@ async def replace_file_page(request: Request, ctx: Ctx, media_id: uuid.UUID) -> 
     responses={**_REDIRECT, **error_responses(401, 403, 404, 409)},
 )
 async def delete_page(
-    request: Request, ctx: Ctx, media_id: uuid.UUID, csrf: Annotated[str, Form()] = ""
+    request: Request,
+    ctx: Ctx,
+    who: PageManager,
+    media_id: uuid.UUID,
+    csrf: Annotated[str, Form()] = "",
 ) -> Response:
-    if not await ctx.auth.is_admin(request):
-        return _login(ctx, f"/admin/media/{media_id}")
     ctx.auth.check_csrf(request, csrf)
     try:
-        await library.delete_media(ctx.media_library, media_id)
+        await library.delete_media(ctx.media_library, media_id, who=who)
     except MediaLibraryError as exc:
         status = _status_of(ctx, exc)
         if status == 404:
             raise
-        return await _edit_page(request, ctx, media_id, error=exc.reason, status_code=status)
+        return await _edit_page(
+            request, ctx, media_id, who=who, error=exc.reason, status_code=status
+        )
     return RedirectResponse("/admin/media?done=deleted", status_code=303)

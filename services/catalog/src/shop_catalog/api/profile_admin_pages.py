@@ -1,7 +1,8 @@
 """The admin's price list pages: the list, and one price list's form: a royalty-free one's
 rows (name, description, usage terms, price, delivery format, link expiry, download limit;
 a row left without a name is dropped; rows keep their ids, the license ids carts hold) or a
-rights-managed one's option tree (`profile_admin_forms`); either with quantity discounts."""
+rights-managed one's option tree (`profile_admin_forms`); either with quantity discounts.
+CATALOG_READ to look, CATALOG_MANAGE to change; a photographer sees only their own."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from shop_catalog.api.context import CatalogContext, Ctx
+from shop_catalog.api.context import CatalogContext, Ctx, PageManager, PageReader
 from shop_catalog.api.profile_admin_forms import (
     rights_managed_fields,
     rights_managed_of_form,
@@ -28,7 +29,6 @@ from shop_catalog.api.sales_page_helpers import (
     amount_of,
     checked_form,
     int_of,
-    login_redirect,
     page_currency,
     refusal,
     save_form,
@@ -36,8 +36,9 @@ from shop_catalog.api.sales_page_helpers import (
     text_of,
 )
 from shop_catalog.domain.profiles import PricingProfile
-from shop_catalog.domain.sales import FieldError, ProfileInUseError
+from shop_catalog.domain.sales import FieldError, ProfileInUseError, SalesNotFoundError
 from shop_catalog.service import profiles
+from shop_platform.accounts import Permission, Principal
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 BLANK_ROWS = 2  # empty rows offered under the existing ones
@@ -113,6 +114,7 @@ async def _form_page(
     ctx: CatalogContext,
     profile: PricingProfile | None,
     *,
+    who: Principal,
     kind: str = "royalty_free",
     typed: FormData | None = None,
     error: str | None = None,
@@ -144,6 +146,7 @@ async def _form_page(
         tiers=typed_tier_rows(typed) if typed is not None else tier_rows(profile),
         error=error,
         flash=flash,
+        can_manage=who.can(Permission.CATALOG_MANAGE),
         **values,
     )
 
@@ -158,55 +161,63 @@ def _typed_rows(form: FormData) -> list[dict[str, Any]]:
 
 
 @router.get("/pricing-profiles")
-async def profiles_page(request: Request, ctx: Ctx, done: str = "") -> Response:
-    if not await ctx.auth.is_admin(request):
-        return login_redirect(ctx, "/admin/pricing-profiles")
+async def profiles_page(request: Request, ctx: Ctx, who: PageReader, done: str = "") -> Response:
     async with ctx.transaction() as repos:
-        found = await repos.sales.list_profiles()
+        found = await profiles.list_profiles(repos, who=who)
     flash = {"deleted": "Price list deleted."}.get(done)
     return await admin_page(
-        request, ctx, "admin_profiles", nav="pricing", profiles=found, flash=flash
+        request,
+        ctx,
+        "admin_profiles",
+        nav="pricing",
+        profiles=found,
+        flash=flash,
+        can_manage=who.can(Permission.CATALOG_MANAGE),
+        show_photographer=who.photographer_scope is None,
     )
 
 
 @router.get("/pricing-profiles/new")
-async def new_profile_page(request: Request, ctx: Ctx, kind: str = "royalty_free") -> Response:
+async def new_profile_page(
+    request: Request, ctx: Ctx, who: PageManager, kind: str = "royalty_free"
+) -> Response:
     """`?kind=rights_managed`: a rights-managed profile's form."""
-    if not await ctx.auth.is_admin(request):
-        return login_redirect(ctx, "/admin/pricing-profiles/new")
-    return await _form_page(request, ctx, None, kind=kind)
+    return await _form_page(request, ctx, None, who=who, kind=kind)
 
 
 @router.get("/pricing-profiles/{profile_id}")
 async def profile_page(
-    request: Request, ctx: Ctx, profile_id: uuid.UUID, done: str = ""
+    request: Request, ctx: Ctx, who: PageReader, profile_id: uuid.UUID, done: str = ""
 ) -> Response:
-    if not await ctx.auth.is_admin(request):
-        return login_redirect(ctx, f"/admin/pricing-profiles/{profile_id}")
     async with ctx.transaction() as repos:
-        profile = await profiles.get_profile(repos, profile_id)
-    return await _form_page(request, ctx, profile, flash=FLASH.get(done))
+        profile = await profiles.get_profile(repos, profile_id, who=who)
+    return await _form_page(request, ctx, profile, who=who, flash=FLASH.get(done))
 
 
-async def _save(request: Request, ctx: CatalogContext, profile_id: uuid.UUID | None) -> Response:
+async def _save(
+    request: Request, ctx: CatalogContext, profile_id: uuid.UUID | None, who: Principal
+) -> Response:
     async def write(form: FormData) -> uuid.UUID:
         body = _profile_body(form, await page_currency(ctx))
         async with ctx.transaction() as repos:
             if profile_id is None:
-                created = await profiles.create_profile(repos, body.draft())
+                created = await profiles.create_profile(repos, body.draft(), who=who)
                 return created.id
-            await profiles.replace_profile(repos, profile_id, body.draft(), now=datetime.now(UTC))
+            await profiles.replace_profile(
+                repos, profile_id, body.draft(), who=who, now=datetime.now(UTC)
+            )
         return profile_id
 
     async def refused(form: FormData, error: str) -> Response:
         current = None
         if profile_id is not None:  # the form goes on editing it
             async with ctx.transaction() as repos:
-                current = await profiles.get_profile(repos, profile_id)
+                current = await profiles.get_profile(repos, profile_id, who=who)
         return await _form_page(
             request,
             ctx,
             current,
+            who=who,
             kind=text_of(form, "kind") or "royalty_free",
             typed=form,
             error=error,
@@ -218,28 +229,28 @@ async def _save(request: Request, ctx: CatalogContext, profile_id: uuid.UUID | N
 
 
 @router.post("/pricing-profiles/new")
-async def create_profile(request: Request, ctx: Ctx) -> Response:
-    if not await ctx.auth.is_admin(request):
-        return login_redirect(ctx, "/admin/pricing-profiles/new")
-    return await _save(request, ctx, None)
+async def create_profile(request: Request, ctx: Ctx, who: PageManager) -> Response:
+    return await _save(request, ctx, None, who)
 
 
 @router.post("/pricing-profiles/{profile_id}")
-async def save_profile(request: Request, ctx: Ctx, profile_id: uuid.UUID) -> Response:
-    if not await ctx.auth.is_admin(request):
-        return login_redirect(ctx, f"/admin/pricing-profiles/{profile_id}")
-    return await _save(request, ctx, profile_id)
+async def save_profile(
+    request: Request, ctx: Ctx, who: PageManager, profile_id: uuid.UUID
+) -> Response:
+    return await _save(request, ctx, profile_id, who)
 
 
 @router.post("/pricing-profiles/{profile_id}/delete")
-async def delete_profile(request: Request, ctx: Ctx, profile_id: uuid.UUID) -> Response:
+async def delete_profile(
+    request: Request, ctx: Ctx, who: PageManager, profile_id: uuid.UUID
+) -> Response:
     """Detaches it from its media and galleries (the page asks first)."""
-    if not await ctx.auth.is_admin(request):
-        return login_redirect(ctx, "/admin/pricing-profiles")
     await checked_form(request, ctx)
     try:
         async with ctx.transaction() as repos:
-            await profiles.delete_profile(repos, profile_id, detach=True, now=datetime.now(UTC))
+            await profiles.delete_profile(
+                repos, profile_id, who=who, detach=True, now=datetime.now(UTC)
+            )
     except ProfileInUseError as exc:  # pragma: no cover - detach=True never refuses
         return await ctx.web.error_page(request, 409, exc.reason)
     return see_other("/admin/pricing-profiles?done=deleted")
@@ -253,16 +264,18 @@ async def _media_page(
     ctx: CatalogContext,
     media_id: uuid.UUID,
     *,
+    who: Principal,
     flash: str | None = None,
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
     async with ctx.transaction() as repos:
-        found = await repos.sales.store_media([media_id])
-        if not found:
+        try:
+            attached = await profiles.media_profile_ids(repos, media_id, who=who)
+        except SalesNotFoundError:
             return await ctx.web.error_page(request, 404, "No such media.")
-        attached = await repos.sales.media_profile_ids(media_id)
-        all_profiles = await repos.sales.list_profiles()
+        found = await repos.sales.store_media([media_id])
+        all_profiles = await profiles.list_profiles(repos, who=who)
     return await admin_page(
         request,
         ctx,
@@ -274,32 +287,33 @@ async def _media_page(
         profiles=all_profiles,
         flash=flash,
         error=error,
+        can_manage=who.can(Permission.CATALOG_MANAGE),
     )
 
 
 @router.get("/media/{media_id}/price-lists")
 async def media_profiles_page(
-    request: Request, ctx: Ctx, media_id: uuid.UUID, saved: bool = False
+    request: Request, ctx: Ctx, who: PageReader, media_id: uuid.UUID, saved: bool = False
 ) -> Response:
-    if not await ctx.auth.is_admin(request):
-        return login_redirect(ctx, f"/admin/media/{media_id}/price-lists")
     flash = "Saved: the media is offered with these price lists." if saved else None
-    return await _media_page(request, ctx, media_id, flash=flash)
+    return await _media_page(request, ctx, media_id, who=who, flash=flash)
 
 
 @router.post("/media/{media_id}/price-lists")
-async def save_media_profiles(request: Request, ctx: Ctx, media_id: uuid.UUID) -> Response:
-    if not await ctx.auth.is_admin(request):
-        return login_redirect(ctx, f"/admin/media/{media_id}/price-lists")
+async def save_media_profiles(
+    request: Request, ctx: Ctx, who: PageManager, media_id: uuid.UUID
+) -> Response:
     form = await checked_form(request, ctx)
     try:
         ids = [uuid.UUID(v) for v in form.getlist("profile_id") if isinstance(v, str)]
         async with ctx.transaction() as repos:
-            await profiles.set_media_profiles(repos, media_id, ids, now=datetime.now(UTC))
+            await profiles.set_media_profiles(repos, media_id, ids, who=who, now=datetime.now(UTC))
     except ValueError:
         return await _media_page(
-            request, ctx, media_id, error="Not saved: unknown price list.", status_code=422
+            request, ctx, media_id, who=who, error="Not saved: unknown price list.", status_code=422
         )
     except FieldError as exc:
-        return await _media_page(request, ctx, media_id, error=refusal(exc), status_code=422)
+        return await _media_page(
+            request, ctx, media_id, who=who, error=refusal(exc), status_code=422
+        )
     return see_other(f"/admin/media/{media_id}/price-lists?saved=true")

@@ -1,5 +1,7 @@
-"""Admin API (bearer token): pricing profiles, galleries, their media, access and free
-downloads, selections, and the price lists of single media (CONTRACT.md, "Catalog service").
+"""Admin API (bearer: ADMIN_TOKEN or a personal API token): pricing profiles, galleries,
+their media, access and free downloads, selections, and the price lists of single media
+(CONTRACT.md, "Catalog service"). Reads need CATALOG_READ, changes CATALOG_MANAGE; a
+photographer reaches only their own (another's id: 404, or a 422 naming it in a body).
 
 Each call is one transaction: a refused call leaves nothing behind, an accepted one writes
 its snapshots and emails (outbox) with the change.
@@ -11,9 +13,9 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Response, status
 
-from shop_catalog.api.context import CatalogContext, Ctx
+from shop_catalog.api.context import ApiManager, ApiReader, CatalogContext, Ctx
 from shop_catalog.api.profile_schemas import ProfileRead, ProfileWrite
 from shop_catalog.api.sales_schemas import (
     AllowedEmailWrite,
@@ -27,22 +29,13 @@ from shop_catalog.api.sales_schemas import (
 from shop_catalog.domain.profiles import Selection
 from shop_catalog.service import galleries, profiles, selections
 from shop_catalog.service.gallery_access import GalleryKeys
-from shop_platform.auth import bearer_is_admin
-from shop_platform.errors import UnauthorizedError, error_responses
-
-
-async def admin_only(request: Request) -> None:
-    context = request.app.state.context
-    assert isinstance(context, CatalogContext)
-    if not bearer_is_admin(request, context.settings.admin_token):
-        raise UnauthorizedError("admin authentication required (Authorization: Bearer)")
-
+from shop_platform.accounts import Principal
+from shop_platform.errors import error_responses
 
 router = APIRouter(
     prefix="/api/admin",
     tags=["admin: price lists, galleries, selections"],
-    dependencies=[Depends(admin_only)],
-    responses=error_responses(401, 404, 422),
+    responses=error_responses(401, 403, 404, 422),
 )
 
 
@@ -58,31 +51,36 @@ def _now() -> datetime:
 
 
 @router.post("/pricing-profiles", status_code=status.HTTP_201_CREATED)
-async def create_profile(ctx: Ctx, body: ProfileWrite) -> ProfileRead:
+async def create_profile(ctx: Ctx, who: ApiManager, body: ProfileWrite) -> ProfileRead:
     async with ctx.transaction() as repos:
-        profile = await profiles.create_profile(repos, body.draft())
+        profile = await profiles.create_profile(repos, body.draft(), who=who)
     return ProfileRead.of(profile)
 
 
 @router.get("/pricing-profiles")
-async def list_profiles(ctx: Ctx) -> list[ProfileRead]:
+async def list_profiles(ctx: Ctx, who: ApiReader) -> list[ProfileRead]:
+    """Every price list (all of them: no paging); a photographer's own only."""
     async with ctx.transaction() as repos:
-        found = await repos.sales.list_profiles()
+        found = await profiles.list_profiles(repos, who=who)
     return [ProfileRead.of(p) for p in found]
 
 
 @router.get("/pricing-profiles/{profile_id}")
-async def get_profile(ctx: Ctx, profile_id: uuid.UUID) -> ProfileRead:
+async def get_profile(ctx: Ctx, who: ApiReader, profile_id: uuid.UUID) -> ProfileRead:
     async with ctx.transaction() as repos:
-        return ProfileRead.of(await profiles.get_profile(repos, profile_id))
+        return ProfileRead.of(await profiles.get_profile(repos, profile_id, who=who))
 
 
 @router.put("/pricing-profiles/{profile_id}")
-async def replace_profile(ctx: Ctx, profile_id: uuid.UUID, body: ProfileWrite) -> ProfileRead:
+async def replace_profile(
+    ctx: Ctx, who: ApiManager, profile_id: uuid.UUID, body: ProfileWrite
+) -> ProfileRead:
     """Future orders only: order lines keep their copy; the media it prices are
     republished. Rows naming their `id` keep it (the license id carts hold)."""
     async with ctx.transaction() as repos:
-        profile = await profiles.replace_profile(repos, profile_id, body.draft(), now=_now())
+        profile = await profiles.replace_profile(
+            repos, profile_id, body.draft(), who=who, now=_now()
+        )
     return ProfileRead.of(profile)
 
 
@@ -91,25 +89,29 @@ async def replace_profile(ctx: Ctx, profile_id: uuid.UUID, body: ProfileWrite) -
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(409),
 )
-async def delete_profile(ctx: Ctx, profile_id: uuid.UUID, detach: bool = False) -> Response:
+async def delete_profile(
+    ctx: Ctx, who: ApiManager, profile_id: uuid.UUID, detach: bool = False
+) -> Response:
     async with ctx.transaction() as repos:
-        await profiles.delete_profile(repos, profile_id, detach=detach, now=_now())
+        await profiles.delete_profile(repos, profile_id, who=who, detach=detach, now=_now())
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.put("/media/{media_id}/pricing-profiles")
 async def set_media_profiles(
-    ctx: Ctx, media_id: uuid.UUID, body: MediaProfilesWrite
+    ctx: Ctx, who: ApiManager, media_id: uuid.UUID, body: MediaProfilesWrite
 ) -> dict[str, Any]:
     async with ctx.transaction() as repos:
-        ids = await profiles.set_media_profiles(repos, media_id, body.profile_ids, now=_now())
+        ids = await profiles.set_media_profiles(
+            repos, media_id, body.profile_ids, who=who, now=_now()
+        )
     return {"media_id": str(media_id), "profile_ids": [str(i) for i in ids]}
 
 
 @router.get("/media/{media_id}/pricing-profiles")
-async def get_media_profiles(ctx: Ctx, media_id: uuid.UUID) -> dict[str, Any]:
+async def get_media_profiles(ctx: Ctx, who: ApiReader, media_id: uuid.UUID) -> dict[str, Any]:
     async with ctx.transaction() as repos:
-        ids = await repos.sales.media_profile_ids(media_id)
+        ids = await profiles.media_profile_ids(repos, media_id, who=who)
     return {"media_id": str(media_id), "profile_ids": [str(i) for i in ids]}
 
 
@@ -117,79 +119,85 @@ async def get_media_profiles(ctx: Ctx, media_id: uuid.UUID) -> dict[str, Any]:
 
 
 @router.post("/galleries", status_code=status.HTTP_201_CREATED)
-async def create_gallery(ctx: Ctx, body: GalleryWrite) -> GalleryRead:
+async def create_gallery(ctx: Ctx, who: ApiManager, body: GalleryWrite) -> GalleryRead:
     async with ctx.transaction() as repos:
-        gallery = await galleries.create_gallery(repos, body.draft(), keys=keys_of(ctx), now=_now())
+        gallery = await galleries.create_gallery(
+            repos, body.draft(), who=who, keys=keys_of(ctx), now=_now()
+        )
     return GalleryRead.of(gallery, ctx.settings.catalog_public_url)
 
 
 @router.get("/galleries")
-async def list_galleries(ctx: Ctx) -> list[GalleryRead]:
+async def list_galleries(ctx: Ctx, who: ApiReader) -> list[GalleryRead]:
+    """Every gallery (all of them: no paging); a photographer's own only."""
     async with ctx.transaction() as repos:
-        found = await repos.sales.list_galleries()
+        found = await galleries.list_galleries(repos, who=who)
     return [GalleryRead.of(g, ctx.settings.catalog_public_url) for g in found]
 
 
 @router.get("/galleries/{gallery_id}")
-async def get_gallery(ctx: Ctx, gallery_id: uuid.UUID) -> GalleryRead:
+async def get_gallery(ctx: Ctx, who: ApiReader, gallery_id: uuid.UUID) -> GalleryRead:
     async with ctx.transaction() as repos:
-        gallery = await galleries.get_gallery(repos, gallery_id)
+        gallery = await galleries.get_gallery(repos, gallery_id, who=who)
     return GalleryRead.of(gallery, ctx.settings.catalog_public_url)
 
 
 @router.put("/galleries/{gallery_id}")
-async def update_gallery(ctx: Ctx, gallery_id: uuid.UUID, body: GalleryWrite) -> GalleryRead:
+async def update_gallery(
+    ctx: Ctx, who: ApiManager, gallery_id: uuid.UUID, body: GalleryWrite
+) -> GalleryRead:
     """Replace the settings; `password` left out keeps the current one."""
     async with ctx.transaction() as repos:
         gallery = await galleries.update_gallery(
-            repos, gallery_id, body.draft(), keys=keys_of(ctx), now=_now()
+            repos, gallery_id, body.draft(), who=who, keys=keys_of(ctx), now=_now()
         )
     return GalleryRead.of(gallery, ctx.settings.catalog_public_url)
 
 
 @router.delete("/galleries/{gallery_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_gallery(ctx: Ctx, gallery_id: uuid.UUID) -> Response:
+async def delete_gallery(ctx: Ctx, who: ApiManager, gallery_id: uuid.UUID) -> Response:
     async with ctx.transaction() as repos:
-        await galleries.delete_gallery(repos, gallery_id, now=_now())
+        await galleries.delete_gallery(repos, gallery_id, who=who, now=_now())
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/galleries/{gallery_id}/media")
-async def get_gallery_media(ctx: Ctx, gallery_id: uuid.UUID) -> dict[str, Any]:
+async def get_gallery_media(ctx: Ctx, who: ApiReader, gallery_id: uuid.UUID) -> dict[str, Any]:
     async with ctx.transaction() as repos:
-        await galleries.get_gallery(repos, gallery_id)
-        ids = await repos.sales.gallery_media_ids(gallery_id)
+        ids = await galleries.gallery_media_ids(repos, gallery_id, who=who)
     return {"gallery_id": str(gallery_id), "media_ids": [str(i) for i in ids]}
 
 
 @router.put("/galleries/{gallery_id}/media")
 async def set_gallery_media(
-    ctx: Ctx, gallery_id: uuid.UUID, body: GalleryMediaWrite
+    ctx: Ctx, who: ApiManager, gallery_id: uuid.UUID, body: GalleryMediaWrite
 ) -> dict[str, Any]:
     async with ctx.transaction() as repos:
-        ids = await galleries.set_gallery_media(repos, gallery_id, body.media_ids, now=_now())
+        ids = await galleries.set_gallery_media(
+            repos, gallery_id, body.media_ids, who=who, now=_now()
+        )
     return {"gallery_id": str(gallery_id), "media_ids": [str(i) for i in ids]}
 
 
 @router.post("/galleries/{gallery_id}/allowed-emails", status_code=status.HTTP_201_CREATED)
 async def add_allowed_email(
-    ctx: Ctx, gallery_id: uuid.UUID, body: AllowedEmailWrite
+    ctx: Ctx, who: ApiManager, gallery_id: uuid.UUID, body: AllowedEmailWrite
 ) -> GalleryRead:
     """The client gets the gallery's access link by email (once per email)."""
     async with ctx.transaction() as repos:
         gallery = await galleries.add_allowed_email(
-            repos, gallery_id, str(body.email), keys=keys_of(ctx), now=_now()
+            repos, gallery_id, str(body.email), who=who, keys=keys_of(ctx), now=_now()
         )
     return GalleryRead.of(gallery, ctx.settings.catalog_public_url)
 
 
 @router.post("/galleries/{gallery_id}/free-downloads", status_code=status.HTTP_201_CREATED)
 async def grant_free_download(
-    ctx: Ctx, gallery_id: uuid.UUID, body: FreeDownloadWrite
+    ctx: Ctx, who: ApiManager, gallery_id: uuid.UUID, body: FreeDownloadWrite
 ) -> dict[str, Any]:
     async with ctx.transaction() as repos:
         grant_id = await galleries.grant_free_download(
-            repos, gallery_id, str(body.client_email), body.delivery, now=_now()
+            repos, gallery_id, str(body.client_email), body.delivery, who=who, now=_now()
         )
     return {"id": str(grant_id), "gallery_id": str(gallery_id), "client_email": body.client_email}
 
@@ -197,7 +205,9 @@ async def grant_free_download(
 # --- selections --------------------------------------------------------------------------
 
 
-async def record_selection(ctx: CatalogContext, body: SelectionWrite) -> tuple[Selection, str]:
+async def record_selection(
+    ctx: CatalogContext, body: SelectionWrite, who: Principal
+) -> tuple[Selection, str]:
     """Records the selection and emails its link (the API's and the admin page's): it and
     its URL."""
     async with ctx.transaction() as repos:
@@ -207,21 +217,23 @@ async def record_selection(ctx: CatalogContext, body: SelectionWrite) -> tuple[S
             media_ids=body.media_ids,
             client_email=str(body.client_email),
             message=body.message,
+            who=who,
             public_url=ctx.settings.catalog_public_url,
             now=_now(),
         )
 
 
 @router.post("/selections", status_code=status.HTTP_201_CREATED)
-async def create_selection(ctx: Ctx, body: SelectionWrite) -> dict[str, Any]:
-    selection, url = await record_selection(ctx, body)
+async def create_selection(ctx: Ctx, who: ApiManager, body: SelectionWrite) -> dict[str, Any]:
+    selection, url = await record_selection(ctx, body, who)
     return {"id": str(selection.id), "url": url}
 
 
 @router.get("/selections")
-async def list_selections(ctx: Ctx) -> list[dict[str, Any]]:
+async def list_selections(ctx: Ctx, who: ApiReader) -> list[dict[str, Any]]:
+    """Every sent selection, newest first (all of them: no paging); a photographer's own."""
     async with ctx.transaction() as repos:
-        found = await repos.sales.list_selections()
+        found = await selections.list_selections(repos, who=who)
     return [
         {
             "id": str(s.id),

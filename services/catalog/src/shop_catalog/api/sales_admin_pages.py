@@ -1,5 +1,6 @@
 """The admin's gallery and selection pages (admin session cookie from the orders login;
 every form carries the CSRF token, and a cookie-authenticated POST needs our Origin).
+CATALOG_READ to look, CATALOG_MANAGE to change; a photographer sees only their own.
 
 - `/admin/galleries`: the list; `/admin/galleries/new` and `/admin/galleries/{id}`: one form
   for the settings (visibility, password, allowed emails, price lists, whole price) and the
@@ -19,14 +20,13 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from shop_catalog.api.context import CatalogContext, Ctx
+from shop_catalog.api.context import CatalogContext, Ctx, PageManager, PageReader
 from shop_catalog.api.sales_admin_api import keys_of, record_selection
 from shop_catalog.api.sales_page_helpers import (
     admin_page,
     amount_of,
     checked_form,
     int_of,
-    login_redirect,
     page_currency,
     refusal,
     save_form,
@@ -35,8 +35,9 @@ from shop_catalog.api.sales_page_helpers import (
 )
 from shop_catalog.api.sales_schemas import FreeDownloadWrite, GalleryWrite, SelectionWrite
 from shop_catalog.domain.sales import FieldError, Gallery
-from shop_catalog.service import galleries, selections
+from shop_catalog.service import galleries, profiles, selections
 from shop_contracts.common import DeliverySpec
+from shop_platform.accounts import Permission, Principal
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 FLASH = {
@@ -100,14 +101,17 @@ async def _form_page(
     ctx: CatalogContext,
     gallery: Gallery | None,
     *,
+    who: Principal,
     typed: dict[str, Any] | None = None,
     error: str | None = None,
     flash: str | None = None,
     status_code: int = 200,
 ) -> Response:
+    # the media it may hold: a photographer's gallery, only theirs
+    photographer = who.photographer_scope or (gallery.owner.photographer_id if gallery else None)
     async with ctx.transaction() as repos:
-        library = await repos.sales.library()
-        profiles = await repos.sales.list_profiles()
+        library = await repos.sales.library(photographer)
+        price_lists = await profiles.list_profiles(repos, who=who)
         members = await repos.sales.gallery_media_ids(gallery.id) if gallery else []
     positions = {m: i + 1 for i, m in enumerate(members)}
     library.sort(key=lambda m: (positions.get(m.id, 10**9), m.title))
@@ -121,7 +125,8 @@ async def _form_page(
         typed=typed or {},
         library=library,
         positions=positions,
-        profiles=profiles,
+        profiles=price_lists,
+        can_manage=who.can(Permission.CATALOG_MANAGE),
         error=error,
         flash=flash,
         storefront=ctx.settings.catalog_public_url.rstrip("/"),
@@ -129,90 +134,93 @@ async def _form_page(
 
 
 @router.get("/galleries")
-async def galleries_page(request: Request, ctx: Ctx, done: str = "") -> Response:
-    if not await ctx.auth.is_admin(request):
-        return login_redirect(ctx, "/admin/galleries")
+async def galleries_page(request: Request, ctx: Ctx, who: PageReader, done: str = "") -> Response:
     async with ctx.transaction() as repos:
-        found = await repos.sales.list_galleries()
+        found = await galleries.list_galleries(repos, who=who)
     return await admin_page(
-        request, ctx, "admin_galleries", nav="galleries", galleries=found, flash=FLASH.get(done)
+        request,
+        ctx,
+        "admin_galleries",
+        nav="galleries",
+        galleries=found,
+        flash=FLASH.get(done),
+        can_manage=who.can(Permission.CATALOG_MANAGE),
+        show_photographer=who.photographer_scope is None,
     )
 
 
 @router.get("/galleries/new")
-async def new_gallery_page(request: Request, ctx: Ctx) -> Response:
-    if not await ctx.auth.is_admin(request):
-        return login_redirect(ctx, "/admin/galleries/new")
-    return await _form_page(request, ctx, None)
+async def new_gallery_page(request: Request, ctx: Ctx, who: PageManager) -> Response:
+    return await _form_page(request, ctx, None, who=who)
 
 
 @router.get("/galleries/{gallery_id}")
 async def gallery_page(
-    request: Request, ctx: Ctx, gallery_id: uuid.UUID, done: str = ""
+    request: Request, ctx: Ctx, who: PageReader, gallery_id: uuid.UUID, done: str = ""
 ) -> Response:
-    if not await ctx.auth.is_admin(request):
-        return login_redirect(ctx, f"/admin/galleries/{gallery_id}")
     async with ctx.transaction() as repos:
-        gallery = await galleries.get_gallery(repos, gallery_id)
-    return await _form_page(request, ctx, gallery, flash=FLASH.get(done))
+        gallery = await galleries.get_gallery(repos, gallery_id, who=who)
+    return await _form_page(request, ctx, gallery, who=who, flash=FLASH.get(done))
 
 
-async def _save(request: Request, ctx: CatalogContext, gallery_id: uuid.UUID | None) -> Response:
+async def _save(
+    request: Request, ctx: CatalogContext, gallery_id: uuid.UUID | None, who: Principal
+) -> Response:
     async def write(form: FormData) -> uuid.UUID:
         body = _gallery_body(form, await page_currency(ctx))
         picked = _picked_media(form)
         async with ctx.transaction() as repos:
             if gallery_id is None:
                 saved = await galleries.create_gallery(
-                    repos, body.draft(), keys=keys_of(ctx), now=_now()
+                    repos, body.draft(), who=who, keys=keys_of(ctx), now=_now()
                 )
             else:
                 saved = await galleries.update_gallery(
-                    repos, gallery_id, body.draft(), keys=keys_of(ctx), now=_now()
+                    repos, gallery_id, body.draft(), who=who, keys=keys_of(ctx), now=_now()
                 )
-            await galleries.set_gallery_media(repos, saved.id, picked, now=_now())
+            await galleries.set_gallery_media(repos, saved.id, picked, who=who, now=_now())
         return saved.id
 
     async def refused(form: FormData, error: str) -> Response:
         current = None
         if gallery_id is not None:  # the form goes on editing it
             async with ctx.transaction() as repos:
-                current = await galleries.get_gallery(repos, gallery_id)
+                current = await galleries.get_gallery(repos, gallery_id, who=who)
         typed = _typed(form)
-        return await _form_page(request, ctx, current, typed=typed, error=error, status_code=422)
+        return await _form_page(
+            request, ctx, current, who=who, typed=typed, error=error, status_code=422
+        )
 
     path = "/admin/galleries"
     return await save_form(request, ctx, path, gallery_id, write=write, refused=refused)
 
 
 @router.post("/galleries/new")
-async def create_gallery(request: Request, ctx: Ctx) -> Response:
-    if not await ctx.auth.is_admin(request):
-        return login_redirect(ctx, "/admin/galleries/new")
-    return await _save(request, ctx, None)
+async def create_gallery(request: Request, ctx: Ctx, who: PageManager) -> Response:
+    return await _save(request, ctx, None, who)
 
 
 @router.post("/galleries/{gallery_id}")
-async def save_gallery(request: Request, ctx: Ctx, gallery_id: uuid.UUID) -> Response:
-    if not await ctx.auth.is_admin(request):
-        return login_redirect(ctx, f"/admin/galleries/{gallery_id}")
-    return await _save(request, ctx, gallery_id)
+async def save_gallery(
+    request: Request, ctx: Ctx, who: PageManager, gallery_id: uuid.UUID
+) -> Response:
+    return await _save(request, ctx, gallery_id, who)
 
 
 @router.post("/galleries/{gallery_id}/delete")
-async def delete_gallery(request: Request, ctx: Ctx, gallery_id: uuid.UUID) -> Response:
-    if not await ctx.auth.is_admin(request):
-        return login_redirect(ctx, "/admin/galleries")
+async def delete_gallery(
+    request: Request, ctx: Ctx, who: PageManager, gallery_id: uuid.UUID
+) -> Response:
     await checked_form(request, ctx)
     async with ctx.transaction() as repos:
-        await galleries.delete_gallery(repos, gallery_id, now=_now())
+        await galleries.delete_gallery(repos, gallery_id, who=who, now=_now())
     return see_other("/admin/galleries?done=deleted")
 
 
 @router.post("/galleries/{gallery_id}/free-downloads")
-async def grant_free_download(request: Request, ctx: Ctx, gallery_id: uuid.UUID) -> Response:
-    if not await ctx.auth.is_admin(request):
-        return login_redirect(ctx, f"/admin/galleries/{gallery_id}")
+async def grant_free_download(
+    request: Request, ctx: Ctx, who: PageManager, gallery_id: uuid.UUID
+) -> Response:
     form = await checked_form(request, ctx)
     try:
         limits = {
@@ -229,12 +237,12 @@ async def grant_free_download(request: Request, ctx: Ctx, gallery_id: uuid.UUID)
         )
         async with ctx.transaction() as repos:
             await galleries.grant_free_download(
-                repos, gallery_id, str(body.client_email), body.delivery, now=_now()
+                repos, gallery_id, str(body.client_email), body.delivery, who=who, now=_now()
             )
     except (FieldError, ValidationError) as exc:
         async with ctx.transaction() as repos:
-            gallery = await galleries.get_gallery(repos, gallery_id)
-        return await _form_page(request, ctx, gallery, error=refusal(exc), status_code=422)
+            gallery = await galleries.get_gallery(repos, gallery_id, who=who)
+        return await _form_page(request, ctx, gallery, who=who, error=refusal(exc), status_code=422)
     return see_other(f"/admin/galleries/{gallery_id}?done=granted")
 
 
@@ -245,14 +253,15 @@ async def _selections_page(
     request: Request,
     ctx: CatalogContext,
     *,
+    who: Principal,
     typed: dict[str, Any] | None = None,
     error: str | None = None,
     sent: str | None = None,
     status_code: int = 200,
 ) -> Response:
     async with ctx.transaction() as repos:
-        found = await repos.sales.list_selections()
-        library = await repos.sales.library()
+        found = await selections.list_selections(repos, who=who)
+        library = await repos.sales.library(who.photographer_scope)
     base = ctx.settings.catalog_public_url
     return await admin_page(
         request,
@@ -265,20 +274,18 @@ async def _selections_page(
         typed=typed or {},
         error=error,
         sent=sent,
+        can_manage=who.can(Permission.CATALOG_MANAGE),
+        show_photographer=who.photographer_scope is None,
     )
 
 
 @router.get("/selections")
-async def selections_page(request: Request, ctx: Ctx, sent: str = "") -> Response:
-    if not await ctx.auth.is_admin(request):
-        return login_redirect(ctx, "/admin/selections")
-    return await _selections_page(request, ctx, sent=sent or None)
+async def selections_page(request: Request, ctx: Ctx, who: PageReader, sent: str = "") -> Response:
+    return await _selections_page(request, ctx, who=who, sent=sent or None)
 
 
 @router.post("/selections")
-async def send_selection(request: Request, ctx: Ctx) -> Response:
-    if not await ctx.auth.is_admin(request):
-        return login_redirect(ctx, "/admin/selections")
+async def send_selection(request: Request, ctx: Ctx, who: PageManager) -> Response:
     form = await checked_form(request, ctx)
     typed = _typed(form)
     try:
@@ -290,9 +297,9 @@ async def send_selection(request: Request, ctx: Ctx) -> Response:
                 "media_ids": _ids(form, "media_id"),
             }
         )
-        _, url = await record_selection(ctx, body)
+        _, url = await record_selection(ctx, body, who)
     except (FieldError, ValidationError) as exc:
         return await _selections_page(
-            request, ctx, typed=typed, error=refusal(exc), status_code=422
+            request, ctx, who=who, typed=typed, error=refusal(exc), status_code=422
         )
     return see_other(f"/admin/selections?sent={quote(url, safe='')}")

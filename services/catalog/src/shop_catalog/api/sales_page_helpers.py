@@ -1,4 +1,4 @@
-"""What the sales part's admin pages share: the login check, CSRF-checked forms, saving a
+"""What the sales part's admin pages share: CSRF-checked forms, saving a
 form (then the saved item's page, or the form again with the refusal), rendering on
 `shop_web/admin.html`, amounts typed in the currency's units, refusals as sentences."""
 
@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Awaitable, Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -20,11 +19,6 @@ from shop_catalog.domain.sales import FieldError
 from shop_catalog.service.currency import shop_currency
 from shop_catalog.service.media_urls import preview_urls
 from shop_contracts.money import currency_exponent
-
-
-def login_redirect(ctx: CatalogContext, path: str) -> RedirectResponse:
-    own = f"{ctx.settings.catalog_public_url.rstrip('/')}{path}"
-    return RedirectResponse(f"{ctx.login_url}?next={quote(own)}", status_code=303)
 
 
 def see_other(url: str) -> RedirectResponse:

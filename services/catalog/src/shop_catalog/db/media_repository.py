@@ -14,19 +14,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop_catalog.db.media_tables import catalog_settings, finished_orders, media, media_usage
 from shop_catalog.domain.media import Media
 from shop_catalog.domain.media_settings import CatalogSettings, WatermarkSettings
+from shop_catalog.domain.owners import Owner
 
 _EDITABLE = (
     "title", "caption", "keywords", "credit", "copyright", "width", "height", "duration_s",
     "captured_at", "state", "size_bytes", "sha256", "mime_type", "file_revision",
     "withdrawn_at", "updated_at",
 )  # fmt: skip
-_FIELDS = [c.name for c in media.columns]
+_OWNER = ("photographer_id", "photographer_name", "photographer_email")
+_FIELDS = [c.name for c in media.columns if c.name not in _OWNER]
 
 
 def media_of(row: Any) -> Media:
     values = {name: getattr(row, name) for name in _FIELDS}
     values["keywords"] = list(values["keywords"] or [])
-    return Media(**values)
+    return Media(**values, owner=Owner.of_row(row))
 
 
 def _escape_like(q: str) -> str:
@@ -39,7 +41,7 @@ class SqlMediaRepository:
 
     async def add(self, item: Media) -> None:
         values = {name: getattr(item, name) for name in _FIELDS}
-        await self._session.execute(insert(media).values(**values))
+        await self._session.execute(insert(media).values(**values, **item.owner.columns()))
 
     async def get(self, media_id: uuid.UUID, *, for_update: bool = False) -> Media | None:
         query = select(media).where(media.c.id == media_id)
@@ -53,9 +55,16 @@ class SqlMediaRepository:
         await self._session.execute(update(media).where(media.c.id == item.id).values(**values))
 
     async def page(
-        self, *, q: str | None, after: tuple[datetime, uuid.UUID] | None, limit: int
+        self,
+        *,
+        q: str | None,
+        after: tuple[datetime, uuid.UUID] | None,
+        limit: int,
+        photographer_id: uuid.UUID | None = None,
     ) -> list[Media]:
         query = select(media).where(media.c.withdrawn_at.is_(None))
+        if photographer_id is not None:
+            query = query.where(media.c.photographer_id == photographer_id)
         if q:
             pattern = f"%{_escape_like(q.strip())}%"
             keyword = (

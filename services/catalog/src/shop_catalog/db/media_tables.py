@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 
-from shop_catalog.db.tables import metadata
+from shop_catalog.db.tables import metadata, owner_columns
 
 media = Table(
     "media",
@@ -52,10 +52,12 @@ media = Table(
     Column("withdrawn_at", DateTime(timezone=True), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    *owner_columns(),
     CheckConstraint("kind IN ('image', 'video')", name="ck_media_kind"),
     CheckConstraint("state IN ('undefined', 'proof', 'final')", name="ck_media_state"),
     Index("ix_media_sha256", "sha256"),
     Index("ix_media_created_at_id", "created_at", "id"),
+    Index("ix_media_photographer", "photographer_id", "created_at", "id"),
 )
 
 catalog_settings = Table(

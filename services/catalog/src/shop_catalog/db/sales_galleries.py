@@ -18,6 +18,7 @@ from shop_catalog.db.sales_tables import (
     selection_media,
     selections,
 )
+from shop_catalog.domain.owners import Owner
 from shop_catalog.domain.profiles import Selection
 from shop_catalog.domain.sales import Gallery
 from shop_contracts.common import DeliverySpec
@@ -46,7 +47,9 @@ class GalleryQueries:
     _session: AsyncSession
 
     async def insert_gallery(self, g: Gallery) -> None:
-        await self._session.execute(insert(galleries).values(id=g.id, **_values(g)))
+        await self._session.execute(
+            insert(galleries).values(id=g.id, **_values(g), **g.owner.columns())
+        )
         await self.set_gallery_profiles(g.id, g.profile_ids)
 
     async def update_gallery(self, g: Gallery) -> None:
@@ -81,8 +84,11 @@ class GalleryQueries:
         found = await self._galleries(galleries.c.slug == slug)
         return found[0] if found else None
 
-    async def list_galleries(self) -> list[Gallery]:
-        return await self._galleries(None)
+    async def list_galleries(self, photographer_id: uuid.UUID | None = None) -> list[Gallery]:
+        """Every gallery, or only that photographer's."""
+        if photographer_id is None:
+            return await self._galleries(None)
+        return await self._galleries(galleries.c.photographer_id == photographer_id)
 
     async def _galleries(self, where: Any) -> list[Gallery]:
         count = (
@@ -135,6 +141,7 @@ class GalleryQueries:
                 profile_ids=profiles[r.id],
                 allowed_emails=emails[r.id],
                 media_count=r.media_count,
+                owner=Owner.of_row(r),
             )
             for r in rows
         ]
@@ -213,6 +220,7 @@ class GalleryQueries:
                 title=selection.title,
                 client_email=selection.client_email,
                 message=selection.message,
+                **selection.owner.columns(),
             )
         )
         if selection.media_ids:
@@ -236,11 +244,22 @@ class GalleryQueries:
             .order_by(selection_media.c.position)
         )
         return Selection(
-            row.id, row.token, row.title, row.client_email, row.message, list(media_ids)
+            row.id,
+            row.token,
+            row.title,
+            row.client_email,
+            row.message,
+            list(media_ids),
+            owner=Owner.of_row(row),
         )
 
-    async def list_selections(self) -> list[Selection]:
-        rows = (
-            await self._session.execute(select(selections).order_by(selections.c.created_at.desc()))
-        ).all()
-        return [Selection(r.id, r.token, r.title, r.client_email, r.message) for r in rows]
+    async def list_selections(self, photographer_id: uuid.UUID | None = None) -> list[Selection]:
+        """Every selection (newest first), or only that photographer's."""
+        query = select(selections).order_by(selections.c.created_at.desc(), selections.c.id)
+        if photographer_id is not None:
+            query = query.where(selections.c.photographer_id == photographer_id)
+        rows = (await self._session.execute(query)).all()
+        return [
+            Selection(r.id, r.token, r.title, r.client_email, r.message, owner=Owner.of_row(r))
+            for r in rows
+        ]

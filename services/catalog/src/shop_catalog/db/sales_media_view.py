@@ -32,6 +32,9 @@ media = table(
     column("withdrawn_at", DateTime(timezone=True)),
     column("created_at", DateTime(timezone=True)),
     column("updated_at", DateTime(timezone=True)),
+    column("photographer_id", UUID(as_uuid=True)),
+    column("photographer_name", String),
+    column("photographer_email", String),
 )
 
 catalog_settings = table("catalog_settings", column("offer_only_final", Boolean))

@@ -19,6 +19,7 @@ from shop_catalog.db.sales_tables import (
     media_profiles,
     offered_media,
 )
+from shop_catalog.domain.owners import Owner
 from shop_catalog.domain.profiles import PricingProfile
 from shop_catalog.domain.sales import GalleryFacts, MediaFacts
 from shop_contracts.common import AnyOffer, DeliverySpec, GalleryMember
@@ -46,6 +47,9 @@ class OfferingQueries:
                 media.c.withdrawn_at,
                 media.c.created_at,
                 media.c.updated_at,
+                media.c.photographer_id,
+                media.c.photographer_name,
+                media.c.photographer_email,
             )
         )
         rows = (await self._session.execute(statement)).all()
@@ -63,6 +67,7 @@ class OfferingQueries:
                 withdrawn=r.withdrawn_at is not None,
                 created_at=r.created_at,
                 updated_at=r.updated_at,
+                owner=Owner.of_row(r),
             )
             for r in rows
         }
@@ -155,6 +160,9 @@ class OfferingQueries:
                     galleries.c.slug,
                     galleries.c.whole_gallery_price,
                     galleries.c.whole_gallery_delivery,
+                    galleries.c.photographer_id,
+                    galleries.c.photographer_name,
+                    galleries.c.photographer_email,
                 )
             )
         ).all()
@@ -208,4 +216,5 @@ def gallery_facts(r: Any) -> GalleryFacts:
         slug=r.slug,
         whole_gallery_price=r.whole_gallery_price,
         delivery=DeliverySpec.model_validate(delivery) if delivery else DeliverySpec(),
+        owner=Owner.of_row(r),
     )

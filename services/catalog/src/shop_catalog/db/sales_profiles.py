@@ -17,6 +17,7 @@ from shop_catalog.db.sales_tables import (
     pricing_profiles,
     profile_rows,
 )
+from shop_catalog.domain.owners import Owner
 from shop_catalog.domain.profiles import PricingProfile, ProfileRow, RightsManagedTerms
 from shop_contracts.common import DeliverySpec, QuantityTier, RightsManagedGroup
 
@@ -105,6 +106,7 @@ def profile_of(head: Any, rows: list[Any]) -> PricingProfile:
         ],
         rights_managed=rights_managed_of(head.rights_managed),
         quantity_tiers=tiers_of(head.quantity_discounts),
+        owner=Owner.of_row(head),
     )
 
 
@@ -132,6 +134,7 @@ class ProfileQueries:
                 kind=profile.kind,
                 rights_managed=rights_managed_json(profile.rights_managed),
                 quantity_discounts=tiers_json(profile.quantity_tiers),
+                **profile.owner.columns(),
             )
         )
         await self._insert_rows(profile)
@@ -164,11 +167,14 @@ class ProfileQueries:
         found = await self.profiles_by_id([profile_id])
         return found[0] if found else None
 
-    async def list_profiles(self) -> list[PricingProfile]:
-        ids = await self._session.scalars(
-            select(pricing_profiles.c.id).order_by(pricing_profiles.c.name, pricing_profiles.c.id)
+    async def list_profiles(self, photographer_id: uuid.UUID | None = None) -> list[PricingProfile]:
+        """Every price list (by name), or only that photographer's."""
+        query = select(pricing_profiles.c.id).order_by(
+            pricing_profiles.c.name, pricing_profiles.c.id
         )
-        return await self.profiles_by_id(list(ids))
+        if photographer_id is not None:
+            query = query.where(pricing_profiles.c.photographer_id == photographer_id)
+        return await self.profiles_by_id(list(await self._session.scalars(query)))
 
     async def profiles_by_id(self, ids: list[uuid.UUID]) -> list[PricingProfile]:
         found = await load_profiles(self._session, ids)
@@ -189,13 +195,19 @@ class ProfileQueries:
         )
         return {r.id: r.profile_id for r in rows}
 
-    async def existing_profile_ids(self, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    async def profile_owners(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, Owner]:
+        """The owner of each of `ids` that is a price list."""
         if not ids:
-            return set()
-        found = await self._session.scalars(
-            select(pricing_profiles.c.id).where(pricing_profiles.c.id.in_(ids))
+            return {}
+        rows = await self._session.execute(
+            select(
+                pricing_profiles.c.id,
+                pricing_profiles.c.photographer_id,
+                pricing_profiles.c.photographer_name,
+                pricing_profiles.c.photographer_email,
+            ).where(pricing_profiles.c.id.in_(ids))
         )
-        return set(found)
+        return {r.id: Owner.of_row(r) for r in rows}
 
     async def profile_attachments(
         self, profile_id: uuid.UUID
@@ -220,14 +232,19 @@ class ProfileQueries:
         found = await self._session.scalars(own.union(inherited))
         return sorted(found)
 
-    async def existing_media_ids(self, ids: list[uuid.UUID]) -> set[uuid.UUID]:
-        """Those of `ids` that are media of the library (not withdrawn)."""
+    async def media_owners(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, Owner]:
+        """The owner of each of `ids` that is a media of the library (not withdrawn)."""
         if not ids:
-            return set()
-        found = await self._session.scalars(
-            select(media.c.id).where(media.c.id.in_(ids), media.c.withdrawn_at.is_(None))
+            return {}
+        rows = await self._session.execute(
+            select(
+                media.c.id,
+                media.c.photographer_id,
+                media.c.photographer_name,
+                media.c.photographer_email,
+            ).where(media.c.id.in_(ids), media.c.withdrawn_at.is_(None))
         )
-        return set(found)
+        return {r.id: Owner.of_row(r) for r in rows}
 
     async def media_profile_ids(self, media_id: uuid.UUID) -> list[uuid.UUID]:
         found = await self._session.scalars(

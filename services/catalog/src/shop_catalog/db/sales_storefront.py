@@ -217,13 +217,15 @@ class StorefrontQueries:
         )
         return [_store_media(r) for r in (await self._session.execute(query)).all()]
 
-    async def library(self) -> list[StoreMedia]:
-        """Every media of the library (admin pickers), newest first."""
-        rows = (
-            await self._session.execute(
-                _with_offers()
-                .where(media.c.withdrawn_at.is_(None))
-                .order_by(media.c.created_at.desc(), media.c.id)
-            )
-        ).all()
+    async def library(self, photographer_id: uuid.UUID | None = None) -> list[StoreMedia]:
+        """Every media of the library (admin pickers), newest first; or only that
+        photographer's."""
+        query = (
+            _with_offers()
+            .where(media.c.withdrawn_at.is_(None))
+            .order_by(media.c.created_at.desc(), media.c.id)
+        )
+        if photographer_id is not None:
+            query = query.where(media.c.photographer_id == photographer_id)
+        rows = (await self._session.execute(query)).all()
         return [_store_media(r) for r in rows]

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-from shop_catalog.db.tables import metadata
+from shop_catalog.db.tables import metadata, owner_columns
 
 MAX_PRICE = 10**12
 
@@ -59,6 +59,8 @@ pricing_profiles = Table(
     Column("quantity_discounts", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     _created_at(),
     _updated_at(),
+    *owner_columns(),
+    Index("ix_pricing_profiles_photographer", "photographer_id", "name"),
     CheckConstraint("kind IN ('royalty_free', 'rights_managed')", name="ck_pricing_profiles_kind"),
     CheckConstraint(
         "(kind = 'rights_managed') = (rights_managed IS NOT NULL)",
@@ -123,6 +125,8 @@ galleries = Table(
     Column("revision", Integer, nullable=False, server_default=text("0")),
     _created_at(),
     _updated_at(),
+    *owner_columns(),
+    Index("ix_galleries_photographer", "photographer_id"),
     CheckConstraint(
         "visibility IN ('public', 'unlisted', 'private')", name="ck_galleries_visibility"
     ),
@@ -210,6 +214,8 @@ selections = Table(
     Column("client_email", String(320), nullable=False),
     Column("message", Text, nullable=True),
     _created_at(),
+    *owner_columns(),
+    Index("ix_selections_photographer", "photographer_id", "created_at"),
 )
 
 selection_media = Table(

@@ -15,6 +15,7 @@ from shop_catalog.domain.media_errors import (
     MediaInUseError,
     MediaWithdrawnError,
 )
+from shop_catalog.domain.owners import SHOP, Owner
 
 MediaKind = Literal["image", "video"]
 MediaState = Literal["undefined", "proof", "final"]
@@ -51,6 +52,7 @@ class Media:
     revision: int = 0
     file_revision: int = 1
     withdrawn_at: datetime | None = None
+    owner: Owner = SHOP  # the photographer it belongs to (never changes)
 
     @property
     def withdrawn(self) -> bool:

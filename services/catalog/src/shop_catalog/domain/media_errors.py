@@ -35,9 +35,9 @@ class InvalidMediaEditError(MediaLibraryError):
 class DuplicateMediaError(MediaLibraryError):
     """The same file is already in the library."""
 
-    def __init__(self, reason: str, existing_id: uuid.UUID) -> None:
+    def __init__(self, reason: str, existing_id: uuid.UUID | None) -> None:
         super().__init__(reason)
-        self.existing_id = existing_id
+        self.existing_id = existing_id  # None: another photographer's (not named)
 
 
 class UploadTooLargeError(MediaLibraryError):

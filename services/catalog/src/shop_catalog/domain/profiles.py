@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from shop_catalog.domain.owners import SHOP, Owner
 from shop_contracts.common import DeliverySpec, QuantityTier, RightsManagedGroup
 
 ProfileKind = Literal["royalty_free", "rights_managed"]
@@ -43,6 +44,7 @@ class PricingProfile:
     rows: list[ProfileRow] = field(default_factory=list)  # royalty-free only
     rights_managed: RightsManagedTerms | None = None  # rights-managed only
     quantity_tiers: list[QuantityTier] = field(default_factory=list)  # either kind
+    owner: Owner = SHOP  # the photographer it belongs to (never changes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,3 +81,4 @@ class Selection:
     client_email: str
     message: str | None
     media_ids: list[uuid.UUID] = field(default_factory=list)
+    owner: Owner = SHOP  # the photographer who sent it

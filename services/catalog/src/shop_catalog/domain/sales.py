@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from shop_catalog.domain.owners import SHOP, Owner
 from shop_contracts.common import DeliverySpec, MediaState
 
 Visibility = Literal["public", "unlisted", "private"]
@@ -61,6 +62,7 @@ class MediaFacts:
     withdrawn: bool
     created_at: datetime
     updated_at: datetime
+    owner: Owner = SHOP
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,7 @@ class GalleryFacts:
     slug: str
     whole_gallery_price: int | None
     delivery: DeliverySpec
+    owner: Owner = SHOP
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,7 @@ class Gallery:
     allowed_emails: list[str] = field(default_factory=list)
     media_count: int = 0
     has_children: bool = True  # False when known to have no nested gallery (storefront)
+    owner: Owner = SHOP  # the photographer it belongs to (never changes)
 
     @property
     def is_private(self) -> bool:

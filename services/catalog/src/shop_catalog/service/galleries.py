@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from shop_catalog.domain.owners import Owner
 from shop_catalog.domain.sales import (
     FieldError,
     Gallery,
@@ -22,10 +23,12 @@ from shop_catalog.domain.sales import (
 )
 from shop_catalog.service.gallery_access import GalleryKeys, hash_password_async, new_access_token
 from shop_catalog.service.offering import gallery_offered, publish
+from shop_catalog.service.owners import creator, sees
 from shop_catalog.service.ports import Repositories
 from shop_catalog.service.profiles import check_profile_ids
 from shop_contracts.common import DeliverySpec
 from shop_contracts.events import FreeDownloadGranted, GalleryAccessGranted
+from shop_platform.accounts import Principal
 from shop_platform.security import random_token
 
 MAX_DEPTH = 10
@@ -46,31 +49,60 @@ class GalleryDraft:
     whole_gallery_delivery: DeliverySpec | None = None
 
 
-async def get_gallery(repos: Repositories, gallery_id: uuid.UUID) -> Gallery:
+async def get_gallery(repos: Repositories, gallery_id: uuid.UUID, *, who: Principal) -> Gallery:
+    """The gallery, if `who` may see it (another photographer's: not found)."""
     gallery = await repos.sales.get_gallery(gallery_id)
-    if gallery is None:
+    if gallery is None or not sees(who, gallery.owner):
         raise SalesNotFoundError(f"no gallery {gallery_id}")
     return gallery
 
 
-async def _check(repos: Repositories, draft: GalleryDraft, gallery_id: uuid.UUID | None) -> None:
+async def list_galleries(repos: Repositories, *, who: Principal) -> list[Gallery]:
+    """Every gallery; a photographer's own only."""
+    return await repos.sales.list_galleries(who.photographer_scope)
+
+
+async def check_media_ids(
+    repos: Repositories, ids: list[uuid.UUID], field: str, *, who: Principal, owner: Owner
+) -> None:
+    """Each of `ids` is a live media `who` may see; in a photographer's gallery (`owner`),
+    only that photographer's media. Another photographer's is named as unknown."""
+    owners = await repos.sales.media_owners(ids)
+    for media_id in ids:
+        found = owners.get(media_id)
+        if found is None or not sees(who, found):
+            raise FieldError(field, f"no media {media_id}")
+        if owner.photographer_id not in (None, found.photographer_id):
+            raise FieldError(
+                field, f"media {media_id} belongs to another photographer than the gallery"
+            )
+
+
+async def _check(
+    repos: Repositories,
+    draft: GalleryDraft,
+    gallery_id: uuid.UUID | None,
+    *,
+    who: Principal,
+    owner: Owner,
+) -> None:
     if not draft.title.strip():
         raise FieldError("title", "must not be empty")
-    await check_profile_ids(repos, draft.pricing_profile_ids, "pricing_profile_ids")
+    await check_profile_ids(
+        repos, draft.pricing_profile_ids, "pricing_profile_ids", who=who, owner=owner
+    )
     parent_id, depth = draft.parent_id, 0
     while parent_id is not None:  # up to the top: no gallery inside itself
         if parent_id == gallery_id:
             raise FieldError("parent_id", "a gallery cannot be inside itself")
         parent = await repos.sales.get_gallery(parent_id)
-        if parent is None:
+        if parent is None or (depth == 0 and not sees(who, parent.owner)):
             raise FieldError("parent_id", f"no gallery {parent_id}")
         parent_id, depth = parent.parent_id, depth + 1
         if depth > MAX_DEPTH:
             raise FieldError("parent_id", f"galleries nest {MAX_DEPTH} deep at most")
-    if draft.cover_media_id is not None and not await repos.sales.existing_media_ids(
-        [draft.cover_media_id]
-    ):
-        raise FieldError("cover_media_id", f"no media {draft.cover_media_id}")
+    if draft.cover_media_id is not None:
+        await check_media_ids(repos, [draft.cover_media_id], "cover_media_id", who=who, owner=owner)
 
 
 async def _unique_slug(repos: Repositories, title: str, visibility: Visibility) -> str:
@@ -122,9 +154,16 @@ def _with_settings(
 
 
 async def create_gallery(
-    repos: Repositories, draft: GalleryDraft, *, keys: GalleryKeys, now: datetime
+    repos: Repositories,
+    draft: GalleryDraft,
+    *,
+    who: Principal,
+    keys: GalleryKeys,
+    now: datetime,
 ) -> Gallery:
-    await _check(repos, draft, None)
+    """A new gallery, `who`'s (a photographer's own, else the shop's)."""
+    owner = creator(who)
+    await _check(repos, draft, None, who=who, owner=owner)
     emails = unique_emails(draft.allowed_emails)
     check_access_setup(draft.visibility, has_password=bool(draft.password), allowed_emails=emails)
     password_hash = (
@@ -133,7 +172,14 @@ async def create_gallery(
         else None
     )
     gallery = _with_settings(
-        Gallery(id=uuid.uuid4(), slug="", title="", description=None, visibility="public"),
+        Gallery(
+            id=uuid.uuid4(),
+            slug="",
+            title="",
+            description=None,
+            visibility="public",
+            owner=owner,
+        ),
         draft,
         slug=await _unique_slug(repos, draft.title.strip(), draft.visibility),
         password_hash=password_hash,
@@ -142,7 +188,7 @@ async def create_gallery(
     if gallery.is_private:
         await _grant_access(repos, gallery, emails, keys, now)
     await publish(repos, gallery_ids=[gallery.id], now=now)
-    return await get_gallery(repos, gallery.id)
+    return await get_gallery(repos, gallery.id, who=who)
 
 
 async def update_gallery(
@@ -150,14 +196,15 @@ async def update_gallery(
     gallery_id: uuid.UUID,
     draft: GalleryDraft,
     *,
+    who: Principal,
     keys: GalleryKeys,
     now: datetime,
 ) -> Gallery:
     """Replace the gallery's settings. The password is kept unless a new one is given; a
     gallery that stops being private forgets it. A new visibility gets a matching slug
     (readable for public, unguessable otherwise)."""
-    current = await get_gallery(repos, gallery_id)
-    await _check(repos, draft, gallery_id)
+    current = await get_gallery(repos, gallery_id, who=who)
+    await _check(repos, draft, gallery_id, who=who, owner=current.owner)
     emails = unique_emails(draft.allowed_emails)
     private = draft.visibility == "private"
     password_hash = current.password_hash if private else None
@@ -179,13 +226,15 @@ async def update_gallery(
     await publish(
         repos, media_ids=members if profiles_changed else [], gallery_ids=[gallery_id], now=now
     )
-    return await get_gallery(repos, gallery_id)
+    return await get_gallery(repos, gallery_id, who=who)
 
 
-async def delete_gallery(repos: Repositories, gallery_id: uuid.UUID, *, now: datetime) -> None:
+async def delete_gallery(
+    repos: Repositories, gallery_id: uuid.UUID, *, who: Principal, now: datetime
+) -> None:
     """Gone from the storefront; its media are republished without its price lists, and
     orders learns it is no longer sold whole (`deleted`)."""
-    gallery = await get_gallery(repos, gallery_id)
+    gallery = await get_gallery(repos, gallery_id, who=who)
     members = await repos.sales.gallery_media_ids(gallery_id)
     await repos.sales.delete_gallery(gallery_id)
     await publish(repos, media_ids=members, now=now)
@@ -196,23 +245,34 @@ async def delete_gallery(repos: Repositories, gallery_id: uuid.UUID, *, now: dat
         slug=gallery.slug,
         whole_gallery_price=None,
         delivery=gallery.whole_gallery_delivery or DeliverySpec(),
+        owner=gallery.owner,
     )
     event = gallery_offered(facts, [], deleted=True)
     await repos.outbox.add(event.envelope(correlation_id=gallery.id, occurred_at=now))
 
 
+async def gallery_media_ids(
+    repos: Repositories, gallery_id: uuid.UUID, *, who: Principal
+) -> list[uuid.UUID]:
+    await get_gallery(repos, gallery_id, who=who)
+    return await repos.sales.gallery_media_ids(gallery_id)
+
+
 async def set_gallery_media(
-    repos: Repositories, gallery_id: uuid.UUID, media_ids: list[uuid.UUID], *, now: datetime
+    repos: Repositories,
+    gallery_id: uuid.UUID,
+    media_ids: list[uuid.UUID],
+    *,
+    who: Principal,
+    now: datetime,
 ) -> list[uuid.UUID]:
     """The gallery's media, in that order. Media that enter or leave it are republished
-    (their offers include the gallery's price lists)."""
-    await get_gallery(repos, gallery_id)
+    (their offers include the gallery's price lists). A photographer's gallery holds only
+    their own media."""
+    gallery = await get_gallery(repos, gallery_id, who=who)
     if len(set(media_ids)) != len(media_ids):
         raise FieldError("media_ids", "the same media appears twice")
-    existing = await repos.sales.existing_media_ids(media_ids)
-    missing = [m for m in media_ids if m not in existing]
-    if missing:
-        raise FieldError("media_ids", f"no media {missing[0]}")
+    await check_media_ids(repos, media_ids, "media_ids", who=who, owner=gallery.owner)
     before = await repos.sales.gallery_media_ids(gallery_id)
     await repos.sales.set_gallery_media(gallery_id, media_ids)
     changed = set(before) ^ set(media_ids)
@@ -231,10 +291,12 @@ async def grant_free_download(
     client_email: str,
     delivery: DeliverySpec,
     *,
+    who: Principal,
     now: datetime,
 ) -> uuid.UUID:
-    """A client may download the gallery's files for free, with these link limits."""
-    gallery = await get_gallery(repos, gallery_id)
+    """A client may download the gallery's files for free, with these link limits (a
+    photographer: their own gallery, which holds only their media)."""
+    gallery = await get_gallery(repos, gallery_id, who=who)
     members = (await repos.sales.gallery_members([gallery_id])).get(gallery_id, [])
     if not members:
         raise FieldError("gallery", "the gallery has no media to download")
@@ -254,10 +316,16 @@ async def grant_free_download(
 
 
 async def add_allowed_email(
-    repos: Repositories, gallery_id: uuid.UUID, email: str, *, keys: GalleryKeys, now: datetime
+    repos: Repositories,
+    gallery_id: uuid.UUID,
+    email: str,
+    *,
+    who: Principal,
+    keys: GalleryKeys,
+    now: datetime,
 ) -> Gallery:
-    gallery = await get_gallery(repos, gallery_id)
+    gallery = await get_gallery(repos, gallery_id, who=who)
     if not gallery.is_private:
         raise FieldError("email", "only a private gallery has allowed emails")
     await _grant_access(repos, gallery, unique_emails([email]), keys, now)
-    return await get_gallery(repos, gallery_id)
+    return await get_gallery(repos, gallery_id, who=who)

@@ -32,6 +32,7 @@ from shop_catalog.domain.media_settings import WatermarkSettings
 from shop_catalog.service.media_ports import PreviewWorkshop
 from shop_catalog.service.media_staging import StagedFile, adopt, kept_aside, remove
 from shop_catalog.service.offering import publish_media
+from shop_catalog.service.owners import creator, sees
 from shop_catalog.service.ports import Repositories, Transaction
 from shop_contracts.events import MediaFileReplaced, MediaFinalized, MediaWithdrawn
 from shop_media.ingest import (
@@ -41,6 +42,7 @@ from shop_media.ingest import (
     UploadError,
 )
 from shop_media.store import MediaStore
+from shop_platform.accounts import Principal
 from shop_platform.text import text_problem
 
 PAGE_SIZE = 50
@@ -86,10 +88,15 @@ def media_key(media_id: uuid.UUID, extension: str) -> str:
 
 
 async def _refuse_duplicate(
-    repos: Repositories, sha256: str, *, other_than: uuid.UUID | None = None
+    repos: Repositories, sha256: str, who: Principal, *, other_than: uuid.UUID | None = None
 ) -> None:
     await repos.media.lock_content(sha256)  # a second upload of the same bytes waits here
     existing = await repos.media.live_with_content(sha256)
+    if existing is not None and existing.id != other_than and not sees(who, existing.owner):
+        raise DuplicateMediaError(
+            "this file is already in the shop's library, uploaded by another photographer",
+            None,
+        )
     if existing is not None and existing.id != other_than:
         raise DuplicateMediaError(
             f"this file is already in the library as “{existing.title}” ({existing.id})",
@@ -98,16 +105,19 @@ async def _refuse_duplicate(
 
 
 async def upload_media(
-    library: MediaLibrary, staged: StagedFile, *, title: str | None = None
+    library: MediaLibrary, staged: StagedFile, *, who: Principal, title: str | None = None
 ) -> Media:
     """A new media from a staged upload; the file joins the store only if the row commits.
-    An image's previews are made while it is checked (one decode), a video's after."""
+    An image's previews are made while it is checked (one decode), a video's after. It is
+    `who`'s (a photographer's own, else the shop's); a photographer's file without a
+    credit line gets their name."""
     media_id = uuid.uuid4()
     async with library.transaction() as repos:
         watermark = (await repos.media.settings()).watermark
     inspected = await inspect(library, staged, preview_as=(media_id, 1), watermark=watermark)
     now = now_utc()
     described = inspected.descriptive
+    owner = creator(who)
     wanted_title = (title or "").strip()
     media = Media(
         id=media_id,
@@ -122,7 +132,7 @@ async def upload_media(
         ),
         caption=described.caption,
         keywords=described.keywords,
-        credit=described.credit,
+        credit=described.credit or owner.name,
         copyright=described.copyright,
         width=inspected.width,
         height=inspected.height,
@@ -132,11 +142,12 @@ async def upload_media(
         sha256=staged.sha256,
         created_at=now,
         updated_at=now,
+        owner=owner,
     )
     moved = False
     try:
         async with library.transaction() as repos:
-            await _refuse_duplicate(repos, staged.sha256)
+            await _refuse_duplicate(repos, staged.sha256, who)
             await repos.media.add(media)
             await publish_media(repos, [media.id], now=now)
             settings = await repos.media.settings()
@@ -148,15 +159,31 @@ async def upload_media(
         await library.workshop.drop(media.id)
         raise
     library.workshop.make_soon(media, settings.watermark)
-    return await get_media(library, media.id)
+    return await _load(library, media.id)
 
 
-async def get_media(library: MediaLibrary, media_id: uuid.UUID) -> Media:
+async def _load(library: MediaLibrary, media_id: uuid.UUID) -> Media:
     async with library.transaction() as repos:
         found = await repos.media.get(media_id)
     if found is None:
         raise MediaNotFoundError(media_id)
     return found
+
+
+async def get_media(library: MediaLibrary, media_id: uuid.UUID, *, who: Principal) -> Media:
+    """The media, if `who` may see it (another photographer's: not found)."""
+    found = await _load(library, media_id)
+    if not sees(who, found.owner):
+        raise MediaNotFoundError(media_id)
+    return found
+
+
+async def _for_change(repos: Repositories, media_id: uuid.UUID, who: Principal) -> Media:
+    """The media locked for a change, if `who` may change it (else not found)."""
+    current = await repos.media.get(media_id, for_update=True)
+    if current is None or not sees(who, current.owner):
+        raise MediaNotFoundError(media_id)
+    return current
 
 
 def encode_cursor(media: Media) -> str:
@@ -174,26 +201,34 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
 
 
 async def list_media(
-    library: MediaLibrary, *, q: str | None, cursor: str | None, limit: int = PAGE_SIZE
+    library: MediaLibrary,
+    *,
+    who: Principal,
+    q: str | None,
+    cursor: str | None,
+    limit: int = PAGE_SIZE,
 ) -> tuple[list[Media], str | None]:
-    """A page of the library (newest first) and the cursor of the next page, if any. A `q`
-    with control characters is refused (422): a NUL would break PostgreSQL."""
+    """A page of the library (newest first) and the cursor of the next page, if any: a
+    photographer's own media only. A `q` with control characters is refused (422): a NUL
+    would break PostgreSQL."""
     if problem := text_problem(q or "", multiline=False):
         raise InvalidMediaEditError(f"q: {problem}")
     after = decode_cursor(cursor) if cursor else None
     async with library.transaction() as repos:
-        found = await repos.media.page(q=q or None, after=after, limit=limit + 1)
+        found = await repos.media.page(
+            q=q or None, after=after, limit=limit + 1, photographer_id=who.photographer_scope
+        )
     more = len(found) > limit
     found = found[:limit]
     return found, encode_cursor(found[-1]) if more and found else None
 
 
-async def edit_media(library: MediaLibrary, media_id: uuid.UUID, edit: MediaEdit) -> Media:
+async def edit_media(
+    library: MediaLibrary, media_id: uuid.UUID, edit: MediaEdit, *, who: Principal
+) -> Media:
     now = now_utc()
     async with library.transaction() as repos:
-        current = await repos.media.get(media_id, for_update=True)
-        if current is None:
-            raise MediaNotFoundError(media_id)
+        current = await _for_change(repos, media_id, who)
         outcome = apply_edit(current, edit, now)
         if outcome.media is not current:
             await repos.media.save(outcome.media)
@@ -201,16 +236,14 @@ async def edit_media(library: MediaLibrary, media_id: uuid.UUID, edit: MediaEdit
         if outcome.finalized:
             event = MediaFinalized(media_id=media_id, media_key=current.media_key)
             await repos.outbox.add(event.envelope(correlation_id=media_id, occurred_at=now))
-    return await get_media(library, media_id)
+    return await _load(library, media_id)
 
 
-async def delete_media(library: MediaLibrary, media_id: uuid.UUID) -> None:
+async def delete_media(library: MediaLibrary, media_id: uuid.UUID, *, who: Principal) -> None:
     """409 while an unfinished order uses it; otherwise withdrawn (row and file kept)."""
     now = now_utc()
     async with library.transaction() as repos:
-        current = await repos.media.get(media_id, for_update=True)
-        if current is None:
-            raise MediaNotFoundError(media_id)
+        current = await _for_change(repos, media_id, who)
         if current.withdrawn:
             return
         in_use = await repos.usage.unfinished_orders_using(media_id)
@@ -227,24 +260,22 @@ async def _revision(repos: Repositories, media_id: uuid.UUID) -> int:
 
 
 async def replace_media_file(
-    library: MediaLibrary, media_id: uuid.UUID, staged: StagedFile
+    library: MediaLibrary, media_id: uuid.UUID, staged: StagedFile, *, who: Principal
 ) -> Media:
     """Same id, same key: the new original takes the old one's place atomically (put back
     if the transaction fails); the previews are dropped and made again."""
+    key = (await get_media(library, media_id, who=who)).media_key  # a key never changes
     inspected = await inspect(library, staged)
     now = now_utc()
-    key = (await get_media(library, media_id)).media_key  # a media's key never changes
     with kept_aside(library.store, key):  # the old original comes back if anything fails
         async with library.transaction() as repos:
-            current = await repos.media.get(media_id, for_update=True)
-            if current is None:
-                raise MediaNotFoundError(media_id)
+            current = await _for_change(repos, media_id, who)
             if inspected.type.mime_type != current.mime_type:
                 raise UnsupportedUploadError(
                     f"replace this {current.mime_type} file with one of the same type "
                     f"(this one is {inspected.type.mime_type}); upload a new media otherwise"
                 )
-            await _refuse_duplicate(repos, staged.sha256, other_than=media_id)
+            await _refuse_duplicate(repos, staged.sha256, who, other_than=media_id)
             new = replaced(
                 current,
                 size_bytes=staged.size,
@@ -263,4 +294,4 @@ async def replace_media_file(
             adopt(library.store, key, staged)
     await library.workshop.drop(media_id, keep_revision=new.file_revision)
     library.workshop.make_soon(new, settings.watermark)
-    return await get_media(library, media_id)
+    return await _load(library, media_id)

@@ -28,9 +28,15 @@ class MediaRepository(Protocol):
         ...
 
     async def page(
-        self, *, q: str | None, after: tuple[datetime, uuid.UUID] | None, limit: int
+        self,
+        *,
+        q: str | None,
+        after: tuple[datetime, uuid.UUID] | None,
+        limit: int,
+        photographer_id: uuid.UUID | None = None,
     ) -> list[Media]:
-        """Newest first; `q` matches the title or a keyword; withdrawn ones left out."""
+        """Newest first; `q` matches the title or a keyword; withdrawn ones left out;
+        `photographer_id`: only that photographer's (None: everyone's)."""
         ...
 
     async def lock_content(self, sha256: str) -> None:

@@ -140,6 +140,7 @@ async def _offer_media(repos: Repositories, media: list[MediaFacts], now: dateti
             offers=offers,
             created_at=item.created_at,
             updated_at=item.updated_at,
+            photographer=item.owner.contact(),
         )
         envelopes.append(event.envelope(correlation_id=item.id, occurred_at=now))
     await repos.sales.save_offers(snapshots)
@@ -158,6 +159,7 @@ def gallery_offered(
         delivery=gallery.delivery,
         members=[] if deleted else members,
         deleted=deleted,
+        photographer=gallery.owner.contact(),
     )
 
 

@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from shop_catalog.domain.owners import Owner
 from shop_catalog.domain.profiles import (
     PricingProfile,
     ProfileKind,
@@ -22,9 +23,11 @@ from shop_catalog.domain.profiles import (
 )
 from shop_catalog.domain.sales import FieldError, ProfileInUseError, SalesNotFoundError
 from shop_catalog.service.offering import publish
+from shop_catalog.service.owners import creator, sees
 from shop_catalog.service.ports import Repositories
 from shop_catalog.service.rights_managed import checked_terms, checked_tiers
 from shop_contracts.common import DeliverySpec, QuantityTier
+from shop_platform.accounts import Principal
 from shop_pricing.rounding import PriceError, check_amount
 
 
@@ -71,9 +74,10 @@ def _checked(draft: ProfileDraft) -> None:
             raise FieldError(exc.field, exc.problem) from None
 
 
-def _profile(profile_id: uuid.UUID, draft: ProfileDraft) -> PricingProfile:
+def _profile(profile_id: uuid.UUID, draft: ProfileDraft, owner: Owner) -> PricingProfile:
     return PricingProfile(
         id=profile_id,
+        owner=owner,
         name=draft.name.strip(),
         kind=draft.kind,
         rows=_rows(draft),
@@ -96,28 +100,44 @@ def _rows(draft: ProfileDraft) -> list[ProfileRow]:
     ]
 
 
-async def create_profile(repos: Repositories, draft: ProfileDraft) -> PricingProfile:
+async def create_profile(
+    repos: Repositories, draft: ProfileDraft, *, who: Principal
+) -> PricingProfile:
+    """A new price list, `who`'s (a photographer's own, else the shop's)."""
     _checked(draft)
     if any(row.id is not None for row in draft.rows):
         raise FieldError("rows", "a new price list's rows get new ids (leave `id` out)")
-    profile = _profile(uuid.uuid4(), draft)
+    profile = _profile(uuid.uuid4(), draft, creator(who))
     await repos.sales.insert_profile(profile)
     return profile
 
 
-async def get_profile(repos: Repositories, profile_id: uuid.UUID) -> PricingProfile:
+async def get_profile(
+    repos: Repositories, profile_id: uuid.UUID, *, who: Principal
+) -> PricingProfile:
+    """The price list, if `who` may see it (another photographer's: not found)."""
     profile = await repos.sales.get_profile(profile_id)
-    if profile is None:
+    if profile is None or not sees(who, profile.owner):
         raise SalesNotFoundError(f"no pricing profile {profile_id}")
     return profile
 
 
+async def list_profiles(repos: Repositories, *, who: Principal) -> list[PricingProfile]:
+    """Every price list (by name); a photographer's own only."""
+    return await repos.sales.list_profiles(who.photographer_scope)
+
+
 async def replace_profile(
-    repos: Repositories, profile_id: uuid.UUID, draft: ProfileDraft, *, now: datetime
+    repos: Repositories,
+    profile_id: uuid.UUID,
+    draft: ProfileDraft,
+    *,
+    who: Principal,
+    now: datetime,
 ) -> PricingProfile:
     """The new name and rows (or option tree) and tiers; rows naming an `id` of this
-    profile keep it. The kind cannot change."""
-    current = await get_profile(repos, profile_id)
+    profile keep it. The kind cannot change, nor whose it is."""
+    current = await get_profile(repos, profile_id, who=who)
     _checked(draft)
     if draft.kind != current.kind:
         raise FieldError(
@@ -130,18 +150,18 @@ async def replace_profile(
     for index, row in enumerate(draft.rows):
         if row.id is not None and owners.get(row.id) != profile_id:
             raise FieldError(f"rows.{index}.id", f"no row {row.id} in this price list")
-    profile = _profile(profile_id, draft)
+    profile = _profile(profile_id, draft, current.owner)
     await repos.sales.replace_profile(profile)
     await publish(repos, media_ids=await repos.sales.media_priced_by(profile_id), now=now)
     return profile
 
 
 async def delete_profile(
-    repos: Repositories, profile_id: uuid.UUID, *, detach: bool, now: datetime
+    repos: Repositories, profile_id: uuid.UUID, *, who: Principal, detach: bool, now: datetime
 ) -> None:
     """409 while attached to media or galleries, unless `detach` (then those media are
     republished without its rows)."""
-    await get_profile(repos, profile_id)
+    await get_profile(repos, profile_id, who=who)
     media_ids, gallery_ids = await repos.sales.profile_attachments(profile_id)
     if (media_ids or gallery_ids) and not detach:
         raise ProfileInUseError(
@@ -153,22 +173,51 @@ async def delete_profile(
     await publish(repos, media_ids=affected, now=now)
 
 
-async def check_profile_ids(repos: Repositories, ids: list[uuid.UUID], field: str) -> None:
+async def check_profile_ids(
+    repos: Repositories, ids: list[uuid.UUID], field: str, *, who: Principal, owner: Owner
+) -> None:
+    """Each of `ids` is a price list `who` may see, and the shop's own or `owner`'s (the
+    photographer of the media or gallery they are attached to): another photographer's
+    is named as unknown."""
     if len(set(ids)) != len(ids):
         raise FieldError(field, "the same price list appears twice")
-    existing = await repos.sales.existing_profile_ids(ids)
-    missing = [i for i in ids if i not in existing]
-    if missing:
-        raise FieldError(field, f"no pricing profile {missing[0]}")
+    owners = await repos.sales.profile_owners(ids)
+    for profile_id in ids:
+        found = owners.get(profile_id)
+        if found is None or not sees(who, found):
+            raise FieldError(field, f"no pricing profile {profile_id}")
+        if found.photographer_id not in (None, owner.photographer_id):
+            raise FieldError(field, f"pricing profile {profile_id} belongs to another photographer")
+
+
+async def media_owner(repos: Repositories, media_id: uuid.UUID, who: Principal) -> Owner:
+    """The owner of a live media `who` may see (else not found)."""
+    owner = (await repos.sales.media_owners([media_id])).get(media_id)
+    if owner is None or not sees(who, owner):
+        raise SalesNotFoundError(f"no media {media_id}")
+    return owner
+
+
+async def media_profile_ids(
+    repos: Repositories, media_id: uuid.UUID, *, who: Principal
+) -> list[uuid.UUID]:
+    """The price lists attached to one media, if `who` may see it."""
+    await media_owner(repos, media_id, who)
+    return await repos.sales.media_profile_ids(media_id)
 
 
 async def set_media_profiles(
-    repos: Repositories, media_id: uuid.UUID, profile_ids: list[uuid.UUID], *, now: datetime
+    repos: Repositories,
+    media_id: uuid.UUID,
+    profile_ids: list[uuid.UUID],
+    *,
+    who: Principal,
+    now: datetime,
 ) -> list[uuid.UUID]:
-    """The price lists attached to one media (beside its galleries'), in that order."""
-    if not await repos.sales.existing_media_ids([media_id]):
-        raise SalesNotFoundError(f"no media {media_id}")
-    await check_profile_ids(repos, profile_ids, "profile_ids")
+    """The price lists attached to one media (beside its galleries'), in that order: the
+    shop's or the media's photographer's (a photographer: only their own)."""
+    owner = await media_owner(repos, media_id, who)
+    await check_profile_ids(repos, profile_ids, "profile_ids", who=who, owner=owner)
     await repos.sales.set_media_profiles(media_id, profile_ids)
     await publish(repos, media_ids=[media_id], now=now)
     return profile_ids

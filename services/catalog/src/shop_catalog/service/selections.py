@@ -8,8 +8,10 @@ from datetime import datetime
 
 from shop_catalog.domain.profiles import Selection
 from shop_catalog.domain.sales import FieldError, SalesNotFoundError
+from shop_catalog.service.owners import creator, sees
 from shop_catalog.service.ports import Repositories
 from shop_contracts.events import SelectionSent
+from shop_platform.accounts import Principal
 from shop_platform.security import random_token
 
 
@@ -24,20 +26,23 @@ async def create_selection(
     media_ids: list[uuid.UUID],
     client_email: str,
     message: str | None,
+    who: Principal,
     public_url: str,
     now: datetime,
 ) -> tuple[Selection, str]:
-    """Record the selection and email its link (SelectionSent). Returns it and its URL."""
+    """Record the selection and email its link (SelectionSent). Returns it and its URL.
+    A photographer sends only their own media (another's is named as unknown)."""
     if not title.strip():
         raise FieldError("title", "must not be empty")
     if not media_ids:
         raise FieldError("media_ids", "pick at least one media")
     if len(set(media_ids)) != len(media_ids):
         raise FieldError("media_ids", "the same media appears twice")
-    existing = await repos.sales.existing_media_ids(media_ids)
-    missing = [m for m in media_ids if m not in existing]
-    if missing:
-        raise FieldError("media_ids", f"no media {missing[0]}")
+    owners = await repos.sales.media_owners(media_ids)
+    for media_id in media_ids:
+        owner = owners.get(media_id)
+        if owner is None or not sees(who, owner):
+            raise FieldError("media_ids", f"no media {media_id}")
     selection = Selection(
         id=uuid.uuid4(),
         token=random_token(24),
@@ -45,6 +50,7 @@ async def create_selection(
         client_email=client_email.strip().lower(),
         message=message or None,
         media_ids=media_ids,
+        owner=creator(who),
     )
     await repos.sales.insert_selection(selection)
     url = selection_url(public_url, selection.token)
@@ -57,6 +63,11 @@ async def create_selection(
     )
     await repos.outbox.add(event.envelope(correlation_id=selection.id, occurred_at=now))
     return selection, url
+
+
+async def list_selections(repos: Repositories, *, who: Principal) -> list[Selection]:
+    """The sent selections, newest first; a photographer's own only."""
+    return await repos.sales.list_selections(who.photographer_scope)
 
 
 async def open_selection(repos: Repositories, token: str) -> Selection:
