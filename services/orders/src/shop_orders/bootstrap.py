@@ -85,6 +85,10 @@ class OrdersRoot(ServiceRoot):
         app = create_app(self, context)
         # issue 14: where require_api / require_page find the auth, and the login form
         set_admin_auth(app, auth, LOGIN_URL)
+        # the public account steps (accept an invitation, reset a password), per address
+        app.state.account_limit = RateLimiter(
+            settings.login_rate_limit_per_minute, what="account requests"
+        )
         return app
 
 

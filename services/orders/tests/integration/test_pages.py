@@ -203,10 +203,11 @@ async def test_admin_pages_need_a_login(client: httpx.AsyncClient) -> None:
     assert post.headers["location"] == "/admin/login"
     page = await client.get("/admin/login")
     assert page.status_code == 200
-    assert 'name="token"' in page.text
-    wrong = await client.post("/admin/login", data={"token": "guess"})
+    assert 'name="email"' in page.text  # issue 14: email and password (the owner: the token)
+    assert 'name="password"' in page.text
+    wrong = await client.post("/admin/login", data={"token": "guess"})  # the older form's field
     assert wrong.status_code == 401
-    assert "Wrong admin token" in wrong.text
+    assert "Wrong email or password" in wrong.text
     assert "shop_admin" not in client.cookies
 
 

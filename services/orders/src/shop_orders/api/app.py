@@ -8,6 +8,8 @@ from fastapi import FastAPI
 
 from shop_kernel.http import service_app
 from shop_orders.api import (
+    accounts_api,
+    accounts_pages,
     admin_api,
     admin_pages,
     admin_quote_pages,
@@ -42,6 +44,8 @@ ROUTER_MODULES = (
     pricing_admin_api,
     cart_pages,
     shop_pages,
+    accounts_api,  # issue 14: accounts, one's own account, the public account steps
+    accounts_pages,  # issue 14: login, logout, links, My account, Accounts (before admin_pages)
     admin_pages,
     dashboard_pages,  # issue 14: the sales dashboard and its CSVs
     admin_settings_pages,

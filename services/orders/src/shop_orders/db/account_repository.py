@@ -156,17 +156,23 @@ class SqlAccountRepository:
         ).first()
         return row.account_id if row is not None else None
 
-    async def link_is_usable(self, token_hash: str, purpose: LinkPurpose, now: datetime) -> bool:
+    async def link_account(
+        self, token_hash: str, purpose: LinkPurpose, now: datetime
+    ) -> Account | None:
+        """The account an unused, unexpired link is for (the link is not spent)."""
         row = (
             await self._session.execute(
-                select(account_links.c.account_id)
+                select(accounts)
+                .select_from(
+                    account_links.join(accounts, accounts.c.id == account_links.c.account_id)
+                )
                 .where(account_links.c.token_hash == token_hash)
                 .where(account_links.c.purpose == purpose.value)
                 .where(account_links.c.used_at.is_(None))
                 .where(account_links.c.expires_at > now)
             )
         ).first()
-        return row is not None
+        return account_of(row) if row is not None else None
 
     # --- personal API tokens --------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from shop_platform.accounts import Principal, Role, Via
+from shop_platform.errors import ConflictError, GoneError, InvalidInputError, NotFoundError
 from shop_platform.security import random_token
 
 PASSWORD_MIN = 10
@@ -36,31 +37,23 @@ class LinkPurpose(StrEnum):
     RESET = "reset"
 
 
-class AccountError(Exception):
-    """A rule of accounts said no; `detail` says which (the API answers 4xx with it)."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
+class AccountNotFoundError(NotFoundError):
+    """404: no such account (or token) of this person's."""
 
 
-class AccountNotFoundError(AccountError):
-    pass
+class AccountConflictError(ConflictError):
+    """409: an email in use, the last owner demoted, the bootstrap owner asked for tokens."""
 
 
-class AccountConflictError(AccountError):
-    """An email in use, the last owner demoted, the bootstrap owner asked for tokens."""
+class WeakPasswordError(InvalidInputError):
+    """422: the detail names the field and the rule the password breaks."""
 
 
-class WeakPasswordError(AccountError):
-    """422: the detail names the rule the password breaks."""
-
-
-class WrongPasswordError(AccountError):
+class WrongPasswordError(InvalidInputError):
     """422 on a password change: the current password is not this one."""
 
 
-class LinkGoneError(AccountError):
+class LinkGoneError(GoneError):
     """410: a used, expired, superseded or unknown link token."""
 
     def __init__(self) -> None:
@@ -110,10 +103,10 @@ def password_problem(password: str, email: str | None) -> str | None:
     return None
 
 
-def check_password_rules(password: str, email: str | None) -> None:
+def check_password_rules(password: str, email: str | None, field: str = "password") -> None:
     problem = password_problem(password, email)
     if problem is not None:
-        raise WeakPasswordError(problem)
+        raise WeakPasswordError(f"{field}: {problem}")
 
 
 def new_link_token() -> str:
