@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -19,25 +18,18 @@ from fastapi.responses import JSONResponse, Response
 from shop_orders.api import dashboard_pages, order_search_pages, refund_pages
 from shop_orders.api.admin_api import run_admin_command
 from shop_orders.api.admin_web import (
-    LOGIN,
     checked_form,
-    clear_admin_cookie,
-    cookie_is_secure,
     login_redirect,
     not_found,
     page,
     redirect,
-    set_admin_cookie,
 )
 from shop_orders.api.context import Ctx, is_admin
 from shop_orders.domain.errors import IllegalTransitionError, OrderNotFoundError
 from shop_orders.domain.order import AdminAction, OrderStatus
 from shop_orders.domain.pending import failed_answer
-from shop_orders.service.admin_sessions import end_all_sessions, end_session, start_session
 from shop_orders.service.admin_view import AdminOrderView, admin_order_view, wait_for_answer
 from shop_platform.errors import UnauthorizedError
-from shop_platform.ratelimit import RateLimitedError
-from shop_platform.security import constant_time_equals
 
 
 @dataclass(frozen=True)
@@ -83,64 +75,6 @@ BUTTONS: dict[AdminAction, Button] = {
 REFRESH_S = 2  # while a request is on its way, the page looks for its answer this often
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
-
-
-@router.get("/login")
-async def login_page(request: Request, ctx: Ctx) -> Response:
-    return await page(request, ctx, "admin_login.html", {"error": None, "csrf": ""})
-
-
-@router.post("/login")
-async def login(request: Request, ctx: Ctx) -> Response:
-    """Failed logins are counted per client address: past the limit, that address is locked
-    out for a while (429 with Retry-After), right token or not."""
-    address = ctx.client_address(request)
-    try:
-        ctx.login_limit.check(address)
-    except RateLimitedError as exc:
-        refused = {"error": exc.detail, "csrf": ""}
-        locked = await page(request, ctx, "admin_login.html", refused, 429)
-        locked.headers.update(exc.headers)
-        return locked
-    given = (await request.form()).get("token")
-    if not isinstance(given, str) or not given:
-        given = ""
-    if not given or not constant_time_equals(given, ctx.settings.admin_token):
-        ctx.login_limit.hit(address)
-        wrong = {"error": "Wrong admin token.", "csrf": ""}
-        return await page(request, ctx, "admin_login.html", wrong, 401)
-    async with ctx.transaction() as repos:
-        cookie = await start_session(repos, ctx.settings.secret_key, datetime.now(UTC))
-    response = redirect("/admin")
-    set_admin_cookie(response, cookie, secure=cookie_is_secure(request, ctx))
-    return response
-
-
-@router.post("/logout")
-async def logout(request: Request, ctx: Ctx) -> Response:
-    """Ends this session on every service at once (the cookie alone no longer opens them)."""
-    session_id = await ctx.auth.session_id(request)
-    if session_id is not None:
-        await checked_form(request, ctx)  # another site cannot log the admin out either
-        async with ctx.transaction() as repos:
-            await end_session(repos, session_id, datetime.now(UTC))
-    response = redirect(LOGIN)
-    clear_admin_cookie(response, secure=cookie_is_secure(request, ctx))
-    return response
-
-
-@router.post("/logout-everywhere")
-async def logout_everywhere(request: Request, ctx: Ctx) -> Response:
-    """Ends every admin session, on every device (a lost laptop, a shared computer)."""
-    who = await ctx.auth.principal(request)
-    if who is None:
-        return redirect(LOGIN)
-    await checked_form(request, ctx)
-    async with ctx.transaction() as repos:
-        await end_all_sessions(repos, datetime.now(UTC), who.account_id)
-    response = redirect(LOGIN)
-    clear_admin_cookie(response, secure=cookie_is_secure(request, ctx))
-    return response
 
 
 @router.get("")
