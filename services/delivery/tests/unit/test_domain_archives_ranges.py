@@ -64,3 +64,27 @@ def test_license_text_names_each_file_license_terms_and_credit() -> None:
         "terms and conditions: terms-and-conditions.pdf",
     ):
         assert expected in text
+
+
+def test_an_agency_order_credits_each_photographer_once() -> None:
+    """Issue 14: an order can mix photographers; each file keeps its line's credit and the
+    archive names them all, each once, in the files' order."""
+    text = license_text(
+        LicenseText(
+            number="2026-0043",
+            licensee="Ada Client",
+            part=1,
+            parts=1,
+            delivered_at=None,
+            included=[
+                file("a.jpg", 1, credit="Ana Lima"),
+                file("b.jpg", 1, credit="Bo Sand"),
+                file("c.jpg", 1, credit="Ana Lima"),
+            ],
+            left_out=[],
+            terms_name=None,
+        )
+    )
+    assert "Photographers: Ana Lima, Bo Sand\r\n" in text
+    assert "a.jpg\r\n  License: Web\r\n  Usage terms: Web use only\r\n  Credit: Ana Lima" in text
+    assert "b.jpg\r\n  License: Web\r\n  Usage terms: Web use only\r\n  Credit: Bo Sand" in text

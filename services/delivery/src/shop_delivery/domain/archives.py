@@ -8,7 +8,7 @@ includes when it is downloaded depends on their links (see `service.archives`).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -67,8 +67,15 @@ class LicenseText:
     free: bool = False  # a free download granted by the photographer, not an order
 
 
+def credits_of(credits: Iterable[str | None]) -> list[str]:
+    """The photographers' credit lines, each once, in the files' order: an agency's order
+    can hold several photographers' files (each file keeps its own line's credit)."""
+    return list(dict.fromkeys(credit for credit in credits if credit))
+
+
 def photographer_credit(files: Sequence[ArchiveFile]) -> str | None:
-    return next((f.credit for f in files if f.credit), None)
+    """Who to credit for these files: one photographer, or several joined ("A, B")."""
+    return ", ".join(credits_of(f.credit for f in files)) or None
 
 
 def license_text(text: LicenseText) -> str:
@@ -79,9 +86,10 @@ def license_text(text: LicenseText) -> str:
         "",
         f"Licensee: {text.licensee}",
     ]
-    credit = photographer_credit([*text.included, *text.left_out])
-    if credit:
-        lines.append(f"Photographer: {credit}")
+    credits = credits_of(f.credit for f in [*text.included, *text.left_out])
+    if credits:
+        label = "Photographers" if len(credits) > 1 else "Photographer"
+        lines.append(f"{label}: {', '.join(credits)}")
     if text.delivered_at is not None:
         lines.append(f"Delivered: {text.delivered_at:%Y-%m-%d}")
     lines.append(f"Archive {text.part} of {text.parts}")

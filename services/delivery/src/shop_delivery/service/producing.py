@@ -23,6 +23,7 @@ from pathlib import Path
 import structlog
 
 from shop_delivery.domain import Delivery
+from shop_delivery.domain.archives import credits_of
 from shop_delivery.domain.items import DeliveryItem, FileSource, ItemKind, StoredFile
 from shop_delivery.service.context import ServiceContext
 from shop_delivery.service.naming import (
@@ -149,7 +150,7 @@ async def _terms_pdf(
     # fpdf2 (with fontTools) costs ~45 MB: loaded only once a shop delivers terms.
     from shop_media.terms_pdf import TermsDocument, write_terms_pdf
 
-    credit = next((item.credit for item in media if item.credit), None)
+    credit = ", ".join(credits_of(item.credit for item in media)) or None
     document = TermsDocument(
         text=delivery.terms_text or "",
         order_number=delivery.number,
