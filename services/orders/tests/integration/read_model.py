@@ -11,13 +11,14 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from shop_contracts.common import DeliverySpec, GalleryMember, Offer
+from shop_contracts.common import DeliverySpec, GalleryMember, Offer, PhotographerContact
 from shop_contracts.events import GalleryOffered, MediaOffered, MediaWithdrawn
 from shop_media.demo import ensure_demo_media
 from shop_media.probe import probe
 from shop_media.store import MediaStore
 from shop_orders.bootstrap import OrdersRoot
 from shop_orders.domain.catalog import Media
+from shop_orders.domain.photographer import Photographer
 
 from .helpers import handle
 
@@ -62,6 +63,16 @@ def snapshot_of(media: Media, *, revision: int = 1) -> MediaOffered:
         ],
         created_at=media.created_at or NOW,
         updated_at=media.updated_at or NOW,
+        photographer=contact_of(media.photographer),
+    )
+
+
+def contact_of(photographer: Photographer | None) -> PhotographerContact | None:
+    """The agency (issue 14): a photographer as catalog's snapshots name them."""
+    if photographer is None:
+        return None
+    return PhotographerContact(
+        photographer_id=photographer.id, name=photographer.name, email=photographer.email
     )
 
 
@@ -106,6 +117,7 @@ def gallery_snapshot(
     price: int | None = 20000,
     title: str = "Demo gallery",
     deleted: bool = False,
+    photographer: Photographer | None = None,
 ) -> GalleryOffered:
     return GalleryOffered(
         gallery_id=gallery_id or uuid.uuid4(),
@@ -128,6 +140,7 @@ def gallery_snapshot(
             for m in media
         ],
         deleted=deleted,
+        photographer=contact_of(photographer),
     )
 
 

@@ -201,7 +201,7 @@ async def test_the_page_draws_each_chart_with_its_numbers(
     assert "Revenue per day (EUR)" in text
     assert "Paid orders per month" in text
     assert "Ridge Drift first with 240.00 EUR" in text
-    assert "The photographer is the media&#39;s credit line" in text
+    assert "A line without a photographer account is named by its credit line" in text
     assert "USD" in text
     assert "not included above" in text
     for chart in CHARTS:

@@ -318,7 +318,14 @@ async def test_openapi_documents_the_export(client: httpx.AsyncClient) -> None:
     export = spec["paths"][EXPORT]["get"]
     assert {"200", "401", "422"} <= set(export["responses"])
     assert "text/csv" in export["responses"]["200"]["content"]
-    assert {p["name"] for p in export["parameters"]} == {"from", "to", "shape", "status", "paid"}
+    assert {p["name"] for p in export["parameters"]} == {
+        "from",
+        "to",
+        "shape",
+        "status",
+        "paid",
+        "photographer",
+    }
     assert "/admin/orders/export.csv" not in spec["paths"]  # the page's route is not the API
 
 

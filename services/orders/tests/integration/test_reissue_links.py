@@ -52,7 +52,10 @@ async def test_reissue_links_only_for_a_delivered_order(
     command = (await outbox_rows(service, order_id))[-1]
     assert command["message_type"] == "delivery.reissue_links"
     assert command["exchange"] == "shop.commands"
-    assert command["envelope"]["payload"] == {"order_id": str(order_id), "requested_by": "admin"}
+    assert command["envelope"]["payload"] == {
+        "order_id": str(order_id),
+        "requested_by": "Owner (ADMIN_TOKEN)",  # Principal.label: the person (issue 14)
+    }
     assert (await history_details(service, order_id))[-1] == "download links re-issue requested"
     assert (
         await client.post(f"/api/admin/orders/{uuid.uuid4()}/reissue-links", headers=admin_headers)

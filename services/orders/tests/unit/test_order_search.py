@@ -11,6 +11,8 @@ from shop_orders.domain.errors import FieldError
 from shop_orders.domain.order import OrderStatus
 from shop_orders.domain.order_search import OrderKey, OrderSearch
 
+ANA = uuid.UUID("0a0a0a0a-0000-4000-8000-00000000a0a0")  # a photographer's account id
+
 
 def test_texts_are_trimmed_and_blanks_are_no_filter() -> None:
     search = OrderSearch.of(q="  Ada ", photographer="   ")
@@ -37,15 +39,23 @@ def test_from_after_to_names_both() -> None:
 
 def test_params_keep_only_what_is_given() -> None:
     search = OrderSearch.of(
-        q="ada", status=OrderStatus.PAID, placed_to=date(2026, 1, 2), photographer="Ana"
+        q="ada", status=OrderStatus.PAID, placed_to=date(2026, 1, 2), photographer=ANA
     )
     assert search.params() == {
         "q": "ada",
         "status": "paid",
         "to": "2026-01-02",
-        "photographer": "Ana",
+        "photographer": str(ANA),
     }
     assert OrderSearch().params() == {}
+    assert OrderSearch(scope=ANA).params() == {}, "the person asking is never in a link"
+
+
+def test_the_photographer_is_an_account_id() -> None:
+    assert OrderSearch.of(photographer=f" {ANA} ").photographer == ANA
+    with pytest.raises(FieldError) as refused:
+        OrderSearch.of(photographer="Ana Berg")
+    assert (refused.value.field, refused.value.message) == ("photographer", "not an account id")
 
 
 def test_the_cursor_round_trips_and_refuses_anything_else() -> None:

@@ -16,20 +16,20 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from shop_orders.api import dashboard_pages, order_search_pages, refund_pages
+from shop_orders.api.admin_access import PageOrdersManage, PageOrdersRead, StateReader
 from shop_orders.api.admin_api import run_admin_command
 from shop_orders.api.admin_web import (
     checked_form,
-    login_redirect,
     not_found,
     page,
     redirect,
 )
-from shop_orders.api.context import Ctx, is_admin
+from shop_orders.api.context import Ctx
 from shop_orders.domain.errors import IllegalTransitionError, OrderNotFoundError
 from shop_orders.domain.order import AdminAction, OrderStatus
 from shop_orders.domain.pending import failed_answer
 from shop_orders.service.admin_view import AdminOrderView, admin_order_view, wait_for_answer
-from shop_platform.errors import UnauthorizedError
+from shop_platform.accounts import Permission
 
 
 @dataclass(frozen=True)
@@ -78,13 +78,16 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 
 
 @router.get("")
-async def orders_page(request: Request, ctx: Ctx, status: str = "") -> Response:
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
+async def orders_page(
+    request: Request, ctx: Ctx, who: PageOrdersRead, status: str = ""
+) -> Response:
     chosen = OrderStatus(status) if status in set(OrderStatus) else None
     async with ctx.transaction() as repos:
-        # issue 14: search (q, dates, photographer) and cursor pages, 50 orders a page
-        found, listing = await order_search_pages.search_page(repos, chosen, request.query_params)
+        # issue 14: search (q, dates, photographer) and cursor pages, 50 orders a page; a
+        # photographer's: only their orders, with their lines and share
+        found, listing = await order_search_pages.search_page(
+            repos, chosen, request.query_params, who.photographer_scope
+        )
     context = {
         "orders": found,
         "statuses": list(OrderStatus),
@@ -92,7 +95,7 @@ async def orders_page(request: Request, ctx: Ctx, status: str = "") -> Response:
         **listing,  # the search form's values, its error, the Next / First page links
     }
     if not request.query_params:  # issue 14: the sales charts, on the plain home only
-        context.update(await dashboard_pages.dashboard_context(request, ctx))
+        context.update(await dashboard_pages.dashboard_context(request, ctx, who))
     return await page(request, ctx, "admin_orders.html", context, nav="orders")
 
 
@@ -117,16 +120,20 @@ def _messages(view: AdminOrderView, done: str, refused: str) -> dict[str, Any]:
 
 @router.get("/orders/{order_id}")
 async def order_page(
-    request: Request, ctx: Ctx, order_id: uuid.UUID, done: str = "", refused: str = ""
+    request: Request,
+    ctx: Ctx,
+    who: PageOrdersRead,
+    order_id: uuid.UUID,
+    done: str = "",
+    refused: str = "",
 ) -> Response:
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
     try:
         async with ctx.transaction() as repos:
-            view = await admin_order_view(repos, order_id)
+            view = await admin_order_view(repos, order_id, scope=who.photographer_scope)
     except OrderNotFoundError:
         return await not_found(request, ctx, "No such order.")
     order = view.order
+    manage = who.can(Permission.ORDERS_MANAGE)  # the buttons and after-sale forms (issue 14)
     buttons = [
         {
             "action": a.value,
@@ -134,7 +141,7 @@ async def order_page(
             "style": BUTTONS[a].style,
             "question": (BUTTONS[a].question or "").format(number=order.number),
         }
-        for a in view.offered
+        for a in (view.offered if manage else [])
     ]
     watch = f"/admin/orders/{order_id}/state?known={quote(view.state)}" if view.pending else None
     context = {
@@ -144,19 +151,19 @@ async def order_page(
         "refresh_s": REFRESH_S,
         "watch_url": watch,
         **_messages(view, done, refused),
-        **refund_pages.after_sale_context(view, done, refused),  # issue 13: refunds
+        **refund_pages.after_sale_context(view, done, refused, manage=manage),  # refunds
     }
     return await page(request, ctx, "admin_order.html", context, nav="orders")
 
 
 @router.get("/orders/{order_id}/state")
-async def order_state(request: Request, ctx: Ctx, order_id: uuid.UUID, known: str = "") -> Response:
+async def order_state(
+    request: Request, ctx: Ctx, who: StateReader, order_id: uuid.UUID, known: str = ""
+) -> Response:
     """For the order page while a request is on its way (shop.js asks every few seconds):
     `changed` once what the page shows is no longer `known`."""
-    if not await is_admin(request, ctx):
-        raise UnauthorizedError("admin login required")
     async with ctx.transaction() as repos:
-        view = await admin_order_view(repos, order_id)
+        view = await admin_order_view(repos, order_id, scope=who.photographer_scope)
     return JSONResponse({"state": view.state, "changed": view.state != known})
 
 
@@ -166,16 +173,14 @@ router.include_router(refund_pages.router)
 
 @router.post("/orders/{order_id}/{action}")
 async def order_action(
-    request: Request, ctx: Ctx, order_id: uuid.UUID, action: AdminAction
+    request: Request, ctx: Ctx, who: PageOrdersManage, order_id: uuid.UUID, action: AdminAction
 ) -> Response:
     """Press a button; for a request carried out by payments or delivery, wait a moment for
     its answer so the page shown next has the new state (else that page updates itself)."""
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
     await checked_form(request, ctx)
     back = f"/admin/orders/{order_id}"
     try:
-        await run_admin_command(ctx, action, order_id)
+        await run_admin_command(ctx, action, order_id, who)
     except IllegalTransitionError:
         return redirect(f"{back}?refused={action.value}")
     except OrderNotFoundError:

@@ -18,7 +18,8 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from shop_contracts.common import DeliverySpec
-from shop_orders.api.admin_web import checked_form, login_redirect, not_found, page, redirect
+from shop_orders.api.admin_access import PageQuotes
+from shop_orders.api.admin_web import checked_form, not_found, page, redirect
 from shop_orders.api.context import Ctx, WebContext
 from shop_orders.api.pricing_forms import (
     FormProblem,
@@ -92,9 +93,7 @@ def line_rows(quote: Quote) -> list[dict[str, Any]]:
 
 
 @router.get("")
-async def quotes_page(request: Request, ctx: Ctx) -> Response:
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
+async def quotes_page(request: Request, ctx: Ctx, who: PageQuotes) -> Response:
     return await _list_page(request, ctx)
 
 
@@ -118,10 +117,8 @@ async def _list_page(
 
 
 @router.post("")
-async def create_quote(request: Request, ctx: Ctx) -> Response:
+async def create_quote(request: Request, ctx: Ctx, who: PageQuotes) -> Response:
     """A quote for a client directly: made empty, priced on its own page."""
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
     form = await checked_form(request, ctx)
     try:
         client = QuoteClient(name=text(form, "name"), email=text(form, "email"))
@@ -170,9 +167,9 @@ async def _quote_page(
 
 
 @router.get("/{quote_id}")
-async def quote_page(request: Request, ctx: Ctx, quote_id: uuid.UUID, done: str = "") -> Response:
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
+async def quote_page(
+    request: Request, ctx: Ctx, who: PageQuotes, quote_id: uuid.UUID, done: str = ""
+) -> Response:
     try:
         async with ctx.transaction() as repos:
             quote = await quotations.get_quote(repos, quote_id)
@@ -242,9 +239,7 @@ def _lines(rows: list[dict[str, Any]], quote: Quote, errors: dict[str, str]) -> 
 
 
 @router.post("/{quote_id}")
-async def save_quote(request: Request, ctx: Ctx, quote_id: uuid.UUID) -> Response:
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
+async def save_quote(request: Request, ctx: Ctx, who: PageQuotes, quote_id: uuid.UUID) -> Response:
     form = await checked_form(request, ctx)
     try:
         async with ctx.transaction() as repos:
@@ -273,9 +268,7 @@ async def save_quote(request: Request, ctx: Ctx, quote_id: uuid.UUID) -> Respons
 
 
 @router.post("/{quote_id}/send")
-async def send_quote(request: Request, ctx: Ctx, quote_id: uuid.UUID) -> Response:
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
+async def send_quote(request: Request, ctx: Ctx, who: PageQuotes, quote_id: uuid.UUID) -> Response:
     await checked_form(request, ctx)
     try:
         async with ctx.transaction() as repos:

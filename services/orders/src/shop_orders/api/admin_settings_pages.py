@@ -13,7 +13,8 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from shop_orders.api.admin_web import checked_form, login_redirect, page, redirect
+from shop_orders.api.admin_access import PageSettings
+from shop_orders.api.admin_web import checked_form, page, redirect
 from shop_orders.api.context import Ctx
 from shop_orders.api.form_errors import Field, field_errors
 from shop_orders.api.settings_schemas import BRANDING, UNPAID_DAYS, SettingsUpdate
@@ -97,9 +98,7 @@ async def _render(
 
 
 @router.get("/settings")
-async def settings_page(request: Request, ctx: Ctx, saved: str = "") -> Response:
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
+async def settings_page(request: Request, ctx: Ctx, who: PageSettings, saved: str = "") -> Response:
     async with ctx.transaction() as repos:
         settings = await queries.get_settings(repos)
         currency = await shop_currency(repos)
@@ -119,9 +118,7 @@ def currency_refused(exc: CurrencyChangeRefusedError) -> str:
 
 
 @router.post("/settings")
-async def save_settings(request: Request, ctx: Ctx) -> Response:
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
+async def save_settings(request: Request, ctx: Ctx, who: PageSettings) -> Response:
     form = await checked_form(request, ctx)
     values = settings_values(form)
     try:

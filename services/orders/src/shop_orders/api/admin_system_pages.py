@@ -11,7 +11,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from shop_orders.api.admin_web import checked_form, login_redirect, not_found, page, redirect
+from shop_orders.api.admin_access import PageRecordsRead, PageSettings
+from shop_orders.api.admin_web import checked_form, not_found, page, redirect
 from shop_orders.api.context import Ctx
 from shop_orders.api.system_probe import SERVICES
 
@@ -20,10 +21,13 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 
 @router.get("/system")
 async def system_page(
-    request: Request, ctx: Ctx, replayed: str = "", moved: int = 0, unparked: int = 0
+    request: Request,
+    ctx: Ctx,
+    who: PageRecordsRead,
+    replayed: str = "",
+    moved: int = 0,
+    unparked: int = 0,
 ) -> Response:
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
     probe = ctx.system
     if probe is None:
         return await not_found(request, ctx, "The system page is not set up.")
@@ -40,9 +44,7 @@ async def system_page(
 
 
 @router.post("/system/replay/{service}")
-async def replay(request: Request, ctx: Ctx, service: str) -> Response:
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
+async def replay(request: Request, ctx: Ctx, who: PageSettings, service: str) -> Response:
     await checked_form(request, ctx)
     if service not in SERVICES or ctx.system is None:
         return await not_found(request, ctx, "No such service.")

@@ -1,9 +1,9 @@
 """The sales dashboard (issue 14, item 5): charts on the admin home and at `/admin/dashboard`,
 and the numbers behind each chart as CSV at `/admin/dashboard/<chart>.csv`.
 
-What counts as a sale, and "the photographer" (the credit line until the agency exists):
-`service/dashboard.py`. Behind the admin session like every admin page: without it, the
-login form.
+What counts as a sale, and "the photographer" (the line's photographer account):
+`service/dashboard.py`. Needs ORDERS_READ (issue 14); a photographer's dashboard and CSVs
+count only their own lines. Without a session, the login form.
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from shop_contracts.money import format_money, to_major
-from shop_orders.api.admin_web import login_redirect, page
+from shop_orders.api.admin_access import PageOrdersRead
+from shop_orders.api.admin_web import page
 from shop_orders.api.context import Ctx, WebContext
 from shop_orders.api.dashboard_svg import Chart, columns, rows
 from shop_orders.domain.csv_cells import csv_text
 from shop_orders.service import dashboard
 from shop_orders.service.dashboard import ChartName, Dashboard, PeriodFigure, RankedFigure
+from shop_platform.accounts import Principal
 from shop_web import request_locale
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -138,7 +140,7 @@ def _ranking(
     ]
     note = "Lines' net (price - discount, before tax), the last 12 months."
     if name is ChartName.PHOTOGRAPHERS:
-        note += " The photographer is the media's credit line."
+        note += " A line without a photographer account is named by its credit line."
     empty = "No sales in the last 12 months."
     return Section(name, title, [chart] if figures else [], heads, table, empty, note, {1, 2})
 
@@ -175,11 +177,13 @@ def sections(board: Dashboard, locale: str | None) -> list[Section]:
     return found
 
 
-async def dashboard_context(request: Request, ctx: WebContext) -> dict[str, Any]:
-    """What `dashboard_charts.html` needs (for the admin home and the dashboard page)."""
+async def dashboard_context(request: Request, ctx: WebContext, who: Principal) -> dict[str, Any]:
+    """What `dashboard_charts.html` needs (for the admin home and the dashboard page); a
+    photographer's: only their lines."""
     async with ctx.transaction() as repos:
         currency = await repos.settings.currency()
-        board = await dashboard.sales_dashboard(repos.dashboard, currency, _today())
+        queries = repos.dashboard.scoped(who.photographer_scope)
+        board = await dashboard.sales_dashboard(queries, currency, _today())
     return {"dashboard": board, "sections": sections(board, request_locale(request))}
 
 
@@ -188,10 +192,8 @@ def _today() -> date:
 
 
 @router.get("/dashboard")
-async def dashboard_page(request: Request, ctx: Ctx) -> Response:
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
-    context = await dashboard_context(request, ctx)
+async def dashboard_page(request: Request, ctx: Ctx, who: PageOrdersRead) -> Response:
+    context = await dashboard_context(request, ctx, who)
     return await page(request, ctx, "admin_dashboard.html", context, nav="dashboard")
 
 
@@ -241,12 +243,13 @@ def _csv_rows(chart: ChartName, board: Dashboard) -> tuple[list[str], list[list[
 
 
 @router.get("/dashboard/{chart}.csv")
-async def dashboard_csv(request: Request, ctx: Ctx, chart: ChartName) -> Response:
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
+async def dashboard_csv(
+    request: Request, ctx: Ctx, who: PageOrdersRead, chart: ChartName
+) -> Response:
     async with ctx.transaction() as repos:
         currency = await repos.settings.currency()
-        board = await dashboard.sales_dashboard(repos.dashboard, currency, _today(), chart)
+        queries = repos.dashboard.scoped(who.photographer_scope)
+        board = await dashboard.sales_dashboard(queries, currency, _today(), chart)
     header, body = _csv_rows(chart, board)
     name = f"sales-{chart.value}-{board.today.isoformat()}.csv"
     return Response(

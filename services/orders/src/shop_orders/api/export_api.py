@@ -11,6 +11,7 @@ These routes come before `/orders/{order_id}` (api/app.py's ROUTER_MODULES).
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Annotated
 
@@ -18,11 +19,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from fastapi.security import HTTPBearer
 
-from shop_orders.api.admin_web import login_redirect
-from shop_orders.api.context import Ctx, WebContext, require_admin_token
+from shop_orders.api.admin_access import ApiOrdersRead, PageOrdersRead
+from shop_orders.api.context import Ctx, WebContext
 from shop_orders.domain.errors import FieldError
+from shop_orders.domain.order_search import account_id
 from shop_orders.domain.status import OrderStatus
 from shop_orders.service.exports import ExportFilter, ExportShape, export_csv
+from shop_platform.accounts import Principal
 from shop_platform.errors import error_responses
 
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -72,6 +75,12 @@ def export_filter(
     shape: str = Query("orders", description="orders (one row per order) or lines"),
     status: str = Query("", description="only orders with this status"),
     paid: str = Query("", description="true: money received; false: unpaid"),
+    photographer: str = Query(
+        "",
+        max_length=100,
+        description="an account id: only the orders with a line of this photographer "
+        "(and, shape=lines, only their lines)",
+    ),
 ) -> ExportFilter:
     """The query's filter (422 naming a parameter that makes no sense, or `from` after `to`)."""
     return ExportFilter(
@@ -80,15 +89,18 @@ def export_filter(
         shape=_shape(shape),
         status=_status(status),
         paid=_flag(paid),
+        photographer=account_id(photographer),
     )
 
 
 Chosen = Annotated[ExportFilter, Depends(export_filter)]
 
 
-def csv_download(ctx: WebContext, chosen: ExportFilter) -> StreamingResponse:
+def csv_download(ctx: WebContext, chosen: ExportFilter, who: Principal) -> StreamingResponse:
+    """A photographer's export (issue 14) holds only their orders, lines and share."""
     if ctx.exports is None:  # the root always hands one over; a test context may not
         raise RuntimeError("no export source in the web context")
+    chosen = dataclasses.replace(chosen, scope=who.photographer_scope)
     headers = {
         "Content-Disposition": f'attachment; filename="{chosen.filename()}"',
         "Cache-Control": "no-store",
@@ -99,8 +111,8 @@ def csv_download(ctx: WebContext, chosen: ExportFilter) -> StreamingResponse:
 api_router = APIRouter(
     prefix="/api/admin",
     tags=["admin"],
-    dependencies=[Depends(HTTPBearer(auto_error=False)), Depends(require_admin_token)],
-    responses=error_responses(401),
+    dependencies=[Depends(HTTPBearer(auto_error=False))],
+    responses=error_responses(401, 403),
 )
 
 
@@ -109,23 +121,23 @@ api_router = APIRouter(
     response_class=StreamingResponse,
     responses={**CSV_ANSWER, **error_responses(422)},
 )
-async def export_orders(ctx: Ctx, chosen: Chosen) -> Response:
-    """Orders placed in a date range (and with a status, paid or not) as CSV: `shape=orders`
-    one row per order, `shape=lines` one row per line (the photographer: the media's credit).
-    Amounts in major units with a dot; cells a spreadsheet would run as a formula start with
-    `'`; no row cap; nothing found: the header only."""
-    return csv_download(ctx, chosen)
+async def export_orders(ctx: Ctx, who: ApiOrdersRead, chosen: Chosen) -> Response:
+    """Orders placed in a date range (and with a status, paid or not, a photographer's) as
+    CSV: `shape=orders` one row per order, `shape=lines` one row per line (the photographer:
+    the line photographer's name, else the media's credit). Amounts in major units with a
+    dot; cells a spreadsheet would run as a formula start with `'`; no row cap; nothing
+    found: the header only. A photographer gets only their orders and lines, with their
+    share of each order's figures."""
+    return csv_download(ctx, chosen, who)
 
 
 pages_router = APIRouter(prefix="/admin", include_in_schema=False)
 
 
 @pages_router.get("/orders/export.csv")
-async def export_page(request: Request, ctx: Ctx) -> Response:
+async def export_page(request: Request, ctx: Ctx, who: PageOrdersRead) -> Response:
     """The admin orders page's Export form (the admin session; a login redirect without,
     before the parameters are looked at)."""
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
     given = request.query_params
     chosen = export_filter(
         start=given.get("from", ""),
@@ -133,8 +145,9 @@ async def export_page(request: Request, ctx: Ctx) -> Response:
         shape=given.get("shape", ""),
         status=given.get("status", ""),
         paid=given.get("paid", ""),
+        photographer=given.get("photographer", ""),
     )
-    return csv_download(ctx, chosen)
+    return csv_download(ctx, chosen, who)
 
 
 router = APIRouter()

@@ -8,6 +8,7 @@ or `from` after `to` is said on the page (no orders listed), never a 422 error p
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -47,9 +48,13 @@ def _url(params: dict[str, str]) -> str:
 
 
 async def search_page(
-    repos: Repositories, status: OrderStatus | None, given: QueryParams
+    repos: Repositories,
+    status: OrderStatus | None,
+    given: QueryParams,
+    scope: uuid.UUID | None = None,
 ) -> tuple[list[Order], dict[str, Any]]:
-    """The orders of the page asked for, and the form's values and links for the template."""
+    """The orders of the page asked for, and the form's values and links for the template.
+    `scope`: the photographer asking (issue 14): only their orders, lines and share."""
     form = {name: (given.get(name) or "")[:MAX_TEXT] for name in ("q", "from", "to")}
     form["photographer"] = (given.get("photographer") or "")[:MAX_TEXT]
     listing: dict[str, Any] = {
@@ -66,6 +71,7 @@ async def search_page(
             placed_from=_day(given, "from"),
             placed_to=_day(given, "to"),
             photographer=_text(given, "photographer"),
+            scope=scope,
         )
         cursor = _text(given, "cursor", MAX_CURSOR) or None
         found = await search_orders(repos, search, cursor=cursor)

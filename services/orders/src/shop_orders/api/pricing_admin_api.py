@@ -24,12 +24,14 @@ from pydantic import (
     StrictStr,
 )
 
-from shop_orders.api.context import Ctx, require_admin_token
+from shop_orders.api.context import Ctx
 from shop_orders.domain.coupons import CouponRecord, CouponTerms
 from shop_orders.domain.errors import FieldError
 from shop_orders.domain.order_fields import FieldKind, OrderField
 from shop_orders.service import pricing_settings
 from shop_orders.service.pricing_settings import RateInput
+from shop_platform.accounts import Permission
+from shop_platform.auth import require_api
 from shop_platform.errors import error_responses
 from shop_pricing.tax import TaxSettings
 
@@ -232,9 +234,12 @@ class OrderFieldIO(BaseModel):
 router = APIRouter(
     prefix="/api/admin",
     tags=["admin: pricing"],
-    # HTTPBearer only documents the scheme in OpenAPI; require_admin_token decides.
-    dependencies=[Depends(HTTPBearer(auto_error=False)), Depends(require_admin_token)],
-    responses=error_responses(401),
+    # HTTPBearer only documents the scheme in OpenAPI; the permission decides (issue 14).
+    dependencies=[
+        Depends(HTTPBearer(auto_error=False)),
+        Depends(require_api(Permission.SETTINGS)),
+    ],
+    responses=error_responses(401, 403),
 )
 
 

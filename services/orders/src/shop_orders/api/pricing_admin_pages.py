@@ -16,7 +16,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from shop_orders.api.admin_web import checked_form, login_redirect, not_found, page, redirect
+from shop_orders.api.admin_access import PageSettings
+from shop_orders.api.admin_web import checked_form, not_found, page, redirect
 from shop_orders.api.context import Ctx
 from shop_orders.api.coupon_forms import (
     COUPON_FIELDS,
@@ -80,9 +81,9 @@ async def _currency(ctx: Ctx) -> str:
 
 
 @router.get("/coupons")
-async def coupons_page(request: Request, ctx: Ctx, done: str = "", refused: str = "") -> Response:
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
+async def coupons_page(
+    request: Request, ctx: Ctx, who: PageSettings, done: str = "", refused: str = ""
+) -> Response:
     async with ctx.transaction() as repos:
         coupons = await settings.list_coupons(repos)
         currency = await settings.shop_currency(repos)
@@ -119,17 +120,15 @@ async def _coupon_page(
 
 
 @router.get("/coupons/new")
-async def new_coupon_page(request: Request, ctx: Ctx) -> Response:
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
+async def new_coupon_page(request: Request, ctx: Ctx, who: PageSettings) -> Response:
     currency = await _currency(ctx)
     return await _coupon_page(request, ctx, None, coupon_form(None, currency), currency)
 
 
 @router.get("/coupons/{coupon_id}")
-async def coupon_page(request: Request, ctx: Ctx, coupon_id: uuid.UUID, done: str = "") -> Response:
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
+async def coupon_page(
+    request: Request, ctx: Ctx, who: PageSettings, coupon_id: uuid.UUID, done: str = ""
+) -> Response:
     try:
         async with ctx.transaction() as repos:
             coupon = await settings.get_coupon(repos, coupon_id)
@@ -188,24 +187,22 @@ async def _save_coupon(request: Request, ctx: Ctx, coupon_id: uuid.UUID | None) 
 
 
 @router.post("/coupons")
-async def create_coupon(request: Request, ctx: Ctx) -> Response:
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
+async def create_coupon(request: Request, ctx: Ctx, who: PageSettings) -> Response:
     return await _save_coupon(request, ctx, None)
 
 
 @router.post("/coupons/{coupon_id}")
-async def save_coupon(request: Request, ctx: Ctx, coupon_id: uuid.UUID) -> Response:
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
+async def save_coupon(
+    request: Request, ctx: Ctx, who: PageSettings, coupon_id: uuid.UUID
+) -> Response:
     return await _save_coupon(request, ctx, coupon_id)
 
 
 @router.post("/coupons/{coupon_id}/{action}")
-async def coupon_action(request: Request, ctx: Ctx, coupon_id: uuid.UUID, action: str) -> Response:
+async def coupon_action(
+    request: Request, ctx: Ctx, who: PageSettings, coupon_id: uuid.UUID, action: str
+) -> Response:
     """Disable, enable or delete (a used coupon is kept: disable it instead)."""
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
     await checked_form(request, ctx)
     if action not in ("disable", "enable", "delete"):
         return await not_found(request, ctx, "No such action.")
@@ -241,9 +238,7 @@ async def _tax_page(
 
 
 @router.get("/tax")
-async def tax_page(request: Request, ctx: Ctx, saved: str = "") -> Response:
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
+async def tax_page(request: Request, ctx: Ctx, who: PageSettings, saved: str = "") -> Response:
     async with ctx.transaction() as repos:
         current = await settings.get_tax(repos)
     message = "Tax settings saved." if saved else None
@@ -251,9 +246,7 @@ async def tax_page(request: Request, ctx: Ctx, saved: str = "") -> Response:
 
 
 @router.post("/tax")
-async def save_tax(request: Request, ctx: Ctx) -> Response:
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
+async def save_tax(request: Request, ctx: Ctx, who: PageSettings) -> Response:
     read = tax_inputs(await checked_form(request, ctx))
     try:
         chosen = settings.tax_settings_of(
@@ -286,9 +279,9 @@ async def _fields_page(
 
 
 @router.get("/order-fields")
-async def order_fields_page(request: Request, ctx: Ctx, saved: str = "") -> Response:
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
+async def order_fields_page(
+    request: Request, ctx: Ctx, who: PageSettings, saved: str = ""
+) -> Response:
     async with ctx.transaction() as repos:
         current = await settings.get_order_fields(repos)
     message = "Order information fields saved." if saved else None
@@ -296,9 +289,7 @@ async def order_fields_page(request: Request, ctx: Ctx, saved: str = "") -> Resp
 
 
 @router.post("/order-fields")
-async def save_order_fields(request: Request, ctx: Ctx) -> Response:
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
+async def save_order_fields(request: Request, ctx: Ctx, who: PageSettings) -> Response:
     read = fields_body(await checked_form(request, ctx))
     if read.errors:
         return await _fields_page(request, ctx, read.shown, errors=read.errors, code=422)

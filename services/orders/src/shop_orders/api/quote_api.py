@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Request, status
 from fastapi.security import HTTPBearer
 
-from shop_orders.api.context import Ctx, require_admin_token
+from shop_orders.api.context import Ctx
 from shop_orders.api.quote_schemas import (
     AdminQuoteCreate,
     QuoteAccept,
@@ -24,14 +24,19 @@ from shop_orders.api.quote_schemas import (
 )
 from shop_orders.service import quotations
 from shop_orders.service.quote_orders import accept_quote
+from shop_platform.accounts import Permission
+from shop_platform.auth import require_api
 from shop_platform.errors import error_responses
 
 client = APIRouter(prefix="/api", tags=["quotes"])
 admin = APIRouter(
     prefix="/api/admin/quotes",
     tags=["admin"],
-    dependencies=[Depends(HTTPBearer(auto_error=False)), Depends(require_admin_token)],
-    responses=error_responses(401),
+    dependencies=[
+        Depends(HTTPBearer(auto_error=False)),
+        Depends(require_api(Permission.QUOTES)),
+    ],
+    responses=error_responses(401, 403),
 )
 
 

@@ -17,7 +17,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from shop_orders.api.admin_web import checked_form, login_redirect, not_found, redirect
+from shop_orders.api.admin_access import PageOrdersManage
+from shop_orders.api.admin_web import checked_form, not_found, redirect
 from shop_orders.api.context import Ctx
 from shop_orders.api.pricing_forms import FormProblem, amount_text, parse_amount, text
 from shop_orders.domain.errors import FieldError, IllegalTransitionError, OrderNotFoundError
@@ -58,11 +59,14 @@ def _refused(order: Order, code: str) -> str | None:
     return sentences.get(code)
 
 
-def after_sale_context(view: AdminOrderView, done: str, refused: str) -> dict[str, Any]:
+def after_sale_context(
+    view: AdminOrderView, done: str, refused: str, *, manage: bool = True
+) -> dict[str, Any]:
     """The page's after-sale part: what the forms need, and what the last one did (only
     its own `done`/`refused` codes: the buttons' are said by the page). While a refund is
     on its way the page updates itself (shop.js asks the state route) until payments
-    answers, unless a button's request already does."""
+    answers, unless a button's request already does. Without `manage` (a role that cannot
+    refund or cancel: issue 14) the forms are left out."""
     order = view.order
     watch = None
     if order.refund_pending and not view.pending:
@@ -70,8 +74,13 @@ def after_sale_context(view: AdminOrderView, done: str, refused: str) -> dict[st
     context: dict[str, Any] = {
         "after_sale": {
             "refund_due": order.refund_due,
-            "refund_form": order.is_paid and order.refundable > 0 and not order.refund_due,
-            "cancel_choice": order.holds_payment and order.refusal(AdminAction.CANCEL) is None,
+            "refund_form": manage
+            and order.is_paid
+            and order.refundable > 0
+            and not order.refund_due,
+            "cancel_choice": manage
+            and order.holds_payment
+            and order.refusal(AdminAction.CANCEL) is None,
             "refundable": order.refundable,
             "refundable_text": amount_text(order.refundable, order.currency),
             "refunded": order.refunded,
@@ -94,10 +103,10 @@ def _line_ids(form: FormData) -> list[uuid.UUID] | None:
 
 
 @router.post("/orders/{order_id}/refund")
-async def refund(request: Request, ctx: Ctx, order_id: uuid.UUID) -> Response:
+async def refund(
+    request: Request, ctx: Ctx, who: PageOrdersManage, order_id: uuid.UUID
+) -> Response:
     """Amount empty: all that is left (the refund_due button sends none)."""
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
     form = await checked_form(request, ctx)
     back = f"/admin/orders/{order_id}"
     line_ids = _line_ids(form)
@@ -117,7 +126,7 @@ async def refund(request: Request, ctx: Ctx, order_id: uuid.UUID) -> Response:
             if amount == 0:
                 raise FormProblem("a refund is of a positive amount")
             await refunds.request_refund(
-                repos, order_id, amount=amount, line_ids=line_ids, reason=reason
+                repos, order_id, amount=amount, line_ids=line_ids, reason=reason, actor=who.label
             )
     except OrderNotFoundError:
         return await not_found(request, ctx, "No such order.")
@@ -131,10 +140,10 @@ async def refund(request: Request, ctx: Ctx, order_id: uuid.UUID) -> Response:
 
 
 @router.post("/orders/{order_id}/cancel")
-async def cancel(request: Request, ctx: Ctx, order_id: uuid.UUID) -> Response:
+async def cancel(
+    request: Request, ctx: Ctx, who: PageOrdersManage, order_id: uuid.UUID
+) -> Response:
     """The Cancel button; a paid order's form also says refund or keep, and why."""
-    if (to_login := await login_redirect(request, ctx)) is not None:
-        return to_login
     form = await checked_form(request, ctx)
     back = f"/admin/orders/{order_id}"
     chosen = text(form, "after_payment")
@@ -146,7 +155,7 @@ async def cancel(request: Request, ctx: Ctx, order_id: uuid.UUID) -> Response:
     try:
         async with ctx.transaction() as repos:
             order = await commands.cancel_order(
-                repos, order_id, reason=reason, after_payment=after_payment
+                repos, order_id, reason=reason, after_payment=after_payment, actor=who.label
             )
     except OrderNotFoundError:
         return await not_found(request, ctx, "No such order.")

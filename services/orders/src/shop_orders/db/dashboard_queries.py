@@ -5,6 +5,9 @@ One statement per chart, grouped and summed in PostgreSQL: no order is loaded in
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from sqlalchemy import (
     ColumnElement,
     Select,
@@ -25,7 +28,7 @@ from shop_orders.service.dashboard import (
     Window,
 )
 
-NO_CREDIT = "No credit"  # the photographer of a line without a credit line
+NO_CREDIT = "No credit"  # the photographer of a line without one nor a credit line
 
 
 def _paid_orders(window: Window) -> Select[tuple[object, ...]]:
@@ -51,11 +54,39 @@ def _paid_orders(window: Window) -> Select[tuple[object, ...]]:
 
 
 class SqlDashboardQueries:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, scope: uuid.UUID | None = None) -> None:
         self._session = session
+        self._scope = scope  # the photographer whose lines alone count (None: all)
+
+    def scoped(self, photographer_id: uuid.UUID | None) -> SqlDashboardQueries:
+        return SqlDashboardQueries(self._session, photographer_id)
+
+    def _theirs(self) -> list[ColumnElement[bool]]:
+        return [] if self._scope is None else [order_lines.c.photographer_id == self._scope]
+
+    def _their_orders(self, window: Window) -> Any:
+        """A photographer's paid orders (not refunded in full) with their lines' net."""
+        paid = _paid_orders(window).subquery("paid")
+        return (
+            select(
+                paid.c.id,
+                paid.c.currency,
+                paid.c.paid_at,
+                func.sum(order_lines.c.price - order_lines.c.discount).label("net"),
+            )
+            .select_from(order_lines.join(paid, paid.c.id == order_lines.c.order_id))
+            .where(paid.c.payment_status != "refunded", *self._theirs())
+            .group_by(paid.c.id, paid.c.currency, paid.c.paid_at)
+            .subquery("theirs")
+        )
+
+    def _orders(self, window: Window) -> Any:
+        if self._scope is not None:
+            return self._their_orders(window)
+        return _paid_orders(window).subquery("paid")
 
     async def per_period(self, grain: Grain, currency: str, window: Window) -> list[PeriodFigure]:
-        paid = _paid_orders(window).subquery("paid")
+        paid = self._orders(window)
         # the UTC calendar day or month, whatever the session's time zone
         start = func.date_trunc(grain.value, func.timezone("UTC", paid.c.paid_at)).label("start")
         query = (
@@ -76,9 +107,12 @@ class SqlDashboardQueries:
         return await self._ranked(currency, window, name, func.max(name), limit)
 
     async def per_photographer(self, currency: str, window: Window) -> list[RankedFigure]:
-        # Until the agency (issue 14, item 2): the photographer is the line's credit.
+        # The agency (issue 14): the line's photographer account, by name; a line without
+        # one (the owner's own work, or sold before the agency) by its credit line.
         credit = func.coalesce(func.nullif(func.btrim(order_lines.c.credit), ""), NO_CREDIT)
-        return await self._ranked(currency, window, credit, func.max(credit), None)
+        key = func.coalesce(cast(order_lines.c.photographer_id, String), credit)
+        name = func.coalesce(order_lines.c.photographer_name, credit)
+        return await self._ranked(currency, window, key, func.max(name), None)
 
     async def _ranked(
         self,
@@ -96,7 +130,10 @@ class SqlDashboardQueries:
         query = (
             select(grouped, name.label("name"), func.count().label("lines"), net.label("revenue"))
             .select_from(order_lines.join(paid, paid.c.id == order_lines.c.order_id))
-            .where(and_(paid.c.currency == currency, paid.c.payment_status != "refunded"))
+            .where(
+                and_(paid.c.currency == currency, paid.c.payment_status != "refunded"),
+                *self._theirs(),
+            )
             .group_by(grouped)
             .order_by(net.desc(), func.count().desc(), grouped)
         )
@@ -109,7 +146,7 @@ class SqlDashboardQueries:
         ]
 
     async def other_currencies(self, currency: str, window: Window) -> list[CurrencyFigure]:
-        paid = _paid_orders(window).subquery("paid")
+        paid = self._orders(window)
         query = (
             select(paid.c.currency, func.count().label("orders"), func.sum(paid.c.net))
             .where(paid.c.currency != currency)

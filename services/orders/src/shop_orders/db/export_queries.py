@@ -4,14 +4,17 @@ through a server-side cursor (`stream` with `yield_per`), a chunk at a time."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Text, func, literal, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shop_orders.db.tables import order_history, order_lines, orders
+from shop_orders.domain.agency import Share, share_among
 from shop_orders.service.exports import CHUNK_ROWS, ExportFilter, LineRow, OrderRow
 
 o, h, ol = orders.c, order_history.c, order_lines.c
@@ -33,7 +36,31 @@ def _conditions(chosen: ExportFilter) -> list[ColumnElement[bool]]:
         where.append(o.payment_status != "unpaid")
     elif chosen.paid is False:
         where.append(o.payment_status == "unpaid")
+    for photographer in (chosen.photographer, chosen.scope):
+        if photographer is not None:  # the agency (issue 14): orders with a line of theirs
+            theirs = select(ol.id).where(ol.order_id == o.id, ol.photographer_id == photographer)
+            where.append(theirs.exists())
     return where
+
+
+def _line_conditions(chosen: ExportFilter) -> list[ColumnElement[bool]]:
+    """The lines shape: only the lines of the photographer asked for (or asking)."""
+    return [
+        ol.photographer_id == photographer
+        for photographer in (chosen.photographer, chosen.scope)
+        if photographer is not None
+    ]
+
+
+def _lines_of_order() -> Any:
+    """Each line's [price, discount, photographer id] in line order: a photographer's share
+    of the order's figures is spread over them (domain/agency.py)."""
+    entry = func.jsonb_build_array(ol.price, ol.discount, ol.photographer_id)
+    return (
+        select(func.jsonb_agg(aggregate_order_by(entry, ol.position)))
+        .where(ol.order_id == o.id)
+        .scalar_subquery()
+    )
 
 
 def _first(kind: str, column: Any) -> Any:
@@ -63,6 +90,7 @@ def orders_query(chosen: ExportFilter) -> Select[Any]:
             o.coupon_code,
             o.note,
             o.fields,
+            (_lines_of_order() if chosen.scope is not None else literal(None)).label("lines"),
         )
         .where(*_conditions(chosen))
         .order_by(o.created_at, o.id)
@@ -76,6 +104,7 @@ def lines_query(chosen: ExportFilter) -> Select[Any]:
             ol.media_id,
             ol.media_title,
             ol.credit,
+            ol.photographer_name,
             ol.license_name,
             ol.usage,
             o.currency,
@@ -87,7 +116,7 @@ def lines_query(chosen: ExportFilter) -> Select[Any]:
             ol.offline_delivery,
         )
         .select_from(order_lines.join(orders, ol.order_id == o.id))
-        .where(*_conditions(chosen))
+        .where(*_conditions(chosen), *_line_conditions(chosen))
         .order_by(o.created_at, o.id, ol.position)
     )
 
@@ -108,6 +137,13 @@ def payment_method(paid_by: str, chosen: str | None) -> str:
     return f"{paid_by} ({chosen})" if paid_by == "offline" and chosen else paid_by
 
 
+def _line_triples(lines: Any) -> list[tuple[int, int, uuid.UUID | None]]:
+    return [
+        (int(price), int(discount), uuid.UUID(owner) if owner else None)
+        for price, discount, owner in lines or []
+    ]
+
+
 class SqlExportReader:
     def __init__(self, connection: AsyncConnection, fetch_rows: int) -> None:
         self._connection = connection
@@ -125,6 +161,9 @@ class SqlExportReader:
 
     async def orders(self, chosen: ExportFilter) -> AsyncIterator[OrderRow]:
         async for r in self._rows(orders_query(chosen)):
+            figures = Share(r.subtotal, r.discount, r.tax)
+            if chosen.scope is not None:  # a photographer's export: their share
+                figures = share_among(figures, _line_triples(r.lines), chosen.scope)
             yield OrderRow(
                 number=r.number,
                 placed_at=r.created_at,
@@ -136,10 +175,10 @@ class SqlExportReader:
                 client_email=r.client_email,
                 client_country=r.address_country,
                 currency=r.currency,
-                subtotal=r.subtotal,
-                discount=r.discount,
-                tax=r.tax,
-                total=r.total,
+                subtotal=figures.subtotal,
+                discount=figures.discount,
+                tax=figures.tax,
+                total=figures.total if chosen.scope is not None else r.total,
                 coupon=r.coupon_code or "",
                 note=r.note or "",
                 fields={str(f["name"]): str(f.get("value", "")) for f in r.fields or []},
@@ -151,7 +190,7 @@ class SqlExportReader:
                 order_number=r.number,
                 media_id=str(r.media_id),
                 media=r.media_title,
-                photographer=r.credit or "",  # the credit line until the agency (issue 14)
+                photographer=r.photographer_name or r.credit or "",  # the agency (issue 14)
                 license=r.license_name,
                 usage=r.usage,
                 currency=r.currency,

@@ -245,10 +245,10 @@ class SqlOrderRepository:
             picked = picked.where(orders.c.created_at >= since)
         if (before := search.placed_before()) is not None:
             picked = picked.where(orders.c.created_at < before)
-        if search.photographer is not None:
-            # the photographer is the line's credit until the agency exists (issue 14 item 2)
-            credited = order_lines.c.credit.ilike(_containing(search.photographer), escape="\\")
-            picked = picked.where(exists().where(order_lines.c.order_id == orders.c.id, credited))
+        for photographer in (search.photographer, search.scope):
+            if photographer is not None:  # the agency (issue 14): a line of theirs
+                theirs = order_lines.c.photographer_id == photographer
+                picked = picked.where(exists().where(order_lines.c.order_id == orders.c.id, theirs))
         if after is not None:
             picked = picked.where(
                 tuple_(orders.c.created_at, orders.c.id) < tuple_(after.created_at, after.id)

@@ -19,7 +19,15 @@ from shop_orders.domain.order import Charges, Order, OrderLine
 from shop_orders.domain.photographer import Photographer
 from shop_pricing.spread import spread
 
-__all__ = ["Photographer", "Share", "all_theirs", "line_shares", "photographers_of", "scoped_order"]
+__all__ = [
+    "Photographer",
+    "Share",
+    "all_theirs",
+    "line_shares",
+    "photographers_of",
+    "scoped_order",
+    "share_among",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,19 +59,40 @@ def _spread(amount: int, *weights: Sequence[int]) -> list[int]:
     return spread(amount, [1] * count) if count else []
 
 
-def line_shares(order: Order) -> list[Share]:
-    """Each line's share of the order's subtotal, discount and tax (they add up exactly):
-    the subtotal spread by price, the discount by the lines' own discounts, the tax by what
-    each line costs after its discount."""
-    prices = [line.price for line in order.lines]
-    discounts = [line.discount for line in order.lines]
-    nets = [line.price - line.discount for line in order.lines]
-    if not order.lines:
+def spread_shares(whole: Share, prices: Sequence[int], discounts: Sequence[int]) -> list[Share]:
+    """Each line's share of an order's subtotal, discount and tax (they add up exactly to
+    `whole`): the subtotal spread by price, the discount by the lines' own discounts, the
+    tax by what each line costs after its discount."""
+    if not prices:
         return []
-    subtotals = _spread(order.subtotal, prices)
-    discount_parts = _spread(order.discount, discounts, prices)
-    taxes = _spread(order.tax, nets, prices)
+    nets = [price - discount for price, discount in zip(prices, discounts, strict=True)]
+    subtotals = _spread(whole.subtotal, prices)
+    discount_parts = _spread(whole.discount, discounts, prices)
+    taxes = _spread(whole.tax, nets, prices)
     return [Share(s, d, t) for s, d, t in zip(subtotals, discount_parts, taxes, strict=True)]
+
+
+def share_among(
+    whole: Share,
+    lines: Sequence[tuple[int, int, uuid.UUID | None]],
+    photographer_id: uuid.UUID,
+) -> Share:
+    """This photographer's share of an order's figures, from its lines' (price, discount,
+    photographer id) in the order's line order (what the exports read)."""
+    shares = spread_shares(whole, [p for p, _, _ in lines], [d for _, d, _ in lines])
+    total = Share()
+    for (_, _, owner), share in zip(lines, shares, strict=True):
+        if owner == photographer_id:
+            total = total + share
+    return total
+
+
+def line_shares(order: Order) -> list[Share]:
+    """Each line's share of the order's figures (`spread_shares`)."""
+    whole = Share(order.subtotal, order.discount, order.tax)
+    return spread_shares(
+        whole, [line.price for line in order.lines], [line.discount for line in order.lines]
+    )
 
 
 def is_theirs(line: OrderLine, photographer_id: uuid.UUID) -> bool:

@@ -5,8 +5,9 @@ of the last order of a page, so a page never loses nor repeats an order, however
 are placed meanwhile (new ones only appear on the first page). The cursor carries no filter:
 the next page is asked with the same filters and the cursor (the pages' links do so).
 
-"The photographer" of a line is, until the agency exists (issue 14 item 2), the media's credit
-line (`order_lines.credit`); a later change swaps it for the owning account.
+"The photographer" of a line is the account owning the media or gallery sold (the agency,
+issue 14 item 2: `order_lines.photographer_id`). A photographer's own search is narrowed to
+the orders with a line of theirs (`scope`), whatever they ask.
 """
 
 from __future__ import annotations
@@ -36,18 +37,33 @@ def _cleaned(name: str, text: str | None) -> str | None:
     return (text or "").strip() or None
 
 
+def account_id(given: uuid.UUID | str | None, name: str = "photographer") -> uuid.UUID | None:
+    """A photographer's account id as a filter (blank: none); 422 naming `name` otherwise."""
+    if given is None or isinstance(given, uuid.UUID):
+        return given
+    text = _cleaned(name, given)
+    if text is None:
+        return None
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise FieldError(name, "not an account id") from None
+
+
 @dataclass(frozen=True, slots=True)
 class OrderSearch:
     """Every filter is optional; given together, an order must match them all. `q` matches
     the order number, the client's name or email (a part of one, case-insensitive);
-    `photographer` a part of a line's credit; `placed_from` / `placed_to` are UTC days,
+    `photographer` the account id of a line's photographer; `scope` the photographer asking
+    (None: the whole shop), never in the links; `placed_from` / `placed_to` are UTC days,
     both inclusive."""
 
     q: str | None = None
     status: OrderStatus | None = None
     placed_from: date | None = None
     placed_to: date | None = None
-    photographer: str | None = None
+    photographer: uuid.UUID | None = None
+    scope: uuid.UUID | None = None
 
     @classmethod
     def of(
@@ -57,14 +73,16 @@ class OrderSearch:
         status: OrderStatus | None = None,
         placed_from: date | None = None,
         placed_to: date | None = None,
-        photographer: str | None = None,
+        photographer: uuid.UUID | str | None = None,
+        scope: uuid.UUID | None = None,
     ) -> OrderSearch:
         """Trims the texts (control characters: 422 naming the field); `from` after `to` is
         refused (422 naming them)."""
         if placed_from is not None and placed_to is not None and placed_from > placed_to:
             raise FieldError("from", f"{placed_from} is after to ({placed_to})")
-        cleaned = _cleaned("q", q), _cleaned("photographer", photographer)
-        return cls(cleaned[0], status, placed_from, placed_to, cleaned[1])
+        return cls(
+            _cleaned("q", q), status, placed_from, placed_to, account_id(photographer), scope
+        )
 
     def placed_since(self) -> datetime | None:
         """The first instant of `placed_from` (UTC), included."""
@@ -86,7 +104,7 @@ class OrderSearch:
             "status": self.status.value if self.status else None,
             "from": self.placed_from.isoformat() if self.placed_from else None,
             "to": self.placed_to.isoformat() if self.placed_to else None,
-            "photographer": self.photographer,
+            "photographer": str(self.photographer) if self.photographer else None,
         }
         return {name: value for name, value in given.items() if value}
 

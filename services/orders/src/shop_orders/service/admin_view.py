@@ -35,9 +35,14 @@ class AdminOrderView:
 
 
 async def admin_order_view(
-    repos: Repositories, order_id: uuid.UUID, now: datetime | None = None
+    repos: Repositories,
+    order_id: uuid.UUID,
+    now: datetime | None = None,
+    *,
+    scope: uuid.UUID | None = None,
 ) -> AdminOrderView:
-    order, history = await queries.get_order_with_history(repos, order_id)
+    """`scope`: the photographer asking (their lines and share only; another's order: 404)."""
+    order, history = await queries.get_order_with_history(repos, order_id, scope)
     return AdminOrderView(order, history, pending_actions(history, now or datetime.now(UTC)))
 
 

@@ -12,12 +12,16 @@ What counts as a sale:
   (price - discount, before tax as the order was priced), over the last 12 months. A fully
   refunded order's lines no longer count; a partial refund names no amount per line, so it
   shows in the revenue only.
-- Until the agency exists (issue 14, item 2), "the photographer" of a line is the media's
-  credit line (`order_lines.credit`); a later change swaps it for the owning account.
+- "The photographer" of a line is the account owning the media or gallery sold (the agency,
+  issue 14 item 2: `order_lines.photographer_id`, shown by name); a line without one (the
+  owner's own work, or sold before the agency) is named by its credit line.
+- A photographer's dashboard (`DashboardQueries.scoped`) counts only their lines: the orders
+  with a line of theirs, and as revenue their lines' net (price - discount, before tax).
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -98,6 +102,10 @@ class DashboardQueries(Protocol):
     async def per_photographer(self, currency: str, window: Window) -> list[RankedFigure]: ...
 
     async def other_currencies(self, currency: str, window: Window) -> list[CurrencyFigure]: ...
+
+    def scoped(self, photographer_id: uuid.UUID | None) -> DashboardQueries:
+        """The same figures over this photographer's lines only (None: the whole shop)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,9 +3,12 @@ shapes, streamed.
 
 - `orders`: one row per order (times ISO 8601 UTC, amounts in major units with a dot, the
   information fields one column each: `fields.<name>`, for every name present in the range).
-- `lines`: one row per order line. Until the multi-photographer agency exists (issue 14,
-  item 2), "the photographer" of a line is the media's credit line (`order_lines.credit`); a
-  later change swaps it for the account owning the media.
+- `lines`: one row per order line. "The photographer" of a line is the name of the account
+  owning the media or gallery sold (the agency, issue 14 item 2), or, for a line without one
+  (the owner's own work, or sold before the agency), the media's credit line.
+- The agency: `photographer` (an account id) keeps the orders with a line of theirs (and, in
+  the lines shape, only their lines); a photographer's own export (`scope`) is always so
+  narrowed, and their orders' figures are their share (`domain/agency.py`).
 
 The range is inclusive and in UTC, on the time the order was placed; no bound means no limit.
 Rows come in placing order and are written in chunks as the database hands them over (a
@@ -14,6 +17,7 @@ server-side cursor): no row cap, bounded memory. An empty range gives the header
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -41,6 +45,8 @@ class ExportFilter:
     shape: ExportShape = ExportShape.ORDERS
     status: OrderStatus | None = None
     paid: bool | None = None  # True: money received (refunded since included); False: unpaid
+    photographer: uuid.UUID | None = None  # only orders (lines) of this photographer
+    scope: uuid.UUID | None = None  # the photographer asking: theirs only, their share
 
     def __post_init__(self) -> None:
         if self.start is not None and self.end is not None and self.start > self.end:
@@ -91,7 +97,7 @@ class LineRow:
     order_number: str
     media_id: str
     media: str
-    photographer: str  # the media's credit line until the agency exists (issue 14, item 2)
+    photographer: str  # the line photographer's name, else the media's credit line
     license: str
     usage: list[list[str]] | None
     currency: str

@@ -31,6 +31,7 @@ from shop_contracts.events import (
     PaymentConfirmed,
 )
 from shop_invoices.mentions import with_reverse_charge
+from shop_orders.domain.agency import all_theirs
 from shop_orders.domain.errors import OrderNotFoundError
 from shop_orders.domain.order import Order
 from shop_orders.domain.status import OrderStatus
@@ -204,8 +205,16 @@ async def apply_payment_confirmed(
 # -- reading ---------------------------------------------------------------------------------
 
 
-async def get_invoice(repos: Repositories, order_id: uuid.UUID) -> Invoice:
-    """The order's invoice (the admin's view); InvoiceNotFoundError until it is issued."""
+async def get_invoice(
+    repos: Repositories, order_id: uuid.UUID, scope: uuid.UUID | None = None
+) -> Invoice:
+    """The order's invoice (the admin's view); InvoiceNotFoundError until it is issued. A
+    photographer (`scope`, issue 14) sees it only when every line of the order is theirs:
+    the invoice shows the whole order."""
+    if scope is not None:
+        order = await repos.orders.get(order_id)
+        if order is None or not all_theirs(order, scope):
+            raise InvoiceNotFoundError(f"no invoice for order {order_id}")
     stored = await repos.invoices.get(order_id)
     if stored is None:
         raise InvoiceNotFoundError(f"no invoice for order {order_id}")

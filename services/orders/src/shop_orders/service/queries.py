@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from shop_orders.domain.agency import scoped_order
 from shop_orders.domain.catalog import Media, ShopSettings
 from shop_orders.domain.errors import OrderNotFoundError
 from shop_orders.domain.order import HistoryEntry, Order
@@ -35,10 +36,22 @@ async def get_client_order(
     return await get_order(repos, order_id)
 
 
+async def get_scoped_order(
+    repos: Repositories, order_id: uuid.UUID, scope: uuid.UUID | None
+) -> Order:
+    """The order as the person asking may see it (`scope`: the photographer asking, None:
+    the whole shop): a photographer sees only their lines and their share; an order without
+    a line of theirs looks exactly like an unknown one (404)."""
+    shown = scoped_order(await get_order(repos, order_id), scope)
+    if shown is None:
+        raise OrderNotFoundError(f"no order {order_id}")
+    return shown
+
+
 async def get_order_with_history(
-    repos: Repositories, order_id: uuid.UUID
+    repos: Repositories, order_id: uuid.UUID, scope: uuid.UUID | None = None
 ) -> tuple[Order, list[HistoryEntry]]:
-    order = await get_order(repos, order_id)
+    order = await get_scoped_order(repos, order_id, scope)
     return order, await repos.orders.history(order_id)
 
 
