@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from shop_orders.api.context import Ctx, WebContext
 from shop_orders.domain.accounts import PASSWORD_MAX, Account, ApiToken
 from shop_orders.service.accounts import NO_ACCOUNT, WRONG_CREDENTIALS, Accounts
+from shop_orders.service.admin_sessions import principal_of
 from shop_platform.accounts import Permission, Principal, Role
 from shop_platform.auth import require_api
 from shop_platform.errors import ConflictError, ShopError, UnauthorizedError, error_responses
@@ -81,7 +82,7 @@ class AccountRead(BaseModel):
             id=account.id,
             email=account.email,
             name=account.name,
-            role=account.role.value,
+            role=account.role,
             status=account.status.value,
             locked_until=account.locked_until if locked else None,
             created_at=account.created_at,
@@ -308,7 +309,7 @@ async def token_for_password(request: Request, ctx: Ctx, body: PasswordForToken)
     if outcome.failed:
         ctx.login_limit.hit(address)
     account = outcome.raise_refusal()
-    new = await accounts.create_token(account.principal("token"), body.name, now)
+    new = await accounts.create_token(principal_of(account, "token"), body.name, now)
     return TokenCreated(
         id=new.token.id, name=new.token.name, token=new.secret, created_at=new.token.created_at
     )

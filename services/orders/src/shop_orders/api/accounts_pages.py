@@ -26,14 +26,8 @@ from shop_orders.api.admin_web import (
     set_admin_cookie,
 )
 from shop_orders.api.context import Ctx, WebContext
-from shop_orders.domain.accounts import (
-    LINK_GONE,
-    PASSWORD_MAX,
-    PASSWORD_MIN,
-    AccountNotFoundError,
-    LinkPurpose,
-)
-from shop_orders.service.accounts import WRONG_CREDENTIALS
+from shop_orders.domain.accounts import LINK_GONE, PASSWORD_MAX, PASSWORD_MIN, LinkPurpose
+from shop_orders.service.accounts import WRONG_CREDENTIALS, AccountNotFoundError
 from shop_orders.service.admin_sessions import end_session, start_session
 from shop_platform.accounts import Permission, Principal, Role
 from shop_platform.auth import require_page

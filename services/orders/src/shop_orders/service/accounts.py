@@ -23,25 +23,29 @@ from shop_contracts.envelope import Envelope
 from shop_contracts.events import AccountInvited, PasswordResetRequested
 from shop_orders.domain.accounts import (
     INVITATION_TTL,
+    LINK_GONE,
     RESET_TTL,
     Account,
-    AccountConflictError,
-    AccountNotFoundError,
     AccountStatus,
     ApiToken,
-    LinkGoneError,
     LinkPurpose,
-    WrongPasswordError,
     after_failure,
-    check_password_rules,
     new_api_token,
     new_link_token,
     normalize_email,
+    password_problem,
 )
 from shop_orders.service.admin_sessions import end_all_sessions
 from shop_orders.service.ports import Repositories, Transaction
 from shop_platform.accounts import Principal, Role
-from shop_platform.errors import ForbiddenError, UnauthorizedError
+from shop_platform.errors import (
+    ConflictError,
+    ForbiddenError,
+    GoneError,
+    InvalidInputError,
+    NotFoundError,
+    UnauthorizedError,
+)
 from shop_platform.ratelimit import RateLimitedError
 from shop_platform.security import hash_token
 
@@ -54,6 +58,35 @@ LOCKED = (
 )
 DISABLED = "this account is disabled: ask the shop's owner"
 NO_ACCOUNT = "the owner signed in with ADMIN_TOKEN has no account: invite yourself to have one"
+
+
+class AccountNotFoundError(NotFoundError):
+    """404: no such account (or token) of this person's."""
+
+
+class AccountConflictError(ConflictError):
+    """409: an email in use, the last owner demoted, the bootstrap owner asked for tokens."""
+
+
+class WeakPasswordError(InvalidInputError):
+    """422: the detail names the field and the rule the password breaks."""
+
+
+class WrongPasswordError(InvalidInputError):
+    """422 on a password change: the current password is not this one."""
+
+
+class LinkGoneError(GoneError):
+    """410: a used, expired, superseded or unknown link token."""
+
+    def __init__(self) -> None:
+        super().__init__(LINK_GONE)
+
+
+def check_password_rules(password: str, email: str | None, field: str = "password") -> None:
+    problem = password_problem(password, email)
+    if problem is not None:
+        raise WeakPasswordError(f"{field}: {problem}")
 
 
 class Passwords:
@@ -180,7 +213,7 @@ class Accounts:
                 account_id=account.id,
                 email=account.email,
                 name=account.name,
-                role=account.role.value,
+                role=account.role,
                 invited_by=by.name,
                 accept_url=self._link("invitations", token),
                 expires_at=expires_at,
@@ -194,7 +227,7 @@ class Accounts:
             id=uuid.uuid4(),
             email=normalize_email(email),
             name=name.strip(),
-            role=role,
+            role=role.value,
             status=AccountStatus.INVITED,
             password_hash=None,
             failed_logins=0,
@@ -205,7 +238,7 @@ class Accounts:
             if not await repos.accounts.add(account, now):
                 raise AccountConflictError(f"{account.email} already has an account")
             await self._invitation(repos, account, by, now)
-        log.info("admin.account_invited", account_id=str(account.id), role=role.value)
+        log.info("admin.account_invited", account_id=str(account.id), role=account.role)
         return account
 
     async def resend_invitation(self, by: Principal, account_id: uuid.UUID, now: datetime) -> None:
@@ -344,7 +377,7 @@ class Accounts:
             changes: dict[str, object] = {}
             if name is not None and name.strip():
                 changes["name"] = name.strip()
-            if role is not None and role is not account.role:
+            if role is not None and role != account.role:
                 changes["role"] = role
             status = account.status
             if disabled is True:
@@ -353,9 +386,9 @@ class Accounts:
                 status = AccountStatus.ACTIVE if account.password_hash else AccountStatus.INVITED
             if status is not account.status:
                 changes["status"] = status
-            stays_owner = (role or account.role) is Role.OWNER
+            stays_owner = (role or account.role) == Role.OWNER
             if (
-                account.role is Role.OWNER
+                account.role == Role.OWNER
                 and account.status is AccountStatus.ACTIVE
                 and (not stays_owner or status is not AccountStatus.ACTIVE)
                 and await repos.accounts.active_owners() <= 1

@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 
 import structlog
 
-from shop_orders.domain.accounts import AccountStatus
+from shop_orders.domain.accounts import Account, AccountStatus
 from shop_orders.service.ports import Repositories, Transaction
-from shop_platform.accounts import Principal, bootstrap_owner
+from shop_platform.accounts import Principal, Role, Via, bootstrap_owner
 from shop_platform.auth import new_admin_session
 from shop_platform.security import hash_token
 
@@ -52,6 +52,11 @@ async def end_all_sessions(repos: Repositories, now: datetime, account_id: uuid.
     return ended
 
 
+def principal_of(account: Account, via: Via, session_id: str | None = None) -> Principal:
+    """The person an account is, as every admin route sees them."""
+    return Principal(account.id, account.name, account.email, Role(account.role), via, session_id)
+
+
 class StoredAdminSessions:
     """`shop_platform.auth.AdminSessions` over orders' own tables."""
 
@@ -67,10 +72,10 @@ class StoredAdminSessions:
             return bootstrap_owner("session", session_id)
         if live.account.status is not AccountStatus.ACTIVE:
             return None
-        return live.account.principal("session", session_id)
+        return principal_of(live.account, "session", session_id)
 
     async def token_principal(self, token: str) -> Principal | None:
         """A personal API token: looked up by its SHA-256 (only that is stored)."""
         async with self._transaction() as repos:
             account = await repos.accounts.token_account(hash_token(token), datetime.now(UTC))
-        return account.principal("token") if account is not None else None
+        return principal_of(account, "token") if account is not None else None
