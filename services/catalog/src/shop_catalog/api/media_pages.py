@@ -68,6 +68,7 @@ async def _page(
         "nav_here": "media",
         "can_manage": who.can(Permission.CATALOG_MANAGE),
         "can_settings": who.can(Permission.SETTINGS),
+        "show_photographer": who.photographer_scope is None,  # the shop's people see all
         "csrf": ctx.auth.csrf_token(request),
         "state_labels": STATE_LABELS,
         "position_labels": POSITION_LABELS,

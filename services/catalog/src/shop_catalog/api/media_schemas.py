@@ -16,6 +16,7 @@ from shop_catalog.domain.media_settings import (
     WatermarkSettings,
 )
 from shop_catalog.service.media_urls import preview_urls
+from shop_contracts.common import PhotographerContact
 from shop_platform.text import check_multiline, check_single_line
 
 
@@ -43,12 +44,16 @@ class MediaRead(BaseModel):
     thumbnail_url: str
     preview_url: str
     clip_url: str | None
+    photographer: PhotographerContact | None = Field(
+        default=None, description="the photographer it belongs to; null: the shop owner's own"
+    )
 
     @classmethod
     def of(cls, media: Media, base_url: str) -> MediaRead:
         urls = preview_urls(base_url, media)
         return cls(
             id=media.id,
+            photographer=media.owner.contact(),
             kind=media.kind,
             width=media.width,
             height=media.height,

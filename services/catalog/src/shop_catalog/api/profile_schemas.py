@@ -21,6 +21,7 @@ from shop_catalog.domain.sales import FieldError
 from shop_catalog.service.profiles import ProfileDraft, RowDraft
 from shop_contracts.common import (
     DeliverySpec,
+    PhotographerContact,
     QuantityTier,
     RightsManagedGroup,
     RightsManagedOption,
@@ -169,6 +170,9 @@ class ProfileRead(BaseModel):
     groups: list[RightsManagedGroup] = Field(default_factory=list)
     description: str | None = None
     usage_terms: str | None = None
+    photographer: PhotographerContact | None = Field(
+        default=None, description="the photographer it belongs to; null: the shop owner's own"
+    )
 
     @classmethod
     def of(cls, p: PricingProfile) -> ProfileRead:
@@ -177,6 +181,7 @@ class ProfileRead(BaseModel):
             id=p.id,
             name=p.name,
             kind=p.kind,
+            photographer=p.owner.contact(),
             rows=[
                 RowRead(
                     id=r.id,

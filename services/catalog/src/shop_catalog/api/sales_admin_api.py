@@ -240,6 +240,9 @@ async def list_selections(ctx: Ctx, who: ApiReader) -> list[dict[str, Any]]:
             "title": s.title,
             "client_email": s.client_email,
             "url": selections.selection_url(ctx.settings.catalog_public_url, s.token),
+            "photographer": contact.model_dump(mode="json")
+            if (contact := s.owner.contact())
+            else None,
         }
         for s in found
     ]

@@ -20,7 +20,7 @@ from shop_catalog.domain.sales import Gallery
 from shop_catalog.service.galleries import GalleryDraft
 from shop_catalog.service.media_urls import preview_url, preview_urls
 from shop_catalog.service.rights_managed import base_choices, lowest_price, quote
-from shop_contracts.common import DeliverySpec, RightsManagedOffer
+from shop_contracts.common import DeliverySpec, PhotographerContact, RightsManagedOffer
 from shop_platform.text import check_multiline, check_single_line
 
 MAX_PRICE = 10**12
@@ -99,11 +99,15 @@ class GalleryRead(BaseModel):
     whole_gallery_delivery: DeliverySpec | None
     media_count: int
     revision: int
+    photographer: PhotographerContact | None = Field(
+        default=None, description="the photographer it belongs to; null: the shop owner's own"
+    )
 
     @classmethod
     def of(cls, g: Gallery, public_url: str) -> GalleryRead:
         return cls(
             id=g.id,
+            photographer=g.owner.contact(),
             slug=g.slug,
             url=f"{public_url.rstrip('/')}/g/{g.slug}",
             title=g.title,

@@ -98,6 +98,11 @@ async def test_uploads_are_their_photographers_with_credit_and_snapshot(
     ana = team["ana"]
     mine = await upload(ana.http, 1401)
     assert mine["credit"] == "Ana Lima"  # the file had no credit line
+    assert mine["photographer"] == {
+        "photographer_id": ana.id,
+        "name": "Ana Lima",
+        "email": ana.who.email,
+    }
     row_ = (await query("SELECT * FROM media WHERE id = :id", id=uuid.UUID(mine["id"])))[0]
     assert (row_["photographer_id"], row_["photographer_name"], row_["photographer_email"]) == (
         ana.who.account_id,
@@ -115,6 +120,7 @@ async def test_uploads_are_their_photographers_with_credit_and_snapshot(
     assert credited["credit"] == "Studio Lima"  # the file's own credit line is kept
     shops = await upload(client, 1403)
     assert shops["credit"] is None
+    assert shops["photographer"] is None
     shop_row = (await query("SELECT * FROM media WHERE id = :id", id=uuid.UUID(shops["id"])))[0]
     assert shop_row["photographer_id"] is None
     assert shop_row["photographer_name"] is None
@@ -237,8 +243,9 @@ async def test_galleries_are_their_photographers(
     listed = {g["id"] for g in (await ben.http.get("/api/admin/galleries")).json()}
     assert bens_gallery in listed
     assert gallery not in listed
-    everything = {g["id"] for g in (await client.get("/api/admin/galleries")).json()}
-    assert {gallery, bens_gallery} <= everything
+    everything = {g["id"]: g for g in (await client.get("/api/admin/galleries")).json()}
+    assert {gallery, bens_gallery} <= set(everything)
+    assert everything[bens_gallery]["photographer"]["photographer_id"] == ben.id
     # her own free download: allowed
     granted = await ana.http.post(
         f"{path}/free-downloads", json={"client_email": "client@example.com"}

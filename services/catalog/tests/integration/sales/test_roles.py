@@ -203,6 +203,12 @@ async def test_pages_by_session_cookie_follow_the_same_table(
         ) as web:
             for page in ("/admin/media", "/admin/galleries", "/admin/pricing-profiles"):
                 assert (await web.get(page)).status_code == 200, (role, page)
+            library = (await web.get("/admin/media")).text
+            assert "/admin/media/settings" not in library  # no link to a refused page
+            assert ('id="upload-form"' in library) is (role is Role.PHOTOGRAPHER)
+            galleries = (await web.get("/admin/galleries")).text
+            assert ("/admin/galleries/new" in galleries) is (role is Role.PHOTOGRAPHER)
+            assert ("Photographer</th>" in galleries) is (role is Role.ASSISTANT)
             assert (await web.get("/admin/selections")).status_code == 200
             settings = await web.get("/admin/media/settings")
             assert settings.status_code == settings_status
