@@ -507,3 +507,85 @@ async def test_the_internal_checks_answer_signed_questions_only(
     assert live.json()["principal"]["via"] == "session"
     unsigned = await client.post(SESSION_CHECK_PATH, json={"session": session_id})
     assert unsigned.json() == {"live": False, "principal": None}
+
+
+# --- the pages ------------------------------------------------------------------------------
+
+
+async def test_the_owner_manages_people_on_the_accounts_page(
+    client: httpx.AsyncClient, service: OrdersRoot
+) -> None:
+    assert (await log_in(client, "", ADMIN_TOKEN)).status_code == 303
+    listing = await client.get("/admin/accounts")
+    assert listing.status_code == 200
+    assert 'href="http://orders.test/admin/account"' in listing.text, "My account in the nav"
+    csrf = csrf_of(listing.text)
+    invited = await client.post(
+        "/admin/accounts",
+        data={"csrf": csrf, "email": "leo@example.com", "name": "Leo Marin", "role": "assistant"},
+    )
+    assert invited.headers["location"] == "/admin/accounts?done=invited"
+    page = (await client.get(invited.headers["location"])).text
+    assert "Invitation sent." in page
+    assert "Leo Marin" in page
+    assert "Resend invitation" in page
+    account = (await client.get("/api/admin/accounts", headers=bearer())).json()[0]
+    base = f"/admin/accounts/{account['id']}"
+    resent = await client.post(f"{base}/invitation", data={"csrf": csrf})
+    assert resent.headers["location"] == "/admin/accounts?done=resent"
+    saved = await client.post(base, data={"csrf": csrf, "role": "photographer"})
+    assert saved.headers["location"] == "/admin/accounts?done=saved"
+    disabled = await client.post(f"{base}/disable", data={"csrf": csrf})
+    assert disabled.headers["location"] == "/admin/accounts?done=disabled"
+    listed = (await client.get("/api/admin/accounts", headers=bearer())).json()[0]
+    assert (listed["role"], listed["status"]) == ("photographer", "disabled")
+    enabled = await client.post(f"{base}/enable", data={"csrf": csrf})
+    assert enabled.headers["location"] == "/admin/accounts?done=enabled"
+    assert (await client.post(f"{base}/unlock", data={"csrf": csrf})).status_code == 303
+    taken = await client.post(
+        "/admin/accounts",
+        data={"csrf": csrf, "email": "leo@example.com", "name": "Leo", "role": "owner"},
+    )
+    assert taken.status_code == 409
+    assert "already has an account" in taken.text
+    forged = await client.post(f"{base}/disable", data={"csrf": "forged"})
+    assert forged.status_code == 401
+    unknown = await client.post(f"/admin/accounts/{uuid.uuid4()}/disable", data={"csrf": csrf})
+    assert unknown.status_code == 404
+
+
+async def test_my_account_page_for_a_photographer(
+    client: httpx.AsyncClient, service: OrdersRoot
+) -> None:
+    await person(client, service, "ana@example.com", "photographer")
+    assert (await client.get("/admin/account")).status_code == 303, "not signed in: the login"
+    assert (await log_in(client, "ana@example.com", PASSWORD)).status_code == 303
+    page = await client.get("/admin/account")
+    assert "photographer" in page.text
+    csrf = csrf_of(page.text)
+    refused = await client.get("/admin/accounts")
+    assert refused.status_code == 403
+    assert "your role (photographer)" in refused.text
+    weak = await client.post(
+        "/admin/account/password",
+        data={"csrf": csrf, "current_password": PASSWORD, "new_password": "short"},
+    )
+    assert weak.status_code == 422
+    assert "at least 10 characters" in weak.text
+    changed = await client.post(
+        "/admin/account/password",
+        data={"csrf": csrf, "current_password": PASSWORD, "new_password": "new password 1"},
+    )
+    assert changed.headers["location"] == "/admin/account?done=password"
+    await client.post("/admin/account/tokens", data={"csrf": csrf, "name": "laptop"})
+    token = (
+        await client.get(
+            "/api/admin/me/tokens",
+            headers=bearer(await token_for(client, "ana@example.com", "new password 1")),
+        )
+    ).json()[0]
+    revoked = await client.post(f"/admin/account/tokens/{token['id']}/revoke", data={"csrf": csrf})
+    assert revoked.headers["location"] == "/admin/account?done=revoked"
+    out = await client.post("/admin/logout-everywhere", data={"csrf": csrf})
+    assert (out.status_code, out.headers["location"]) == (303, "/admin/login")
+    assert (await client.get("/admin/account")).status_code == 303
