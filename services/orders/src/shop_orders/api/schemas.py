@@ -255,6 +255,10 @@ class OrderItemRead(BaseModel):
     profile_id: uuid.UUID | None = None
     media_status: Literal["proof", "final"] = "final"
     gallery_id: uuid.UUID | None = None
+    photographer_id: uuid.UUID | None = Field(
+        default=None, description="the agency: the photographer's account (null: the shop's own)"
+    )
+    photographer_name: str | None = None
 
     @classmethod
     def of(cls, line: OrderLine) -> OrderItemRead:
@@ -272,6 +276,8 @@ class OrderItemRead(BaseModel):
             profile_id=line.profile_id,
             media_status=line.media_status,
             gallery_id=line.gallery_id,
+            photographer_id=line.photographer_id,
+            photographer_name=line.photographer.name if line.photographer else None,
         )
 
 
