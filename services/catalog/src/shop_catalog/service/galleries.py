@@ -81,11 +81,16 @@ async def check_media_ids(
 async def _check(
     repos: Repositories,
     draft: GalleryDraft,
-    gallery_id: uuid.UUID | None,
+    current: Gallery | None,
     *,
     who: Principal,
     owner: Owner,
 ) -> None:
+    """The draft's title, price lists, parent and cover. A parent `who` cannot see is
+    refused as unknown, unless it is the one the gallery already has (the owner may nest
+    a photographer's gallery in the shop's)."""
+    gallery_id = current.id if current else None
+    kept_parent = current.parent_id if current else None
     if not draft.title.strip():
         raise FieldError("title", "must not be empty")
     await check_profile_ids(
@@ -96,7 +101,8 @@ async def _check(
         if parent_id == gallery_id:
             raise FieldError("parent_id", "a gallery cannot be inside itself")
         parent = await repos.sales.get_gallery(parent_id)
-        if parent is None or (depth == 0 and not sees(who, parent.owner)):
+        hidden = parent_id != kept_parent and parent is not None and not sees(who, parent.owner)
+        if parent is None or (depth == 0 and hidden):
             raise FieldError("parent_id", f"no gallery {parent_id}")
         parent_id, depth = parent.parent_id, depth + 1
         if depth > MAX_DEPTH:
@@ -204,7 +210,7 @@ async def update_gallery(
     gallery that stops being private forgets it. A new visibility gets a matching slug
     (readable for public, unguessable otherwise)."""
     current = await get_gallery(repos, gallery_id, who=who)
-    await _check(repos, draft, gallery_id, who=who, owner=current.owner)
+    await _check(repos, draft, current, who=who, owner=current.owner)
     emails = unique_emails(draft.allowed_emails)
     private = draft.visibility == "private"
     password_hash = current.password_hash if private else None

@@ -176,9 +176,11 @@ async def delete_profile(
 async def check_profile_ids(
     repos: Repositories, ids: list[uuid.UUID], field: str, *, who: Principal, owner: Owner
 ) -> None:
-    """Each of `ids` is a price list `who` may see, and the shop's own or `owner`'s (the
-    photographer of the media or gallery they are attached to): another photographer's
-    is named as unknown."""
+    """Each of `ids` is a price list `who` may see (another photographer's is named as
+    unknown), of the same owner as the media or gallery it is attached to (`owner`): the
+    shop's price lists price the shop's own work (and, through the shop's galleries, what
+    they hold), a photographer's price lists their work. So whatever is attached to a
+    photographer's media or gallery is theirs to see, and their forms keep it."""
     if len(set(ids)) != len(ids):
         raise FieldError(field, "the same price list appears twice")
     owners = await repos.sales.profile_owners(ids)
@@ -186,8 +188,13 @@ async def check_profile_ids(
         found = owners.get(profile_id)
         if found is None or not sees(who, found):
             raise FieldError(field, f"no pricing profile {profile_id}")
-        if found.photographer_id not in (None, owner.photographer_id):
-            raise FieldError(field, f"pricing profile {profile_id} belongs to another photographer")
+        if found.photographer_id != owner.photographer_id:
+            whose = "the shop's" if found.photographer_id is None else "another photographer's"
+            raise FieldError(
+                field,
+                f"pricing profile {profile_id} is {whose}: attach the price lists of the "
+                "photographer whose work it is",
+            )
 
 
 async def media_owner(repos: Repositories, media_id: uuid.UUID, who: Principal) -> Owner:
@@ -214,8 +221,8 @@ async def set_media_profiles(
     who: Principal,
     now: datetime,
 ) -> list[uuid.UUID]:
-    """The price lists attached to one media (beside its galleries'), in that order: the
-    shop's or the media's photographer's (a photographer: only their own)."""
+    """The price lists attached to one media (beside its galleries'), in that order: its
+    photographer's own (the shop's for the shop's media)."""
     owner = await media_owner(repos, media_id, who)
     await check_profile_ids(repos, profile_ids, "profile_ids", who=who, owner=owner)
     await repos.sales.set_media_profiles(media_id, profile_ids)

@@ -246,6 +246,17 @@ async def test_galleries_are_their_photographers(
     everything = {g["id"]: g for g in (await client.get("/api/admin/galleries")).json()}
     assert {gallery, bens_gallery} <= set(everything)
     assert everything[bens_gallery]["photographer"]["photographer_id"] == ben.id
+    # the owner may nest her gallery in the shop's: she keeps saving it (the parent she
+    # cannot see is kept), but cannot move it into another gallery she cannot see
+    shelf = await make_gallery(client, "Agency shelf")
+    other_shelf = await make_gallery(client, "Other shelf")
+    nest = await client.put(path, json={"title": "Ana's harbours", "parent_id": shelf})
+    assert nest.status_code == 200, nest.text
+    kept = await ana.http.put(path, json={"title": "Ana's ports", "parent_id": shelf})
+    assert kept.status_code == 200, kept.text
+    moved = await ana.http.put(path, json={"title": "Ana's ports", "parent_id": other_shelf})
+    assert moved.status_code == 422
+    assert other_shelf in moved.json()["detail"]
     # her own free download: allowed
     granted = await ana.http.post(
         f"{path}/free-downloads", json={"client_email": "client@example.com"}
@@ -300,10 +311,13 @@ async def test_price_lists_are_their_photographers(
         refused = await ana.http.put(attach, json={"profile_ids": [other]})
         assert refused.status_code == 422
         assert other in refused.json()["detail"]
-    # the owner attaches the shop's price lists to her media, but not Ben's
-    assert (await client.put(attach, json={"profile_ids": [shops_profile]})).is_success
-    mixed = await client.put(attach, json={"profile_ids": [bens_profile]})
-    assert mixed.status_code == 422
+    # the owner attaches her price lists to her media, not the shop's nor Ben's: what is
+    # attached to her work is always hers to see (and her forms keep it)
+    assert (await client.put(attach, json={"profile_ids": [anas_profile]})).is_success
+    for other, whose in ((shops_profile, "the shop's"), (bens_profile, "another photographer")):
+        mixed = await client.put(attach, json={"profile_ids": [other]})
+        assert mixed.status_code == 422
+        assert whose in mixed.json()["detail"]
     # nor can Ben give his gallery her price list
     refused_gallery = await ben.http.post(
         "/api/admin/galleries", json={"title": "B", "pricing_profile_ids": [anas_profile]}
