@@ -14,11 +14,11 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import CursorResult, select, text
 
 from shop_contracts.commands import ForceDelivery
 from shop_contracts.common import Address, Client, DeliverySpec, OrderLine
@@ -243,7 +243,7 @@ class Shop:
 
     async def sql(self, statement: str, **params: Any) -> list[Any]:
         async with self.root.sessions.begin() as session:
-            result = await session.execute(text(statement), params)
+            result = cast("CursorResult[Any]", await session.execute(text(statement), params))
             return list(result.all()) if result.returns_rows else []
 
     async def status(self, order_id: uuid.UUID) -> str | None:

@@ -78,10 +78,10 @@ async def make_service(database_url: str) -> AsyncIterator[MakeService]:
         if amqp_url:
             values["amqp_url"] = amqp_url
         settings = NotificationsSettings(_env_file=None, **values)
-        policy = SenderPolicy(**{"retry_base_s": 0, **policy})
+        sender_policy = SenderPolicy(**{"retry_base_s": 0, **policy})
         service = bootstrap(
             settings,
-            sender_policy=policy,
+            sender_policy=sender_policy,
             branding=FixedBranding(branding),
             clock=clock,
             invoice_pdf=invoice_pdf,
