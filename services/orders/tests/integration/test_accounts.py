@@ -589,3 +589,19 @@ async def test_my_account_page_for_a_photographer(
     out = await client.post("/admin/logout-everywhere", data={"csrf": csrf})
     assert (out.status_code, out.headers["location"]) == (303, "/admin/login")
     assert (await client.get("/admin/account")).status_code == 303
+
+
+async def test_guessed_links_are_limited_per_address(client: httpx.AsyncClient, app: Any) -> None:
+    limit = app.state.account_limit.limit
+    for n in range(limit):
+        guess = {"token": f"guess-{n}", "password": PASSWORD}
+        assert (
+            await client.post("/api/accounts/invitations/accept", json=guess)
+        ).status_code == 410
+    limited = await client.post(
+        "/api/accounts/password-reset/confirm", json={"token": "guess", "password": PASSWORD}
+    )
+    assert limited.status_code == 429
+    assert int(limited.headers["Retry-After"]) > 0
+    page = await client.post("/admin/invitations/guess", data={"password": PASSWORD})
+    assert page.status_code == 429

@@ -18,11 +18,11 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from shop_orders.api.context import Ctx, WebContext
 from shop_orders.domain.accounts import PASSWORD_MAX, Account, ApiToken
-from shop_orders.service.accounts import NO_ACCOUNT, WRONG_CREDENTIALS, Accounts
+from shop_orders.service.accounts import NO_ACCOUNT, WRONG_CREDENTIALS, Accounts, LinkGoneError
 from shop_orders.service.admin_sessions import principal_of
 from shop_platform.accounts import Permission, Principal, Role
 from shop_platform.auth import require_api
-from shop_platform.errors import ConflictError, ShopError, UnauthorizedError, error_responses
+from shop_platform.errors import ConflictError, UnauthorizedError, error_responses
 from shop_platform.ratelimit import RateLimiter
 from shop_platform.security import constant_time_equals
 
@@ -262,7 +262,7 @@ async def accept_invitation(request: Request, ctx: Ctx, body: LinkPassword) -> R
     limiter.check(address)
     try:
         await accounts_of(ctx).accept_invitation(body.token, body.password, datetime.now(UTC))
-    except ShopError:
+    except LinkGoneError:  # a guessed link: counted (a weak password needs a real one)
         limiter.hit(address)
         raise
     return Response(status_code=204)
@@ -286,7 +286,7 @@ async def confirm_reset(request: Request, ctx: Ctx, body: LinkPassword) -> Respo
     limiter.check(address)
     try:
         await accounts_of(ctx).confirm_reset(body.token, body.password, datetime.now(UTC))
-    except ShopError:
+    except LinkGoneError:  # a guessed link: counted (a weak password needs a real one)
         limiter.hit(address)
         raise
     return Response(status_code=204)

@@ -27,7 +27,7 @@ from shop_orders.api.admin_web import (
 )
 from shop_orders.api.context import Ctx, WebContext
 from shop_orders.domain.accounts import LINK_GONE, PASSWORD_MAX, PASSWORD_MIN, LinkPurpose
-from shop_orders.service.accounts import WRONG_CREDENTIALS, AccountNotFoundError
+from shop_orders.service.accounts import WRONG_CREDENTIALS, AccountNotFoundError, LinkGoneError
 from shop_orders.service.admin_sessions import end_session, start_session
 from shop_platform.accounts import Permission, Principal, Role
 from shop_platform.auth import require_page
@@ -189,7 +189,8 @@ async def _spend_link(
         else:
             account = await accounts.confirm_reset(token[:200], password, now)
     except ShopError as exc:
-        limiter.hit(address)
+        if isinstance(exc, LinkGoneError):  # a guessed link: counted against the address
+            limiter.hit(address)
         error = exc.detail.removeprefix("password: ")
         error = error[:1].upper() + error[1:] + "."
         return await _set_password_page(request, ctx, purpose, token, error=error, code=exc.status)

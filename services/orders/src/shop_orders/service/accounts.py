@@ -244,8 +244,10 @@ class Accounts:
     async def resend_invitation(self, by: Principal, account_id: uuid.UUID, now: datetime) -> None:
         async with self.transaction() as repos:
             account = await self._get(repos, account_id)
-            if account.status is not AccountStatus.INVITED:
+            if account.status is AccountStatus.ACTIVE:
                 raise AccountConflictError("this person already accepted the invitation")
+            if account.status is AccountStatus.DISABLED:
+                raise AccountConflictError("this account is disabled: enable it first")
             await self._invitation(repos, account, by, now)
 
     async def accept_invitation(self, token: str, password: str, now: datetime) -> Account:
