@@ -1,8 +1,7 @@
 """The media library's admin pages (admin session cookie from the orders login, or bearer;
-CATALOG_READ to look, CATALOG_MANAGE to change, SETTINGS for the settings page; a
-photographer sees only their own media):
-the library's grid with the upload zone, one media's page (edit, replace, delete), the
-watermark and "offer only Final" settings. Forms work without JavaScript; with it
+CATALOG_READ to look, CATALOG_MANAGE to change; a photographer sees only their own media):
+the library's grid with the upload zone, one media's page (edit, replace, delete); the
+settings page is `media_settings_pages`. Forms work without JavaScript; with it
 (`/static/catalog/media-upload.js`), dropped files are uploaded one by one with progress."""
 
 # No `from __future__ import annotations`: FastAPI must resolve the `Ctx` alias.
@@ -10,7 +9,7 @@ import uuid
 from importlib import resources
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from shop_catalog.api.context import CatalogContext, Ctx, PageManager, PageReader
@@ -19,29 +18,18 @@ from shop_catalog.api.media_multipart import UploadForm, read_upload_form
 from shop_catalog.api.media_schemas import MediaRead
 from shop_catalog.domain.media import MediaEdit
 from shop_catalog.domain.media_errors import MediaLibraryError
-from shop_catalog.domain.media_settings import (
-    POSITIONS,
-    CatalogSettings,
-    WatermarkSettings,
-)
+from shop_catalog.domain.media_settings import POSITIONS
 from shop_catalog.service import media_library as library
-from shop_catalog.service.media_settings import (
-    MAX_LOGO_BYTES,
-    current_settings,
-    set_watermark_logo,
-    update_settings,
-)
 from shop_catalog.service.media_staging import staging_dir
 from shop_catalog.service.media_urls import preview_urls
 from shop_kernel.errors import answer_for
 from shop_platform.accounts import Permission, Principal
-from shop_platform.auth import require_page
 from shop_platform.errors import error_responses
 from shop_platform.text import check_multiline, check_single_line
 
 router = APIRouter(tags=["admin pages"])
 MAX_FILES = 20
-_REDIRECT: dict[int | str, dict[str, Any]] = {303: {"description": "done, or to the login"}}
+REDIRECT: dict[int | str, dict[str, Any]] = {303: {"description": "done, or to the login"}}
 STATE_LABELS = {"undefined": "Undefined", "proof": "Proof", "final": "Final"}
 POSITION_LABELS = {
     "center": "Centre",
@@ -52,10 +40,7 @@ POSITION_LABELS = {
 }
 
 
-SettingsAdmin = Annotated[Principal, Depends(require_page(Permission.SETTINGS))]
-
-
-async def _page(
+async def render(
     request: Request,
     ctx: CatalogContext,
     name: str,
@@ -80,7 +65,7 @@ async def _page(
     return await ctx.web.page(request, f"pages/{name}.html", context, status_code=status_code)
 
 
-def _status_of(ctx: CatalogContext, exc: Exception) -> int:
+def status_of(ctx: CatalogContext, exc: Exception) -> int:
     answer = answer_for(ERRORS, exc)
     return answer.status if answer else 422
 
@@ -107,7 +92,7 @@ async def _library_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     found, next_cursor = await library.list_media(ctx.media_library, who=who, q=q, cursor=cursor)
-    return await _page(
+    return await render(
         request,
         ctx,
         "media",
@@ -123,7 +108,7 @@ async def _library_page(
 
 
 @router.get(
-    "/admin/media", response_class=HTMLResponse, responses={**_REDIRECT, **error_responses(422)}
+    "/admin/media", response_class=HTMLResponse, responses={**REDIRECT, **error_responses(422)}
 )
 async def media_page(
     request: Request,
@@ -139,7 +124,7 @@ async def media_page(
     )
 
 
-async def _staged_form(
+async def staged_form(
     request: Request, ctx: CatalogContext, *, max_files: int = 1, max_bytes: int | None = None
 ) -> UploadForm:
     lib = ctx.media_library
@@ -160,11 +145,11 @@ async def _staged_form(
 @router.post(
     "/admin/media",
     response_class=HTMLResponse,
-    responses={**_REDIRECT, **error_responses(401, 403, 413, 422)},
+    responses={**REDIRECT, **error_responses(401, 403, 413, 422)},
 )
 async def upload_files_page(request: Request, ctx: Ctx, who: PageManager) -> Response:
     """The upload form without JavaScript: every chosen file, each told apart."""
-    form = await _staged_form(request, ctx, max_files=MAX_FILES)
+    form = await staged_form(request, ctx, max_files=MAX_FILES)
     results: list[dict[str, Any]] = []
     try:
         for staged in form.files_named("file"):
@@ -191,113 +176,13 @@ async def upload_files_page(request: Request, ctx: Ctx, who: PageManager) -> Res
 )
 async def upload_one_page(request: Request, ctx: Ctx, who: PageManager) -> Response:
     """One file, for the page's script (the same checks as `POST /api/admin/media`)."""
-    form = await _staged_form(request, ctx)
+    form = await staged_form(request, ctx)
     try:
         media = await library.upload_media(ctx.media_library, form.one_file("file"), who=who)
     finally:
         form.discard()
     body = MediaRead.of(media, ctx.settings.catalog_public_url)
     return JSONResponse(body.model_dump(mode="json"), status_code=201)
-
-
-async def _settings_page(
-    request: Request,
-    ctx: CatalogContext,
-    settings: CatalogSettings,
-    *,
-    who: Principal,
-    saved: bool = False,
-    error: str | None = None,
-    status_code: int = 200,
-) -> HTMLResponse:
-    return await _page(
-        request,
-        ctx,
-        "media_settings",
-        who=who,
-        settings=settings,
-        saved=saved,
-        error=error,
-        status_code=status_code,
-    )
-
-
-@router.get(
-    "/admin/media/settings",
-    response_class=HTMLResponse,
-    responses={**_REDIRECT, **error_responses(403)},
-)
-async def settings_page(
-    request: Request,
-    ctx: Ctx,
-    who: SettingsAdmin,
-    saved: bool = False,
-) -> Response:
-    settings = await current_settings(ctx.media_library)
-    return await _settings_page(request, ctx, settings, who=who, saved=saved)
-
-
-@router.post(
-    "/admin/media/settings",
-    response_class=HTMLResponse,
-    responses={**_REDIRECT, **error_responses(401, 403, 422)},
-)
-async def save_settings_page(
-    request: Request,
-    ctx: Ctx,
-    who: SettingsAdmin,
-    csrf: Annotated[str, Form()] = "",
-    offer_only_final: Annotated[str, Form()] = "",
-    watermark_kind: Annotated[str, Form(max_length=10)] = "text",
-    watermark_text: Annotated[str, Form(max_length=200)] = "",
-    watermark_position: Annotated[str, Form(max_length=20)] = "center",
-    watermark_size_pct: Annotated[int, Form(ge=1, le=100)] = 40,
-    watermark_opacity_pct: Annotated[int, Form(ge=0, le=100)] = 35,
-) -> Response:
-    ctx.auth.check_csrf(request, csrf)
-    current = await current_settings(ctx.media_library)
-    wanted = CatalogSettings(
-        offer_only_final=offer_only_final in ("on", "true", "1"),
-        watermark=WatermarkSettings(
-            kind=watermark_kind,  # type: ignore[arg-type]
-            text=watermark_text,
-            logo_key=current.watermark.logo_key,
-            position=watermark_position,  # type: ignore[arg-type]
-            size_pct=watermark_size_pct,
-            opacity_pct=watermark_opacity_pct,
-            version=current.watermark.version,
-        ),
-    )
-    try:
-        await update_settings(ctx.media_library, wanted)
-    except MediaLibraryError as exc:
-        return await _settings_page(
-            request, ctx, wanted, who=who, error=exc.reason, status_code=422
-        )
-    return RedirectResponse("/admin/media/settings?saved=true", status_code=303)
-
-
-@router.post(
-    "/admin/media/settings/logo",
-    response_class=HTMLResponse,
-    responses={**_REDIRECT, **error_responses(401, 403, 413, 422)},
-)
-async def logo_page(
-    request: Request,
-    ctx: Ctx,
-    who: SettingsAdmin,
-) -> Response:
-    form = await _staged_form(request, ctx, max_bytes=MAX_LOGO_BYTES)
-    try:
-        await set_watermark_logo(ctx.media_library, form.one_file("file"))
-    except MediaLibraryError as exc:
-        current = await current_settings(ctx.media_library)
-        return await _settings_page(
-            request, ctx, current, who=who, error=exc.reason, status_code=_status_of(ctx, exc)
-        )
-    finally:
-        form.discard()
-    return RedirectResponse("/admin/media/settings?saved=true", status_code=303)
 
 
 async def _edit_page(
@@ -311,7 +196,7 @@ async def _edit_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     media = await library.get_media(ctx.media_library, media_id, who=who)
-    return await _page(
+    return await render(
         request,
         ctx,
         "media_edit",
@@ -326,7 +211,7 @@ async def _edit_page(
 @router.get(
     "/admin/media/{media_id}",
     response_class=HTMLResponse,
-    responses={**_REDIRECT, **error_responses(404, 422)},
+    responses={**REDIRECT, **error_responses(404, 422)},
 )
 async def edit_page(
     request: Request, ctx: Ctx, who: PageReader, media_id: uuid.UUID, saved: bool = False
@@ -337,7 +222,7 @@ async def edit_page(
 @router.post(
     "/admin/media/{media_id}",
     response_class=HTMLResponse,
-    responses={**_REDIRECT, **error_responses(401, 403, 404, 409, 422)},
+    responses={**REDIRECT, **error_responses(401, 403, 404, 409, 422)},
 )
 async def save_media_page(
     request: Request,
@@ -365,7 +250,7 @@ async def save_media_page(
     try:
         await library.edit_media(ctx.media_library, media_id, edit, who=who)
     except MediaLibraryError as exc:
-        status = _status_of(ctx, exc)
+        status = status_of(ctx, exc)
         if status == 404:
             raise
         return await _edit_page(
@@ -377,18 +262,18 @@ async def save_media_page(
 @router.post(
     "/admin/media/{media_id}/file",
     response_class=HTMLResponse,
-    responses={**_REDIRECT, **error_responses(401, 403, 404, 409, 413, 415, 422)},
+    responses={**REDIRECT, **error_responses(401, 403, 404, 409, 413, 415, 422)},
 )
 async def replace_file_page(
     request: Request, ctx: Ctx, who: PageManager, media_id: uuid.UUID
 ) -> Response:
     await library.get_media(ctx.media_library, media_id, who=who)
-    form = await _staged_form(request, ctx)
+    form = await staged_form(request, ctx)
     try:
         staged = form.one_file("file")
         await library.replace_media_file(ctx.media_library, media_id, staged, who=who)
     except MediaLibraryError as exc:
-        status = _status_of(ctx, exc)
+        status = status_of(ctx, exc)
         if status == 404:
             raise
         return await _edit_page(
@@ -402,7 +287,7 @@ async def replace_file_page(
 @router.post(
     "/admin/media/{media_id}/delete",
     response_class=HTMLResponse,
-    responses={**_REDIRECT, **error_responses(401, 403, 404, 409)},
+    responses={**REDIRECT, **error_responses(401, 403, 404, 409)},
 )
 async def delete_page(
     request: Request,
@@ -415,7 +300,7 @@ async def delete_page(
     try:
         await library.delete_media(ctx.media_library, media_id, who=who)
     except MediaLibraryError as exc:
-        status = _status_of(ctx, exc)
+        status = status_of(ctx, exc)
         if status == 404:
             raise
         return await _edit_page(

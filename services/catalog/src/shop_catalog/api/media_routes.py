@@ -8,12 +8,18 @@ import re
 from fastapi import APIRouter
 from starlette.types import Scope
 
-from shop_catalog.api import media_api, media_pages, media_previews
+from shop_catalog.api import media_api, media_pages, media_previews, media_settings_pages
 from shop_catalog.api.media_errors import ERRORS as ERRORS
 from shop_catalog.config import CatalogSettings
 from shop_platform.body_limit import BodyLimit
 
-ROUTERS: list[APIRouter] = [media_api.router, media_previews.router, media_pages.router]
+# the settings' router first: `/admin/media/settings` before `/admin/media/{media_id}`
+ROUTERS: list[APIRouter] = [
+    media_api.router,
+    media_previews.router,
+    media_settings_pages.router,
+    media_pages.router,
+]
 FORM_SLACK_BYTES = 1_000_000  # the multipart headers, the title and the CSRF token
 MAX_FILES_PER_FORM = 20  # a page's form sent without JavaScript
 _UPLOADS = re.compile(

@@ -12,7 +12,7 @@ from shop_platform.accounts import Principal
 def creator(who: Principal) -> Owner:
     """Whose a new media, gallery, price list or selection is: a photographer's own; the
     shop's (no photographer) when the owner (or anyone else) makes it."""
-    if who.photographer_scope is None or who.email is None:
+    if who.photographer_scope is None:
         return SHOP
     return Owner(who.photographer_scope, who.name, who.email)
 
