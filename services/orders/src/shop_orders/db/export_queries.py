@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Text, func, literal, select
+from sqlalchemy import ColumnElement, Select, Text, false, func, literal, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -38,8 +38,13 @@ def _conditions(chosen: ExportFilter) -> list[ColumnElement[bool]]:
         where.append(o.payment_status == "unpaid")
     for photographer in (chosen.photographer, chosen.scope):
         if photographer is not None:  # the agency (issue 14): orders with a line of theirs
-            theirs = select(ol.id).where(ol.order_id == o.id, ol.photographer_id == photographer)
+            line = order_lines.alias("their_line")  # not the lines shape's own order_lines
+            theirs = select(line.c.id).where(
+                line.c.order_id == o.id, line.c.photographer_id == photographer
+            )
             where.append(theirs.exists())
+    if chosen.scope is not None and chosen.photographer not in (None, chosen.scope):
+        where.append(false())  # a photographer asking for another's: nothing (no probing)
     return where
 
 
@@ -55,10 +60,11 @@ def _line_conditions(chosen: ExportFilter) -> list[ColumnElement[bool]]:
 def _lines_of_order() -> Any:
     """Each line's [price, discount, photographer id] in line order: a photographer's share
     of the order's figures is spread over them (domain/agency.py)."""
-    entry = func.jsonb_build_array(ol.price, ol.discount, ol.photographer_id)
+    line = order_lines.alias("share_line")
+    entry = func.jsonb_build_array(line.c.price, line.c.discount, line.c.photographer_id)
     return (
-        select(func.jsonb_agg(aggregate_order_by(entry, ol.position)))
-        .where(ol.order_id == o.id)
+        select(func.jsonb_agg(aggregate_order_by(entry, line.c.position)))
+        .where(line.c.order_id == o.id)
         .scalar_subquery()
     )
 

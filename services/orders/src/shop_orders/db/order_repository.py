@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, bindparam, exists, insert, or_, select, tuple_, update
+from sqlalchemy import Select, bindparam, exists, false, insert, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_contracts.common import InfoFieldValue
@@ -249,6 +249,8 @@ class SqlOrderRepository:
             if photographer is not None:  # the agency (issue 14): a line of theirs
                 theirs = order_lines.c.photographer_id == photographer
                 picked = picked.where(exists().where(order_lines.c.order_id == orders.c.id, theirs))
+        if search.scope is not None and search.photographer not in (None, search.scope):
+            picked = picked.where(false())  # a photographer asking for another's: nothing
         if after is not None:
             picked = picked.where(
                 tuple_(orders.c.created_at, orders.c.id) < tuple_(after.created_at, after.id)
