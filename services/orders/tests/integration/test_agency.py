@@ -240,6 +240,11 @@ async def test_the_admin_home_lists_only_a_photographers_orders(
         assert numbers["leo"] not in html
         assert numbers["shop"] not in html
     assert all(number in everything for number in numbers.values())
+    # the search's and the export's photographer choices: the owner's and the assistant's
+    assert f'<option value="{ANA.id}">{ANA.name}</option>' in everything
+    assert f'<option value="{LEO.id}">{LEO.name}</option>' in everything
+    assert 'id="export-photographer"' in everything
+    assert 'name="photographer"' not in home, "a photographer has nobody else to choose"
 
 
 def read_csv(text: str) -> list[dict[str, str]]:

@@ -58,12 +58,19 @@ async def search_page(
     form = {name: (given.get(name) or "")[:MAX_TEXT] for name in ("q", "from", "to")}
     form["photographer"] = (given.get("photographer") or "")[:MAX_TEXT]
     listing: dict[str, Any] = {
+        "photographers": [],  # none to choose for a photographer: theirs only
         "search": form,
         "search_error": None,
         "next_url": None,
         "first_url": None,
         "searching": any(form.values()) or status is not None,
     }
+    if scope is None:  # the owner and the assistant choose among the photographers
+        known = [(str(p.id), p.name) for p in await repos.orders.photographers()]
+        chosen = form["photographer"].strip()
+        if chosen and chosen not in {value for value, _ in known}:
+            known.append((chosen, chosen))  # asked by a link: kept chosen
+        listing["photographers"] = known
     try:
         search = OrderSearch.of(
             q=_text(given, "q"),

@@ -34,6 +34,7 @@ from shop_orders.domain.order import (
     PaymentStatus,
 )
 from shop_orders.domain.order_search import OrderKey, OrderSearch
+from shop_orders.domain.photographer import Photographer
 from shop_orders.service.ports import AppliedFact
 
 _LINE = "line_"  # the prefix of the order_lines columns in a joined row
@@ -257,6 +258,25 @@ class SqlOrderRepository:
             )
         picked = picked.order_by(orders.c.created_at.desc(), orders.c.id.desc()).limit(limit)
         return await self._load(_with_lines(picked, newest_first=True))
+
+    async def photographers(self) -> list[Photographer]:
+        """One statement over the photographer index: each photographer once (the name and
+        email of their latest line), by name."""
+        latest = (
+            select(
+                order_lines.c.photographer_id,
+                order_lines.c.photographer_name,
+                order_lines.c.photographer_email,
+            )
+            .where(order_lines.c.photographer_id.is_not(None))
+            .distinct(order_lines.c.photographer_id)
+            .order_by(order_lines.c.photographer_id, order_lines.c.order_id.desc())
+            .subquery()
+        )
+        rows = await self._session.execute(
+            select(latest).order_by(latest.c.photographer_name, latest.c.photographer_id)
+        )
+        return [p for p in (photographer_of(row._mapping) for row in rows) if p is not None]
 
     async def history(self, order_id: uuid.UUID) -> list[HistoryEntry]:
         rows = await self._session.execute(

@@ -18,6 +18,7 @@ from shop_orders.domain.facts import Effect, Fact, Note
 from shop_orders.domain.order import HistoryEntry, Order
 from shop_orders.domain.order_fields import OrderField
 from shop_orders.domain.order_search import OrderKey, OrderSearch
+from shop_orders.domain.photographer import Photographer
 from shop_orders.service.dashboard import DashboardQueries
 from shop_orders.service.invoice_ports import InvoiceRepository
 from shop_orders.service.quote_ports import QuoteRepository
@@ -115,6 +116,10 @@ class OrderRepository(Protocol):
     ) -> list[Order]:
         """At most `limit` orders matching `search`, newest first on `(created_at, id)`,
         those after `after` only (issue 14: search and paging)."""
+        ...
+
+    async def photographers(self) -> list[Photographer]:
+        """The photographers of the lines sold so far, by name (the search's choices)."""
         ...
 
     async def history(self, order_id: uuid.UUID) -> list[HistoryEntry]: ...
