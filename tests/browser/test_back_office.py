@@ -469,6 +469,13 @@ async def test_a_photographer_sees_only_their_own_sales(
     assert await listed_numbers(page) == [theirs], "B: their search finds only theirs"
     await check_page(page)
 
+    await page.get_by_text("Export as CSV", exact=True).click()
+    await page.get_by_label("Rows", exact=True).select_option("orders")
+    _, rows = await downloaded_csv(page, button(page, "Export CSV"))
+    exported = {r["number"] for r in rows}
+    assert theirs in exported, f"B: the photographer's export lacks their sale {theirs}"
+    assert others not in exported, f"B: another's sale {others} in the photographer's export"
+
     answer = await page.goto(shop.url("orders", f"/admin/orders/{sale['others']['id']}"))
     assert answer is not None
     assert answer.status == 404, f"B: another's order, to the photographer: {answer.status}"
