@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from shop_devtools.pages import Form, parse_page
+
 from .accounts_helpers import (
     accept_invitation,
     address_client,
@@ -176,6 +178,8 @@ def expires_in_minutes(said: str, asked_at: datetime) -> float:
     """How long the link lasts, as the email says it: "30 minutes", or an end time in UTC."""
     if re.search(r"\b30 min(ute)?s?\b", said):
         return 30.0
+    if re.search(r"\b72 hours\b|\b3 days\b", said):
+        return 72 * 60.0
     found = re.search(r"(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d)(:\d\d)? ?UTC", said)
     assert found, f"no expiry in the email: {said[:500]}"
     until = datetime.fromisoformat(f"{found.group(1)}T{found.group(2)}{found.group(3) or ''}")
@@ -461,3 +465,73 @@ async def test_logout_ends_one_session_and_logout_everywhere_all_of_one_persons(
     assert button.status_code == 303, button.status_code
     assert not await signed_in(shop, again)
     assert await signed_in(shop, bystander.cookie)
+
+
+# --- the same through the pages ----------------------------------------------------------------
+
+
+async def page_form(http: httpx.AsyncClient, url: str, button: str) -> tuple[int, Form]:
+    response = await http.get(url, follow_redirects=False)
+    page = parse_page(str(response.url), response.status_code, response.text)
+    assert response.status_code == 200, f"{url}: {response.status_code} {page.text[:300]}"
+    return response.status_code, page.form_with_button(button)
+
+
+async def test_the_invitation_and_reset_pages(shop):
+    """What the emails' links open: a form with a password field and "Set the password";
+    the invitation then signs the person in and sends them to /admin."""
+    email = new_address("paged")
+    invited = await invite(shop, "photographer", name="Paula Paged", email=email)
+    assert invited.status_code == 201, invited.text
+    link = await invitation_link(shop, email)
+    message = shop.emails_to(email, containing="/admin/invitations/")[0]
+    said = message.text() + message.html()
+    assert expires_in_minutes(said, datetime.now(UTC)) == pytest.approx(72 * 60, abs=2), (
+        f"the invitation says when it expires (72 h): {said[:600]}"
+    )
+    password = strong_password()
+    async with address_client(fresh_address()) as http:
+        _, form = await page_form(http, link, "Set the password")
+        assert "password" in form.fields, form.fields
+        done = await http.post(
+            form.action,
+            data=form.fields | {"password": password},
+            headers={"Origin": origin_of(shop, "orders")},
+            follow_redirects=False,
+        )
+        assert done.status_code == 303, f"{done.status_code} {done.text[:300]}"
+        assert done.headers["location"].rstrip("/").endswith("/admin"), done.headers
+        assert await signed_in(shop, session_cookie(done)), "signed in by the invitation"
+        used = await http.get(link, follow_redirects=False)
+        assert used.status_code == 410, f"the used invitation's page: {used.status_code}"
+
+        login_page = await http.get(shop.client.url("orders", "/admin/login"))
+        page = parse_page(str(login_page.url), login_page.status_code, login_page.text)
+        form = page.form_with_button("Log in")
+        assert {"email", "password"} <= set(form.fields), form.fields
+        assert page.links_containing("/admin/password-reset"), "Forgot your password? link"
+
+        _, ask = await page_form(
+            http, shop.client.url("orders", "/admin/password-reset"), "Send the link"
+        )
+        sent = await http.post(
+            ask.action,
+            data=ask.fields | {"email": email},
+            headers={"Origin": origin_of(shop, "orders")},
+            follow_redirects=True,
+        )
+        assert sent.status_code == 200, f"{sent.status_code} {sent.text[:300]}"
+        reset = await reset_link(shop, email)
+        _, form = await page_form(http, reset, "Set the password")
+        new_password = strong_password()
+        done = await http.post(
+            form.action,
+            data=form.fields | {"password": new_password},
+            headers={"Origin": origin_of(shop, "orders")},
+            follow_redirects=False,
+        )
+        assert done.status_code in (200, 303), f"{done.status_code} {done.text[:300]}"
+        again = await http.get(reset, follow_redirects=False)
+        assert again.status_code == 410, f"the used reset link's page: {again.status_code}"
+    assert await signed_in(shop, await log_in(shop, email, new_password))
+    assert (await login(shop, email, password)).status_code == 401
