@@ -44,11 +44,20 @@ class ShopStack:
         replicas: dict[str, int] | None = None,
         inherit_shop_variables: bool = False,
         start_timeout: float = 60.0,
+        broker_urls: list[str] | None = None,
+        own_ports: bool = False,
     ) -> None:
         """`cwd`: where the services run (they read `.env` there; relative paths start there).
 
         `inherit_shop_variables`: keep this process's shop variables (e.g. LOG_LEVEL) that the
         config does not set; off by default so a developer's shell cannot leak into tests.
+
+        `broker_urls` (a broker cluster): each instance gets one node's AMQP URL, in turn
+        (service k's replica i: node (k + i) mod n), so the two replicas of a service are on
+        different nodes and a node's loss leaves every service a connected replica.
+
+        `own_ports`: every instance, the first too, on a free port of its own; the config's
+        ports are then a load balancer's in front of them (`shop_devtools.balancer`).
         """
         self.config = config
         self.log_dir = log_dir
@@ -57,6 +66,8 @@ class ShopStack:
         self.replicas = {s: 1 for s in SERVICES} | (replicas or {})
         self.inherit_shop_variables = inherit_shop_variables
         self.start_timeout = start_timeout
+        self.broker_urls = list(broker_urls or [])
+        self.own_ports = own_ports
         self.instances: dict[str, ServiceProcess] = {}
         # Set by `prepare(seed=True)`: `start` then waits until orders' read model of the
         # catalog (fed by catalog's events) offers the demo media, so an order placed right
@@ -134,12 +145,17 @@ class ShopStack:
 
     def _add_instance(self, service: str, index: int) -> ServiceProcess:
         name = service if index == 1 else f"{service}-{index}"
-        port = self.config.ports[service] if index == 1 else free_port(self.config.host)
+        own = index > 1 or self.own_ports
+        port = free_port(self.config.host) if own else self.config.ports[service]
+        overrides = {f"{service.upper()}_PORT": str(port)}
+        if self.broker_urls:
+            node = (SERVICES.index(service) + index - 1) % len(self.broker_urls)
+            overrides["AMQP_URL"] = self.broker_urls[node]
         instance = ServiceProcess(
             name=name,
             service=service,
             argv=self._argv(service, "serve"),
-            env=self.environment(**{f"{service.upper()}_PORT": str(port)}),
+            env=self.environment(**overrides),
             cwd=self.cwd,
             log_file=self.log_dir / f"{name}.log",
         )
@@ -182,6 +198,16 @@ class ShopStack:
         """Start again what `kill` stopped; return once healthy."""
         await self._spawn_and_wait([i for i in self._select(service) if not i.running])
 
+    async def kill_instance(self, name: str) -> None:
+        """SIGKILL one instance by its name ("orders" is the first replica here, not all)."""
+        await self.instances[name].kill()
+
+    async def resume_instance(self, name: str) -> None:
+        """Start one instance again (same port, same environment); return once healthy."""
+        instance = self.instances[name]
+        if not instance.running:
+            await self._spawn_and_wait([instance])
+
     def _select(self, service: str) -> list[ServiceProcess]:
         if service in self.instances and service not in SERVICES:
             return [self.instances[service]]
@@ -218,6 +244,14 @@ class ShopStack:
 
     def port_of(self, instance: ServiceProcess) -> int:
         return int(instance.env[f"{instance.service.upper()}_PORT"])
+
+    def replica_addresses(self, service: str) -> list[tuple[str, int]]:
+        """(host, port) of each instance of `service` (what a load balancer spreads over)."""
+        return [
+            (self.config.host, self.port_of(i))
+            for i in self.instances.values()
+            if i.service == service
+        ]
 
     async def _spawn_and_wait(self, instances: Iterable[ServiceProcess]) -> None:
         instances = list(instances)

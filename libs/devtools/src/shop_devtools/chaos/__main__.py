@@ -20,6 +20,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, help="orders per second (default 6, quick 4)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder and logs")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="only the scenarios on the cluster topology (3 RabbitMQ nodes, 2 replicas each)",
+    )
     args = parser.parse_args(argv)
     options = ChaosOptions.make(
         quick=args.quick,
@@ -28,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         rate=args.rate,
         keep=args.keep,
         seed=args.seed,
+        cluster=args.cluster,
     )
     return asyncio.run(run_chaos(options))
 

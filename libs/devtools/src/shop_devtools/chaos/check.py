@@ -276,7 +276,7 @@ async def judge(
 async def drain_dlqs(env: ChaosEnv) -> dict[str, str]:
     """Take every message out of the DLQs: {event_id or body digest: 'queue:type:reason'}."""
     found: dict[str, str] = {}
-    connection = await aio_pika.connect(env.rabbit.url, timeout=5)
+    connection = await aio_pika.connect(env.broker_url, timeout=5)
     async with connection:
         channel = await connection.channel()
         for sub in SUBSCRIPTIONS.values():

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from shop_devtools.chaos.check import Verdict, judge, settle
 from shop_devtools.chaos.env import ChaosEnv, log, start_env, stop_env
-from shop_devtools.chaos.scenarios import QUICK, SCENARIOS, Context, Scenario, plant_poison
+from shop_devtools.chaos.scenarios import CLUSTER, QUICK, SCENARIOS, Context, Scenario, plant_poison
 from shop_devtools.chaos.workload import ACTION_DEADLINE_S, Workload, summary
 from shop_devtools.config import SERVICES
 
@@ -34,8 +34,11 @@ class ChaosOptions:
         rate: float | None = None,
         keep: bool = False,
         seed: int = 1,
+        cluster: bool = False,
     ) -> ChaosOptions:
-        names = scenarios or (list(QUICK) if quick else list(SCENARIOS))
+        """`cluster`: only the scenarios on the cluster topology (3 broker nodes, 2 replicas)."""
+        default = list(CLUSTER) if cluster else list(QUICK) if quick else list(SCENARIOS)
+        names = scenarios or default
         return cls(
             scenarios=names,
             orders=orders or (30 if quick else 200),
@@ -161,14 +164,23 @@ def table(verdicts: list[Verdict]) -> str:
 
 
 async def run_suite(options: ChaosOptions) -> list[Verdict]:
-    """Start the private shop, run the scenarios one after the other, tear it all down."""
-    env = await start_env(log_dir=options.log_dir)
+    """Start the private shop, run the scenarios one after the other, tear it all down; then
+    the same on the cluster topology for the cluster scenarios (a shop of its own)."""
     verdicts: list[Verdict] = []
-    try:
-        for name in options.scenarios:
-            verdicts.append(await run_scenario(env, SCENARIOS[name], options))
-    finally:
-        await stop_env(env, keep=options.keep)
+    single = [n for n in options.scenarios if not SCENARIOS[n].cluster]
+    clustered = [n for n in options.scenarios if SCENARIOS[n].cluster]
+    for names, cluster in ((single, False), (clustered, True)):
+        if not names:
+            continue
+        log_dir = options.log_dir / "cluster" if cluster and options.log_dir else options.log_dir
+        if cluster:
+            log("== the cluster topology: 3 RabbitMQ nodes, 2 replicas of every service")
+        env = await start_env(log_dir=log_dir, cluster=cluster)
+        try:
+            for name in names:
+                verdicts.append(await run_scenario(env, SCENARIOS[name], options))
+        finally:
+            await stop_env(env, keep=options.keep)
     return verdicts
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -54,6 +55,7 @@ class Scenario:
     mix: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_MIX))
     replicas: bool = False
     after: AfterPhase | None = None
+    cluster: bool = False  # runs on the cluster topology (3 broker nodes, 2 replicas each)
 
 
 # --- broker -------------------------------------------------------------------------------
@@ -168,6 +170,119 @@ async def service_kill(env: ChaosEnv, wl: Workload, ctx: Context) -> None:
     log("  fault: all services back")
 
 
+# --- the cluster topology (3 RabbitMQ nodes, two replicas of every service) ---------------
+
+
+def _node_of(env: ChaosEnv, instance_name: str) -> int:
+    assert env.cluster is not None
+    return env.cluster.urls.index(env.stack.instances[instance_name].env["AMQP_URL"])
+
+
+async def _queues_led_by_survivors(env: ChaosEnv, dead: str, timeout: float = 30.0) -> None:
+    """Every quorum queue has a leader on a surviving node (Raft elected a new one)."""
+    assert env.cluster is not None
+    t = time.monotonic()
+    queues: dict[str, dict[str, object]] = {}
+    while time.monotonic() - t < timeout:
+        with contextlib.suppress(Exception):
+            queues = await asyncio.to_thread(env.cluster.quorum_queues)
+            led = [n for n, q in queues.items() if q["leader"] in (None, "", dead)]
+            if queues and not led:
+                log(
+                    f"  fault: all {len(queues)} quorum queues led by the two survivors after "
+                    f"{time.monotonic() - t:.1f}s"
+                )
+                return
+        await asyncio.sleep(0.5)
+    env.note(f"quorum queues without a surviving leader after {timeout:.0f}s: {queues}")
+
+
+async def cluster_node_kill(env: ChaosEnv, wl: Workload, ctx: Context) -> None:
+    """SIGKILL the RabbitMQ node that leads the most quorum queues, while orders flow; 20 s
+    later start it again (it rejoins with its data). Meanwhile the replicas connected to the
+    other two nodes carry the load, the killed node's replicas answer /health 503 (the load
+    balancer sends new connections elsewhere) and reconnect once it is back."""
+    cluster = env.cluster
+    assert cluster is not None
+    leaders = await asyncio.to_thread(cluster.leaders)
+    victim_name = max(leaders, key=lambda n: leaders[n])
+    k = cluster.names.index(victim_name)
+    orphans = sorted(n for n in env.stack.instances if _node_of(env, n) == k)
+    log(
+        f"  fault: SIGKILL broker node{k + 1} {victim_name} (leads {leaders[victim_name]} of "
+        f"{sum(leaders.values())} quorum queues; replicas on it: {orphans})"
+    )
+    await asyncio.to_thread(cluster.kill, k)
+    t = time.monotonic()
+    await _queues_led_by_survivors(env, victim_name)
+    await asyncio.sleep(3)
+    health = await env.stack.healthy()
+    others_down = sorted(n for n, ok in health.items() if not ok and n not in orphans)
+    orphans_up = sorted(n for n, ok in health.items() if ok and n in orphans)
+    log(
+        f"  fault: {sum(health.values())}/{len(health)} instances healthy with node{k + 1} down"
+        + (f"; unhealthy on live nodes: {others_down}" if others_down else "")
+    )
+    if others_down:
+        env.note(f"replicas on live nodes unhealthy while node{k + 1} was down: {others_down}")
+    if orphans_up:
+        env.note(f"/health stayed 200 on replicas whose broker node was down: {orphans_up}")
+    await asyncio.sleep(max(0.0, 20 - (time.monotonic() - t)))
+    log(f"  fault: restarting node{k + 1}")
+    t = time.monotonic()
+    await asyncio.to_thread(cluster.restart, k)
+    needed = await asyncio.to_thread(cluster.recover_quorum_queues)
+    if needed:
+        env.note(f"leaderless quorum queues after the restart, elections triggered: {needed}")
+    log(f"  fault: node{k + 1} back in the cluster after {time.monotonic() - t:.0f}s")
+    await _consumers_back(env, time.monotonic())
+    deadline = time.monotonic() + 60
+    lagging: list[str] = []
+    while time.monotonic() < deadline:
+        lagging = await asyncio.to_thread(cluster.under_replicated)
+        if not lagging:
+            log("  fault: every quorum queue has its 3 replicas online again")
+            break
+        await asyncio.sleep(1.0)
+    else:
+        env.note(f"quorum queues not fully replicated 60 s after the restart: {lagging}")
+
+
+async def cluster_replica_kill(env: ChaosEnv, wl: Workload, ctx: Context) -> None:
+    """SIGKILL one replica of each service in turn (the first replica of one service, the
+    second of the next) in the middle of its work, restart it 4 s later; the other replica
+    (and the load balancer) carries the service meanwhile."""
+    restarts = []
+    for k, service in enumerate(SERVICES):
+        name = service if k % 2 == 0 else f"{service}-2"
+        queue = f"shop.{service}"
+        before = len(wl.placed)
+        ready = 0
+        for _ in range(30):  # ≤3 s
+            ready = (await env.queue_counts())[queue][0]
+            if ready > 0 or len(wl.placed) > before:
+                break
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(wl.random.uniform(0.02, 0.3))
+        log(f"  fault: SIGKILL {name} ({ready} messages waiting in {queue})")
+        await env.stack.kill_instance(name)
+        await asyncio.sleep(4.0)
+        restarts.append(asyncio.create_task(env.stack.resume_instance(name)))
+        await asyncio.sleep(1.0)
+    await asyncio.gather(*restarts)
+    spread = {s: dict(b.connections) for s, b in env.balancers.items()}
+    log("  fault: every replica back; connections per replica so far: " + _spread(env, spread))
+
+
+def _spread(env: ChaosEnv, spread: dict[str, dict[tuple[str, int], int]]) -> str:
+    port_to_name = {env.stack.port_of(i): n for n, i in env.stack.instances.items()}
+    return ", ".join(
+        f"{port_to_name.get(port, port)}={count}"
+        for conns in spread.values()
+        for (_, port), count in sorted(conns.items())
+    )
+
+
 # --- network ------------------------------------------------------------------------------
 
 
@@ -226,7 +341,7 @@ async def duplicates_and_reorder(env: ChaosEnv, wl: Workload, ctx: Context) -> N
     order.placed is handed to delivery twice and published again to all its subscribers, and
     every payment.confirmed seen meanwhile is published a second time. Two poison messages are
     planted: they must end in the DLQs with their reason."""
-    connection = await aio_pika.connect(env.rabbit.url, timeout=10)
+    connection = await aio_pika.connect(env.broker_url, timeout=10)
     async with connection:
         channel = await connection.channel(publisher_confirms=True)
         events = await channel.get_exchange(EVENTS_EXCHANGE)
@@ -306,7 +421,7 @@ async def plant_poison(env: ChaosEnv, ctx: Context) -> None:
         "causation_id": None,
         "payload": {},
     }
-    connection = await aio_pika.connect(env.rabbit.url, timeout=10)
+    connection = await aio_pika.connect(env.broker_url, timeout=10)
     async with connection:
         channel = await connection.channel(publisher_confirms=True)
         events = await channel.get_exchange(EVENTS_EXCHANGE)
@@ -363,6 +478,18 @@ SCENARIOS: dict[str, Scenario] = {
         ),
         Scenario("replicas", "two processes of every service", replicas=True),
         Scenario(
+            "cluster-broker-node-kill",
+            "3 RabbitMQ nodes, 2 replicas each: the node leading most queues kill -9, restarted",
+            cluster_node_kill,
+            cluster=True,
+        ),
+        Scenario(
+            "cluster-replica-kill",
+            "3 RabbitMQ nodes, 2 replicas each: one replica of each service SIGKILLed, restarted",
+            cluster_replica_kill,
+            cluster=True,
+        ),
+        Scenario(
             "refunds-and-webhooks",
             "refunds asked at once and processor webhooks replayed, broker and services down",
             mix={CARD_PAGE: 100},
@@ -371,3 +498,4 @@ SCENARIOS: dict[str, Scenario] = {
     )
 }
 QUICK = ("rabbitmq-stop-15s", "service-kill", "duplicates-and-reorder")
+CLUSTER = tuple(name for name, s in SCENARIOS.items() if s.cluster)
