@@ -1,4 +1,5 @@
-"""What every admin page shares: rendering with the CSRF token, the login check, forms.
+"""What every admin page shares: rendering with the CSRF token, forms. Who may see each
+page: its permission (`api/admin_access.py`, issue 14).
 
 Logged in = the signed `shop_admin` cookie (HttpOnly, SameSite=Lax, Secure behind https)
 naming a live server-side session (`service/admin_sessions.py`). Every form but the login
@@ -14,7 +15,7 @@ from fastapi import Request, status
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from shop_orders.api.context import WebContext, is_admin
+from shop_orders.api.context import WebContext
 from shop_platform.auth import ADMIN_COOKIE
 
 LOGIN = "/admin/login"
@@ -45,11 +46,6 @@ async def page(
 
 async def not_found(request: Request, ctx: WebContext, message: str) -> Response:
     return await ctx.web.error_page(request, 404, message)
-
-
-async def login_redirect(request: Request, ctx: WebContext) -> Response | None:
-    """A redirect to the login form, or None when the request is the admin's."""
-    return None if await is_admin(request, ctx) else redirect(LOGIN)
 
 
 async def checked_form(request: Request, ctx: WebContext) -> FormData:

@@ -14,9 +14,8 @@ from shop_orders.config import OrdersSettings
 from shop_orders.service.exports import ExportSource
 from shop_orders.service.links import Links
 from shop_orders.service.ports import Transaction
-from shop_platform.auth import AdminAuth, bearer_is_admin
+from shop_platform.auth import AdminAuth
 from shop_platform.client_address import Network, client_address
-from shop_platform.errors import UnauthorizedError
 from shop_platform.ratelimit import RateLimiter
 from shop_web import Web
 
@@ -43,16 +42,3 @@ class WebContext:
 
 
 Ctx = Annotated[WebContext, Depends(context_dependency(WebContext))]
-
-
-async def require_admin_token(request: Request, ctx: Ctx) -> None:
-    """401 unless the request carries the admin bearer token (the admin API takes no cookie:
-    another site could make a browser send that)."""
-    if not bearer_is_admin(request, ctx.settings.admin_token):
-        raise UnauthorizedError("admin authentication required (Authorization: Bearer)")
-
-
-async def is_admin(request: Request, ctx: WebContext) -> bool:
-    """The admin pages' check: the bearer token or a live session cookie (a state change by
-    cookie must come from the shop's own pages: 403 otherwise)."""
-    return await ctx.auth.is_admin(request)
