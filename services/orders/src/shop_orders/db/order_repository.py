@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, bindparam, exists, false, insert, or_, select, tuple_, update
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_contracts.common import InfoFieldValue
@@ -269,7 +270,7 @@ class SqlOrderRepository:
                 order_lines.c.photographer_email,
             )
             .where(order_lines.c.photographer_id.is_not(None))
-            .distinct(order_lines.c.photographer_id)
+            .ext(distinct_on(order_lines.c.photographer_id))
             .order_by(order_lines.c.photographer_id, order_lines.c.order_id.desc())
             .subquery()
         )
