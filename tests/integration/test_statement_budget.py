@@ -68,6 +68,7 @@ BUDGET: dict[str, tuple[int, int]] = {
 class Scrape:
     counters: dict[str, tuple[float, float]]  # service -> (statements, commits)
     activity: dict[str, tuple[float, float]]  # service -> `_activity`
+    published: dict[str, tuple[float, float]]  # service -> outbox rows published (writer, relay)
 
 
 _ACTIVITY = (
@@ -93,6 +94,7 @@ def _activity(samples: list[tuple[str, dict[str, str], float]]) -> tuple[float, 
 async def _scrape(shop: Any) -> Scrape:
     counters: dict[str, tuple[float, float]] = {}
     activity: dict[str, tuple[float, float]] = {}
+    published: dict[str, tuple[float, float]] = {}
     for service in SERVICES:
         answer = await shop.client.http.get(shop.client.url(service, "/metrics"))
         assert answer.status_code == 200, (service, answer.text[:300])
@@ -105,7 +107,17 @@ async def _scrape(shop: Any) -> Scrape:
         assert set(values) == {STATEMENTS, COMMITS}, f"{service}: no statement counters"
         counters[service] = (values[STATEMENTS], values[COMMITS])
         activity[service] = _activity(samples)
-    return Scrape(counters, activity)
+        by = {
+            labels.get("by"): value
+            for name, labels, value in samples
+            if name == "shop_outbox_published_total"
+        }
+        published[service] = (by.get("writer", 0.0), by.get("relay", 0.0))
+    return Scrape(counters, activity, published)
+
+
+# Outbox rows published in each window, all services: (by their writers, by the relays).
+PUBLISHED: dict[str, tuple[float, float]] = {}
 
 
 async def _until(t0: float, offset: float) -> None:
@@ -129,6 +141,9 @@ async def _window(
     assert check.activity == last.activity, f"{name}: the stack was not idle at the end"
     if action is None:
         assert first.activity == last.activity, f"{name}: the stack was not idle"
+    PUBLISHED[name] = tuple(  # type: ignore[assignment]
+        sum(last.published[s][i] - first.published[s][i] for s in SERVICES) for i in (0, 1)
+    )
     return {
         service: (
             last.counters[service][0] - first.counters[service][0],
@@ -225,6 +240,13 @@ async def test_one_order_stays_within_the_statement_budget(shop, web_item):
     )
     print("one order, the idle baseline (mean of the two idle windows) subtracted:")
     print(_table({"placed": order_placed, "paid+delivered": order_paid, "order": total}))
+
+    order_published = [PUBLISHED[w] for w in ("placed", "paid, delivered, emailed")]
+    by_writer = sum(p[0] for p in order_published)
+    by_relay = sum(p[1] for p in order_published)
+    print(f"outbox rows the order published: {by_writer:.0f} by writers, {by_relay:.0f} by relays")
+    assert by_writer > 0, "the writers publish their own rows (issue 15)"
+    assert by_relay == 0, "at low load, no row is left to a relay"
 
     over = []
     for service in (*SERVICES, "all"):

@@ -51,9 +51,11 @@ async def skip_backoff(engine: AsyncEngine) -> None:
 
 
 async def connected_runtime(engine: AsyncEngine, amqp_url: str) -> MessagingRuntime:
-    """A runtime on a real broker whose own relay is stopped: the test's relay is the only one."""
+    """A runtime on a real broker whose own relay and writer publisher are stopped: the test's
+    relay is the only one to publish (rows are written unleased, as without a publisher)."""
     runtime = MessagingRuntime("orders", amqp_url, engine)
     await runtime.start()
+    await runtime.publisher.stop()
     await runtime.relay.stop()
     return runtime
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -18,6 +19,8 @@ import uvicorn
 from faststream.middlewares import AckPolicy
 from faststream.rabbit import RabbitBroker
 from faststream.rabbit.annotations import RabbitMessage
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.registry import Collector
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -27,6 +30,8 @@ from shop_messaging import tracing
 from shop_messaging.broker import DEFAULT_PREFETCH, make_broker, publish_envelope
 from shop_messaging.consumer import MessageRouter
 from shop_messaging.inbox_purge import DEFAULT_INBOX_RETENTION, InboxPurger
+from shop_messaging.metrics import ServiceMetrics
+from shop_messaging.outbox import OutboxPublisher
 from shop_messaging.relay import OutboxRelay
 from shop_messaging.topology import declare_topology, service_queue
 from shop_platform.http_server import server_limits
@@ -47,6 +52,7 @@ class MessagingRuntime:
     inbox_retention: timedelta = DEFAULT_INBOX_RETENTION
     broker: RabbitBroker = field(init=False)
     relay: OutboxRelay = field(init=False)
+    publisher: OutboxPublisher = field(init=False)
     inbox_purger: InboxPurger = field(init=False)
     started: bool = field(default=False, init=False)
     subscriber: Any = field(default=None, init=False)
@@ -54,6 +60,8 @@ class MessagingRuntime:
     def __post_init__(self) -> None:
         self.broker = make_broker(self.amqp_url, prefetch=self.prefetch)
         self.relay = OutboxRelay(self.engine, self._publish, broker_up=self.broker_connected)
+        # The writers' own publishes (outbox.py); the relay sweeps what they leave.
+        self.publisher = OutboxPublisher(self.engine, self._publish)
         self.inbox_purger = InboxPurger(self.engine, retention=self.inbox_retention)
         if self.router is not None:
             router = self.router
@@ -80,6 +88,11 @@ class MessagingRuntime:
             self.broker, envelope, exchange_name=exchange, routing_key=routing_key
         )
 
+    def bind_metrics(self, metrics: ServiceMetrics) -> None:
+        """`shop_outbox_published_total{by="writer"|"relay"}`: who published the outbox rows
+        (the writers right after their commits; the relay sweeps what they left)."""
+        metrics.registry.register(_PublishedCollector(self))
+
     async def broker_connected(self) -> bool:
         """The broker connection is open right now (FastStream's ping, without waiting for a
         reconnection): the relay asks it to tell an outage from a message that fails."""
@@ -91,6 +104,7 @@ class MessagingRuntime:
         # the consuming service has not started yet (else NO_ROUTE, backoff, parking).
         await declare_topology(self.broker)
         await self.broker.start()
+        self.publisher.start()
         self.relay.start()
         if self.router is not None:  # only a consumer writes inbox rows
             self.inbox_purger.start()
@@ -102,6 +116,7 @@ class MessagingRuntime:
         lets the handlers in flight finish (graceful_timeout) and closes its channel, which
         returns the messages it had prefetched but not started to the queue."""
         await self.inbox_purger.stop()
+        await self.publisher.stop()  # later commits' rows wait for the relay (next start)
         await self.relay.stop()
         await self.broker.stop()  # waits for in-flight handlers (graceful_timeout)
         self.started = False
@@ -152,6 +167,21 @@ class MessagingRuntime:
             with contextlib.suppress(Exception):
                 await probe.close()
         return int(declared.consumer_count or 0) >= 1
+
+
+class _PublishedCollector(Collector):
+    def __init__(self, runtime: MessagingRuntime) -> None:
+        self._runtime = runtime
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        family = CounterMetricFamily(
+            "shop_outbox_published",
+            "Outbox rows published, by who: the writer after its commit, or the relay.",
+            labels=["by"],
+        )
+        family.add_metric(["writer"], self._runtime.publisher.published)
+        family.add_metric(["relay"], self._runtime.relay.stats.published)
+        yield family
 
 
 async def serve(
