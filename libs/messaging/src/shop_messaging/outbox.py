@@ -50,6 +50,11 @@ WAKE_RELAY = text(f"NOTIFY {OUTBOX_CHANNEL}")
 # milliseconds; a crash, or a broker that is away, leaves the row to the relay after this.
 WRITER_LEASE_S = 5.0
 
+# How long confirmed rows wait to be deleted together: one DELETE (one commit) for every row
+# the process published meanwhile. Well inside the lease: a row not deleted before its lease
+# ends is published again by the relay (the consumers' inboxes drop the duplicate).
+DELETE_LINGER_S = 1.0
+
 # Test-only (tests/integration/test_crash_after_commit.py): the process exits at once, right
 # after committing a transaction that wrote a message of this type, before publishing it.
 CRASH_AFTER_COMMIT_ENV = "SHOP_TEST_CRASH_AFTER_COMMIT"
@@ -77,7 +82,7 @@ class OutboxPublisher:
 
     `submit` is called from `after_commit` (synchronous, on the event loop's thread): each row
     is published in its own task at once; the confirmed ones are deleted in one statement per
-    batch (what was confirmed while the previous DELETE ran goes in the next one). A publish
+    batch (all that were confirmed within `delete_linger_s`, off the messages' path). A publish
     that fails is logged and left: its row's lease runs out and the relay publishes it (with
     its backoff and parking).
     """
@@ -88,11 +93,13 @@ class OutboxPublisher:
         publish: PublishFn,
         *,
         lease_s: float = WRITER_LEASE_S,
+        delete_linger_s: float = DELETE_LINGER_S,
         max_in_flight: int = 256,
     ) -> None:
         self._engine = engine
         self._publish = publish
         self.lease_s = lease_s
+        self._linger_s = min(delete_linger_s, lease_s / 4)
         self._max_in_flight = max_in_flight
         self.insert_leased = insert(outbox).values(
             claimed_until=text(f"now() + make_interval(secs => {float(lease_s)!r})")
@@ -163,6 +170,7 @@ class OutboxPublisher:
     async def _delete_loop(self) -> None:
         while True:
             await self._wake.wait()
+            await asyncio.sleep(self._linger_s)
             self._wake.clear()
             await self._flush()
 
