@@ -2,8 +2,11 @@
 every service, asked with no credentials, then by an owner, a photographer and an assistant
 (personal API token for the admin API, session cookie for the admin pages; the bootstrap
 owner's ADMIN_TOKEN too). The spec is the brief's permission table, written out below route
-by route (`TABLE`); `test_the_table_names_every_admin_route` reads every service's routers
-in-process and fails on an admin route the table does not name (or a stale one).
+by route (`TABLE`). In-process, every service's routers are read:
+`test_the_table_names_every_admin_route` fails on an admin route the table does not name (or
+a stale one), `test_every_admin_route_asks_for_the_tables_permission` on a route whose
+`require_api` / `require_page` names another permission (which the HTTP matrix cannot see
+when both are held by the same roles).
 
 Refused: 401 (API without a valid bearer), 303 to orders' /admin/login (page, not signed
 in), 403 (role without the permission; "your role (...) cannot ..."). Allowed: anything but
@@ -120,6 +123,17 @@ TABLE: dict[tuple[str, str, str], Permission] = {
     ("orders", "POST", "/admin/invoice-settings"): P.SETTINGS,
     ("orders", "POST", "/admin/logout"): P.OWN_ACCOUNT,
     ("orders", "POST", "/admin/logout-everywhere"): P.OWN_ACCOUNT,
+    ("orders", "GET", "/admin/account"): P.OWN_ACCOUNT,
+    ("orders", "POST", "/admin/account/password"): P.OWN_ACCOUNT,
+    ("orders", "POST", "/admin/account/tokens"): P.OWN_ACCOUNT,
+    ("orders", "POST", "/admin/account/tokens/{token_id}/revoke"): P.OWN_ACCOUNT,
+    ("orders", "GET", "/admin/accounts"): P.ACCOUNTS,
+    ("orders", "POST", "/admin/accounts"): P.ACCOUNTS,
+    ("orders", "POST", "/admin/accounts/{account_id}"): P.ACCOUNTS,
+    ("orders", "POST", "/admin/accounts/{account_id}/disable"): P.ACCOUNTS,
+    ("orders", "POST", "/admin/accounts/{account_id}/enable"): P.ACCOUNTS,
+    ("orders", "POST", "/admin/accounts/{account_id}/invitation"): P.ACCOUNTS,
+    ("orders", "POST", "/admin/accounts/{account_id}/unlock"): P.ACCOUNTS,
     # --- catalog: admin API --------------------------------------------------------------
     ("catalog", "GET", "/api/admin/media"): P.CATALOG_READ,
     ("catalog", "POST", "/api/admin/media"): P.CATALOG_MANAGE,
@@ -190,15 +204,6 @@ TABLE: dict[tuple[str, str, str], Permission] = {
     ("notifications", "GET", "/admin/emails/{email_id}"): P.RECORDS_READ,
 }
 
-# The brief names these areas by prefix ("/admin/account...", "/admin/accounts..."): their
-# forms' exact paths are A's choice, read from orders' routers (and then checked the same).
-PREFIX_RULES: tuple[tuple[str, str, Permission], ...] = (
-    ("orders", "/admin/accounts", P.ACCOUNTS),
-    ("orders", "/admin/account", P.OWN_ACCOUNT),
-    ("orders", "/api/admin/accounts", P.ACCOUNTS),
-    ("orders", "/api/admin/me", P.OWN_ACCOUNT),
-)
-
 # Under /admin but JSON for the page's script (shop.js polls it), not a page a person opens:
 # not signed in, it answers 401 like the API (a redirect would hand the script the login's
 # HTML). Cookie or bearer, and roles, as for pages.
@@ -263,9 +268,6 @@ def rule_for(service: str, method: str, path: str) -> Permission | None:
     for (s, m, p), permission in TABLE.items():
         if (s, m, normal(p)) == wanted:
             return permission
-    for s, prefix, permission in PREFIX_RULES:
-        if s == service and (path == prefix or path.startswith(prefix + "/")):
-            return permission
     return None
 
 
@@ -283,6 +285,50 @@ def test_the_table_names_every_admin_route(code_routes):
     known = {(s, m, normal(p)) for s, m, p in code_routes}
     stale = sorted(k for k in TABLE if (k[0], k[1], normal(k[2])) not in known)
     assert not stale, f"the table names routes no service has (renamed? removed?): {stale}"
+
+
+def declared_permissions(service: str) -> dict[tuple[str, str, str], set[Permission]]:
+    """What each admin route's dependencies ask for (`require_api` / `require_page` carry
+    their permission): one route checking the wrong permission among those every role holds
+    would pass the HTTP matrix, not this."""
+    app = FastAPI()
+    for router in routers_of(service):
+        app.include_router(router)
+    found: dict[tuple[str, str, str], set[Permission]] = {}
+    for context in iter_route_contexts(app.routes):
+        path = context.path or ""
+        if not is_admin_path(path) or PUBLIC.match(path):
+            continue
+        asked: set[Permission] = set()
+        pending = [context.dependant]
+        while pending:
+            dependant = pending.pop()
+            permission = getattr(dependant.call, "permission", None)
+            if isinstance(permission, Permission):
+                asked.add(permission)
+            pending.extend(dependant.dependencies)
+        for method in (context.methods or set()) - {"HEAD", "OPTIONS"}:
+            found[(service, method, path)] = asked
+    return found
+
+
+# Logging out needs no permission: without a session it is a redirect to the login anyway.
+UNDECLARED = {("orders", "POST", "/admin/logout")}
+
+
+def test_every_admin_route_asks_for_the_tables_permission():
+    wrong = []
+    for service in SERVICES:
+        for route, asked in declared_permissions(service).items():
+            wanted = rule_for(*route)
+            if wanted is None or (route in UNDECLARED and not asked):
+                continue
+            if asked != {wanted}:
+                names = sorted(p.name for p in asked)
+                wrong.append(f"{' '.join(route)}: asks {names or 'nothing'}, table {wanted.name}")
+    assert not wrong, "routes checking another permission than the table's:\n" + "\n".join(
+        sorted(wrong)
+    )
 
 
 # --- the shop and its people ---------------------------------------------------------------
@@ -325,15 +371,8 @@ class Check:
         return f"{self.service} {self.method} {self.path}"
 
 
-def checks(code_routes: set[tuple[str, str, str]]) -> list[Check]:
-    """The table's routes, plus the routes its prefix rules cover."""
-    listed = {(s, m, p): perm for (s, m, p), perm in TABLE.items()}
-    for s, m, p in code_routes:
-        if rule_for(s, m, p) is not None and (s, m, normal(p)) not in {
-            (a, b, normal(c)) for a, b, c in listed
-        }:
-            listed[(s, m, p)] = rule_for(s, m, p)  # type: ignore[assignment]
-    return [Check(s, m, p, perm) for (s, m, p), perm in sorted(listed.items())]
+def checks() -> list[Check]:
+    return [Check(s, m, p, perm) for (s, m, p), perm in sorted(TABLE.items())]
 
 
 async def ask(
@@ -435,16 +474,16 @@ def test_the_table_is_the_briefs_grants():
     assert GRANTS[Role.OWNER] == set(Permission)
 
 
-async def test_every_admin_api_route_by_role(matrix_shop, people, code_routes):
-    todo = [c for c in checks(code_routes) if not c.page and not c.ends_sessions]
+async def test_every_admin_api_route_by_role(matrix_shop, people):
+    todo = [c for c in checks() if not c.page and not c.ends_sessions]
     problems = await run_matrix(matrix_shop, people, todo)
     assert not problems, f"{len(problems)} answers against the table:\n" + "\n".join(
         sorted(problems)
     )
 
 
-async def test_every_admin_page_by_role(matrix_shop, people, code_routes):
-    todo = [c for c in checks(code_routes) if c.page and not c.ends_sessions]
+async def test_every_admin_page_by_role(matrix_shop, people):
+    todo = [c for c in checks() if c.page and not c.ends_sessions]
     problems = await run_matrix(matrix_shop, people, todo)
     assert not problems, f"{len(problems)} answers against the table:\n" + "\n".join(
         sorted(problems)
@@ -460,11 +499,11 @@ async def session_lives(shop, http: httpx.AsyncClient, cookie: str) -> bool:
     return response.status_code == 200
 
 
-async def test_the_logout_routes_by_role(matrix_shop, people, code_routes):
+async def test_the_logout_routes_by_role(matrix_shop, people):
     """Last: they end sessions. Each role signs in afresh for each of them. A logout's
     answer is a 303 to the login whoever asks: what shows it was allowed is that the
     session is over afterwards."""
-    todo = [c for c in checks(code_routes) if c.ends_sessions]
+    todo = [c for c in checks() if c.ends_sessions]
     assert todo, "no logout route in the table"
     problems: list[str] = []
     async with cookieless_client() as http:
