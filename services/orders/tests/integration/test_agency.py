@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import select
 
 from shop_contracts.common import DeliverySpec, Offer, QuantityTier
-from shop_contracts.events import MediaOffered
+from shop_contracts.events import MediaOffered, OrderPlaced
 from shop_orders.bootstrap import OrdersRoot
 from shop_orders.db.tables import order_lines
 from shop_orders.domain.photographer import Photographer
@@ -27,7 +27,7 @@ from shop_orders.domain.photographer import Photographer
 from .agency import ANA, LEO, as_people
 from .helpers import handle, outbox_rows, pay
 from .pricing import RF_PROFILE, body, coupon, empty_pricing_tables, tax
-from .read_model import NOW, contact_of
+from .read_model import NOW, contact_of, gallery_snapshot, offer
 
 __all__ = ["empty_pricing_tables"]  # autouse: tax settings and coupons emptied around
 
@@ -338,3 +338,25 @@ async def test_the_invoice_only_when_every_line_is_theirs(
                 assert refused.status_code == 404, (path, other)
             mixed = await client.get(path.format(orders["mixed"]), headers=people.bearer("owner"))
             assert mixed.status_code == 200
+
+
+async def test_a_whole_gallery_line_is_the_gallerys_photographers(
+    client: httpx.AsyncClient, app: Any, service: OrdersRoot, studio: Studio
+) -> None:
+    snapshot = gallery_snapshot([], price=20000, title="Leo's mountains", photographer=LEO)
+    await offer(service, snapshot)
+    order_id = await place(client, body([{"gallery_id": str(snapshot.gallery_id)}]))
+    [row] = [
+        r
+        for r in await outbox_rows(service, uuid.UUID(order_id))
+        if r["message_type"] == "order.placed"
+    ]
+    event = OrderPlaced.model_validate(row["envelope"]["payload"])
+    assert event.lines[0].photographer_id == LEO.id
+    assert [p.photographer_id for p in event.photographers] == [LEO.id]
+    with as_people(app) as people:
+        leo = await client.get(f"{URL}/{order_id}", headers=people.bearer("leo"))
+        ana = await client.get(f"{URL}/{order_id}", headers=people.bearer("ana"))
+    assert leo.status_code == 200
+    assert leo.json()["items"][0]["photographer_name"] == LEO.name
+    assert ana.status_code == 404
