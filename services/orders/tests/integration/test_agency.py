@@ -22,14 +22,17 @@ from shop_contracts.common import DeliverySpec, Offer, QuantityTier
 from shop_contracts.events import MediaOffered, OrderPlaced
 from shop_orders.bootstrap import OrdersRoot
 from shop_orders.db.tables import order_lines
+from shop_orders.domain.catalog import Media
 from shop_orders.domain.photographer import Photographer
 
-from .agency import ANA, LEO, as_people
+from .agency import ANA, LEO, as_people, with_photographers
 from .helpers import handle, outbox_rows, pay
 from .pricing import RF_PROFILE, body, coupon, empty_pricing_tables, tax
 from .read_model import NOW, contact_of, gallery_snapshot, offer
+from .test_quote_orders import CLIENT, no_quotes, sent_quote
+from .test_quotes import messages
 
-__all__ = ["empty_pricing_tables"]  # autouse: tax settings and coupons emptied around
+__all__ = ["empty_pricing_tables", "no_quotes"]  # autouse: tax settings and coupons emptied around
 
 URL = "/api/admin/orders"
 FIGURES = ("subtotal", "discount", "tax", "total")
@@ -360,3 +363,25 @@ async def test_a_whole_gallery_line_is_the_gallerys_photographers(
     assert leo.status_code == 200
     assert leo.json()["items"][0]["photographer_name"] == LEO.name
     assert ana.status_code == 404
+
+
+async def test_a_quoted_line_of_a_media_is_its_photographers(
+    client: httpx.AsyncClient,
+    catalog: list[Media],
+    service: OrdersRoot,
+    admin_headers: dict[str, str],
+    no_quotes: None,
+) -> None:
+    owned = await with_photographers(service, catalog)
+    lines = [
+        {"media_id": str(owned[0].id), "title": "Alpine Lake", "price": 10000},
+        {"title": "Retouching", "price": 3000},  # a service line: nobody's media, the owner's
+    ]
+    quote_id, token = await sent_quote(client, admin_headers, owned, lines)
+    accepted = await client.post(
+        f"/api/quotes/{quote_id}/accept", json={"client": CLIENT}, headers=token
+    )
+    assert accepted.status_code == 201, accepted.text
+    [placed] = await messages(service, "order.placed")
+    assert [line["photographer_id"] for line in placed["lines"]] == [str(ANA.id), None]
+    assert [p["photographer_id"] for p in placed["photographers"]] == [str(ANA.id)]
