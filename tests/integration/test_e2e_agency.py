@@ -300,6 +300,28 @@ async def test_a_photographer_sees_their_lines_and_their_share(shop, agency, who
     mixed_by_email = await admin_orders(shop, person.bearer, q=agency.mixed_email)
     assert [o["number"] for o in mixed_by_email] == [agency.mixed["number"]], mixed_by_email
 
+    # The order's admin page: their line, not the others'.
+    async with cookieless_client() as http:
+        page = await http.get(
+            shop.client.url("orders", f"/admin/orders/{agency.mixed['id']}"),
+            headers=person.cookie_header,
+        )
+    assert page.status_code == 200, page.status_code
+    assert work.title() in page.text, f"{who}'s order page lacks their photo"
+    others = [w for w in (agency.ana_work, agency.ben_work, agency.own_work) if w is not work]
+    for other in others:
+        assert other.title() not in page.text, f"{who}'s order page shows {other.title()}"
+    assert major(share["total"]) in page.text, f"{who}'s page shows their share's total"
+
+
+async def test_the_owner_filters_orders_by_photographer(shop, agency):
+    for person, wanted in (
+        (agency.ana, {agency.mixed["number"], agency.solo["number"]}),
+        (agency.ben, {agency.mixed["number"]}),
+    ):
+        found = await admin_orders(shop, shop.client.admin, photographer=person.id)
+        assert {o["number"] for o in found} == wanted, f"photographer={person.name}: {found}"
+
 
 async def test_the_exports_hold_each_photographers_share_and_they_add_up(shop, agency):
     number = agency.mixed["number"]
