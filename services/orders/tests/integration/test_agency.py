@@ -216,6 +216,9 @@ async def test_a_photographer_sees_only_their_orders_lines_and_share(
         assert "Photo 1" in page.text
         assert "Photo 2" not in page.text, "Leo's line is not hers"
         assert f"/admin/orders/{mixed_id}/refund" not in page.text
+        assert f"by {ANA.name}" in page.text
+        owner_page = await client.get(f"/admin/orders/{mixed_id}", headers=people.bearer("owner"))
+        assert f"by {LEO.name}" in owner_page.text, "each line names its photographer"
 
     # the owner filters by photographer (an account id)
     by_leo = {o["id"] for o in await listed(client, admin_headers, photographer=str(LEO.id))}
