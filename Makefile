@@ -10,7 +10,7 @@ PACKAGES := shop_contracts shop_pricing shop_invoices shop_catalog shop_platform
 	shop_orders shop_payments shop_delivery shop_notifications
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-e2e lint format asyncapi compose-up clean chaos dlq bench bench-render bench-ingest
+.PHONY: help install run test test-e2e lint format asyncapi compose-up clean chaos dlq bench bench-render bench-ingest cluster-up cluster-down
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -47,14 +47,20 @@ format: install ## Fix what ruff can fix and format the code
 asyncapi: install ## Write the AsyncAPI document of the messaging to docs/asyncapi.json
 	$(UV) run python -m shop_contracts.asyncapi docs/asyncapi.json
 
-chaos: install ## Fault suite: broker/database/service faults while orders flow; prints lost/duplicated/unexpected (QUICK=1: short form)
-	$(UV) run python -m shop_devtools.chaos $(if $(QUICK),--quick,) $(CHAOS_ARGS)
+chaos: install ## Fault suite: broker/database/service faults while orders flow; prints lost/duplicated/unexpected (QUICK=1: short form; CLUSTER=1: only the 3-node cluster scenarios)
+	$(UV) run python -m shop_devtools.chaos $(if $(QUICK),--quick,) $(if $(CLUSTER),--cluster,) $(CHAOS_ARGS)
 
 dlq: install ## Dead-letter queues and parked outbox rows: list them (ARGS="replay <queue|service>" to replay)
 	$(UV) run python -m shop_devtools.dlq $(or $(ARGS),list)
 
-bench: install ## Pipeline benchmark: orders/s and latencies at rising rates vs raw RabbitMQ/PostgreSQL (QUICK=1: under 90 s)
-	$(UV) run python benchmarks/bench_pipeline.py $(if $(QUICK),--quick,) $(BENCH_ARGS)
+bench: install ## Pipeline benchmark: orders/s and latencies at rising rates vs raw RabbitMQ/PostgreSQL (QUICK=1: under 90 s; CLUSTER=1: 3 RabbitMQ nodes, 2 replicas each)
+	$(UV) run python benchmarks/bench_pipeline.py $(if $(QUICK),--quick,) $(if $(CLUSTER),--cluster,) $(BENCH_ARGS)
+
+cluster-up: install ## A 3-node RabbitMQ cluster on this machine (own ports, data in var/rabbit-cluster/dev); prints its AMQP URLs
+	$(UV) run python -m shop_devtools.rabbit_cluster up
+
+cluster-down: ## Stop the cluster of `make cluster-up` and remove its data
+	$(UV) run python -m shop_devtools.rabbit_cluster down
 
 bench-render: install ## Rendition benchmark: pyvips vs Pillow on 24 Mpixel JPEGs
 	$(UV) run python benchmarks/bench_render.py $(BENCH_ARGS)

@@ -70,6 +70,12 @@ def parse_args() -> argparse.Namespace:
     )
     p.add_argument("--json", type=Path, help="also write the results as JSON here")
     p.add_argument("--keep", action="store_true", help="keep the run folder (logs, profiles)")
+    p.add_argument(
+        "--cluster",
+        action="store_true",
+        help="the shop on a 3-node RabbitMQ cluster of its own, 2 replicas of every service "
+        "behind load balancers (README: Scaling)",
+    )
     return p.parse_args()
 
 
@@ -247,7 +253,7 @@ async def main() -> int:
         print(f"  floor {f.what:45} {f.cpu_us_per_op:6.0f} us CPU")
 
     root = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
-    shop = BenchShop(root)
+    shop = BenchShop(root, cluster=args.cluster)
     steps: list[StepResult] = []
     census_result: dict[str, census.DbCensus] | None = None
     census_orders = 0
@@ -267,6 +273,9 @@ async def main() -> int:
 
             admin = await asyncpg.connect(machine.asyncpg_dsn(pg))
             await census.enable(admin, list(shop.database_names().values()), True)
+        if args.cluster:
+            assert shop.rabbit_cluster is not None
+            say(f"topology: RabbitMQ cluster {shop.rabbit_cluster.names}, 2 replicas each")
         say("starting the five services (and waiting for the demo catalog in orders) ...")
         await shop.start()
         assert shop.config is not None
@@ -358,8 +367,12 @@ async def main() -> int:
     print("email p99: placed -> delivery email received by the SMTP sink, ms")
     print(latency_table(steps, DRAIN_LIMIT_S, P99_LIMIT_S))
     print()
-    print("CPU seconds per step (the services, their PostgreSQL backends, the SMTP sink, this")
-    print("driver; RabbitMQ is the machine's shared broker) and peak RSS (MB) of each service:")
+    if args.cluster:
+        print("CPU seconds per step (every replica, their PostgreSQL backends, the SMTP sink, this")
+        print("driver, the load balancers' process, the 3 RabbitMQ nodes) and peak RSS (MB):")
+    else:
+        print("CPU seconds per step (the services, their PostgreSQL backends, the SMTP sink, this")
+        print("driver; RabbitMQ is the machine's shared broker) and peak RSS (MB) of each service:")
     print(resource_table(steps))
     if profile_step is not None:
         print()

@@ -3,6 +3,13 @@
 Its own databases (`bench_<service>_<random>`), RabbitMQ vhost, SMTP sink (its own process)
 and ports, the five services started by `shop_devtools.ShopStack` exactly like `make run`.
 Everything is removed by `close()`.
+
+`cluster=True` (`bench_pipeline.py --cluster`): the topology past one machine, here on one: a
+3-node RabbitMQ cluster of its own (shop_devtools.rabbit_cluster, data under
+var/rabbit-cluster/) instead of a vhost on the machine's broker, two replicas of every
+service (each on one node's AMQP URL, a service's two on different nodes) and a load balancer
+process in front of each service's replicas (`python -m shop_devtools.balancer`): the driver,
+the public URLs and the services' calls to each other go through it.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from sqlalchemy.engine import make_url
 from pipeline.machine import asyncpg_dsn
 from shop_contracts.routing import SUBSCRIPTIONS
 from shop_devtools.config import SERVICES, ShopConfig
+from shop_devtools.rabbit_cluster import RabbitCluster
 from shop_devtools.stack import ShopStack, free_port
 from shop_testkit.databases import create_database, remove_database
 from shop_testkit.vhosts import create_vhost, delete_vhost
@@ -66,6 +74,9 @@ class BenchShop:
     _conns: dict[str, asyncpg.Connection] = field(default_factory=dict)
     _amqp: aio_pika.abc.AbstractConnection | None = None
     probe_queries: dict[str, int] = field(default_factory=dict)
+    cluster: bool = False
+    rabbit_cluster: RabbitCluster | None = None
+    balancer_proc: subprocess.Popen[bytes] | None = None
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -74,7 +85,14 @@ class BenchShop:
         MEDIA_CACHE.mkdir(parents=True, exist_ok=True)
         for service in SERVICES:
             self.databases[service] = await create_database(f"bench_{service}")
-        self.vhost, amqp_url = await create_vhost("bench")
+        if self.cluster:
+            self.rabbit_cluster = RabbitCluster(
+                HERE.parent.parent / "var" / "rabbit-cluster" / f"bench-{uuid.uuid4().hex[:8]}"
+            )
+            await asyncio.to_thread(self.rabbit_cluster.start)
+            amqp_url = self.rabbit_cluster.urls[0]
+        else:
+            self.vhost, amqp_url = await create_vhost("bench")
         smtp_port = free_port()
         self.sink_file = self.root / "smtp-arrivals.tsv"
         self.sink_file.write_text("")
@@ -99,22 +117,67 @@ class BenchShop:
             stripe_webhook_secret=f"whsec_bench{uuid.uuid4().hex}",
             extra={"ORDERS_RATE_LIMIT_PER_MINUTE": "0"},  # the load comes from one address
         )
-        self.stack = ShopStack(self.config, log_dir=self.root / "logs", cwd=self.root)
+        c = self.rabbit_cluster
+        self.stack = ShopStack(
+            self.config,
+            log_dir=self.root / "logs",
+            cwd=self.root,
+            replicas=dict.fromkeys(SERVICES, 2) if c else None,
+            broker_urls=c.urls if c else None,
+            own_ports=c is not None,
+        )
         await self.stack.prepare()
 
     async def start(self) -> None:
         assert self.stack is not None
         assert self.config is not None
-        await self.stack.start()
+        if self.cluster:  # the load balancers need the replicas' ports: start them in between
+            wait_for_catalog, self.stack.wait_for_catalog = self.stack.wait_for_catalog, False
+            await self.stack.start()
+            await self.start_balancers()
+            if wait_for_catalog:
+                await self.stack.wait_for_read_model()
+        else:
+            await self.stack.start()
         for service, url in self.databases.items():
             self._conns[service] = await asyncpg.connect(asyncpg_dsn(url))
         self._amqp = await aio_pika.connect(self.config.amqp_url)
+
+    async def start_balancers(self) -> None:
+        """One process with a load balancer per service on the config's port."""
+        assert self.stack is not None
+        assert self.config is not None
+        self.stop_balancers()
+        specs = [
+            f"{self.config.ports[s]}="
+            + ",".join(f"{h}:{p}" for h, p in self.stack.replica_addresses(s))
+            for s in SERVICES
+        ]
+        self.balancer_proc = subprocess.Popen(
+            [sys.executable, "-m", "shop_devtools.balancer", *specs],
+            stdout=subprocess.PIPE,
+            start_new_session=True,
+        )
+        assert self.balancer_proc.stdout is not None
+        await asyncio.to_thread(self.balancer_proc.stdout.readline)  # "ready"
+
+    def stop_balancers(self) -> None:
+        if self.balancer_proc is not None:
+            self.balancer_proc.terminate()
+            with contextlib.suppress(Exception):
+                self.balancer_proc.wait(5)
+            self.balancer_proc = None
 
     async def restart_services(self) -> None:
         assert self.stack is not None
         await self.stack.stop()
         self.stack.instances.clear()
-        await self.stack.start()
+        if self.cluster:
+            self.stack.wait_for_catalog = False
+            await self.stack.start()
+            await self.start_balancers()
+        else:
+            await self.stack.start()
 
     async def close(self) -> None:
         for conn in self._conns.values():
@@ -126,6 +189,11 @@ class BenchShop:
         if self.stack is not None:
             with contextlib.suppress(Exception):
                 await self.stack.stop()
+        self.stop_balancers()
+        if self.rabbit_cluster is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(self.rabbit_cluster.stop)
+            self.rabbit_cluster.close()
         if self.sink_proc is not None:
             self.sink_proc.terminate()
             with contextlib.suppress(Exception):
@@ -280,6 +348,16 @@ class ProcessMonitor:
             with contextlib.suppress(psutil.Error):
                 groups["smtp sink"] = [psutil.Process(self.shop.sink_proc.pid)]
         groups["driver"] = [psutil.Process(os.getpid())]
+        if self.shop.balancer_proc is not None:
+            with contextlib.suppress(psutil.Error):
+                groups["load balancers"] = [psutil.Process(self.shop.balancer_proc.pid)]
+        if self.shop.rabbit_cluster is not None:
+            nodes = []
+            for node in self.shop.rabbit_cluster.nodes:
+                with contextlib.suppress(psutil.Error, TypeError):
+                    nodes.append(psutil.Process(node.pid))
+            groups["rabbitmq (3 nodes)"] = nodes
+            return groups
         rabbit = [p for p in psutil.process_iter(["name"]) if p.info["name"] == "beam.smp"]
         if rabbit:
             groups["rabbitmq (shared)"] = rabbit

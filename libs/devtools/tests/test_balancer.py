@@ -36,10 +36,8 @@ class Replica:
             pass
         status = self.health_status if b"/health" in line else 200
         body = self.name.encode()
-        writer.write(
-            f"HTTP/1.1 {status} X\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
-            + body
-        )
+        head = f"HTTP/1.1 {status} X\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        writer.write(head.encode() + body)
         await writer.drain()
         writer.close()
 

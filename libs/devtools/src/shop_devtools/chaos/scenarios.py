@@ -216,7 +216,12 @@ async def cluster_node_kill(env: ChaosEnv, wl: Workload, ctx: Context) -> None:
     t = time.monotonic()
     await _queues_led_by_survivors(env, victim_name)
     await asyncio.sleep(3)
+    # unhealthy = in three checks a second apart (a busy process may miss one 2 s deadline)
     health = await env.stack.healthy()
+    for _ in range(2):
+        await asyncio.sleep(1)
+        again = await env.stack.healthy()
+        health = {name: ok or again.get(name, False) for name, ok in health.items()}
     others_down = sorted(n for n, ok in health.items() if not ok and n not in orphans)
     orphans_up = sorted(n for n, ok in health.items() if ok and n in orphans)
     log(
