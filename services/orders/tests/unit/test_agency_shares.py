@@ -89,6 +89,16 @@ def test_a_mixed_order_shown_to_each_photographer() -> None:
     assert photographers_of(mixed.lines) == [ANA, LEO], "distinct, in line order, no owner"
 
 
+def test_what_was_refunded_is_shared_too() -> None:
+    mixed = order([line(3000, 0, ANA), line(1000, 0, LEO)], tax=800)
+    mixed.refunded = 2401
+    ana, leo = scoped_order(mixed, ANA.id), scoped_order(mixed, LEO.id)
+    assert ana is not None
+    assert leo is not None
+    assert ana.refunded + leo.refunded == 2401
+    assert ana.refunded in (1800, 1801)
+
+
 def test_an_order_all_theirs_is_shown_whole() -> None:
     hers = order([line(4000, 0, ANA), line(2000, 0, ANA)], tax=1200)
     assert scoped_order(hers, ANA.id) is hers

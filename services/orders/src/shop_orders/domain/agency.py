@@ -110,8 +110,9 @@ def share_of(order: Order, photographer_id: uuid.UUID) -> Share:
 
 def scoped_order(order: Order, photographer_id: uuid.UUID | None) -> Order | None:
     """The order as `photographer_id` may see it: None (the whole shop) sees it as it is; a
-    photographer sees only their lines and their share of the figures, and nothing (None)
-    of an order without a line of theirs."""
+    photographer sees only their lines and their share of the figures (what was refunded
+    too, spread by the lines' totals), and nothing (None) of an order without a line of
+    theirs."""
     if photographer_id is None:
         return order
     theirs = [line for line in order.lines if is_theirs(line, photographer_id)]
@@ -119,7 +120,16 @@ def scoped_order(order: Order, photographer_id: uuid.UUID | None) -> Order | Non
         return None
     if len(theirs) == len(order.lines):
         return order
-    share = share_of(order, photographer_id)
+    shares = line_shares(order)
+    mine = [is_theirs(line, photographer_id) for line in order.lines]
+    share = sum((s for s, m in zip(shares, mine, strict=True) if m), Share())
+    totals = [s.total for s in shares]
+
+    def their_part(amount: int) -> int:
+        """Their part of an order-level amount given back (spread by the lines' totals)."""
+        parts = _spread(amount, totals)
+        return sum(p for p, m in zip(parts, mine, strict=True) if m)
+
     charges = order.charges or Charges(subtotal=order.subtotal)
     return dataclasses.replace(
         order,
@@ -127,6 +137,8 @@ def scoped_order(order: Order, photographer_id: uuid.UUID | None) -> Order | Non
         charges=dataclasses.replace(
             charges, subtotal=share.subtotal, discount=share.discount, tax=share.tax
         ),
+        refunded=their_part(order.refunded),
+        refund_pending=their_part(order.refund_pending),
         new_history=[],
     )
 
