@@ -103,7 +103,7 @@ async def call(
 
 async def expect(
     shop, headers, method, service, path, body=None, status: int = 200
-) -> Json | list[Json]:
+) -> Any:
     response = await call(shop, headers, method, service, path, body)
     assert response.status_code == status, (
         f"{method} {service} {path}: {response.status_code} {response.text[:400]}"
