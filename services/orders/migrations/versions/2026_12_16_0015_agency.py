@@ -6,8 +6,9 @@
 - `order_lines` keep the photographer of the media or gallery sold (id, name, email as when
   the order was placed), for the scoping of a photographer's orders, the exports and the
   dashboard; an index on `(photographer_id, order_id)` finds a photographer's orders.
-- `order_history.actor` becomes text: the history's "by" is now the person
-  (`Principal.label`, "Name <email>"), longer than the 50 characters "admin" needed.
+- `order_history.actor` and `order_refunds.requested_by` become text: the history's "by"
+  is now the person (`Principal.label`, "Name <email>"), longer than the 50 characters
+  "admin" needed.
 
 Revision ID: 0015
 Revises: 0014
@@ -37,11 +38,19 @@ def upgrade() -> None:
         "ix_order_lines_photographer_id", "order_lines", ["photographer_id", "order_id"]
     )
     op.alter_column("order_history", "actor", type_=sa.Text(), existing_nullable=False)
+    op.alter_column("order_refunds", "requested_by", type_=sa.Text(), existing_nullable=False)
 
 
 def downgrade() -> None:
     op.execute("UPDATE order_history SET actor = left(actor, 50) WHERE length(actor) > 50")
     op.alter_column("order_history", "actor", type_=sa.String(50), existing_nullable=False)
+    op.execute(
+        "UPDATE order_refunds SET requested_by = left(requested_by, 50) "
+        "WHERE length(requested_by) > 50"
+    )
+    op.alter_column(
+        "order_refunds", "requested_by", type_=sa.String(50), existing_nullable=False
+    )
     op.drop_index("ix_order_lines_photographer_id", table_name="order_lines")
     for table in reversed(TABLES):
         op.drop_column(table, "photographer_email")

@@ -39,7 +39,7 @@ async def shape(url: str) -> tuple[dict[str, set[str]], bool, str]:
                 text(
                     "SELECT table_name, column_name, data_type FROM information_schema.columns "
                     "WHERE table_name IN ('media', 'galleries_for_sale', 'order_lines', "
-                    "'order_history')"
+                    "'order_history', 'order_refunds')"
                 )
             )
             columns: dict[str, set[str]] = {table: set() for table in TABLES}
@@ -47,8 +47,11 @@ async def shape(url: str) -> tuple[dict[str, set[str]], bool, str]:
             for table, column, data_type in rows:
                 if column in COLUMNS:
                     columns[table].add(column)
-                if (table, column) == ("order_history", "actor"):
-                    actor = data_type
+                if (table, column) in (
+                    ("order_history", "actor"),
+                    ("order_refunds", "requested_by"),
+                ):
+                    actor = data_type if not actor or actor == data_type else "mixed"
             index = await conn.scalar(
                 text("SELECT count(*) FROM pg_indexes WHERE indexname = :name"),
                 {"name": "ix_order_lines_photographer_id"},

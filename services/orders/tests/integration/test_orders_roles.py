@@ -17,12 +17,12 @@ from fastapi.routing import APIRoute
 from shop_orders.api.app import ROUTER_MODULES
 from shop_orders.bootstrap import OrdersRoot
 from shop_orders.domain.catalog import Media
-from shop_platform.accounts import GRANTS, Permission, Principal
+from shop_platform.accounts import GRANTS, Permission, Principal, Role
 from shop_platform.security import hash_token, sign_value
 
 from .agency import PEOPLE, as_people, with_photographers
 from .conftest import SECRET_KEY
-from .helpers import order_body
+from .helpers import order_body, outbox_rows
 
 P = Permission
 # (method, path) -> the permission the brief's table gives the route.
@@ -231,3 +231,24 @@ async def test_the_history_names_the_person_and_the_page_offers_no_button_they_c
             assert page.status_code == 200, (name, page.text[:300])
             assert (f"/admin/orders/{fresh}/cancel" in page.text) is buttons, name
         client.cookies.clear()
+
+
+async def test_a_long_name_is_kept_whole_in_the_history_and_cut_for_the_other_services(
+    client: httpx.AsyncClient, app: Any, order_id: str, service: OrdersRoot
+) -> None:
+    long = Principal(uuid.uuid4(), "N" * 200, "o" * 60 + "@shop.example", Role.OWNER, "token")
+    with as_people(app) as people:
+        people.known.add_token("tok-long", long)
+        paid = await client.post(
+            f"/api/admin/orders/{order_id}/mark-paid", headers={"Authorization": "Bearer tok-long"}
+        )
+    assert paid.status_code == 202, paid.text
+    assert paid.json()["history"][-1]["actor"] == long.label
+    [command] = [
+        row
+        for row in await outbox_rows(service, uuid.UUID(order_id))
+        if row["message_type"] == "payment.mark_paid"
+    ]
+    by = command["envelope"]["payload"]["requested_by"]
+    assert len(by) == 200
+    assert by.startswith("N" * 199)

@@ -271,7 +271,7 @@ order_refunds = Table(
     Column("asked_amount", BigInteger, nullable=True),  # None: all that was left
     Column("line_ids", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     Column("reason", Text, nullable=True),
-    Column("requested_by", String(50), nullable=False),
+    Column("requested_by", Text, nullable=False),  # Principal.label (migration 0015)
     Column("origin", String(10), nullable=False),
     Column("status", String(10), nullable=False),
     Column("requested_at", DateTime(timezone=True), nullable=False),

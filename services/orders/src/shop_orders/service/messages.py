@@ -115,19 +115,31 @@ def order_cancelled(order: Order, now: datetime, reason: str | None = None) -> E
     ).envelope(correlation_id=order.id, occurred_at=now)
 
 
+MAX_REQUESTED_BY = 200  # what payments and delivery keep of a command's `requested_by`
+
+
+def requested_by(actor: str) -> str:
+    """The person behind a command as the other services record it (`Principal.label` may
+    run to 500 characters: a name and an email; payments keeps 200)."""
+    return actor if len(actor) <= MAX_REQUESTED_BY else actor[: MAX_REQUESTED_BY - 1] + "…"
+
+
 def mark_order_paid(order: Order, now: datetime, actor: str) -> Envelope:
     return MarkOrderPaid(
-        order_id=order.id, amount=order.total, currency=order.currency, requested_by=actor
+        order_id=order.id,
+        amount=order.total,
+        currency=order.currency,
+        requested_by=requested_by(actor),
     ).envelope(correlation_id=order.id, occurred_at=now)
 
 
 def force_delivery(order: Order, now: datetime, actor: str) -> Envelope:
-    return ForceDelivery(order_id=order.id, requested_by=actor).envelope(
+    return ForceDelivery(order_id=order.id, requested_by=requested_by(actor)).envelope(
         correlation_id=order.id, occurred_at=now
     )
 
 
 def reissue_links(order: Order, now: datetime, actor: str) -> Envelope:
-    return ReissueDownloadLinks(order_id=order.id, requested_by=actor).envelope(
+    return ReissueDownloadLinks(order_id=order.id, requested_by=requested_by(actor)).envelope(
         correlation_id=order.id, occurred_at=now
     )

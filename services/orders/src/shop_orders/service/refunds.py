@@ -23,6 +23,7 @@ from shop_orders.domain import facts
 from shop_orders.domain.errors import OrderNotFoundError
 from shop_orders.domain.order import Order, OrderStatus
 from shop_orders.domain.refunds import Refund, RefundStatus
+from shop_orders.service import messages
 from shop_orders.service.outcomes import UnknownOrderError
 from shop_orders.service.ports import Repositories
 
@@ -36,7 +37,7 @@ def refund_payment(refund: Refund, now: datetime) -> Envelope:
         amount=refund.asked_amount,
         line_ids=list(refund.line_ids),
         reason=refund.reason,
-        requested_by=refund.requested_by,
+        requested_by=messages.requested_by(refund.requested_by),
     ).envelope(correlation_id=refund.order_id, occurred_at=now)
 
 
