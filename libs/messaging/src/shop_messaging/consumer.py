@@ -5,13 +5,24 @@ handler returns). A duplicate finds its inbox row and does nothing. A message th
 be understood is rejected straight to the dead-letter queue; any other failure is retried
 (the database being down is waited out here; other errors go back to the queue, whose
 delivery limit sends a message that keeps failing to the dead-letter queue).
+
+Batch consumption (issue 15, `batch_max` > 1): messages that are already waiting when one is
+handled (delivered together, prefetched while the previous batch ran) are applied together,
+never waiting for a batch to fill: one transaction, one set-based inbox insert (duplicates
+skipped), the handlers' effects in arrival order, commit, then each message's handler returns
+and FastStream acknowledges it. A batch that fails in any way is rolled back and each of its
+messages replayed alone, as without batches (own transaction, the database retries, a poison
+message dead-lettered alone). A message alone takes the ordinary path. One batch at a time
+per process (two batches of one process would take their orders' locks in opposite orders).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import structlog
@@ -23,7 +34,7 @@ from shop_contracts.envelope import Envelope, MessageBody, UnknownMessageError
 from shop_contracts.registry import message_class
 from shop_messaging import metrics as m
 from shop_messaging import tracing
-from shop_messaging.inbox import claim_message
+from shop_messaging.inbox import AlreadyHandled, claim_messages, defer_claim, finish_claim
 from shop_messaging.waiting import take_waiting
 from shop_platform.db import database_unavailable
 
@@ -34,6 +45,25 @@ Handler = Callable[[AsyncSession, Any, Envelope], Awaitable[None]]
 
 DB_RETRY_DELAYS_S = (0.2, 0.5, 1, 2, 3, 5, 5, 5, 10, 10)  # ~40 s: a database restart
 
+# Batch consumption: the most messages applied in one transaction (0 or 1: off). The
+# subscriber's prefetch bounds it too. `SHOP_CONSUME_BATCH_MAX` sets the default.
+DEFAULT_BATCH_MAX = int(os.environ.get("SHOP_CONSUME_BATCH_MAX", "0") or 0)
+
+
+class _Replay:
+    """A batch's outcome for each of its messages when it failed: apply it alone."""
+
+
+_REPLAY = _Replay()
+
+
+@dataclass(slots=True)
+class _Waiting:
+    handler: Handler
+    envelope: Envelope
+    payload: MessageBody
+    outcome: asyncio.Future[bool | _Replay]
+
 
 class PoisonMessageError(Exception):
     """The message can never be handled: dead-letter it now, with this reason."""
@@ -42,11 +72,23 @@ class PoisonMessageError(Exception):
 class MessageRouter:
     """Dispatches envelopes to one handler per message type, inside the inbox transaction."""
 
-    def __init__(self, consumer: str, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        consumer: str,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        batch_max: int | None = None,
+    ) -> None:
         self.consumer = consumer
         self._sessions = sessions
         self._handlers: dict[str, tuple[type[MessageBody], Handler]] = {}
         self.metrics: m.ServiceMetrics | None = None  # set by the service's runtime
+        self.batch_max = DEFAULT_BATCH_MAX if batch_max is None else batch_max
+        self._waiting: list[_Waiting] = []
+        self._batching = False
+        self._batch_task: asyncio.Task[None] | None = None
+        self.batches = 0  # batches of two messages or more committed
+        self.batch_failures = 0  # batches rolled back and replayed one message at a time
 
     def bind_metrics(self, metrics: m.ServiceMetrics) -> None:
         self.metrics = metrics
@@ -95,7 +137,7 @@ class MessageRouter:
         _, handler = entry
         started = time.perf_counter()
         try:
-            applied = await self._retrying(handler, envelope, payload)
+            applied = await self._batched(handler, envelope, payload)
         except RejectMessage:
             self._count(envelope.type, m.DEAD_LETTERED)
             raise
@@ -109,6 +151,74 @@ class MessageRouter:
                 )
         self._count(envelope.type, m.APPLIED if applied else m.DUPLICATE)
         return applied
+
+    async def _batched(self, handler: Handler, envelope: Envelope, payload: MessageBody) -> bool:
+        """Apply the message with those already waiting (batch consumption), or alone."""
+        if self.batch_max <= 1:
+            return await self._retrying(handler, envelope, payload)
+        loop = asyncio.get_running_loop()
+        waiting = _Waiting(handler, envelope, payload, loop.create_future())
+        self._waiting.append(waiting)
+        if not self._batching:
+            self._batching = True
+            self._batch_task = loop.create_task(self._run_batches())
+        outcome = await waiting.outcome
+        if isinstance(outcome, _Replay):
+            return await self._retrying(handler, envelope, payload)
+        return outcome
+
+    async def _run_batches(self) -> None:
+        try:
+            # One turn of the loop, no more: the deliveries read with this one join it.
+            await asyncio.sleep(0)
+            while self._waiting:
+                batch = self._waiting[: self.batch_max]
+                del self._waiting[: len(batch)]
+                if len(batch) == 1:
+                    _settle(batch[0], _REPLAY)  # alone: the ordinary path, in its own task
+                    continue
+                await self._apply_batch(batch)
+        finally:
+            self._batching = False
+            for waiting in self._waiting:  # only if this task was cancelled
+                _settle(waiting, _REPLAY)
+            self._waiting.clear()
+
+    async def _apply_batch(self, batch: list[_Waiting]) -> None:
+        outcomes: list[bool] = []
+        try:
+            async with self._sessions.begin() as session:
+                first_seen = await claim_messages(
+                    session, self.consumer, [(w.envelope.event_id, w.envelope.type) for w in batch]
+                )
+                for waiting in batch:
+                    new = waiting.envelope.event_id in first_seen
+                    first_seen.discard(waiting.envelope.event_id)  # twice in one batch: once
+                    if new:
+                        await waiting.handler(session, waiting.payload, waiting.envelope)
+                    outcomes.append(new)
+        except Exception as exc:
+            self.batch_failures += 1
+            log.warning(
+                "message.batch_replayed_alone",
+                consumer=self.consumer,
+                size=len(batch),
+                error=repr(exc)[:300],
+            )
+            for waiting in batch:
+                _settle(waiting, _REPLAY)
+            return
+        self.batches += 1
+        for waiting, new in zip(batch, outcomes, strict=True):
+            log.info(
+                "message.handled" if new else "message.duplicate",
+                consumer=self.consumer,
+                type=waiting.envelope.type,
+                order_id=str(waiting.envelope.correlation_id),
+                event_id=str(waiting.envelope.event_id),
+                batch=len(batch),
+            )
+            _settle(waiting, new)
 
     async def _retrying(self, handler: Handler, envelope: Envelope, payload: MessageBody) -> bool:
         for attempt, delay in enumerate((*DB_RETRY_DELAYS_S, None)):
@@ -159,16 +269,22 @@ class MessageRouter:
         return len(kept)
 
     async def _apply(self, handler: Handler, envelope: Envelope, payload: MessageBody) -> bool:
-        async with self._sessions.begin() as session:
-            if not await claim_message(session, envelope.event_id, self.consumer, envelope.type):
-                log.info(
-                    "message.duplicate",
-                    consumer=self.consumer,
-                    type=envelope.type,
-                    event_id=str(envelope.event_id),
-                )
-                return False
-            await handler(session, payload, envelope)
+        try:
+            async with self._sessions.begin() as session:
+                # claimed by the handler's first statement (with the order's lock if that is
+                # it: inbox.py), or at its end if it ran none
+                defer_claim(session, envelope.event_id, self.consumer, envelope.type)
+                await handler(session, payload, envelope)
+                if not await finish_claim(session):
+                    raise AlreadyHandled()
+        except AlreadyHandled:  # rolled back: nothing was written
+            log.info(
+                "message.duplicate",
+                consumer=self.consumer,
+                type=envelope.type,
+                event_id=str(envelope.event_id),
+            )
+            return False
         log.info(
             "message.handled",
             consumer=self.consumer,
@@ -176,3 +292,8 @@ class MessageRouter:
             order_id=str(envelope.correlation_id),
         )
         return True
+
+
+def _settle(waiting: _Waiting, outcome: bool | _Replay) -> None:
+    if not waiting.outcome.done():  # its task may have been cancelled (a graceful stop)
+        waiting.outcome.set_result(outcome)

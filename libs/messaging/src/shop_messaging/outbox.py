@@ -6,8 +6,9 @@ are written pre-leased (`claimed_until = now() + the writer's lease`, in the sam
 INSERT), so the relay leaves them alone; once the transaction has committed (SQLAlchemy's
 `after_commit`, which covers every writer: HTTP requests, consumer handlers, background
 loops), the publisher publishes them (confirmed, mandatory, persistent, like the relay) and
-deletes the confirmed rows in coalesced batches. A failed publish, a crash between the commit
-and the publish, or a lease that ran out leaves the row to the relay (`relay.py`), which stays
+deletes the confirmed rows in coalesced batches. A failed publish (its lease given back at
+once), a crash between the commit and the publish, or a lease that ran out leaves the row to
+the relay (`relay.py`), which stays
 as the sweeper: it claims only rows whose lease has expired (or was never taken). Nothing is
 published before its commit: the publisher only ever hears of committed rows.
 
@@ -83,8 +84,8 @@ class OutboxPublisher:
     `submit` is called from `after_commit` (synchronous, on the event loop's thread): each row
     is published in its own task at once; the confirmed ones are deleted in one statement per
     batch (all that were confirmed within `delete_linger_s`, off the messages' path). A publish
-    that fails is logged and left: its row's lease runs out and the relay publishes it (with
-    its backoff and parking).
+    that fails is logged and its row's lease given back: the relay publishes it (with its
+    backoff, parking, and telling a broker outage from a bad row).
     """
 
     def __init__(
@@ -106,6 +107,7 @@ class OutboxPublisher:
         )
         self._tasks: set[asyncio.Task[None]] = set()
         self._confirmed: list[Any] = []
+        self._failed: list[Any] = []
         self._deleted = asyncio.Event()
         self._wake = asyncio.Event()
         self._deleter: asyncio.Task[None] | None = None
@@ -162,6 +164,8 @@ class OutboxPublisher:
                 type=row.envelope.type,
                 error=repr(exc)[:300],
             )
+            self._failed.append(row.envelope.event_id)
+            self._wake.set()
             return
         self.published += 1
         self._confirmed.append(row.envelope.event_id)
@@ -175,13 +179,18 @@ class OutboxPublisher:
             await self._flush()
 
     async def _flush(self) -> None:
-        """Delete every confirmed row in one statement; a failure leaves them to the relay
-        once their lease ends (published again: the consumers' inboxes drop the duplicate)."""
-        while self._confirmed:
+        """Delete every confirmed row in one statement (and give the failed ones back to the
+        relay); a failure leaves them to the relay once their lease ends (published again: the
+        consumers' inboxes drop the duplicate)."""
+        while self._confirmed or self._failed:
             ids, self._confirmed = self._confirmed, []
+            failed, self._failed = self._failed, []
             try:
                 async with self._engine.begin() as conn:
-                    await conn.execute(_DELETE_PUBLISHED, {"ids": ids})
+                    if ids:
+                        await conn.execute(_DELETE_PUBLISHED, {"ids": ids})
+                    if failed:
+                        await conn.execute(_RELEASE_FAILED, {"ids": failed})
                 self.deletes += 1
             except Exception as exc:
                 log.warning("outbox.writer_delete_failed", rows=len(ids), error=repr(exc)[:300])
@@ -189,6 +198,7 @@ class OutboxPublisher:
 
 
 _DELETE_PUBLISHED = text("DELETE FROM outbox WHERE event_id = ANY(:ids)")
+_RELEASE_FAILED = text("UPDATE outbox SET claimed_until = NULL WHERE event_id = ANY(:ids)")
 
 # The publisher of each engine in this process (weak: a test's disposed engine goes away).
 _publishers: weakref.WeakKeyDictionary[Engine, OutboxPublisher] = weakref.WeakKeyDictionary()
