@@ -53,8 +53,12 @@ async def test_three_nodes_a_quorum_queue_on_each_a_node_killed_and_back(tmp_pat
         leader = str(queue["leader"])
         k = cluster.names.index(leader)
         await asyncio.to_thread(cluster.kill, k)  # the leader, SIGKILL
+        for _ in range(60):  # the two survivors elect a new leader
+            if cluster.quorum_queues()["t.quorum"]["leader"] not in (None, "", leader):
+                break
+            await asyncio.sleep(0.5)
         survivor = cluster.urls[(k + 1) % 3]
-        assert await get_one(survivor, "t.quorum") == b"kept"  # a new leader serves it
+        assert await get_one(survivor, "t.quorum") == b"kept"  # the new leader serves it
         await declare_and_publish(survivor, "t.quorum", b"while down")
 
         await asyncio.to_thread(cluster.restart, k)
