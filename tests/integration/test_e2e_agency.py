@@ -101,9 +101,7 @@ async def call(
     )
 
 
-async def expect(
-    shop, headers, method, service, path, body=None, status: int = 200
-) -> Any:
+async def expect(shop, headers, method, service, path, body=None, status: int = 200) -> Any:
     response = await call(shop, headers, method, service, path, body)
     assert response.status_code == status, (
         f"{method} {service} {path}: {response.status_code} {response.text[:400]}"
