@@ -46,8 +46,9 @@ Handler = Callable[[AsyncSession, Any, Envelope], Awaitable[None]]
 DB_RETRY_DELAYS_S = (0.2, 0.5, 1, 2, 3, 5, 5, 5, 10, 10)  # ~40 s: a database restart
 
 # Batch consumption: the most messages applied in one transaction (0 or 1: off). The
-# subscriber's prefetch bounds it too. `SHOP_CONSUME_BATCH_MAX` sets the default.
-DEFAULT_BATCH_MAX = int(os.environ.get("SHOP_CONSUME_BATCH_MAX", "0") or 0)
+# subscriber's prefetch (8) bounds it too. `SHOP_CONSUME_BATCH_MAX` sets the default (0 turns
+# batches off: each message its own transaction, as before issue 15).
+DEFAULT_BATCH_MAX = int(os.environ.get("SHOP_CONSUME_BATCH_MAX", "16") or 0)
 
 
 class _Replay:

@@ -90,7 +90,8 @@ class MessagingRuntime:
 
     def bind_metrics(self, metrics: ServiceMetrics) -> None:
         """`shop_outbox_published_total{by="writer"|"relay"}`: who published the outbox rows
-        (the writers right after their commits; the relay sweeps what they left)."""
+        (the writers right after their commits; the relay sweeps what they left), and
+        `shop_consume_batches_total{outcome}` (consumer.py's batch consumption)."""
         metrics.registry.register(_PublishedCollector(self))
 
     async def broker_connected(self) -> bool:
@@ -182,6 +183,17 @@ class _PublishedCollector(Collector):
         family.add_metric(["writer"], self._runtime.publisher.published)
         family.add_metric(["relay"], self._runtime.relay.stats.published)
         yield family
+        router = self._runtime.router
+        if router is not None:
+            batches = CounterMetricFamily(
+                "shop_consume_batches",
+                "Batches of waiting messages applied in one transaction (committed), or rolled "
+                "back and replayed one message at a time (replayed).",
+                labels=["outcome"],
+            )
+            batches.add_metric(["committed"], router.batches)
+            batches.add_metric(["replayed"], router.batch_failures)
+            yield batches
 
 
 async def serve(
