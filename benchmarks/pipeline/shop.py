@@ -86,6 +86,7 @@ class BenchShop:
         for service in SERVICES:
             self.databases[service] = await create_database(f"bench_{service}")
         if self.cluster:
+            await self._check_connections()
             self.rabbit_cluster = RabbitCluster(
                 HERE.parent.parent / "var" / "rabbit-cluster" / f"bench-{uuid.uuid4().hex[:8]}"
             )
@@ -142,6 +143,25 @@ class BenchShop:
         for service, url in self.databases.items():
             self._conns[service] = await asyncpg.connect(asyncpg_dsn(url))
         self._amqp = await aio_pika.connect(self.config.amqp_url)
+
+    # Ten service processes open up to ~75 connections at once (the first cluster run's peak
+    # backends: 72); a shared server with other work on it can run out ("too many clients").
+    CLUSTER_CONNECTIONS = 80
+
+    async def _check_connections(self) -> None:
+        conn = await asyncpg.connect(asyncpg_dsn(next(iter(self.databases.values()))))
+        try:
+            limit = int(await conn.fetchval("SHOW max_connections"))
+            used = int(await conn.fetchval("SELECT count(*) FROM pg_stat_activity"))
+        finally:
+            await conn.close()
+        if limit - used < self.CLUSTER_CONNECTIONS:
+            print(
+                f"  warning: PostgreSQL has {limit - used} of {limit} connections free; the "
+                f"cluster topology's ten service processes may need ~{self.CLUSTER_CONNECTIONS} "
+                "(raise max_connections, or run when the server is quieter)",
+                flush=True,
+            )
 
     async def start_balancers(self) -> None:
         """One process with a load balancer per service on the config's port."""
