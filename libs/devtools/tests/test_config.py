@@ -46,7 +46,7 @@ def test_environment_overrides():
     assert env["SMTP_URL"] == "smtp://mail:25"
     assert env["LOG_LEVEL"] == "DEBUG"
     text = banner(config, None, Path("var/log"))
-    assert "admin token: t" in text
+    assert "password: the admin token t;" in text
     assert "storefront         http://127.0.0.1:8005/" in text
     assert "https://shop.example.com/admin" in text
 
