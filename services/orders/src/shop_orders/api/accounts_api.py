@@ -225,7 +225,10 @@ async def invite(ctx: Ctx, who: ApiAccounts, body: Invite) -> AccountRead:
 
 
 @admin.post(
-    "/accounts/{account_id}/invitation", status_code=202, responses=error_responses(404, 409)
+    "/accounts/{account_id}/invitation",
+    status_code=202,
+    response_class=Response,  # no body: the OpenAPI document must not promise JSON
+    responses=error_responses(404, 409),
 )
 async def resend_invitation(ctx: Ctx, who: ApiAccounts, account_id: uuid.UUID) -> Response:
     await accounts_of(ctx).resend_invitation(who, account_id, datetime.now(UTC))
@@ -268,7 +271,12 @@ async def accept_invitation(request: Request, ctx: Ctx, body: LinkPassword) -> R
     return Response(status_code=204)
 
 
-@router.post("/api/accounts/password-reset", status_code=202, responses=error_responses(429))
+@router.post(
+    "/api/accounts/password-reset",
+    status_code=202,
+    response_class=Response,  # no body: the OpenAPI document must not promise JSON
+    responses=error_responses(429),
+)
 async def request_reset(request: Request, ctx: Ctx, body: ResetRequest) -> Response:
     """Always 202: nothing says whether the email has an account."""
     account_limit(request).take(ctx.client_address(request))
