@@ -379,7 +379,9 @@ async def photographers_sale(
     token = await personal_token(shop, person)
     tag = uuid.uuid4().hex[:6]
     title = f"Harbour at dawn {tag}"
-    path = await photographers_jpeg(tmp_path_factory.mktemp("agency"), 41)
+    # A picture of its own each time (desktop, phone): the same file uploaded by another
+    # photographer is refused as a duplicate (409).
+    path = await photographers_jpeg(tmp_path_factory.mktemp("agency"), int(tag, 16))
     with path.open("rb") as file:
         uploaded = await api(
             shop,
