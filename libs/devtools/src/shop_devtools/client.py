@@ -78,7 +78,13 @@ def _items_of(data: Any, *keys: str) -> list[Json]:
 class ShopClient:
     def __init__(self, config: ShopConfig, http: httpx.AsyncClient | None = None) -> None:
         self.config = config
-        self.http = http or httpx.AsyncClient(timeout=15.0)
+        # Idle connections are dropped after 2 s, before the services close them (5 s,
+        # shop_platform.http_server.KEEP_ALIVE_S): with httpx's default of 5 s both ends
+        # raced, and a request sent on a connection the server was closing got "Server
+        # disconnected without sending a response" (seen once in a CI run).
+        self.http = http or httpx.AsyncClient(
+            timeout=15.0, limits=httpx.Limits(keepalive_expiry=2.0)
+        )
         self.admin = {"Authorization": f"Bearer {config.admin_token}"}
 
     def url(self, service: str, path: str) -> str:
