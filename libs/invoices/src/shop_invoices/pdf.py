@@ -24,15 +24,19 @@ written; without one, the core font Helvetica (Windows-1252, the rest transliter
 
 from __future__ import annotations
 
+import copy
+import io
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
+from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import TableBordersLayout, WrapMode
-from fpdf.fonts import FontFace
+from fpdf.fonts import FontFace, SubsetMap, TTFFont
 
 from shop_contracts.events import Invoice, InvoiceLine, InvoiceParty
 from shop_contracts.money import format_money, known_locale
@@ -51,6 +55,50 @@ def render_invoice_pdf(
     """The invoice's PDF bytes. `locale` (e.g. "fr_FR", "de-DE"; unknown or None: the
     neutral forms) writes the amounts and dates; `system_font=False` forces the core font."""
     return _InvoiceWriter(invoice, known_locale(locale), system_font=system_font).render()
+
+
+# The system font parsed once per process: fpdf's `add_font` decompiles its tables (metrics
+# of every glyph) anew for every document, and its output subsets the whole font file again:
+# ~120 ms of CPU per invoice with DejaVu Sans, most of notifications' CPU under load. Each
+# document gets a copy of the parsed font with its own per-document state, and its own
+# (lazily read) copy of the font file, which the output's subsetting reads and mutates: the
+# file without the tables the output drops anyway (OpenType layout: fpdf shapes no text here).
+_UNUSED_TABLES = ("FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "kern", "morx", "mort")
+_PARSED: dict[tuple[str, str], tuple[TTFFont, bytes]] = {}
+_PARSED_LOCK = threading.Lock()  # invoices are rendered in worker threads
+
+
+def _parse(style: str, path: str) -> tuple[TTFFont, bytes]:
+    scratch = FPDF()
+    scratch.add_font(FAMILY, style, path)
+    parsed = scratch.fonts[f"{FAMILY}{style}"]
+    assert isinstance(parsed, TTFFont)
+    slim = ttLib.TTFont(path, recalcTimestamp=False, fontNumber=0)
+    for tag in _UNUSED_TABLES:
+        if tag in slim:
+            del slim[tag]
+    data = io.BytesIO()
+    slim.save(data)
+    return parsed, data.getvalue()
+
+
+def _add_parsed_font(pdf: FPDF, style: str, path: str) -> None:
+    with _PARSED_LOCK:
+        if (path, style) not in _PARSED:
+            _PARSED[(path, style)] = _parse(style, path)
+        parsed, slim = _PARSED[(path, style)]
+    if parsed.color_font is not None:  # a color font's glyphs: not shared, parsed each time
+        pdf.add_font(FAMILY, style, path)
+        return
+    font = copy.copy(parsed)  # metrics, cmap and glyph ids: read-only, shared
+    font.i = len(pdf.fonts) + 1
+    font.ttfont = ttLib.TTFont(io.BytesIO(slim), recalcTimestamp=False, lazy=True)
+    font._hbfont = None
+    font.biggest_size_pt = 0
+    font.missing_glyphs = []
+    font.subset = SubsetMap(font)
+    font.color_font = None
+    pdf.fonts[f"{FAMILY}{style}"] = font
 
 
 class _Pdf(FPDF):
@@ -73,8 +121,8 @@ class _InvoiceWriter:
         font = unicode_font() if system_font else None
         self.clean: Callable[[str], str]
         if font is not None:
-            self.pdf.add_font(FAMILY, "", str(font[0]))
-            self.pdf.add_font(FAMILY, "B", str(font[1]))
+            _add_parsed_font(self.pdf, "", str(font[0]))
+            _add_parsed_font(self.pdf, "B", str(font[1]))
             self.family, self.clean = FAMILY, as_is
         else:
             self.pdf.core_fonts_encoding = CORE_ENCODING
