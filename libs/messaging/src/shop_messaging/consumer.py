@@ -6,14 +6,16 @@ be understood is rejected straight to the dead-letter queue; any other failure i
 (the database being down is waited out here; other errors go back to the queue, whose
 delivery limit sends a message that keeps failing to the dead-letter queue).
 
-Batch consumption (issue 15, `batch_max` > 1): messages that are already waiting when one is
-handled (delivered together, prefetched while the previous batch ran) are applied together,
-never waiting for a batch to fill: one transaction, one set-based inbox insert (duplicates
-skipped), the handlers' effects in arrival order, commit, then each message's handler returns
-and FastStream acknowledges it. A batch that fails in any way is rolled back and each of its
-messages replayed alone, as without batches (own transaction, the database retries, a poison
-message dead-lettered alone). A message alone takes the ordinary path. One batch at a time
-per process (two batches of one process would take their orders' locks in opposite orders).
+Batch consumption (issue 15, `batch_max` > 1): messages that were already waiting when one is
+handled (delivered with it, in the same turn of the event loop: a backlog, a burst, a busy
+process) are applied together, never waiting for a batch to fill: one transaction, one
+set-based inbox insert (duplicates skipped), the handlers' effects in arrival order, commit,
+then each message's handler returns and FastStream acknowledges it. Messages delivered later
+start the next batch at once, beside it (no head-of-line wait). A batch that fails in any way
+(a poison message, the database away, a deadlock between two batches locking the same orders
+in opposite orders) is rolled back and each of its messages replayed alone, as without
+batches (own transaction, the database retries, a poison message dead-lettered alone). A
+message alone takes the ordinary path.
 """
 
 from __future__ import annotations
@@ -85,9 +87,8 @@ class MessageRouter:
         self._handlers: dict[str, tuple[type[MessageBody], Handler]] = {}
         self.metrics: m.ServiceMetrics | None = None  # set by the service's runtime
         self.batch_max = DEFAULT_BATCH_MAX if batch_max is None else batch_max
-        self._waiting: list[_Waiting] = []
-        self._batching = False
-        self._batch_task: asyncio.Task[None] | None = None
+        self._collecting: list[_Waiting] | None = None  # the batch that is still open
+        self._batch_tasks: set[asyncio.Task[None]] = set()
         self.batches = 0  # batches of two messages or more committed
         self.batch_failures = 0  # batches rolled back and replayed one message at a time
 
@@ -154,36 +155,40 @@ class MessageRouter:
         return applied
 
     async def _batched(self, handler: Handler, envelope: Envelope, payload: MessageBody) -> bool:
-        """Apply the message with those already waiting (batch consumption), or alone."""
+        """Apply the message with those delivered with it (batch consumption), or alone."""
         if self.batch_max <= 1:
             return await self._retrying(handler, envelope, payload)
         loop = asyncio.get_running_loop()
         waiting = _Waiting(handler, envelope, payload, loop.create_future())
-        self._waiting.append(waiting)
-        if not self._batching:
-            self._batching = True
-            self._batch_task = loop.create_task(self._run_batches())
+        if self._collecting is None:  # the first of a batch: it starts after this loop turn
+            self._collecting = [waiting]
+            task = loop.create_task(self._run_batch(self._collecting))
+            self._batch_tasks.add(task)
+            task.add_done_callback(self._batch_tasks.discard)
+        else:
+            self._collecting.append(waiting)
         outcome = await waiting.outcome
         if isinstance(outcome, _Replay):
             return await self._retrying(handler, envelope, payload)
         return outcome
 
-    async def _run_batches(self) -> None:
+    async def _run_batch(self, collected: list[_Waiting]) -> None:
+        """One loop turn, no more: the deliveries read with the first one join it; later ones
+        start the next batch, which runs beside this one (no message waits for a batch)."""
         try:
-            # One turn of the loop, no more: the deliveries read with this one join it.
             await asyncio.sleep(0)
-            while self._waiting:
-                batch = self._waiting[: self.batch_max]
-                del self._waiting[: len(batch)]
-                if len(batch) == 1:
-                    _settle(batch[0], _REPLAY)  # alone: the ordinary path, in its own task
-                    continue
-                await self._apply_batch(batch)
+            if self._collecting is collected:
+                self._collecting = None
+            if len(collected) == 1:
+                _settle(collected[0], _REPLAY)  # alone: the ordinary path, in its own task
+                return
+            for start in range(0, len(collected), self.batch_max):
+                await self._apply_batch(collected[start : start + self.batch_max])
         finally:
-            self._batching = False
-            for waiting in self._waiting:  # only if this task was cancelled
+            if self._collecting is collected:
+                self._collecting = None
+            for waiting in collected:  # only if this task was cancelled
                 _settle(waiting, _REPLAY)
-            self._waiting.clear()
 
     async def _apply_batch(self, batch: list[_Waiting]) -> None:
         outcomes: list[bool] = []

@@ -5,8 +5,11 @@ one round trip less per message): `defer_claim` leaves it on the session; when t
 statement is the order's lock (`locks.lock_order`, the rule for work on an order), one
 statement claims and locks (`claim_and_lock`); any other first statement runs the claim just
 before itself (the session's `do_orm_execute` event); a handler that ran no statement gets it
-at its end (`finish_claim`). Either way the claim precedes every effect, and a duplicate
-raises `AlreadyHandled` there (and is remembered, should a handler swallow the exception).
+at its end (`finish_claim`). Either way the claim precedes every effect in the database, and a
+duplicate raises `AlreadyHandled` there (and is remembered, should a handler swallow the
+exception); the transaction rolls back. What a handler does before its first statement runs
+for a duplicate too: handlers do database work only (their other effects go through the
+outbox or a worker after the commit), so that is nothing but in-process work.
 """
 
 from __future__ import annotations
