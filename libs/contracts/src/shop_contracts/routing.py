@@ -83,7 +83,6 @@ SUBSCRIPTIONS: dict[str, Subscription] = {
                 DeliveryFailed,
                 DeliveryFilesReleased,
                 DownloadLinksReissued,
-                EmailSent,
                 OfflinePaymentChosen,
                 PaymentRefunded,
                 RefundFailed,
@@ -184,5 +183,7 @@ PUBLISHERS: dict[str, tuple[type[MessageBody], ...]] = {
         DownloadLinksReissued,
         FreeDownloadReady,
     ),
+    # No longer published (issue 15: orders asks notifications for an order's emails when it
+    # shows the order); the contract stays so that messages already queued still parse.
     "notifications": (EmailSent,),
 }

@@ -202,3 +202,31 @@ async def test_a_wrong_filter_answers_a_page_not_json(client: httpx.AsyncClient)
         "/api/admin/emails", params={"limit": "many"}, headers={**ADMIN, **BROWSER}
     )
     assert (api.status_code, api.json()["error"]) == (422, "invalid_input")
+
+
+async def test_orders_asks_for_an_orders_sent_emails_with_a_signed_proof(
+    client: httpx.AsyncClient,
+) -> None:
+    """Orders' history lists them (issue 15: instead of an `email.sent` per email)."""
+    from shop_platform.order_emails import ORDER_EMAILS_PATH, PROOF_HEADER, order_emails_proof
+
+    (seller,) = [
+        e
+        for e in (await client.get("/api/admin/emails", headers=ADMIN)).json()["emails"]
+        if e["template"] == "order_placed_seller"
+    ]
+    order_id = uuid.UUID(seller["order_id"])
+    path = ORDER_EMAILS_PATH.format(order_id=order_id)
+    for proof in (None, "x.y", order_emails_proof("another secret", order_id)):
+        headers = {PROOF_HEADER: proof} if proof else {}
+        assert (await client.get(path, headers=headers)).status_code == 403
+    other = order_emails_proof(DEV_SECRET_KEY, uuid.uuid4())
+    assert (await client.get(path, headers={PROOF_HEADER: other})).status_code == 403
+
+    proof = order_emails_proof(DEV_SECRET_KEY, order_id)
+    response = await client.get(path, headers={PROOF_HEADER: proof})
+    assert response.status_code == 200
+    emails = response.json()["emails"]
+    assert [e["template"] for e in emails] == ["order_placed_seller", "order_awaiting_validation"]
+    assert emails[0]["to"] == "seller@example.com"
+    assert all(e["subject"] and e["sent_at"] for e in emails)

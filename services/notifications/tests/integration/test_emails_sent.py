@@ -1,4 +1,6 @@
-"""Consumed messages become emails on a real SMTP server, each with its EmailSent event."""
+"""Consumed messages become emails on a real SMTP server; an order's sent emails are what
+orders' history lists (asked of this service, `GET /internal/orders/{id}/emails`: no
+`email.sent` event is published any more, issue 15)."""
 
 from __future__ import annotations
 
@@ -17,10 +19,30 @@ from ..factories import (
 )
 from .conftest import MakeService, Query
 
+SENT_ORDER_EMAILS = """
+    SELECT id, order_id, template, recipient, subject FROM emails
+    WHERE order_id IS NOT NULL AND status IN ('sent', 'logged') ORDER BY sent_at, id
+"""
+
 
 async def email_sent_events(query: Query) -> list[dict[str, object]]:
-    rows = await query("SELECT envelope FROM outbox WHERE message_type = 'email.sent' ORDER BY id")
-    return [row["envelope"] for row in rows]  # type: ignore[misc]
+    """The order emails orders' history lists (the internal route's rows), shaped like the
+    `email.sent` events that used to tell orders; and no such event in the outbox."""
+    assert await query("SELECT * FROM outbox WHERE message_type = 'email.sent'") == []
+    return [
+        {
+            "type": "email.sent",
+            "correlation_id": str(row["order_id"]),
+            "payload": {
+                "email_id": str(row["id"]),
+                "order_id": str(row["order_id"]),
+                "template": row["template"],
+                "to": row["recipient"],
+                "subject": row["subject"],
+            },
+        }
+        for row in await query(SENT_ORDER_EMAILS)
+    ]
 
 
 async def test_a_new_order_emails_the_seller(

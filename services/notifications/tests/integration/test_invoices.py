@@ -91,7 +91,7 @@ def pdf_of(number: str) -> list[tuple[str | None, str, bytes]]:
 
 ADMIN = {"Authorization": f"Bearer {DEV_ADMIN_TOKEN}"}
 ROWS = "SELECT template, status, held_until, invoice_number FROM emails ORDER BY created_at"
-SENT_EVENTS = "SELECT envelope FROM outbox WHERE message_type = 'email.sent'"
+SENT_EVENTS = "SELECT id FROM emails WHERE order_id IS NOT NULL AND status IN ('sent', 'logged')"
 
 
 async def test_a_paid_delivery_waits_for_its_invoice_then_carries_it(

@@ -32,6 +32,7 @@ from shop_orders.service.ports import Repositories
 from shop_platform.auth import AdminAuth, set_admin_auth
 from shop_platform.client_address import parse_networks
 from shop_platform.db import make_engine, make_session_factory
+from shop_platform.order_emails import RemoteOrderEmails
 from shop_platform.ratelimit import LOGIN_LOCKOUT_S, RateLimiter
 from shop_web import SiteLinks, Web
 
@@ -70,6 +71,7 @@ class OrdersRoot(ServiceRoot):
             trusted_proxies=parse_networks(settings.trusted_proxies),
             action_wait_s=self.action_wait_s,
             exports=SqlExportSource(self.engine),
+            order_emails=RemoteOrderEmails(settings.notifications_public_url, settings.secret_key),
             system=SystemProbe(
                 settings.amqp_url,
                 self.engine,

@@ -8,12 +8,8 @@ import uuid
 from datetime import UTC, datetime
 
 import httpx
-import pytest
-from faststream.exceptions import RejectMessage
 from sqlalchemy import delete, func, select, update
 
-from shop_contracts.events import EmailSent
-from shop_messaging.tables import inbox
 from shop_orders.bootstrap import OrdersRoot
 from shop_orders.db.tables import order_history, orders
 from shop_orders.domain import facts
@@ -22,7 +18,7 @@ from shop_orders.domain.facts import Fact
 from shop_orders.domain.status import EVERY_STATE, OrderState
 from shop_orders.service import commands
 
-from .helpers import handle, history_details, order_body, pay
+from .helpers import history_details, order_body, pay
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 OLD_URL = "https://dl/old"
@@ -99,22 +95,6 @@ async def test_an_unknown_order_is_found_false_and_nothing_is_written(
     assert (applied.found, applied.effect, noted) == (False, None, False)
     async with service.sessions() as s:
         assert await s.scalar(select(func.count()).select_from(order_history)) == 0
-
-
-async def test_an_email_for_an_order_never_placed_is_poison(service: OrdersRoot) -> None:
-    order_id = uuid.uuid4()
-    email = EmailSent(
-        order_id=order_id,
-        email_id=uuid.uuid4(),
-        template="order_placed_seller",
-        to="seller@example.com",
-        subject="New order",
-        sent_at=NOW,
-    )
-    with pytest.raises(RejectMessage):
-        await handle(service, email.envelope(correlation_id=order_id))
-    async with service.sessions() as s:
-        assert await s.scalar(select(func.count()).select_from(inbox)) == 0
 
 
 async def test_a_payment_waits_for_a_concurrent_cancellation_and_sees_it(

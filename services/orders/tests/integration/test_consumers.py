@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -11,7 +10,7 @@ import pytest
 from faststream.exceptions import RejectMessage
 from sqlalchemy import func, select
 
-from shop_contracts.events import DeliveryFailed, EmailSent, PaymentFailed
+from shop_contracts.events import DeliveryFailed, PaymentFailed
 from shop_messaging.tables import inbox
 from shop_orders.bootstrap import OrdersRoot
 from shop_orders.domain.catalog import Media
@@ -130,29 +129,19 @@ async def test_a_payment_after_cancellation(
     assert (await history_details(service, order_id))[-1] == "paid (card) after cancellation"
 
 
-async def test_failures_and_emails_go_to_the_history(
+async def test_failures_go_to_the_history(
     client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot
 ) -> None:
     order_id = await place(client, catalog)
-    now = datetime.now(UTC)
     for message in (
         PaymentFailed(order_id=order_id, reason="card declined"),
         DeliveryFailed(order_id=order_id, reason="original missing"),
-        EmailSent(
-            order_id=order_id,
-            email_id=uuid.uuid4(),
-            template="order_placed_seller",
-            to="seller@example.com",
-            subject="New order PL-2026-000001",
-            sent_at=now,
-        ),
     ):
         assert await handle(service, message.envelope(correlation_id=order_id))
     assert await history_details(service, order_id) == [
         "placed",
         "payment failed: card declined",
         "delivery failed: original missing",
-        "email sent: New order PL-2026-000001 → seller@example.com",
     ]
     assert (await statuses(client, order_id))["status"] == "awaiting_payment"
 

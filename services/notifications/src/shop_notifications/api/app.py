@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from shop_kernel.errors import ErrorAnswer, ErrorMap
 from shop_kernel.http import service_app
 from shop_kernel.root import ServiceRoot
-from shop_notifications.api import emails, pages
+from shop_notifications.api import emails, internal, pages
 from shop_notifications.api.context import NotificationsContext
 from shop_notifications.config import NotificationsSettings
 from shop_notifications.domain.model import EmailNotFoundError
@@ -41,7 +41,7 @@ def create_app(
         description="The email log: what was sent to whom, for which message.",
         public_url=settings.notifications_public_url,
         context=context,
-        routers=[emails.router, pages.router],
+        routers=[emails.router, pages.router, internal.router],
         errors=ERRORS,
         web=web,
     )

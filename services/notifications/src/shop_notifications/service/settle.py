@@ -1,7 +1,9 @@
-"""After send attempts: record the outcomes (and the EmailSent events) in the caller's
-transaction. Only an order's emails are told (`email.sent`, to the order's history in
-orders); the others (a gallery's access link, a selection, a free download) are not: orders
-would keep an `email.sent` about an order it never had waiting forever."""
+"""After send attempts: record the outcomes in the caller's transaction.
+
+Nothing is published: orders' history shows an order's emails by asking this service when
+its admin page or API renders the order (`GET /internal/orders/{id}/emails`), instead of an
+`email.sent` event per email (two publishes, two deliveries, two orders transactions per
+order; issue 15). The `EmailSent` contract stays so that old messages still parse."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ from collections.abc import Sequence
 
 import structlog
 
-from shop_contracts.events import EmailSent
 from shop_notifications.domain.model import EmailStatus, OutgoingEmail
 from shop_notifications.domain.retry import after_failure
 from shop_notifications.service.ports import Delivered, EmailStore
@@ -18,13 +19,11 @@ log = structlog.get_logger()
 
 
 async def record_delivered(store: EmailStore, delivered: Sequence[Delivered]) -> int:
-    """Mark a batch of sent (or logged) emails and write their `EmailSent` events (an
-    order's emails only) to the outbox: one update and one outbox insert, in the caller's
-    transaction. Returns how many
-    were recorded; an email another sender settled first is left alone (and reported)."""
+    """Mark a batch of sent (or logged) emails: one update, in the caller's transaction.
+    Returns how many were recorded; an email another sender settled first is left alone
+    (and reported)."""
     changed = await store.mark_delivered(delivered)
     recorded = 0
-    events = []
     for d in delivered:
         email = d.email
         if email.id not in changed:
@@ -32,21 +31,10 @@ async def record_delivered(store: EmailStore, delivered: Sequence[Delivered]) ->
             continue
         recorded += 1
         ids = {"email_id": str(email.id), "template": email.template}
-        if email.order_id is None:  # not an order's: nobody to tell
+        if email.order_id is None:
             log.info(f"email.{d.status}", **ids, correlation_id=str(email.correlation_id))
-            continue
-        event = EmailSent(
-            order_id=email.order_id,
-            email_id=email.id,
-            template=email.template,
-            to=email.to,
-            subject=email.subject,
-            sent_at=d.sent_at,
-        )
-        events.append(event.envelope(correlation_id=email.order_id, causation_id=email.message_id))
-        log.info(f"email.{d.status}", **ids, order_id=str(email.order_id))
-    if events:
-        await store.add_events(events)
+        else:
+            log.info(f"email.{d.status}", **ids, order_id=str(email.order_id))
     return recorded
 
 

@@ -22,6 +22,7 @@ from shop_orders.api.settings_schemas import SettingsRead, SettingsUpdate
 from shop_orders.domain.order import AdminAction, Order, OrderStatus
 from shop_orders.domain.order_search import MAX_PAGE, PAGE_SIZE, OrderSearch
 from shop_orders.service import commands, queries, refunds
+from shop_orders.service.email_history import history_with_emails
 from shop_orders.service.order_search import search_orders
 from shop_orders.service.ports import Repositories
 from shop_orders.service.pricing_settings import change_currency, shop_currency
@@ -128,6 +129,7 @@ async def get_order(ctx: Ctx, who: ApiOrdersRead, order_id: uuid.UUID) -> AdminO
         order, history = await queries.get_order_with_history(
             repos, order_id, who.photographer_scope
         )
+    history, _ = await history_with_emails(ctx.order_emails, order_id, history)
     return AdminOrderRead.of_admin(order, ctx.links, history)
 
 

@@ -29,6 +29,7 @@ from shop_orders.domain.errors import IllegalTransitionError, OrderNotFoundError
 from shop_orders.domain.order import AdminAction, OrderStatus
 from shop_orders.domain.pending import failed_answer
 from shop_orders.service.admin_view import AdminOrderView, admin_order_view, wait_for_answer
+from shop_orders.service.email_history import UNAVAILABLE, history_with_emails
 from shop_platform.accounts import Permission
 
 
@@ -144,9 +145,13 @@ async def order_page(
         for a in (view.offered if manage else [])
     ]
     watch = f"/admin/orders/{order_id}/state?known={quote(view.state)}" if view.pending else None
+    history, email_log_answered = await history_with_emails(
+        ctx.order_emails, order_id, view.history
+    )
     context = {
         "order": order,
-        "history": view.history,
+        "history": history,
+        "email_log_unavailable": None if email_log_answered else UNAVAILABLE,
         "buttons": buttons,
         "refresh_s": REFRESH_S,
         "watch_url": watch,

@@ -11,6 +11,7 @@ from shop_kernel.deps import context_dependency
 from shop_orders.api.branding import StoredBranding
 from shop_orders.api.system_probe import SystemProbe
 from shop_orders.config import OrdersSettings
+from shop_orders.service.email_history import OrderEmails
 from shop_orders.service.exports import ExportSource
 from shop_orders.service.links import Links
 from shop_orders.service.ports import Transaction
@@ -36,6 +37,8 @@ class WebContext:
     action_wait_s: float = 3.0
     system: SystemProbe | None = None  # the System page's numbers and its Replay button
     exports: ExportSource | None = None  # the CSV exports' reads (issue 14, item 3)
+    # An order's sent emails, asked of notifications for its history (issue 15); None: none.
+    order_emails: OrderEmails | None = None
 
     def client_address(self, request: Request) -> str:
         return client_address(request, self.trusted_proxies)

@@ -24,7 +24,6 @@ from shop_contracts.events import (
     DeliveryFailed,
     DeliveryFilesReleased,
     DownloadLinksReissued,
-    EmailSent,
     GalleryOffered,
     MediaOffered,
     MediaWithdrawn,
@@ -66,7 +65,6 @@ def build_router(
     register(PaymentFailed, outcomes.apply_payment_failed)
     register(DeliveryCompleted, outcomes.apply_delivery_completed)
     register(DeliveryFailed, outcomes.apply_delivery_failed)
-    register(EmailSent, outcomes.record_email_sent)
     register(DownloadLinksReissued, outcomes.record_links_reissued)
     register(DeliveryFilesReleased, outcomes.record_files_released)
     # after-sale (issue 13): refunds applied once per refund id, the offline choice noted

@@ -17,7 +17,6 @@ from shop_contracts.events import (
     DeliveryFailed,
     DeliveryFilesReleased,
     DownloadLinksReissued,
-    EmailSent,
     PaymentConfirmed,
     PaymentFailed,
 )
@@ -75,13 +74,6 @@ async def apply_delivery_completed(repos: Repositories, event: DeliveryCompleted
 
 async def apply_delivery_failed(repos: Repositories, event: DeliveryFailed) -> None:
     await _apply(repos, event.order_id, facts.delivery_failed(event.reason))
-
-
-async def record_email_sent(repos: Repositories, event: EmailSent) -> None:
-    """History only: one INSERT, the order itself is neither loaded nor updated."""
-    note = facts.email_sent(event.subject, event.to)
-    if not await repos.orders.append_note(event.order_id, note, datetime.now(UTC)):
-        raise _unknown("email.sent", event.order_id)
 
 
 async def record_links_reissued(repos: Repositories, event: DownloadLinksReissued) -> None:
