@@ -30,10 +30,11 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from fontTools import ttLib
+from fontTools import subset, ttLib
 from fpdf import FPDF
 from fpdf.enums import TableBordersLayout, WrapMode
 from fpdf.fonts import FontFace, SubsetMap, TTFFont
@@ -54,7 +55,11 @@ def render_invoice_pdf(
 ) -> bytes:
     """The invoice's PDF bytes. `locale` (e.g. "fr_FR", "de-DE"; unknown or None: the
     neutral forms) writes the amounts and dates; `system_font=False` forces the core font."""
-    return _InvoiceWriter(invoice, known_locale(locale), system_font=system_font).render()
+    locale = known_locale(locale)
+    writer = _InvoiceWriter(invoice, locale, system_font=system_font, common=True)
+    if writer.draw():
+        return writer.output()
+    return _InvoiceWriter(invoice, locale, system_font=system_font, common=False).render()
 
 
 # The system font parsed once per process: fpdf's `add_font` decompiles its tables (metrics
@@ -63,36 +68,62 @@ def render_invoice_pdf(
 # document gets a copy of the parsed font with its own per-document state, and its own
 # (lazily read) copy of the font file, which the output's subsetting reads and mutates: the
 # file without the tables the output drops anyway (OpenType layout: fpdf shapes no text here).
+# A document is first drawn with a copy holding only the common scripts' glyphs (Latin,
+# Greek, Cyrillic, punctuation, currency signs), whose subsetting costs a fraction; one that
+# needs a glyph outside it is drawn again with the whole font, as before.
 _UNUSED_TABLES = ("FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "kern", "morx", "mort")
-_PARSED: dict[tuple[str, str], tuple[TTFFont, bytes]] = {}
+_COMMON = (
+    *range(0x20, 0x7F),
+    *range(0xA0, 0x250),
+    *range(0x370, 0x530),
+    *range(0x2000, 0x2070),
+    *range(0x20A0, 0x20D0),
+    *range(0x2100, 0x2200),
+)
+_PARSED: dict[tuple[str, str, bool], tuple[TTFFont, bytes]] = {}
 _PARSED_LOCK = threading.Lock()  # invoices are rendered in worker threads
 
 
-def _parse(style: str, path: str) -> tuple[TTFFont, bytes]:
-    scratch = FPDF()
-    scratch.add_font(FAMILY, style, path)
-    parsed = scratch.fonts[f"{FAMILY}{style}"]
-    assert isinstance(parsed, TTFFont)
-    slim = ttLib.TTFont(path, recalcTimestamp=False, fontNumber=0)
+def _font_file(path: str, *, common: bool) -> bytes:
+    font = ttLib.TTFont(path, recalcTimestamp=False, fontNumber=0)
+    if common:
+        options = subset.Options(notdef_outline=True, recommended_glyphs=True)
+        options.glyph_names = True
+        options.name_IDs = ["*"]
+        options.name_languages = ["*"]
+        options.layout_features = []
+        options.drop_tables += list(_UNUSED_TABLES)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=_COMMON)
+        subsetter.subset(font)
     for tag in _UNUSED_TABLES:
-        if tag in slim:
-            del slim[tag]
+        if tag in font:
+            del font[tag]
     data = io.BytesIO()
-    slim.save(data)
-    return parsed, data.getvalue()
+    font.save(data)
+    return data.getvalue()
 
 
-def _add_parsed_font(pdf: FPDF, style: str, path: str) -> None:
+def _parse(style: str, path: str, *, common: bool) -> tuple[TTFFont, bytes]:
+    data = _font_file(path, common=common)
+    scratch = FPDF()
+    file: Any = io.BytesIO(data)  # fontTools reads a file object as well as a path
+    parsed = TTFFont(scratch, file, f"{FAMILY}{style}", style)
+    return parsed, data
+
+
+def _add_parsed_font(pdf: FPDF, style: str, path: str, *, common: bool) -> None:
+    key = (path, style, common)
     with _PARSED_LOCK:
-        if (path, style) not in _PARSED:
-            _PARSED[(path, style)] = _parse(style, path)
-        parsed, slim = _PARSED[(path, style)]
+        if key not in _PARSED:
+            _PARSED[key] = _parse(style, path, common=common)
+        parsed, data = _PARSED[key]
     if parsed.color_font is not None:  # a color font's glyphs: not shared, parsed each time
         pdf.add_font(FAMILY, style, path)
         return
     font = copy.copy(parsed)  # metrics, cmap and glyph ids: read-only, shared
     font.i = len(pdf.fonts) + 1
-    font.ttfont = ttLib.TTFont(io.BytesIO(slim), recalcTimestamp=False, lazy=True)
+    font.ttfont = ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
     font._hbfont = None
     font.biggest_size_pt = 0
     font.missing_glyphs = []
@@ -112,7 +143,10 @@ class _Pdf(FPDF):
 
 
 class _InvoiceWriter:
-    def __init__(self, invoice: Invoice, locale: str | None, *, system_font: bool) -> None:
+    def __init__(
+        self, invoice: Invoice, locale: str | None, *, system_font: bool, common: bool = False
+    ) -> None:
+        """`common`: the system font's common scripts only (see `_COMMON`)."""
         self.invoice = invoice
         self.locale = locale
         self.pdf = _Pdf(format="A4")
@@ -121,8 +155,8 @@ class _InvoiceWriter:
         font = unicode_font() if system_font else None
         self.clean: Callable[[str], str]
         if font is not None:
-            _add_parsed_font(self.pdf, "", str(font[0]))
-            _add_parsed_font(self.pdf, "B", str(font[1]))
+            _add_parsed_font(self.pdf, "", str(font[0]), common=common)
+            _add_parsed_font(self.pdf, "B", str(font[1]), common=common)
             self.family, self.clean = FAMILY, as_is
         else:
             self.pdf.core_fonts_encoding = CORE_ENCODING
@@ -167,6 +201,15 @@ class _InvoiceWriter:
         )
 
     def render(self) -> bytes:
+        self.draw()
+        return self.output()
+
+    def output(self) -> bytes:
+        return bytes(self.pdf.output())
+
+    def draw(self) -> bool:
+        """Draw the whole document (its last footer too). False when the font lacked a
+        glyph the text needed."""
         invoice, pdf = self.invoice, self.pdf
         pdf.set_title(self.clean(f"Invoice {invoice.invoice_number}"))
         pdf.set_author(self.clean(invoice.seller.name))
@@ -180,7 +223,10 @@ class _InvoiceWriter:
         self.totals()
         self.payment()
         self.mentions()
-        return bytes(pdf.output())
+        # The last page's footer is drawn by the output: its text is checked here.
+        fonts = [f for f in pdf.fonts.values() if isinstance(f, TTFFont)]
+        footer = {ord(c) for c in pdf.footer_text} | {ord(c) for c in " -page/0123456789"}
+        return not any(f.missing_glyphs or not footer <= f.cmap.keys() for f in fonts)
 
     def title_block(self) -> None:
         invoice = self.invoice

@@ -4,8 +4,9 @@ A use of the leased work loop (`shop_messaging.leased_loop`), like the outbox re
 pending rows with FOR UPDATE SKIP LOCKED and a lease (replicas share the work; a crashed
 sender's emails come back when the lease expires), wakes on LISTEN/NOTIFY or polls. A batch
 is sent one email at a time over the transport's one SMTP connection; each email is settled
-on its own as soon as the server answered: marked sent with its `EmailSent` event written to
-the outbox, or its failed attempt recorded. A crash between an SMTP send and that commit sends
+on its own as soon as the server answered: marked sent (orders' history asks for an order's
+sent emails when it shows the order: no `email.sent` is published), or its failed attempt
+recorded. A crash between an SMTP send and that commit sends
 the email again, with the same Message-ID: at least once, recognizably. Sends stop at half
 the lease; the rest of the batch is given back at once.
 
@@ -86,8 +87,8 @@ class EmailSender:
         self._engine = engine
         self._clock = clock or (lambda: datetime.now(UTC))
         self._sessions = sessions
-        # A claim is one statement (then the claimed emails' attachments, read-only): no
-        # BEGIN/COMMIT round trips around it, twice a second when idle.
+        # A claim is one statement (then the claimed emails' attachments, read-only), and so
+        # is a settlement: no BEGIN/COMMIT round trips around them.
         self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
         self.transport = transport
         self.policy = policy = policy or SenderPolicy()
@@ -171,11 +172,13 @@ class EmailSender:
         return Delivered(item, status, datetime.now(UTC))
 
     async def settle(self, outcomes: Sequence[tuple[OutgoingEmail, SendOutcome]]) -> None:
-        """Record what the server accepted (and the `EmailSent` events), or the failed
-        attempts, in one transaction (the loop retries it while the database is away)."""
+        """Record what the server accepted, or the failed
+        attempts (the loop retries it while the database is away)."""
         delivered = [o for _, o in outcomes if isinstance(o, Delivered)]
         failed = [(email, o.error) for email, o in outcomes if isinstance(o, SendFailed)]
-        async with self._sessions.begin() as session:
+        # Autocommit: each outcome's set-based UPDATE commits on its own, one round trip
+        # (no BEGIN, no COMMIT; nothing else is written with it since no event is published).
+        async with AsyncSession(self._autocommit) as session:
             repository = EmailRepository(session)
             if delivered:
                 await record_delivered(repository, delivered)
