@@ -72,6 +72,45 @@ async def test_the_log_newest_first_without_bodies(client: httpx.AsyncClient) ->
     assert "limit" in bad.json()["detail"]
 
 
+async def test_the_log_pages_by_cursor(
+    service: NotificationsRoot, client: httpx.AsyncClient
+) -> None:
+    for number in ("2026-0043", "2026-0044"):  # two more orders: 7 emails
+        placed = order_placed(manual=True, number=number)
+        await service.router.handle(*wrap(placed, placed.order_id))
+    everything = (await client.get("/api/admin/emails", headers=ADMIN)).json()
+    assert everything["next_cursor"] is None
+    assert len(everything["emails"]) == 7
+    seen: list[str] = []
+    cursor: str | None = None
+    for _ in range(4):  # 2 + 2 + 2 + 1
+        params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = (await client.get("/api/admin/emails", params=params, headers=ADMIN)).json()
+        seen += [e["id"] for e in page["emails"]]
+        cursor = page["next_cursor"]
+        assert len(page["emails"]) == (2 if cursor else 1)
+    assert cursor is None
+    assert seen == [e["id"] for e in everything["emails"]]  # each once, newest first
+    times = [e["created_at"] for e in everything["emails"]]
+    assert times == sorted(times, reverse=True)
+
+    for bad in ("nope", "bm9wZQ", "x" * 301):
+        answer = await client.get("/api/admin/emails", params={"cursor": bad}, headers=ADMIN)
+        assert answer.status_code == 422
+        assert "cursor" in str(answer.json()["detail"])
+
+    client.cookies.set(ADMIN_COOKIE, ADMIN_SESSIONS.login(DEV_SECRET_KEY))
+    first = await client.get("/admin/emails", params={"limit": 3})
+    assert "Next page" in first.text
+    assert "First page" not in first.text
+    following = first.text.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0]
+    second = await client.get("/admin/emails" + following.replace("&amp;", "&"))
+    assert second.status_code == 200
+    assert "First page" in second.text
+    assert seen[3] in second.text and seen[0] not in second.text
+    client.cookies.clear()
+
+
 async def test_one_email_with_its_bodies(client: httpx.AsyncClient) -> None:
     listing = (await client.get("/api/admin/emails", headers=ADMIN)).json()["emails"]
     email = (await client.get(f"/api/admin/emails/{listing[0]['id']}", headers=ADMIN)).json()

@@ -13,6 +13,7 @@ from shop_notifications.service.email_log import OrderFilter, get_email, list_em
 from shop_platform.accounts import Permission
 from shop_platform.auth import require_api
 from shop_platform.errors import error_responses
+from shop_platform.paging import MAX_CURSOR
 
 MAX_LIMIT = 500
 
@@ -31,12 +32,19 @@ async def list_email_log(
         str | None, Query(max_length=100, description="only the order with this number's")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+    cursor: Annotated[
+        str | None, Query(max_length=MAX_CURSOR, description="a page's `next_cursor`")
+    ] = None,
 ) -> EmailList:
-    """The email log, newest first, without the bodies."""
+    """The email log, newest first, without the bodies, `limit` emails a page (issue 14:
+    keyset paging). `next_cursor` asks for the next page (with the same filters); null on
+    the last. A cursor this list did not give is 422."""
     order = OrderFilter(order_number, number=order_number) if order_number else None
     async with ctx.email_log() as log:
-        found = await list_emails(log, order_id=order_id, order=order, limit=limit)
-    return EmailList(emails=[EmailSummary.of(e) for e in found])
+        found = await list_emails(log, order_id=order_id, order=order, limit=limit, cursor=cursor)
+    return EmailList(
+        emails=[EmailSummary.of(e) for e in found.items], next_cursor=found.next_cursor
+    )
 
 
 @router.get("/{email_id}", response_model=EmailRead, responses=error_responses(401, 403, 404, 422))

@@ -5,6 +5,7 @@ the assistant's; a photographer is refused)."""
 # No `from __future__ import annotations`: FastAPI must resolve the `Ctx` alias.
 import uuid
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -15,11 +16,13 @@ from shop_notifications.service.email_log import OrderFilter, get_email, list_em
 from shop_platform.accounts import Permission
 from shop_platform.auth import require_page
 from shop_platform.errors import error_responses
+from shop_platform.paging import MAX_CURSOR
 
 _LOGIN_REDIRECT: dict[int | str, dict[str, Any]] = {
     303: {"description": "not logged in: redirect to the orders admin login page"}
 }
 MAX_FILTER = 100  # an order number or id, as typed
+DEFAULT_LIMIT = 100
 
 router = APIRouter(
     prefix="/admin/emails",
@@ -54,13 +57,28 @@ async def email_log_page(
     order_id: Annotated[
         str | None, Query(max_length=MAX_FILTER, description="the same as `order`")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: Annotated[int, Query(ge=1, le=500)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR)] = None,
 ) -> Response:
-    """The log, newest first; `order` keeps one order's emails."""
+    """The log, newest first, `limit` a page (Next page / First page links); `order` keeps
+    one order's emails."""
     wanted = OrderFilter.of(order or order_id)
     async with ctx.email_log() as log:
-        found = await list_emails(log, order=wanted, limit=limit)
-    return await _page(request, ctx, "emails", emails=found, order=wanted)
+        found = await list_emails(log, order=wanted, limit=limit, cursor=cursor)
+    keep: dict[str, str | int] = {"order": wanted.text} if wanted else {}
+    if limit != DEFAULT_LIMIT:
+        keep["limit"] = limit
+    next_url = "?" + urlencode({**keep, "cursor": found.next_cursor}) if found.next_cursor else None
+    first_url = ("?" + urlencode(keep) if keep else "?") if cursor else None
+    return await _page(
+        request,
+        ctx,
+        "emails",
+        emails=found.items,
+        order=wanted,
+        next_url=next_url,
+        first_url=first_url,
+    )
 
 
 @router.get(

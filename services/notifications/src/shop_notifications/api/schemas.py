@@ -77,3 +77,7 @@ def _summary(email: LoggedEmail) -> dict[str, Any]:
 
 class EmailList(BaseModel):
     emails: list[EmailSummary]
+    next_cursor: str | None = Field(
+        default=None,
+        description="pass as `cursor`, with the same filters, for the next page; null on the last",
+    )

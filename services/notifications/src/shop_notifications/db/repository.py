@@ -7,7 +7,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +16,7 @@ from shop_messaging.outbox import add_to_outbox
 from shop_notifications.db.tables import EMAILS_CHANNEL, email_attachments, emails, orders
 from shop_notifications.domain.model import Attachment, EmailStatus, LoggedEmail, OrderEmail
 from shop_notifications.service.ports import Delivered, NewEmail
+from shop_platform.paging import TimeKey
 
 _SUMMARY_COLUMNS = [
     c for c in emails.c if c.name not in ("text_body", "html_body", "traceparent", "held_context")
@@ -226,15 +227,25 @@ class EmailRepository:
         await add_to_outbox(self._session, *envelopes)
 
     async def list(
-        self, *, order_id: uuid.UUID | None, limit: int, order_number: str | None = None
+        self,
+        *,
+        order_id: uuid.UUID | None,
+        limit: int,
+        order_number: str | None = None,
+        after: TimeKey | None = None,
     ) -> list[LoggedEmail]:
-        """The log, newest first, without the bodies; only one order's when given its id
-        or its number (any case)."""
+        """The log, newest first on `(created_at, id)`, without the bodies; only one order's
+        when given its id or its number (any case); only the emails after `after` (a page's
+        last, issue 14: keyset paging)."""
         query = (
             select(*_SUMMARY_COLUMNS, _NUMBER)
             .select_from(_WITH_NUMBER)
-            .order_by(emails.c.created_at.desc(), emails.c.id)
+            .order_by(emails.c.created_at.desc(), emails.c.id.desc())
         )
+        if after is not None:
+            query = query.where(
+                tuple_(emails.c.created_at, emails.c.id) < tuple_(after.created_at, after.id)
+            )
         if order_id is not None:
             query = query.where(emails.c.order_id == order_id)
         if order_number is not None:

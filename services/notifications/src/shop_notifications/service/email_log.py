@@ -12,6 +12,7 @@ from shop_notifications.domain.model import (
     EmailNotFoundError,
     LoggedEmail,
 )
+from shop_platform.paging import Page, TimeKey
 
 # What the log shows instead of an invitation's or a password reset's body: its link sets
 # an account's password, so whoever reads the log (the assistant too) must not see it.
@@ -23,7 +24,12 @@ HIDDEN_BODY = (
 
 class EmailLog(Protocol):
     async def list(
-        self, *, order_id: uuid.UUID | None, limit: int, order_number: str | None = None
+        self,
+        *,
+        order_id: uuid.UUID | None,
+        limit: int,
+        order_number: str | None = None,
+        after: TimeKey | None = None,
     ) -> Sequence[LoggedEmail]: ...
 
     async def get(self, email_id: uuid.UUID) -> LoggedEmail | None: ...
@@ -54,12 +60,22 @@ async def list_emails(
     order_id: uuid.UUID | None = None,
     order: OrderFilter | None = None,
     limit: int = 50,
-) -> Sequence[LoggedEmail]:
-    """Newest first; only one order's when given its id or an `order` filter (both: both)."""
+    cursor: str | None = None,
+) -> Page[LoggedEmail]:
+    """Newest first; only one order's when given its id or an `order` filter (both: both);
+    after `cursor` (a page's `next_cursor`; anything else is a 422 naming `cursor`). One
+    statement reads one email more than `limit` to know whether a next page exists."""
+    after = TimeKey.decode(cursor) if cursor else None
     if order is not None:
         order_id = order_id or order.order_id
     number = order.number if order is not None else None
-    return await log.list(order_id=order_id, order_number=number, limit=limit)
+    found = list(
+        await log.list(order_id=order_id, order_number=number, limit=limit + 1, after=after)
+    )
+    if len(found) <= limit:
+        return Page(found, None)
+    last = found[limit - 1]
+    return Page(found[:limit], TimeKey(last.created_at, last.id).encode())
 
 
 async def get_email(log: EmailLog, email_id: uuid.UUID) -> LoggedEmail:
