@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import uuid
+from datetime import UTC, datetime
 
 import httpx
 
 from shop_payments.bootstrap import bootstrap
+from shop_payments.domain.model import Payment, PaymentDisposition, PaymentMethod
 from shop_platform.auth import ADMIN_COOKIE
 
 from .conftest import (
@@ -137,3 +140,67 @@ async def test_framework_errors_have_the_shop_error_shape(client) -> None:
     assert wrong_method.json()["error"] == "method_not_allowed"
     too_big = await client.put("/api/admin/settings", content=b"x" * 1_100_000, headers=BEARER)
     assert too_big.status_code == 413
+
+
+def _payments(order_id: uuid.UUID, count: int) -> list[Payment]:
+    """One confirmed payment and money received too late (refund due) for the rest."""
+    return [
+        Payment(
+            id=uuid.uuid4(),
+            order_id=order_id,
+            method=PaymentMethod.CARD,
+            processor="sandbox",
+            processor_reference=f"ref-{n}",
+            amount=1000 + n,
+            currency="EUR",
+            paid_at=datetime.now(UTC),
+            disposition=PaymentDisposition.CONFIRMED if n == 0 else PaymentDisposition.REFUND_DUE,
+        )
+        for n in range(count)
+    ]
+
+
+async def test_the_payments_page_by_cursor(root, client) -> None:
+    order_id = uuid.uuid4()
+    for payment in _payments(order_id, 5):  # one transaction each: their own recorded_at
+        async with root.transaction() as repos:
+            await repos.payments.add(payment)
+    plain = await client.get("/api/admin/payments", params={"order_id": order_id}, headers=BEARER)
+    assert isinstance(plain.json(), list)
+    assert "Link" not in plain.headers
+    everything = [p["id"] for p in plain.json()]
+    assert len(everything) == 5
+    seen: list[str] = []
+    cursor: str | None = None
+    for _ in range(3):  # 2 + 2 + 1
+        params = {"order_id": str(order_id), "limit": "2", **({"cursor": cursor} if cursor else {})}
+        page = (await client.get("/api/admin/payments", params=params, headers=BEARER)).json()
+        seen += [p["id"] for p in page["payments"]]
+        cursor = page["next_cursor"]
+    assert cursor is None
+    assert seen == everything  # each once, newest first
+
+    for bad in ("nope", "bm9wZQ", "x" * 301):
+        answer = await client.get("/api/admin/payments", params={"cursor": bad}, headers=BEARER)
+        assert answer.status_code == 422
+        assert "cursor" in str(answer.json()["detail"])
+    assert (
+        await client.get("/api/admin/payments", params={"limit": 201}, headers=BEARER)
+    ).status_code == 422
+
+
+async def test_the_plain_payments_list_links_its_next_page(root, client) -> None:
+    order_id = uuid.uuid4()
+    async with root.transaction() as repos:  # one transaction: one recorded_at, ids decide
+        for payment in _payments(order_id, 202):
+            await repos.payments.add(payment)
+    plain = await client.get("/api/admin/payments", params={"order_id": order_id}, headers=BEARER)
+    assert len(plain.json()) == 200
+    link = plain.headers["Link"]
+    assert link.endswith('>; rel="next"')
+    following = await client.get(link[1 : link.index(">")], headers=BEARER)
+    rest = following.json()
+    assert len(rest["payments"]) == 2
+    assert rest["next_cursor"] is None
+    ids = [p["id"] for p in plain.json()] + [p["id"] for p in rest["payments"]]
+    assert len(set(ids)) == 202

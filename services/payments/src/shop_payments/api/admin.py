@@ -12,7 +12,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from shop_payments.api.context import Ctx, PaymentsContext
 from shop_payments.api.rendering import page_errors, redirect
-from shop_payments.api.schemas import PaymentRead, PaymentSettingsRead, PaymentSettingsUpdate
+from shop_payments.api.schemas import (
+    PaymentPage,
+    PaymentRead,
+    PaymentSettingsRead,
+    PaymentSettingsUpdate,
+)
 from shop_payments.domain.errors import InvalidSettingsError
 from shop_payments.domain.settings import (
     CARD_PROCESSORS,
@@ -33,6 +38,7 @@ from shop_payments.service.settings import (
 from shop_platform.accounts import Permission
 from shop_platform.auth import require_api, require_page
 from shop_platform.errors import error_responses
+from shop_platform.paging import DEFAULT_PAGE, MAX_CURSOR, MAX_PAGE
 
 # Each route names the permission it needs (shop_platform.accounts.GRANTS): the settings are
 # the owner's; the payments' record is read by the assistant too.
@@ -73,11 +79,31 @@ async def put_settings(ctx: Ctx, body: PaymentSettingsUpdate) -> PaymentSettings
     dependencies=[Depends(require_api(Permission.RECORDS_READ))],
 )
 async def list_payments(
-    ctx: Ctx, order_id: Annotated[uuid.UUID | None, Query()] = None
-) -> list[PaymentRead]:
+    ctx: Ctx,
+    request: Request,
+    response: Response,
+    order_id: Annotated[uuid.UUID | None, Query()] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=MAX_CURSOR, description="a page's `next_cursor`")
+    ] = None,
+    limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE)] = None,
+) -> list[PaymentRead] | PaymentPage:
+    """Payments, newest first (issue 14: keyset paging). With `cursor` or `limit` the answer
+    is a page, `{"payments", "next_cursor"}` (`limit` 1..200, default 50; pass `next_cursor`
+    back with the same `order_id`). Without them it stays the plain list (200 at most), and
+    when more exist a `Link: <...>; rel="next"` header names the next page. A cursor this
+    list did not give is 422."""
+    paged = cursor is not None or limit is not None
+    size = (limit or DEFAULT_PAGE) if paged else MAX_PAGE
     async with ctx.transaction() as repos:
-        found = await payments.list_payments(repos, order_id)
-    return [PaymentRead.of(p) for p in found]
+        found = await payments.page_payments(repos, order_id, cursor=cursor, limit=size)
+    listed = [PaymentRead.of(p) for p in found.items]
+    if paged:
+        return PaymentPage(payments=listed, next_cursor=found.next_cursor)
+    if found.next_cursor is not None:
+        following = request.url.include_query_params(cursor=found.next_cursor, limit=size)
+        response.headers["Link"] = f'<{following}>; rel="next"'
+    return listed
 
 
 page_router = APIRouter(tags=["admin pages"])

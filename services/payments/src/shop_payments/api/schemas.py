@@ -134,6 +134,15 @@ class PaymentRead(BaseModel):
         )
 
 
+class PaymentPage(BaseModel):
+    """A page of payments (`GET /api/admin/payments` with `cursor` or `limit`)."""
+
+    payments: list[PaymentRead]
+    next_cursor: str | None = Field(
+        description="pass as `cursor` (same `order_id`) for the next page; null on the last"
+    )
+
+
 class WebhookAnswer(BaseModel):
     status: str = Field(description='"processed" or "duplicate"')
     outcome: str | None = None

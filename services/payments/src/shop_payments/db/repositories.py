@@ -6,7 +6,7 @@ import dataclasses
 import uuid
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +27,7 @@ from shop_payments.domain.model import (
     RequestStatus,
 )
 from shop_payments.domain.settings import OfflineMethod, PaymentSettings
+from shop_platform.paging import Page, TimeKey
 
 _REQUEST_FIELDS = (
     "order_id",
@@ -153,6 +154,26 @@ class SqlPayments:
         if order_id is not None:
             query = query.where(payments.c.order_id == order_id)
         return [_payment(row) for row in await self._session.execute(query)]
+
+    async def page(
+        self, order_id: uuid.UUID | None, *, limit: int, after: TimeKey | None
+    ) -> Page[Payment]:
+        """Newest first on `(recorded_at, id)`: one statement reads one more than `limit`
+        to know whether a next page exists."""
+        query = select(payments).order_by(payments.c.recorded_at.desc(), payments.c.id.desc())
+        if order_id is not None:
+            query = query.where(payments.c.order_id == order_id)
+        if after is not None:
+            query = query.where(
+                tuple_(payments.c.recorded_at, payments.c.id) < tuple_(after.created_at, after.id)
+            )
+        rows = (await self._session.execute(query.limit(limit + 1))).all()
+        if len(rows) <= limit:
+            return Page([_payment(row) for row in rows], None)
+        last = rows[limit - 1]
+        return Page(
+            [_payment(row) for row in rows[:limit]], TimeKey(last.recorded_at, last.id).encode()
+        )
 
 
 class SqlProcessorEvents:

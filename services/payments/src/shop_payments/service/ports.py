@@ -20,6 +20,7 @@ from shop_payments.domain.model import Payment, PaymentRequest
 from shop_payments.domain.offline import OfflineChoice
 from shop_payments.domain.refunds import Refund
 from shop_payments.domain.settings import CardProcessorName, PaymentSettings
+from shop_platform.paging import Page, TimeKey
 
 # Storage ------------------------------------------------------------------------------------
 
@@ -45,6 +46,12 @@ class Payments(Protocol):
         ...
 
     async def list(self, order_id: uuid.UUID | None = None, limit: int = 100) -> list[Payment]: ...
+
+    async def page(
+        self, order_id: uuid.UUID | None, *, limit: int, after: TimeKey | None
+    ) -> Page[Payment]:
+        """Newest first on `(recorded_at, id)`, `limit` after `after` (keyset paging)."""
+        ...
 
 
 class Refunds(Protocol):
