@@ -153,6 +153,32 @@ async def test_an_invitation_is_published_and_its_link_sets_the_password_once(
     assert [(a["email"], a["status"]) for a in listed] == [("ana@example.com", "active")]
 
 
+async def test_the_accounts_page_by_cursor(client: httpx.AsyncClient) -> None:
+    for n in range(5):  # one transaction each: oldest first on (created_at, id)
+        await invite(client, f"p{n}@example.com", name=f"Person {n}")
+    plain = (await client.get("/api/admin/accounts", headers=bearer())).json()
+    assert [a["email"] for a in plain] == [f"p{n}@example.com" for n in range(5)]
+    seen: list[str] = []
+    cursor: str | None = None
+    for _ in range(3):  # 2 + 2 + 1
+        params = {"limit": "2", **({"cursor": cursor} if cursor else {})}
+        page = (await client.get("/api/admin/accounts", params=params, headers=bearer())).json()
+        assert len(page["accounts"]) in (1, 2)
+        seen += [a["email"] for a in page["accounts"]]
+        cursor = page["next_cursor"]
+    assert cursor is None
+    assert seen == [a["email"] for a in plain]  # each once, in order
+    only = await client.get("/api/admin/accounts", params={"cursor": ""}, headers=bearer())
+    assert len(only.json()["accounts"]) == 5  # an empty cursor: the first page
+    for bad in ("nope", "bm9wZQ", "x" * 301):
+        answer = await client.get("/api/admin/accounts", params={"cursor": bad}, headers=bearer())
+        assert answer.status_code == 422
+        assert "cursor" in str(answer.json()["detail"])
+    assert (
+        await client.get("/api/admin/accounts", params={"limit": 0}, headers=bearer())
+    ).status_code == 422
+
+
 async def test_a_resent_invitation_voids_the_old_link_and_an_expired_one_is_gone(
     client: httpx.AsyncClient, service: OrdersRoot
 ) -> None:

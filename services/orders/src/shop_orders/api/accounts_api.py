@@ -12,7 +12,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
@@ -23,6 +23,7 @@ from shop_orders.service.admin_sessions import principal_of
 from shop_platform.accounts import Permission, Principal, Role
 from shop_platform.auth import require_api
 from shop_platform.errors import ConflictError, UnauthorizedError, error_responses
+from shop_platform.paging import DEFAULT_PAGE, MAX_CURSOR, MAX_PAGE
 from shop_platform.ratelimit import RateLimiter
 from shop_platform.security import constant_time_equals
 
@@ -87,6 +88,15 @@ class AccountRead(BaseModel):
             locked_until=account.locked_until if locked else None,
             created_at=account.created_at,
         )
+
+
+class AccountPage(BaseModel):
+    """A page of accounts (`GET /api/admin/accounts` with `cursor` or `limit`)."""
+
+    accounts: list[AccountRead]
+    next_cursor: str | None = Field(
+        description="pass as `cursor` for the next page; null on the last"
+    )
 
 
 class TokenRead(BaseModel):
@@ -211,9 +221,25 @@ async def logout_everywhere(ctx: Ctx, who: ApiOwnAccount) -> Ended:
 
 
 @admin.get("/accounts")
-async def list_accounts(ctx: Ctx, who: ApiAccounts) -> list[AccountRead]:
+async def list_accounts(
+    ctx: Ctx,
+    who: ApiAccounts,
+    cursor: Annotated[
+        str | None, Query(max_length=MAX_CURSOR, description="a page's `next_cursor`")
+    ] = None,
+    limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE)] = None,
+) -> list[AccountRead] | AccountPage:
+    """The accounts, oldest first. With `cursor` or `limit` the answer is a page,
+    `{"accounts", "next_cursor"}` (`limit` 1..200, default 50; keyset on `(created_at, id)`,
+    issue 14). Without them, the plain list of every account as before. A cursor this list
+    did not give is 422."""
     now = datetime.now(UTC)
-    return [AccountRead.of(a, now) for a in await accounts_of(ctx).list()]
+    if cursor is None and limit is None:
+        return [AccountRead.of(a, now) for a in await accounts_of(ctx).list()]
+    found = await accounts_of(ctx).page(cursor=cursor, limit=limit or DEFAULT_PAGE)
+    return AccountPage(
+        accounts=[AccountRead.of(a, now) for a in found.items], next_cursor=found.next_cursor
+    )
 
 
 @admin.post("/accounts", status_code=201, responses=error_responses(409, 422))

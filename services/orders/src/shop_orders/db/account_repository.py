@@ -7,13 +7,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_orders.db.account_tables import account_links, accounts, api_tokens
 from shop_orders.domain.accounts import Account, AccountStatus, ApiToken, LinkPurpose
 from shop_platform.accounts import Role
+from shop_platform.paging import Page, TimeKey
 
 # A token's `last_used_at` is written at most this often: checking a token is a read.
 LAST_USED_GRANULARITY = timedelta(minutes=1)
@@ -89,6 +90,20 @@ class SqlAccountRepository:
             select(accounts).order_by(accounts.c.created_at, accounts.c.email)
         )
         return [account_of(row) for row in rows]
+
+    async def page(self, *, limit: int, after: TimeKey | None) -> Page[Account]:
+        """Oldest first on `(created_at, id)`: one statement reads one more than `limit` to
+        know whether a next page exists."""
+        query = select(accounts).order_by(accounts.c.created_at, accounts.c.id)
+        if after is not None:
+            query = query.where(
+                tuple_(accounts.c.created_at, accounts.c.id) > tuple_(after.created_at, after.id)
+            )
+        found = [account_of(row) for row in await self._session.execute(query.limit(limit + 1))]
+        if len(found) <= limit:
+            return Page(found, None)
+        last = found[limit - 1]
+        return Page(found[:limit], TimeKey(last.created_at, last.id).encode())
 
     async def update(self, account_id: uuid.UUID, now: datetime, **values: Any) -> None:
         """Set columns of one account (`role` / `status` as their enums or strings)."""

@@ -46,6 +46,7 @@ from shop_platform.errors import (
     NotFoundError,
     UnauthorizedError,
 )
+from shop_platform.paging import Page, TimeKey
 from shop_platform.ratelimit import RateLimitedError
 from shop_platform.security import hash_token
 
@@ -357,6 +358,13 @@ class Accounts:
     async def list(self) -> list[Account]:
         async with self.transaction() as repos:
             return list(await repos.accounts.list())
+
+    async def page(self, *, cursor: str | None, limit: int) -> Page[Account]:
+        """Oldest first, `limit` after `cursor` (a page's `next_cursor`; anything else is a
+        422 naming `cursor`)."""
+        after = TimeKey.decode(cursor) if cursor else None
+        async with self.transaction() as repos:
+            return await repos.accounts.page(limit=limit, after=after)
 
     async def get(self, account_id: uuid.UUID) -> Account:
         async with self.transaction() as repos:

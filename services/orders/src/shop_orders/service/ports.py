@@ -23,6 +23,7 @@ from shop_orders.service.dashboard import DashboardQueries
 from shop_orders.service.invoice_ports import InvoiceRepository
 from shop_orders.service.quote_ports import QuoteRepository
 from shop_orders.service.refund_ports import RefundRepository
+from shop_platform.paging import Page, TimeKey
 from shop_pricing.coupons import Refusal
 from shop_pricing.tax import TaxSettings
 
@@ -251,6 +252,9 @@ class AccountRepository(Protocol):
     async def by_email(self, email: str, *, for_update: bool = False) -> Account | None: ...
 
     async def list(self) -> Sequence[Account]: ...
+    async def page(self, *, limit: int, after: TimeKey | None) -> Page[Account]:
+        """Oldest first on `(created_at, id)`, `limit` after `after` (keyset paging)."""
+        ...
 
     async def update(self, account_id: uuid.UUID, now: datetime, **values: Any) -> None: ...
 
