@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Generic, TypeVar
@@ -91,3 +92,11 @@ class Page(Generic[T]):
 
     items: list[T]
     next_cursor: str | None
+
+
+def page_of(found: Sequence[T], limit: int, key: Callable[[T], str]) -> Page[T]:
+    """A page from `limit + 1` rows read: the cursor of the last one kept when one more
+    was found."""
+    if len(found) <= limit:
+        return Page(list(found), None)
+    return Page(list(found[:limit]), key(found[limit - 1]))

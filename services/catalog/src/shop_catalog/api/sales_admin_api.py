@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Response, status
+from pydantic import BaseModel, Field
 
 from shop_catalog.api.context import ApiManager, ApiReader, CatalogContext, Ctx
 from shop_catalog.api.profile_schemas import ProfileRead, ProfileWrite
@@ -31,6 +32,26 @@ from shop_catalog.service import galleries, profiles, selections
 from shop_catalog.service.gallery_access import GalleryKeys
 from shop_platform.accounts import Principal
 from shop_platform.errors import error_responses
+from shop_platform.paging import DEFAULT_PAGE, MAX_CURSOR, MAX_PAGE
+
+NEXT_CURSOR = "pass as `cursor` for the next page; null on the last"
+Cursor = Annotated[str | None, Query(max_length=MAX_CURSOR, description="a page's `next_cursor`")]
+Limit = Annotated[int | None, Query(ge=1, le=MAX_PAGE, description="a page's size (default 50)")]
+
+
+class ProfilePage(BaseModel):
+    """A page of price lists (`GET /api/admin/pricing-profiles` with `cursor` or `limit`)."""
+
+    profiles: list[ProfileRead]
+    next_cursor: str | None = Field(description=NEXT_CURSOR)
+
+
+class GalleryPage(BaseModel):
+    """A page of galleries (`GET /api/admin/galleries` with `cursor` or `limit`)."""
+
+    galleries: list[GalleryRead]
+    next_cursor: str | None = Field(description=NEXT_CURSOR)
+
 
 router = APIRouter(
     prefix="/api/admin",
@@ -58,11 +79,21 @@ async def create_profile(ctx: Ctx, who: ApiManager, body: ProfileWrite) -> Profi
 
 
 @router.get("/pricing-profiles")
-async def list_profiles(ctx: Ctx, who: ApiReader) -> list[ProfileRead]:
-    """Every price list (all of them: no paging); a photographer's own only."""
+async def list_profiles(
+    ctx: Ctx, who: ApiReader, cursor: Cursor = None, limit: Limit = None
+) -> list[ProfileRead] | ProfilePage:
+    """The price lists by name; a photographer's own only. Without `cursor` or `limit` all
+    of them (a plain list, as before); with either a page, `{"profiles", "next_cursor"}`
+    (`limit` 1..200, default 50; issue 14: keyset paging). A bad cursor is 422."""
     async with ctx.transaction() as repos:
-        found = await profiles.list_profiles(repos, who=who)
-    return [ProfileRead.of(p) for p in found]
+        if cursor is None and limit is None:
+            return [ProfileRead.of(p) for p in await profiles.list_profiles(repos, who=who)]
+        found = await profiles.page_profiles(
+            repos, who=who, cursor=cursor, limit=limit or DEFAULT_PAGE
+        )
+    return ProfilePage(
+        profiles=[ProfileRead.of(p) for p in found.items], next_cursor=found.next_cursor
+    )
 
 
 @router.get("/pricing-profiles/{profile_id}")
@@ -128,11 +159,24 @@ async def create_gallery(ctx: Ctx, who: ApiManager, body: GalleryWrite) -> Galle
 
 
 @router.get("/galleries")
-async def list_galleries(ctx: Ctx, who: ApiReader) -> list[GalleryRead]:
-    """Every gallery (all of them: no paging); a photographer's own only."""
+async def list_galleries(
+    ctx: Ctx, who: ApiReader, cursor: Cursor = None, limit: Limit = None
+) -> list[GalleryRead] | GalleryPage:
+    """The galleries in their order (position, title); a photographer's own only. Without
+    `cursor` or `limit` all of them (a plain list, as before); with either a page,
+    `{"galleries", "next_cursor"}` (`limit` 1..200, default 50; issue 14: keyset paging).
+    A bad cursor is 422."""
+    public = ctx.settings.catalog_public_url
     async with ctx.transaction() as repos:
-        found = await galleries.list_galleries(repos, who=who)
-    return [GalleryRead.of(g, ctx.settings.catalog_public_url) for g in found]
+        if cursor is None and limit is None:
+            found = await galleries.list_galleries(repos, who=who)
+            return [GalleryRead.of(g, public) for g in found]
+        page = await galleries.page_galleries(
+            repos, who=who, cursor=cursor, limit=limit or DEFAULT_PAGE
+        )
+    return GalleryPage(
+        galleries=[GalleryRead.of(g, public) for g in page.items], next_cursor=page.next_cursor
+    )
 
 
 @router.get("/galleries/{gallery_id}")
@@ -229,20 +273,32 @@ async def create_selection(ctx: Ctx, who: ApiManager, body: SelectionWrite) -> d
     return {"id": str(selection.id), "url": url}
 
 
+def _selection(ctx: CatalogContext, s: Selection) -> dict[str, Any]:
+    return {
+        "id": str(s.id),
+        "title": s.title,
+        "client_email": s.client_email,
+        "url": selections.selection_url(ctx.settings.catalog_public_url, s.token),
+        "photographer": contact.model_dump(mode="json") if (contact := s.owner.contact()) else None,
+    }
+
+
 @router.get("/selections")
-async def list_selections(ctx: Ctx, who: ApiReader) -> list[dict[str, Any]]:
-    """Every sent selection, newest first (all of them: no paging); a photographer's own."""
+async def list_selections(
+    ctx: Ctx, who: ApiReader, cursor: Cursor = None, limit: Limit = None
+) -> list[dict[str, Any]] | dict[str, Any]:
+    """The sent selections, newest first; a photographer's own only. Without `cursor` or
+    `limit` all of them (a plain list, as before); with either a page,
+    `{"selections", "next_cursor"}` (`limit` 1..200, default 50; issue 14: keyset paging).
+    A bad cursor is 422."""
     async with ctx.transaction() as repos:
-        found = await selections.list_selections(repos, who=who)
-    return [
-        {
-            "id": str(s.id),
-            "title": s.title,
-            "client_email": s.client_email,
-            "url": selections.selection_url(ctx.settings.catalog_public_url, s.token),
-            "photographer": contact.model_dump(mode="json")
-            if (contact := s.owner.contact())
-            else None,
-        }
-        for s in found
-    ]
+        if cursor is None and limit is None:
+            found = await selections.list_selections(repos, who=who)
+            return [_selection(ctx, s) for s in found]
+        page = await selections.page_selections(
+            repos, who=who, cursor=cursor, limit=limit or DEFAULT_PAGE
+        )
+    return {
+        "selections": [_selection(ctx, s) for s in page.items],
+        "next_cursor": page.next_cursor,
+    }

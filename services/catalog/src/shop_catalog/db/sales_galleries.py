@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, exists, func, insert, select, update
+from sqlalchemy import and_, delete, exists, func, insert, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,7 +21,9 @@ from shop_catalog.db.sales_tables import (
 from shop_catalog.domain.owners import Owner
 from shop_catalog.domain.profiles import Selection
 from shop_catalog.domain.sales import Gallery
+from shop_catalog.service.sales_ports import GalleryKey
 from shop_contracts.common import DeliverySpec
+from shop_platform.paging import TimeKey
 
 
 def _values(g: Gallery) -> dict[str, Any]:
@@ -84,13 +86,26 @@ class GalleryQueries:
         found = await self._galleries(galleries.c.slug == slug)
         return found[0] if found else None
 
-    async def list_galleries(self, photographer_id: uuid.UUID | None = None) -> list[Gallery]:
-        """Every gallery, or only that photographer's."""
-        if photographer_id is None:
-            return await self._galleries(None)
-        return await self._galleries(galleries.c.photographer_id == photographer_id)
+    async def list_galleries(
+        self,
+        photographer_id: uuid.UUID | None = None,
+        *,
+        after: GalleryKey | None = None,
+        limit: int | None = None,
+    ) -> list[Gallery]:
+        """Every gallery, or only that photographer's; with `after`, only those after it in
+        the list's order `(position, title, id)`; at most `limit` (issue 14: keyset paging)."""
+        where = []
+        if photographer_id is not None:
+            where.append(galleries.c.photographer_id == photographer_id)
+        if after is not None:
+            where.append(
+                tuple_(galleries.c.position, galleries.c.title, galleries.c.id)
+                > tuple_(after.position, after.title, after.id)
+            )
+        return await self._galleries(and_(*where) if where else None, limit=limit)
 
-    async def _galleries(self, where: Any) -> list[Gallery]:
+    async def _galleries(self, where: Any, *, limit: int | None = None) -> list[Gallery]:
         count = (
             select(func.count())
             .where(gallery_media.c.gallery_id == galleries.c.id)
@@ -102,6 +117,8 @@ class GalleryQueries:
         )
         if where is not None:
             query = query.where(where)
+        if limit is not None:
+            query = query.limit(limit)
         rows = (await self._session.execute(query)).all()
         if not rows:
             return []
@@ -253,13 +270,35 @@ class GalleryQueries:
             owner=Owner.of_row(row),
         )
 
-    async def list_selections(self, photographer_id: uuid.UUID | None = None) -> list[Selection]:
-        """Every selection (newest first), or only that photographer's."""
-        query = select(selections).order_by(selections.c.created_at.desc(), selections.c.id)
+    async def list_selections(
+        self,
+        photographer_id: uuid.UUID | None = None,
+        *,
+        after: TimeKey | None = None,
+        limit: int | None = None,
+    ) -> list[Selection]:
+        """Every selection (newest first on `(created_at, id)`), or only that photographer's;
+        with `after`, only those after it; at most `limit` (issue 14: keyset paging)."""
+        query = select(selections).order_by(selections.c.created_at.desc(), selections.c.id.desc())
         if photographer_id is not None:
             query = query.where(selections.c.photographer_id == photographer_id)
+        if after is not None:
+            query = query.where(
+                tuple_(selections.c.created_at, selections.c.id)
+                < tuple_(after.created_at, after.id)
+            )
+        if limit is not None:
+            query = query.limit(limit)
         rows = (await self._session.execute(query)).all()
         return [
-            Selection(r.id, r.token, r.title, r.client_email, r.message, owner=Owner.of_row(r))
+            Selection(
+                r.id,
+                r.token,
+                r.title,
+                r.client_email,
+                r.message,
+                owner=Owner.of_row(r),
+                created_at=r.created_at,
+            )
             for r in rows
         ]

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_catalog.db.sales_media_view import media
@@ -20,6 +20,7 @@ from shop_catalog.db.sales_tables import (
 from shop_catalog.domain.owners import Owner
 from shop_catalog.domain.profiles import PricingProfile, ProfileRow, RightsManagedTerms
 from shop_contracts.common import DeliverySpec, QuantityTier, RightsManagedGroup
+from shop_platform.paging import NameKey
 
 
 async def records_by_profile(
@@ -167,13 +168,27 @@ class ProfileQueries:
         found = await self.profiles_by_id([profile_id])
         return found[0] if found else None
 
-    async def list_profiles(self, photographer_id: uuid.UUID | None = None) -> list[PricingProfile]:
-        """Every price list (by name), or only that photographer's."""
+    async def list_profiles(
+        self,
+        photographer_id: uuid.UUID | None = None,
+        *,
+        after: NameKey | None = None,
+        limit: int | None = None,
+    ) -> list[PricingProfile]:
+        """Every price list (by name, then id), or only that photographer's; with `after`,
+        only those after it; at most `limit` (issue 14: keyset paging)."""
         query = select(pricing_profiles.c.id).order_by(
             pricing_profiles.c.name, pricing_profiles.c.id
         )
         if photographer_id is not None:
             query = query.where(pricing_profiles.c.photographer_id == photographer_id)
+        if after is not None:
+            query = query.where(
+                tuple_(pricing_profiles.c.name, pricing_profiles.c.id)
+                > tuple_(after.name, after.id)
+            )
+        if limit is not None:
+            query = query.limit(limit)
         return await self.profiles_by_id(list(await self._session.scalars(query)))
 
     async def profiles_by_id(self, ids: list[uuid.UUID]) -> list[PricingProfile]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 from shop_catalog.domain.owners import SHOP, Owner
@@ -82,3 +83,4 @@ class Selection:
     message: str | None
     media_ids: list[uuid.UUID] = field(default_factory=list)
     owner: Owner = SHOP  # the photographer who sent it
+    created_at: datetime | None = None  # when listed (the admin's pages' cursor)

@@ -26,9 +26,11 @@ from shop_catalog.service.offering import gallery_offered, publish
 from shop_catalog.service.owners import creator, sees
 from shop_catalog.service.ports import Repositories
 from shop_catalog.service.profiles import check_profile_ids
+from shop_catalog.service.sales_ports import GalleryKey
 from shop_contracts.common import DeliverySpec
 from shop_contracts.events import FreeDownloadGranted, GalleryAccessGranted
 from shop_platform.accounts import Principal
+from shop_platform.paging import Page, page_of
 from shop_platform.security import random_token
 
 MAX_DEPTH = 10
@@ -60,6 +62,16 @@ async def get_gallery(repos: Repositories, gallery_id: uuid.UUID, *, who: Princi
 async def list_galleries(repos: Repositories, *, who: Principal) -> list[Gallery]:
     """Every gallery; a photographer's own only."""
     return await repos.sales.list_galleries(who.photographer_scope)
+
+
+async def page_galleries(
+    repos: Repositories, *, who: Principal, cursor: str | None, limit: int
+) -> Page[Gallery]:
+    """A page of `list_galleries` (same order, same scope) after `cursor` (a page's
+    `next_cursor`; anything else is a 422 naming `cursor`)."""
+    after = GalleryKey.decode(cursor) if cursor else None
+    found = await repos.sales.list_galleries(who.photographer_scope, after=after, limit=limit + 1)
+    return page_of(found, limit, lambda g: GalleryKey.of(g).encode())
 
 
 async def check_media_ids(

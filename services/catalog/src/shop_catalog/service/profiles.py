@@ -28,6 +28,7 @@ from shop_catalog.service.ports import Repositories
 from shop_catalog.service.rights_managed import checked_terms, checked_tiers
 from shop_contracts.common import DeliverySpec, QuantityTier
 from shop_platform.accounts import Principal
+from shop_platform.paging import NameKey, Page, page_of
 from shop_pricing.rounding import PriceError, check_amount
 
 
@@ -125,6 +126,16 @@ async def get_profile(
 async def list_profiles(repos: Repositories, *, who: Principal) -> list[PricingProfile]:
     """Every price list (by name); a photographer's own only."""
     return await repos.sales.list_profiles(who.photographer_scope)
+
+
+async def page_profiles(
+    repos: Repositories, *, who: Principal, cursor: str | None, limit: int
+) -> Page[PricingProfile]:
+    """A page of `list_profiles` (same order, same scope) after `cursor` (a page's
+    `next_cursor`; anything else is a 422 naming `cursor`)."""
+    after = NameKey.decode(cursor) if cursor else None
+    found = await repos.sales.list_profiles(who.photographer_scope, after=after, limit=limit + 1)
+    return page_of(found, limit, lambda p: NameKey(p.name, p.id).encode())
 
 
 async def replace_profile(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -10,6 +11,36 @@ from shop_catalog.domain.owners import Owner
 from shop_catalog.domain.profiles import GalleryCard, PricingProfile, Selection, StoreMedia
 from shop_catalog.domain.sales import Gallery, GalleryFacts, MediaFacts, Visibility
 from shop_contracts.common import AnyOffer, DeliverySpec, GalleryMember
+from shop_platform.paging import NameKey, TimeKey, bad_cursor, decode_cursor, encode_cursor
+
+
+@dataclass(frozen=True, slots=True)
+class GalleryKey:
+    """Where a page of the admin's galleries ended: the last one's `(position, title, id)`,
+    the list's order (issue 14: keyset paging)."""
+
+    position: int
+    title: str
+    id: uuid.UUID
+
+    def encode(self) -> str:
+        return encode_cursor(str(self.position), str(self.id), self.title)
+
+    @classmethod
+    def of(cls, gallery: Gallery) -> GalleryKey:
+        return cls(gallery.position, gallery.title, gallery.id)
+
+    @classmethod
+    def decode(cls, cursor: str) -> GalleryKey:
+        """422 naming `cursor` for anything this list did not give."""
+        position, gallery_id, title = decode_cursor(cursor, 3)
+        try:
+            key = cls(int(position), title, uuid.UUID(gallery_id))
+        except ValueError as exc:
+            raise bad_cursor() from exc
+        if not -(2**31) <= key.position < 2**31:  # the column's integer
+            raise bad_cursor()
+        return key
 
 
 class SalesRepository(Protocol):
@@ -31,7 +62,11 @@ class SalesRepository(Protocol):
     async def replace_profile(self, profile: PricingProfile) -> None: ...
     async def get_profile(self, profile_id: uuid.UUID) -> PricingProfile | None: ...
     async def list_profiles(
-        self, photographer_id: uuid.UUID | None = None
+        self,
+        photographer_id: uuid.UUID | None = None,
+        *,
+        after: NameKey | None = None,
+        limit: int | None = None,
     ) -> list[PricingProfile]: ...
     async def delete_profile(self, profile_id: uuid.UUID) -> None: ...
     async def row_owners(self, row_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]: ...
@@ -55,7 +90,13 @@ class SalesRepository(Protocol):
     async def slug_taken(self, slug: str) -> bool: ...
     async def get_gallery(self, gallery_id: uuid.UUID) -> Gallery | None: ...
     async def gallery_by_slug(self, slug: str) -> Gallery | None: ...
-    async def list_galleries(self, photographer_id: uuid.UUID | None = None) -> list[Gallery]: ...
+    async def list_galleries(
+        self,
+        photographer_id: uuid.UUID | None = None,
+        *,
+        after: GalleryKey | None = None,
+        limit: int | None = None,
+    ) -> list[Gallery]: ...
     async def delete_gallery(self, gallery_id: uuid.UUID) -> None: ...
     async def gallery_media_ids(self, gallery_id: uuid.UUID) -> list[uuid.UUID]: ...
     async def set_gallery_media(
@@ -72,7 +113,11 @@ class SalesRepository(Protocol):
     async def insert_selection(self, selection: Selection) -> None: ...
     async def selection_by_token(self, token: str) -> Selection | None: ...
     async def list_selections(
-        self, photographer_id: uuid.UUID | None = None
+        self,
+        photographer_id: uuid.UUID | None = None,
+        *,
+        after: TimeKey | None = None,
+        limit: int | None = None,
     ) -> list[Selection]: ...
 
     # storefront

@@ -12,6 +12,7 @@ from shop_catalog.service.owners import creator, sees
 from shop_catalog.service.ports import Repositories
 from shop_contracts.events import SelectionSent
 from shop_platform.accounts import Principal
+from shop_platform.paging import Page, TimeKey, page_of
 from shop_platform.security import random_token
 
 
@@ -68,6 +69,21 @@ async def create_selection(
 async def list_selections(repos: Repositories, *, who: Principal) -> list[Selection]:
     """The sent selections, newest first; a photographer's own only."""
     return await repos.sales.list_selections(who.photographer_scope)
+
+
+def _key(selection: Selection) -> str:
+    assert selection.created_at is not None, "listed selections carry their time"
+    return TimeKey(selection.created_at, selection.id).encode()
+
+
+async def page_selections(
+    repos: Repositories, *, who: Principal, cursor: str | None, limit: int
+) -> Page[Selection]:
+    """A page of `list_selections` (same order, same scope) after `cursor` (a page's
+    `next_cursor`; anything else is a 422 naming `cursor`)."""
+    after = TimeKey.decode(cursor) if cursor else None
+    found = await repos.sales.list_selections(who.photographer_scope, after=after, limit=limit + 1)
+    return page_of(found, limit, _key)
 
 
 async def open_selection(repos: Repositories, token: str) -> Selection:

@@ -402,3 +402,67 @@ async def test_pages_show_a_photographer_only_their_own(
         picker = await web.get("/admin/selections")
         assert f"Ana {word}" in picker.text
         assert f"Ben {word}" not in picker.text
+
+
+async def walk(http: httpx.AsyncClient, path: str, items: str) -> list[str]:
+    """Every id of a list paged 2 at a time (issue 14: keyset paging): each page full but
+    the last, whose `next_cursor` is null."""
+    seen: list[str] = []
+    cursor: str | None = None
+    while True:
+        params = {"limit": "2", **({"cursor": cursor} if cursor else {})}
+        page = (await http.get(path, params=params)).json()
+        cursor = page["next_cursor"]
+        assert len(page[items]) == 2 or cursor is None
+        seen += [item["id"] for item in page[items]]
+        if cursor is None:
+            return seen
+
+
+async def test_the_admin_lists_page_by_cursor_within_a_photographers_own(
+    team: dict[str, Person], client: httpx.AsyncClient, query: Any, add_media: AddMedia
+) -> None:
+    ana, ben = team["ana"], team["ben"]
+    anas = await owned_media(query, add_media, ana, "Ana's boat")
+    bens = await owned_media(query, add_media, ben, "Ben's boat")
+    for n in range(5):  # two galleries and two price lists of one name: the id decides
+        await make_gallery(ana.http, f"Harbour {n // 2}")
+        await make_profile(ana.http, f"Web {n // 2}")
+        sent = await ana.http.post(
+            "/api/admin/selections",
+            json={
+                "title": f"For you {n}",
+                "client_email": "c@example.com",
+                "media_ids": [str(anas)],
+            },
+        )
+        assert sent.status_code == 201, sent.text
+    await make_gallery(ben.http, "Ben's")
+    await make_profile(ben.http, "Ben's")
+    sent = await ben.http.post(
+        "/api/admin/selections",
+        json={"title": "Ben's", "client_email": "c@example.com", "media_ids": [str(bens)]},
+    )
+    assert sent.status_code == 201, sent.text
+
+    for path, items in (
+        ("/api/admin/galleries", "galleries"),
+        ("/api/admin/pricing-profiles", "profiles"),
+        ("/api/admin/selections", "selections"),
+    ):
+        plain = (await ana.http.get(path)).json()
+        assert isinstance(plain, list), path
+        assert len(plain) == 5, (path, plain)
+        assert await walk(ana.http, path, items) == [item["id"] for item in plain], path
+        everyone = [item["id"] for item in (await client.get(path)).json()]
+        assert await walk(client, path, items) == everyone, path  # the owner: all of them
+        assert len(everyone) >= 6
+        for bad in ("nope", "bm9wZQ", "x" * 301):
+            answer = await ana.http.get(path, params={"cursor": bad})
+            assert answer.status_code == 422, (path, bad)
+            assert "cursor" in str(answer.json()["detail"])
+        assert (await ana.http.get(path, params={"limit": 201})).status_code == 422
+    plain_titles = [g["title"] for g in (await ana.http.get("/api/admin/galleries")).json()]
+    assert plain_titles == sorted(plain_titles)
+    selections = (await ana.http.get("/api/admin/selections")).json()
+    assert [s["title"] for s in selections] == [f"For you {n}" for n in reversed(range(5))]
