@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
@@ -198,6 +199,10 @@ class RemoteAdminSessions:
         self._base = orders_url.rstrip("/")
         self._secret = secret
         self._timeout_s = timeout_s
+        # One client (and its kept-alive connections) per event loop, not one per check: a
+        # check was a TCP connect plus a client's construction on every admin request.
+        self._http: httpx.AsyncClient | None = None
+        self._http_loop: asyncio.AbstractEventLoop | None = None
 
     async def principal(self, session_id: str) -> Principal | None:
         proof = sign_value(self._secret, "admin-session-check", session_id)
@@ -207,10 +212,19 @@ class RemoteAdminSessions:
         proof = sign_value(self._secret, "admin-token-check", token)
         return await self._ask(TOKEN_CHECK_PATH, {"token": proof})
 
+    def _client(self) -> httpx.AsyncClient:
+        loop = asyncio.get_running_loop()
+        if self._http is None or self._http_loop is not loop:
+            # Idle connections are dropped before the server's keep-alive (uvicorn: 5 s) ends
+            # them, so a check never writes into a connection the server just closed.
+            limits = httpx.Limits(keepalive_expiry=2.0)
+            self._http = httpx.AsyncClient(timeout=self._timeout_s, limits=limits)
+            self._http_loop = loop
+        return self._http
+
     async def _ask(self, path: str, body: dict[str, str]) -> Principal | None:
         try:
-            async with httpx.AsyncClient(timeout=self._timeout_s) as http:
-                response = await http.post(self._base + path, json=body)
+            response = await self._client().post(self._base + path, json=body)
             if response.status_code != 200:
                 return None
             answer = response.json()
