@@ -42,9 +42,9 @@ def _orders_stand_in(connections: set[int]) -> FastAPI:
 async def orders_url():
     connections: set[int] = set()
     port = _free_port()
-    # The server drops idle connections after 0.5 s: a client reusing one must cope.
+    # The server drops idle connections after 1 s: a client reusing one must cope.
     config = uvicorn.Config(
-        _orders_stand_in(connections), port=port, log_level="warning", timeout_keep_alive=0.5
+        _orders_stand_in(connections), port=port, log_level="warning", timeout_keep_alive=1
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
@@ -68,7 +68,7 @@ async def test_checks_share_one_connection_and_survive_the_servers_idle_close(or
     assert len(connections) == 1  # five checks, one TCP connection
     assert await sessions.principal("forged") is None
 
-    await asyncio.sleep(0.8)  # the server closed the idle connection meanwhile
+    await asyncio.sleep(1.4)  # the server closed the idle connection meanwhile
     assert await sessions.principal("good") is not None  # still signed in
 
 
