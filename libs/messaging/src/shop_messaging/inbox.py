@@ -5,7 +5,10 @@ one round trip less per message): `defer_claim` leaves it on the session; when t
 statement is the order's lock (`locks.lock_order`, the rule for work on an order), one
 statement claims and locks (`claim_and_lock`); any other first statement runs the claim just
 before itself (the session's `do_orm_execute` event); a handler that ran no statement gets it
-at its end (`finish_claim`). Either way the claim precedes every effect in the database, and a
+at its end (`finish_claim`); a raw asyncpg statement (`shop_platform.fastpath.raw`, which
+bypasses `do_orm_execute`) gets it first from `_claim_before_raw_statements`, unless its
+statement carries the claim itself (`take_pending_claim`, then `claimed_duplicate` when it
+inserted no row). Either way the claim precedes every effect in the database, and a
 duplicate raises `AlreadyHandled` there (and is remembered, should a handler swallow the
 exception); the transaction rolls back. What a handler does before its first statement runs
 for a duplicate too: handlers do database work only (their other effects go through the
@@ -23,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from shop_messaging.tables import inbox
+from shop_platform.fastpath import RawConnection, before_raw_statements
 
 # Built once (every consumed message runs it): SQLAlchemy then skips the statement's
 # construction and cache key (~0.25 ms of CPU per call, measured by the benchmark's floor).
@@ -128,3 +132,19 @@ def _claim_before_the_first_statement(state: ORMExecuteState) -> None:
         return
     if state.session.execute(CLAIM, claim).first() is None:
         raise claimed_duplicate(state.session)
+
+
+RAW_CLAIM = """
+    INSERT INTO inbox (message_id, consumer, message_type) VALUES ($1, $2, $3)
+    ON CONFLICT DO NOTHING RETURNING 1
+"""
+
+
+@before_raw_statements
+async def _claim_before_raw_statements(session: AsyncSession, raw: RawConnection) -> None:
+    claim = take_pending_claim(session)
+    if claim is None:
+        return
+    args = (claim["message_id"], claim["consumer"], claim["message_type"])
+    if await raw.fetchval(RAW_CLAIM, *args) is None:
+        raise claimed_duplicate(session)
