@@ -13,11 +13,13 @@ from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_contracts.common import InfoFieldValue
+from shop_messaging.inbox import claimed_duplicate, take_pending_claim
 from shop_orders.db.fact_statements import (
     APPEND_NOTE,
     APPLY_FACT,
+    APPLY_FACT_CLAIMING,
     append_note_params,
-    apply_fact_params,
+    apply_fact_args,
 )
 from shop_orders.db.order_insert import insert_order
 from shop_orders.db.photographer_columns import photographer_of
@@ -37,6 +39,7 @@ from shop_orders.domain.order import (
 from shop_orders.domain.order_search import OrderKey, OrderSearch
 from shop_orders.domain.photographer import Photographer
 from shop_orders.service.ports import AppliedFact
+from shop_platform.fastpath import raw
 
 _LINE = "line_"  # the prefix of the order_lines columns in a joined row
 _LINE_COLUMNS = [c.label(f"{_LINE}{c.name}") for c in order_lines.c]
@@ -200,10 +203,22 @@ class SqlOrderRepository:
         await self._append_history(order)
 
     async def apply(self, order_id: uuid.UUID, fact: Fact, now: datetime) -> AppliedFact:
-        params = apply_fact_params(order_id, fact, now)
-        row = (await self._session.execute(APPLY_FACT, params)).one()
-        effect = None if row.rule is None else fact.effects[row.rule]
-        return AppliedFact(found=bool(row.found), effect=effect)
+        """One raw statement (the hot path: payment, delivery); the message's inbox claim rides
+        on it when it is still pending (a consumer's handler)."""
+        claim = take_pending_claim(self._session)
+        db = await raw(self._session)
+        args = apply_fact_args(order_id, fact, now)
+        if claim is None:
+            row = await db.fetchrow(APPLY_FACT, *args)
+        else:
+            claim_args = (claim["message_id"], claim["consumer"], claim["message_type"])
+            row = await db.fetchrow(APPLY_FACT_CLAIMING, *args, *claim_args)
+        assert row is not None
+        if not row["claimed"]:
+            raise claimed_duplicate(self._session)
+        rule = row["rule"]
+        effect = None if rule is None else fact.effects[rule]
+        return AppliedFact(found=bool(row["found"]), effect=effect)
 
     async def append_note(self, order_id: uuid.UUID, note: Note, now: datetime) -> bool:
         params = append_note_params(order_id, note, now)

@@ -14,6 +14,7 @@ from shop_orders.db.pricing_tables import shop_currency
 from shop_orders.db.tables import order_number_seq, orders, shop_settings
 from shop_orders.domain.catalog import ShopSettings
 from shop_orders.domain.numbers import format_order_number
+from shop_platform.fastpath import raw
 
 _ROW = 1
 # The settings' columns, each a ShopSettings field of the same name.
@@ -40,6 +41,17 @@ def _with_number_query() -> Any:
 
 
 _WITH_NUMBER = _with_number_query()
+
+
+# Placing's settings, its number and the currency FOR SHARE in one raw statement (the hot path,
+# shop_platform.fastpath): a settings row that does not exist yet leaves the columns NULL.
+_FOR_PLACING = f"""
+    WITH s AS (
+        SELECT {", ".join(_COLUMNS)}, currency FROM shop_settings WHERE id = {_ROW} FOR SHARE
+    )
+    SELECT nextval('{order_number_seq.name}') AS sequence, s.*
+    FROM (SELECT 1) AS one LEFT JOIN s ON true
+"""  # noqa: S608 - constant names
 
 
 def _settings(m: Any) -> ShopSettings:
@@ -80,6 +92,15 @@ class SqlSettingsRepository:
         if m["seller_email"] is None:  # no settings row yet: create it with the defaults
             return await self.get(), number
         return _settings(m), number
+
+    async def for_placing(self, year: int) -> tuple[ShopSettings, str, str]:
+        m = await (await raw(self._session)).fetchrow(_FOR_PLACING)
+        assert m is not None
+        number = format_order_number(year, int(m["sequence"]))
+        if m["seller_email"] is None:  # no settings row yet: create it with the defaults
+            settings = await self.get()
+            return settings, number, await self.currency(for_share=True)
+        return _settings(m), number, str(m["currency"] or self._default_currency)
 
     async def save(self, settings: ShopSettings, now: datetime) -> None:
         await self._session.execute(

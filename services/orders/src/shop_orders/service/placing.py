@@ -117,8 +117,8 @@ async def place_order(
     apply; the caller's transaction then writes nothing and takes no use).
 
     Round trips: the catalog (one query for all items), the coupon (with one), the tax
-    settings, the information fields, the settings with a fresh order number, the shop's
-    currency, the order with its lines and history (one INSERT), the coupon's use (with
+    settings, the information fields, the settings with a fresh order number and the shop's
+    currency (one), the order with its lines and history (one INSERT), the coupon's use (with
     one), the outbox. An idempotency key is checked by that INSERT (`ON CONFLICT DO
     NOTHING`), not by a query beforehand. A key is the client's own (scoped by their email)
     and bound to the body it was first used with: the same key with another body raises
@@ -135,9 +135,9 @@ async def place_order(
         if replayed is None:
             raise
         return replayed  # the order that key placed, even if the catalog changed since
-    settings, number = await repos.settings.get_with_order_number(now.year)
-    # FOR SHARE: a currency change waits for this order (and then counts it as unpaid)
-    currency = await repos.settings.currency(for_share=True)
+    # the currency FOR SHARE: a currency change waits for this order (and then counts it as
+    # unpaid); one round trip with the settings and the number
+    settings, number, currency = await repos.settings.for_placing(now.year)
     order = _order(command, priced, number, currency, settings, now)
     free = order.is_free and not order.manual_validation  # Order.place noted the skip
     if not await repos.orders.add(order):  # the key placed an order before (or concurrently)

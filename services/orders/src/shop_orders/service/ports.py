@@ -134,6 +134,11 @@ class SettingsRepository(Protocol):
         number is drawn from a sequence: one the order does not keep is skipped)."""
         ...
 
+    async def for_placing(self, year: int) -> tuple[ShopSettings, str, str]:
+        """`get_with_order_number` and the shop's currency read `for_share`, in one round trip:
+        (settings, number, currency)."""
+        ...
+
     async def save(self, settings: ShopSettings, now: datetime) -> None: ...
 
     async def currency(self, *, for_share: bool = False, for_update: bool = False) -> str:
