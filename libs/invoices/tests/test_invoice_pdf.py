@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import re
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from fontTools import ttLib
+from fontTools.pens.recordingPen import DecomposingRecordingPen
 
 from shop_contracts.events import Invoice, InvoiceLine, InvoiceParty
 from shop_invoices.mentions import REVERSE_CHARGE_MENTION, with_reverse_charge
 from shop_invoices.pdf import render_invoice_pdf
-from shop_invoices.readback import pdf_text
+from shop_invoices.readback import _OBJECT, _body, _cmap, pdf_text
 from shop_media.terms_pdf import unicode_font
 
 SELLER = InvoiceParty(
@@ -208,3 +212,63 @@ def test_with_reverse_charge(
     mentions: list[str], reverse_charge: bool, expected: list[str]
 ) -> None:
     assert with_reverse_charge(mentions, reverse_charge) == expected
+
+
+def _drawings(font: ttLib.TTFont, glyph_name: str) -> object:
+    glyphs = font.getGlyphSet()
+    pen = DecomposingRecordingPen(glyphs)
+    glyphs[glyph_name].draw(pen)
+    return (glyphs[glyph_name].width, pen.value)
+
+
+def drawn_as_written(pdf: bytes) -> list[str]:
+    """The characters of `pdf`'s embedded fonts whose code draws another glyph than the
+    system font's for that character (an outline or width of its own): none when the
+    subset embedded and its code-to-glyph map agree with the text's `/ToUnicode`."""
+    fonts = unicode_font()
+    assert fonts is not None
+    originals = [ttLib.TTFont(path, fontNumber=0) for path in fonts]
+    objects: dict[int, bytes] = {int(num): raw for num, raw in _OBJECT.findall(pdf)}
+
+    def ref(raw: bytes, key: bytes) -> bytes:
+        found = re.search(rb"/" + key + rb" \[?(\d+) 0 R", raw)
+        assert found is not None, key
+        return objects[int(found.group(1))]
+
+    wrong = []
+    for raw in objects.values():
+        if b"/Subtype /Type0" not in raw:
+            continue
+        original = originals[1 if b"Bold" in raw else 0]
+        to_unicode = _cmap(_body(ref(raw, b"ToUnicode")))
+        cid_font = ref(raw, b"DescendantFonts")
+        gids = _body(ref(cid_font, b"CIDToGIDMap"))
+        font_file = _body(ref(ref(cid_font, b"FontDescriptor"), b"FontFile2"))
+        embedded = ttLib.TTFont(io.BytesIO(font_file))
+        order = embedded.getGlyphOrder()
+        for code, char in to_unicode.items():
+            if ord(char) not in original.getBestCmap():  # U+0000: .notdef
+                continue
+            gid = int.from_bytes(gids[2 * code : 2 * code + 2], "big")
+            expected = original.getBestCmap()[ord(char)]
+            if _drawings(embedded, order[gid]) != _drawings(original, expected):
+                wrong.append(char)
+    return wrong
+
+
+def test_each_invoice_embeds_a_font_that_draws_its_text() -> None:
+    """The common case (Latin-1 names) shares one kept subset; a name beyond it (Zoë
+    Łukasiewicz, Armenian) gets its own: every character drawn with its own glyph."""
+    latin1 = BUYER.model_copy(update={"name": "Zoë Müller-Ørsted", "address_lines": ["Straße 5"]})
+    first = render_invoice_pdf(invoice(buyer=latin1))
+    other = latin1.model_copy(update={"name": "Élodie Garçon", "email": "elodie@example.com"})
+    second = render_invoice_pdf(invoice(buyer=other, invoice_number="INV-000043"))
+    armenian = BUYER.model_copy(update={"name": "Արամ Խաչատրյան"})
+    for pdf, name in (
+        (first, "Zoë Müller-Ørsted"),
+        (second, "Élodie Garçon"),
+        (render_invoice_pdf(invoice()), "Zoë Łukasiewicz"),
+        (render_invoice_pdf(invoice(buyer=armenian)), "Արամ Խաչատրյան"),
+    ):
+        assert name in pdf_text(pdf)
+        assert drawn_as_written(pdf) == []
