@@ -5,8 +5,10 @@ as statements, errors as SQLAlchemy's."""
 
 from __future__ import annotations
 
+import enum
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -19,7 +21,7 @@ from shop_kernel.metrics import count_db_statements
 from shop_messaging.inbox import AlreadyHandled, defer_claim, finish_claim
 from shop_messaging.tables import metadata as messaging_metadata
 from shop_platform.db import make_engine, make_session_factory
-from shop_platform.fastpath import raw
+from shop_platform.fastpath import as_json, raw
 from shop_testkit.databases import create_database, remove_database
 
 NOTE = "INSERT INTO notes (body) VALUES ($1)"
@@ -128,3 +130,22 @@ async def test_errors_are_sqlalchemys(sessions: async_sessionmaker[AsyncSession]
         await session.rollback()
     async with sessions() as session:  # the connection went back to the pool usable
         assert await (await raw(session)).fetchval("SELECT 1") == 1
+
+
+async def test_rows_go_as_json_and_come_back_typed(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    class Colour(enum.Enum):
+        RED = "red"
+
+    at = datetime(2026, 12, 6, 8, 30, 15, 123456, tzinfo=UTC)
+    row = {"id": uuid.uuid4(), "at": at, "naive": at.replace(tzinfo=None), "colour": Colour.RED}
+    async with sessions() as session:
+        db = await raw(session)
+        back = await db.fetchrow(
+            "SELECT * FROM jsonb_to_record($1::jsonb)"
+            " AS r(id uuid, at timestamptz, naive timestamptz, colour text)",
+            as_json(row),
+        )
+    assert back is not None
+    assert dict(back) == {"id": row["id"], "at": at, "naive": at, "colour": "red"}

@@ -25,14 +25,21 @@ commit, `after_commit`'s publish, the rollback) is untouched. `raw(session)`:
 
 Statements are written with asyncpg's `$1, $2` placeholders; values go as asyncpg takes them
 (jsonb as text: SQLAlchemy's codecs for json and jsonb are installed on every connection).
+Rows to write to several tables at once go as one jsonb parameter each (`as_json`), read back
+by `jsonb_populate_record(NULL::<table>, $n)` / `jsonb_populate_recordset`: one statement with
+a CTE per table, one round trip.
 """
 
 from __future__ import annotations
 
+import enum
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from decimal import Decimal
 from typing import Any
 
 import asyncpg
+import orjson
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,6 +56,26 @@ def before_raw_statements(hook: RawHook) -> RawHook:
     if hook not in _hooks:
         _hooks.append(hook)
     return hook
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):  # asyncpg's own UUID type, which orjson does not know
+        return str(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, frozenset | set | tuple):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def as_json(value: Any) -> str:
+    """`value` (a row's dict, or a list of them) as a JSON text parameter for
+    `jsonb_populate_record(set)`: UUIDs as text, datetimes in ISO 8601 (a naive one read as
+    UTC, as asyncpg reads it), enums as their values, Decimals as exact text."""
+    options = orjson.OPT_NAIVE_UTC | orjson.OPT_NON_STR_KEYS  # keys as json.dumps writes them
+    return orjson.dumps(value, default=_json_default, option=options).decode()
 
 
 class RawConnection:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+from sqlalchemy import event
+
 DELIVERED = "delivery.completed"
 FAILED = "delivery.failed"
 
@@ -203,3 +205,32 @@ async def test_renditions_of_same_named_media_do_not_collide(shop) -> None:
     )
     assert [(r[0], r[2]) for r in rows] == [(jpeg, 800), (other, 1024)]
     assert rows[0][1] != rows[1][1]
+
+
+async def test_the_order_flow_costs_few_statements(shop) -> None:
+    """Issue 15: a new delivery (the delivery and its items) and a delivery's save (the
+    delivery, its items' files and its links) are one statement each."""
+    seen: list[str] = []
+
+    def record(_c: object, _cur: object, statement: str, *_: object) -> None:
+        seen.append(statement)
+
+    engine = shop.root.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        order_id = uuid.uuid4()
+        await shop.send(shop.placed(order_id, shop.line(shop.BIG, "Web", shop.WEB)))
+        placed, seen[:] = list(seen), []
+        await shop.send(shop.paid(order_id))
+        paid = list(seen)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert await shop.status(order_id) == "delivered"
+    writes = ("INSERT INTO deliveries", "INSERT INTO delivery_items", "UPDATE deliver")
+    [new] = [s for s in placed if any(w in s for w in writes)]
+    assert "INSERT INTO deliveries" in new, new
+    assert "INSERT INTO delivery_items" in new, "the items go with their delivery"
+    writes = (*writes, "INSERT INTO download_links")
+    [save] = [s for s in paid if any(w in s for w in writes)]
+    for write in ("UPDATE deliveries", "UPDATE delivery_items", "INSERT INTO download_links"):
+        assert write in save, f"{write}: one statement for the delivery's whole save"

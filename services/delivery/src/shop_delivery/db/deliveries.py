@@ -7,17 +7,15 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import RowMapping, bindparam, insert, select, true, update
+from sqlalchemy import RowMapping, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_delivery.config import SERVICE
-from shop_delivery.db.links import add_links
+from shop_delivery.db.links import LINK_COLUMN_NAMES
 from shop_delivery.db.settings import POLICY_FIELDS, policy_of
 from shop_delivery.db.tables import (
-    deliveries,
     delivery_items,
-    delivery_settings,
     finalized_media,
 )
 from shop_delivery.domain import (
@@ -32,6 +30,7 @@ from shop_delivery.domain.galleries import GalleryLine, gallery_lines_json, gall
 from shop_delivery.domain.items import DeliveryItem, FileSource, ItemKind, StoredFile
 from shop_delivery.service.ports import LoadedDelivery
 from shop_messaging.locks import lock_order
+from shop_platform.fastpath import as_json, raw
 
 _DELIVERY_FIELDS = (
     "status",
@@ -141,53 +140,130 @@ def _item_row(item: DeliveryItem) -> dict[str, Any]:
     }
 
 
-def _item_file(item: DeliveryItem) -> dict[str, Any]:
-    """An item's row values a delivery changes (its file, hold, place), for `_SAVE_ITEM`."""
+def _item_file_values(item: DeliveryItem) -> dict[str, Any]:
+    """An item's row values a delivery changes (its file, hold, place), by column."""
     stored = item.file
     return {
-        "item_id": item.id,
-        "new_position": item.position,
-        "new_file_name": item.file_name,
-        "new_file_source": stored.source.value if stored else None,
-        "new_file_key": stored.key if stored else None,
-        "new_size_bytes": stored.size_bytes if stored else None,
-        "new_mime_type": stored.mime_type if stored else None,
-        "new_held": item.held,
-        "new_released_at": item.released_at,
+        "file_name": item.file_name,
+        "file_source": stored.source.value if stored else None,
+        "file_key": stored.key if stored else None,
+        "size_bytes": stored.size_bytes if stored else None,
+        "mime_type": stored.mime_type if stored else None,
+        "held": item.held,
+        "released_at": item.released_at,
+        "position": item.position,
     }
 
 
-# Built once: the message path runs these for every order (see libs/messaging/inbox.py).
-_DELIVERY = select(deliveries).where(deliveries.c.order_id == bindparam("order_id"))
-_DELIVERY_LOCKED = _DELIVERY.with_for_update()
-# The delivery with the settings (a singleton row, absent until first saved).
-_LOAD = (
-    select(deliveries, *(delivery_settings.c[name] for name in POLICY_FIELDS))
-    .outerjoin(delivery_settings, true())
-    .where(deliveries.c.order_id == bindparam("order_id"))
+# The hot path in raw statements (shop_platform.fastpath, issue 15): a new delivery with its
+# items, and a save (the delivery's row, its items' files, new items, new links), each in ONE
+# statement, the rows passed as jsonb (`as_json`) and read back typed by the tables' own row
+# types (`jsonb_populate_record(set)`). The foreign keys are checked at the statement's end,
+# so items may go with their new delivery, links with their new items. The reads (the delivery
+# with the settings, a singleton row absent until first saved; the items, each with whether its
+# media was marked Final since the order was placed) are raw statements too.
+_NEW_ITEM_COLUMNS = (
+    "id",
+    "order_id",
+    "position",
+    "line_id",
+    "media_id",
+    "media_key",
+    "media_kind",
+    "license_name",
+    "spec",
+    "kind",
+    "file_name",
+    "file_source",
+    "file_key",
+    "size_bytes",
+    "mime_type",
+    *_ITEM_FIELDS,
 )
-_LOAD_LOCKED = _LOAD.with_for_update(of=deliveries)
-# The items, each with whether its media was marked Final since the order was placed.
-_ITEMS = (
-    select(delivery_items, finalized_media.c.media_id.is_not(None).label("finalized"))
-    .outerjoin(finalized_media, finalized_media.c.media_id == delivery_items.c.media_id)
-    .where(delivery_items.c.order_id == bindparam("order_id"))
-    .order_by(delivery_items.c.position)
+_ITEM_FILE_COLUMNS = (
+    "file_name",
+    "file_source",
+    "file_key",
+    "size_bytes",
+    "mime_type",
+    "held",
+    "released_at",
+    "position",
 )
-_SAVE_ITEM = (
-    update(delivery_items)
-    .where(delivery_items.c.id == bindparam("item_id"))
-    .values(
-        file_name=bindparam("new_file_name"),
-        file_source=bindparam("new_file_source"),
-        file_key=bindparam("new_file_key"),
-        size_bytes=bindparam("new_size_bytes"),
-        mime_type=bindparam("new_mime_type"),
-        held=bindparam("new_held"),
-        released_at=bindparam("new_released_at"),
-        position=bindparam("new_position"),
+_NEW_DELIVERY_COLUMNS = (
+    "order_id",
+    "number",
+    "client_name",
+    "client_email",
+    "kind",
+    "gallery_lines",
+    *_DELIVERY_FIELDS,
+)
+
+
+def _names(columns: Sequence[str], prefix: str = "") -> str:
+    return ", ".join(f'{prefix}"{name}"' for name in columns)
+
+
+def _insert_from(table: str, columns: Sequence[str], source: str) -> str:
+    return (
+        f"INSERT INTO {table} ({_names(columns)}) SELECT {_names(columns, 'r.')} "  # noqa: S608
+        f"FROM {source} AS r RETURNING 1"
     )
+
+
+def _set(columns: Sequence[str]) -> str:
+    return ", ".join(f'"{name}" = r."{name}"' for name in columns)
+
+
+_ADD_RAW = f"""
+WITH delivery AS (
+    {_insert_from("deliveries", _NEW_DELIVERY_COLUMNS, "jsonb_populate_record(NULL::deliveries, $1::jsonb)")}
+), items AS (
+    {_insert_from("delivery_items", _NEW_ITEM_COLUMNS, "jsonb_populate_recordset(NULL::delivery_items, $2::jsonb)")}
 )
+SELECT (SELECT count(*) FROM delivery) + (SELECT count(*) FROM items)
+"""  # noqa: E501, S608 - constant names
+
+_SAVE_RAW = f"""
+WITH delivery AS (
+    UPDATE deliveries SET {_set(_DELIVERY_FIELDS)}
+    FROM jsonb_populate_record(NULL::deliveries, $1::jsonb) AS r
+    WHERE deliveries.order_id = r.order_id
+    RETURNING 1
+), files AS (
+    UPDATE delivery_items SET {_set(_ITEM_FILE_COLUMNS)}
+    FROM jsonb_populate_recordset(NULL::delivery_items, $2::jsonb) AS r
+    WHERE delivery_items.id = r.id
+    RETURNING 1
+), added AS (
+    {_insert_from("delivery_items", _NEW_ITEM_COLUMNS, "jsonb_populate_recordset(NULL::delivery_items, $3::jsonb)")}
+), links AS (
+    {_insert_from("download_links", LINK_COLUMN_NAMES, "jsonb_populate_recordset(NULL::download_links, $4::jsonb)")}
+)
+SELECT (SELECT count(*) FROM delivery) + (SELECT count(*) FROM files)
+    + (SELECT count(*) FROM added) + (SELECT count(*) FROM links)
+"""  # noqa: E501, S608 - constant names
+
+
+_GET_RAW = "SELECT * FROM deliveries WHERE order_id = $1::uuid"
+_GET_RAW_LOCKED = _GET_RAW + " FOR UPDATE"
+_LOAD_RAW = f"""
+    SELECT d.*, {_names(POLICY_FIELDS, "s.")}
+    FROM deliveries AS d LEFT JOIN delivery_settings AS s ON true
+    WHERE d.order_id = $1::uuid
+"""  # noqa: S608 - constant names
+_LOAD_RAW_LOCKED = _LOAD_RAW + " FOR UPDATE OF d"
+_ITEMS_RAW = """
+    SELECT i.*, f.media_id IS NOT NULL AS finalized
+    FROM delivery_items AS i LEFT JOIN finalized_media AS f ON f.media_id = i.media_id
+    WHERE i.order_id = $1::uuid
+    ORDER BY i.position
+"""
+
+
+def _link_row(link: DownloadLink) -> dict[str, Any]:
+    return {name: getattr(link, name) for name in LINK_COLUMN_NAMES}
 
 
 class SqlDeliveryRepository:
@@ -200,17 +276,18 @@ class SqlDeliveryRepository:
         await lock_order(self.session, SERVICE, order_id)
 
     async def get(self, order_id: uuid.UUID, *, for_update: bool = False) -> Delivery | None:
-        query = _DELIVERY_LOCKED if for_update else _DELIVERY
-        row = (await self.session.execute(query, {"order_id": order_id})).mappings().first()
+        db = await raw(self.session)
+        row = await db.fetchrow(_GET_RAW_LOCKED if for_update else _GET_RAW, order_id)
         return self._seen(_delivery(row)) if row else None
 
     async def load(self, order_id: uuid.UUID, *, for_update: bool = False) -> LoadedDelivery | None:
-        params = {"order_id": order_id}
-        query = _LOAD_LOCKED if for_update else _LOAD
-        row = (await self.session.execute(query, params)).mappings().first()
+        """Two raw statements: the delivery (locked) with the settings, then its items, read
+        after the lock (a fresh snapshot: what a writer committed while we waited is seen)."""
+        db = await raw(self.session)
+        row = await db.fetchrow(_LOAD_RAW_LOCKED if for_update else _LOAD_RAW, order_id)
         if row is None:
             return None
-        rows = (await self.session.execute(_ITEMS, params)).mappings().all()
+        rows = await db.fetch(_ITEMS_RAW, order_id)
         return LoadedDelivery(
             delivery=self._seen(_delivery(row)),
             items=[_item(item) for item in rows],
@@ -229,19 +306,17 @@ class SqlDeliveryRepository:
         items: Sequence[DeliveryItem],
         galleries: Sequence[GalleryLine] = (),
     ) -> None:
-        await self.session.execute(
-            insert(deliveries).values(
-                order_id=delivery.order_id,
-                number=delivery.number,
-                client_name=delivery.client_name,
-                client_email=delivery.client_email,
-                kind=delivery.kind.value,
-                gallery_lines=gallery_lines_json(galleries),
-                **_delivery_values(delivery),
-            )
-        )
-        if items:
-            await self.session.execute(insert(delivery_items), [_item_row(i) for i in items])
+        row = {
+            "order_id": delivery.order_id,
+            "number": delivery.number,
+            "client_name": delivery.client_name,
+            "client_email": delivery.client_email,
+            "kind": delivery.kind.value,
+            "gallery_lines": gallery_lines_json(galleries),
+            **_delivery_values(delivery),
+        }
+        db = await raw(self.session)
+        await db.fetchval(_ADD_RAW, as_json(row), as_json([_item_row(i) for i in items]))
         self._seen(delivery)
 
     async def save(
@@ -252,19 +327,20 @@ class SqlDeliveryRepository:
         added: Sequence[DeliveryItem] = (),
         links: Sequence[DownloadLink] = (),
     ) -> None:
+        """One raw statement for all of it (none when nothing changed)."""
         values = _delivery_values(delivery)
-        if self._loaded.get(delivery.order_id) != values:
-            await self.session.execute(
-                update(deliveries)
-                .where(deliveries.c.order_id == delivery.order_id)
-                .values(**values)
-            )
-            self._loaded[delivery.order_id] = values
-        if items:
-            await self.session.execute(_SAVE_ITEM, [_item_file(item) for item in items])
-        if added:
-            await self.session.execute(insert(delivery_items), [_item_row(i) for i in added])
-        await add_links(self.session, links)
+        changed = self._loaded.get(delivery.order_id) != values
+        if not (changed or items or added or links):
+            return
+        db = await raw(self.session)
+        await db.fetchval(
+            _SAVE_RAW,
+            as_json({"order_id": delivery.order_id, **values}) if changed else None,
+            as_json([{"id": i.id, **_item_file_values(i)} for i in items]),
+            as_json([_item_row(i) for i in added]),
+            as_json([_link_row(link) for link in links]),
+        )
+        self._loaded[delivery.order_id] = values
 
     async def drop_holds(
         self, order_id: uuid.UUID, line_ids: Sequence[uuid.UUID] | None = None

@@ -27,6 +27,7 @@ _LINK_COLUMNS = (
     download_links.c.created_at,
     download_links.c.bytes_credit,
 )
+LINK_COLUMN_NAMES = tuple(c.name for c in _LINK_COLUMNS)
 _FILE_COLUMNS = (
     delivery_items.c.file_name,
     delivery_items.c.file_source,
