@@ -6,7 +6,7 @@ import dataclasses
 import uuid
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, tuple_, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +27,7 @@ from shop_payments.domain.model import (
     RequestStatus,
 )
 from shop_payments.domain.settings import OfflineMethod, PaymentSettings
+from shop_platform.fastpath import as_json, raw
 from shop_platform.paging import Page, TimeKey
 
 _REQUEST_FIELDS = (
@@ -63,11 +64,12 @@ def _request_row(request: PaymentRequest) -> dict[str, Any]:
 
 
 def _request(row: Any) -> PaymentRequest:
-    values = {name: getattr(row, name) for name in _REQUEST_FIELDS}
-    values["status"] = RequestStatus(row.status)
+    """From a row by column name (an asyncpg record or a SQLAlchemy row's mapping)."""
+    values = {name: row[name] for name in _REQUEST_FIELDS}
+    values["status"] = RequestStatus(row["status"])
     # rows from before the pricing issue have lines without discount and usage
-    values["lines"] = tuple(RequestLine(**line) for line in row.lines)
-    figures = OrderFigures(**{name: getattr(row, name) for name in _FIGURE_FIELDS})
+    values["lines"] = tuple(RequestLine(**line) for line in row["lines"])
+    figures = OrderFigures(**{name: row[name] for name in _FIGURE_FIELDS})
     return PaymentRequest(**values, figures=figures)
 
 
@@ -85,9 +87,55 @@ def _payment(row: Any) -> Payment:
     )
 
 
-# Built once: the message path runs these for every order (see libs/messaging/inbox.py).
-_REQUEST = select(payment_requests).where(payment_requests.c.order_id == bindparam("order_id"))
-_REQUEST_LOCKED = _REQUEST.with_for_update()
+# The hot path in raw statements (shop_platform.fastpath, issue 15): the request read (payment
+# page, checkout, webhook, every message), and a request's save, with the payment a settlement
+# records in the same statement (rows as jsonb, read back by the tables' own row types).
+_REQUEST_RAW = "SELECT * FROM payment_requests WHERE order_id = $1::uuid"
+_REQUEST_RAW_LOCKED = _REQUEST_RAW + " FOR UPDATE"
+# the columns `_request_row` writes (a column it does not know keeps its value)
+_SAVED_COLUMNS = tuple(n for n in (*_REQUEST_FIELDS, *_FIGURE_FIELDS) if n != "order_id")
+_PAYMENT_COLUMNS = (
+    "id",
+    "order_id",
+    "method",
+    "processor",
+    "processor_reference",
+    "amount",
+    "currency",
+    "paid_at",
+    "disposition",
+)
+
+
+def _names(columns: tuple[str, ...], prefix: str = "") -> str:
+    return ", ".join(f'{prefix}"{name}"' for name in columns)
+
+
+_INSERT_PAYMENTS = (
+    f"INSERT INTO payments ({_names(_PAYMENT_COLUMNS)}) SELECT {_names(_PAYMENT_COLUMNS, 'r.')} "  # noqa: S608
+    "FROM jsonb_populate_recordset(NULL::payments, $2::jsonb) AS r RETURNING 1"
+)
+_SAVE_RAW = f"""
+WITH paid AS ({_INSERT_PAYMENTS})
+UPDATE payment_requests SET {", ".join(f'"{n}" = r."{n}"' for n in _SAVED_COLUMNS)}
+FROM jsonb_populate_record(NULL::payment_requests, $1::jsonb) AS r
+WHERE payment_requests.order_id = r.order_id
+"""  # noqa: S608 - constant names
+_ADD_PAYMENT_RAW = _INSERT_PAYMENTS.replace("$2::jsonb", "$1::jsonb")
+
+
+def _payment_row(payment: Payment) -> dict[str, Any]:
+    return {
+        "id": payment.id,
+        "order_id": payment.order_id,
+        "method": payment.method.value,
+        "processor": payment.processor,
+        "processor_reference": payment.processor_reference,
+        "amount": payment.amount,
+        "currency": payment.currency,
+        "paid_at": payment.paid_at,
+        "disposition": payment.disposition.value,
+    }
 
 
 class SqlPaymentRequests:
@@ -98,8 +146,8 @@ class SqlPaymentRequests:
         await lock_order(self._session, "payments", order_id)
 
     async def get(self, order_id: uuid.UUID, *, for_update: bool = False) -> PaymentRequest | None:
-        query = _REQUEST_LOCKED if for_update else _REQUEST
-        row = (await self._session.execute(query, {"order_id": order_id})).first()
+        db = await raw(self._session)
+        row = await db.fetchrow(_REQUEST_RAW_LOCKED if for_update else _REQUEST_RAW, order_id)
         return _request(row) if row else None
 
     async def add(self, request: PaymentRequest) -> bool:
@@ -111,14 +159,11 @@ class SqlPaymentRequests:
         )
         return result.first() is not None
 
-    async def save(self, request: PaymentRequest) -> None:
-        values = _request_row(request)
-        del values["order_id"]
-        await self._session.execute(
-            update(payment_requests)
-            .where(payment_requests.c.order_id == request.order_id)
-            .values(values)
-        )
+    async def save(self, request: PaymentRequest, *, payment: Payment | None = None) -> None:
+        """One raw statement, with the settlement's payment when there is one."""
+        paid = [_payment_row(payment)] if payment is not None else []
+        db = await raw(self._session)
+        await db.execute(_SAVE_RAW, as_json(_request_row(request)), as_json(paid))
 
 
 class SqlPayments:
@@ -126,19 +171,7 @@ class SqlPayments:
         self._session = session
 
     async def add(self, payment: Payment) -> None:
-        await self._session.execute(
-            insert(payments).values(
-                id=payment.id,
-                order_id=payment.order_id,
-                method=payment.method.value,
-                processor=payment.processor,
-                processor_reference=payment.processor_reference,
-                amount=payment.amount,
-                currency=payment.currency,
-                paid_at=payment.paid_at,
-                disposition=payment.disposition.value,
-            )
-        )
+        await (await raw(self._session)).execute(_ADD_PAYMENT_RAW, as_json([_payment_row(payment)]))
 
     async def owe_back(self, order_id: uuid.UUID) -> int:
         result = await self._session.execute(

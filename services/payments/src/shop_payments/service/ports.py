@@ -35,7 +35,9 @@ class PaymentRequests(Protocol):
     async def add(self, request: PaymentRequest) -> bool:
         """Insert; False when the order is already known."""
 
-    async def save(self, request: PaymentRequest) -> None: ...
+    async def save(self, request: PaymentRequest, *, payment: Payment | None = None) -> None:
+        """Write the request's state; with `payment`, record that payment too, in the same
+        round trip (a settlement)."""
 
 
 class Payments(Protocol):

@@ -33,11 +33,9 @@ async def settle(
     confirmation for the same order fails the transaction instead of being published.
     """
     settlement = request.receive(received, uuid.uuid4())
-    if settlement.payment is not None:
-        await repos.payments.add(settlement.payment)
     if settlement.outcome is SettlementOutcome.CONFIRMED:
         assert settlement.payment is not None
-        await repos.requests.save(request)
+        await repos.requests.save(request, payment=settlement.payment)  # one round trip
         await repos.outbox.add(_confirmed(settlement, causation_id))
         log.info(
             "payment.confirmed",
@@ -45,7 +43,10 @@ async def settle(
             method=received.method.value,
             processor=received.processor,
         )
-    elif settlement.outcome is SettlementOutcome.AFTER_CANCELLATION and settlement.payment:
+        return settlement
+    if settlement.payment is not None:
+        await repos.payments.add(settlement.payment)
+    if settlement.outcome is SettlementOutcome.AFTER_CANCELLATION and settlement.payment:
         # Orders must know the money is there, to offer it back (a Refund button).
         await repos.outbox.add(_confirmed(settlement, causation_id, refund_due=True))
         log.warning(
