@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from prometheus_client import CollectorRegistry
-from sqlalchemy import text
+from sqlalchemy import bindparam, column, select, table, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -21,7 +21,7 @@ from shop_kernel.metrics import count_db_statements
 from shop_messaging.inbox import AlreadyHandled, defer_claim, finish_claim
 from shop_messaging.tables import metadata as messaging_metadata
 from shop_platform.db import make_engine, make_session_factory
-from shop_platform.fastpath import as_json, raw
+from shop_platform.fastpath import Compiled, as_json, raw
 from shop_testkit.databases import create_database, remove_database
 
 NOTE = "INSERT INTO notes (body) VALUES ($1)"
@@ -149,3 +149,19 @@ async def test_rows_go_as_json_and_come_back_typed(
         )
     assert back is not None
     assert dict(back) == {"id": row["id"], "at": at, "naive": at, "colour": "red"}
+
+
+async def test_a_sqlalchemy_statement_compiled_once_runs_raw(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    notes_table = table("notes", column("id"), column("body"))
+    query = Compiled(
+        select(notes_table.c.body.label("text"))
+        .where(notes_table.c.body != bindparam("unwanted"), notes_table.c.id > 0)
+        .order_by(notes_table.c.id)
+    )
+    async with sessions.begin() as session:
+        db = await raw(session)
+        await db.executemany(NOTE, [("kept",), ("dropped",)])
+        rows = await db.fetch(query.sql, *query.args(unwanted="dropped"))
+    assert [row["text"] for row in rows] == ["kept"], "labels and bound values as SQLAlchemy's"

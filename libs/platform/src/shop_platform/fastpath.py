@@ -40,9 +40,11 @@ from typing import Any
 
 import asyncpg
 import orjson
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ClauseElement
 
 RawHook = Callable[[AsyncSession, "RawConnection"], Awaitable[None]]
 
@@ -56,6 +58,26 @@ def before_raw_statements(hook: RawHook) -> RawHook:
     if hook not in _hooks:
         _hooks.append(hook)
     return hook
+
+
+_DIALECT = asyncpg_dialect()  # type: ignore[no-untyped-call]
+
+
+class Compiled:
+    """A SQLAlchemy Core statement compiled once (at import) to asyncpg's SQL, to run raw:
+    `db.fetch(c.sql, *c.args(order_id=...))`. Its result columns are named as SQLAlchemy
+    names them (labels included)."""
+
+    __slots__ = ("_defaults", "names", "sql")
+
+    def __init__(self, statement: ClauseElement) -> None:
+        compiled = statement.compile(dialect=_DIALECT)
+        self.sql = str(compiled)
+        self.names: tuple[str, ...] = tuple(getattr(compiled, "positiontup", None) or ())
+        self._defaults = compiled.params  # values bound in the statement itself
+
+    def args(self, **params: Any) -> list[Any]:
+        return [params[n] if n in params else self._defaults[n] for n in self.names]
 
 
 def _json_default(value: Any) -> Any:
