@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from datetime import UTC, datetime
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 
 import pytest
+from aiosmtplib.email import flatten_message
 
 from shop_notifications.config import NotificationsSettings
-from shop_notifications.domain.model import OutgoingEmail
+from shop_notifications.domain.model import Attachment, OutgoingEmail
 from shop_notifications.mail.smtp import (
     LogOnlyTransport,
     SmtpTarget,
@@ -16,6 +20,8 @@ from shop_notifications.mail.smtp import (
     SmtpUrlError,
     build_message,
     make_transport,
+    message_bytes,
+    utf8_message,
 )
 
 
@@ -111,3 +117,74 @@ def test_headers_take_one_line_and_one_address_only() -> None:
             build_message(
                 dataclasses.replace(email, to=bad), mail_from="shop@x.example", shop_name="S"
             )
+
+
+def _structure(message: EmailMessage) -> list[tuple[str, object, str | None]]:
+    return [
+        (part.get_content_type(), part.get_content(), part.get_filename())
+        for part in message.walk()
+        if not part.is_multipart()
+    ]
+
+
+HEADERS = ("From", "To", "Subject", "Date", "Message-ID", "X-Shop-Order-Id")
+
+
+@pytest.mark.parametrize(
+    ("subject", "shop_name", "text", "html", "filename"),
+    [
+        ("Your order 1", "Photo license shop", "hello", "<p>hello</p>", None),
+        (
+            "Votre commande n° 2026-0042 : vos fichiers sont prêts",
+            "Zoë Łukasiewicz Photographie",
+            "Bonjour Zoë,\n\nvos fichiers — 25,00 € — sont prêts.\n.\nFin  \n",
+            '<p style="color: red">Prêts: <a href="http://x.test/?a=1&amp;b=2">ici</a></p>',
+            "Facture n° INV-7.pdf",
+        ),
+        (
+            "A subject that is long enough to be folded, " * 4,
+            'Shop "quoted", with specials <and> @ signs',
+            "x" * 200 + "\r\n=_ not a boundary =3D\ttab\n\n\n",
+            "<p>" + "y" * 500 + "</p>\n",
+            "INV-000007.pdf",
+        ),
+    ],
+)
+def test_the_bytes_sent_read_back_as_email_message_would_write_them(
+    subject: str, shop_name: str, text: str, html: str, filename: str | None
+) -> None:
+    """`message_bytes` writes by hand what `email.message` wrote (`utf8_message`, flattened
+    as aiosmtplib sent it to a server with 8BITMIME): read back, the same headers, parts,
+    bodies and attachments; 7-bit, CRLF, no line longer than SMTP allows."""
+    attachments = (
+        (Attachment(filename, "application/pdf", bytes(range(256)) * 40),) if filename else ()
+    )
+    email = OutgoingEmail(
+        id=uuid.UUID(int=9),
+        order_id=uuid.UUID(int=10),
+        message_id=uuid.uuid4(),
+        template="t",
+        to="ada@example.com",
+        subject=subject,
+        text=text,
+        html=html,
+        attempts=0,
+        attachments=attachments,
+    )
+    now = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)
+    options = {"mail_from": "shop@photos.example", "shop_name": shop_name, "now": now}
+    data = message_bytes(email, **options)  # type: ignore[arg-type]
+    assert data.isascii()
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert max(len(line) for line in data.split(b"\r\n")) <= 998  # SMTP's limit
+    sent = message_from_bytes(data, policy=policy.default)
+    flat = flatten_message(utf8_message(email, **options), cte_type="8bit")  # type: ignore[arg-type]
+    written = message_from_bytes(flat, policy=policy.default)
+    assert isinstance(sent, EmailMessage)
+    assert isinstance(written, EmailMessage)
+    for name in HEADERS:
+        assert sent[name] == written[name], name
+    assert sent.get_content_type() == written.get_content_type()
+    assert _structure(sent) == _structure(written)
+    assert not sent.defects
+    assert all(not part.defects for part in sent.walk())
