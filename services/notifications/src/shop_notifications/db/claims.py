@@ -7,17 +7,17 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shop_messaging.leased_loop import claim_statement
-from shop_notifications.db.tables import email_attachments
 from shop_notifications.domain.model import Attachment, OutgoingEmail
 
 # A held email (a delivery email waiting for its invoice) is left alone until it is released
 # (held_until NULL) or its wait is over (`:now`, the sender's clock).
-_CLAIM = claim_statement(
+_LEASE = claim_statement(
     "emails",
     ready=(
         "status = 'pending' AND available_at <= now() "
@@ -26,31 +26,36 @@ _CLAIM = claim_statement(
     order_by="available_at, created_at",
     returning=(
         "id, order_id, correlation_id, message_id, template, recipient, subject, text_body, "
-        "html_body, attempts, traceparent"
+        "html_body, attempts, traceparent, available_at, created_at"
     ),
 )
-
-
-_ATTACHMENTS = select(
-    email_attachments.c.email_id,
-    email_attachments.c.filename,
-    email_attachments.c.content_type,
-    email_attachments.c.content,
-).order_by(email_attachments.c.email_id, email_attachments.c.position)
+# The claimed emails with their attachments (the invoice PDF), one row per attachment, in
+# one statement: the claim and the read of what it claimed, one round trip (issue 15).
+_CLAIM = text(
+    f"""
+    WITH claimed AS ({_LEASE.text})
+    SELECT c.*, a.filename, a.content_type, a.content
+    FROM claimed c LEFT JOIN email_attachments a ON a.email_id = c.id
+    ORDER BY c.available_at, c.created_at, c.id, a.position
+    """  # noqa: S608 - constant fragments
+)
 
 
 async def claim_pending(
     engine: AsyncEngine, *, lease_s: float, batch: int, now: datetime | None = None
 ) -> list[OutgoingEmail]:
-    """`now`: the sender's clock, for the held emails' wait (default: the real time)."""
+    """`now`: the sender's clock, for the held emails' wait (default: the real time).
+    One statement in autocommit, committed as it ends (no BEGIN, no COMMIT)."""
     params = {"lease_s": lease_s, "limit": batch, "now": now or datetime.now(UTC)}
-    attached: dict[uuid.UUID, list[Attachment]] = defaultdict(list)
-    async with engine.begin() as conn:
+    async with engine.connect() as conn:
+        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
         rows = (await conn.execute(_CLAIM, params)).all()
-        if rows:
-            query = _ATTACHMENTS.where(email_attachments.c.email_id.in_([r.id for r in rows]))
-            for a in (await conn.execute(query)).all():
-                attached[a.email_id].append(Attachment(a.filename, a.content_type, a.content))
+    claimed: dict[uuid.UUID, Any] = {}
+    attached: dict[uuid.UUID, list[Attachment]] = defaultdict(list)
+    for r in rows:
+        claimed.setdefault(r.id, r)
+        if r.filename is not None:
+            attached[r.id].append(Attachment(r.filename, r.content_type, r.content))
     return [
         OutgoingEmail(
             id=r.id,
@@ -66,7 +71,7 @@ async def claim_pending(
             traceparent=r.traceparent,
             attachments=tuple(attached.get(r.id, ())),
         )
-        for r in rows
+        for r in claimed.values()
     ]
 
 
