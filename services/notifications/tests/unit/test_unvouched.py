@@ -125,15 +125,26 @@ class FakeStore:
 
     def __init__(self) -> None:
         self.rows: list[NewEmail] = []
-        self.wakes = 0
+        self.wakes = 0  # the sender woken: NOTIFYs delivered by commits
+        self.notified = False
         self.counted: list[str] = []
 
-    async def add(self, email: NewEmail) -> bool:
-        key = (email.message_id, email.template, email.to)
-        if any((r.message_id, r.template, r.to) == key for r in self.rows):
-            return False
-        self.rows.append(email)
-        return True
+    async def add_all(self, new: Sequence[NewEmail]) -> set[uuid.UUID]:
+        added = set()
+        for email in new:
+            key = (email.message_id, email.template, email.to)
+            if any((r.message_id, r.template, r.to) == key for r in self.rows):
+                continue
+            self.rows.append(email)
+            added.add(email.id)
+        if any(r.id in added and r.status is EmailStatus.PENDING for r in self.rows):
+            self.notified = True  # delivered at commit, once per transaction
+        return added
+
+    def commit(self) -> None:
+        if self.notified:
+            self.wakes += 1
+        self.notified = False
 
     async def count_recent_to(
         self, to: str, *, templates: Collection[str], within: timedelta
@@ -145,9 +156,6 @@ class FakeStore:
             and r.status is not EmailStatus.SUPPRESSED
             for r in self.rows
         )
-
-    async def wake_sender(self) -> None:
-        self.wakes += 1
 
     async def mark_delivered(self, delivered: Sequence[Delivered]) -> set[uuid.UUID]:
         raise NotImplementedError
@@ -178,9 +186,11 @@ class FakeStore:
 
 
 async def record(store: FakeStore, envelope: Envelope, intents: list[EmailIntent]) -> int:
-    return await record_emails(
+    added = await record_emails(
         store, renderer, intents, cause=envelope, about=About.order(envelope.correlation_id)
     )
+    store.commit()  # the handler's transaction
+    return added
 
 
 async def test_past_the_limit_client_emails_are_recorded_suppressed_never_pending() -> None:

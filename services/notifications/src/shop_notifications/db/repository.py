@@ -8,14 +8,14 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select, text, tuple_, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_contracts.envelope import Envelope
 from shop_messaging.outbox import add_to_outbox
-from shop_notifications.db.tables import EMAILS_CHANNEL, email_attachments, emails, orders
+from shop_notifications.db.tables import EMAILS_CHANNEL, emails, orders
 from shop_notifications.domain.model import Attachment, EmailStatus, LoggedEmail, OrderEmail
 from shop_notifications.service.ports import Delivered, NewEmail
+from shop_platform.fastpath import as_json, raw
 from shop_platform.paging import TimeKey
 
 _SUMMARY_COLUMNS = [
@@ -38,11 +38,50 @@ _MARK_DELIVERED = text(
 )
 
 
-# Built once (two emails per order). `_ADD` inserts the columns of the parameters it gets.
-_ADD = (
-    insert(emails).on_conflict_do_nothing(constraint="uq_emails_idempotency").returning(emails.c.id)
+# New emails and their attachments, one statement (asyncpg, `shop_platform.fastpath`): the
+# emails as one jsonb array ($1), the attachments as arrays ($2-$7), kept for the emails
+# actually added (a redelivered message's are already there: the unique key skips them).
+# It wakes the sender too (NOTIFY, delivered at commit) when one of them is pending: no
+# statement of its own. Was one INSERT per email, one per email's attachments and a NOTIFY.
+_ADD_ALL = f"""
+WITH added AS (
+    INSERT INTO emails (id, order_id, correlation_id, message_id, message_type, template,
+                        recipient, subject, text_body, html_body, status, last_error,
+                        traceparent, held_until, held_context, invoice_number)
+    SELECT id, order_id, correlation_id, message_id, message_type, template, recipient,
+           subject, text_body, html_body, status, last_error, traceparent, held_until,
+           held_context, invoice_number
+    FROM jsonb_populate_recordset(NULL::emails, $1::jsonb)
+    ON CONFLICT ON CONSTRAINT uq_emails_idempotency DO NOTHING
+    RETURNING id, status
+), attached AS (
+    INSERT INTO email_attachments (id, email_id, position, filename, content_type, content)
+    SELECT a.id, a.email_id, a.position, a.filename, a.content_type, a.content
+    FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::text[], $7::bytea[])
+         AS a(id, email_id, position, filename, content_type, content)
+    JOIN added ON added.id = a.email_id
 )
-_WAKE_SENDER = text(f"NOTIFY {EMAILS_CHANNEL}")
+SELECT id, CASE WHEN status = 'pending' THEN pg_notify('{EMAILS_CHANNEL}', '') END AS woke
+FROM added
+"""  # noqa: S608 - a constant channel name
+# A held email released with its invoice, as `_ADD_ALL` adds one.
+_RELEASE_HELD = f"""
+WITH released AS (
+    UPDATE emails
+    SET text_body = $2, html_body = $3, invoice_number = $4,
+        held_until = NULL, held_context = NULL, claimed_until = NULL
+    WHERE id = $1 AND status = 'pending' AND held_until IS NOT NULL
+      AND invoice_number IS NULL AND (claimed_until IS NULL OR claimed_until <= now())
+    RETURNING id
+), attached AS (
+    INSERT INTO email_attachments (id, email_id, position, filename, content_type, content)
+    SELECT a.id, released.id, a.position, a.filename, a.content_type, a.content
+    FROM unnest($5::uuid[], $6::int[], $7::text[], $8::text[], $9::bytea[])
+         AS a(id, position, filename, content_type, content)
+    CROSS JOIN released
+)
+SELECT id, pg_notify('{EMAILS_CHANNEL}', '') AS woke FROM released
+"""  # noqa: S608 - a constant channel name
 
 RECIPIENT_LOCK = 5_101  # namespace of the two-key advisory locks on a recipient address
 # Two statements: a count in the lock's own statement would read a snapshot taken before
@@ -63,47 +102,46 @@ class EmailRepository:
 
     async def add(self, email: NewEmail) -> bool:
         """Record a pending email; False when its idempotency key is already there."""
-        values = {
-            "id": email.id,
-            "order_id": email.order_id,
-            "correlation_id": email.correlation_id,
-            "message_id": email.message_id,
-            "message_type": email.message_type,
-            "template": email.template,
-            "recipient": email.to,
-            "subject": email.subject,
-            "text_body": email.text,
-            "html_body": email.html,
-            "status": str(email.status),
-            "last_error": email.reason,  # shown next to the status in the log
-            "traceparent": email.traceparent,
-            "held_until": email.held_until,
-            "held_context": dict(email.held_context) if email.held_context is not None else None,
-            "invoice_number": email.invoice_number,
-        }
-        result = await self._session.execute(_ADD, values)
-        if result.first() is None:
-            return False
-        await self._attach(email.id, email.attachments)
-        return True
+        return email.id in await self.add_all([email])
 
-    async def _attach(self, email_id: uuid.UUID, attachments: Sequence[Attachment]) -> None:
-        if not attachments:
-            return
-        await self._session.execute(
-            insert(email_attachments),
-            [
-                {
-                    "id": uuid.uuid4(),
-                    "email_id": email_id,
-                    "position": position,
-                    "filename": a.filename,
-                    "content_type": a.content_type,
-                    "content": a.content,
-                }
-                for position, a in enumerate(attachments)
-            ],
-        )
+    async def add_all(self, new: Sequence[NewEmail]) -> set[uuid.UUID]:
+        """Record them (with their attachments), all in one statement; returns the ids of
+        those added (one whose idempotency key is already there is not). Wakes the sender at
+        commit when one added is pending."""
+        if not new:
+            return set()
+        rows = [
+            {
+                "id": email.id,
+                "order_id": email.order_id,
+                "correlation_id": email.correlation_id,
+                "message_id": email.message_id,
+                "message_type": email.message_type,
+                "template": email.template,
+                "recipient": email.to,
+                "subject": email.subject,
+                "text_body": email.text,
+                "html_body": email.html,
+                "status": str(email.status),
+                "last_error": email.reason,  # shown next to the status in the log
+                "traceparent": email.traceparent,
+                "held_until": email.held_until,
+                "held_context": (
+                    dict(email.held_context) if email.held_context is not None else None
+                ),
+                "invoice_number": email.invoice_number,
+            }
+            for email in new
+        ]
+        attached = [
+            (uuid.uuid4(), email.id, position, a.filename, a.content_type, a.content)
+            for email in new
+            for position, a in enumerate(email.attachments)
+        ]
+        columns: list[list[Any]] = [list(c) for c in zip(*attached, strict=True)] or [[]] * 6
+        db = await raw(self._session)
+        added = await db.fetch(_ADD_ALL, as_json(rows), *columns)
+        return {row["id"] for row in added}
 
     async def order_emails(
         self, order_id: uuid.UUID, *, templates: Collection[str]
@@ -152,30 +190,21 @@ class EmailRepository:
         attachments: Sequence[Attachment],
     ) -> bool:
         """Held, pending, no sender's lease on it (checked again under the row's lock: a
-        sender claiming it meanwhile wins, and the invoice goes in an email of its own)."""
-        result = await self._session.execute(
-            update(emails)
-            .where(
-                emails.c.id == email_id,
-                emails.c.status == EmailStatus.PENDING,
-                emails.c.held_until.is_not(None),
-                emails.c.invoice_number.is_(None),
-                emails.c.claimed_until.is_(None) | (emails.c.claimed_until <= func.now()),
+        sender claiming it meanwhile wins, and the invoice goes in an email of its own).
+        One statement: the new bodies, the attachments, the sender woken (at commit)."""
+        columns: list[list[Any]] = [
+            list(c)
+            for c in zip(
+                *(
+                    (uuid.uuid4(), position, a.filename, a.content_type, a.content)
+                    for position, a in enumerate(attachments)
+                ),
+                strict=True,
             )
-            .values(
-                text_body=text,
-                html_body=html,
-                invoice_number=invoice_number,
-                held_until=None,
-                held_context=None,
-                claimed_until=None,
-            )
-            .returning(emails.c.id)
-        )
-        if result.first() is None:
-            return False
-        await self._attach(email_id, attachments)
-        return True
+        ] or [[]] * 5
+        db = await raw(self._session)
+        released = await db.fetch(_RELEASE_HELD, email_id, text, html, invoice_number, *columns)
+        return bool(released)
 
     async def count_recent_to(
         self, to: str, *, templates: Collection[str], within: timedelta
@@ -188,10 +217,6 @@ class EmailRepository:
             {"to": to, "templates": sorted(templates), "within": within.total_seconds()},
         )
         return int(count or 0)
-
-    async def wake_sender(self) -> None:
-        """Transactional NOTIFY: the sender wakes once the new rows are visible."""
-        await self._session.execute(_WAKE_SENDER)
 
     async def mark_delivered(self, delivered: Sequence[Delivered]) -> set[uuid.UUID]:
         """pending -> sent/logged, all in one statement. Returns the ids it changed: one

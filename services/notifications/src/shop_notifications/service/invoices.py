@@ -118,7 +118,6 @@ async def email_invoice(
             attachments=intent.attachments,
         )
         if released:
-            await store.wake_sender()
             log.info("invoice.attached", **ids, email_id=str(email.id))
             return InvoiceOutcome.ATTACHED
     await record_emails(

@@ -66,7 +66,11 @@ class Renderer(Protocol):
 
 
 class EmailStore(Protocol):
-    async def add(self, email: NewEmail) -> bool: ...
+    async def add_all(self, new: Sequence[NewEmail]) -> set[uuid.UUID]:
+        """Record them, with their attachments; the ids of those added (one whose
+        (message, template, recipient) is already there is not). Wakes the sender, once
+        the transaction commits, when one added is pending."""
+        ...
 
     async def count_recent_to(
         self, to: str, *, templates: Collection[str], within: timedelta
@@ -75,8 +79,6 @@ class EmailStore(Protocol):
         aside. Locks the address until the transaction ends, so two transactions cannot
         both count below a limit and both add."""
         ...
-
-    async def wake_sender(self) -> None: ...
 
     async def mark_delivered(self, delivered: Sequence[Delivered]) -> set[uuid.UUID]: ...
 
@@ -101,9 +103,9 @@ class EmailStore(Protocol):
         invoice_number: str,
         attachments: Sequence[Attachment],
     ) -> bool:
-        """A held email with its invoice: new bodies, the attachments, no longer held.
-        False when it is no longer held and pending, or a sender holds it right now (it
-        may be on its way without the invoice)."""
+        """A held email with its invoice: new bodies, the attachments, no longer held; the
+        sender woken at commit. False when it is no longer held and pending, or a sender
+        holds it right now (it may be on its way without the invoice)."""
         ...
 
 

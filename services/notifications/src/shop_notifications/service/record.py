@@ -39,10 +39,19 @@ async def record_emails(
     """Returns how many were new (suppressed ones included). An email already recorded for
     the same (message, template, recipient) is skipped: the unique key backs the inbox
     against a redelivery. With tracing on, each email keeps the current span's context
-    (the handler's): the sender's span for it joins that trace."""
-    added = pending = 0
+    (the handler's): the sender's span for it joins that trace.
+
+    The emails are written together (`EmailStore.add_all`: one statement, which also wakes
+    the sender when one is pending); those before an unvouched one first, so that its count
+    sees them."""
     traceparent = tracing.current_traceparent()
+    batch: list[NewEmail] = []
+    recorded: list[NewEmail] = []
+    added: set[uuid.UUID] = set()
     for intent in intents:
+        if intent.template.kind.unvouched and batch:
+            added |= await store.add_all(batch)
+            batch = []
         reason = await _suppression(store, intent)
         rendered = renderer.render(intent.template, intent.context)
         email = NewEmail(
@@ -64,23 +73,23 @@ async def record_emails(
             held_until=intent.held_until,
             held_context=intent.context if intent.held_until is not None else None,
         )
-        ids = {"template": str(intent.template), **_about(about)}
-        if not await store.add(email):
+        batch.append(email)
+        recorded.append(email)
+    if batch:
+        added |= await store.add_all(batch)
+    for email in recorded:
+        ids = {"template": str(email.template), **_about(about)}
+        if email.id not in added:
             log.info("email.already_recorded", **ids)
             continue
-        added += 1
         ids["email_id"] = str(email.id)
-        if reason is None:
-            pending += 1
-            if intent.held_until is not None:
-                log.info("email.held", **ids, held_until=intent.held_until.isoformat())
-            else:
-                log.info("email.recorded", **ids)
+        if email.reason is not None:
+            log.warning("email.suppressed", **ids, reason=email.reason)
+        elif email.held_until is not None:
+            log.info("email.held", **ids, held_until=email.held_until.isoformat())
         else:
-            log.warning("email.suppressed", **ids, reason=reason)
-    if pending:
-        await store.wake_sender()
-    return added
+            log.info("email.recorded", **ids)
+    return sum(email.id in added for email in recorded)
 
 
 def _about(about: About) -> dict[str, str]:
