@@ -12,10 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_messaging.locks import lock_order
 from shop_payments.db.tables import (
-    payment_requests,
     payment_settings,
     payments,
-    processor_events,
 )
 from shop_payments.domain.model import (
     OrderFigures,
@@ -122,6 +120,20 @@ FROM jsonb_populate_record(NULL::payment_requests, $1::jsonb) AS r
 WHERE payment_requests.order_id = r.order_id
 """  # noqa: S608 - constant names
 _ADD_PAYMENT_RAW = _INSERT_PAYMENTS.replace("$2::jsonb", "$1::jsonb")
+_NEW_REQUEST_COLUMNS = ("order_id", *_SAVED_COLUMNS)
+_ADD_REQUEST_RAW = (
+    f"INSERT INTO payment_requests ({_names(_NEW_REQUEST_COLUMNS)}) "  # noqa: S608
+    f"SELECT {_names(_NEW_REQUEST_COLUMNS, 'r.')} "
+    "FROM jsonb_populate_record(NULL::payment_requests, $1::jsonb) AS r "
+    "ON CONFLICT DO NOTHING RETURNING order_id"
+)
+_CLAIM_EVENT_RAW = (
+    "INSERT INTO processor_events (event_id, processor, type, outcome) "
+    "VALUES ($1, $2, $3, 'received') ON CONFLICT DO NOTHING RETURNING event_id"
+)
+_SET_OUTCOME_RAW = (
+    "UPDATE processor_events SET order_id = $2::uuid, outcome = $3 WHERE event_id = $1"
+)
 
 
 def _payment_row(payment: Payment) -> dict[str, Any]:
@@ -151,13 +163,8 @@ class SqlPaymentRequests:
         return _request(row) if row else None
 
     async def add(self, request: PaymentRequest) -> bool:
-        result = await self._session.execute(
-            pg_insert(payment_requests)
-            .values(_request_row(request))
-            .on_conflict_do_nothing()
-            .returning(payment_requests.c.order_id)
-        )
-        return result.first() is not None
+        db = await raw(self._session)
+        return await db.fetchval(_ADD_REQUEST_RAW, as_json(_request_row(request))) is not None
 
     async def save(self, request: PaymentRequest, *, payment: Payment | None = None) -> None:
         """One raw statement, with the settlement's payment when there is one."""
@@ -214,20 +221,11 @@ class SqlProcessorEvents:
         self._session = session
 
     async def claim(self, event_id: str, processor: str, event_type: str) -> bool:
-        result = await self._session.execute(
-            pg_insert(processor_events)
-            .values(event_id=event_id, processor=processor, type=event_type, outcome="received")
-            .on_conflict_do_nothing()
-            .returning(processor_events.c.event_id)
-        )
-        return result.first() is not None
+        db = await raw(self._session)
+        return await db.fetchval(_CLAIM_EVENT_RAW, event_id, processor, event_type) is not None
 
     async def set_outcome(self, event_id: str, order_id: uuid.UUID | None, outcome: str) -> None:
-        await self._session.execute(
-            update(processor_events)
-            .where(processor_events.c.event_id == event_id)
-            .values(order_id=order_id, outcome=outcome)
-        )
+        await (await raw(self._session)).execute(_SET_OUTCOME_RAW, event_id, order_id, outcome)
 
 
 class SqlSettingsStore:
