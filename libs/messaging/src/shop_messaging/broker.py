@@ -14,6 +14,7 @@ from faststream.rabbit import Channel, ExchangeType, RabbitBroker, RabbitExchang
 from shop_contracts.envelope import Envelope
 from shop_contracts.routing import COMMANDS_EXCHANGE, DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE
 from shop_messaging import tracing
+from shop_messaging.failover import CONNECT_TIMEOUT_S, FailoverConnection, amqp_urls
 
 PUBLISH_TIMEOUT_S = 10.0
 
@@ -25,15 +26,25 @@ DEFAULT_PREFETCH = 8
 
 
 def make_broker(amqp_url: str, *, prefetch: int = DEFAULT_PREFETCH) -> RabbitBroker:
-    return RabbitBroker(
-        amqp_url,
+    """`amqp_url`: one node's URL, or several comma-separated (a cluster, first = preferred):
+    then each (re)connection goes to the first node that answers (failover.py)."""
+    nodes = amqp_urls(amqp_url)
+    broker = RabbitBroker(
+        nodes[0],
         default_channel=Channel(
             prefetch_count=prefetch, publisher_confirms=True, on_return_raises=True
         ),
         graceful_timeout=15.0,
         reconnect_interval=2.0,
+        # one node that does not answer must not hold up the next one (none by default)
+        timeout=CONNECT_TIMEOUT_S if len(nodes) > 1 else None,
         logger=None,
     )
+    if len(nodes) > 1:
+        # FastStream hands these to aio-pika's connect_robust, whose `connection_class` is
+        # the documented way to make the connection of our choice.
+        broker._connection_kwargs["connection_class"] = FailoverConnection.factory(nodes)
+    return broker
 
 
 def exchange(name: str) -> RabbitExchange:

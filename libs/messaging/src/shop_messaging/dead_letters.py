@@ -6,6 +6,9 @@ browse_dlq:   every dead message of a DLQ (type, event_id, x-death reason and co
 replay_dlq:   moves them back to the exchange they were first published to, with their routing
               key and unchanged message_id (the consumers' inboxes drop one already applied);
 queue_depths: messages and consumers of queues (passive declares: nothing is created).
+
+`amqp_url` is the services' `AMQP_URL`: one node, or a comma-separated list (the first node
+that answers is used, failover.py).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from typing import Any
 
 import aio_pika
 import aio_pika.abc
+
+from shop_messaging.failover import connect_first
 
 DLQ_BROWSE_LIMIT = 1000
 
@@ -56,7 +61,7 @@ def dead_message(message: aio_pika.abc.AbstractIncomingMessage) -> DeadMessage:
 
 async def browse_dlq(amqp_url: str, queue_name: str) -> list[DeadMessage]:
     """Look at every message without taking it: get them all, then give them all back."""
-    connection = await aio_pika.connect(amqp_url, timeout=10)
+    connection = await connect_first(amqp_url, timeout=10)
     async with connection:
         channel = await connection.channel()
         queue = await channel.declare_queue(queue_name, passive=True)
@@ -78,7 +83,7 @@ async def replay_dlq(amqp_url: str, queue_name: str) -> int:
     (same body, message_id and properties; the x-death history is kept for the record).
     Each is published with confirms and mandatory before it is acked in the DLQ."""
     moved = 0
-    connection = await aio_pika.connect(amqp_url, timeout=10)
+    connection = await connect_first(amqp_url, timeout=10)
     async with connection:
         channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
         queue = await channel.declare_queue(queue_name, passive=True)
@@ -124,7 +129,7 @@ async def queue_depths(amqp_url: str, names: list[str]) -> list[QueueDepth]:
     """Messages waiting and consumers attached, per queue (a passive declare each: a missing
     queue is reported, never created)."""
     depths: list[QueueDepth] = []
-    connection = await aio_pika.connect(amqp_url, timeout=5)
+    connection = await connect_first(amqp_url, timeout=5)
     async with connection:
         for name in names:
             channel = await connection.channel()  # a failed passive declare closes its channel
