@@ -15,6 +15,7 @@ from shop_orders.db.invoice_tables import SINGLETON, invoice_settings, invoices
 from shop_orders.db.tables import shop_settings
 from shop_orders.domain.branding import DEFAULT_SHOP_NAME
 from shop_orders.service.invoice_ports import InvoiceSettings, ShopDefaults, StoredInvoice
+from shop_platform.fastpath import Compiled, raw
 
 # One statement issues an invoice: the counter row incremented (created at 1 if a database
 # somehow lacks it: the migration inserts it), locked until the transaction ends; the invoice
@@ -51,6 +52,26 @@ _ISSUE = text(
 )
 
 
+_ISSUE_RAW = Compiled(_ISSUE)  # a payment's invoice: raw (shop_platform.fastpath)
+
+
+def _seller_query() -> Any:
+    one = select(literal(SINGLETON).label("id")).subquery("one")
+    return select(
+        *invoice_settings.c,
+        shop_settings.c.shop_name,
+        shop_settings.c.contact_email,
+        shop_settings.c.seller_email,
+    ).select_from(
+        one.outerjoin(invoice_settings, invoice_settings.c.id == one.c.id).outerjoin(
+            shop_settings, shop_settings.c.id == one.c.id
+        )
+    )
+
+
+_SELLER_RAW = Compiled(_seller_query())
+
+
 def _settings(m: Any) -> InvoiceSettings:
     return InvoiceSettings(
         legal_name=m["legal_name"],
@@ -85,33 +106,21 @@ class SqlInvoiceRepository:
         return bool((await self._session.execute(query)).scalar_one())
 
     async def issue(self, draft: Invoice, *, prefix: str, digits: int) -> Invoice:
-        number = (
-            await self._session.execute(
-                _ISSUE,
-                {
-                    "prefix": prefix,
-                    "digits": digits,
-                    "order_id": draft.order_id,
-                    "issued_at": draft.issued_at,
-                    "document": draft.model_dump_json(),
-                },
-            )
-        ).scalar_one()
+        args = _ISSUE_RAW.args(
+            prefix=prefix,
+            digits=digits,
+            order_id=draft.order_id,
+            issued_at=draft.issued_at,
+            document=draft.model_dump_json(),
+        )
+        number = await (await raw(self._session)).fetchval(_ISSUE_RAW.sql, *args)
+        assert number is not None
         return draft.model_copy(update={"invoice_number": number})
 
     async def seller(self) -> tuple[InvoiceSettings, ShopDefaults]:
-        one = select(literal(SINGLETON).label("id")).subquery("one")
-        query = select(
-            *invoice_settings.c,
-            shop_settings.c.shop_name,
-            shop_settings.c.contact_email,
-            shop_settings.c.seller_email,
-        ).select_from(
-            one.outerjoin(invoice_settings, invoice_settings.c.id == one.c.id).outerjoin(
-                shop_settings, shop_settings.c.id == one.c.id
-            )
-        )
-        m = (await self._session.execute(query)).mappings().one()
+        db = await raw(self._session)
+        m = await db.fetchrow(_SELLER_RAW.sql, *_SELLER_RAW.args())
+        assert m is not None
         settings = InvoiceSettings() if m["id"] is None else _settings(m)
         defaults = ShopDefaults(
             shop_name=m["shop_name"] or DEFAULT_SHOP_NAME,
