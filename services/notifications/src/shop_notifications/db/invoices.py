@@ -1,23 +1,26 @@
 """The invoices orders issued, as `order.invoice_issued` told them, in the caller's
-transaction."""
+transaction (asyncpg directly: `shop_platform.fastpath`, one statement each; issue 15)."""
 
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_contracts.common import ClientContact
 from shop_contracts.events import Invoice, InvoiceIssued
-from shop_notifications.db.tables import invoices
+from shop_platform.fastpath import raw
 
-_ADD = (
-    insert(invoices)
-    .on_conflict_do_nothing(index_elements=[invoices.c.order_id])
-    .returning(invoices.c.order_id)
-)
+_ADD = """
+INSERT INTO invoices (order_id, invoice_number, message_id, document, client_name,
+                      client_email, order_url)
+VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7)
+ON CONFLICT (order_id) DO NOTHING
+RETURNING order_id
+"""
+_GET = """
+SELECT document::text, client_name, client_email, order_url FROM invoices WHERE order_id = $1
+"""
 
 
 class InvoiceRepository:
@@ -26,28 +29,26 @@ class InvoiceRepository:
 
     async def add(self, issued: InvoiceIssued, *, message_id: uuid.UUID) -> bool:
         invoice = issued.invoice
-        result = await self._session.execute(
+        db = await raw(self._session)
+        added = await db.fetchrow(
             _ADD,
-            {
-                "order_id": invoice.order_id,
-                "invoice_number": invoice.invoice_number,
-                "message_id": message_id,
-                "document": invoice.model_dump(mode="json"),
-                "client_name": issued.client.name,
-                "client_email": str(issued.client.email),
-                "order_url": issued.order_url,
-            },
+            invoice.order_id,
+            invoice.invoice_number,
+            message_id,
+            invoice.model_dump_json(),
+            issued.client.name,
+            str(issued.client.email),
+            issued.order_url,
         )
-        return result.first() is not None
+        return added is not None
 
     async def get(self, order_id: uuid.UUID) -> InvoiceIssued | None:
-        row = (
-            await self._session.execute(select(invoices).where(invoices.c.order_id == order_id))
-        ).first()
+        row = await (await raw(self._session)).fetchrow(_GET, order_id)
         if row is None:
             return None
         return InvoiceIssued(
-            invoice=Invoice.model_validate(row.document),
-            client=ClientContact(name=row.client_name, email=row.client_email),
-            order_url=row.order_url,
+            # its text, parsed by pydantic once
+            invoice=Invoice.model_validate_json(row["document"]),
+            client=ClientContact(name=row["client_name"], email=row["client_email"]),
+            order_url=row["order_url"],
         )

@@ -25,17 +25,15 @@ _NUMBER = orders.c.number.label("order_number")
 _WITH_NUMBER = emails.outerjoin(orders, orders.c.order_id == emails.c.order_id)
 
 # One row per email of the batch, each with its own status and time; only pending rows move.
-_MARK_DELIVERED = text(
-    """
-    UPDATE emails
-    SET status = d.status, sent_at = d.sent_at, attempts = emails.attempts + 1,
-        claimed_until = NULL, last_error = NULL
-    FROM unnest(CAST(:ids AS uuid[]), CAST(:statuses AS text[]), CAST(:sent_ats AS timestamptz[]))
-         AS d(id, status, sent_at)
-    WHERE emails.id = d.id AND emails.status = 'pending'
-    RETURNING emails.id
-    """
-)
+# asyncpg directly (`shop_platform.fastpath`): the sender's settle is one statement.
+_MARK_DELIVERED = """
+UPDATE emails
+SET status = d.status, sent_at = d.sent_at, attempts = emails.attempts + 1,
+    claimed_until = NULL, last_error = NULL
+FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS d(id, status, sent_at)
+WHERE emails.id = d.id AND emails.status = 'pending'
+RETURNING emails.id
+"""
 
 
 # New emails and their attachments, one statement (asyncpg, `shop_platform.fastpath`): the
@@ -223,15 +221,14 @@ class EmailRepository:
         missing was settled by another sender first."""
         if not delivered:
             return set()
-        result = await self._session.execute(
+        db = await raw(self._session)
+        rows = await db.fetch(
             _MARK_DELIVERED,
-            {
-                "ids": [d.email.id for d in delivered],
-                "statuses": [str(d.status) for d in delivered],
-                "sent_ats": [d.sent_at for d in delivered],
-            },
+            [d.email.id for d in delivered],
+            [str(d.status) for d in delivered],
+            [d.sent_at for d in delivered],
         )
-        return {row.id for row in result}
+        return {row["id"] for row in rows}
 
     async def mark_attempt_failed(
         self, email_id: uuid.UUID, *, attempts: int, error: str, give_up: bool, delay_s: float
