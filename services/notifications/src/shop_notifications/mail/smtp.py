@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import binascii
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -63,8 +64,12 @@ class SmtpTarget:
 
 def message_id_for(email: OutgoingEmail, mail_from: str) -> str:
     """Stable per email: a retry after a crash carries the same Message-ID."""
-    domain = parseaddr(mail_from)[1].rpartition("@")[2] or "localhost"
-    return f"<{email.id}@{domain}>"
+    return f"<{email.id}@{_domain_of(mail_from)}>"
+
+
+@functools.lru_cache(maxsize=8)  # one MAIL_FROM per process: parsed once
+def _domain_of(mail_from: str) -> str:
+    return parseaddr(mail_from)[1].rpartition("@")[2] or "localhost"
 
 
 def single_address(value: str) -> str:
@@ -245,7 +250,7 @@ class SmtpTransport:
     async def deliver(self, email: OutgoingEmail) -> EmailStatus:
         message: bytes | EmailMessage
         try:
-            if single_address(email.to).isascii():
+            if email.to.isascii():  # checked by either
                 message = message_bytes(email, mail_from=self._mail_from, shop_name=self._shop_name)
             else:
                 message = utf8_message(email, mail_from=self._mail_from, shop_name=self._shop_name)
