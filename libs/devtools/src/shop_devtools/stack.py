@@ -52,9 +52,10 @@ class ShopStack:
         `inherit_shop_variables`: keep this process's shop variables (e.g. LOG_LEVEL) that the
         config does not set; off by default so a developer's shell cannot leak into tests.
 
-        `broker_urls` (a broker cluster): each instance gets one node's AMQP URL, in turn
-        (service k's replica i: node (k + i) mod n), so the two replicas of a service are on
-        different nodes and a node's loss leaves every service a connected replica.
+        `broker_urls` (a broker cluster): each instance's AMQP_URL lists every node, its
+        preferred node first, in turn (service k's replica i: node (k + i) mod n, then the
+        next ones), so the two replicas of a service prefer different nodes and a replica
+        whose node is lost moves to the next (shop_messaging.failover).
 
         `own_ports`: every instance, the first too, on a free port of its own; the config's
         ports are then a load balancer's in front of them (`shop_devtools.balancer`).
@@ -149,8 +150,9 @@ class ShopStack:
         port = free_port(self.config.host) if own else self.config.ports[service]
         overrides = {f"{service.upper()}_PORT": str(port)}
         if self.broker_urls:
-            node = (SERVICES.index(service) + index - 1) % len(self.broker_urls)
-            overrides["AMQP_URL"] = self.broker_urls[node]
+            n = len(self.broker_urls)
+            node = (SERVICES.index(service) + index - 1) % n
+            overrides["AMQP_URL"] = ",".join(self.broker_urls[(node + i) % n] for i in range(n))
         instance = ServiceProcess(
             name=name,
             service=service,

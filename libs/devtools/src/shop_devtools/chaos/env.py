@@ -3,7 +3,8 @@ TCP proxies between the services and both servers, and the five services as proc
 
 The cluster topology (`start_env(cluster=True)`): a 3-node RabbitMQ cluster instead of the
 single node (shop_devtools.rabbit_cluster, data under var/rabbit-cluster/), two replicas of
-every service, each replica on one node's AMQP URL (the two of a service on different nodes),
+every service, each replica given the three nodes' AMQP URLs, its preferred one first (the two of
+a service prefer different nodes; a replica whose node dies fails over to the next one),
 and a load balancer in front of each service's replicas (shop_devtools.balancer): the
 workload, the public URLs and the services' calls to each other all go through it.
 
@@ -127,6 +128,12 @@ def _absolute(path: Path) -> Path:
     return path.absolute()
 
 
+def preferred_node(cluster: RabbitCluster, amqp_url: str) -> int:
+    """The node (0-based) an instance's AMQP_URL lists first: the one it connects to while
+    that node is up."""
+    return cluster.urls.index(amqp_url.split(",")[0])
+
+
 CLUSTER_BASE = Path("var/rabbit-cluster")
 REPLICAS = 2  # of every service in the cluster topology
 
@@ -224,10 +231,10 @@ async def start_env(
         )
         if nodes is not None:
             where = {
-                name: f":{stack.port_of(i)} -> node{nodes.urls.index(i.env['AMQP_URL']) + 1}"
+                name: f":{stack.port_of(i)} -> node{preferred_node(nodes, i.env['AMQP_URL']) + 1}"
                 for name, i in stack.instances.items()
             }
-            log(f"  replicas (HTTP port -> broker node): {where}")
+            log(f"  replicas (HTTP port -> preferred broker node, the others next): {where}")
             log(f"  load balancers: { {s: b.port for s, b in balancers.items()} }")
         client = ShopClient(config)
         await client.settings("payments", card_processor="sandbox")

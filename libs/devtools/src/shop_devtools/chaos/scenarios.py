@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import aio_pika
+import httpx
 import orjson
 
 from shop_contracts.routing import DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE
 from shop_devtools.chaos.check import Verdict
-from shop_devtools.chaos.env import ChaosEnv, log
+from shop_devtools.chaos.env import ChaosEnv, log, preferred_node
 from shop_devtools.chaos.refunds import refund_race
 from shop_devtools.chaos.workload import (
     CANCEL,
@@ -144,6 +145,21 @@ def _postgres_restart(mode: str) -> Fault:
 # --- services -----------------------------------------------------------------------------
 
 
+async def _wait_until_busy(env: ChaosEnv, wl: Workload, queue: str) -> int:
+    """Wait for "the middle of the work": an order placed meanwhile (its messages are being
+    handled across the five services) or messages waiting in `queue`, 3 s at most; then a
+    random 20-300 ms more. Returns the messages that were waiting."""
+    before = len(wl.placed)
+    ready = 0
+    for _ in range(30):  # ≤3 s
+        ready = (await env.queue_counts())[queue][0]
+        if ready > 0 or len(wl.placed) > before:
+            break
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(wl.random.uniform(0.02, 0.3))
+    return ready
+
+
 async def service_kill(env: ChaosEnv, wl: Workload, ctx: Context) -> None:
     """SIGKILL each service in turn in the middle of its work, then start it again (the next
     one is killed while the previous one is still starting).
@@ -153,14 +169,7 @@ async def service_kill(env: ChaosEnv, wl: Workload, ctx: Context) -> None:
     restarts = []
     for service in SERVICES:
         queue = f"shop.{service}"
-        before = len(wl.placed)
-        ready = 0
-        for _ in range(30):  # ≤3 s
-            ready = (await env.queue_counts())[queue][0]
-            if ready > 0 or len(wl.placed) > before:
-                break
-            await asyncio.sleep(0.1)
-        await asyncio.sleep(wl.random.uniform(0.02, 0.3))
+        ready = await _wait_until_busy(env, wl, queue)
         log(f"  fault: SIGKILL {service} ({ready} messages waiting in {queue})")
         await env.stack.kill(service)
         await asyncio.sleep(1.0)
@@ -174,8 +183,41 @@ async def service_kill(env: ChaosEnv, wl: Workload, ctx: Context) -> None:
 
 
 def _node_of(env: ChaosEnv, instance_name: str) -> int:
+    """The instance's preferred broker node (the first of its AMQP_URL list)."""
     assert env.cluster is not None
-    return env.cluster.urls.index(env.stack.instances[instance_name].env["AMQP_URL"])
+    return preferred_node(env.cluster, env.stack.instances[instance_name].env["AMQP_URL"])
+
+
+FAILOVER_LOG = "amqp.failover"  # shop_messaging.failover's line when it moved to another node
+
+
+def _failovers_logged(env: ChaosEnv, name: str) -> int:
+    with contextlib.suppress(OSError):
+        text = env.stack.instances[name].log_file.read_text(errors="replace")
+        return text.count(FAILOVER_LOG)
+    return 0
+
+
+async def _failed_over(
+    env: ChaosEnv, orphans: list[str], since: float, logged: dict[str, int], timeout: float = 30
+) -> dict[str, float]:
+    """Seconds from `since` until each replica of the killed node logged its move to another
+    node and answers /health 200 again (its consumer restored there)."""
+    back: dict[str, float] = {}
+
+    async def watch(client: httpx.AsyncClient, name: str) -> None:
+        url = f"http://{env.stack.config.host}:{env.stack.port_of(env.stack.instances[name])}"
+        while time.monotonic() - since < timeout:
+            with contextlib.suppress(httpx.HTTPError):
+                healthy = (await client.get(f"{url}/health")).status_code == 200
+                if healthy and _failovers_logged(env, name) > logged[name]:
+                    back[name] = time.monotonic() - since
+                    return
+            await asyncio.sleep(0.1)
+
+    async with httpx.AsyncClient(timeout=2.0) as client:  # each replica watched on its own
+        await asyncio.gather(*(watch(client, name) for name in orphans))
+    return back
 
 
 async def _queues_led_by_survivors(env: ChaosEnv, dead: str, timeout: float = 30.0) -> None:
@@ -198,22 +240,35 @@ async def _queues_led_by_survivors(env: ChaosEnv, dead: str, timeout: float = 30
 
 
 async def cluster_node_kill(env: ChaosEnv, wl: Workload, ctx: Context) -> None:
-    """SIGKILL the RabbitMQ node that leads the most quorum queues, while orders flow; 20 s
-    later start it again (it rejoins with its data). Meanwhile the replicas connected to the
-    other two nodes carry the load, the killed node's replicas answer /health 503 (the load
-    balancer sends new connections elsewhere) and reconnect once it is back."""
+    """SIGKILL the RabbitMQ node that leads the most quorum queues - and is the preferred node
+    of three or four replicas - while orders flow; 20 s later start it again (it rejoins with
+    its data). Its replicas fail over to the next node of their AMQP_URL list: each must log
+    the move and answer /health 200 again (consumer restored) within 30 s; once the queues
+    have new leaders, all ten replicas must answer 200 while the node is still down."""
     cluster = env.cluster
     assert cluster is not None
     leaders = await asyncio.to_thread(cluster.leaders)
     victim_name = max(leaders, key=lambda n: leaders[n])
     k = cluster.names.index(victim_name)
     orphans = sorted(n for n in env.stack.instances if _node_of(env, n) == k)
+    if not orphans:
+        env.note(f"no replica prefers node{k + 1}: the kill tests no failover")
     log(
         f"  fault: SIGKILL broker node{k + 1} {victim_name} (leads {leaders[victim_name]} of "
-        f"{sum(leaders.values())} quorum queues; replicas on it: {orphans})"
+        f"{sum(leaders.values())} quorum queues; replicas connected to it: {orphans})"
     )
-    await asyncio.to_thread(cluster.kill, k)
+    logged = {name: _failovers_logged(env, name) for name in orphans}
     t = time.monotonic()
+    watching = asyncio.create_task(_failed_over(env, orphans, t, logged))
+    await asyncio.to_thread(cluster.kill, k)  # returns once the node's VM is gone
+    back = await watching
+    log(
+        f"  fault: replicas of node{k + 1} on another node and healthy after: "
+        + ", ".join(f"{name} {s:.1f}s" for name, s in sorted(back.items()))
+    )
+    stuck = sorted(set(orphans) - set(back))
+    if stuck:
+        env.note(f"replicas of node{k + 1} not failed over within 30 s: {stuck}")
     await _queues_led_by_survivors(env, victim_name)
     await asyncio.sleep(3)
     # unhealthy = in three checks a second apart (a busy process may miss one 2 s deadline)
@@ -222,16 +277,13 @@ async def cluster_node_kill(env: ChaosEnv, wl: Workload, ctx: Context) -> None:
         await asyncio.sleep(1)
         again = await env.stack.healthy()
         health = {name: ok or again.get(name, False) for name, ok in health.items()}
-    others_down = sorted(n for n, ok in health.items() if not ok and n not in orphans)
-    orphans_up = sorted(n for n, ok in health.items() if ok and n in orphans)
+    down = sorted(n for n, ok in health.items() if not ok)
     log(
         f"  fault: {sum(health.values())}/{len(health)} instances healthy with node{k + 1} down"
-        + (f"; unhealthy on live nodes: {others_down}" if others_down else "")
+        + (f"; unhealthy: {down}" if down else "")
     )
-    if others_down:
-        env.note(f"replicas on live nodes unhealthy while node{k + 1} was down: {others_down}")
-    if orphans_up:
-        env.note(f"/health stayed 200 on replicas whose broker node was down: {orphans_up}")
+    if down:
+        env.note(f"replicas unhealthy while node{k + 1} was down: {down}")
     await asyncio.sleep(max(0.0, 20 - (time.monotonic() - t)))
     log(f"  fault: restarting node{k + 1}")
     t = time.monotonic()
@@ -261,14 +313,7 @@ async def cluster_replica_kill(env: ChaosEnv, wl: Workload, ctx: Context) -> Non
     for k, service in enumerate(SERVICES):
         name = service if k % 2 == 0 else f"{service}-2"
         queue = f"shop.{service}"
-        before = len(wl.placed)
-        ready = 0
-        for _ in range(30):  # ≤3 s
-            ready = (await env.queue_counts())[queue][0]
-            if ready > 0 or len(wl.placed) > before:
-                break
-            await asyncio.sleep(0.1)
-        await asyncio.sleep(wl.random.uniform(0.02, 0.3))
+        ready = await _wait_until_busy(env, wl, queue)
         log(f"  fault: SIGKILL {name} ({ready} messages waiting in {queue})")
         await env.stack.kill_instance(name)
         await asyncio.sleep(4.0)
