@@ -45,3 +45,5 @@ async def test_a_remote_server_that_is_down_is_reported():
 def test_urls_give_host_and_port():
     server = rabbitmq_server("amqp://u:p@broker.example:5673/vhost")
     assert (server.host, server.port, server.local) == ("broker.example", 5673, False)
+    nodes = rabbitmq_server("amqp://u:p@broker1:5673,amqp://u:p@broker2:5674")
+    assert (nodes.host, nodes.port) == ("broker1", 5673)  # a list: its preferred node

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from shop_messaging.failover import amqp_urls
+
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -49,7 +51,8 @@ def postgres_server(database_url: str) -> Server:
 
 
 def rabbitmq_server(amqp_url: str) -> Server:
-    parts = urlsplit(amqp_url)
+    """The broker of `AMQP_URL`; of a list of nodes, the first (the preferred one)."""
+    parts = urlsplit(amqp_urls(amqp_url)[0])
     return Server(
         "RabbitMQ", parts.hostname or "127.0.0.1", parts.port or 5672, _rabbitmq_start_command()
     )
