@@ -214,6 +214,7 @@ async def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="cProfile the last run")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--only", default="", help="profile: a regex on the functions shown")
     args = parser.parse_args()
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     logging.getLogger().setLevel(logging.WARNING)
@@ -248,7 +249,8 @@ async def main() -> None:
     if profiler is not None:
         for sort in ("cumulative", "tottime"):
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(args.top)
+            stats = pstats.Stats(profiler, stream=out).sort_stats(sort)
+            stats.print_stats(*([args.only] if args.only else []), args.top)
             print(out.getvalue())
     median = statistics.median(r.total_ms for r in results)
     print(
