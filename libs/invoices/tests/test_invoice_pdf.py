@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import re
 import uuid
 from datetime import UTC, datetime
@@ -272,3 +273,18 @@ def test_each_invoice_embeds_a_font_that_draws_its_text() -> None:
     ):
         assert name in pdf_text(pdf)
         assert drawn_as_written(pdf) == []
+
+
+def test_a_second_invoice_of_the_same_glyphs_is_written_as_the_first() -> None:
+    """The second document drawing the same glyphs at the same codes takes its fonts' PDF
+    objects from what fpdf's output wrote for the first: the same bytes, as if written
+    anew (the same invoice, twice; then another with the same characters)."""
+    cyrillic = [chr(c) for c in range(0x430, 0x450)]
+    random.shuffle(cyrillic)  # beyond the basic glyphs, in an order no document drew yet
+    name = "Zoë " + "".join(cyrillic[:6]).capitalize()
+    buyer = BUYER.model_copy(update={"name": name, "address_lines": ["Straße 5"]})
+    first = render_invoice_pdf(invoice(buyer=buyer))
+    again = render_invoice_pdf(invoice(buyer=buyer))
+    assert name in pdf_text(again)
+    assert again == first
+    assert drawn_as_written(again) == []
