@@ -25,6 +25,7 @@ written; without one, the core font Helvetica (Windows-1252, the rest transliter
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import threading
 from collections import OrderedDict
@@ -47,6 +48,9 @@ from shop_contracts.events import Invoice, InvoiceLine, InvoiceParty
 from shop_contracts.money import format_money, known_locale
 from shop_invoices.mentions import with_reverse_charge
 from shop_media.terms_pdf import CORE_ENCODING, CORE_FONT, as_is, core_safe, unicode_font
+
+# Babel builds its pattern and looks the currency up on each call: amounts repeat (prices).
+_money = functools.lru_cache(maxsize=4096)(format_money)
 
 FAMILY = "body"
 MARGIN = 18.0
@@ -366,7 +370,7 @@ class _InvoiceWriter:
     # -- formatting ------------------------------------------------------------------------
 
     def money(self, minor: int) -> str:
-        return format_money(minor, self.invoice.currency, self.locale)
+        return _money(minor, self.invoice.currency, self.locale)
 
     def date(self, moment: datetime) -> str:
         if self.locale is None:

@@ -19,8 +19,7 @@ from shop_contracts.events import (
     QuoteSent,
 )
 from shop_contracts.formatting import format_datetime
-from shop_contracts.money import format_money
-from shop_notifications.domain.formatting import one_line
+from shop_notifications.domain.formatting import format_money, one_line
 from shop_notifications.domain.model import About, EmailIntent, Template
 from shop_notifications.domain.unvouched import unvouched_context
 

@@ -28,8 +28,7 @@ from shop_contracts.events import (
     SelectionSent,
 )
 from shop_contracts.formatting import format_datetime, format_size
-from shop_contracts.money import format_money
-from shop_notifications.domain.formatting import address_lines, one_line
+from shop_notifications.domain.formatting import address_lines, format_money, one_line
 from shop_notifications.domain.model import (
     About,
     Attachment,

@@ -6,9 +6,15 @@ Money, sizes and dates come from the shared `shop_contracts.money` and
 
 from __future__ import annotations
 
+import functools
 import re
 
 from shop_contracts.common import Address
+from shop_contracts.money import format_money as _format_money
+
+# `shop_contracts.money.format_money`, remembered: Babel builds its pattern and looks the
+# currency up on each call (~60 µs, ~25 calls per order), for amounts that repeat (prices).
+format_money = functools.lru_cache(maxsize=4096)(_format_money)
 
 
 def address_lines(address: Address) -> list[str]:

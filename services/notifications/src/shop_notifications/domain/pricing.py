@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from shop_contracts.events import Invoice, OrderPlaced
-from shop_contracts.money import format_money
+from shop_notifications.domain.formatting import format_money
 
 
 @dataclass(frozen=True)
