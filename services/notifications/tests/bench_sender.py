@@ -71,7 +71,7 @@ async def one_run(database_url: str, count: int) -> dict[str, float]:
 
     try:
         async with service.sessions.begin() as session:
-            await session.execute(text("TRUNCATE emails, outbox, inbox"))
+            await session.execute(text("TRUNCATE emails, email_attachments, outbox, inbox"))
             repository = EmailRepository(session)
             for i in range(count):
                 await repository.add(
