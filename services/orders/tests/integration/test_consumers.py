@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
 import httpx
 import pytest
 from faststream.exceptions import RejectMessage
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from shop_contracts.events import DeliveryFailed, PaymentFailed
 from shop_messaging.tables import inbox
@@ -155,3 +156,22 @@ async def test_a_message_for_an_order_never_placed_is_poison(
         await handle(service, make(order_id))
     async with service.sessions() as s:
         assert await s.scalar(select(func.count()).select_from(inbox)) == 0, "rolled back"
+
+
+async def test_a_fact_waiting_on_a_concurrent_change_of_the_order_applies_after_it(
+    client: httpx.AsyncClient, catalog: list[Media], service: OrdersRoot
+) -> None:
+    """The fact's statement (which also claims the message) locks the order's row: when another
+    transaction changed the row meanwhile, the fact waits, then applies to the row as it is now
+    (the chaos suite had payments dead-lettered as "never placed" here)."""
+    order_id = await place(client, catalog)
+    async with service.engine.connect() as other:
+        await other.execute(
+            text("UPDATE orders SET updated_at = now() WHERE id = :id"), {"id": order_id}
+        )
+        paying = asyncio.ensure_future(pay(service, order_id, "card"))
+        await asyncio.sleep(0.5)
+        assert not paying.done(), "the payment waits for the order's row"
+        await other.commit()
+    assert await paying is True
+    assert (await statuses(client, order_id))["payment_status"] == "paid"
