@@ -192,6 +192,9 @@ async def run_step(
         placed = h.get("placed")
         if r.accepted_at is not None:
             result.post_latency.append(r.accepted_at - r.scheduled)
+            if r.method == "webhook":
+                ready = r.page_ready_at
+                result.to_page.append(ready - r.accepted_at if ready is not None else math.inf)
         if placed is None:
             result.to_paid.append(math.inf)
             result.to_delivered.append(math.inf)
@@ -365,6 +368,9 @@ async def main() -> int:
     print()
     print("placed->paid / placed->delivered: orders' history timestamps (server clock), ms;")
     print("email p99: placed -> delivery email received by the SMTP sink, ms")
+    print(
+        "page ready: the order's 201 -> its payment page showing the card form (the half paid by card), ms"
+    )
     print(latency_table(steps, DRAIN_LIMIT_S, P99_LIMIT_S))
     print()
     if args.cluster:

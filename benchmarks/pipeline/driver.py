@@ -16,6 +16,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 
@@ -24,6 +25,7 @@ from shop_devtools.client import stripe_signature
 from shop_devtools.config import ShopConfig
 
 WEBHOOK_RETRY_FOR_S = 15.0
+CARD_FORM = b"Secure payment"  # the card button of the sandbox's form: the page is ready
 
 
 @dataclass
@@ -34,6 +36,7 @@ class OrderRecord:
     order_id: str | None = None
     accepted_at: float | None = None  # 201 received
     paid_request_at: float | None = None  # payment call answered 2xx
+    page_ready_at: float | None = None  # the client's payment page answered with its card form
     pay_attempts: int = 0
     error: str | None = None
 
@@ -153,6 +156,10 @@ class Driver:
             order = orjson.loads(response.body)
             record.order_id = order["id"]
             if record.method == "webhook":
+                # As a client would: open the payment page, then pay on it.
+                await self._open_payment_page(record, order)
+                if record.error is None:
+                    record.page_ready_at = loop.time() + offset
                 await self._pay_by_webhook(record, order)
             else:
                 await self._mark_paid(record)
@@ -160,6 +167,21 @@ class Driver:
                 record.paid_request_at = loop.time() + offset
         except Exception as exc:
             record.error = f"{type(exc).__name__}"
+
+    async def _open_payment_page(self, record: OrderRecord, order: dict[str, Any]) -> None:
+        """GET the page the order's `next.url` names until it shows the card form (it waits a
+        few seconds for order.placed itself; a page still preparing is asked again)."""
+        parts = urlsplit(str(order["next"]["url"]))
+        target = f"{parts.path}?{parts.query}"
+        deadline = time.monotonic() + WEBHOOK_RETRY_FOR_S
+        while True:
+            response = await self.payments.request("GET", target, b"", {})
+            if response.status == 200 and CARD_FORM in response.body:
+                return
+            if time.monotonic() > deadline:
+                record.error = f"payment page {response.status}"
+                return
+            await asyncio.sleep(0.02)
 
     async def _mark_paid(self, record: OrderRecord) -> None:
         record.pay_attempts += 1

@@ -39,6 +39,8 @@ class StepResult:
     to_delivered: list[float] = field(default_factory=list)
     to_email: list[float] = field(default_factory=list)  # placed -> delivery email at the sink
     post_latency: list[float] = field(default_factory=list)  # due -> 201 (client side)
+    # 201 -> the payment page shows its card form (client side; the webhook-paid half)
+    to_page: list[float] = field(default_factory=list)
     delivery_emails: int = 0
     seller_emails: int = 0
     queues_at_end: dict[str, int] = field(default_factory=dict)
@@ -113,6 +115,8 @@ def latency_table(steps: list[StepResult], drain_limit: float, p99_limit: float)
         "p99",
         "max",
         "email p99",
+        "page ready p50",
+        "p99",
         "delivery emails",
         "backlog at end (queues+outbox)",
         "drained in s",
@@ -135,6 +139,8 @@ def latency_table(steps: list[StepResult], drain_limit: float, p99_limit: float)
                 ms(s.stat("to_delivered", 99)),
                 ms(s.stat("to_delivered", 100)),
                 ms(s.stat("to_email", 99)),
+                ms(s.stat("to_page", 50)),
+                ms(s.stat("to_page", 99)),
                 f"{s.delivery_emails}/{s.accepted}",
                 f"{sum(v for k, v in s.queues_at_end.items() if not k.endswith('.dlq'))}+{sum(s.outbox_at_end.values())}",
                 "-" if s.drain_s is None else f"{s.drain_s:.1f}",
