@@ -115,45 +115,36 @@ class RawConnection:
         if conn._has_events or conn.engine._has_events:
             conn.dispatch.before_cursor_execute(conn, None, sql, args, None, False)
 
-    async def fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
+    async def _run(
+        self, call: Callable[..., Awaitable[Any]], sql: str, args: Sequence[Any], *more: Any
+    ) -> Any:
+        """`call(sql, *more)` on the driver, counted, its failure as SQLAlchemy's."""
         self._count(sql, args)
         try:
-            rows: list[asyncpg.Record] = await self.driver.fetch(sql, *args)
-            return rows
+            return await call(sql, *more)
         except Exception as error:
             raise self._translated(error, sql, args) from error
+
+    async def fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
+        rows: list[asyncpg.Record] = await self._run(self.driver.fetch, sql, args, *args)
+        return rows
 
     async def fetchrow(self, sql: str, *args: Any) -> asyncpg.Record | None:
-        self._count(sql, args)
-        try:
-            return await self.driver.fetchrow(sql, *args)
-        except Exception as error:
-            raise self._translated(error, sql, args) from error
+        row: asyncpg.Record | None = await self._run(self.driver.fetchrow, sql, args, *args)
+        return row
 
     async def fetchval(self, sql: str, *args: Any) -> Any:
-        self._count(sql, args)
-        try:
-            return await self.driver.fetchval(sql, *args)
-        except Exception as error:
-            raise self._translated(error, sql, args) from error
+        return await self._run(self.driver.fetchval, sql, args, *args)
 
     async def execute(self, sql: str, *args: Any) -> str:
         """The statement's status ("UPDATE 1"); `args` bound as in `fetch` (prepared)."""
-        self._count(sql, args)
-        try:
-            status: str = await self.driver.execute(sql, *args)
-            return status
-        except Exception as error:
-            raise self._translated(error, sql, args) from error
+        status: str = await self._run(self.driver.execute, sql, args, *args)
+        return status
 
     async def executemany(self, sql: str, args: Sequence[Sequence[Any]]) -> None:
         """One statement, many parameter sets, in one round trip (counted once, as
         SQLAlchemy's `executemany` is)."""
-        self._count(sql, args)
-        try:
-            await self.driver.executemany(sql, args)
-        except Exception as error:
-            raise self._translated(error, sql, args) from error
+        await self._run(self.driver.executemany, sql, args, args)
 
     def _translated(self, error: Exception, sql: str, args: Sequence[Any]) -> Exception:
         """`error` as SQLAlchemy would have raised it for this statement."""
