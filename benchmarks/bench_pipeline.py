@@ -40,7 +40,7 @@ sys.path.insert(0, str(HERE))
 
 from pipeline.snapshot import reexec_with_snapshot  # noqa: E402
 
-FULL_RATES = "5,10,15,20,25,50,100,200,300"
+FULL_RATES = "5,10,15,20,25,30,35,40,50,100,200,300"
 QUICK_RATES = "10,20,40"
 
 
@@ -55,7 +55,7 @@ def parse_args() -> argparse.Namespace:
     )
     p.add_argument(
         "--rates",
-        help="comma-separated orders/s (default 5,10,15,20,25,50,100,200,300; quick 10,20,40)",
+        help="comma-separated orders/s (default 5,10,15,20,25,30,35,40,50,100,200,300; quick 10,20,40)",
     )
     p.add_argument("--step-seconds", type=float, help="seconds per step (default 20; quick 4)")
     p.add_argument("--no-profile", action="store_true")
