@@ -25,7 +25,6 @@ from fastapi.security import HTTPBearer
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from shop_contracts.events import Invoice
-from shop_invoices.pdf import render_invoice_pdf
 from shop_orders.api.admin_access import ApiOrdersRead, ApiSettings, PageOrdersRead, PageSettings
 from shop_orders.api.admin_web import (
     checked_form,
@@ -141,10 +140,18 @@ class InvoiceSettingsUpdate(BaseModel):
 # -- the PDF -----------------------------------------------------------------------------------
 
 
+def _render_pdf(invoice: Invoice, locale: str) -> bytes:
+    # Imported at the first PDF, in the worker thread: fpdf2 and fontTools weigh ~19 MB that
+    # a process placing orders never needs.
+    from shop_invoices.pdf import render_invoice_pdf
+
+    return render_invoice_pdf(invoice, locale)
+
+
 async def pdf_response(request: Request, invoice: Invoice) -> Response:
     """The invoice as a PDF (rendered off the event loop), shown in the browser."""
     locale = request_locale(request)
-    data = await to_thread.run_sync(lambda: render_invoice_pdf(invoice, locale))
+    data = await to_thread.run_sync(lambda: _render_pdf(invoice, locale))
     return Response(
         data,
         media_type="application/pdf",

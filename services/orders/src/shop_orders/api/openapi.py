@@ -15,7 +15,6 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from shop_media.naming import PLACEHOLDERS
 from shop_orders.domain.countries import ISO_COUNTRY_CODES
 from shop_platform.errors import VALIDATION_ERROR_SCHEMA
 
@@ -25,8 +24,6 @@ _EMAIL_PART = r"[^@\s<>\"',;\u0000-\u001f\u007f-\u009f]+"
 EMAIL = f"^{_EMAIL_PART}@{_EMAIL_PART}$"
 PHONE = r"^\s*\+?[0-9 ().\-/]*$"
 LOGO_URL = r"^\s*$|^\s*(https?://|/)[^\s\"'<>]*\s*$"
-_KNOWN = "|".join(re.escape(name) for name in sorted(PLACEHOLDERS))
-TEMPLATE = r"^(?:[^{\u0000-\u001f\u007f-\u009f]|\{(?!\{)|\{\{(?:" + _KNOWN + r")\}\})*$"
 
 VALIDATION_ERROR = VALIDATION_ERROR_SCHEMA
 MODE_NEEDS = {"long_edge": ["long_edge"], "fit": ["width", "height"], "fill": ["width", "height"]}
@@ -44,8 +41,16 @@ TEXT_PATTERNS: dict[str, dict[str, str]] = {
         "contact_phone": PHONE,
         "logo_url": LOGO_URL,
     },
-    "DeliverySpec": {"file_name_template": TEMPLATE},
 }
+
+
+def template_pattern() -> str:
+    """File-name templates: text and the known `{{placeholders}}`. Imported here, when the
+    document is first built: shop_media.naming loads libvips (~9 MB a process keeps)."""
+    from shop_media.naming import PLACEHOLDERS
+
+    known = "|".join(re.escape(name) for name in sorted(PLACEHOLDERS))
+    return r"^(?:[^{\u0000-\u001f\u007f-\u009f]|\{(?!\{)|\{\{(?:" + known + r")\}\})*$"
 
 
 def _set_pattern(prop: dict[str, Any], pattern: str) -> None:
@@ -69,7 +74,8 @@ def _mode_rules() -> list[dict[str, Any]]:
 
 def patch_schemas(schemas: dict[str, Any]) -> None:
     schemas["HTTPValidationError"] = VALIDATION_ERROR
-    for name, patterns in TEXT_PATTERNS.items():
+    patterns_of = {**TEXT_PATTERNS, "DeliverySpec": {"file_name_template": template_pattern()}}
+    for name, patterns in patterns_of.items():
         properties = schemas.get(name, {}).get("properties", {})
         for field, pattern in patterns.items():
             if field in properties:
