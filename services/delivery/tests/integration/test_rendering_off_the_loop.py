@@ -116,3 +116,25 @@ async def test_gallery_files_grants_and_replaced_files_render_outside_transactio
 
     assert await shop.status(order_id) == "delivered"
     assert await shop.status(grant.grant_id) == "delivered"
+
+
+async def test_an_early_payment_replayed_by_order_placed_renders_outside_its_transaction(
+    shop, root
+) -> None:
+    seen: list[int] = []
+
+    async def render(executor, src, dest, spec):
+        async with root.engine.connect() as conn:
+            seen.append((await conn.execute(OPEN_TRANSACTIONS)).scalar_one())
+        return await saved(executor, src, dest, spec)
+
+    saved = root.renderer.render
+    order_id = uuid.uuid4()
+    key = shop.copy_media(shop.BIG)
+    await shop.send(shop.paid(order_id))  # kept until order.placed
+    with render_with(root, render):
+        await shop.send(shop.placed(order_id, shop.line(key, "Web", shop.WEB)))
+
+    assert seen == [0]  # the transaction rolled back, rendered, then handled again
+    assert await shop.status(order_id) == "delivered"
+    assert len(await shop.outbox(order_id, "delivery.completed")) == 1

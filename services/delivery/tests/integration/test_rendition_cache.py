@@ -55,3 +55,35 @@ async def test_an_issued_link_whose_files_are_gone_makes_them_again(client, shop
     assert again.content == before  # the same original: the same bytes, stamped again
     assert (root.renderer.root / stamped).is_file()
     assert [row[1] for row in await shop.link_rows(order_id)] == [2]
+
+
+async def test_what_is_read_from_an_original_follows_its_replacement(shop) -> None:
+    """The shooting date (file names) and the probe (the original mode) are read once per
+    version of the file: a replaced original is read again, message or not."""
+    from shop_contracts.common import DeliverySpec
+
+    from .test_replaced_files import replace_original, replaced
+
+    dated = DeliverySpec(
+        mode="long_edge", long_edge=300, file_name_template="{{created.year}}{{created.day}}"
+    )
+    key = shop.copy_media(shop.BIG)  # taken on 2 June 2024 (seed 1)
+
+    def delivered(completed):
+        return [(f["file_name"], f["size_bytes"]) for f in completed["files"]]
+
+    lines = lambda: (shop.line(key, "Web", dated), shop.line(key, "Full", shop.ORIGINAL))  # noqa: E731
+    _, first = await shop.delivered_order(*lines())
+    _, again = await shop.delivered_order(*lines())
+    assert delivered(again)[0][0] == delivered(first)[0][0] == "202402.jpg"
+    size = (shop.media_root / key).stat().st_size
+    assert delivered(again)[1][1] == size
+
+    replace_original(shop, key)  # taken on 10 June 2024 (seed 9), no message yet
+    _, after = await shop.delivered_order(*lines())
+    assert delivered(after)[0][0] == "202410.jpg"
+    assert delivered(after)[1][1] == (shop.media_root / key).stat().st_size != size
+
+    assert await replaced(shop, key)
+    _, last = await shop.delivered_order(*lines())
+    assert delivered(last)[0][0] == "202410.jpg"

@@ -1,8 +1,10 @@
 """Subscribers of the `delivery` queue. The router owns the transaction and the inbox row.
 
-`DeliveryRouter` first renders what a message will deliver (`service.prepare`), outside
-any transaction, then hands the message to the usual inbox transaction, where a handler
-only calls its use case with that transaction's repositories.
+`DeliveryRouter` renders nothing inside a message's transaction: a handler that needs a
+rendition this process does not know yet raises `RenderFirst`, the transaction is rolled
+back (inbox claim included), the renditions are rendered outside any transaction and the
+message is handled again. Grants and media marked Final render theirs first
+(`service.prepare`). A handler only calls its use case with that transaction's repositories.
 
 A payment, a forced delivery or a cancellation may arrive before `order.placed`: its
 handler keeps the message (`shop_messaging.waiting`), and `order.placed` replays what was
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -39,12 +41,12 @@ from shop_delivery.service.context import ServiceContext
 from shop_delivery.service.grants import grant_free_download
 from shop_delivery.service.intake import cancel_delivery, record_order, trigger_delivery
 from shop_delivery.service.ports import Repositories, Transaction
-from shop_delivery.service.prepare import prerender
+from shop_delivery.service.prepare import PRERENDERED, prerender, render_targets
 from shop_delivery.service.refunds import revoke_refunded
 from shop_delivery.service.reissue import reissue_links
 from shop_delivery.service.release import release_media
-from shop_delivery.service.renditions import RenditionFailedError
-from shop_messaging.consumer import MessageRouter, PoisonMessageError
+from shop_delivery.service.renditions import RenderFirst, RenditionFailedError, renders_deferred
+from shop_messaging.consumer import Handler, MessageRouter, PoisonMessageError
 from shop_messaging.waiting import keep_waiting
 
 log = structlog.get_logger()
@@ -52,8 +54,13 @@ log = structlog.get_logger()
 RepositoriesOn = Callable[[AsyncSession], Repositories]  # db's, handed in by the root
 
 
+# Rollbacks to render first before a message renders in its transaction (as it did before
+# issue 15): a rendition deleted again meanwhile (a replaced original), each time.
+RENDER_FIRST_ROUNDS = 3
+
+
 class DeliveryRouter(MessageRouter):
-    """A `MessageRouter` that renders before it opens the message's transaction."""
+    """A `MessageRouter` whose transactions render nothing (see the module doc)."""
 
     def __init__(
         self,
@@ -66,11 +73,27 @@ class DeliveryRouter(MessageRouter):
         self._ctx = ctx
 
     async def handle(self, envelope: Envelope, payload: MessageBody) -> bool:
-        try:
-            await prerender(self._transaction, self._ctx, payload)
-        except Exception as exc:  # a warm-up only: the handler does (and reports) the work
-            log.warning("rendition.prerender_error", type=envelope.type, error=repr(exc)[:300])
-        return await super().handle(envelope, payload)
+        if isinstance(payload, PRERENDERED):
+            try:
+                await prerender(self._transaction, self._ctx, payload)
+            except Exception as exc:  # a warm-up only: the handler does (and reports) the work
+                log.warning("rendition.prerender_error", type=envelope.type, error=repr(exc)[:300])
+        with renders_deferred():  # inherited by a batch's task, started from here
+            return await super().handle(envelope, payload)
+
+    async def _apply(self, handler: Handler, envelope: Envelope, payload: Any) -> bool:
+        """The message's transaction, rolled back and run again after rendering what it
+        needed (`RenderFirst`); the last round, or one whose render failed, renders in the
+        transaction (and reports the failure there)."""
+        for _ in range(RENDER_FIRST_ROUNDS):
+            try:
+                return await super()._apply(handler, envelope, payload)
+            except RenderFirst as needed:
+                log.info("rendition.render_first", type=envelope.type, files=len(needed.targets))
+                if not await render_targets(self._ctx, needed.targets):
+                    break
+        with renders_deferred(False):
+            return await super()._apply(handler, envelope, payload)
 
 
 class KeptTrigger(MessageBody):

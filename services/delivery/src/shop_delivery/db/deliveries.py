@@ -205,10 +205,10 @@ def _names(columns: Sequence[str], prefix: str = "") -> str:
     return ", ".join(f'{prefix}"{name}"' for name in columns)
 
 
-def _insert_from(table: str, columns: Sequence[str], source: str) -> str:
+def _insert_from(table: str, columns: Sequence[str], source: str, tail: str = "") -> str:
     return (
         f"INSERT INTO {table} ({_names(columns)}) SELECT {_names(columns, 'r.')} "  # noqa: S608
-        f"FROM {source} AS r RETURNING 1"
+        f"FROM {source} AS r {tail} RETURNING 1"
     )
 
 
@@ -216,13 +216,15 @@ def _set(columns: Sequence[str]) -> str:
     return ", ".join(f'"{name}" = r."{name}"' for name in columns)
 
 
+# A delivery already recorded for the order (order.placed published twice) is left as it is,
+# its items too: 1 when the delivery is new, else 0 (no read before it).
 _ADD_RAW = f"""
 WITH delivery AS (
-    {_insert_from("deliveries", _NEW_DELIVERY_COLUMNS, "jsonb_populate_record(NULL::deliveries, $1::jsonb)")}
+    {_insert_from("deliveries", _NEW_DELIVERY_COLUMNS, "jsonb_populate_record(NULL::deliveries, $1::jsonb)", "ON CONFLICT (order_id) DO NOTHING")}
 ), items AS (
-    {_insert_from("delivery_items", _NEW_ITEM_COLUMNS, "jsonb_populate_recordset(NULL::delivery_items, $2::jsonb)")}
+    {_insert_from("delivery_items", _NEW_ITEM_COLUMNS, "jsonb_populate_recordset(NULL::delivery_items, $2::jsonb)", "WHERE EXISTS (SELECT FROM delivery)")}
 )
-SELECT (SELECT count(*) FROM delivery) + (SELECT count(*) FROM items)
+SELECT (SELECT count(*) FROM delivery) + 0 * (SELECT count(*) FROM items)
 """  # noqa: E501, S608 - constant names
 
 _SAVE_RAW = f"""
@@ -305,7 +307,9 @@ class SqlDeliveryRepository:
         delivery: Delivery,
         items: Sequence[DeliveryItem],
         galleries: Sequence[GalleryLine] = (),
-    ) -> None:
+    ) -> bool:
+        """Record a new delivery with its items; False (nothing written) when the order's
+        delivery exists already."""
         row = {
             "order_id": delivery.order_id,
             "number": delivery.number,
@@ -316,8 +320,10 @@ class SqlDeliveryRepository:
             **_delivery_values(delivery),
         }
         db = await raw(self.session)
-        await db.fetchval(_ADD_RAW, as_json(row), as_json([_item_row(i) for i in items]))
-        self._seen(delivery)
+        added = await db.fetchval(_ADD_RAW, as_json(row), as_json([_item_row(i) for i in items]))
+        if added:
+            self._seen(delivery)
+        return bool(added)
 
     async def save(
         self,

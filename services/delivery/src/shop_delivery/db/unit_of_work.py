@@ -8,7 +8,6 @@ from shop_delivery.db.deliveries import SqlDeliveryRepository
 from shop_delivery.db.files import SqlDeliveredFiles
 from shop_delivery.db.galleries import SqlGalleryRepository
 from shop_delivery.db.links import SqlLinkRepository
-from shop_delivery.db.pending import SqlEarlyMessages
 from shop_delivery.db.renditions import SqlRenditionRows
 from shop_delivery.db.settings import SqlSettingsRepository
 from shop_delivery.service.ports import Repositories
@@ -18,7 +17,6 @@ from shop_messaging.outbox import SessionOutbox
 def repositories(session: AsyncSession) -> Repositories:
     return Repositories(
         deliveries=SqlDeliveryRepository(session),
-        early=SqlEarlyMessages(session),
         links=SqlLinkRepository(session),
         settings=SqlSettingsRepository(session),
         outbox=SessionOutbox(session),

@@ -29,9 +29,6 @@ async def record_order(
     the consumer, which replays them right after this (`shop_messaging.waiting`)."""
     deliveries = repos.deliveries
     await deliveries.lock_order(placed.order_id)
-    if await deliveries.get(placed.order_id) is not None:
-        log.info("delivery.order_known", order_id=str(placed.order_id))
-        return
     delivery = Delivery(
         order_id=placed.order_id,
         number=placed.number,
@@ -45,7 +42,9 @@ async def record_order(
         for position, line in enumerate(placed.lines)
         if line.is_gallery and produces_files(line)
     ]
-    await deliveries.add(delivery, _items(placed), galleries)
+    if not await deliveries.add(delivery, _items(placed), galleries):
+        log.info("delivery.order_known", order_id=str(placed.order_id))
+        return
     log.info(
         "delivery.recorded",
         order_id=str(placed.order_id),

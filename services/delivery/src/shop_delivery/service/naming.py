@@ -20,7 +20,6 @@ from shop_media.naming import (
     NameContext,
     NamingTemplateError,
     render_name,
-    shooting_date,
     unique_names,
     validate_template,
 )
@@ -70,9 +69,7 @@ async def _name(
     renderer: Renderer, order: NamingOrder, item: DeliveryItem, stored: StoredFile
 ) -> str:
     fallback = item.media_created_at or order.delivered_at
-    created = await renderer.in_pool(
-        shooting_date, renderer.original_path(item.media_key), fallback
-    )
+    created = await renderer.shooting_date(item.media_key, fallback)
     context = NameContext(
         original_name=Path(item.media_key).name,
         seq=item.position + 1,

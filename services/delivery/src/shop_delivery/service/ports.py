@@ -73,7 +73,9 @@ class DeliveryRepository(Protocol):
         delivery: Delivery,
         items: Sequence[DeliveryItem],
         galleries: Sequence[GalleryLine] = (),
-    ) -> None: ...
+    ) -> bool:
+        """False (nothing written) when the order's delivery exists already."""
+        ...
 
     async def save(
         self,
@@ -133,13 +135,6 @@ class RenditionRows(Protocol):
         ...
 
 
-class EarlyMessages(Protocol):
-    """Messages kept because they arrived before their order (`shop_messaging.waiting`):
-    the consumer keeps and replays them; use cases only ask whether some are waiting."""
-
-    async def waiting_for(self, order_id: uuid.UUID) -> bool: ...
-
-
 class LinkRepository(Protocol):
     async def get(self, link_id: uuid.UUID, *, for_update: bool = False) -> LinkedFile | None:
         """The link and its file; `for_update` locks the link's row until the commit."""
@@ -182,7 +177,6 @@ class Repositories:
     """Everything one transaction touches."""
 
     deliveries: DeliveryRepository
-    early: EarlyMessages
     links: LinkRepository
     settings: SettingsRepository
     outbox: Outbox

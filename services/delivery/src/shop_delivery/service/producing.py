@@ -77,6 +77,7 @@ async def _render_all(
     def key(item: DeliveryItem) -> tuple[str, str]:
         return item.media_key, json.dumps(item.spec, sort_keys=True)
 
+    ctx.renderer.require_known((item.media_key, item.spec) for item in items)
     produced: dict[tuple[str, str], StoredFile] = {}
     for item in sorted(items, key=key):
         if key(item) not in produced:

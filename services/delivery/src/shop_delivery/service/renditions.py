@@ -6,6 +6,11 @@ lets every later order reuse it. No database connection is held while rendering:
 is read and written in short transactions of its own. Within a process, concurrent requests
 for the same rendition wait for the first render (single flight); two replicas racing on a
 brand new rendition may both render it, each atomically to the same path, and record one row.
+
+A message's transaction renders nothing (`renders_deferred`, set by the consumer): a file it
+needs that this process has not found or made yet raises `RenderFirst`; the consumer rolls
+the transaction back, renders outside it and handles the message again. The rendition is
+then a `stat()`, as for every later order.
 """
 
 from __future__ import annotations
@@ -14,10 +19,12 @@ import asyncio
 import os
 import time
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from concurrent.futures import Executor
-from contextlib import AbstractAsyncContextManager, nullcontext
+from contextlib import AbstractAsyncContextManager, contextmanager, nullcontext
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +32,10 @@ import structlog
 from pydantic import ValidationError
 
 from shop_delivery.domain.items import FileSource, StoredFile
+from shop_delivery.service.originals import OriginalFacts
 from shop_delivery.service.ports import CachedRendition, RenditionCache
 from shop_media.errors import MediaError
 from shop_media.memory import release_freed_memory
-from shop_media.probe import probe
 from shop_media.render import RenditionInfo
 from shop_media.rendition import is_video, render_rendition_in_pool, rendition_key
 from shop_media.spec import DeliverySpec as MediaSpec
@@ -37,6 +44,28 @@ from shop_media.store import MediaStore, validate_key
 log = structlog.get_logger()
 
 RenderFn = Callable[[Executor, Path, Path, MediaSpec], Awaitable[RenditionInfo]]
+Target = tuple[str, dict[str, Any]]  # (media key, delivery spec)
+
+_deferred: ContextVar[bool] = ContextVar("renders_deferred", default=False)
+
+
+@contextmanager
+def renders_deferred(deferred: bool = True) -> Iterator[None]:
+    """While it lasts (in this task and those it starts), a rendition that is not known yet
+    raises `RenderFirst` instead of being looked up or rendered."""
+    token = _deferred.set(deferred)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
+class RenderFirst(Exception):
+    """The message's transaction needs these renditions: roll back, render, handle again."""
+
+    def __init__(self, targets: list[Target]) -> None:
+        super().__init__(f"{len(targets)} rendition(s) to render first")
+        self.targets = targets
 
 
 class RenditionFailedError(Exception):
@@ -79,6 +108,24 @@ class Renderer:
     _image_slot: asyncio.Semaphore = field(
         default_factory=lambda: asyncio.Semaphore(1), init=False, repr=False
     )
+    originals: OriginalFacts = field(default_factory=OriginalFacts, init=False, repr=False)
+
+    def require_known(self, targets: Iterable[Target]) -> None:
+        """With renders deferred, raise `RenderFirst` naming every target whose rendition
+        this process does not know yet (all at once: one rollback, not one per file)."""
+        if not _deferred.get():
+            return
+        missing = [(key, spec) for key, spec in targets if self._known_for(key, spec) is None]
+        if missing:
+            raise RenderFirst(missing)
+
+    def _known_for(self, media_key: str, spec: dict[str, Any]) -> CachedRendition | bool | None:
+        """The known rendition, True for an original (nothing to render), else None."""
+        key = rendition_key(parse_spec(media_key, spec), video=is_video(Path(media_key)))
+        if key == "original":
+            return True
+        known = self._known.get((media_key, key))
+        return known if known is not None and self._unchanged(known) else None
 
     async def file_for(self, media_key: str, spec: dict[str, Any]) -> StoredFile:
         """The original, or the cached rendition (rendered now if it is not cached yet)."""
@@ -87,6 +134,12 @@ class Renderer:
         key = rendition_key(media_spec, video=is_video(src))
         if key == "original":
             return await self._original_file(media_key, src)
+        if _deferred.get():
+            known = self._known.get((media_key, key))
+            if known is None or not self._unchanged(known):
+                raise RenderFirst([(media_key, spec)])
+            log.info("rendition.reused", media_key=media_key, spec=key)
+            return _stored(known)
         lock = self._flights.setdefault((media_key, key), asyncio.Lock())
         async with lock:
             cached = await self._cached(media_key, key)
@@ -112,6 +165,7 @@ class Renderer:
         root, their rows already dropped) are deleted and no longer remembered here."""
         for known in [k for k in self._known if k[0] == media_key]:
             del self._known[known]
+        self.originals.forget(media_key)
         for path in paths:
             (self.root / validate_key(path)).unlink(missing_ok=True)
 
@@ -137,6 +191,11 @@ class Renderer:
         """Run blocking file work (probe, stamp, PDF) in the render pool."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
 
+    async def shooting_date(self, media_key: str, fallback: datetime) -> datetime:
+        """When the original was taken (file names), else `fallback`; read once per file."""
+        src = self.original_path(media_key)
+        return await self.originals.shooting_date(media_key, src, fallback, self.in_pool)
+
     async def _cached(self, media_key: str, key: str) -> CachedRendition | None:
         known = self._known.get((media_key, key))
         if known is not None and self._unchanged(known):
@@ -154,7 +213,7 @@ class Renderer:
             return False
 
     async def _original_file(self, media_key: str, src: Path) -> StoredFile:
-        info = await self.in_pool(probe, src)
+        info = await self.originals.probe(media_key, src, self.in_pool)
         return StoredFile(
             FileSource.MEDIA,
             media_key,
