@@ -8,6 +8,7 @@ import uuid
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop_payments.db.reads import TransactionReads
 from shop_payments.db.tables import payment_requests
 from shop_payments.domain.offline import OfflineChoice
 
@@ -19,10 +20,14 @@ _CHOICE = select(
 
 
 class SqlOfflineChoices:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, reads: TransactionReads) -> None:
         self._session = session
+        self._reads = reads
 
     async def get(self, order_id: uuid.UUID) -> OfflineChoice | None:
+        """Read with the request's row when this transaction read it (db.reads)."""
+        if order_id in self._reads.choices:
+            return self._reads.choices[order_id]
         query = _CHOICE.where(payment_requests.c.order_id == order_id)
         row = (await self._session.execute(query)).first()
         if row is None or row.offline_chosen_at is None:
@@ -44,4 +49,7 @@ class SqlOfflineChoices:
             )
             .returning(payment_requests.c.order_id)
         )
-        return result.first() is not None
+        kept = result.first() is not None
+        if kept:
+            self._reads.choices[choice.order_id] = choice
+        return kept

@@ -10,7 +10,8 @@ from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop_messaging.locks import lock_order
+from shop_messaging.locks import lock_order, order_lock_key
+from shop_payments.db.reads import SETTINGS_COLUMNS, TransactionReads, settings_of
 from shop_payments.db.tables import (
     payment_settings,
     payments,
@@ -24,7 +25,8 @@ from shop_payments.domain.model import (
     RequestLine,
     RequestStatus,
 )
-from shop_payments.domain.settings import OfflineMethod, PaymentSettings
+from shop_payments.domain.settings import PaymentSettings
+from shop_payments.service.ports import AddedRequest
 from shop_platform.fastpath import as_json, raw
 from shop_platform.paging import Page, TimeKey
 
@@ -86,10 +88,24 @@ def _payment(row: Any) -> Payment:
 
 
 # The hot path in raw statements (shop_platform.fastpath, issue 15): the request read (payment
-# page, checkout, webhook, every message), and a request's save, with the payment a settlement
-# records in the same statement (rows as jsonb, read back by the tables' own row types).
-_REQUEST_RAW = "SELECT * FROM payment_requests WHERE order_id = $1::uuid"
-_REQUEST_RAW_LOCKED = _REQUEST_RAW + " FOR UPDATE"
+# page, checkout, webhook, every message) with the settings beside it (db.reads), a request's
+# save, with the payment a settlement records in the same statement (rows as jsonb, read back
+# by the tables' own row types).
+_REQUEST_RAW = (
+    f"SELECT r.*, {SETTINGS_COLUMNS} FROM payment_requests r "  # noqa: S608 - constant names
+    "LEFT JOIN payment_settings s ON s.id = 1 WHERE r.order_id = $1::uuid"
+)
+_REQUEST_RAW_LOCKED = _REQUEST_RAW + " FOR UPDATE OF r"
+# The order's lock, then its request FOR UPDATE, in one round trip: the lock is an InitPlan in
+# a one-time filter, taken before the row is read (the webhooks' lock order, as two statements
+# took it). The row found is its newest version (FOR UPDATE reads past the statement's
+# snapshot); a request that did not exist when the statement began (order.placed committing
+# while the lock was awaited) is not: `get_locked` reads again then.
+_REQUEST_RAW_LOCKING = (
+    _REQUEST_RAW
+    + " AND (SELECT pg_advisory_xact_lock(hashtextextended($2, 0))::text) IS NOT NULL"
+    + " FOR UPDATE OF r"
+)
 # the columns `_request_row` writes (a column it does not know keeps its value)
 _SAVED_COLUMNS = tuple(n for n in (*_REQUEST_FIELDS, *_FIGURE_FIELDS) if n != "order_id")
 _PAYMENT_COLUMNS = (
@@ -121,12 +137,27 @@ WHERE payment_requests.order_id = r.order_id
 """  # noqa: S608 - constant names
 _ADD_PAYMENT_RAW = _INSERT_PAYMENTS.replace("$2::jsonb", "$1::jsonb")
 _NEW_REQUEST_COLUMNS = ("order_id", *_SAVED_COLUMNS)
-_ADD_REQUEST_RAW = (
-    f"INSERT INTO payment_requests ({_names(_NEW_REQUEST_COLUMNS)}) "  # noqa: S608
-    f"SELECT {_names(_NEW_REQUEST_COLUMNS, 'r.')} "
-    "FROM jsonb_populate_record(NULL::payment_requests, $1::jsonb) AS r "
-    "ON CONFLICT DO NOTHING RETURNING order_id"
+_TOLD_UNLESS_EARLY = 'CASE WHEN w.early THEN NULL ELSE r."requested_at" END'
+_NEW_REQUEST_VALUES = ", ".join(
+    _TOLD_UNLESS_EARLY if name == "requested_at" else f'r."{name}"' for name in _NEW_REQUEST_COLUMNS
 )
+# A new request, whether messages wait for its order (shop_messaging.waiting: this consumer's
+# kept messages; its requested_at is then written NULL, the client told after they are
+# applied) and the settings, in one statement. Run under the order's lock, after it was taken
+# (a message is kept under that lock too): the statement's snapshot sees every kept message.
+_ADD_REQUEST_RAW = f"""
+WITH waiting AS (
+    SELECT EXISTS (
+        SELECT 1 FROM waiting_messages WHERE consumer = 'payments' AND waits_for = $2
+    ) AS early),
+added AS (
+    INSERT INTO payment_requests ({_names(_NEW_REQUEST_COLUMNS)})
+    SELECT {_NEW_REQUEST_VALUES}
+    FROM jsonb_populate_record(NULL::payment_requests, $1::jsonb) AS r, waiting AS w
+    ON CONFLICT DO NOTHING RETURNING order_id)
+SELECT EXISTS (SELECT 1 FROM added) AS added, w.early, {SETTINGS_COLUMNS}
+FROM waiting AS w LEFT JOIN payment_settings s ON s.id = 1
+"""  # noqa: S608 - constant names
 _CLAIM_EVENT_RAW = (
     "INSERT INTO processor_events (event_id, processor, type, outcome) "
     "VALUES ($1, $2, $3, 'received') ON CONFLICT DO NOTHING RETURNING event_id"
@@ -151,8 +182,9 @@ def _payment_row(payment: Payment) -> dict[str, Any]:
 
 
 class SqlPaymentRequests:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, reads: TransactionReads) -> None:
         self._session = session
+        self._reads = reads
 
     async def lock_order(self, order_id: uuid.UUID) -> None:
         await lock_order(self._session, "payments", order_id)
@@ -160,11 +192,33 @@ class SqlPaymentRequests:
     async def get(self, order_id: uuid.UUID, *, for_update: bool = False) -> PaymentRequest | None:
         db = await raw(self._session)
         row = await db.fetchrow(_REQUEST_RAW_LOCKED if for_update else _REQUEST_RAW, order_id)
-        return _request(row) if row else None
+        return self._read(row)
 
-    async def add(self, request: PaymentRequest) -> bool:
+    async def get_locked(self, order_id: uuid.UUID) -> PaymentRequest | None:
+        """`lock_order`, then `get(for_update=True)`: one round trip when the request exists."""
         db = await raw(self._session)
-        return await db.fetchval(_ADD_REQUEST_RAW, as_json(_request_row(request))) is not None
+        key = order_lock_key("payments", order_id)
+        row = await db.fetchrow(_REQUEST_RAW_LOCKING, order_id, key)
+        if row is None:  # perhaps committed while the lock was awaited: the lock is held now
+            return await self.get(order_id, for_update=True)
+        return self._read(row)
+
+    def _read(self, row: Any) -> PaymentRequest | None:
+        if row is None:
+            return None
+        self._reads.keep_settings_from(row)
+        self._reads.keep_choice_from(row)
+        return _request(row)
+
+    async def add(self, request: PaymentRequest) -> AddedRequest:
+        db = await raw(self._session)
+        order_id = request.order_id
+        row = await db.fetchrow(_ADD_REQUEST_RAW, as_json(_request_row(request)), str(order_id))
+        assert row is not None  # the statement's one row
+        self._reads.keep_settings_from(row)
+        if row["added"]:
+            self._reads.choices[order_id] = None
+        return AddedRequest(added=row["added"], early=row["early"])
 
     async def save(self, request: PaymentRequest, *, payment: Payment | None = None) -> None:
         """One raw statement, with the settlement's payment when there is one."""
@@ -229,19 +283,29 @@ class SqlProcessorEvents:
 
 
 class SqlSettingsStore:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, reads: TransactionReads) -> None:
         self._session = session
+        self._reads = reads
 
     async def get(self) -> PaymentSettings | None:
+        """Once per transaction: a request's read brings them along (db.reads)."""
+        if self._reads.settings_read:
+            return self._reads.settings
         row = (
             await self._session.execute(select(payment_settings).where(payment_settings.c.id == 1))
         ).first()
-        if row is None:
-            return None
-        # a row written before the list existed has only card_processor
-        processors = row.card_processors or ([row.card_processor] if row.card_processor else [])
-        methods = [OfflineMethod(**method) for method in row.offline_methods]
-        return PaymentSettings(processors, row.payment_instructions, methods)
+        settings = (
+            None
+            if row is None
+            else settings_of(
+                row.card_processors,
+                row.card_processor,
+                row.payment_instructions,
+                row.offline_methods,
+            )
+        )
+        self._reads.keep_settings(settings)
+        return settings
 
     async def put(self, settings: PaymentSettings) -> None:
         values = {
@@ -256,3 +320,4 @@ class SqlSettingsStore:
             .values(id=1, **values)
             .on_conflict_do_update(index_elements=[payment_settings.c.id], set_=values)
         )
+        self._reads.keep_settings(settings)

@@ -97,8 +97,7 @@ async def _paid_request(repos: Repositories, event: ProcessorEvent) -> PaymentRe
     if order_id:
         # The order's lock first, as the message path takes it: a webhook and a cancellation
         # about one order run one after the other, in one lock order (no deadlock).
-        await repos.requests.lock_order(order_id)
-        request = await repos.requests.get(order_id, for_update=True)
+        request = await repos.requests.get_locked(order_id)
     if request is None:
         log.warning("webhook.unknown_order", event_id=event.event_id)
         raise UnknownOrderEventError(

@@ -26,7 +26,7 @@ from shop_payments.domain.model import (
 )
 from shop_payments.service.offer import PaymentOptions
 from shop_payments.service.ports import Repositories
-from shop_payments.service.requested import request_payment
+from shop_payments.service.requested import request_payment, tell_how_to_pay
 from shop_payments.service.settle import settle
 
 log = structlog.get_logger()
@@ -40,24 +40,35 @@ async def place_order(
     options: PaymentOptions,
     replay_early: Callable[[], Awaitable[int]],
 ) -> None:
-    """order.placed: open a payment request, apply what arrived before it (`replay_early`,
-    the consumer's kept messages), then tell the client how to pay if it is open and they
-    were not told yet (not when a kept cancellation or validation decided otherwise)."""
-    request = await _record_order(repos, placed, now)
-    if await replay_early() and request is not None:
-        request = await repos.requests.get(placed.order_id, for_update=True)
-    if request is None:
-        return
-    if await request_payment(repos, request, options, placed.payment_url, now, envelope.event_id):
-        await repos.requests.save(request)
-
-
-async def _record_order(
-    repos: Repositories, placed: OrderPlaced, now: datetime
-) -> PaymentRequest | None:
-    """The request opened for the order; None when the order was known already."""
+    """order.placed: open a payment request and tell the client how to pay, in one write.
+    When messages came before it (`replay_early`, the consumer's kept messages), the request
+    is written untold, they are applied, and the client is told if it is still open then
+    (not when a kept cancellation or validation decided otherwise)."""
     await repos.requests.lock_order(placed.order_id)
-    request = PaymentRequest.place(
+    request = _new_request(placed, now)
+    tell = request.request_payment(now)  # written told, unless messages wait (below)
+    added = await repos.requests.add(request)
+    if added.added:
+        log.info("payment_request.created", order_id=str(placed.order_id), status=request.status)
+    else:
+        log.info("payment_request.already_known", order_id=str(placed.order_id))
+    if added.early:
+        await replay_early()
+        if not added.added:
+            return
+        replayed = await repos.requests.get(placed.order_id, for_update=True)
+        assert replayed is not None  # requests are never deleted
+        if await request_payment(
+            repos, replayed, options, placed.payment_url, now, envelope.event_id
+        ):
+            await repos.requests.save(replayed)
+        return
+    if added.added and tell:
+        await tell_how_to_pay(repos, request, options, placed.payment_url, envelope.event_id)
+
+
+def _new_request(placed: OrderPlaced, now: datetime) -> PaymentRequest:
+    return PaymentRequest.place(
         order_id=placed.order_id,
         number=placed.number,
         amount=placed.total,
@@ -76,11 +87,6 @@ async def _record_order(
         order_traceparent=tracing.current_traceparent(),  # order.placed's handler (tracing on)
         figures=figures_of(placed),
     )
-    if not await repos.requests.add(request):
-        log.info("payment_request.already_known", order_id=str(placed.order_id))
-        return None
-    log.info("payment_request.created", order_id=str(placed.order_id), status=request.status)
-    return request
 
 
 def figures_of(placed: OrderPlaced) -> OrderFigures:

@@ -25,6 +25,14 @@ from shop_platform.paging import Page, TimeKey
 # Storage ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AddedRequest:
+    added: bool  # False: the order was known already (nothing written)
+    # Messages about the order were kept for it (they came first): the request was written
+    # without `requested_at`, for the client to be told once they are applied.
+    early: bool
+
+
 class PaymentRequests(Protocol):
     async def lock_order(self, order_id: uuid.UUID) -> None:
         """Serialise everything about one order until the transaction ends."""
@@ -32,8 +40,12 @@ class PaymentRequests(Protocol):
     async def get(self, order_id: uuid.UUID, *, for_update: bool = False) -> PaymentRequest | None:
         """The request, locked FOR UPDATE when asked."""
 
-    async def add(self, request: PaymentRequest) -> bool:
-        """Insert; False when the order is already known."""
+    async def get_locked(self, order_id: uuid.UUID) -> PaymentRequest | None:
+        """`lock_order`, then the request FOR UPDATE (one round trip when it exists)."""
+
+    async def add(self, request: PaymentRequest) -> AddedRequest:
+        """Insert, under the order's lock (`lock_order` first); told (`requested_at`) only
+        when no message about the order waits for it."""
 
     async def save(self, request: PaymentRequest, *, payment: Payment | None = None) -> None:
         """Write the request's state; with `payment`, record that payment too, in the same

@@ -39,10 +39,22 @@ async def request_payment(
     when it did: the caller saves the request."""
     if not request.request_payment(now):
         return False
+    await tell_how_to_pay(repos, request, options, payment_url, causation_id)
+    return True
+
+
+async def tell_how_to_pay(
+    repos: Repositories,
+    request: PaymentRequest,
+    options: PaymentOptions,
+    payment_url: str,
+    causation_id: uuid.UUID,
+) -> None:
+    """Outbox PaymentRequested for a request marked told (`PaymentRequest.request_payment`)
+    in this transaction."""
     way, instructions = await way_to_pay(repos, options.processors, options.policy)
     await repos.outbox.add(_requested(request, way, instructions, payment_url, causation_id))
     log.info("payment.requested", order_id=str(request.order_id), how=way.value)
-    return True
 
 
 def _requested(

@@ -1,0 +1,112 @@
+"""Issue 15: what a step has read, the next does not ask again (db.reads), and the webhook's
+lock and row in one round trip, still in the message path's lock order."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from sqlalchemy import event
+
+from shop_payments.bootstrap import PaymentsRoot
+from shop_payments.domain.model import PaymentRequest
+from shop_payments.domain.settings import PaymentSettings
+
+from .conftest import BROWSER, place, token, use_settings
+
+
+@contextmanager
+def statements(root: PaymentsRoot) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def count(_conn: object, _cursor: object, sql: str, *_: object) -> None:
+        seen.append(sql)
+
+    event.listen(root.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(root.engine.sync_engine, "before_cursor_execute", count)
+
+
+def new_request() -> PaymentRequest:
+    return PaymentRequest.place(
+        order_id=uuid.uuid4(),
+        number="N-LOCK",
+        amount=4500,
+        currency="EUR",
+        client_name="Ada Client",
+        client_email="ada@example.com",
+        manual_validation=False,
+        now=datetime.now(UTC),
+    )
+
+
+async def test_the_payment_page_is_one_statement(root, client, router) -> None:
+    await use_settings(root, "sandbox")
+    placed = await place(router)
+    with statements(root) as seen:
+        page = await client.get(
+            f"/pay/{placed.order_id}?token={token(placed.order_id)}", headers=BROWSER
+        )
+    assert page.status_code == 200
+    assert "Secure payment" in page.text
+    assert len(seen) == 1, seen  # the request, its offline choice and the settings
+
+
+async def test_the_settings_are_read_once_per_transaction_and_kept_when_written(root) -> None:
+    await use_settings(root, "sandbox")
+    with statements(root) as seen:
+        async with root.transaction() as repos:
+            first = await repos.settings.get()
+            again = await repos.settings.get()
+            await repos.settings.put(PaymentSettings(None, "Bank transfer"))
+            written = await repos.settings.get()
+    assert first == again == PaymentSettings("sandbox")
+    assert written == PaymentSettings(None, "Bank transfer")
+    assert len(seen) == 2, seen  # one read, one write
+    async with root.transaction() as repos:  # another transaction reads them anew
+        assert await repos.settings.get() == PaymentSettings(None, "Bank transfer")
+
+
+async def test_the_locked_read_waits_for_the_lock_and_sees_a_request_committed_meanwhile(
+    root,
+) -> None:
+    """The request did not exist when the webhook's statement began (order.placed was
+    committing it under the order's lock): it is read again once the lock is held."""
+    request = new_request()
+
+    async def webhook() -> PaymentRequest | None:
+        async with root.transaction() as repos:
+            return await repos.requests.get_locked(request.order_id)
+
+    async with root.transaction() as placing:
+        await placing.requests.lock_order(request.order_id)
+        assert (await placing.requests.add(request)).added
+        waiting = asyncio.create_task(webhook())
+        await asyncio.sleep(0.3)
+        assert not waiting.done()  # held by the order's lock
+    found = await asyncio.wait_for(waiting, 5)
+    assert found is not None
+    assert found.order_id == request.order_id
+
+
+async def test_the_locked_read_holds_the_order_lock(root) -> None:
+    request = new_request()
+    async with root.transaction() as placing:
+        await placing.requests.lock_order(request.order_id)
+        await placing.requests.add(request)
+
+    async def other_lock_taker() -> None:
+        async with root.transaction() as repos:
+            await repos.requests.lock_order(request.order_id)
+
+    async with root.transaction() as repos:
+        assert await repos.requests.get_locked(request.order_id) is not None
+        other = asyncio.create_task(other_lock_taker())
+        await asyncio.sleep(0.3)
+        assert not other.done()
+    await asyncio.wait_for(other, 5)
