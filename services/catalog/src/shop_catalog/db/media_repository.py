@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, literal, or_, select, text, tuple_, update
+from sqlalchemy import and_, func, insert, literal, or_, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop_catalog.db.media_tables import catalog_settings, finished_orders, media, media_usage
+from shop_catalog.db.media_tables import catalog_settings, media
 from shop_catalog.domain.media import Media
 from shop_catalog.domain.media_settings import CatalogSettings, WatermarkSettings
 from shop_catalog.domain.owners import Owner
@@ -127,28 +126,3 @@ class SqlMediaRepository:
         statement = pg_insert(catalog_settings).values(id=1, **values)
         statement = statement.on_conflict_do_update(index_elements=["id"], set_=values)
         await self._session.execute(statement)
-
-
-class SqlMediaUsageRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def unfinished_orders_using(self, media_id: uuid.UUID) -> int:
-        query = (
-            select(func.count()).select_from(media_usage).where(media_usage.c.media_id == media_id)
-        )
-        return int((await self._session.execute(query)).scalar_one())
-
-    async def record(self, order_id: uuid.UUID, media_ids: Iterable[uuid.UUID]) -> None:
-        ids = list(dict.fromkeys(media_ids))
-        finished = select(finished_orders.c.order_id).where(finished_orders.c.order_id == order_id)
-        if not ids or (await self._session.execute(finished)).first() is not None:
-            return
-        rows = [{"media_id": m, "order_id": order_id} for m in ids]
-        await self._session.execute(pg_insert(media_usage).values(rows).on_conflict_do_nothing())
-
-    async def finish(self, order_id: uuid.UUID) -> None:
-        await self._session.execute(
-            pg_insert(finished_orders).values(order_id=order_id).on_conflict_do_nothing()
-        )
-        await self._session.execute(delete(media_usage).where(media_usage.c.order_id == order_id))
