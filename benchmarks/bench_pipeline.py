@@ -32,6 +32,7 @@ import os
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 
@@ -63,6 +64,12 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--all-rates", action="store_true", help="keep rising after a rate fails")
     p.add_argument("--profile-seconds", type=float, default=15.0)
     p.add_argument(
+        "--perf",
+        action="store_true",
+        help="in the profile step, also `perf record -a`: the whole machine's CPU per order by "
+        "process and by what runs (kernel, interpreter, C extensions)",
+    )
+    p.add_argument(
         "--profile-rate", type=float, help="rate for the profile (default: highest drained)"
     )
     p.add_argument(
@@ -84,7 +91,7 @@ if ARGS.snapshot:
     reexec_with_snapshot(HERE.parent, ARGS.snapshot)
 
 import orjson  # noqa: E402
-from pipeline import census, floor, machine, profiling, raw  # noqa: E402
+from pipeline import census, floor, machine, perfprof, profiling, raw  # noqa: E402
 from pipeline.driver import Driver  # noqa: E402
 from pipeline.http import HttpPool  # noqa: E402
 from pipeline.report import (  # noqa: E402
@@ -261,6 +268,7 @@ async def main() -> int:
     census_result: dict[str, census.DbCensus] | None = None
     census_orders = 0
     profiles: dict[str, profiling.Profile] = {}
+    perf_by_group: dict[str, Counter[str]] = {}
     profile_step: StepResult | None = None
     extra: dict[str, object] = {}
     try:
@@ -335,11 +343,16 @@ async def main() -> int:
 
             async def spy() -> None:
                 await asyncio.sleep(2.0)
-                profiles.update(
-                    await profiling.record(
-                        shop.service_pids(), args.profile_seconds, root / "profiles"
-                    )
-                )
+                recordings = [
+                    profiling.record(shop.service_pids(), args.profile_seconds, root / "profiles")
+                ]
+                if args.perf:
+                    recordings.append(perfprof.record(args.profile_seconds, root / "perf.data"))
+                spied, *perf_data = await asyncio.gather(*recordings)
+                profiles.update(spied)  # type: ignore[arg-type]
+                if perf_data and perf_data[0] is not None:
+                    groups = perfprof.process_groups(shop.service_pids())
+                    perf_by_group.update(await perfprof.summarize(perf_data[0], groups))  # type: ignore[arg-type]
 
             profile_step, _ = await run_step(
                 shop,
@@ -470,6 +483,18 @@ async def main() -> int:
                 print(f"    ours  {p.pct(v):4.0f}%  {e}")
             for e, v in p.leaves.most_common(5):
                 print(f"    leaf  {p.pct(v):4.0f}%  {e}")
+        if (
+            profile_step is not None
+            and profile_step.accepted
+            and any(p.samples for p in profiles.values())
+        ):
+            print()
+            print(profiling.ms_per_order_table(profiles, profile_step, SERVICE_ORDER))
+    if perf_by_group and profile_step is not None and profile_step.accepted:
+        # orders placed during the perf recording: its seconds at the step's accepted rate
+        orders_seen = round(args.profile_seconds * profile_step.accepted_per_s)
+        print()
+        print(perfprof.table(perf_by_group, orders_seen, SERVICE_ORDER))
 
     print()
     for k, v in extra.items():

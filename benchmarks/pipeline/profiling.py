@@ -15,6 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.report import StepResult
+
 CATEGORIES: list[tuple[str, tuple[str, ...]]] = [
     ("JSON", ("/json/", "orjson")),
     ("pydantic", ("/pydantic/", "pydantic_core")),
@@ -155,3 +157,40 @@ def uvloop_loaded(pid: int) -> bool:
         return "uvloop/loop.cpython" in Path(f"/proc/{pid}/maps").read_text()
     except OSError:
         return False
+
+
+def ms_per_order_table(
+    profiles: dict[str, Profile], step: StepResult, services: tuple[str, ...]
+) -> str:
+    """Each service's CPU per order (psutil, the profile step) split by its samples' self
+    category: CPU ms per order, so the rows say where the order's time goes in absolute terms."""
+    per_order = {
+        s: 1000 * step.procs[s].cpu_s / step.accepted
+        for s in services
+        if s in step.procs and s in profiles and profiles[s].samples
+    }
+    cats = Counter[str]()
+    for s, total in per_order.items():
+        p = profiles[s]
+        for cat, n in p.self_by_category.items():
+            cats[cat] += round(1000 * total * n / p.samples)
+    cols = list(per_order)
+    lines = [
+        "CPU ms per order by self category (profile step; psutil CPU x share of samples):",
+        "| where | " + " | ".join(cols) + " | all |",
+        "|---" * (len(cols) + 2) + "|",
+    ]
+    for cat, _ in cats.most_common():
+        cells = [
+            per_order[s] * profiles[s].self_by_category.get(cat, 0) / profiles[s].samples
+            for s in cols
+        ]
+        lines.append(
+            f"| {cat} | " + " | ".join(f"{c:.1f}" for c in cells) + f" | {sum(cells):.1f} |"
+        )
+    lines.append(
+        "| **service CPU** | "
+        + " | ".join(f"{per_order[s]:.1f}" for s in cols)
+        + f" | {sum(per_order.values()):.1f} |"
+    )
+    return "\n".join(lines)
