@@ -16,7 +16,9 @@
    applies each event); placed->delivery email arrival at the SMTP sink; errors; queue depths
    and outbox rows when the last order has been answered; seconds to drain; CPU seconds and
    peak RSS per process. The steps stop rising after the first rate that does not drain.
-5. (full mode) py-spy on each service for 15 s at the highest rate that drained.
+5. (full mode) py-spy on each service for 15 s at the highest rate that drained, and at the
+   same time `perf record -a` (when perf is installed): the whole machine's CPU per order by
+   process (the services, PostgreSQL, RabbitMQ) and by what runs (interpreter, kernel, ...).
 
 Sustained = the highest rate that drained its backlog within 5 s of the end of the step, with
 no errors, >= 95% of the rate accepted, and p99 placed->delivered under 1 s.
@@ -64,10 +66,10 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--all-rates", action="store_true", help="keep rising after a rate fails")
     p.add_argument("--profile-seconds", type=float, default=15.0)
     p.add_argument(
-        "--perf",
+        "--no-perf",
         action="store_true",
-        help="in the profile step, also `perf record -a`: the whole machine's CPU per order by "
-        "process and by what runs (kernel, interpreter, C extensions)",
+        help="in the profile step, no `perf record -a` (the whole machine's CPU per order by "
+        "process and by what runs: kernel, interpreter, C extensions; skipped without perf)",
     )
     p.add_argument(
         "--profile-rate", type=float, help="rate for the profile (default: highest drained)"
@@ -346,7 +348,7 @@ async def main() -> int:
                 recordings = [
                     profiling.record(shop.service_pids(), args.profile_seconds, root / "profiles")
                 ]
-                if args.perf:
+                if not args.no_perf:
                     recordings.append(perfprof.record(args.profile_seconds, root / "perf.data"))
                 spied, *perf_data = await asyncio.gather(*recordings)
                 profiles.update(spied)  # type: ignore[arg-type]
