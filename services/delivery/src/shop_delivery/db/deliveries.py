@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import RowMapping, select, update
@@ -112,9 +111,10 @@ def _item(row: RowMapping) -> DeliveryItem:
 
 
 def _delivery_values(delivery: Delivery) -> dict[str, Any]:
-    values = asdict(delivery)
+    """The row's changeable values (its fields are immutable: no copy, unlike `asdict`)."""
+    values = {name: getattr(delivery, name) for name in _DELIVERY_FIELDS}
     values["refunded_lines"] = sorted(str(line) for line in delivery.refunded_lines)
-    return {name: values[name] for name in _DELIVERY_FIELDS}
+    return values
 
 
 def _item_row(item: DeliveryItem) -> dict[str, Any]:
