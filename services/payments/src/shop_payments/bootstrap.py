@@ -26,14 +26,14 @@ from shop_payments.consumers.handlers import CONSUMER, build_router
 from shop_payments.db.paypal_sandbox import SqlPaypalSandboxStore
 from shop_payments.db.refunds import REFUNDS_CHANNEL, SqlRefundClaims
 from shop_payments.db.sandbox import SqlSandboxStore
-from shop_payments.db.unit_of_work import repositories
+from shop_payments.db.unit_of_work import SqlLook, repositories
 from shop_payments.processors.paypal import PaypalProcessor
 from shop_payments.processors.paypal_sandbox import PaypalSandboxProcessor
 from shop_payments.processors.sandbox import SandboxProcessor
 from shop_payments.processors.stripe_processor import StripeProcessor
 from shop_payments.service.offer import PaymentOptions
 from shop_payments.service.payment_page import PageWait
-from shop_payments.service.ports import CardProcessor, ProcessorRegistry, Repositories
+from shop_payments.service.ports import CardProcessor, Look, ProcessorRegistry, Repositories
 from shop_payments.service.refunds import RefundWorker
 from shop_payments.service.settings import SettingsPolicy
 from shop_payments.webhooks.paypal_api import paypal_client
@@ -58,6 +58,7 @@ class PaymentsRoot(ServiceRoot):
     name: ClassVar[str] = SERVICE
     settings: PaymentsSettings
     transaction: SqlTransaction[Repositories]
+    look: Look  # reads outside a transaction (the payment page)
     sandbox: SandboxProcessor  # its hosted page is served only when `processors` offer it
     paypal_sandbox: PaypalSandboxProcessor  # likewise (its approval page)
     paypal_verifier: PaypalWebhookVerifier
@@ -88,6 +89,7 @@ class PaymentsRoot(ServiceRoot):
         context = PaymentsContext(
             settings=settings,
             transaction=self.transaction,
+            look=self.look,
             processors=self.processors,
             policy=self.policy,
             clock=self.clock,
@@ -183,6 +185,7 @@ def bootstrap(
         runtime=MessagingRuntime(SERVICE, settings.amqp_url, engine, router=router),
         workers={"refunds": refunds},
         transaction=SqlTransaction(sessions, repositories),
+        look=SqlLook(engine),
         sandbox=sandbox,
         paypal_sandbox=paypal_sandbox,
         paypal_verifier=paypal_verifier,

@@ -20,16 +20,23 @@ from .conftest import BROWSER, place, token, use_settings
 
 @contextmanager
 def statements(root: PaymentsRoot) -> Iterator[list[str]]:
+    """The statements the service runs meanwhile, and "COMMIT" for each commit."""
     seen: list[str] = []
 
     def count(_conn: object, _cursor: object, sql: str, *_: object) -> None:
         seen.append(sql)
 
-    event.listen(root.engine.sync_engine, "before_cursor_execute", count)
+    def commit(_conn: object) -> None:
+        seen.append("COMMIT")
+
+    engine = root.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    event.listen(engine, "commit", commit)
     try:
         yield seen
     finally:
-        event.remove(root.engine.sync_engine, "before_cursor_execute", count)
+        event.remove(engine, "before_cursor_execute", count)
+        event.remove(engine, "commit", commit)
 
 
 def new_request() -> PaymentRequest:
@@ -54,7 +61,9 @@ async def test_the_payment_page_is_one_statement(root, client, router) -> None:
         )
     assert page.status_code == 200
     assert "Secure payment" in page.text
-    assert len(seen) == 1, seen  # the request, its offline choice and the settings
+    # the request, its offline choice and the settings; outside a transaction (no COMMIT)
+    assert len(seen) == 1, seen
+    assert seen[0].startswith("SELECT r.*")
 
 
 async def test_the_settings_are_read_once_per_transaction_and_kept_when_written(root) -> None:
@@ -67,7 +76,7 @@ async def test_the_settings_are_read_once_per_transaction_and_kept_when_written(
             written = await repos.settings.get()
     assert first == again == PaymentSettings("sandbox")
     assert written == PaymentSettings(None, "Bank transfer")
-    assert len(seen) == 2, seen  # one read, one write
+    assert len(seen) == 3, seen  # one read, one write, the commit
     async with root.transaction() as repos:  # another transaction reads them anew
         assert await repos.settings.get() == PaymentSettings(None, "Bank transfer")
 

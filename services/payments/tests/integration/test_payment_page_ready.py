@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 
 import httpx
 
-from shop_payments.service.ports import Repositories, Transaction
+from shop_payments.service.ports import Look, Repositories
 
 from .conftest import (
     ADMIN_SESSIONS,
@@ -50,10 +50,10 @@ async def test_the_page_waits_for_its_order(root, client, router) -> None:
 
 
 @dataclasses.dataclass
-class CountingTransaction:
-    """The app's transactions, timed: how many were open at once and for how long."""
+class CountingLooks:
+    """The page's looks, timed: how many were open at once and for how long."""
 
-    inner: Transaction
+    inner: Look
     open_now: int = 0
     most_open: int = 0
     durations: list[float] = dataclasses.field(default_factory=list)
@@ -72,11 +72,11 @@ class CountingTransaction:
 
 
 async def test_waiting_holds_no_database_connection(root, router) -> None:
-    """Each look is its own short transaction; the connection goes back to the pool between
-    looks (the pool is shared with the consumer that brings the order in)."""
+    """Each look is short (one statement, outside any transaction); the connection goes back
+    to the pool between looks (the pool is shared with the consumer that brings the order in)."""
     app = root.http_app(admin_sessions=ADMIN_SESSIONS, branding=BRANDING)
-    counting = CountingTransaction(root.transaction)
-    app.state.context = dataclasses.replace(app.state.context, transaction=counting)
+    counting = CountingLooks(root.look)
+    app.state.context = dataclasses.replace(app.state.context, look=counting)
     await use_settings(root, "sandbox")
     placed = order_placed()
     url = f"/pay/{placed.order_id}?token={token(placed.order_id)}"
@@ -93,7 +93,7 @@ async def test_waiting_holds_no_database_connection(root, router) -> None:
     assert buttons(response.text) == ["Secure payment"]
     assert len(counting.durations) >= 4, counting.durations  # it looked several times
     assert counting.most_open == 1
-    # in a transaction only to look: most of the wait is spent outside any
+    # connected only to look: most of the wait is spent outside any look
     assert sum(counting.durations) < elapsed / 2, (elapsed, counting.durations)
     assert 0 in checked_out, checked_out
 

@@ -17,6 +17,7 @@ from shop_payments.service.payment_page import PageWait
 from shop_payments.service.paypal_ports import PaypalSandboxCheckout
 from shop_payments.service.ports import (
     EventVerifier,
+    Look,
     PaypalEventVerifier,
     ProcessorRegistry,
     SandboxCheckout,
@@ -39,6 +40,7 @@ INVALID_LINK = (
 class PaymentsContext:
     settings: PaymentsSettings
     transaction: Transaction
+    look: Look  # the payment page's reads: one statement, no transaction
     processors: ProcessorRegistry
     policy: SettingsPolicy
     clock: Callable[[], datetime]

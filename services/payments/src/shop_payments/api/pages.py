@@ -77,9 +77,7 @@ def _page_context(
 async def pay_page(request: Request, ctx: Ctx, order_id: str, token: Token = None) -> HTMLResponse:
     """The payment page: once order.placed has arrived (waited for a few seconds)."""
     parsed, checked = ctx.checked_order(order_id, token)
-    page = await ready_payment_page(
-        ctx.transaction, ctx.processors, ctx.policy, parsed, ctx.page_wait
-    )
+    page = await ready_payment_page(ctx.look, ctx.processors, ctx.policy, parsed, ctx.page_wait)
     # a zero total waits for orders' own mark-paid (amount 0), a moment later
     waiting = page.state in (PageState.PREPARING, PageState.NOTHING_TO_PAY)
     context = _page_context(
@@ -124,7 +122,7 @@ async def page_state(
     after a few seconds): the page's script reloads it when `changed`."""
     parsed, _ = ctx.checked_order(order_id, token)
     page = await ready_payment_page(
-        ctx.transaction, ctx.processors, ctx.policy, parsed, ctx.page_wait, known
+        ctx.look, ctx.processors, ctx.policy, parsed, ctx.page_wait, known
     )
     return PageStateRead(state=page.state, changed=page.state is not known)
 
@@ -198,9 +196,7 @@ async def choose_offline(
 async def done_page(request: Request, ctx: Ctx, order_id: str, token: Token = None) -> HTMLResponse:
     """Back from the hosted checkout: thanks, what happens next, the way to the order."""
     parsed, checked = ctx.checked_order(order_id, token)
-    page = await ready_payment_page(
-        ctx.transaction, ctx.processors, ctx.policy, parsed, ctx.page_wait
-    )
+    page = await ready_payment_page(ctx.look, ctx.processors, ctx.policy, parsed, ctx.page_wait)
     confirming = page.state not in (PageState.PAID, PageState.CANCELLED)
     context = _page_context(
         ctx, parsed, checked, page, updates=confirming, locale=client_locale(request)

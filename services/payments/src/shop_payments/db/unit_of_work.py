@@ -3,7 +3,10 @@ work with."""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from shop_messaging.outbox import SessionOutbox
 from shop_payments.db.offline import SqlOfflineChoices
@@ -16,6 +19,7 @@ from shop_payments.db.repositories import (
     SqlSettingsStore,
 )
 from shop_payments.service.ports import Repositories
+from shop_platform.db import make_session_factory
 
 
 def repositories(session: AsyncSession) -> Repositories:
@@ -29,3 +33,18 @@ def repositories(session: AsyncSession) -> Repositories:
         refunds=SqlRefunds(session),
         offline=SqlOfflineChoices(session, reads),
     )
+
+
+class SqlLook:
+    """The `Look` port: repositories on a session in autocommit (as notifications' email
+    claims run): a read is one round trip, with no BEGIN or COMMIT around it (issue 15: the
+    payment page's looks). Never for writes: each statement would commit on its own."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._sessions = make_session_factory(autocommit)
+
+    @asynccontextmanager
+    async def __call__(self) -> AsyncIterator[Repositories]:
+        async with self._sessions() as session:
+            yield repositories(session)

@@ -2,8 +2,8 @@
 
 The order is placed in orders and reaches payments as order.placed a moment later; the
 checkout sends the client here at once. So the page waits for the payment request (a few
-seconds at most, one short transaction per look: no database connection is held while
-waiting); past that it answers "preparing", a page that updates itself.
+seconds at most, one statement per look, outside any transaction: no database connection
+is held while waiting); past that it answers "preparing", a page that updates itself.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from shop_payments.domain.model import PaymentRequest, RequestStatus
 from shop_payments.domain.offline import OfflineChoice
 from shop_payments.domain.settings import OfflineMethod
 from shop_payments.service.offer import PaymentOffer, current_offer
-from shop_payments.service.ports import ProcessorRegistry, Repositories, Transaction
+from shop_payments.service.ports import Look, ProcessorRegistry, Repositories
 from shop_payments.service.settings import SettingsPolicy
 
 
@@ -104,7 +104,7 @@ async def payment_page(
 
 
 async def ready_payment_page(
-    transaction: Transaction,
+    look: Look,
     processors: ProcessorRegistry,
     policy: SettingsPolicy,
     order_id: uuid.UUID,
@@ -113,12 +113,12 @@ async def ready_payment_page(
 ) -> PaymentPage:
     """The page once its state is no longer `known` (by default: once its request exists),
     looking after `wait.first_s`, then ever less often up to every `wait.every_s` seconds,
-    each look its own short transaction (nothing is held between looks); the page as it is
-    after `wait.timeout_s`."""
+    each look one statement outside any transaction (nothing is held between looks); the
+    page as it is after `wait.timeout_s`."""
     deadline = time.monotonic() + wait.timeout_s
     pause = min(wait.first_s, wait.every_s)
     while True:
-        async with transaction() as repos:
+        async with look() as repos:
             page = await payment_page(repos, processors, policy, order_id)
         left = deadline - time.monotonic()
         if page.state is not known or left <= 0:

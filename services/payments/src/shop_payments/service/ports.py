@@ -143,6 +143,13 @@ class Transaction(Protocol):
     def __call__(self) -> AbstractAsyncContextManager[Repositories]: ...
 
 
+class Look(Protocol):
+    """Opens a look at the database, for reading only: no transaction (no BEGIN, no COMMIT),
+    each statement its own snapshot. For a use case whose reads are one statement."""
+
+    def __call__(self) -> AbstractAsyncContextManager[Repositories]: ...
+
+
 # Card processors ----------------------------------------------------------------------------
 
 
