@@ -140,7 +140,7 @@ class InvoiceSettingsUpdate(BaseModel):
 # -- the PDF -----------------------------------------------------------------------------------
 
 
-def _render_pdf(invoice: Invoice, locale: str) -> bytes:
+def _render_pdf(invoice: Invoice, locale: str | None) -> bytes:
     # Imported at the first PDF, in the worker thread: fpdf2 and fontTools weigh ~19 MB that
     # a process placing orders never needs.
     from shop_invoices.pdf import render_invoice_pdf
