@@ -55,7 +55,7 @@ def tables(statements: list[str]) -> list[str]:
     return found
 
 
-async def test_placing_an_order_is_five_statements(
+async def test_placing_an_order_is_four_statements(
     client: httpx.AsyncClient, catalog: list[Media], statements: list[str]
 ) -> None:
     await client.post("/api/orders", json=order_body(catalog))  # the settings row exists
@@ -64,15 +64,10 @@ async def test_placing_an_order_is_five_statements(
         "/api/orders", json=order_body(catalog), headers={"Idempotency-Key": "k1"}
     )
     assert response.status_code == 201
-    # the catalog for all items; the tax settings (none saved); the information fields; the
-    # settings with a number and the shop's currency (one); the order, lines and history
-    assert tables(statements) == [
-        "unnest",
-        "tax_settings",
-        "order_fields",
-        "shop_settings",
-        "orders",
-    ], statements
+    # the catalog for all items; the tax settings (none saved) with the information fields
+    # (one); the settings with a number and the shop's currency (one); the order, lines and
+    # history
+    assert tables(statements) == ["unnest", "tax_settings", "shop_settings", "orders"], statements
     statements.clear()
     placed = response.json()
     order = await client.get(
@@ -82,7 +77,7 @@ async def test_placing_an_order_is_five_statements(
     assert len(statements) == 1, statements  # the order joined with its lines
 
 
-async def test_placing_with_tax_and_a_coupon_adds_four(
+async def test_placing_with_tax_and_a_coupon_adds_three(
     client: httpx.AsyncClient,
     shelf: Shelf,
     admin_headers: dict[str, str],
@@ -94,18 +89,11 @@ async def test_placing_with_tax_and_a_coupon_adds_four(
     statements.clear()
     response = await client.post("/api/orders", json=body([shelf.rf(1)], coupon="TEN"))
     assert response.status_code == 201, response.text
-    # + the coupon by its code, the tax rates, and the use taken (the counter and its row)
+    # + the coupon by its code and the use taken (the counter and its row); the tax rates come
+    # with the tax settings
     found = tables(statements)
-    assert found[:7] == [
-        "unnest",
-        "coupons",
-        "tax_settings",
-        "tax_rates",
-        "order_fields",
-        "shop_settings",
-        "orders",
-    ], statements
-    assert sorted(found[7:]) == ["coupon_uses", "coupons"], statements
+    assert found[:5] == ["unnest", "coupons", "tax_settings", "shop_settings", "orders"], statements
+    assert sorted(found[5:]) == ["coupon_uses", "coupons"], statements
 
 
 async def test_a_quote_reads_and_writes_nothing(

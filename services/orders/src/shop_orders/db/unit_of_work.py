@@ -9,6 +9,7 @@ from shop_orders.db.account_repository import SqlAccountRepository
 from shop_orders.db.admin_session_repository import SqlAdminSessionRepository
 from shop_orders.db.cart_repository import SqlCartRepository
 from shop_orders.db.catalog_repository import SqlCatalogRepository
+from shop_orders.db.checkout_settings import SqlCheckoutSettings
 from shop_orders.db.coupon_repository import SqlCouponRepository
 from shop_orders.db.dashboard_queries import SqlDashboardQueries
 from shop_orders.db.invoice_repository import SqlInvoiceRepository
@@ -37,6 +38,7 @@ def repositories(
         coupons=SqlCouponRepository(session),
         tax=SqlTaxRepository(session),
         order_fields=SqlOrderFieldRepository(session),
+        checkout_settings=SqlCheckoutSettings(session),
         invoices=SqlInvoiceRepository(session),
         quotes=SqlQuoteRepository(session),
         refunds=SqlRefundRepository(session),

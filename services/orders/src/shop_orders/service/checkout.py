@@ -67,7 +67,8 @@ async def price_checkout(
     lines, tiers = await lines_from_catalog(repos, items, field=field)
     record, coupon = await _coupon(repos, terms, now, check_client_use=check_client_use)
     vat_number = _vat_number(terms)
-    tax = await pricing_settings.tax_to_charge(repos)
+    settings = await repos.checkout_settings.get()  # the tax and the fields: one round trip
+    tax = pricing_settings.charged(settings.tax)
     buyer = None
     if tax is not None and terms.country is not None:
         try:
@@ -90,7 +91,7 @@ async def price_checkout(
         raise InvalidOrderError(_price_field(exc.field), exc.problem) from None
     answers: list[InfoFieldValue] = []
     if check_fields or terms.fields is not None:
-        answers = order_fields.validate(await repos.order_fields.list(), terms.fields)
+        answers = order_fields.validate(settings.fields, terms.fields)
     return _priced(lines, totals, record, answers, vat_number)
 
 

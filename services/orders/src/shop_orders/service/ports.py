@@ -216,6 +216,20 @@ class OrderFieldRepository(Protocol):
     async def replace(self, fields: Sequence[OrderField]) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class CheckoutSettings:
+    """What a checkout is priced and checked with beside the catalog."""
+
+    tax: TaxSettings | None  # None until the photographer saves them (no tax)
+    fields: list[OrderField]  # the order information fields, in the checkout's order
+
+
+class CheckoutSettingsRepository(Protocol):
+    async def get(self) -> CheckoutSettings:
+        """The tax settings and the information fields as saved last: one round trip."""
+        ...
+
+
 class Outbox(Protocol):
     async def add(self, *envelopes: Envelope) -> None: ...
 
@@ -307,6 +321,7 @@ class Repositories:
     coupons: CouponRepository
     tax: TaxRepository
     order_fields: OrderFieldRepository
+    checkout_settings: CheckoutSettingsRepository  # the two above at once, for a checkout
     invoices: InvoiceRepository  # issue 12, H4: service/invoice_ports.py
     quotes: QuoteRepository  # issue 13: service/quote_ports.py
     refunds: RefundRepository  # issue 13, W5: service/refund_ports.py

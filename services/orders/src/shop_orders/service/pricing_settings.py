@@ -168,7 +168,11 @@ async def get_tax(repos: Repositories) -> TaxSettings | None:
 async def tax_to_charge(repos: Repositories) -> TaxSettings | None:
     """The settings checkouts charge tax with; None when none are saved or they hold no
     rate (a Tax page saved with an empty table charges nothing, it refuses no country)."""
-    settings = await repos.tax.get()
+    return charged(await repos.tax.get())
+
+
+def charged(settings: TaxSettings | None) -> TaxSettings | None:
+    """`settings` when they charge tax, else None (see `tax_to_charge`)."""
     return settings if settings is not None and settings.charges_tax else None
 
 
