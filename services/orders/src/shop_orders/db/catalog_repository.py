@@ -21,6 +21,7 @@ from shop_orders.db.photographer_columns import photographer_of, photographer_va
 from shop_orders.db.tables import galleries_for_sale, license_options, media
 from shop_orders.domain.catalog import GalleryForSale, LicenseOption, Media
 from shop_orders.service.ports import CatalogChoice
+from shop_platform.fastpath import Compiled, raw
 
 
 def _license_of(m: Mapping[Any, Any]) -> LicenseOption:
@@ -119,7 +120,8 @@ def _choices_query() -> Any:
     )
 
 
-_CHOICES = _choices_query()
+# Run raw (shop_platform.fastpath): every checkout, quote and cart page prices from it.
+_CHOICES = Compiled(_choices_query())
 
 
 def _prefixed(m: Mapping[Any, Any], prefix: str) -> dict[str, Any] | None:
@@ -183,12 +185,12 @@ class SqlCatalogRepository:
     ) -> list[CatalogChoice]:
         if not items:
             return []
-        params = {
-            "media_ids": [media_id for media_id, _ in items],
-            "license_ids": [license_id for _, license_id in items],
-        }
+        args = _CHOICES.args(
+            media_ids=[media_id for media_id, _ in items],
+            license_ids=[license_id for _, license_id in items],
+        )
         choices = []
-        for row in (await self._session.execute(_CHOICES, params)).mappings():
+        for row in await (await raw(self._session)).fetch(_CHOICES.sql, *args):
             found_media, found_license = _prefixed(row, "m_"), _prefixed(row, "l_")
             choices.append(
                 CatalogChoice(
