@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import uuid
+from collections.abc import Sequence
 from typing import Any
-
-from sqlalchemy import Executable, bindparam, insert, select, true, union_all
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from shop_orders.db.photographer_columns import photographer_values
 from shop_orders.db.tables import order_history, order_lines, orders
 from shop_orders.domain.order import Order, OrderLine
-
-_LINE_COLUMNS = [c for c in order_lines.c if c.name != "order_id"]
-_HISTORY_COLUMNS = [c for c in order_history.c if c.name not in ("id", "order_id")]
+from shop_platform.fastpath import as_json
 
 
 def _order_values(order: Order) -> dict[str, Any]:
@@ -89,58 +84,63 @@ def _line_values(order_id: uuid.UUID, position: int, line: OrderLine) -> dict[st
     }
 
 
-def _rows(name: str, columns: list[Any], count: int) -> Any:
-    """`SELECT :name0_a AS a, ... UNION ALL SELECT :name1_a ...` as a subquery named `name`."""
-    selects = [
-        select(*(bindparam(f"{name}{i}_{c.name}", type_=c.type).label(c.name) for c in columns))
-        for i in range(count)
-    ]
-    rows = selects[0] if count == 1 else union_all(*selects)
-    return rows.subquery(name)
+def _names(columns: Sequence[str], prefix: str = "") -> str:
+    return ", ".join(f'{prefix}"{name}"' for name in columns)
 
 
-@functools.lru_cache(maxsize=32)
-def _statement(lines_count: int, history_count: int) -> Executable:
-    """Built once per shape: building the construct costs more than the round trip saved."""
-    order_params = {c.name: bindparam(f"order_{c.name}", type_=c.type) for c in orders.c}
-    placed = (
-        pg_insert(orders)
-        .values(order_params)
-        .on_conflict_do_nothing(index_elements=[orders.c.idempotency_key])
-        .returning(orders.c.id)
-        .cte("placed")
-    )
-    line_rows = _rows("line", _LINE_COLUMNS, lines_count)
-    lines = (
-        insert(order_lines)
-        .from_select(
-            ["order_id", *(c.name for c in _LINE_COLUMNS)],
-            select(placed.c.id, *line_rows.c).select_from(placed.join(line_rows, true())),
-        )
-        .cte("lines")
-    )
-    history_rows = _rows("entry", _HISTORY_COLUMNS, history_count)
+def _insert_from(table: str, columns: Sequence[str], source: str, tail: str = "") -> str:
     return (
-        insert(order_history)
-        .from_select(
-            ["order_id", *(c.name for c in _HISTORY_COLUMNS)],
-            select(placed.c.id, *history_rows.c).select_from(placed.join(history_rows, true())),
-        )
-        .returning(order_history.c.order_id)
-        .add_cte(lines)
+        f"INSERT INTO {table} ({_names(columns)}) SELECT {_names(columns, 'r.')} "  # noqa: S608
+        f"FROM {source} AS r {tail}"
     )
 
 
-def insert_order(order: Order) -> tuple[Executable, dict[str, Any]]:
-    """`WITH placed AS (INSERT INTO orders ... ON CONFLICT (idempotency_key) DO NOTHING
-    RETURNING id), lines AS (INSERT INTO order_lines SELECT placed.id, ... FROM placed JOIN
-    (SELECT ...) ON true) INSERT INTO order_history SELECT placed.id, ... RETURNING order_id`,
-    with its parameters: a row comes back only when the order was inserted; otherwise nothing
-    is written."""
-    params = {f"order_{k}": v for k, v in _order_values(order).items()}
-    for i, line in enumerate(order.lines):
-        values = _line_values(order.id, i, line)
-        params.update({f"line{i}_{c.name}": values[c.name] for c in _LINE_COLUMNS})
-    for i, entry in enumerate(order.new_history):
-        params.update({f"entry{i}_{c.name}": getattr(entry, c.name) for c in _HISTORY_COLUMNS})
-    return _statement(len(order.lines), len(order.new_history)), params
+_ORDER_COLUMNS = tuple(c.name for c in orders.c)
+_LINE_COLUMNS = tuple(c.name for c in order_lines.c)
+_HISTORY_COLUMNS = tuple(c.name for c in order_history.c if c.name != "id")
+
+# Raw (shop_platform.fastpath, issue 15): the rows go as jsonb (`as_json`), read back typed by
+# the tables' own row types; every column is named, so none is left to a default. The lines'
+# foreign key is checked at the statement's end, when their order is in. 1 when the order was
+# inserted; 0 when its idempotency key placed one before (nothing is written then).
+INSERT_ORDER = f"""
+WITH placed AS (
+    {
+    _insert_from(
+        "orders",
+        _ORDER_COLUMNS,
+        "jsonb_populate_record(NULL::orders, $1::jsonb)",
+        "ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1",
+    )
+}
+), lines AS (
+    {
+    _insert_from(
+        "order_lines",
+        _LINE_COLUMNS,
+        "jsonb_populate_recordset(NULL::order_lines, $2::jsonb)",
+        "WHERE EXISTS (SELECT FROM placed)",
+    )
+}
+), history AS (
+    {
+    _insert_from(
+        "order_history",
+        _HISTORY_COLUMNS,
+        "jsonb_populate_recordset(NULL::order_history, $3::jsonb)",
+        "WHERE EXISTS (SELECT FROM placed)",
+    )
+}
+)
+SELECT count(*) FROM placed
+"""  # noqa: S608 - constant names
+
+
+def insert_order_args(order: Order) -> tuple[str, str, str]:
+    """`INSERT_ORDER`'s parameters: the order's row, its lines' and its new history's."""
+    lines = [_line_values(order.id, i, line) for i, line in enumerate(order.lines)]
+    history = [
+        {"order_id": order.id, **{name: getattr(entry, name) for name in _HISTORY_COLUMNS[1:]}}
+        for entry in order.new_history
+    ]
+    return as_json(_order_values(order)), as_json(lines), as_json(history)

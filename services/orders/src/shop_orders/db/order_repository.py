@@ -21,7 +21,7 @@ from shop_orders.db.fact_statements import (
     append_note_params,
     apply_fact_args,
 )
-from shop_orders.db.order_insert import insert_order
+from shop_orders.db.order_insert import INSERT_ORDER, insert_order_args
 from shop_orders.db.photographer_columns import photographer_of
 from shop_orders.db.tables import order_history, order_lines, orders
 from shop_orders.domain.facts import Fact, Note
@@ -173,11 +173,10 @@ class SqlOrderRepository:
         self._session = session
 
     async def add(self, order: Order) -> bool:
-        """One statement: the order `ON CONFLICT (idempotency_key) DO NOTHING`, then its lines
-        and history only if it was inserted."""
-        statement, params = insert_order(order)
-        row = (await self._session.execute(statement, params)).first()
-        if row is None:
+        """One raw statement: the order `ON CONFLICT (idempotency_key) DO NOTHING`, then its
+        lines and history only if it was inserted."""
+        db = await raw(self._session)
+        if not await db.fetchval(INSERT_ORDER, *insert_order_args(order)):
             return False
         order.new_history.clear()
         return True
