@@ -136,8 +136,8 @@ def build_router(
     async def on_order_placed(
         session: AsyncSession, payload: OrderPlaced, envelope: Envelope
     ) -> None:
-        await record_order(repositories(session), ctx, payload, envelope.event_id)
-        await router.replay_waiting(session, str(payload.order_id), order=_cancellations_first)
+        if await record_order(repositories(session), ctx, payload, envelope.event_id):
+            await router.replay_waiting(session, str(payload.order_id), order=_cancellations_first)
 
     @router.on(PaymentConfirmed)
     async def on_payment_confirmed(

@@ -27,7 +27,7 @@ from shop_delivery.domain import (
 )
 from shop_delivery.domain.galleries import GalleryLine, gallery_lines_json, gallery_lines_of
 from shop_delivery.domain.items import DeliveryItem, FileSource, ItemKind, StoredFile
-from shop_delivery.service.ports import LoadedDelivery
+from shop_delivery.service.ports import AddedDelivery, LoadedDelivery
 from shop_messaging.locks import lock_order
 from shop_platform.fastpath import as_json, raw
 
@@ -217,14 +217,16 @@ def _set(columns: Sequence[str]) -> str:
 
 
 # A delivery already recorded for the order (order.placed published twice) is left as it is,
-# its items too: 1 when the delivery is new, else 0 (no read before it).
+# its items too (no read before it). It also tells whether messages were kept for the order:
+# every handler that keeps one holds the order's lock, as the caller does, so none is missed.
 _ADD_RAW = f"""
 WITH delivery AS (
     {_insert_from("deliveries", _NEW_DELIVERY_COLUMNS, "jsonb_populate_record(NULL::deliveries, $1::jsonb)", "ON CONFLICT (order_id) DO NOTHING")}
 ), items AS (
     {_insert_from("delivery_items", _NEW_ITEM_COLUMNS, "jsonb_populate_recordset(NULL::delivery_items, $2::jsonb)", "WHERE EXISTS (SELECT FROM delivery)")}
 )
-SELECT (SELECT count(*) FROM delivery) + 0 * (SELECT count(*) FROM items)
+SELECT (SELECT count(*) FROM delivery) + 0 * (SELECT count(*) FROM items) AS new,
+    EXISTS (SELECT FROM waiting_messages WHERE consumer = $3 AND waits_for = $4) AS waiting
 """  # noqa: E501, S608 - constant names
 
 _SAVE_RAW = f"""
@@ -307,9 +309,9 @@ class SqlDeliveryRepository:
         delivery: Delivery,
         items: Sequence[DeliveryItem],
         galleries: Sequence[GalleryLine] = (),
-    ) -> bool:
-        """Record a new delivery with its items; False (nothing written) when the order's
-        delivery exists already."""
+    ) -> AddedDelivery:
+        """Record a new delivery with its items (nothing when the order's delivery exists
+        already), and say whether messages were kept for it."""
         row = {
             "order_id": delivery.order_id,
             "number": delivery.number,
@@ -320,10 +322,13 @@ class SqlDeliveryRepository:
             **_delivery_values(delivery),
         }
         db = await raw(self.session)
-        added = await db.fetchval(_ADD_RAW, as_json(row), as_json([_item_row(i) for i in items]))
-        if added:
+        items_json = as_json([_item_row(i) for i in items])
+        order_id = str(delivery.order_id)
+        added = await db.fetchrow(_ADD_RAW, as_json(row), items_json, SERVICE, order_id)
+        assert added is not None
+        if added["new"]:
             self._seen(delivery)
-        return bool(added)
+        return AddedDelivery(new=bool(added["new"]), messages_waiting=added["waiting"])
 
     async def save(
         self,

@@ -24,9 +24,10 @@ log = structlog.get_logger()
 
 async def record_order(
     repos: Repositories, ctx: ServiceContext, placed: OrderPlaced, message_id: uuid.UUID
-) -> None:
+) -> bool:
     """A new order: its delivery awaits a trigger. Triggers that arrived first were kept by
-    the consumer, which replays them right after this (`shop_messaging.waiting`)."""
+    the consumer, which replays them right after this when it returns True
+    (`shop_messaging.waiting`)."""
     deliveries = repos.deliveries
     await deliveries.lock_order(placed.order_id)
     delivery = Delivery(
@@ -42,15 +43,17 @@ async def record_order(
         for position, line in enumerate(placed.lines)
         if line.is_gallery and produces_files(line)
     ]
-    if not await deliveries.add(delivery, _items(placed), galleries):
+    added = await deliveries.add(delivery, _items(placed), galleries)
+    if not added.new:
         log.info("delivery.order_known", order_id=str(placed.order_id))
-        return
+        return added.messages_waiting
     log.info(
         "delivery.recorded",
         order_id=str(placed.order_id),
         items=len(placed.lines),
         galleries=len(galleries),
     )
+    return added.messages_waiting
 
 
 def produces_files(line: OrderLine) -> bool:

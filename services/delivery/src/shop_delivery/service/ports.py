@@ -55,6 +55,12 @@ class CachedRendition:
     mime_type: str
 
 
+@dataclass(frozen=True, slots=True)
+class AddedDelivery:
+    new: bool  # False: the order's delivery existed already (nothing written)
+    messages_waiting: bool  # messages were kept for the order (`shop_messaging.waiting`)
+
+
 class DeliveryRepository(Protocol):
     async def lock_order(self, order_id: uuid.UUID) -> None:
         """Serialize every message about one order until the transaction ends (placed vs.
@@ -73,8 +79,8 @@ class DeliveryRepository(Protocol):
         delivery: Delivery,
         items: Sequence[DeliveryItem],
         galleries: Sequence[GalleryLine] = (),
-    ) -> bool:
-        """False (nothing written) when the order's delivery exists already."""
+    ) -> AddedDelivery:
+        """Nothing is written when the order's delivery exists already."""
         ...
 
     async def save(
