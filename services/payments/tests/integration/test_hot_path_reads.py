@@ -1,5 +1,6 @@
-"""Issue 15: what a step has read, the next does not ask again (db.reads), and the webhook's
-lock and row in one round trip, still in the message path's lock order."""
+"""Issue 15: what a step has read, the next does not ask again (db.reads); the webhook's
+lock and row in one round trip, still in the message path's lock order; a confirming event
+recorded by the settlement's own statement, once."""
 
 from __future__ import annotations
 
@@ -12,10 +13,20 @@ from datetime import UTC, datetime
 from sqlalchemy import event
 
 from shop_payments.bootstrap import PaymentsRoot
-from shop_payments.domain.model import PaymentRequest
+from shop_payments.domain.model import PaymentMethod, PaymentRequest, ReceivedPayment
 from shop_payments.domain.settings import PaymentSettings
+from shop_payments.service.ports import EventRecord
+from shop_payments.service.settle import settle
 
-from .conftest import BROWSER, place, token, use_settings
+from .conftest import (
+    BROWSER,
+    confirmations,
+    payment_rows,
+    place,
+    request_status,
+    token,
+    use_settings,
+)
 
 
 @contextmanager
@@ -119,3 +130,20 @@ async def test_the_locked_read_holds_the_order_lock(root) -> None:
         await asyncio.sleep(0.3)
         assert not other.done()
     await asyncio.wait_for(other, 5)
+
+
+async def test_a_settlement_carrying_an_event_seen_before_writes_nothing(root, router) -> None:
+    placed = await place(router)
+    async with root.transaction() as repos:
+        assert await repos.events.claim("evt_seen_before", "stripe", "checkout.session.completed")
+    received = ReceivedPayment(PaymentMethod.CARD, "stripe", "pi_x", 4500, "EUR", datetime.now(UTC))
+    record = EventRecord(
+        "evt_seen_before", "stripe", "checkout.session.completed", placed.order_id, "confirmed"
+    )
+    async with root.transaction() as repos:
+        request = await repos.requests.get_locked(placed.order_id)
+        assert request is not None
+        assert await settle(repos, request, received, event=record) is None
+    assert await request_status(root, placed.order_id) == "open"
+    assert await payment_rows(root, placed.order_id) == []
+    assert await confirmations(root, placed.order_id) == []

@@ -89,6 +89,29 @@ async def test_duplicate_event_is_processed_once(root, client, router) -> None:
     assert len(await confirmations(root, placed.order_id)) == 1
 
 
+async def test_the_confirming_event_is_recorded_with_its_outcome(root, client, router) -> None:
+    """Recorded by the settlement's own statement (issue 15): its type, order and outcome."""
+    placed = await place(router)
+    event = checkout_completed(placed.order_id)
+    assert (await post_event(root, client, event)).json()["outcome"] == "confirmed"
+    (row,) = await event_rows(root, str(event["id"]))
+    assert (row["processor"], row["type"]) == ("stripe", "checkout.session.completed")
+    assert (row["order_id"], row["outcome"]) == (placed.order_id, "confirmed")
+
+
+async def test_one_event_delivered_twice_at_once_confirms_once(root, client, router) -> None:
+    for _ in range(5):
+        placed = await place(router)
+        event = checkout_completed(placed.order_id)
+        answers = await asyncio.gather(*(post_event(root, client, event) for _ in range(2)))
+        assert sorted(answer.json()["status"] for answer in answers) == ["duplicate", "processed"]
+        assert len(await confirmations(root, placed.order_id)) == 1
+        assert [p["disposition"] for p in await payment_rows(root, placed.order_id)] == [
+            "confirmed"
+        ]
+        assert len(await event_rows(root, str(event["id"]))) == 1
+
+
 async def test_bad_missing_or_old_signature_is_400_and_writes_nothing(root, client, router) -> None:
     placed = await place(router)
     event = checkout_completed(placed.order_id)

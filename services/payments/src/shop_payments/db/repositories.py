@@ -26,7 +26,7 @@ from shop_payments.domain.model import (
     RequestStatus,
 )
 from shop_payments.domain.settings import PaymentSettings
-from shop_payments.service.ports import AddedRequest
+from shop_payments.service.ports import AddedRequest, EventRecord
 from shop_platform.fastpath import as_json, raw
 from shop_platform.paging import Page, TimeKey
 
@@ -135,6 +135,19 @@ UPDATE payment_requests SET {", ".join(f'"{n}" = r."{n}"' for n in _SAVED_COLUMN
 FROM jsonb_populate_record(NULL::payment_requests, $1::jsonb) AS r
 WHERE payment_requests.order_id = r.order_id
 """  # noqa: S608 - constant names
+# A settlement's save that also records the processor event that brought it: written only
+# when the event is new (its row inserted here; ON CONFLICT waits for a delivery of the same
+# event in flight), else nothing is (no row returned).
+_SAVE_WITH_EVENT_RAW = f"""
+WITH recorded AS (
+    INSERT INTO processor_events (event_id, processor, type, order_id, outcome)
+    VALUES ($3, $4, $5, $6::uuid, $7) ON CONFLICT DO NOTHING RETURNING 1),
+paid AS ({_INSERT_PAYMENTS.replace(" AS r ", " AS r WHERE EXISTS (SELECT 1 FROM recorded) ")})
+UPDATE payment_requests SET {", ".join(f'"{n}" = r."{n}"' for n in _SAVED_COLUMNS)}
+FROM jsonb_populate_record(NULL::payment_requests, $1::jsonb) AS r
+WHERE payment_requests.order_id = r.order_id AND EXISTS (SELECT 1 FROM recorded)
+RETURNING 1
+"""  # noqa: S608 - constant names
 _ADD_PAYMENT_RAW = _INSERT_PAYMENTS.replace("$2::jsonb", "$1::jsonb")
 _NEW_REQUEST_COLUMNS = ("order_id", *_SAVED_COLUMNS)
 _TOLD_UNLESS_EARLY = 'CASE WHEN w.early THEN NULL ELSE r."requested_at" END'
@@ -220,11 +233,31 @@ class SqlPaymentRequests:
             self._reads.choices[order_id] = None
         return AddedRequest(added=row["added"], early=row["early"])
 
-    async def save(self, request: PaymentRequest, *, payment: Payment | None = None) -> None:
-        """One raw statement, with the settlement's payment when there is one."""
+    async def save(
+        self,
+        request: PaymentRequest,
+        *,
+        payment: Payment | None = None,
+        event: EventRecord | None = None,
+    ) -> bool:
+        """One raw statement, with the settlement's payment and event when there are."""
         paid = [_payment_row(payment)] if payment is not None else []
         db = await raw(self._session)
-        await db.execute(_SAVE_RAW, as_json(_request_row(request)), as_json(paid))
+        row, paid_json = as_json(_request_row(request)), as_json(paid)
+        if event is None:
+            await db.execute(_SAVE_RAW, row, paid_json)
+            return True
+        recorded = await db.fetchval(
+            _SAVE_WITH_EVENT_RAW,
+            row,
+            paid_json,
+            event.event_id,
+            event.processor,
+            event.type,
+            event.order_id,
+            event.outcome,
+        )
+        return recorded is not None
 
 
 class SqlPayments:

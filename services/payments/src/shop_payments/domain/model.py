@@ -188,6 +188,11 @@ class PaymentRequest:
         )
 
     @property
+    def payable(self) -> bool:
+        """Whether a payment received now is confirmed (`receive`)."""
+        return self.status in _PAYABLE
+
+    @property
     def nothing_to_pay(self) -> bool:
         """A total of 0 (a coupon covered everything): orders confirms it itself with
         `MarkOrderPaid` (amount 0, requested by "system"); the client pays nothing."""
@@ -292,7 +297,7 @@ class PaymentRequest:
         A card payment that arrives too late is still recorded (refund due); a second
         off-line "mark paid" changes nothing.
         """
-        if self.status in _PAYABLE:
+        if self.payable:
             self.status = RequestStatus.PAID
             self.paid_at = received.paid_at
             self.updated_at = received.paid_at

@@ -18,9 +18,15 @@ import structlog
 from shop_contracts import PaymentFailed
 from shop_messaging import tracing
 from shop_payments.domain.errors import AmountMismatchError, UnknownOrderEventError
-from shop_payments.domain.model import PaymentMethod, PaymentRequest, ReceivedPayment
+from shop_payments.domain.model import (
+    PaymentMethod,
+    PaymentRequest,
+    ReceivedPayment,
+    SettlementOutcome,
+)
 from shop_payments.service.ports import (
     PAYPAL_PROCESSORS,
+    EventRecord,
     EventVerifier,
     ProcessorEvent,
     Repositories,
@@ -72,6 +78,8 @@ async def handle_processor_event(repos: Repositories, event: ProcessorEvent, now
 async def _process(
     repos: Repositories, event: ProcessorEvent, request: PaymentRequest | None, now: datetime
 ) -> str:
+    if request is not None and request.payable and event.processor not in PAYPAL_PROCESSORS:
+        return await _confirming_checkout(repos, request, event, now)
     if not await repos.events.claim(event.event_id, event.processor, event.type):
         log.info("processor_event.duplicate", event_id=event.event_id)
         return DUPLICATE
@@ -109,16 +117,35 @@ async def _paid_request(repos: Repositories, event: ProcessorEvent) -> PaymentRe
     return request
 
 
-async def _paid_checkout(
+async def _confirming_checkout(
     repos: Repositories, request: PaymentRequest, event: ProcessorEvent, now: datetime
 ) -> str:
+    """A paid checkout for a request it confirms (the usual case): the event is recorded by
+    the settlement's own statement (with its outcome), not claimed first and updated after.
+    Seen before: nothing is written, "duplicate"."""
+    received = _received(request, event, now)
+    record = EventRecord(
+        event.event_id,
+        event.processor,
+        event.type,
+        event.order_id,
+        SettlementOutcome.CONFIRMED.value,
+    )
+    settlement = await settle(repos, request, received, event=record)
+    if settlement is None:
+        log.info("processor_event.duplicate", event_id=event.event_id)
+        return DUPLICATE
+    outcome = settlement.outcome.value
+    log.info("processor_event.processed", event_id=event.event_id, type=event.type, outcome=outcome)
+    return outcome
+
+
+def _received(request: PaymentRequest, event: ProcessorEvent, now: datetime) -> ReceivedPayment:
+    """The money the event reports, checked against the request (AmountMismatchError)."""
     if event.amount is None or event.currency is None:
         raise AmountMismatchError("amount_total and currency are required in the checkout session")
     request.check_amount(event.amount, event.currency)
-    if not await _first_for_payment(repos, event):
-        log.info("processor_event.payment_already_settled", reference=event.reference)
-        return "already_settled"
-    received = ReceivedPayment(
+    return ReceivedPayment(
         method=PaymentMethod.CARD,
         processor=event.processor,
         processor_reference=event.reference,
@@ -126,7 +153,17 @@ async def _paid_checkout(
         currency=event.currency,
         paid_at=now,
     )
+
+
+async def _paid_checkout(
+    repos: Repositories, request: PaymentRequest, event: ProcessorEvent, now: datetime
+) -> str:
+    received = _received(request, event, now)
+    if not await _first_for_payment(repos, event):
+        log.info("processor_event.payment_already_settled", reference=event.reference)
+        return "already_settled"
     settlement = await settle(repos, request, received)
+    assert settlement is not None  # None only for an event recorded with the settlement
     return settlement.outcome.value
 
 

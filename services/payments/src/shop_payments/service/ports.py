@@ -47,9 +47,17 @@ class PaymentRequests(Protocol):
         """Insert, under the order's lock (`lock_order` first); told (`requested_at`) only
         when no message about the order waits for it."""
 
-    async def save(self, request: PaymentRequest, *, payment: Payment | None = None) -> None:
+    async def save(
+        self,
+        request: PaymentRequest,
+        *,
+        payment: Payment | None = None,
+        event: EventRecord | None = None,
+    ) -> bool:
         """Write the request's state; with `payment`, record that payment too, in the same
-        round trip (a settlement)."""
+        round trip (a settlement). With `event`, the processor event that brought it is
+        recorded by the same statement, unless it was recorded before: then nothing is
+        written, and False."""
 
 
 class Payments(Protocol):
@@ -93,6 +101,17 @@ class RefundClaims(Protocol):
         """Lease up to `limit` pending refunds whose time has come; their ids."""
 
     async def give_back(self, refund_ids: Sequence[uuid.UUID]) -> int: ...
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """A processor event's row (`processor_events`: each event is processed once)."""
+
+    event_id: str
+    processor: str
+    type: str
+    order_id: uuid.UUID | None
+    outcome: str
 
 
 class ProcessorEvents(Protocol):

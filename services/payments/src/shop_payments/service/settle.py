@@ -15,7 +15,7 @@ from shop_payments.domain.model import (
     Settlement,
     SettlementOutcome,
 )
-from shop_payments.service.ports import Repositories
+from shop_payments.service.ports import EventRecord, Repositories
 
 log = structlog.get_logger()
 
@@ -26,16 +26,23 @@ async def settle(
     received: ReceivedPayment,
     *,
     causation_id: uuid.UUID | None = None,
-) -> Settlement:
+    event: EventRecord | None = None,
+) -> Settlement | None:
     """Apply `received` to a request locked FOR UPDATE; outbox PaymentConfirmed once.
 
     The partial unique index on confirmed payments backs the row lock: a second
     confirmation for the same order fails the transaction instead of being published.
+
+    `event` (only for a payable request: it confirms): the processor event that brought
+    the money, recorded by the settlement's own statement; None when that event was
+    recorded before (processed already: nothing written).
     """
     settlement = request.receive(received, uuid.uuid4())
     if settlement.outcome is SettlementOutcome.CONFIRMED:
         assert settlement.payment is not None
-        await repos.requests.save(request, payment=settlement.payment)  # one round trip
+        # one round trip: the request, its payment (and the event)
+        if not await repos.requests.save(request, payment=settlement.payment, event=event):
+            return None
         await repos.outbox.add(_confirmed(settlement, causation_id))
         log.info(
             "payment.confirmed",
@@ -44,6 +51,7 @@ async def settle(
             processor=received.processor,
         )
         return settlement
+    assert event is None, "an event is recorded with a confirmation only"
     if settlement.payment is not None:
         await repos.payments.add(settlement.payment)
     if settlement.outcome is SettlementOutcome.AFTER_CANCELLATION and settlement.payment:
