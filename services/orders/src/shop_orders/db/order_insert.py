@@ -136,11 +136,59 @@ SELECT count(*) FROM placed
 """  # noqa: S608 - constant names
 
 
+def _new_history(order: Order) -> str:
+    return as_json(
+        [
+            {"order_id": order.id, **{name: getattr(entry, name) for name in _HISTORY_COLUMNS[1:]}}
+            for entry in order.new_history
+        ]
+    )
+
+
 def insert_order_args(order: Order) -> tuple[str, str, str]:
     """`INSERT_ORDER`'s parameters: the order's row, its lines' and its new history's."""
     lines = [_line_values(order.id, i, line) for i, line in enumerate(order.lines)]
-    history = [
-        {"order_id": order.id, **{name: getattr(entry, name) for name in _HISTORY_COLUMNS[1:]}}
-        for entry in order.new_history
-    ]
-    return as_json(_order_values(order)), as_json(lines), as_json(history)
+    return as_json(_order_values(order)), as_json(lines), _new_history(order)
+
+
+# What a command or an outcome changes on a saved order's row (`SqlOrderRepository.save`).
+_SAVED_COLUMNS = (
+    "status",
+    "payment_status",
+    "delivery_status",
+    "downloads_url",
+    "updated_at",
+    "refunded",
+    "refund_pending",
+    "payment_kept",
+)
+SAVE_ORDER = f"""
+WITH saved AS (
+    UPDATE orders SET {", ".join(f'"{name}" = r."{name}"' for name in _SAVED_COLUMNS)}
+    FROM jsonb_populate_record(NULL::orders, $1::jsonb) AS r
+    WHERE orders.id = r.id
+)
+{
+    _insert_from(
+        "order_history",
+        _HISTORY_COLUMNS,
+        "jsonb_populate_recordset(NULL::order_history, $2::jsonb)",
+    )
+}
+"""  # noqa: S608 - constant names
+
+
+def save_order_args(order: Order) -> tuple[str, str]:
+    """`SAVE_ORDER`'s parameters: the order's id with its saved columns, its new history."""
+    row = {
+        "id": order.id,
+        "status": order.status.value,
+        "payment_status": order.payment_status.value,
+        "delivery_status": order.delivery_status.value,
+        "downloads_url": order.downloads_url,
+        "updated_at": order.updated_at,
+        "refunded": order.refunded,
+        "refund_pending": order.refund_pending,
+        "payment_kept": order.payment_kept,
+    }
+    return as_json(row), _new_history(order)

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, bindparam, exists, false, insert, or_, select, tuple_, update
+from sqlalchemy import Select, bindparam, exists, false, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,9 +21,14 @@ from shop_orders.db.fact_statements import (
     append_note_params,
     apply_fact_args,
 )
-from shop_orders.db.order_insert import INSERT_ORDER, insert_order_args
+from shop_orders.db.order_insert import (
+    INSERT_ORDER,
+    SAVE_ORDER,
+    insert_order_args,
+    save_order_args,
+)
 from shop_orders.db.photographer_columns import photographer_of
-from shop_orders.db.tables import order_history, order_lines, orders
+from shop_orders.db.tables import order_lines, orders
 from shop_orders.domain.facts import Fact, Note
 from shop_orders.domain.order import (
     Address,
@@ -150,6 +155,8 @@ _BY_KEY = _with_lines(select(orders).where(orders.c.idempotency_key == bindparam
 # every admin command load it (~60 columns a row, where SQLAlchemy's row processing costs most).
 _BY_ID_RAW = Compiled(_BY_ID)
 _BY_ID_LOCKED_RAW = Compiled(_BY_ID_LOCKED)
+# An order's history, as every admin command answers with it (raw).
+_HISTORY = "SELECT at, kind, detail, actor FROM order_history WHERE order_id = $1::uuid ORDER BY id"
 
 
 def _orders(rows: Iterable[Mapping[Any, Any]]) -> list[Order]:
@@ -195,21 +202,10 @@ class SqlOrderRepository:
         return found[0] if found else None
 
     async def save(self, order: Order) -> None:
-        await self._session.execute(
-            update(orders)
-            .where(orders.c.id == order.id)
-            .values(
-                status=order.status.value,
-                payment_status=order.payment_status.value,
-                delivery_status=order.delivery_status.value,
-                downloads_url=order.downloads_url,
-                updated_at=order.updated_at,
-                refunded=order.refunded,
-                refund_pending=order.refund_pending,
-                payment_kept=order.payment_kept,
-            )
-        )
-        await self._append_history(order)
+        """One raw statement: the order's row and its new history entries."""
+        db = await raw(self._session)
+        await db.execute(SAVE_ORDER, *save_order_args(order))
+        order.new_history.clear()
 
     async def apply(self, order_id: uuid.UUID, fact: Fact, now: datetime) -> AppliedFact:
         """One raw statement (the hot path: payment, delivery); the message's inbox claim rides
@@ -232,23 +228,6 @@ class SqlOrderRepository:
     async def append_note(self, order_id: uuid.UUID, note: Note, now: datetime) -> bool:
         params = append_note_params(order_id, note, now)
         return await self._session.scalar(APPEND_NOTE, params) is not None
-
-    async def _append_history(self, order: Order) -> None:
-        if order.new_history:
-            await self._session.execute(
-                insert(order_history),
-                [
-                    {
-                        "order_id": order.id,
-                        "at": entry.at,
-                        "kind": entry.kind,
-                        "detail": entry.detail,
-                        "actor": entry.actor,
-                    }
-                    for entry in order.new_history
-                ],
-            )
-            order.new_history.clear()
 
     async def search(
         self, search: OrderSearch, *, after: OrderKey | None, limit: int
@@ -304,12 +283,8 @@ class SqlOrderRepository:
         return [p for p in (photographer_of(row._mapping) for row in rows) if p is not None]
 
     async def history(self, order_id: uuid.UUID) -> list[HistoryEntry]:
-        rows = await self._session.execute(
-            select(order_history)
-            .where(order_history.c.order_id == order_id)
-            .order_by(order_history.c.id)
-        )
+        rows = await (await raw(self._session)).fetch(_HISTORY, order_id)
         return [
             HistoryEntry(at=m["at"], kind=m["kind"], detail=m["detail"], actor=m["actor"])
-            for m in (row._mapping for row in rows)
+            for m in rows
         ]
