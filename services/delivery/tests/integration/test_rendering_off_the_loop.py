@@ -17,6 +17,12 @@ OPEN_TRANSACTIONS = text(
     " AND pid <> pg_backend_pid() AND state IN ('active', 'idle in transaction')"
 )
 
+# A transaction that loaded a delivery to deliver it (FOR UPDATE) and is still open.
+DELIVERIES_LOCKED_FOR_UPDATE = text(
+    "SELECT count(*) FROM pg_locks AS l JOIN pg_class AS c ON c.oid = l.relation"
+    " WHERE c.relname = 'deliveries' AND l.mode = 'RowShareLock' AND l.pid <> pg_backend_pid()"
+)
+
 
 @contextmanager
 def render_with(root, render: Any) -> Iterator[None]:
@@ -138,3 +144,27 @@ async def test_an_early_payment_replayed_by_order_placed_renders_outside_its_tra
     assert seen == [0]  # the transaction rolled back, rendered, then handled again
     assert await shop.status(order_id) == "delivered"
     assert len(await shop.outbox(order_id, "delivery.completed")) == 1
+
+
+async def test_a_batch_needing_a_render_is_rendered_outside_then_applied(shop, root) -> None:
+    seen: list[int] = []
+
+    async def render(executor, src, dest, spec):  # the other message may be in its own
+        async with root.engine.connect() as conn:
+            seen.append((await conn.execute(DELIVERIES_LOCKED_FOR_UPDATE)).scalar_one())
+        return await saved(executor, src, dest, spec)
+
+    saved = root.renderer.render
+    order_id, other = uuid.uuid4(), uuid.uuid4()
+    await shop.send(shop.placed(order_id, shop.line(shop.copy_media(shop.BIG), "Web", shop.WEB)))
+    failures = root.router.batch_failures
+    with render_with(root, render):
+        applied = await asyncio.gather(
+            shop.send(shop.paid(order_id)), shop.send(shop.placed(other))
+        )
+
+    assert applied == [True, True]
+    assert root.router.batch_failures == failures + 1  # rolled back, each applied alone
+    assert seen == [0]  # no transaction had loaded the paid delivery (FOR UPDATE)
+    assert await shop.status(order_id) == "delivered"
+    assert await shop.status(other) == "awaiting_trigger"
