@@ -115,17 +115,17 @@ class Renderer:
         this process does not know yet (all at once: one rollback, not one per file)."""
         if not _deferred.get():
             return
-        missing = [(key, spec) for key, spec in targets if self._known_for(key, spec) is None]
+        missing = [(key, spec) for key, spec in targets if not self._ready(key, spec)]
         if missing:
             raise RenderFirst(missing)
 
-    def _known_for(self, media_key: str, spec: dict[str, Any]) -> CachedRendition | bool | None:
-        """The known rendition, True for an original (nothing to render), else None."""
+    def _ready(self, media_key: str, spec: dict[str, Any]) -> bool:
+        """Nothing to render: the original itself, or a rendition known and unchanged."""
         key = rendition_key(parse_spec(media_key, spec), video=is_video(Path(media_key)))
         if key == "original":
             return True
         known = self._known.get((media_key, key))
-        return known if known is not None and self._unchanged(known) else None
+        return known is not None and self._unchanged(known)
 
     async def file_for(self, media_key: str, spec: dict[str, Any]) -> StoredFile:
         """The original, or the cached rendition (rendered now if it is not cached yet)."""
