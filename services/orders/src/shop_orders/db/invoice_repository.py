@@ -12,8 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop_contracts.events import Invoice
 from shop_orders.db.invoice_tables import SINGLETON, invoice_settings, invoices
+from shop_orders.db.order_repository import BESIDE, by_id_beside, orders_of
 from shop_orders.db.tables import shop_settings
 from shop_orders.domain.branding import DEFAULT_SHOP_NAME
+from shop_orders.domain.order import Order
 from shop_orders.service.invoice_ports import InvoiceSettings, ShopDefaults, StoredInvoice
 from shop_platform.fastpath import Compiled, raw
 
@@ -69,7 +71,8 @@ def _seller_query() -> Any:
     )
 
 
-_SELLER_RAW = Compiled(_seller_query())
+# A payment's invoice: the order with its lines and the seller, one raw statement.
+_ORDER_AND_SELLER_RAW = Compiled(by_id_beside(_seller_query().subquery("seller")))
 
 
 def _settings(m: Any) -> InvoiceSettings:
@@ -81,6 +84,15 @@ def _settings(m: Any) -> InvoiceSettings:
         legal_mentions=m["legal_mentions"],
         updated_at=m["updated_at"],
     )
+
+
+def _seller(m: Any) -> tuple[InvoiceSettings, ShopDefaults]:
+    settings = InvoiceSettings() if m["id"] is None else _settings(m)
+    defaults = ShopDefaults(
+        shop_name=m["shop_name"] or DEFAULT_SHOP_NAME,
+        email=m["contact_email"] or m["seller_email"],
+    )
+    return settings, defaults
 
 
 class SqlInvoiceRepository:
@@ -117,16 +129,17 @@ class SqlInvoiceRepository:
         assert number is not None
         return draft.model_copy(update={"invoice_number": number})
 
-    async def seller(self) -> tuple[InvoiceSettings, ShopDefaults]:
+    async def order_and_seller(
+        self, order_id: uuid.UUID
+    ) -> tuple[Order, InvoiceSettings, ShopDefaults] | None:
         db = await raw(self._session)
-        m = await db.fetchrow(_SELLER_RAW.sql, *_SELLER_RAW.args())
-        assert m is not None
-        settings = InvoiceSettings() if m["id"] is None else _settings(m)
-        defaults = ShopDefaults(
-            shop_name=m["shop_name"] or DEFAULT_SHOP_NAME,
-            email=m["contact_email"] or m["seller_email"],
-        )
-        return settings, defaults
+        args = _ORDER_AND_SELLER_RAW.args(order_id=order_id)
+        rows = await db.fetch(_ORDER_AND_SELLER_RAW.sql, *args)
+        found = orders_of(rows)
+        if not found:
+            return None
+        beside = {k.removeprefix(BESIDE): v for k, v in rows[0].items() if k.startswith(BESIDE)}
+        return found[0], *_seller(beside)
 
     async def settings(self) -> InvoiceSettings:
         query = select(invoice_settings).where(invoice_settings.c.id == SINGLETON)

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, bindparam, exists, false, or_, select, tuple_
+from sqlalchemy import Select, Subquery, bindparam, exists, false, or_, select, true, tuple_
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -135,15 +135,29 @@ def _charges(m: Mapping[Any, Any]) -> Charges | None:
     )
 
 
-def _with_lines(picked: Select[Any], *, newest_first: bool = False) -> Select[Any]:
-    """The orders `picked` selects, each joined with its lines: one query, a row per line."""
+def _with_lines(
+    picked: Select[Any], *, newest_first: bool = False, beside: Subquery | None = None
+) -> Select[Any]:
+    """The orders `picked` selects, each joined with its lines: one query, a row per line
+    (with, on every row, the one row of `beside`, its columns prefixed `beside_`)."""
     o = picked.subquery("o")
     order_by = (o.c.created_at.desc(), o.c.id.desc()) if newest_first else (o.c.id,)
+    joined = o if beside is None else o.join(beside, true())
+    extra = () if beside is None else [c.label(f"{BESIDE}{c.name}") for c in beside.c]
     return (
-        select(o, *_LINE_COLUMNS)
-        .select_from(o.outerjoin(order_lines, order_lines.c.order_id == o.c.id))
+        select(o, *_LINE_COLUMNS, *extra)
+        .select_from(joined.outerjoin(order_lines, order_lines.c.order_id == o.c.id))
         .order_by(*order_by, order_lines.c.position)
     )
+
+
+BESIDE = "beside_"
+
+
+def by_id_beside(beside: Subquery) -> Select[Any]:
+    """The order by its id (`order_id`) with its lines, and `beside`'s one row on each row
+    (`orders_of` reads the order, the `beside_` columns are the caller's)."""
+    return _with_lines(select(orders).where(orders.c.id == bindparam("order_id")), beside=beside)
 
 
 _BY_ID = _with_lines(select(orders).where(orders.c.id == bindparam("order_id")))
@@ -159,7 +173,7 @@ _BY_ID_LOCKED_RAW = Compiled(_BY_ID_LOCKED)
 _HISTORY = "SELECT at, kind, detail, actor FROM order_history WHERE order_id = $1::uuid ORDER BY id"
 
 
-def _orders(rows: Iterable[Mapping[Any, Any]]) -> list[Order]:
+def orders_of(rows: Iterable[Mapping[Any, Any]]) -> list[Order]:
     """The orders in rows of `_with_lines` (a row per line), in their order."""
     found: dict[uuid.UUID, tuple[Mapping[Any, Any], list[OrderLine]]] = {}
     for m in rows:
@@ -189,12 +203,12 @@ class SqlOrderRepository:
         return True
 
     async def _load(self, query: Select[Any], params: dict[str, Any] | None = None) -> list[Order]:
-        return _orders((await self._session.execute(query, params)).mappings())
+        return orders_of((await self._session.execute(query, params)).mappings())
 
     async def get(self, order_id: uuid.UUID, *, for_update: bool = False) -> Order | None:
         query = _BY_ID_LOCKED_RAW if for_update else _BY_ID_RAW
         rows = await (await raw(self._session)).fetch(query.sql, *query.args(order_id=order_id))
-        found = _orders(rows)
+        found = orders_of(rows)
         return found[0] if found else None
 
     async def get_by_idempotency_key(self, key: str) -> Order | None:

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Protocol
 
 from shop_contracts.events import Invoice
+from shop_orders.domain.order import Order
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +55,11 @@ class InvoiceRepository(Protocol):
 
     async def settings(self) -> InvoiceSettings: ...
 
-    async def seller(self) -> tuple[InvoiceSettings, ShopDefaults]:
-        """The invoice settings and the shop's name and email: one statement."""
+    async def order_and_seller(
+        self, order_id: uuid.UUID
+    ) -> tuple[Order, InvoiceSettings, ShopDefaults] | None:
+        """The order with its lines, the invoice settings and the shop's name and email, in
+        one statement; None when there is no such order."""
         ...
 
     async def save_settings(self, settings: InvoiceSettings, now: datetime) -> InvoiceSettings: ...

@@ -160,11 +160,11 @@ async def _issue(
     paid_at: datetime | None,
     now: datetime | None,
 ) -> Invoice:
-    order = await repos.orders.get(order_id)
-    if order is None:
+    found = await repos.invoices.order_and_seller(order_id)  # one round trip
+    if found is None:
         raise outcomes.UnknownOrderError(f"invoice for order {order_id}, which orders never placed")
+    order, settings, shop = found
     now = now or datetime.now(UTC)
-    settings, shop = await repos.invoices.seller()
     draft = build_invoice(
         order,
         number="",  # the repository numbers it
@@ -196,8 +196,8 @@ async def apply_payment_confirmed(
     if status is OrderStatus.CANCELLED:  # money owed back: a refund, not a sale to invoice
         return True
     # Paid just now, so not invoiced yet (an invoice is only issued with the payment): no
-    # need to look. Five statements in all: the payment, the order, the seller's details,
-    # the numbered invoice (with the order's invoice_number), the outbox.
+    # need to look. Four statements in all: the payment, the order with the seller's
+    # details, the numbered invoice (with the order's invoice_number), the outbox.
     await _issue(repos, event.order_id, links, method=event.method, paid_at=event.paid_at, now=None)
     return True
 
