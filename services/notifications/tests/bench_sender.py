@@ -1,6 +1,7 @@
 """The email sender alone: N pending emails through a local SMTP sink, on a throwaway database.
 
     uv run python services/notifications/tests/bench_sender.py [--emails 200] [--runs 3]
+                                                               [--connections 1]
 
 Reports emails/s (from the first claim until every email is settled), the SMTP connections
 the sink saw, and the committed transactions the sender's engine made. Not a pytest test
@@ -47,7 +48,7 @@ class CountingController(Controller):
         return smtp
 
 
-async def one_run(database_url: str, count: int) -> dict[str, float]:
+async def one_run(database_url: str, count: int, connections: int) -> dict[str, float]:
     sink = SmtpSink()
     port = free_port()
     controller = CountingController(sink, hostname="127.0.0.1", port=port)
@@ -62,7 +63,7 @@ async def one_run(database_url: str, count: int) -> dict[str, float]:
         admin_token=DEV_ADMIN_TOKEN,
         secret_key=DEV_SECRET_KEY,
     )
-    service = bootstrap(settings, sender_policy=SenderPolicy())
+    service = bootstrap(settings, sender_policy=SenderPolicy(connections=connections))
     commits = 0
 
     def on_commit(*_: Any) -> None:
@@ -111,12 +112,15 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--emails", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=1, help="SMTP connections at once")
     args = parser.parse_args()
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     database_url = await create_database("bench_notifications_sender")
     try:
         await asyncio.to_thread(migrate, ALEMBIC_INI, database_url)
-        results = [await one_run(database_url, args.emails) for _ in range(args.runs)]
+        results = [
+            await one_run(database_url, args.emails, args.connections) for _ in range(args.runs)
+        ]
     finally:
         await remove_database(database_url)
     for i, r in enumerate(results, 1):

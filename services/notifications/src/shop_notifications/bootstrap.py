@@ -91,14 +91,17 @@ def bootstrap(
         settings.orders_public_url, fallback=Branding(name=settings.shop_name)
     )
     renderer = EmailRenderer(shop_name=settings.shop_name, branding=branding)
+    policy = sender_policy or SenderPolicy(
+        connections=settings.smtp_connections,
+        max_attempts=settings.email_max_attempts,
+        retry_base_s=settings.email_retry_base_s,
+    )
     transport = transport or make_transport(
         settings.smtp_url,
         mail_from=settings.mail_from,
         shop_name=settings.shop_name,
         timeout_s=settings.smtp_timeout_s,
-    )
-    policy = sender_policy or SenderPolicy(
-        max_attempts=settings.email_max_attempts, retry_base_s=settings.email_retry_base_s
+        connections=policy.connections,
     )
     sender = EmailSender(engine, sessions, transport, policy, clock=clock)
     router = build_router(

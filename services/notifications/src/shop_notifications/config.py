@@ -28,3 +28,7 @@ class NotificationsSettings(SharedSettings):
     smtp_timeout_s: float = Field(
         default=30.0, gt=0, validation_alias="NOTIFICATIONS_SMTP_TIMEOUT_S"
     )
+    # Emails sent at once, each over its own SMTP connection (their dialogues overlap).
+    smtp_connections: int = Field(
+        default=4, ge=1, le=16, validation_alias="NOTIFICATIONS_SMTP_CONNECTIONS"
+    )

@@ -14,6 +14,7 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 from shop_contracts.routing import SUBSCRIPTIONS
 from shop_notifications.consumers.handlers import CONSUMER
+from shop_notifications.mail.smtp import SmtpTarget, SmtpTransport
 from shop_testkit.smtp import SmtpSink, free_port
 
 from ..factories import CLIENT, SELLER, order_placed, order_validated, wrap
@@ -206,10 +207,10 @@ async def test_each_email_is_recorded_as_sent_before_the_next_goes_out(
     deliver = transport.deliver
     sent_before: list[int] = []
 
-    async def recording(email: Any) -> Any:
+    async def recording(email: Any, before_accept: Any) -> Any:
         rows = await query("SELECT count(*) AS n FROM emails WHERE status = 'sent'")
         sent_before.append(rows[0]["n"])
-        return await deliver(email)
+        return await deliver(email, before_accept)
 
     transport.deliver = recording  # type: ignore[method-assign]
     assert await service.sender.run_once() == 5
@@ -221,6 +222,52 @@ async def test_each_email_is_recorded_as_sent_before_the_next_goes_out(
     assert len(events) == 5
     assert len({e["payload"]["email_id"] for e in events}) == 5  # type: ignore[index]
     assert server.connections == 1  # still one SMTP connection for the batch
+
+
+async def test_several_connections_accept_one_email_at_a_time_each_recorded_first(
+    make_service: MakeService, server: Server, query: Query
+) -> None:
+    """Their dialogues overlap; each DATA waits until the email accepted before it is recorded:
+    a crash still sends again at most one email."""
+    service = make_service(server.url, batch_size=20, connections=3)
+    service.sender.transport = transport = SmtpTransport(
+        SmtpTarget.from_url(server.url), mail_from="shop@x.example", shop_name="Shop", connections=3
+    )
+    await record_validated(service, 9)
+    deliver, settle = transport.deliver, service.sender.settle
+    steps: list[str] = []
+    in_flight = 0
+    most_in_flight = 0
+
+    async def overlapping(email: Any, before_accept: Any) -> Any:
+        nonlocal in_flight, most_in_flight
+        in_flight += 1
+        most_in_flight = max(most_in_flight, in_flight)
+
+        async def accepting() -> None:
+            await before_accept()
+            steps.append(f"accept {email.id}")
+
+        try:
+            return await deliver(email, accepting)
+        finally:
+            in_flight -= 1
+
+    async def recording(outcomes: Any) -> None:
+        await settle(outcomes)
+        steps.extend(f"recorded {email.id}" for email, _ in outcomes)
+
+    transport.deliver = overlapping  # type: ignore[method-assign]
+    service.sender.settle = recording  # type: ignore[method-assign]
+    assert await service.sender.run_once() == 9
+    assert most_in_flight == 3
+    accepted = [step.split()[1] for step in steps[::2]]
+    assert steps == [s for e in accepted for s in (f"accept {e}", f"recorded {e}")]
+    rows = await query("SELECT status, attempts FROM emails")
+    assert [(r["status"], r["attempts"]) for r in rows] == [("sent", 1)] * 9
+    assert len(server.sink.received) == 9
+    assert server.connections == 3
+    await service.sender.stop()
 
 
 async def test_an_email_settled_by_another_sender_is_not_reported_twice(

@@ -1,14 +1,17 @@
-"""The sender: sends claimed emails one at a time and records each as soon as it is sent.
+"""The sender: sends claimed emails and records each as soon as it is sent.
 
 A use of the leased work loop (`shop_messaging.leased_loop`), like the outbox relay: claims
 pending rows with FOR UPDATE SKIP LOCKED and a lease (replicas share the work; a crashed
 sender's emails come back when the lease expires), wakes on LISTEN/NOTIFY or polls. A batch
-is sent one email at a time over the transport's one SMTP connection; each email is settled
-on its own as soon as the server answered: marked sent (orders' history asks for an order's
-sent emails when it shows the order: no `email.sent` is published), or its failed attempt
-recorded. A crash between an SMTP send and that commit sends
-the email again, with the same Message-ID: at least once, recognizably. Sends stop at half
-the lease; the rest of the batch is given back at once.
+is sent over the transport's SMTP connections (`SenderPolicy.connections` at once); each
+email is settled on its own as soon as the server answered: marked sent (orders' history
+asks for an order's sent emails when it shows the order: no `email.sent` is published), or
+its failed attempt recorded. A crash between the server's acceptance and that commit sends
+the email again, with the same Message-ID: at least once, recognizably. That moment is kept
+to one email however many connections send: an email's DATA (where the server accepts it)
+starts only once the email accepted before it is recorded (`_accepting`); the dialogues
+before it (MAIL, RCPT) overlap. Sends stop at half the lease; the rest of the batch is given
+back at once.
 
 Stopping (SIGTERM) is graceful: nothing more is claimed or started, the send in flight
 finishes within the grace period, what was sent is settled, the emails claimed but not sent
@@ -21,6 +24,8 @@ Tracing on: each send is a span, child of the handler's span that recorded the e
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -42,6 +47,7 @@ from shop_notifications.domain.model import OutgoingEmail
 from shop_notifications.mail.smtp import PermanentSendError, Transport
 from shop_notifications.service.ports import Delivered
 from shop_notifications.service.settle import record_delivered, record_failed_attempt
+from shop_platform.db import database_unavailable
 
 log = structlog.get_logger()
 
@@ -49,6 +55,7 @@ log = structlog.get_logger()
 @dataclass(frozen=True)
 class SenderPolicy:
     batch_size: int = 20
+    connections: int = 1  # SMTP connections sending at once (the service's: SMTP_CONNECTIONS)
     lease_s: float = 120.0  # sends start within its first half; one takes ≤ 30 s (timeout)
     poll_interval_s: float = 0.5
     max_attempts: int = 8
@@ -93,12 +100,16 @@ class EmailSender:
         self.transport = transport
         self.policy = policy = policy or SenderPolicy()
         self.stats = SenderStats()
+        # Held from right before an email's DATA until its outcome is recorded: one email at
+        # a time may be accepted and not recorded, the one a crash would send again.
+        self._accepting = asyncio.Lock()
+        self._settle_attempts: dict[uuid.UUID, int] = {}
         self.metrics: Any = None  # the service's `ServiceMetrics`, bound by its root
         loop_policy = LoopPolicy(
             batch_size=policy.batch_size,
             lease_s=policy.lease_s,
             poll_interval_s=policy.poll_interval_s,
-            concurrency=1,  # one SMTP connection
+            concurrency=policy.connections,  # an email per SMTP connection
             settle_each=True,  # a kill between send and commit repeats one email, not a batch
             start_within=0.5,
             shutdown_grace_s=policy.shutdown_grace_s,
@@ -163,17 +174,61 @@ class EmailSender:
             return await self._send(item)
 
     async def _send(self, item: OutgoingEmail) -> SendOutcome:
+        accepting = False
+
+        async def before_accept() -> None:
+            nonlocal accepting
+            if not accepting:  # once: a replaced connection sends the email again
+                await self._accepting.acquire()
+                accepting = True
+
         try:
-            status = await self.transport.deliver(item)
+            status = await self.transport.deliver(item, before_accept)
         except Exception as exc:
-            return SendFailed(exc)
-        if self.metrics is not None:  # the server accepted it
-            self.metrics.emails_sent.inc()
-        return Delivered(item, status, datetime.now(UTC))
+            outcome: SendOutcome = SendFailed(exc)
+        except BaseException:  # cancelled (a stop): nothing to record, the email stays pending
+            if accepting:
+                self._accepting.release()
+            raise
+        else:
+            if self.metrics is not None:  # the server accepted it
+                self.metrics.emails_sent.inc()
+            outcome = Delivered(item, status, datetime.now(UTC))
+        if accepting:
+            self._settle_attempts[item.id] = 0  # `settle` lets the next email be accepted
+        return outcome
 
     async def settle(self, outcomes: Sequence[tuple[OutgoingEmail, SendOutcome]]) -> None:
         """Record what the server accepted, or the failed
         attempts (the loop retries it while the database is away)."""
+        try:
+            await self._record(outcomes)
+        except Exception as exc:
+            # The loop tries again while the database is away (`settle_retry_delays_s`): the
+            # next email's acceptance waits for this one's record until the last try.
+            if not self._last_try(outcomes, exc):
+                raise
+            self._accepted_recorded(outcomes)
+            raise
+        self._accepted_recorded(outcomes)
+
+    def _last_try(
+        self, outcomes: Sequence[tuple[OutgoingEmail, SendOutcome]], exc: Exception
+    ) -> bool:
+        tries = len(self.policy.settle_retry_delays_s) + 1  # as `LeasedWorkLoop` tries
+        for email, _ in outcomes:
+            if email.id in self._settle_attempts:
+                self._settle_attempts[email.id] += 1
+                if not database_unavailable(exc) or self._settle_attempts[email.id] >= tries:
+                    return True
+        return False
+
+    def _accepted_recorded(self, outcomes: Sequence[tuple[OutgoingEmail, SendOutcome]]) -> None:
+        for email, _ in outcomes:
+            if self._settle_attempts.pop(email.id, None) is not None:
+                self._accepting.release()
+
+    async def _record(self, outcomes: Sequence[tuple[OutgoingEmail, SendOutcome]]) -> None:
         delivered = [o for _, o in outcomes if isinstance(o, Delivered)]
         failed = [(email, o.error) for email, o in outcomes if isinstance(o, SendFailed)]
         # Autocommit: each outcome's set-based UPDATE commits on its own, one round trip

@@ -1,5 +1,5 @@
-"""Sending emails: over one persistent SMTP connection (aiosmtplib), or nowhere (log only,
-no SMTP_URL)."""
+"""Sending emails: over persistent SMTP connections (aiosmtplib), or nowhere (log only, no
+SMTP_URL)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import asyncio
 import binascii
 import functools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import message_from_bytes
@@ -15,7 +15,7 @@ from email import policy as email_policy
 from email.header import Header
 from email.message import EmailMessage
 from email.utils import encode_rfc2231, format_datetime, formataddr, parseaddr, quote
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
@@ -206,20 +206,34 @@ def _multipart(subtype: str, headers: list[str], parts: Sequence[str]) -> str:
     return f"{head}{_CRLF}{_CRLF}{body}--{boundary}--{_CRLF}"
 
 
+# Called by a transport right before the server may accept the email (its DATA): the sender
+# waits there until the email accepted before it is recorded (`EmailSender`).
+BeforeAccept = Callable[[], Awaitable[None]]
+
+
+async def _nothing_to_wait_for() -> None:
+    return None
+
+
 class Transport(Protocol):
     """Delivers one email; returns the status it ends in. Raises on failure."""
 
-    async def deliver(self, email: OutgoingEmail) -> EmailStatus: ...
+    async def deliver(
+        self, email: OutgoingEmail, before_accept: BeforeAccept = _nothing_to_wait_for
+    ) -> EmailStatus: ...
 
     async def aclose(self) -> None:
-        """Release what the transport holds (the SMTP connection); it may be used again."""
+        """Release what the transport holds (the SMTP connections); it may be used again."""
         ...
 
 
 class LogOnlyTransport:
     """No SMTP_URL: the email stays in the log (status "logged")."""
 
-    async def deliver(self, email: OutgoingEmail) -> EmailStatus:
+    async def deliver(
+        self, email: OutgoingEmail, before_accept: BeforeAccept = _nothing_to_wait_for
+    ) -> EmailStatus:
+        await before_accept()
         return EmailStatus.LOGGED
 
     async def aclose(self) -> None:
@@ -227,27 +241,38 @@ class LogOnlyTransport:
 
 
 class SmtpTransport:
-    """One persistent SMTP connection, opened with the first email and reused for the next.
+    """Persistent SMTP connections (up to `connections`), each opened with the first email that
+    needs it and reused for the next.
 
-    Sends go one at a time over it (SMTP has one transaction at a time per connection). A
-    reused connection the server has dropped meanwhile (disconnected, or 421 "closing") is
-    replaced once, at once, and the email sent again on the new one: only a failure on a
-    fresh connection counts as a failed attempt. After a timeout or an interrupted send the
-    connection's state is unknown: it is dropped, the next email opens a new one.
+    An email goes over one connection (SMTP has one transaction at a time per connection);
+    `connections` > 1 lets several emails' dialogues (MAIL, RCPT, DATA) overlap, the latency
+    of each round trip no longer adding up email after email. A reused connection the server
+    has dropped meanwhile (disconnected, or 421 "closing") is replaced once, at once, and the
+    email sent again on the new one: only a failure on a fresh connection counts as a failed
+    attempt. After a timeout or an interrupted send the connection's state is unknown: it is
+    dropped, the next email opens a new one.
     """
 
     def __init__(
-        self, target: SmtpTarget, *, mail_from: str, shop_name: str, timeout_s: float = 30.0
+        self,
+        target: SmtpTarget,
+        *,
+        mail_from: str,
+        shop_name: str,
+        timeout_s: float = 30.0,
+        connections: int = 1,
     ) -> None:
         self.target = target
         self._mail_from = mail_from
         self._envelope_from = parseaddr(mail_from)[1] or mail_from  # as From would give
         self._shop_name = shop_name
         self._timeout_s = timeout_s
-        self._client: aiosmtplib.SMTP | None = None
-        self._lock = asyncio.Lock()
+        self._slots = asyncio.Semaphore(connections)
+        self._idle: list[aiosmtplib.SMTP] = []  # open, no email on them
 
-    async def deliver(self, email: OutgoingEmail) -> EmailStatus:
+    async def deliver(
+        self, email: OutgoingEmail, before_accept: BeforeAccept = _nothing_to_wait_for
+    ) -> EmailStatus:
         message: bytes | EmailMessage
         try:
             if email.to.isascii():  # checked by either
@@ -257,8 +282,8 @@ class SmtpTransport:
         except ValueError as exc:  # e.g. an address no header can hold
             raise PermanentSendError(f"cannot build the message: {exc}") from exc
         try:
-            async with self._lock:
-                await self._send(message, email.to)
+            async with self._slots:
+                await self._send(message, email.to, before_accept)
         except aiosmtplib.SMTPException as exc:
             if _is_permanent(exc):
                 raise PermanentSendError(f"{type(exc).__name__}: {exc}") from exc
@@ -266,38 +291,41 @@ class SmtpTransport:
         return EmailStatus.SENT
 
     async def aclose(self) -> None:
-        """QUIT and close the connection (a stopping sender). Never raises."""
-        client, self._client = self._client, None
-        if client is None:
-            return
-        try:
-            if client.is_connected and not self._lock.locked():
-                await client.quit(timeout=min(self._timeout_s, 5.0))
-        except (aiosmtplib.SMTPException, OSError):
-            pass  # closing anyway
-        finally:
-            client.close()
+        """QUIT and close the idle connections (a stopping sender). Never raises."""
+        idle, self._idle = self._idle, []
+        for client in idle:
+            try:
+                if client.is_connected:
+                    await client.quit(timeout=min(self._timeout_s, 5.0))
+            except (aiosmtplib.SMTPException, OSError):
+                pass  # closing anyway
+            finally:
+                client.close()
 
-    async def _send(self, message: bytes | EmailMessage, to: str) -> None:
+    async def _send(
+        self, message: bytes | EmailMessage, to: str, before_accept: BeforeAccept
+    ) -> None:
+        client = self._idle.pop() if self._idle else None
         while True:
-            client = self._client
             reused = client is not None and client.is_connected
             if client is None or not reused:
                 if client is not None:
-                    self._drop(client)  # the server closed it while it sat idle
+                    client.close()  # the server closed it while it sat idle
                 client = await self._connect()
             try:
-                if isinstance(message, bytes):  # 7-bit: no BODY=8BITMIME nor SMTPUTF8 asked
-                    await client.sendmail(self._envelope_from, [to], message)
-                else:
-                    await client.send_message(message)
-                return
+                await _transaction(client, self._envelope_from, to, message, before_accept)
             except BaseException as exc:  # incl. cancellation: the exchange may be half done
-                if not (_connection_survives(exc) and client.is_connected):
-                    self._drop(client)
+                if _connection_survives(exc) and client.is_connected:
+                    self._idle.append(client)
+                else:
+                    client.close()
                 if not (reused and _is_connection_lost(exc)):
                     raise
                 log.info("smtp.reconnecting", error=f"{type(exc).__name__}: {exc}"[:300])
+                client = None
+                continue
+            self._idle.append(client)
+            return
 
     async def _connect(self) -> aiosmtplib.SMTP:
         client = aiosmtplib.SMTP(
@@ -309,13 +337,32 @@ class SmtpTransport:
             timeout=self._timeout_s,
         )
         await client.connect()  # EHLO, STARTTLS when offered (smtp://), login when credentials
-        self._client = client
         return client
 
-    def _drop(self, client: aiosmtplib.SMTP) -> None:
-        client.close()
-        if self._client is client:
-            self._client = None
+
+async def _transaction(
+    client: aiosmtplib.SMTP,
+    envelope_from: str,
+    to: str,
+    message: bytes | EmailMessage,
+    before_accept: BeforeAccept,
+) -> None:
+    """One email over `client`, `before_accept` awaited right before its DATA (aiosmtplib's
+    `sendmail` keeps its checks and its RSET after a refusal)."""
+    data = client.data
+
+    async def data_once_allowed(*args: Any, **kwargs: Any) -> Any:
+        await before_accept()
+        return await data(*args, **kwargs)
+
+    client.data = data_once_allowed  # type: ignore[method-assign]
+    try:
+        if isinstance(message, bytes):  # 7-bit: no BODY=8BITMIME nor SMTPUTF8 asked
+            await client.sendmail(envelope_from, [to], message)
+        else:
+            await client.send_message(message)
+    finally:
+        del client.data
 
 
 def _connection_survives(exc: BaseException) -> bool:
@@ -350,10 +397,19 @@ def _is_permanent(exc: aiosmtplib.SMTPException) -> bool:
 
 
 def make_transport(
-    smtp_url: str | None, *, mail_from: str, shop_name: str, timeout_s: float = 30.0
+    smtp_url: str | None,
+    *,
+    mail_from: str,
+    shop_name: str,
+    timeout_s: float = 30.0,
+    connections: int = 1,
 ) -> Transport:
     if not smtp_url:
         return LogOnlyTransport()
     return SmtpTransport(
-        SmtpTarget.from_url(smtp_url), mail_from=mail_from, shop_name=shop_name, timeout_s=timeout_s
+        SmtpTarget.from_url(smtp_url),
+        mail_from=mail_from,
+        shop_name=shop_name,
+        timeout_s=timeout_s,
+        connections=connections,
     )
