@@ -171,6 +171,12 @@ added AS (
 SELECT EXISTS (SELECT 1 FROM added) AS added, w.early, {SETTINGS_COLUMNS}
 FROM waiting AS w LEFT JOIN payment_settings s ON s.id = 1
 """  # noqa: S608 - constant names
+# `PaymentRequest.checkout_started`'s case where it records the session (checkout_refusal()
+# None: open with something to pay; the attempt still the latest), as one guarded UPDATE.
+_RECORD_SESSION_RAW = (
+    "UPDATE payment_requests SET checkout_session_id = $3 WHERE order_id = $1::uuid "
+    "AND checkout_attempts = $2 AND status = 'open' AND amount <> 0 RETURNING 1"
+)
 _CLAIM_EVENT_RAW = (
     "INSERT INTO processor_events (event_id, processor, type, outcome) "
     "VALUES ($1, $2, $3, 'received') ON CONFLICT DO NOTHING RETURNING event_id"
@@ -222,6 +228,12 @@ class SqlPaymentRequests:
         self._reads.keep_settings_from(row)
         self._reads.keep_choice_from(row)
         return _request(row)
+
+    async def record_checkout_session(
+        self, order_id: uuid.UUID, attempt: int, session_id: str
+    ) -> bool:
+        db = await raw(self._session)
+        return await db.fetchval(_RECORD_SESSION_RAW, order_id, attempt, session_id) is not None
 
     async def add(self, request: PaymentRequest) -> AddedRequest:
         db = await raw(self._session)

@@ -93,7 +93,11 @@ async def _new_attempt(
 
 
 async def _record_session(repos: Repositories, started: PaymentRequest, session_id: str) -> None:
-    """The attempt's session, on the request as it is now (it may have moved on meanwhile)."""
+    """The attempt's session, on the request as it is now (it may have moved on meanwhile):
+    one guarded statement when it has not; else the domain says what happened."""
+    attempt = started.checkout_attempts
+    if await repos.requests.record_checkout_session(started.order_id, attempt, session_id):
+        return
     request = await repos.requests.get(started.order_id, for_update=True)
     assert request is not None  # requests are never deleted
     if request.checkout_started(started.checkout_attempts, session_id):

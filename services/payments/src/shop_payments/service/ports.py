@@ -43,6 +43,13 @@ class PaymentRequests(Protocol):
     async def get_locked(self, order_id: uuid.UUID) -> PaymentRequest | None:
         """`lock_order`, then the request FOR UPDATE (one round trip when it exists)."""
 
+    async def record_checkout_session(
+        self, order_id: uuid.UUID, attempt: int, session_id: str
+    ) -> bool:
+        """`PaymentRequest.checkout_started` in one statement, when it is simply true: the
+        request open with something to pay and `attempt` its latest. False when not (nothing
+        written): the caller loads the request and lets the domain say why."""
+
     async def add(self, request: PaymentRequest) -> AddedRequest:
         """Insert, under the order's lock (`lock_order` first); told (`requested_at`) only
         when no message about the order waits for it."""
