@@ -93,7 +93,9 @@ _PARSED_LOCK = threading.Lock()  # invoices are rendered in worker threads
 
 
 def _font_file(path: str, *, common: bool) -> bytes:
-    font = ttLib.TTFont(path, recalcTimestamp=False, fontNumber=0)
+    # Lazy: the subsetter decompiles only the glyphs it keeps (the same file; ~2 MB less
+    # peak memory per font than decompiling all of DejaVu Sans's ~6,000 first).
+    font = ttLib.TTFont(path, recalcTimestamp=False, fontNumber=0, lazy=common or None)
     if common:
         options = subset.Options(notdef_outline=True, recommended_glyphs=True)
         options.glyph_names = True
