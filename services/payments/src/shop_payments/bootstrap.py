@@ -26,7 +26,7 @@ from shop_payments.consumers.handlers import CONSUMER, build_router
 from shop_payments.db.paypal_sandbox import SqlPaypalSandboxStore
 from shop_payments.db.refunds import REFUNDS_CHANNEL, SqlRefundClaims
 from shop_payments.db.sandbox import SqlSandboxStore
-from shop_payments.db.unit_of_work import SqlLook, repositories
+from shop_payments.db.unit_of_work import SqlLook, autocommit_sessions, repositories
 from shop_payments.processors.paypal import PaypalProcessor
 from shop_payments.processors.paypal_sandbox import PaypalSandboxProcessor
 from shop_payments.processors.sandbox import SandboxProcessor
@@ -119,7 +119,7 @@ def bootstrap(
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
     sandbox = SandboxProcessor(
-        SqlSandboxStore(sessions),
+        SqlSandboxStore(sessions, autocommit_sessions(engine)),
         webhook_poster or HttpxWebhookPoster(),
         public_url=settings.payments_public_url,
         webhook_secret=settings.webhook_secret,

@@ -1,4 +1,5 @@
-"""The sandbox processor's sessions, each call in its own transaction (a remote API's)."""
+"""The sandbox processor's sessions, each write in its own transaction (a remote API's), a read
+outside any (autocommit)."""
 
 from __future__ import annotations
 
@@ -39,8 +40,14 @@ def _session(row: Any) -> SandboxSession:
 
 
 class SqlSandboxStore:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        reads: async_sessionmaker[AsyncSession] | None = None,
+    ) -> None:
+        """`reads`: sessions for `get`, in autocommit (unit_of_work.autocommit_sessions)."""
         self._sessions = sessions
+        self._reads = reads or sessions
 
     async def create(self, session: SandboxSession, idempotency_key: str) -> SandboxSession:
         values: dict[str, Any] = {name: getattr(session, name) for name in _COLUMNS}
@@ -55,7 +62,7 @@ class SqlSandboxStore:
         return _session(row)
 
     async def get(self, session_id: str) -> SandboxSession | None:
-        async with self._sessions() as db:
+        async with self._reads() as db:
             row = await (await raw(db)).fetchrow(_BY_ID, session_id)
         return _session(row) if row else None
 

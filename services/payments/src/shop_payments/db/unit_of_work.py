@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shop_messaging.outbox import SessionOutbox
 from shop_payments.db.offline import SqlOfflineChoices
@@ -35,14 +35,19 @@ def repositories(session: AsyncSession) -> Repositories:
     )
 
 
+def autocommit_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions in autocommit (as notifications' email claims run): a read is one round
+    trip, with no BEGIN or COMMIT around it. Never for writes: each statement would commit
+    on its own."""
+    return make_session_factory(engine.execution_options(isolation_level="AUTOCOMMIT"))
+
+
 class SqlLook:
-    """The `Look` port: repositories on a session in autocommit (as notifications' email
-    claims run): a read is one round trip, with no BEGIN or COMMIT around it (issue 15: the
-    payment page's looks). Never for writes: each statement would commit on its own."""
+    """The `Look` port: repositories on an autocommit session (issue 15: the payment page's
+    looks)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
-        autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
-        self._sessions = make_session_factory(autocommit)
+        self._sessions = autocommit_sessions(engine)
 
     @asynccontextmanager
     async def __call__(self) -> AsyncIterator[Repositories]:
