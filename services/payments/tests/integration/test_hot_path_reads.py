@@ -23,10 +23,12 @@ from .conftest import (
     confirmations,
     payment_rows,
     place,
+    published,
     request_status,
     token,
     use_settings,
 )
+from .test_webhooks import checkout_completed, post_event
 
 
 @contextmanager
@@ -147,3 +149,27 @@ async def test_a_settlement_carrying_an_event_seen_before_writes_nothing(root, r
     assert await request_status(root, placed.order_id) == "open"
     assert await payment_rows(root, placed.order_id) == []
     assert await confirmations(root, placed.order_id) == []
+
+
+def round_trips(seen: list[str]) -> tuple[int, int]:
+    """(statements, commits), the relay's wake-up left out (NOTIFY: tests run no publisher)."""
+    statements = [sql for sql in seen if sql != "COMMIT" and not sql.startswith("NOTIFY")]
+    return len(statements), seen.count("COMMIT")
+
+
+async def test_order_placed_and_its_card_payment_cost_what_the_budget_says(
+    root, client, router
+) -> None:
+    """order.placed: inbox claim with the order's lock, the request (told, settings read
+    beside it), the outbox. The webhook: the lock with the row, the settlement with its
+    event, the outbox. One commit each."""
+    await use_settings(root, "sandbox")
+    with statements(root) as seen:
+        placed = await place(router)
+    assert round_trips(seen) == (3, 1), seen
+    (payload,) = await published(root, placed.order_id, "payment.requested")
+    assert payload["how"] == "card"
+    with statements(root) as seen:
+        answer = await post_event(root, client, checkout_completed(placed.order_id))
+    assert answer.json()["outcome"] == "confirmed"
+    assert round_trips(seen) == (3, 1), seen
