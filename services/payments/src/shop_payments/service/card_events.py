@@ -78,6 +78,9 @@ async def handle_processor_event(repos: Repositories, event: ProcessorEvent, now
 async def _process(
     repos: Repositories, event: ProcessorEvent, request: PaymentRequest | None, now: datetime
 ) -> str:
+    # The usual case: the event is recorded by the settlement's statement. Not PayPal's: its
+    # capture id is claimed before the settlement (`_first_for_payment`), a write that must
+    # follow the event's own claim.
     if request is not None and request.payable and event.processor not in PAYPAL_PROCESSORS:
         return await _confirming_checkout(repos, request, event, now)
     if not await repos.events.claim(event.event_id, event.processor, event.type):
