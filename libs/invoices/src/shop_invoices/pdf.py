@@ -27,6 +27,7 @@ from __future__ import annotations
 import copy
 import functools
 import io
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -51,6 +52,10 @@ from shop_media.terms_pdf import CORE_ENCODING, CORE_FONT, as_is, core_safe, uni
 
 # Babel builds its pattern and looks the currency up on each call: amounts repeat (prices).
 _money = functools.lru_cache(maxsize=4096)(format_money)
+
+# fontTools' subsetter tells each step at INFO (~40 lines per font subset made, one of them
+# the names of its 1,400 glyphs, in the service's log; "missing" glyphs are asked on purpose).
+logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
 
 FAMILY = "body"
 MARGIN = 18.0
