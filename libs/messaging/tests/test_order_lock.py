@@ -9,9 +9,10 @@ import uuid
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from shop_messaging.locks import ORDER_LOCK_SQL, lock_order, order_lock_key
+from shop_messaging.locks import ORDER_LOCK_SQL, in_batch, lock_order, order_lock_key
 
 HOLD_S = 0.6
 
@@ -108,3 +109,44 @@ def test_a_service_name_is_required() -> None:
     for bad in ("", "pay:ments"):
         with pytest.raises(ValueError, match="service name"):
             order_lock_key(bad, uuid.uuid4())
+
+
+async def test_a_batch_waits_briefly_for_a_second_order_a_transaction_alone_waits(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Two batches locking the same orders in opposite orders would deadlock for PostgreSQL's
+    deadlock_timeout (1 s): a batch holding one order waits for another briefly and fails."""
+    first, second = uuid.uuid4(), uuid.uuid4()
+    holding, release = asyncio.Event(), asyncio.Event()
+
+    async def holder() -> None:
+        async with sessions.begin() as session:
+            await lock_order(session, "notifications", second)
+            holding.set()
+            await release.wait()
+
+    async def batch() -> None:  # first's lock, then second's, in one batch's transaction
+        async with sessions.begin() as session:
+            in_batch(session)
+            await lock_order(session, "notifications", first)
+            await lock_order(session, "notifications", first)  # held already: no wait
+            await lock_order(session, "notifications", second)
+
+    held = asyncio.create_task(holder())
+    await holding.wait()
+    started = time.monotonic()
+    with pytest.raises(DBAPIError, match="lock timeout"):
+        await batch()
+    assert time.monotonic() - started < 0.9, "well before deadlock_timeout (1 s)"
+
+    async def alone() -> None:  # not a batch: waits as long as it takes
+        async with sessions.begin() as session:
+            await lock_order(session, "notifications", first)
+            await lock_order(session, "notifications", second)
+
+    waiting = asyncio.create_task(alone())
+    await asyncio.sleep(0.3)  # past the batch's bound
+    assert not waiting.done(), "a transaction that is not a batch keeps waiting"
+    release.set()
+    await held
+    await asyncio.wait_for(waiting, 5)

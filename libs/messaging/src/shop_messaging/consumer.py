@@ -37,6 +37,7 @@ from shop_contracts.registry import message_class
 from shop_messaging import metrics as m
 from shop_messaging import tracing
 from shop_messaging.inbox import AlreadyHandled, claim_messages, defer_claim, finish_claim
+from shop_messaging.locks import in_batch
 from shop_messaging.waiting import take_waiting
 from shop_platform.db import database_unavailable
 
@@ -194,6 +195,7 @@ class MessageRouter:
         outcomes: list[bool] = []
         try:
             async with self._sessions.begin() as session:
+                in_batch(session)  # two batches on the same orders must not stall for 1 s
                 first_seen = await claim_messages(
                     session, self.consumer, [(w.envelope.event_id, w.envelope.type) for w in batch]
                 )

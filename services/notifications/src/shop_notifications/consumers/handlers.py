@@ -52,8 +52,8 @@ from shop_contracts.events import (
     SelectionSent,
 )
 from shop_messaging.consumer import Handler, MessageRouter
+from shop_messaging.locks import lock_order
 from shop_messaging.waiting import keep_waiting
-from shop_notifications.db.order_locks import lock_message_order
 from shop_notifications.domain import accounts, after_sale, emails
 from shop_notifications.domain.model import About, EmailIntent
 from shop_notifications.service.after_sale import SellerLinks, email_order_after_sale
@@ -154,7 +154,7 @@ def build_router(
     # or two replicas), a payment request must either see the order or be seen by its replay.
     @router.on(OrderPlaced)
     async def on_order_placed(session: AsyncSession, msg: OrderPlaced, env: Envelope) -> None:
-        await lock_message_order(session, CONSUMER, msg.order_id)
+        await lock_order(session, CONSUMER, msg.order_id)
         await record_placed(session, msg, env)
         await remember_order(orders(session), msg)
         await router.replay_waiting(session, str(msg.order_id))
@@ -163,7 +163,7 @@ def build_router(
     async def on_payment_requested(
         session: AsyncSession, msg: PaymentRequested, env: Envelope
     ) -> None:
-        await lock_message_order(session, CONSUMER, msg.order_id)
+        await lock_order(session, CONSUMER, msg.order_id)
         await renderer.refresh()
         known = await email_payment_request(
             store(session), orders(session), renderer, branding, msg, cause=env
@@ -184,7 +184,7 @@ def build_router(
     async def on_delivery_completed(
         session: AsyncSession, msg: DeliveryCompleted, env: Envelope
     ) -> None:
-        await lock_message_order(session, CONSUMER, msg.order_id)
+        await lock_order(session, CONSUMER, msg.order_id)
         await renderer.refresh()
         await email_delivery(
             store(session), invoices(session), renderer, invoice_pdf, msg, cause=env, clock=clock
@@ -192,7 +192,7 @@ def build_router(
 
     @router.on(InvoiceIssued)
     async def on_invoice_issued(session: AsyncSession, msg: InvoiceIssued, env: Envelope) -> None:
-        await lock_message_order(session, CONSUMER, msg.invoice.order_id)
+        await lock_order(session, CONSUMER, msg.invoice.order_id)
         await renderer.refresh()
         await email_invoice(
             store(session), invoices(session), renderer, invoice_pdf, msg, cause=env
@@ -202,7 +202,7 @@ def build_router(
     async def on_order_after_sale(
         session: AsyncSession, msg: OfflinePaymentChosen | PaymentRefunded, env: Envelope
     ) -> None:
-        await lock_message_order(session, CONSUMER, msg.order_id)
+        await lock_order(session, CONSUMER, msg.order_id)
         await renderer.refresh()
         known = await email_order_after_sale(
             store(session), orders(session), renderer, seller_links, msg, cause=env
