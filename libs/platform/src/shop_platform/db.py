@@ -6,8 +6,6 @@ import asyncio
 from pathlib import Path
 
 import asyncpg
-from alembic import command
-from alembic.config import Config
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
@@ -69,6 +67,10 @@ async def drop_database(url: str) -> None:
 
 def migrate(alembic_ini: Path, url: str, revision: str = "head") -> None:
     """Apply the service's Alembic migrations (sync; alembic's env runs its own loop)."""
+    # Imported here: Alembic (and Mako) cost every service ~7-10 MB of RSS for a start-up step.
+    from alembic import command
+    from alembic.config import Config
+
     config = Config(str(alembic_ini))
     config.set_main_option("script_location", str(alembic_ini.parent / "migrations"))
     config.set_main_option("sqlalchemy.url", url)
