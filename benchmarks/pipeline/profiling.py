@@ -1,7 +1,8 @@
 """py-spy on each service process, and where the samples fall, by library.
 
 `py-spy record --format raw --full-filenames --nonblocking`: collapsed stacks (root first,
-`function (file:line)` frames). A sample's *self* library is the one of its innermost frame;
+`function (file:line)` frames): shares of Python samples; `perfprof` measures the CPU itself
+(kernel and C code included). A sample's *self* library is the one of its innermost frame;
 its *inclusive* libraries are all those on its stack. The entry point is the outermost frame
 of our own code (a route, the consumer, the relay, the email sender...).
 """
@@ -34,8 +35,12 @@ CATEGORIES: list[tuple[str, tuple[str, ...]]] = [
     ("rendering/media (pyvips, shop_media)", ("/pyvips/", "/shop_media/", "/av/", "/PIL/")),
     ("email/SMTP", ("/email/", "/aiosmtplib/")),
     ("stripe SDK / signatures", ("/stripe/", "/hmac.py")),
+    ("invoice PDF (fpdf2, fontTools)", ("/fpdf/", "/fontTools/")),
+    ("Babel (amounts, dates)", ("/babel/",)),
     ("asyncio event loop", ("/asyncio/", "uvloop")),
     ("shop code", ("/shop_",)),
+    # before "stdlib other": site-packages paths contain "/lib/python3" too
+    ("other libraries", ("/site-packages/",)),
     ("stdlib other", ("/lib/python3",)),
 ]
 
