@@ -82,3 +82,20 @@ async def test_a_batch_applies_each_message_once(root: CatalogRoot, query: Any) 
     again = await asyncio.gather(*(root.router.handle(e, p) for e, p in messages))
     assert again == [False, False, False]
     assert await using(query, ordered) == {media_id}
+
+
+async def test_placed_and_finished_at_the_same_instant_leave_the_media_free(
+    root: CatalogRoot, query: Any
+) -> None:
+    """order.placed and its delivery.completed applied at once (two replicas): each runs in a
+    snapshot without the other's rows, so the placed one's usage outlives the finish; the
+    media is free all the same (an admin may delete it)."""
+    order_id, media_id = uuid.uuid4(), uuid.uuid4()
+    async with root.transaction() as placing:
+        await placing.usage.record(order_id, [media_id])  # not committed yet
+        async with root.transaction() as finishing:
+            await finishing.usage.finish(order_id)  # commits first, sees no usage to free
+    assert await using(query, order_id) == {media_id}, "the race's leftover row"
+    assert await finished(query, order_id) == 1
+    async with root.transaction() as repos:
+        assert await repos.usage.unfinished_orders_using(media_id) == 0
