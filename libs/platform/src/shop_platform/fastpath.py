@@ -100,6 +100,21 @@ def as_json(value: Any) -> str:
     return orjson.dumps(value, default=_json_default, option=options).decode()
 
 
+def column_list(columns: Sequence[str], prefix: str = "") -> str:
+    """The columns quoted and comma-separated, each after `prefix` (`r.` for a source's)."""
+    return ", ".join(f'{prefix}"{name}"' for name in columns)
+
+
+def insert_rows_from(table: str, columns: Sequence[str], source: str, tail: str = "") -> str:
+    """`INSERT INTO table (columns) SELECT r.columns FROM source AS r tail`: the rows of a
+    jsonb parameter (`source`: `jsonb_populate_record(set)(NULL::<table>, $n::jsonb)`), every
+    column named, so none is left to a default; `tail` adds WHERE, ON CONFLICT, RETURNING."""
+    return (
+        f"INSERT INTO {table} ({column_list(columns)}) "  # noqa: S608 - names, not values
+        f"SELECT {column_list(columns, 'r.')} FROM {source} AS r {tail}"
+    )
+
+
 class RawConnection:
     """The session's asyncpg connection, inside its transaction; statements counted."""
 

@@ -29,7 +29,7 @@ from shop_delivery.domain.galleries import GalleryLine, gallery_lines_json, gall
 from shop_delivery.domain.items import DeliveryItem, FileSource, ItemKind, StoredFile
 from shop_delivery.service.ports import AddedDelivery, LoadedDelivery
 from shop_messaging.locks import lock_order
-from shop_platform.fastpath import as_json, raw
+from shop_platform.fastpath import as_json, column_list, insert_rows_from, raw
 
 _DELIVERY_FIELDS = (
     "status",
@@ -201,15 +201,9 @@ _NEW_DELIVERY_COLUMNS = (
 )
 
 
-def _names(columns: Sequence[str], prefix: str = "") -> str:
-    return ", ".join(f'{prefix}"{name}"' for name in columns)
-
-
 def _insert_from(table: str, columns: Sequence[str], source: str, tail: str = "") -> str:
-    return (
-        f"INSERT INTO {table} ({_names(columns)}) SELECT {_names(columns, 'r.')} "  # noqa: S608
-        f"FROM {source} AS r {tail} RETURNING 1"
-    )
+    """`insert_rows_from`, returning a row per row inserted (a later CTE tests them)."""
+    return insert_rows_from(table, columns, source, f"{tail} RETURNING 1")
 
 
 def _set(columns: Sequence[str]) -> str:
@@ -253,7 +247,7 @@ SELECT (SELECT count(*) FROM delivery) + (SELECT count(*) FROM files)
 _GET_RAW = "SELECT * FROM deliveries WHERE order_id = $1::uuid"
 _GET_RAW_LOCKED = _GET_RAW + " FOR UPDATE"
 _LOAD_RAW = f"""
-    SELECT d.*, {_names(POLICY_FIELDS, "s.")}
+    SELECT d.*, {column_list(POLICY_FIELDS, "s.")}
     FROM deliveries AS d LEFT JOIN delivery_settings AS s ON true
     WHERE d.order_id = $1::uuid
 """  # noqa: S608 - constant names

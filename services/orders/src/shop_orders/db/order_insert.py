@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from typing import Any
 
 from shop_orders.db.photographer_columns import photographer_values
 from shop_orders.db.tables import order_history, order_lines, orders
 from shop_orders.domain.order import Order, OrderLine
-from shop_platform.fastpath import as_json
+from shop_platform.fastpath import as_json, insert_rows_from
 
 
 def _order_values(order: Order) -> dict[str, Any]:
@@ -84,17 +83,6 @@ def _line_values(order_id: uuid.UUID, position: int, line: OrderLine) -> dict[st
     }
 
 
-def _names(columns: Sequence[str], prefix: str = "") -> str:
-    return ", ".join(f'{prefix}"{name}"' for name in columns)
-
-
-def _insert_from(table: str, columns: Sequence[str], source: str, tail: str = "") -> str:
-    return (
-        f"INSERT INTO {table} ({_names(columns)}) SELECT {_names(columns, 'r.')} "  # noqa: S608
-        f"FROM {source} AS r {tail}"
-    )
-
-
 _ORDER_COLUMNS = tuple(c.name for c in orders.c)
 _LINE_COLUMNS = tuple(c.name for c in order_lines.c)
 _HISTORY_COLUMNS = tuple(c.name for c in order_history.c if c.name != "id")
@@ -106,7 +94,7 @@ _HISTORY_COLUMNS = tuple(c.name for c in order_history.c if c.name != "id")
 INSERT_ORDER = f"""
 WITH placed AS (
     {
-    _insert_from(
+    insert_rows_from(
         "orders",
         _ORDER_COLUMNS,
         "jsonb_populate_record(NULL::orders, $1::jsonb)",
@@ -115,7 +103,7 @@ WITH placed AS (
 }
 ), lines AS (
     {
-    _insert_from(
+    insert_rows_from(
         "order_lines",
         _LINE_COLUMNS,
         "jsonb_populate_recordset(NULL::order_lines, $2::jsonb)",
@@ -124,7 +112,7 @@ WITH placed AS (
 }
 ), history AS (
     {
-    _insert_from(
+    insert_rows_from(
         "order_history",
         _HISTORY_COLUMNS,
         "jsonb_populate_recordset(NULL::order_history, $3::jsonb)",
@@ -169,7 +157,7 @@ WITH saved AS (
     WHERE orders.id = r.id
 )
 {
-    _insert_from(
+    insert_rows_from(
         "order_history",
         _HISTORY_COLUMNS,
         "jsonb_populate_recordset(NULL::order_history, $2::jsonb)",
