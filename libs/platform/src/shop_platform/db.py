@@ -36,6 +36,12 @@ def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+def autocommit_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions in autocommit: a read is one round trip, with no BEGIN or COMMIT around it.
+    Never for writes that belong together: each statement commits on its own."""
+    return make_session_factory(engine.execution_options(isolation_level="AUTOCOMMIT"))
+
+
 def _server_dsn(url: str, database: str = "postgres") -> str:
     u = make_url(url).set(drivername="postgresql", database=database)
     return u.render_as_string(hide_password=False)

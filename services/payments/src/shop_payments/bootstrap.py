@@ -26,7 +26,7 @@ from shop_payments.consumers.handlers import CONSUMER, build_router
 from shop_payments.db.paypal_sandbox import SqlPaypalSandboxStore
 from shop_payments.db.refunds import REFUNDS_CHANNEL, SqlRefundClaims
 from shop_payments.db.sandbox import SqlSandboxStore
-from shop_payments.db.unit_of_work import SqlLook, autocommit_sessions, repositories
+from shop_payments.db.unit_of_work import SqlLook, repositories
 from shop_payments.processors.paypal import PaypalProcessor
 from shop_payments.processors.paypal_sandbox import PaypalSandboxProcessor
 from shop_payments.processors.sandbox import SandboxProcessor
@@ -41,7 +41,7 @@ from shop_payments.webhooks.paypal_verifier import PaypalWebhookVerifier
 from shop_payments.webhooks.poster import HttpxWebhookPoster, WebhookPoster
 from shop_payments.webhooks.verifier import StripeEventVerifier
 from shop_platform.auth import AdminAuth, AdminSessions, RemoteAdminSessions
-from shop_platform.db import make_engine, make_session_factory
+from shop_platform.db import autocommit_sessions, make_engine, make_session_factory
 from shop_platform.security import order_access_token
 from shop_web import BrandingSource, RemoteBranding, SiteLinks, Web
 

@@ -45,7 +45,7 @@ class SqlSandboxStore:
         sessions: async_sessionmaker[AsyncSession],
         reads: async_sessionmaker[AsyncSession] | None = None,
     ) -> None:
-        """`reads`: sessions for `get`, in autocommit (unit_of_work.autocommit_sessions)."""
+        """`reads`: sessions for `get`, in autocommit (shop_platform.db.autocommit_sessions)."""
         self._sessions = sessions
         self._reads = reads or sessions
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from shop_messaging.outbox import SessionOutbox
 from shop_payments.db.offline import SqlOfflineChoices
@@ -19,7 +19,7 @@ from shop_payments.db.repositories import (
     SqlSettingsStore,
 )
 from shop_payments.service.ports import Repositories
-from shop_platform.db import make_session_factory
+from shop_platform.db import autocommit_sessions
 
 
 def repositories(session: AsyncSession) -> Repositories:
@@ -33,13 +33,6 @@ def repositories(session: AsyncSession) -> Repositories:
         refunds=SqlRefunds(session),
         offline=SqlOfflineChoices(session, reads),
     )
-
-
-def autocommit_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions in autocommit (as notifications' email claims run): a read is one round
-    trip, with no BEGIN or COMMIT around it. Never for writes: each statement would commit
-    on its own."""
-    return make_session_factory(engine.execution_options(isolation_level="AUTOCOMMIT"))
 
 
 class SqlLook:
