@@ -129,7 +129,7 @@ async def test_router_counts_messages_by_type_and_outcome(
             raise outcome
         return bool(outcome)
 
-    monkeypatch.setattr(router, "_apply", apply)
+    monkeypatch.setattr(router, "apply_alone", apply)
     body = ForceDelivery(order_id=uuid.uuid4())
     envelope = body.envelope(correlation_id=body.order_id)
     assert await router.handle(envelope, body) is True

@@ -231,7 +231,7 @@ class MessageRouter:
     async def _retrying(self, handler: Handler, envelope: Envelope, payload: MessageBody) -> bool:
         for attempt, delay in enumerate((*DB_RETRY_DELAYS_S, None)):
             try:
-                return await self._apply(handler, envelope, payload)
+                return await self.apply_alone(handler, envelope, payload)
             except PoisonMessageError as exc:
                 log.error(
                     "message.poison",
@@ -276,7 +276,10 @@ class MessageRouter:
             )
         return len(kept)
 
-    async def _apply(self, handler: Handler, envelope: Envelope, payload: MessageBody) -> bool:
+    async def apply_alone(self, handler: Handler, envelope: Envelope, payload: MessageBody) -> bool:
+        """One message in its own transaction (inbox claim, handler, commit); False for a
+        duplicate. The database's retries wrap it. A subclass may wrap it in turn: delivery
+        rolls it back to render outside any transaction, then runs it again."""
         try:
             async with self._sessions.begin() as session:
                 # claimed by the handler's first statement (with the order's lock if that is

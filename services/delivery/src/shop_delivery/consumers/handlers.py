@@ -81,19 +81,19 @@ class DeliveryRouter(MessageRouter):
         with renders_deferred():  # inherited by a batch's task, started from here
             return await super().handle(envelope, payload)
 
-    async def _apply(self, handler: Handler, envelope: Envelope, payload: Any) -> bool:
+    async def apply_alone(self, handler: Handler, envelope: Envelope, payload: Any) -> bool:
         """The message's transaction, rolled back and run again after rendering what it
         needed (`RenderFirst`); the last round, or one whose render failed, renders in the
         transaction (and reports the failure there)."""
         for _ in range(RENDER_FIRST_ROUNDS):
             try:
-                return await super()._apply(handler, envelope, payload)
+                return await super().apply_alone(handler, envelope, payload)
             except RenderFirst as needed:
                 log.info("rendition.render_first", type=envelope.type, files=len(needed.targets))
                 if not await render_targets(self._ctx, needed.targets):
                     break
         with renders_deferred(False):
-            return await super()._apply(handler, envelope, payload)
+            return await super().apply_alone(handler, envelope, payload)
 
 
 class KeptTrigger(MessageBody):
